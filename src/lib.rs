@@ -1,0 +1,10 @@
+//! `commune`: an agent-based simulation of the anarchist-communist economy described in
+//! "A Vision of a Better World".
+//!
+//! [`model`] is the simulation core (no I/O). [`scenario`] loads and validates scenario files,
+//! [`output`] writes run directories, and [`cli`] is the command line; these are the edges.
+
+pub mod cli;
+pub mod model;
+pub mod output;
+pub mod scenario;

@@ -1,0 +1,226 @@
+//! Components and per-tick ledgers: plain data, units in the doc comments.
+//!
+//! Persons all share one archetype (no marker components are added or removed while the model
+//! runs), so they sit in one table in spawn order, which is community by community. Durable state
+//! of communities and syndicates lives on their entities; the flows of the current day live in the
+//! [`Ledger`], indexed by community id, so that person-level systems can read and add to their
+//! community's figures in O(1).
+
+use bevy_ecs::prelude::*;
+
+use super::params::N_SECTORS;
+
+/// The community a person lives in: its dense id, an index into the [`Ledger`].
+#[derive(Component, Clone, Copy, Debug)]
+pub struct Member(pub u32);
+
+/// Stage of life. Children give no labour; elders give a share of an adult's willingness.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum AgeClass {
+    Child,
+    Adult,
+    Elder,
+}
+
+/// Health. The ill and the incapacitated give no labour and are served first, at home.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum HealthState {
+    Well,
+    Ill,
+    Incapacitated,
+}
+
+/// Who a person is: stage of life, health and whether they keep a garden plot.
+#[derive(Component, Clone, Copy, Debug)]
+pub struct Person {
+    pub age: AgeClass,
+    pub health: HealthState,
+    /// Days left until an illness ends (days; 0 when well).
+    pub sick_days: u16,
+    /// Keeps a garden plot that adds food in the growing season.
+    pub gardener: bool,
+}
+
+impl Person {
+    /// Can give labour today: an adult or elder who is well.
+    pub fn can_work(&self) -> bool {
+        self.age != AgeClass::Child && self.health == HealthState::Well
+    }
+
+    /// Counts in the "per able adult" work-hours statistics.
+    pub fn is_able_adult(&self) -> bool {
+        self.age == AgeClass::Adult && self.health == HealthState::Well
+    }
+
+    /// Served first, at home, under scarcity.
+    pub fn has_priority(&self) -> bool {
+        self.health != HealthState::Well
+    }
+}
+
+/// What a person brings to work. Fixed for a person's life in this model.
+#[derive(Component, Clone, Copy, Debug)]
+pub struct Vocation {
+    /// Hours a day this person is willing to give (hours/day, already capped by the day's maximum).
+    pub willing: f32,
+    /// Output per hour relative to a fully skilled worker, per sector (0..1).
+    pub skill: [f32; N_SECTORS],
+    /// How much each sector's work appeals to this person (0..1); volunteers go where it is high.
+    pub appeal: [f32; N_SECTORS],
+}
+
+/// Today's hours of work.
+#[derive(Component, Clone, Copy, Debug, Default)]
+pub struct Work {
+    /// Hours given to each sector's syndicate today (hours).
+    pub hours: [f32; N_SECTORS],
+    /// Hours spent on the person's own garden plot today (hours).
+    pub garden: f32,
+}
+
+impl Work {
+    pub fn total(&self) -> f32 {
+        self.hours.iter().sum::<f32>() + self.garden
+    }
+}
+
+/// Today's food need and what was delivered.
+#[derive(Component, Clone, Copy, Debug, Default)]
+pub struct Ration {
+    /// Food needed today (kg).
+    pub need: f32,
+    /// Food delivered and eaten today (kg).
+    pub delivered: f32,
+}
+
+/// A community: up to a few hundred people who live and work together.
+#[derive(Component, Clone, Copy, Debug)]
+pub struct Community {
+    pub id: u32,
+    pub region: u32,
+}
+
+/// The community's common arable land.
+#[derive(Component, Clone, Copy, Debug)]
+pub struct Land {
+    /// Arable land held in common (ha).
+    pub arable_ha: f64,
+}
+
+/// The community's store-room of ingredients.
+#[derive(Component, Clone, Copy, Debug)]
+pub struct StoreRoom {
+    /// Food in store (kg).
+    pub food_kg: f64,
+}
+
+/// A region: communities that co-operate on a larger scale.
+#[derive(Component, Clone, Copy, Debug)]
+pub struct Region {
+    pub id: u32,
+}
+
+/// A working group created by a community to meet a need.
+#[derive(Component, Clone, Copy, Debug)]
+pub struct Syndicate {
+    pub community: u32,
+    pub sector: super::params::Sector,
+}
+
+/// The agricultural syndicate's plan for the current season.
+#[derive(Component, Clone, Copy, Debug, Default)]
+pub struct FarmPlan {
+    /// Land to be worked this season (ha).
+    pub planned_ha: f64,
+    /// Labour posted so far this season (effective hours).
+    pub season_posted: f64,
+    /// Labour filled so far this season (effective hours).
+    pub season_filled: f64,
+}
+
+impl FarmPlan {
+    /// Share of the season's labour done so far; harvest scales with it.
+    pub fn labour_factor(&self) -> f64 {
+        if self.season_posted > 0.0 {
+            (self.season_filled / self.season_posted).min(1.0)
+        } else {
+            1.0
+        }
+    }
+}
+
+/// Longest a leftover can be kept, plus one (days). Validation caps `leftover_days` below it.
+pub const LEFTOVER_SLOTS: usize = 8;
+
+/// The community kitchen: cooked leftovers by age and a forecast of tomorrow's eating.
+#[derive(Component, Clone, Copy, Debug, Default)]
+pub struct KitchenState {
+    /// Cooked food kept for latecomers, by age in days (kg); index 0 was cooked today.
+    pub leftovers: [f64; LEFTOVER_SLOTS],
+    /// Expected food eaten through the kitchen in a day (kg/day), smoothed over past days.
+    pub forecast_kg: f64,
+}
+
+impl KitchenState {
+    pub fn leftovers_total(&self) -> f64 {
+        self.leftovers.iter().sum()
+    }
+}
+
+/// One community's figures for the current day. Reset at the start of each tick.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CommunityDay {
+    /// Persons living here today (count).
+    pub persons: u32,
+    /// Food needed today by everyone (kg).
+    pub need_kg: f64,
+    /// Food needed today by the ill and incapacitated (kg).
+    pub priority_need_kg: f64,
+    /// Food the community can hand out today, after any rationing (kg).
+    pub allowance_kg: f64,
+    /// Food the kitchen plans to cook today (kg).
+    pub cook_plan_kg: f64,
+    /// Labour posted per sector (effective hours: hours times skill).
+    pub posted: [f64; N_SECTORS],
+    /// Labour still unfilled per sector while volunteering goes on (effective hours).
+    pub unfilled: [f64; N_SECTORS],
+    /// Effective hours offered per sector in the current volunteering round.
+    pub offered: [f64; N_SECTORS],
+    /// Share of each offered hour that is taken in the current round (0..1).
+    pub take: [f64; N_SECTORS],
+    /// Effective hours taken per sector in the current round.
+    pub filled: [f64; N_SECTORS],
+    /// Persons who keep a garden plot (count).
+    pub gardeners: u32,
+    /// Garden plots tended today (count).
+    pub gardens_tended: u32,
+    /// Food harvested from the common land today (kg).
+    pub harvested_kg: f64,
+    /// Food from gardens today (kg).
+    pub garden_kg: f64,
+    /// Food cooked by the kitchen today (kg).
+    pub cooked_kg: f64,
+    /// Food eaten today (kg).
+    pub eaten_kg: f64,
+    /// Food wasted today: spoiled in store, leftovers past keeping, household waste (kg).
+    pub wasted_kg: f64,
+    /// Share of need delivered to the ill and incapacitated, and to everyone else (0..1).
+    pub share_priority: f64,
+    pub share_other: f64,
+}
+
+/// Today's figures for every community, indexed by community id.
+#[derive(Resource, Default)]
+pub struct Ledger {
+    pub days: Vec<CommunityDay>,
+}
+
+/// Entities of each community and of its syndicates, indexed by community id.
+#[derive(Resource, Default)]
+pub struct Directory {
+    pub communities: Vec<Entity>,
+    pub farms: Vec<Entity>,
+    pub kitchens: Vec<Entity>,
+}

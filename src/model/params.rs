@@ -1,0 +1,283 @@
+//! Validated model parameters.
+//!
+//! These are plain data: the scenario loader (`crate::scenario`) turns a TOML file into `Params`
+//! after checking every value, so the model can trust them. Units are in each field's doc comment.
+//! Changing a field between ticks (as the live dashboard will) takes effect at the next tick.
+//!
+//! The section structs derive serde so that scenario files map onto them field by field; the core
+//! itself never parses or writes anything. Defaults are here, once, with their sources; the
+//! published figures are collected in `shared/CALIBRATION.md`.
+
+use bevy_ecs::prelude::Resource;
+use serde::{Deserialize, Serialize};
+
+/// Number of sectors whose labour the model allocates. Indexes into per-person skill and appeal
+/// arrays; see [`Sector`].
+pub const N_SECTORS: usize = 2;
+
+/// A branch of production that posts hours and draws volunteers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum Sector {
+    /// The community's agricultural syndicate working the common land.
+    Agriculture = 0,
+    /// The community kitchen, run by a rotating group of volunteers.
+    Kitchen = 1,
+}
+
+impl Sector {
+    pub const ALL: [Sector; N_SECTORS] = [Sector::Agriculture, Sector::Kitchen];
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Sector::Agriculture => "agriculture",
+            Sector::Kitchen => "kitchen",
+        }
+    }
+}
+
+/// Everything the model needs to know about a scenario, already validated.
+#[derive(Clone, Debug, Default, PartialEq, Resource, Serialize, Deserialize)]
+pub struct Params {
+    pub population: PopulationParams,
+    pub health: HealthParams,
+    pub labour: LabourParams,
+    pub food: FoodParams,
+    pub footprint: FootprintParams,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PopulationParams {
+    /// Number of communities (count).
+    pub communities: u32,
+    /// Persons living in each community at the start (count).
+    pub persons_per_community: u32,
+    /// Communities per region (count); the last region may hold fewer.
+    pub communities_per_region: u32,
+    /// Share of persons who are children (0..1).
+    pub child_share: f64,
+    /// Share of persons who are elders (0..1).
+    pub elder_share: f64,
+    /// Share of persons who are permanently incapacitated (0..1).
+    pub incapacitated_share: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HealthParams {
+    /// Probability that a well person falls ill on a given day (0..1).
+    pub daily_illness_probability: f64,
+    /// Mean length of an illness (days); lengths are geometric with this mean.
+    pub mean_illness_days: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LabourParams {
+    /// Mean hours a day an able adult is willing to give (hours/day).
+    pub willing_hours_mean: f64,
+    /// Standard deviation of willing hours across adults (hours/day).
+    pub willing_hours_sd: f64,
+    /// No one works more than this in a day, whatever they are willing to give (hours/day).
+    pub max_hours_per_day: f64,
+    /// Elders' willing hours as a share of an adult's (0..1).
+    pub elder_willingness: f64,
+    /// Lowest skill anyone has in a sector; skills are uniform between this and 1 (0..1).
+    pub min_skill: f64,
+    /// Waking hours in a day, from which work hours are subtracted to give leisure (hours/day).
+    pub waking_hours: f64,
+    /// Rounds of volunteering: in each, people still willing offer hours to sectors still short.
+    pub volunteer_rounds: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FoodParams {
+    /// Food energy an adult needs (kcal/person/day).
+    pub need_kcal_per_day: f64,
+    /// A child's need as a share of an adult's (0..1).
+    pub child_need_factor: f64,
+    /// Energy density of food as eaten (kcal/kg).
+    pub kcal_per_kg: f64,
+    /// Day-to-day variation of each person's appetite (coefficient of variation, 0..1).
+    pub appetite_cv: f64,
+    /// Arable common land per person at the start (ha/person).
+    pub arable_ha_per_person: f64,
+    /// Harvest yield of the land (kg/ha/year).
+    pub yield_kg_per_ha: f64,
+    /// Labour to work one hectare for a year (hours/ha/year).
+    pub labour_hours_per_ha: f64,
+    /// Day of the year on which the syndicate plans the coming season (0..364).
+    pub planning_day: u32,
+    /// Day of the year at the centre of the harvest (0..364).
+    pub harvest_peak_day: u32,
+    /// Spread of the harvest around its peak (days, standard deviation).
+    pub harvest_spread_days: f64,
+    /// Share of the year's farm labour that falls in the harvest; the rest is spread over the
+    /// growing season (0..1).
+    pub harvest_labour_share: f64,
+    /// Reserve the syndicate plans above a year's need (share of annual need, 0..1).
+    pub reserve_share: f64,
+    /// Store-room stock at the start (days of the community's need).
+    pub initial_stock_days: f64,
+    /// Share of store-room stock that spoils each day (1/day).
+    pub store_spoilage_per_day: f64,
+    /// Share of persons who keep a garden plot (0..1).
+    pub garden_share: f64,
+    /// Food a garden plot yields in a year (kg/plot/year).
+    pub garden_yield_kg_per_year: f64,
+    /// Hours a gardener spends on a plot in the growing season (hours/day).
+    pub garden_hours_per_day: f64,
+    /// First and last day of the growing season (day of year, inclusive).
+    pub growing_season: (u32, u32),
+    /// Share of food eaten through the community kitchen; the rest is taken home raw (0..1).
+    pub kitchen_share: f64,
+    /// Kitchen labour per kg of food cooked (hours/kg).
+    pub kitchen_hours_per_kg: f64,
+    /// Extra the kitchen cooks above its forecast so latecomers find food (share, 0..1).
+    pub kitchen_margin: f64,
+    /// Days cooked leftovers keep before they spoil (days).
+    pub leftover_days: u32,
+    /// Share of food taken home raw that is wasted in households (0..1).
+    pub household_waste_share: f64,
+    /// Spread stocks over the days until the next harvest when they run short (on/off).
+    pub rationing: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FootprintParams {
+    /// Lifecycle emissions of farming (kg CO2e per kg of food harvested).
+    pub farm_kg_co2e_per_kg: f64,
+    /// Energy to cook a kg of food (kWh/kg).
+    pub cooking_kwh_per_kg: f64,
+    /// Lifecycle emissions of the electricity used (g CO2e/kWh).
+    pub grid_g_co2e_per_kwh: f64,
+    /// Emissions of a kg of food wasted, beyond those of growing it (kg CO2e/kg).
+    pub waste_kg_co2e_per_kg: f64,
+}
+
+impl Params {
+    /// Total persons at the start.
+    pub fn initial_population(&self) -> u64 {
+        u64::from(self.population.communities) * u64::from(self.population.persons_per_community)
+    }
+
+    /// Number of regions implied by the community count.
+    pub fn regions(&self) -> u32 {
+        self.population
+            .communities
+            .div_ceil(self.population.communities_per_region)
+    }
+
+    /// An adult's food need in kilograms a day.
+    pub fn adult_need_kg(&self) -> f64 {
+        self.food.need_kcal_per_day / self.food.kcal_per_kg
+    }
+}
+
+impl Default for PopulationParams {
+    fn default() -> Self {
+        Self {
+            communities: 1,
+            // The essay: "a group of probably no more than 200 people".
+            persons_per_community: 150,
+            communities_per_region: 10,
+            // Assumptions near today's world age structure (UN WPP 2022: about 25% under 15,
+            // 10% over 65); not in CALIBRATION.md.
+            child_share: 0.25,
+            elder_share: 0.10,
+            incapacitated_share: 0.01,
+        }
+    }
+}
+
+impl Default for HealthParams {
+    fn default() -> Self {
+        // Assumption: about four sick days a year per person (0.8% of days), a week at a time.
+        Self {
+            daily_illness_probability: 0.0015,
+            mean_illness_days: 5.0,
+        }
+    }
+}
+
+impl Default for LabourParams {
+    fn default() -> Self {
+        Self {
+            // The essay's "three to four hours a day" as what people are willing to give.
+            willing_hours_mean: 4.0,
+            willing_hours_sd: 1.0,
+            max_hours_per_day: 10.0,
+            elder_willingness: 0.3,
+            min_skill: 0.5,
+            waking_hours: 16.0,
+            volunteer_rounds: 3,
+        }
+    }
+}
+
+impl Default for FoodParams {
+    fn default() -> Self {
+        Self {
+            // WHO planning figure (Clugston 1993): 2,100 kcal/person/day.
+            need_kcal_per_day: 2100.0,
+            child_need_factor: 0.7,
+            // Assumption: a mixed diet as eaten, about 1.5 kcal/g.
+            kcal_per_kg: 1500.0,
+            appetite_cv: 0.1,
+            // 0.15 ha/person grows a year's food at the yield below, with a 15% reserve.
+            arable_ha_per_person: 0.2,
+            // Assumption: about 4 t/ha/yr, near the world cereal yield (FAOSTAT); not in
+            // CALIBRATION.md.
+            yield_kg_per_ha: 4000.0,
+            // Langemeier (Purdue, FINBIN 2007-2024): 14.8 h/ha/yr on small US crop farms.
+            labour_hours_per_ha: 14.8,
+            planning_day: 60,
+            harvest_peak_day: 240,
+            harvest_spread_days: 20.0,
+            harvest_labour_share: 0.5,
+            reserve_share: 0.15,
+            // Enough to reach the first harvest from 1 January, with a margin.
+            initial_stock_days: 270.0,
+            // Assumption: about 3% of average stock a year lost in store.
+            store_spoilage_per_day: 0.0001,
+            garden_share: 0.2,
+            // Assumption: a 30 m2 plot at about 3 kg/m2 in a season.
+            garden_yield_kg_per_year: 90.0,
+            garden_hours_per_day: 0.5,
+            growing_season: (90, 290),
+            kitchen_share: 1.0,
+            // Assumption: four cooks for six hours feed 150 people (about 0.11 h/kg).
+            kitchen_hours_per_kg: 0.11,
+            kitchen_margin: 0.05,
+            leftover_days: 2,
+            // UNEP Food Waste Index 2024: households waste 79 kg/person/yr, about 13% of the
+            // roughly 600 kg bought.
+            household_waste_share: 0.13,
+            rationing: true,
+        }
+    }
+}
+
+impl Default for FootprintParams {
+    fn default() -> Self {
+        Self {
+            // Assumption: plant-rich diet, about 1 kg CO2e/kg at the farm gate (Poore and
+            // Nemecek 2018 give 0.4-3 for plant foods); not in CALIBRATION.md.
+            farm_kg_co2e_per_kg: 1.0,
+            // Assumption: 0.5 kWh to cook a kg of food in a shared kitchen.
+            cooking_kwh_per_kg: 0.5,
+            // IPCC AR5 WG3 Annex III: onshore wind 11, solar PV rooftop 41, hydro 24 gCO2e/kWh;
+            // a renewable mix near 30.
+            grid_g_co2e_per_kwh: 30.0,
+            // Assumption: landfill methane from food waste, about 0.5 kg CO2e/kg.
+            waste_kg_co2e_per_kg: 0.5,
+        }
+    }
+}

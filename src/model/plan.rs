@@ -1,0 +1,136 @@
+//! Planning: production targets follow need minus stocks, and syndicates post the hours their
+//! targets need.
+//!
+//! In this slice the rules below stand in for the community assembly's decisions: the farm plans
+//! a season's land from a year's need minus the stock that will be left at harvest and the food
+//! gardens are expected to add, and the kitchen cooks for tomorrow from its forecast.
+
+use bevy_ecs::prelude::*;
+
+use super::calendar::{Calendar, Clock, YEAR};
+use super::components::{Directory, FarmPlan, KitchenState, Land, Ledger, StoreRoom, Syndicate};
+use super::params::{Params, Sector};
+
+/// On the planning day, each agricultural syndicate decides how much land to work this season.
+///
+/// Target harvest = a year's need plus the reserve, minus what gardens are expected to add, minus
+/// the stock that will be left over when the harvest comes in. Land is the target over the yield,
+/// at most the community's arable land. A large stock therefore idles the syndicate, and it
+/// resumes once the stock has run down.
+pub fn plan_season(
+    clock: Res<Clock>,
+    params: Res<Params>,
+    calendar: Res<Calendar>,
+    ledger: Res<Ledger>,
+    directory: Res<Directory>,
+    stores: Query<(&StoreRoom, &Land)>,
+    mut farms: Query<(&Syndicate, &mut FarmPlan)>,
+) {
+    let day = clock.day_of_year();
+    // The first tick plans the season already under way, so a run may start on any day.
+    if day != params.food.planning_day && clock.tick != 0 {
+        return;
+    }
+    let food = &params.food;
+    let to_harvest = f64::from(calendar.days_to_harvest[day as usize]);
+    for (syndicate, mut plan) in &mut farms {
+        let c = syndicate.community as usize;
+        let today = &ledger.days[c];
+        let Ok((store, land)) = stores.get(directory.communities[c]) else {
+            continue;
+        };
+        let daily_need = today.need_kg;
+        let gardens = f64::from(today.gardeners) * food.garden_yield_kg_per_year;
+        let carry_over = (store.food_kg - daily_need * to_harvest).max(0.0);
+        let target =
+            daily_need * f64::from(YEAR) * (1.0 + food.reserve_share) - gardens - carry_over;
+        plan.planned_ha = (target / food.yield_kg_per_ha).clamp(0.0, land.arable_ha);
+        plan.season_posted = 0.0;
+        plan.season_filled = 0.0;
+    }
+}
+
+/// How much food each community hands out today. Without scarcity, everyone's need. With
+/// rationing on, the community looks ahead to the peak of the season after the current one: if
+/// what it holds plus what the current season's harvest should still bring cannot cover everyone's
+/// need until then, that is spread evenly over the days.
+#[allow(clippy::too_many_arguments)]
+pub fn decide_allowance(
+    clock: Res<Clock>,
+    params: Res<Params>,
+    calendar: Res<Calendar>,
+    directory: Res<Directory>,
+    mut ledger: ResMut<Ledger>,
+    stores: Query<&StoreRoom>,
+    kitchens: Query<&KitchenState>,
+    farms: Query<&FarmPlan>,
+) {
+    let day = clock.day_of_year() as usize;
+    let horizon = f64::from(calendar.days_to_next_season_peak[day]);
+    for (c, today) in ledger.days.iter_mut().enumerate() {
+        let store = stores
+            .get(directory.communities[c])
+            .map_or(0.0, |s| s.food_kg);
+        let leftovers = kitchens
+            .get(directory.kitchens[c])
+            .map_or(0.0, |k| k.leftovers_total());
+        let available = store + leftovers;
+        today.allowance_kg = today.need_kg.min(available);
+        if params.food.rationing {
+            let coming = farms.get(directory.farms[c]).map_or(0.0, |f| {
+                f.planned_ha
+                    * params.food.yield_kg_per_ha
+                    * f.labour_factor()
+                    * calendar.harvest_remaining[day]
+            });
+            let resources = available + coming;
+            if resources < today.need_kg * horizon {
+                today.allowance_kg = today.allowance_kg.min(resources / horizon);
+            }
+        }
+    }
+}
+
+/// Each farm posts the share of its season's labour that falls on today.
+pub fn post_farm_hours(
+    clock: Res<Clock>,
+    params: Res<Params>,
+    calendar: Res<Calendar>,
+    mut ledger: ResMut<Ledger>,
+    farms: Query<(&Syndicate, &FarmPlan)>,
+) {
+    let share = calendar.labour[clock.day_of_year() as usize];
+    let a = Sector::Agriculture.index();
+    for (syndicate, plan) in &farms {
+        let hours = plan.planned_ha * params.food.labour_hours_per_ha * share;
+        let day = &mut ledger.days[syndicate.community as usize];
+        day.posted[a] = hours;
+        day.unfilled[a] = hours;
+    }
+}
+
+/// Each kitchen plans to cook its forecast plus a margin for latecomers, less the leftovers it
+/// already keeps, and no more than the store holds; it posts the hours that cooking takes.
+pub fn post_kitchen_hours(
+    params: Res<Params>,
+    directory: Res<Directory>,
+    mut ledger: ResMut<Ledger>,
+    stores: Query<&StoreRoom>,
+    kitchens: Query<(&Syndicate, &KitchenState)>,
+) {
+    let k = Sector::Kitchen.index();
+    for (syndicate, kitchen) in &kitchens {
+        let c = syndicate.community as usize;
+        let store = stores
+            .get(directory.communities[c])
+            .map_or(0.0, |s| s.food_kg);
+        let day = &mut ledger.days[c];
+        let wanted = (kitchen.forecast_kg * (1.0 + params.food.kitchen_margin)
+            - kitchen.leftovers_total())
+        .max(0.0);
+        day.cook_plan_kg = wanted.min(store);
+        let hours = day.cook_plan_kg * params.food.kitchen_hours_per_kg;
+        day.posted[k] = hours;
+        day.unfilled[k] = hours;
+    }
+}

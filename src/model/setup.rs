@@ -1,0 +1,132 @@
+//! Building the initial world from validated parameters.
+
+use bevy_ecs::prelude::*;
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+
+use super::components::*;
+use super::params::{N_SECTORS, Params, Sector};
+use super::rng::{Purpose, stream};
+
+/// A normal draw by the Box-Muller transform (rand 0.10 ships no normal distribution).
+fn normal(rng: &mut ChaCha8Rng, mean: f64, sd: f64) -> f64 {
+    let u1: f64 = 1.0 - rng.random::<f64>();
+    let u2: f64 = rng.random::<f64>();
+    mean + sd * (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+}
+
+/// The components every person is spawned with.
+type PersonBundle = (Member, Person, Vocation, Work, Ration);
+
+fn draw_person(rng: &mut ChaCha8Rng, params: &Params, community: u32) -> PersonBundle {
+    let pop = &params.population;
+    let labour = &params.labour;
+    let u: f64 = rng.random();
+    let age = if u < pop.child_share {
+        AgeClass::Child
+    } else if u < pop.child_share + pop.elder_share {
+        AgeClass::Elder
+    } else {
+        AgeClass::Adult
+    };
+    let health = if rng.random::<f64>() < pop.incapacitated_share {
+        HealthState::Incapacitated
+    } else {
+        HealthState::Well
+    };
+    let mut willing = normal(rng, labour.willing_hours_mean, labour.willing_hours_sd)
+        .clamp(0.0, labour.max_hours_per_day);
+    match age {
+        AgeClass::Child => willing = 0.0,
+        AgeClass::Elder => willing *= labour.elder_willingness,
+        AgeClass::Adult => {}
+    }
+    let mut skill = [0.0f32; N_SECTORS];
+    let mut appeal = [0.0f32; N_SECTORS];
+    for s in 0..N_SECTORS {
+        skill[s] = rng.random_range(labour.min_skill..=1.0) as f32;
+        appeal[s] = rng.random::<f32>();
+    }
+    let gardener = age != AgeClass::Child && rng.random::<f64>() < params.food.garden_share;
+    (
+        Member(community),
+        Person {
+            age,
+            health,
+            sick_days: 0,
+            gardener,
+        },
+        Vocation {
+            willing: willing as f32,
+            skill,
+            appeal,
+        },
+        Work::default(),
+        Ration::default(),
+    )
+}
+
+/// Spawns regions, communities with their land, store-rooms and syndicates, and their members.
+pub fn populate(world: &mut World, params: &Params, seed: u64) {
+    let pop = &params.population;
+    for id in 0..params.regions() {
+        world.spawn(Region { id });
+    }
+    let mut directory = Directory::default();
+    let adult_kg = params.adult_need_kg();
+    for c in 0..pop.communities {
+        let mut rng = stream(seed, Purpose::Setup, u64::from(c));
+        let persons: Vec<_> = (0..pop.persons_per_community)
+            .map(|_| draw_person(&mut rng, params, c))
+            .collect();
+        let children = persons
+            .iter()
+            .filter(|(_, p, ..)| p.age == AgeClass::Child)
+            .count() as f64;
+        let n = f64::from(pop.persons_per_community);
+        let daily_need = adult_kg * ((n - children) + children * params.food.child_need_factor);
+        world.spawn_batch(persons);
+        let community = world
+            .spawn((
+                Community {
+                    id: c,
+                    region: c / pop.communities_per_region,
+                },
+                Land {
+                    arable_ha: n * params.food.arable_ha_per_person,
+                },
+                StoreRoom {
+                    food_kg: daily_need * params.food.initial_stock_days,
+                },
+            ))
+            .id();
+        let farm = world
+            .spawn((
+                Syndicate {
+                    community: c,
+                    sector: Sector::Agriculture,
+                },
+                FarmPlan::default(),
+            ))
+            .id();
+        let kitchen = world
+            .spawn((
+                Syndicate {
+                    community: c,
+                    sector: Sector::Kitchen,
+                },
+                KitchenState {
+                    forecast_kg: daily_need * params.food.kitchen_share,
+                    ..Default::default()
+                },
+            ))
+            .id();
+        directory.communities.push(community);
+        directory.farms.push(farm);
+        directory.kitchens.push(kitchen);
+    }
+    world.insert_resource(directory);
+    world.insert_resource(Ledger {
+        days: vec![CommunityDay::default(); pop.communities as usize],
+    });
+}

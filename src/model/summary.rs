@@ -1,0 +1,52 @@
+//! Headline results of a run, computed from its metrics rows.
+
+use super::calendar::YEAR;
+use super::metrics::TickMetrics;
+
+/// The figures the essay makes claims about, over a whole run.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Summary {
+    /// Mean over days of the mean hours worked per able adult (h/day).
+    pub work_hours_mean: f64,
+    /// Mean over days of the 90th percentile of hours worked (h/day).
+    pub work_hours_p90: f64,
+    /// Most hours anyone worked on any day (h).
+    pub work_hours_max: f64,
+    /// Food eaten over food needed, over the run (0..1).
+    pub need_satisfaction: f64,
+    /// Mean over days of the share of persons with unmet need (0..1).
+    pub unmet_need_share: f64,
+    /// Food wasted over food produced, over the run (0..1; NaN if nothing was produced).
+    pub waste_share: f64,
+    /// Emissions per person per year (kg CO2e/person/year).
+    pub footprint_kg_co2e_per_person_year: f64,
+    /// Effective labour hours asked for and never filled, over the run (h).
+    pub labour_shortage_hours: f64,
+}
+
+impl Summary {
+    pub fn from_rows(rows: &[TickMetrics]) -> Self {
+        if rows.is_empty() {
+            return Self::default();
+        }
+        let n = rows.len() as f64;
+        let mean = |f: fn(&TickMetrics) -> f64| rows.iter().map(f).sum::<f64>() / n;
+        let sum = |f: fn(&TickMetrics) -> f64| rows.iter().map(f).sum::<f64>();
+        let produced = sum(|r| r.food_produced_kg);
+        Self {
+            work_hours_mean: mean(|r| r.work_hours_mean),
+            work_hours_p90: mean(|r| r.work_hours_p90),
+            work_hours_max: rows.iter().map(|r| r.work_hours_max).fold(0.0, f64::max),
+            need_satisfaction: sum(|r| r.food_eaten_kg) / sum(|r| r.food_needed_kg),
+            unmet_need_share: mean(|r| r.unmet_need_share),
+            waste_share: if produced > 0.0 {
+                sum(|r| r.food_wasted_kg) / produced
+            } else {
+                f64::NAN
+            },
+            footprint_kg_co2e_per_person_year: mean(|r| r.footprint_kg_co2e_per_person)
+                * f64::from(YEAR),
+            labour_shortage_hours: sum(|r| r.labour_shortage_hours),
+        }
+    }
+}

@@ -1,0 +1,387 @@
+//! Scenario files: reading TOML, reporting every problem at once, and producing a [`Scenario`].
+//!
+//! Loading goes in three steps. The text is parsed (a syntax error stops here, with its line).
+//! Each section is then deserialized on its own, so a wrong type in one section does not hide the
+//! problems of another, and keys the model does not know are collected rather than rejected one at
+//! a time. Finally every value is checked against its allowed range ([`validate`]). Each problem
+//! names the file, the line and the key.
+
+mod locate;
+mod validate;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::model::Params;
+use crate::model::params::{
+    FoodParams, FootprintParams, HealthParams, LabourParams, PopulationParams,
+};
+use locate::Locator;
+
+/// The scenario's own settings: what it is called and how it runs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Meta {
+    /// Name of the scenario; results go to `output/<name>/` (letters, digits, `-`, `_`, `.`).
+    pub name: String,
+    /// What the scenario asks, in a sentence or two.
+    pub description: String,
+    /// Root seed of every random stream (integer, 0 or more). Default 1.
+    pub seed: u64,
+    /// Days to simulate (ticks). Default 365.
+    pub ticks: u32,
+}
+
+impl Default for Meta {
+    fn default() -> Self {
+        Self {
+            name: String::new(),
+            description: String::new(),
+            seed: 1,
+            ticks: 365,
+        }
+    }
+}
+
+/// A validated scenario, ready to run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    pub meta: Meta,
+    pub params: Params,
+}
+
+/// The file layout: top-level keys of `Meta`, then one table per section.
+#[derive(Serialize)]
+struct FileLayout<'a> {
+    #[serde(flatten)]
+    meta: &'a Meta,
+    population: &'a PopulationParams,
+    health: &'a HealthParams,
+    labour: &'a LabourParams,
+    food: &'a FoodParams,
+    footprint: &'a FootprintParams,
+}
+
+/// The sections a scenario file may have, in file order.
+pub const SECTIONS: &[&str] = &["population", "health", "labour", "food", "footprint"];
+
+impl Scenario {
+    /// The scenario as TOML with every default filled in: what `scenario.toml` in a run holds.
+    pub fn to_toml(&self) -> String {
+        let layout = FileLayout {
+            meta: &self.meta,
+            population: &self.params.population,
+            health: &self.params.health,
+            labour: &self.params.labour,
+            food: &self.params.food,
+            footprint: &self.params.footprint,
+        };
+        let body = toml::to_string_pretty(&layout).expect("a scenario always serializes");
+        format!(
+            "# The scenario as run by commune {}, with every default filled in.\n\n{body}",
+            env!("CARGO_PKG_VERSION")
+        )
+    }
+}
+
+/// The default parameters, as a scenario file with no sections would give.
+pub fn default_params() -> Params {
+    Params::default()
+}
+
+/// One thing wrong with a scenario file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// 1-based line in the file, when it can be told.
+    pub line: Option<usize>,
+    /// Dotted path of the key, like `food.yield_kg_per_ha` (empty for the file as a whole).
+    pub key: String,
+    pub message: String,
+}
+
+/// Everything wrong with a scenario file.
+#[derive(Debug, thiserror::Error)]
+pub struct ScenarioError {
+    pub file: PathBuf,
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.problems.len();
+        write!(
+            f,
+            "{} has {} problem{}:",
+            self.file.display(),
+            n,
+            if n == 1 { "" } else { "s" }
+        )?;
+        for p in &self.problems {
+            write!(f, "\n  {}", self.file.display())?;
+            if let Some(line) = p.line {
+                write!(f, ":{line}")?;
+            }
+            if p.key.is_empty() {
+                write!(f, ": {}", p.message)?;
+            } else {
+                write!(f, ": `{}`: {}", p.key, p.message)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Reads and validates a scenario file.
+pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+    let fail = |message: String| ScenarioError {
+        file: path.to_owned(),
+        problems: vec![Problem {
+            line: None,
+            key: String::new(),
+            message,
+        }],
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| fail(format!("cannot be read: {e}")))?;
+    let default_name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    parse(&text, &default_name).map_err(|problems| ScenarioError {
+        file: path.to_owned(),
+        problems,
+    })
+}
+
+/// Parses and validates scenario text. `default_name` names the scenario if the file does not.
+pub fn parse(text: &str, default_name: &str) -> Result<Scenario, Vec<Problem>> {
+    let table: toml::Table = match toml::from_str(text) {
+        Ok(t) => t,
+        Err(e) => {
+            let line = e.span().map(|s| locate::line_of(text, s.start));
+            return Err(vec![Problem {
+                line,
+                key: String::new(),
+                message: format!("not valid TOML: {}", e.message()),
+            }]);
+        }
+    };
+    let locator = Locator::new(text);
+    let mut problems = Vec::new();
+    let mut top = toml::Table::new();
+    let mut sections = toml::Table::new();
+    for (key, value) in table {
+        if SECTIONS.contains(&key.as_str()) {
+            sections.insert(key, value);
+        } else {
+            top.insert(key, value);
+        }
+    }
+    let mut meta: Meta = section(toml::Value::Table(top), "", &locator, &mut problems);
+    if meta.name.is_empty() {
+        meta.name = default_name.to_owned();
+    }
+    let mut take = |name: &str| sections.remove(name);
+    let params = Params {
+        population: maybe_section(take("population"), "population", &locator, &mut problems),
+        health: maybe_section(take("health"), "health", &locator, &mut problems),
+        labour: maybe_section(take("labour"), "labour", &locator, &mut problems),
+        food: maybe_section(take("food"), "food", &locator, &mut problems),
+        footprint: maybe_section(take("footprint"), "footprint", &locator, &mut problems),
+    };
+    let scenario = Scenario { meta, params };
+    for (key, message) in validate::check(&scenario) {
+        problems.push(Problem {
+            line: locator.line(&key),
+            key,
+            message,
+        });
+    }
+    if problems.is_empty() {
+        Ok(scenario)
+    } else {
+        problems.sort_by_key(|p| p.line.unwrap_or(usize::MAX));
+        Err(problems)
+    }
+}
+
+fn maybe_section<T: DeserializeOwned + Default>(
+    value: Option<toml::Value>,
+    name: &str,
+    locator: &Locator,
+    problems: &mut Vec<Problem>,
+) -> T {
+    match value {
+        None => T::default(),
+        Some(v @ toml::Value::Table(_)) => section(v, name, locator, problems),
+        Some(_) => {
+            problems.push(Problem {
+                line: locator.line(name),
+                key: name.to_owned(),
+                message: "must be a table, like `[{name}]` followed by its keys"
+                    .replace("{name}", name),
+            });
+            T::default()
+        }
+    }
+}
+
+/// Deserializes one section, recording unknown keys and the first type error in it. On a type
+/// error the section's defaults stand in, so that the other sections can still be checked.
+fn section<T: DeserializeOwned + Default>(
+    value: toml::Value,
+    prefix: &str,
+    locator: &Locator,
+    problems: &mut Vec<Problem>,
+) -> T {
+    let join = |path: &str| {
+        if prefix.is_empty() {
+            path.to_owned()
+        } else if path.is_empty() || path == "." {
+            prefix.to_owned()
+        } else {
+            format!("{prefix}.{path}")
+        }
+    };
+    let mut unknown = Vec::new();
+    let mut record = |path: serde_ignored::Path<'_>| unknown.push(path.to_string());
+    let de = serde_ignored::Deserializer::new(value, &mut record);
+    let result: Result<T, _> = serde_path_to_error::deserialize(de);
+    for path in unknown {
+        let key = join(&path);
+        problems.push(Problem {
+            line: locator.line(&key),
+            message: format!("unknown key{}", suggestion(&key)),
+            key,
+        });
+    }
+    match result {
+        Ok(v) => v,
+        Err(e) => {
+            let key = join(&e.path().to_string());
+            let message = e.into_inner().message().to_owned();
+            problems.push(Problem {
+                line: locator.line(&key),
+                key,
+                message: format!("wrong type: {message}"),
+            });
+            T::default()
+        }
+    }
+}
+
+/// "; did you mean `x`?" when a known key is close to an unknown one.
+fn suggestion(key: &str) -> String {
+    let (section, leaf) = key.rsplit_once('.').unwrap_or(("", key));
+    let known = known_keys(section);
+    let best = known
+        .iter()
+        .map(|k| (edit_distance(leaf, k), k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 4))
+        .min();
+    match best {
+        Some((_, k)) => format!("; did you mean `{k}`?"),
+        None if !known.is_empty() => format!("; known keys here: {}", known.join(", ")),
+        None => String::new(),
+    }
+}
+
+/// The keys a section (or the top level, for `""`) accepts, read off the defaults.
+fn known_keys(section: &str) -> Vec<String> {
+    let scenario = Scenario {
+        meta: Meta::default(),
+        params: Params::default(),
+    };
+    let value: toml::Table = toml::from_str(&scenario.to_toml()).expect("defaults parse");
+    if section.is_empty() {
+        value.keys().cloned().collect()
+    } else {
+        match value.get(section) {
+            Some(toml::Value::Table(t)) => t.keys().cloned().collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(text: &str) -> Vec<Problem> {
+        parse(text, "t").expect_err("should fail")
+    }
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        let s = parse("", "t").unwrap();
+        assert_eq!(s.meta.name, "t");
+        assert_eq!(s.params, Params::default());
+    }
+
+    #[test]
+    fn as_run_toml_round_trips() {
+        let s = parse("name = \"x\"\nseed = 9\n[food]\ngarden_share = 0.5\n", "t").unwrap();
+        let again = parse(&s.to_toml(), "other").unwrap();
+        assert_eq!(s, again);
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_line_and_key() {
+        let text = "seed = 3\n[population]\npersons_per_comunity = 10\nchild_share = 1.5\n\
+                    [food]\nyield_kg_per_ha = \"lots\"\n[health]\nmean_illness_days = -2\n";
+        let ps = problems(text);
+        let find = |key: &str| {
+            ps.iter()
+                .find(|p| p.key == key)
+                .unwrap_or_else(|| panic!("{key} in {ps:?}"))
+        };
+        let typo = find("population.persons_per_comunity");
+        assert_eq!(typo.line, Some(3));
+        assert!(
+            typo.message
+                .contains("did you mean `persons_per_community`")
+        );
+        assert_eq!(find("population.child_share").line, Some(4));
+        let wrong = find("food.yield_kg_per_ha");
+        assert_eq!(wrong.line, Some(6));
+        assert!(wrong.message.contains("wrong type"), "{}", wrong.message);
+        assert_eq!(find("health.mean_illness_days").line, Some(8));
+    }
+
+    #[test]
+    fn syntax_errors_name_the_line() {
+        let ps = problems("seed = 1\n[food\n");
+        assert_eq!(ps.len(), 1);
+        assert_eq!(ps[0].line, Some(2));
+    }
+
+    #[test]
+    fn a_section_that_is_not_a_table_is_reported() {
+        let ps = problems("food = 3\n");
+        assert_eq!(ps[0].key, "food");
+        assert_eq!(ps[0].line, Some(1));
+    }
+
+    #[test]
+    fn edit_distance_counts_edits() {
+        assert_eq!(edit_distance("seed", "seed"), 0);
+        assert_eq!(edit_distance("sed", "seed"), 1);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+}

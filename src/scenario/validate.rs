@@ -1,0 +1,373 @@
+//! Range checks on every value of a scenario. Each check names its key and says what is allowed.
+
+use super::Scenario;
+use crate::model::calendar::YEAR;
+use crate::model::components::LEFTOVER_SLOTS;
+
+/// Most persons a scenario may hold: about 2 GB of state, far beyond the shipped `large` scenario.
+pub const MAX_PERSONS: u64 = 20_000_000;
+/// Largest community allowed. The essay's communities are "no more than 200 people"; larger ones
+/// are allowed for experiments, up to this face-to-face limit.
+pub const MAX_COMMUNITY: u32 = 1_000;
+
+struct Checks {
+    problems: Vec<(String, String)>,
+}
+
+impl Checks {
+    fn fail(&mut self, key: &str, message: String) {
+        self.problems.push((key.to_owned(), message));
+    }
+
+    /// `value` must be finite and within `lo..=hi`.
+    fn range(&mut self, key: &str, value: f64, lo: f64, hi: f64, unit: &str) {
+        if !value.is_finite() {
+            self.fail(key, format!("must be a finite number, not {value}"));
+        } else if value < lo || value > hi {
+            let unit = if unit.is_empty() {
+                String::new()
+            } else {
+                format!(" {unit}")
+            };
+            self.fail(
+                key,
+                format!("is {value}{unit}; it must be between {lo} and {hi}{unit}"),
+            );
+        }
+    }
+
+    fn share(&mut self, key: &str, value: f64) {
+        self.range(key, value, 0.0, 1.0, "");
+    }
+
+    fn count(&mut self, key: &str, value: u64, lo: u64, hi: u64) {
+        if value < lo || value > hi {
+            self.fail(key, format!("is {value}; it must be between {lo} and {hi}"));
+        }
+    }
+}
+
+/// Every problem with the values of `s`, as (dotted key, message).
+pub fn check(s: &Scenario) -> Vec<(String, String)> {
+    let mut c = Checks {
+        problems: Vec::new(),
+    };
+    let name = &s.meta.name;
+    if name.is_empty()
+        || name.starts_with('.')
+        || !name
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || "-_.".contains(ch))
+    {
+        c.fail(
+            "name",
+            format!(
+                "{name:?} cannot name an output folder: use letters, digits, '-', '_' and '.', \
+                 not starting with '.'"
+            ),
+        );
+    }
+    c.count("ticks", u64::from(s.meta.ticks), 1, 100 * u64::from(YEAR));
+
+    let p = &s.params.population;
+    c.count(
+        "population.communities",
+        u64::from(p.communities),
+        1,
+        1_000_000,
+    );
+    c.count(
+        "population.persons_per_community",
+        u64::from(p.persons_per_community),
+        1,
+        u64::from(MAX_COMMUNITY),
+    );
+    let total = u64::from(p.communities) * u64::from(p.persons_per_community);
+    if total > MAX_PERSONS {
+        c.fail(
+            "population.communities",
+            format!(
+                "{} communities of {} make {total} persons, more than the {MAX_PERSONS} that fit \
+                 in memory",
+                p.communities, p.persons_per_community
+            ),
+        );
+    }
+    c.count(
+        "population.communities_per_region",
+        u64::from(p.communities_per_region),
+        1,
+        1_000_000,
+    );
+    c.share("population.child_share", p.child_share);
+    c.share("population.elder_share", p.elder_share);
+    if p.child_share + p.elder_share > 1.0 {
+        c.fail(
+            "population.elder_share",
+            format!(
+                "child_share + elder_share is {}; it must be at most 1",
+                p.child_share + p.elder_share
+            ),
+        );
+    }
+    c.share("population.incapacitated_share", p.incapacitated_share);
+
+    let h = &s.params.health;
+    c.share(
+        "health.daily_illness_probability",
+        h.daily_illness_probability,
+    );
+    c.range(
+        "health.mean_illness_days",
+        h.mean_illness_days,
+        1.0,
+        365.0,
+        "days",
+    );
+
+    let l = &s.params.labour;
+    c.range(
+        "labour.willing_hours_mean",
+        l.willing_hours_mean,
+        0.0,
+        24.0,
+        "h/day",
+    );
+    c.range(
+        "labour.willing_hours_sd",
+        l.willing_hours_sd,
+        0.0,
+        12.0,
+        "h/day",
+    );
+    c.range(
+        "labour.max_hours_per_day",
+        l.max_hours_per_day,
+        0.0,
+        24.0,
+        "h/day",
+    );
+    c.share("labour.elder_willingness", l.elder_willingness);
+    c.range("labour.min_skill", l.min_skill, 0.01, 1.0, "");
+    c.range("labour.waking_hours", l.waking_hours, 0.0, 24.0, "h/day");
+    if l.waking_hours < l.max_hours_per_day {
+        c.fail(
+            "labour.waking_hours",
+            format!(
+                "is {} h/day, less than max_hours_per_day ({} h/day)",
+                l.waking_hours, l.max_hours_per_day
+            ),
+        );
+    }
+    c.count(
+        "labour.volunteer_rounds",
+        u64::from(l.volunteer_rounds),
+        1,
+        20,
+    );
+
+    let f = &s.params.food;
+    c.range(
+        "food.need_kcal_per_day",
+        f.need_kcal_per_day,
+        1.0,
+        10_000.0,
+        "kcal",
+    );
+    c.range("food.child_need_factor", f.child_need_factor, 0.0, 2.0, "");
+    c.range("food.kcal_per_kg", f.kcal_per_kg, 100.0, 9_000.0, "kcal/kg");
+    // A uniform appetite factor stays positive while its coefficient of variation is below 1/sqrt(3).
+    c.range("food.appetite_cv", f.appetite_cv, 0.0, 0.5, "");
+    c.range(
+        "food.arable_ha_per_person",
+        f.arable_ha_per_person,
+        0.0,
+        100.0,
+        "ha",
+    );
+    c.range(
+        "food.yield_kg_per_ha",
+        f.yield_kg_per_ha,
+        1.0,
+        100_000.0,
+        "kg/ha/yr",
+    );
+    c.range(
+        "food.labour_hours_per_ha",
+        f.labour_hours_per_ha,
+        0.0,
+        10_000.0,
+        "h/ha/yr",
+    );
+    c.count(
+        "food.planning_day",
+        u64::from(f.planning_day),
+        0,
+        u64::from(YEAR) - 1,
+    );
+    c.count(
+        "food.harvest_peak_day",
+        u64::from(f.harvest_peak_day),
+        0,
+        u64::from(YEAR) - 1,
+    );
+    c.range(
+        "food.harvest_spread_days",
+        f.harvest_spread_days,
+        1.0,
+        60.0,
+        "days",
+    );
+    if f.planning_day < YEAR && f.harvest_peak_day < YEAR && f.harvest_spread_days.is_finite() {
+        // The whole harvest (three spreads either side of its peak) must fall between one
+        // planning day and the next, or a season's harvest would be credited to the wrong plan.
+        let gap = f64::from((f.harvest_peak_day + YEAR - f.planning_day) % YEAR);
+        let reach = 3.0 * f.harvest_spread_days;
+        if gap - reach < 1.0 || gap + reach > f64::from(YEAR) {
+            c.fail(
+                "food.harvest_peak_day",
+                format!(
+                    "the harvest around day {} (plus or minus {reach} days) must fall between \
+                     planning day {} and the next year's",
+                    f.harvest_peak_day, f.planning_day
+                ),
+            );
+        }
+    }
+    c.share("food.harvest_labour_share", f.harvest_labour_share);
+    c.range("food.reserve_share", f.reserve_share, 0.0, 2.0, "");
+    c.range(
+        "food.initial_stock_days",
+        f.initial_stock_days,
+        0.0,
+        3650.0,
+        "days",
+    );
+    c.share("food.store_spoilage_per_day", f.store_spoilage_per_day);
+    c.share("food.garden_share", f.garden_share);
+    c.range(
+        "food.garden_yield_kg_per_year",
+        f.garden_yield_kg_per_year,
+        0.0,
+        10_000.0,
+        "kg",
+    );
+    c.range(
+        "food.garden_hours_per_day",
+        f.garden_hours_per_day,
+        0.0,
+        12.0,
+        "h/day",
+    );
+    let (first, last) = f.growing_season;
+    c.count(
+        "food.growing_season",
+        u64::from(first.max(last)),
+        0,
+        u64::from(YEAR) - 1,
+    );
+    c.share("food.kitchen_share", f.kitchen_share);
+    c.range(
+        "food.kitchen_hours_per_kg",
+        f.kitchen_hours_per_kg,
+        0.0,
+        10.0,
+        "h/kg",
+    );
+    c.share("food.kitchen_margin", f.kitchen_margin);
+    c.count(
+        "food.leftover_days",
+        u64::from(f.leftover_days),
+        0,
+        LEFTOVER_SLOTS as u64 - 1,
+    );
+    c.range(
+        "food.household_waste_share",
+        f.household_waste_share,
+        0.0,
+        0.9,
+        "",
+    );
+
+    let e = &s.params.footprint;
+    c.range(
+        "footprint.farm_kg_co2e_per_kg",
+        e.farm_kg_co2e_per_kg,
+        0.0,
+        100.0,
+        "kg/kg",
+    );
+    c.range(
+        "footprint.cooking_kwh_per_kg",
+        e.cooking_kwh_per_kg,
+        0.0,
+        100.0,
+        "kWh/kg",
+    );
+    c.range(
+        "footprint.grid_g_co2e_per_kwh",
+        e.grid_g_co2e_per_kwh,
+        0.0,
+        2000.0,
+        "g/kWh",
+    );
+    c.range(
+        "footprint.waste_kg_co2e_per_kg",
+        e.waste_kg_co2e_per_kg,
+        0.0,
+        100.0,
+        "kg/kg",
+    );
+    c.problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::parse;
+
+    fn keys(text: &str) -> Vec<String> {
+        parse(text, "t")
+            .expect_err("should fail")
+            .into_iter()
+            .map(|p| p.key)
+            .collect()
+    }
+
+    #[test]
+    fn absurd_values_are_refused() {
+        assert_eq!(
+            keys("[population]\npersons_per_community = 1000000\n"),
+            ["population.persons_per_community"]
+        );
+        assert_eq!(
+            keys("[population]\ncommunities = 900000\npersons_per_community = 200\n"),
+            ["population.communities"]
+        );
+        assert_eq!(
+            keys("[health]\ndaily_illness_probability = 1.5\n"),
+            ["health.daily_illness_probability"]
+        );
+        assert_eq!(
+            keys("[food]\nyield_kg_per_ha = nan\n"),
+            ["food.yield_kg_per_ha"]
+        );
+        assert_eq!(keys("name = \"../etc\"\n"), ["name"]);
+        assert_eq!(
+            keys("[food]\nharvest_peak_day = 70\n"),
+            ["food.harvest_peak_day"]
+        );
+    }
+
+    #[test]
+    fn negative_counts_are_type_errors() {
+        assert_eq!(
+            keys("[population]\ncommunities = -3\n"),
+            ["population.communities"]
+        );
+    }
+
+    #[test]
+    fn defaults_are_valid() {
+        assert!(parse("", "t").is_ok());
+    }
+}

@@ -1,0 +1,214 @@
+//! Bad input: each kind gets a clear message naming file, line and key, a non-zero exit, and no
+//! run directory.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+/// Writes `text` as a scenario, runs it into `<tmp>/run`, and checks that it fails cleanly.
+/// Returns stderr.
+fn run_fails(text: &str) -> String {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("bad.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = tmp.path().join("run");
+    let o = commune_in(
+        tmp.path(),
+        &[
+            "run",
+            file.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(!o.status.success(), "should fail: {text}");
+    assert!(!out.exists(), "no run directory for a failed run");
+    assert!(
+        !tmp.path().join("output").exists(),
+        "nothing written under output/"
+    );
+    let err = stderr(&o);
+    assert!(err.contains("bad.toml"), "names the file: {err}");
+    err
+}
+
+#[test]
+fn unknown_key_names_line_key_and_suggestion() {
+    let err = run_fails("seed = 1\n\n[food]\nyeild_kg_per_ha = 3000\n");
+    assert!(err.contains("bad.toml:4"), "{err}");
+    assert!(err.contains("food.yeild_kg_per_ha"), "{err}");
+    assert!(err.contains("unknown key"), "{err}");
+    assert!(
+        err.contains("yield_kg_per_ha"),
+        "suggests the right key: {err}"
+    );
+}
+
+#[test]
+fn unknown_section_is_reported() {
+    let err = run_fails("[fod]\nx = 1\n");
+    assert!(
+        err.contains("bad.toml:1") && err.contains("`fod`") && err.contains("unknown key"),
+        "{err}"
+    );
+}
+
+#[test]
+fn wrong_type_names_line_and_key() {
+    let err = run_fails("[labour]\nwilling_hours_mean = \"four\"\n");
+    assert!(
+        err.contains("bad.toml:2")
+            && err.contains("labour.willing_hours_mean")
+            && err.contains("wrong type"),
+        "{err}"
+    );
+}
+
+#[test]
+fn negative_population_is_refused() {
+    let err = run_fails("[population]\npersons_per_community = -150\n");
+    assert!(
+        err.contains("bad.toml:2") && err.contains("population.persons_per_community"),
+        "{err}"
+    );
+}
+
+#[test]
+fn absurd_numbers_are_refused() {
+    let err = run_fails("[population]\npersons_per_community = 1000000\n");
+    assert!(
+        err.contains("population.persons_per_community") && err.contains("between 1 and 1000"),
+        "{err}"
+    );
+    let err = run_fails("[population]\ncommunities = 1000000\npersons_per_community = 200\n");
+    assert!(err.contains("fit in memory"), "{err}");
+    let err = run_fails("[health]\ndaily_illness_probability = 1.2\n");
+    assert!(
+        err.contains("bad.toml:2")
+            && err.contains("health.daily_illness_probability")
+            && err.contains("between 0 and 1"),
+        "{err}"
+    );
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let err = run_fails(
+        "[population]\nchild_share = 2\nelder_shar = 0.1\n[food]\nkitchen_share = -1\n[health]\nmean_illness_days = \"x\"\n",
+    );
+    assert!(err.contains("4 problems"), "{err}");
+    for key in [
+        "population.child_share",
+        "population.elder_shar",
+        "food.kitchen_share",
+        "health.mean_illness_days",
+    ] {
+        assert!(err.contains(key), "{key}: {err}");
+    }
+}
+
+#[test]
+fn syntax_error_names_the_line() {
+    let err = run_fails("seed = 1\nticks = = 3\n");
+    assert!(
+        err.contains("bad.toml:2") && err.contains("not valid TOML"),
+        "{err}"
+    );
+}
+
+#[test]
+fn missing_file_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = commune_in(tmp.path(), &["run", "no-such-scenario.toml"], &[]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("no-such-scenario.toml") && err.contains("cannot be read"),
+        "{err}"
+    );
+    assert!(!tmp.path().join("output").exists());
+}
+
+#[test]
+fn unwritable_output_is_refused_before_running() {
+    let tmp = tempfile::tempdir().unwrap();
+    let blocker = tmp.path().join("a-file");
+    std::fs::write(&blocker, "not a directory").unwrap();
+    let out = blocker.join("run");
+    let o = commune(&[
+        "run",
+        scenario("village").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(err.contains("a-file"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&blocker).unwrap(),
+        "not a directory"
+    );
+}
+
+#[test]
+fn existing_output_is_kept_unless_forced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("run");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("precious.txt"), "keep me").unwrap();
+    let village = scenario("village");
+    let o = commune(&[
+        "run",
+        village.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--ticks",
+        "2",
+    ]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("--force"));
+    assert!(out.join("precious.txt").exists());
+    let o = commune(&[
+        "run",
+        village.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--ticks",
+        "2",
+        "--force",
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!out.join("precious.txt").exists());
+    assert!(out.join("metrics.csv").exists());
+}
+
+#[test]
+fn validate_reports_problems_and_exits_non_zero() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("bad.toml");
+    std::fs::write(&file, "[population]\ncommunities = 0\n").unwrap();
+    let o = commune(&[
+        "validate",
+        file.to_str().unwrap(),
+        scenario("village").to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("bad.toml:2: `population.communities`"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).contains("village.toml: ok"));
+    assert!(!Path::new(&tmp.path().join("output")).exists());
+}
+
+#[test]
+fn bad_flags_are_refused() {
+    let o = commune(&["run", scenario("village").to_str().unwrap(), "--ticks", "0"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("--ticks"));
+}

@@ -1,0 +1,266 @@
+//! The binary on shipped scenarios: files written, balances, determinism, help.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn run_writes_every_file_of_a_run_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("run");
+    let o = commune(&[
+        "run",
+        scenario("village").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--ticks",
+        "400",
+        "--seed",
+        "5",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for file in [
+        "metrics.parquet",
+        "metrics.csv",
+        "scenario.toml",
+        "manifest.json",
+    ] {
+        assert!(out.join(file).is_file(), "{file} missing");
+    }
+    // Only the run's files: the temporary directory was renamed, not left beside it.
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
+
+    let csv = Csv::read(&out.join("metrics.csv"));
+    assert_eq!(csv.rows.len(), 400);
+    for col in [
+        "tick",
+        "day_of_year",
+        "population",
+        "work_hours_mean",
+        "work_hours_p50",
+        "work_hours_p90",
+        "work_hours_max",
+        "leisure_hours_mean",
+        "need_satisfaction",
+        "unmet_need_share",
+        "food_produced_kg",
+        "food_eaten_kg",
+        "food_stored_kg",
+        "food_wasted_kg",
+        "waste_share",
+        "footprint_kg_co2e_per_person",
+        "labour_shortage_hours",
+    ] {
+        assert_eq!(csv.col(col).len(), 400, "{col}");
+    }
+    assert_eq!(csv.col("tick")[399], 399.0);
+    assert_eq!(csv.col("day_of_year")[399], 34.0);
+
+    let parquet = commune::output::read_parquet(&out.join("metrics.parquet")).unwrap();
+    assert_eq!(parquet.height(), 400);
+    let eaten = parquet.column("food_eaten_kg").unwrap().f64().unwrap();
+    let from_csv = csv.col("food_eaten_kg");
+    for (i, v) in eaten.into_iter().enumerate() {
+        assert!((v.unwrap() - from_csv[i]).abs() <= 1e-9 * from_csv[i].abs().max(1.0));
+    }
+
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["seed"], 5);
+    assert_eq!(manifest["ticks"], 400);
+    assert_eq!(manifest["persons"], 150);
+    assert_eq!(manifest["commune_version"], env!("CARGO_PKG_VERSION"));
+    let toml = std::fs::read_to_string(out.join("scenario.toml")).unwrap();
+    assert_eq!(
+        manifest["scenario_sha256"],
+        commune::output::sha256_hex(&toml)
+    );
+    assert!(manifest["started_at"].as_str().unwrap().ends_with('Z'));
+    assert!(manifest["wall_time_seconds"].as_f64().unwrap() > 0.0);
+
+    // The scenario as run has the overrides and every default, and runs again as it is.
+    let as_run = commune::scenario::parse(&toml, "x").unwrap();
+    assert_eq!(as_run.meta.seed, 5);
+    assert_eq!(as_run.meta.ticks, 400);
+    assert!(toml.contains("household_waste_share"));
+    let again = tmp.path().join("again");
+    let o = commune(&[
+        "run",
+        out.join("scenario.toml").to_str().unwrap(),
+        "--out",
+        again.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read(out.join("metrics.csv")).unwrap(),
+        std::fs::read(again.join("metrics.csv")).unwrap()
+    );
+}
+
+#[test]
+fn food_stocks_and_flows_balance_every_tick() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("run");
+    let o = commune(&[
+        "run",
+        scenario("village").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = Csv::read(&out.join("metrics.csv"));
+    let produced = csv.col("food_produced_kg");
+    let eaten = csv.col("food_eaten_kg");
+    let stored = csv.col("food_stored_kg");
+    let wasted = csv.col("food_wasted_kg");
+    assert!(
+        produced.iter().sum::<f64>() > 0.0,
+        "the village harvests something"
+    );
+    for t in 1..produced.len() {
+        let rhs = eaten[t] + (stored[t] - stored[t - 1]) + wasted[t];
+        assert!(
+            (produced[t] - rhs).abs() <= 1e-6 * stored[t].max(1.0),
+            "tick {t}: produced {} != eaten {} + change in stock {} + wasted {}",
+            produced[t],
+            eaten[t],
+            stored[t] - stored[t - 1],
+            wasted[t]
+        );
+    }
+}
+
+#[test]
+fn same_seed_gives_identical_files_whatever_the_thread_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = scenario("village");
+    let mut outputs = Vec::new();
+    for threads in ["1", "2"] {
+        let out = tmp.path().join(format!("t{threads}"));
+        let o = commune_in(
+            tmp.path(),
+            &[
+                "run",
+                path.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+                "-q",
+                "--ticks",
+                "300",
+            ],
+            &[
+                ("RAYON_NUM_THREADS", threads),
+                ("POLARS_MAX_THREADS", threads),
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        outputs.push((
+            std::fs::read(out.join("metrics.csv")).unwrap(),
+            std::fs::read(out.join("metrics.parquet")).unwrap(),
+        ));
+    }
+    assert!(
+        outputs[0].0 == outputs[1].0,
+        "metrics.csv differs between 1 and 2 threads"
+    );
+    assert!(
+        outputs[0].1 == outputs[1].1,
+        "metrics.parquet differs between 1 and 2 threads"
+    );
+
+    let other = tmp.path().join("other-seed");
+    let o = commune(&[
+        "run",
+        path.to_str().unwrap(),
+        "--out",
+        other.to_str().unwrap(),
+        "-q",
+        "--ticks",
+        "300",
+        "--seed",
+        "43",
+    ]);
+    assert!(o.status.success());
+    assert!(
+        std::fs::read(other.join("metrics.csv")).unwrap() != outputs[0].0,
+        "another seed, other draws"
+    );
+}
+
+#[test]
+fn default_output_goes_under_output_name_run_id() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = scenario("village");
+    let o = commune_in(
+        tmp.path(),
+        &["run", path.to_str().unwrap(), "--ticks", "3"],
+        &[],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let runs: Vec<_> = std::fs::read_dir(tmp.path().join("output/village"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(runs.len(), 1);
+    let name = runs[0].file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.ends_with("-seed42"), "{name}");
+    assert!(runs[0].join("metrics.csv").is_file());
+    // The summary table names the headline results and where they are.
+    let text = stdout(&o);
+    for needle in [
+        "work hours per able adult",
+        "need satisfaction",
+        "waste share",
+        "footprint per person",
+        "results in",
+    ] {
+        assert!(text.contains(needle), "{needle} in {text}");
+    }
+    // A second run in the same second gets its own directory.
+    let o = commune_in(
+        tmp.path(),
+        &["run", path.to_str().unwrap(), "--ticks", "3", "-q"],
+        &[],
+    );
+    assert!(o.status.success());
+    assert_eq!(
+        std::fs::read_dir(tmp.path().join("output/village"))
+            .unwrap()
+            .count(),
+        2
+    );
+    assert!(stdout(&o).is_empty(), "--quiet prints nothing");
+}
+
+#[test]
+fn help_explains_every_option() {
+    let o = commune(&["--help"]);
+    assert!(o.status.success());
+    let text = stdout(&o);
+    assert!(text.contains("validate") && text.contains("run"));
+    let o = commune(&["run", "--help"]);
+    let text = stdout(&o);
+    for option in ["--seed", "--ticks", "--out", "--quiet", "--force"] {
+        assert!(text.contains(option), "{option} in run --help");
+    }
+    let o = commune(&["validate", "--help"]);
+    assert!(stdout(&o).contains("every problem"));
+}
+
+#[test]
+fn shipped_scenarios_validate() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut files: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 2);
+    let mut args = vec!["validate"];
+    args.extend(files.iter().map(String::as_str));
+    let o = commune(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o).matches(": ok").count(), files.len());
+}

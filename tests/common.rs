@@ -1,0 +1,72 @@
+//! Helpers shared by the integration tests: running the binary and reading its output.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The shipped scenario `name`.
+pub fn scenario(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(format!("{name}.toml"))
+}
+
+/// Runs `commune` with `args`, in `cwd`, with extra environment variables.
+pub fn commune_in(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_commune"));
+    cmd.args(args).current_dir(cwd);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("commune runs")
+}
+
+pub fn commune(args: &[&str]) -> Output {
+    commune_in(Path::new(env!("CARGO_MANIFEST_DIR")), args, &[])
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A parsed `metrics.csv`: header and rows of numbers.
+pub struct Csv {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<f64>>,
+}
+
+impl Csv {
+    pub fn read(path: &Path) -> Csv {
+        let text = std::fs::read_to_string(path).expect("metrics.csv exists");
+        let mut lines = text.lines();
+        let header: Vec<String> = lines
+            .next()
+            .expect("header")
+            .trim_start_matches('\u{feff}')
+            .split(',')
+            .map(str::to_owned)
+            .collect();
+        let rows = lines
+            .map(|l| {
+                l.split(',')
+                    .map(|v| v.parse::<f64>().expect("a number"))
+                    .collect()
+            })
+            .collect();
+        Csv { header, rows }
+    }
+
+    pub fn col(&self, name: &str) -> Vec<f64> {
+        let i = self
+            .header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("column {name} in {:?}", self.header));
+        self.rows.iter().map(|r| r[i]).collect()
+    }
+}
