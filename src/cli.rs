@@ -189,10 +189,15 @@ fn write_run(
 fn print_summary(scenario: &Scenario, s: &Summary, wall: f64, dir: &Path) {
     let ticks = scenario.meta.ticks;
     println!(
-        "{}: {} persons in {} communities, {} days, seed {} ({:.1} s, {:.0} days/s)",
+        "{}: {} persons in {} communit{}, {} days, seed {} ({:.1} s, {:.0} days/s)",
         scenario.meta.name,
         scenario.params.initial_population(),
         scenario.params.population.communities,
+        if scenario.params.population.communities == 1 {
+            "y"
+        } else {
+            "ies"
+        },
         ticks,
         scenario.meta.seed,
         wall,

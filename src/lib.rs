@@ -4,6 +4,10 @@
 //! [`model`] is the simulation core (no I/O). [`scenario`] loads and validates scenario files,
 //! [`output`] writes run directories, and [`cli`] is the command line; these are the edges.
 
+// Per-sector figures sit in parallel fixed-size arrays; indexing them by sector reads better than
+// zipping four iterators.
+#![allow(clippy::needless_range_loop)]
+
 pub mod cli;
 pub mod model;
 pub mod output;

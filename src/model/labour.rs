@@ -121,7 +121,7 @@ mod tests {
         };
         let o = offers(&v, 3.0, &[1.0, 1.0]);
         assert!((o[0] + o[1] - 3.0).abs() < 1e-12);
-        assert!((o[0] / o[1] - 2.0).abs() < 1e-9);
+        assert!((o[0] / o[1] - 2.0).abs() < 1e-6);
         let o = offers(&v, 3.0, &[0.0, 5.0]);
         assert_eq!(o, [0.0, 3.0]);
         assert_eq!(offers(&v, 0.0, &[1.0, 1.0]), [0.0, 0.0]);

@@ -269,7 +269,12 @@ mod tests {
                 if person.health == HealthState::Well {
                     assert!((got - share).abs() < 1e-5, "equal shares");
                 } else {
-                    assert!((got - 1.0).abs() < 1e-5, "the ill are served in full");
+                    assert!(
+                        (got - 1.0).abs() < 1e-5,
+                        "the ill are served in full: {got} {:?} {:?}",
+                        person,
+                        world.resource::<Ledger>().days[0]
+                    );
                     checked += 1;
                 }
             }

@@ -51,9 +51,10 @@ pub fn plan_season(
 }
 
 /// How much food each community hands out today. Without scarcity, everyone's need. With
-/// rationing on, the community looks ahead to the peak of the season after the current one: if
-/// what it holds plus what the current season's harvest should still bring cannot cover everyone's
-/// need until then, that is spread evenly over the days.
+/// rationing on, the community looks ahead: what it holds plus what the current season's harvest
+/// should still bring must last until the peak of the next season's harvest, and, before this
+/// season's peak, what it holds must last until that peak. If either falls short, the food is
+/// spread evenly over the days instead.
 #[allow(clippy::too_many_arguments)]
 pub fn decide_allowance(
     clock: Res<Clock>,
@@ -83,10 +84,13 @@ pub fn decide_allowance(
                     * f.labour_factor()
                     * calendar.harvest_remaining[day]
             });
-            let resources = available + coming;
-            if resources < today.need_kg * horizon {
-                today.allowance_kg = today.allowance_kg.min(resources / horizon);
+            // What is held plus what is still to come must last until the next season's peak...
+            let mut limit = (available + coming) / horizon;
+            // ...and, before this season's peak, what is held must last until that peak.
+            if calendar.harvest_remaining[day] > 0.5 {
+                limit = limit.min(available / f64::from(calendar.days_to_harvest[day]));
             }
+            today.allowance_kg = today.allowance_kg.min(limit);
         }
     }
 }
@@ -109,8 +113,9 @@ pub fn post_farm_hours(
     }
 }
 
-/// Each kitchen plans to cook its forecast plus a margin for latecomers, less the leftovers it
-/// already keeps, and no more than the store holds; it posts the hours that cooking takes.
+/// Each kitchen plans to cook its forecast (at most its share of today's allowance) plus a margin
+/// for latecomers, less the leftovers it already keeps, and no more than the store holds; it posts
+/// the hours that cooking takes.
 pub fn post_kitchen_hours(
     params: Res<Params>,
     directory: Res<Directory>,
@@ -125,9 +130,13 @@ pub fn post_kitchen_hours(
             .get(directory.communities[c])
             .map_or(0.0, |s| s.food_kg);
         let day = &mut ledger.days[c];
-        let wanted = (kitchen.forecast_kg * (1.0 + params.food.kitchen_margin)
-            - kitchen.leftovers_total())
-        .max(0.0);
+        // The kitchen never cooks for more than today's allowance: under rationing, food cooked
+        // beyond it would only spoil.
+        let expected = kitchen
+            .forecast_kg
+            .min(day.allowance_kg * params.food.kitchen_share);
+        let wanted =
+            (expected * (1.0 + params.food.kitchen_margin) - kitchen.leftovers_total()).max(0.0);
         day.cook_plan_kg = wanted.min(store);
         let hours = day.cook_plan_kg * params.food.kitchen_hours_per_kg;
         day.posted[k] = hours;

@@ -261,7 +261,7 @@ fn section<T: DeserializeOwned + Default>(
         Ok(v) => v,
         Err(e) => {
             let key = join(&e.path().to_string());
-            let message = e.into_inner().message().to_owned();
+            let message = plain_types(e.into_inner().message());
             problems.push(Problem {
                 line: locator.line(&key),
                 key,
@@ -270,6 +270,16 @@ fn section<T: DeserializeOwned + Default>(
             T::default()
         }
     }
+}
+
+/// Serde's type names in words a scenario writer knows.
+fn plain_types(message: &str) -> String {
+    message
+        .replace("expected f64", "expected a number")
+        .replace("expected u32", "expected a whole number, 0 or more")
+        .replace("expected u64", "expected a whole number, 0 or more")
+        .replace("expected a boolean", "expected true or false")
+        .replace("expected a string", "expected text in quotes")
 }
 
 /// "; did you mean `x`?" when a known key is close to an unknown one.

@@ -101,7 +101,8 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
     );
     c.share("population.child_share", p.child_share);
     c.share("population.elder_share", p.elder_share);
-    if p.child_share + p.elder_share > 1.0 {
+    let shares_valid = (0.0..=1.0).contains(&p.child_share) && (0.0..=1.0).contains(&p.elder_share);
+    if shares_valid && p.child_share + p.elder_share > 1.0 {
         c.fail(
             "population.elder_share",
             format!(
