@@ -4,11 +4,13 @@ use bevy_ecs::prelude::*;
 
 use super::calendar::{Clock, YEAR};
 use super::components::{
-    Directory, KitchenState, LEFTOVER_SLOTS, Ledger, Person, Ration, StoreRoom, Syndicate, Work,
+    AgeClass, Directory, KitchenState, LEFTOVER_SLOTS, Ledger, Member, Person, StoreRoom,
+    Syndicate, Work,
 };
+use super::goods::{Good, N_GOODS};
 use super::metrics::TickMetrics;
-use super::params::{Params, Sector};
-use super::stats::HoursHistogram;
+use super::params::{N_SECTORS, Params, Sector};
+use super::stats::Histogram;
 
 /// Store-room food spoils at the scenario's daily rate; leftovers older than the keeping time are
 /// thrown away, and the rest grow a day older.
@@ -57,10 +59,77 @@ impl Default for WasteWindow {
     }
 }
 
+/// Kinds of person whose needs differ: age class, and whether ill (or incapacitated).
+const KINDS: usize = 6;
+
+fn kind(person: &Person) -> usize {
+    person.age as usize * 2 + usize::from(person.has_priority())
+}
+
+/// How a kind of person fared today in one community.
+#[derive(Clone, Copy, Debug, Default)]
+struct KindDay {
+    /// Mean over the goods this kind needs of the share delivered (0..1).
+    satisfaction: f64,
+    /// Some good this kind needs was short.
+    short: bool,
+}
+
 /// Reusable buffers for the metrics pass.
-#[derive(Resource, Default)]
+#[derive(Resource)]
 pub struct MetricsScratch {
-    hours: HoursHistogram,
+    hours: Histogram,
+    satisfaction: Histogram,
+    kinds: Vec<[KindDay; KINDS]>,
+}
+
+impl Default for MetricsScratch {
+    fn default() -> Self {
+        Self {
+            hours: Histogram::hours(),
+            satisfaction: Histogram::shares(),
+            kinds: Vec::new(),
+        }
+    }
+}
+
+/// Fills `kinds` with how each kind of person fared in each community.
+fn tally_kinds(params: &Params, ledger: &Ledger, kinds: &mut Vec<[KindDay; KINDS]>) {
+    kinds.resize(ledger.days.len(), [KindDay::default(); KINDS]);
+    for (day, out) in ledger.days.iter().zip(kinds.iter_mut()) {
+        for age in [AgeClass::Child, AgeClass::Adult, AgeClass::Elder] {
+            for ill in [false, true] {
+                let food = if ill {
+                    day.share_priority
+                } else {
+                    day.share_other
+                };
+                let mut sum = food;
+                let mut count = 1.0;
+                let mut short = food < 1.0 - 1e-6;
+                for good in Good::ALL {
+                    let g = good.index();
+                    let p = params.goods.get(*good);
+                    let own = match age {
+                        AgeClass::Child => p.need_child,
+                        AgeClass::Adult => p.need_adult,
+                        AgeClass::Elder => p.need_elder,
+                    } + if ill { p.need_ill_extra } else { 0.0 };
+                    let needed = day.goods.need[g];
+                    if own > 0.0 && needed > 0.0 {
+                        let share = (day.goods.delivered[g] / needed).min(1.0);
+                        sum += share;
+                        count += 1.0;
+                        short |= share < 1.0 - 1e-6;
+                    }
+                }
+                out[age as usize * 2 + usize::from(ill)] = KindDay {
+                    satisfaction: sum / count,
+                    short,
+                };
+            }
+        }
+    }
 }
 
 /// Sums the day into the world's metrics row.
@@ -72,29 +141,32 @@ pub fn collect_metrics(
     mut window: ResMut<WasteWindow>,
     mut scratch: ResMut<MetricsScratch>,
     mut metrics: ResMut<TickMetrics>,
-    persons: Query<(&Person, &Work, &Ration)>,
+    persons: Query<(&Member, &Person, &Work)>,
     stores: Query<&StoreRoom>,
     kitchens: Query<&KitchenState>,
 ) {
-    let hist = &mut scratch.hours;
-    hist.clear();
+    let scratch = &mut *scratch;
+    tally_kinds(&params, &ledger, &mut scratch.kinds);
+    scratch.hours.clear();
+    scratch.satisfaction.clear();
     let mut population = 0u64;
     let mut unmet = 0u64;
-    let mut sector_hours = [0.0f64; super::params::N_SECTORS];
+    let mut sector_hours = [0.0f64; N_SECTORS];
     let mut garden_hours = 0.0f64;
-    for (person, work, ration) in &persons {
+    for (member, person, work) in &persons {
         population += 1;
-        if ration.delivered < ration.need * (1.0 - 1e-4) {
-            unmet += 1;
-        }
+        let fared = scratch.kinds[member.0 as usize][kind(person)];
+        unmet += u64::from(fared.short);
+        scratch.satisfaction.add(fared.satisfaction);
         for (total, h) in sector_hours.iter_mut().zip(work.hours) {
             *total += f64::from(h);
         }
         garden_hours += f64::from(work.garden);
         if person.is_able_adult() {
-            hist.add(f64::from(work.total()));
+            scratch.hours.add(f64::from(work.total()));
         }
     }
+    let hist = &scratch.hours;
     let mut m = TickMetrics {
         tick: clock.tick,
         day_of_year: clock.day_of_year(),
@@ -106,11 +178,16 @@ pub fn collect_metrics(
         work_hours_max: hist.max(),
         leisure_hours_mean: params.labour.waking_hours - hist.mean(),
         unmet_need_share: ratio(unmet as f64, population as f64),
+        gini_work_hours: hist.gini(),
+        gini_need_satisfaction: scratch.satisfaction.gini(),
         agriculture_hours: sector_hours[Sector::Agriculture.index()],
         kitchen_hours: sector_hours[Sector::Kitchen.index()],
         garden_hours,
+        sector_hours,
         ..Default::default()
     };
+    let energy = Good::Energy.index();
+    let mut production_co2e = 0.0;
     for day in &ledger.days {
         m.food_needed_kg += day.need_kg;
         m.food_harvested_kg += day.harvested_kg;
@@ -120,11 +197,29 @@ pub fn collect_metrics(
         m.food_wasted_kg += day.wasted_kg;
         m.labour_posted_hours += day.posted.iter().sum::<f64>();
         m.labour_shortage_hours += day.unfilled.iter().sum::<f64>();
+        for good in Good::ALL {
+            let g = good.index();
+            m.goods_needed[g] += day.goods.need[g];
+            m.goods_delivered[g] += day.goods.delivered[g];
+            production_co2e += day.goods.made[g] * params.goods.get(*good).kg_co2e_per_unit;
+        }
+        m.energy_demanded_kwh += day.goods.planned[energy];
+        m.energy_supplied_kwh += day.goods.made[energy];
     }
+    m.energy_shortage_kwh = (m.energy_demanded_kwh - m.energy_supplied_kwh).max(0.0);
     m.food_produced_kg = m.food_harvested_kg + m.food_garden_kg;
     m.food_stored_kg = stores.iter().map(|s| s.food_kg).sum::<f64>()
         + kitchens.iter().map(|k| k.leftovers_total()).sum::<f64>();
-    m.need_satisfaction = ratio(m.food_eaten_kg, m.food_needed_kg);
+    m.food_satisfaction = ratio(m.food_eaten_kg, m.food_needed_kg);
+    let mut shares = m.food_satisfaction;
+    let mut counted = 1.0;
+    for g in 0..N_GOODS {
+        if m.goods_needed[g] > 0.0 {
+            shares += m.satisfaction(g);
+            counted += 1.0;
+        }
+    }
+    m.need_satisfaction = shares / counted;
     let slot = clock.day_of_year() as usize;
     window.produced[slot] = m.food_produced_kg;
     window.wasted[slot] = m.food_wasted_kg;
@@ -136,10 +231,20 @@ pub fn collect_metrics(
         f64::NAN
     };
     let fp = &params.footprint;
-    let emissions = m.food_harvested_kg * fp.farm_kg_co2e_per_kg
-        + m.food_cooked_kg * fp.cooking_kwh_per_kg * fp.grid_g_co2e_per_kwh / 1000.0
-        + m.food_wasted_kg * fp.waste_kg_co2e_per_kg;
-    m.footprint_kg_co2e_per_person = ratio(emissions, population as f64);
+    let people = population as f64;
+    m.footprint_energy_kg_co2e_per_person = ratio(
+        m.energy_supplied_kwh * fp.grid_g_co2e_per_kwh / 1000.0,
+        people,
+    );
+    m.footprint_production_kg_co2e_per_person = ratio(
+        m.food_harvested_kg * fp.farm_kg_co2e_per_kg + production_co2e,
+        people,
+    );
+    m.footprint_waste_kg_co2e_per_person =
+        ratio(m.food_wasted_kg * fp.waste_kg_co2e_per_kg, people);
+    m.footprint_kg_co2e_per_person = m.footprint_energy_kg_co2e_per_person
+        + m.footprint_production_kg_co2e_per_person
+        + m.footprint_waste_kg_co2e_per_person;
     *metrics = m;
 }
 

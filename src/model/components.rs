@@ -8,6 +8,7 @@
 
 use bevy_ecs::prelude::*;
 
+use super::goods::{Headcount, N_GOODS};
 use super::params::N_SECTORS;
 
 /// The community a person lives in: its dense id, an index into the [`Ledger`].
@@ -116,6 +117,10 @@ pub struct StoreRoom {
     pub food_kg: f64,
 }
 
+/// The community's stocks of storable goods (units of each good; services are never stocked).
+#[derive(Component, Clone, Copy, Debug, Default)]
+pub struct Stocks(pub [f64; N_GOODS]);
+
 /// A region: communities that co-operate on a larger scale.
 #[derive(Component, Clone, Copy, Debug)]
 pub struct Region {
@@ -209,6 +214,29 @@ pub struct CommunityDay {
     /// Share of need delivered to the ill and incapacitated, and to everyone else (0..1).
     pub share_priority: f64,
     pub share_other: f64,
+    /// Persons of each kind here today.
+    pub headcount: Headcount,
+    /// Energy the kitchen needs to cook today's plan (kWh), part of the community's energy need.
+    pub cooking_kwh: f64,
+    /// Flows of the goods beyond food.
+    pub goods: GoodsDay,
+}
+
+/// One community's flows of each good for the current day (units of the good).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct GoodsDay {
+    /// Final need of the community's members (and, for energy, its kitchen).
+    pub need: [f64; N_GOODS],
+    /// Gross output planned: final need and reserves plus what other sectors will use.
+    pub planned: [f64; N_GOODS],
+    /// Gross output made, after labour shortages and missing inputs.
+    pub made: [f64; N_GOODS],
+    /// Used up as inputs by other sectors.
+    pub used: [f64; N_GOODS],
+    /// Delivered to members to meet their need.
+    pub delivered: [f64; N_GOODS],
+    /// Made but neither used nor delivered nor storable (services and energy given up).
+    pub wasted: [f64; N_GOODS],
 }
 
 /// Today's figures for every community, indexed by community id.

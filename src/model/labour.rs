@@ -114,16 +114,24 @@ mod tests {
 
     #[test]
     fn offers_go_only_to_short_sectors_in_proportion_to_appeal() {
+        let mut appeal = [0.0; N_SECTORS];
+        appeal[0] = 0.99;
+        appeal[1] = 0.49;
         let v = Vocation {
             willing: 4.0,
             skill: [1.0; N_SECTORS],
-            appeal: [0.99, 0.49],
+            appeal,
         };
-        let o = offers(&v, 3.0, &[1.0, 1.0]);
+        let mut short = [0.0; N_SECTORS];
+        short[0] = 1.0;
+        short[1] = 1.0;
+        let o = offers(&v, 3.0, &short);
         assert!((o[0] + o[1] - 3.0).abs() < 1e-12);
         assert!((o[0] / o[1] - 2.0).abs() < 1e-6);
-        let o = offers(&v, 3.0, &[0.0, 5.0]);
-        assert_eq!(o, [0.0, 3.0]);
-        assert_eq!(offers(&v, 0.0, &[1.0, 1.0]), [0.0, 0.0]);
+        assert!(o[2..].iter().all(|x| *x == 0.0));
+        short[0] = 0.0;
+        let o = offers(&v, 3.0, &short);
+        assert_eq!((o[0], o[1]), (0.0, 3.0));
+        assert_eq!(offers(&v, 0.0, &short), [0.0; N_SECTORS]);
     }
 }

@@ -3,7 +3,12 @@
 //! Output files, the headline table and (later) the dashboard read metrics through [`COLUMNS`], by
 //! the names declared here, so a metric is added in exactly one place.
 
+use std::sync::LazyLock;
+
 use bevy_ecs::prelude::Resource;
+
+use super::goods::{Good, N_GOODS};
+use super::params::{N_SECTORS, Sector};
 
 /// One row of the metrics table: the whole world on one day.
 #[derive(Resource, Clone, Copy, Debug, Default, PartialEq)]
@@ -34,6 +39,21 @@ pub struct TickMetrics {
     pub agriculture_hours: f64,
     pub kitchen_hours: f64,
     pub garden_hours: f64,
+    pub food_satisfaction: f64,
+    pub gini_work_hours: f64,
+    pub gini_need_satisfaction: f64,
+    pub energy_demanded_kwh: f64,
+    pub energy_supplied_kwh: f64,
+    pub energy_shortage_kwh: f64,
+    pub footprint_energy_kg_co2e_per_person: f64,
+    pub footprint_production_kg_co2e_per_person: f64,
+    pub footprint_waste_kg_co2e_per_person: f64,
+    /// Units of each good needed by everyone today.
+    pub goods_needed: [f64; N_GOODS],
+    /// Units of each good delivered today.
+    pub goods_delivered: [f64; N_GOODS],
+    /// Hours given to each sector today.
+    pub sector_hours: [f64; N_SECTORS],
 }
 
 /// Whether a column holds whole numbers or reals.
@@ -52,22 +72,101 @@ pub struct Column {
     pub get: fn(&TickMetrics) -> f64,
 }
 
-macro_rules! columns {
+macro_rules! scalar_columns {
     ($( $field:ident : $kind:ident, $unit:literal, $doc:literal; )*) => {
-        /// Every metric column, in output order.
-        pub const COLUMNS: &[Column] = &[
-            $( Column {
-                name: stringify!($field),
-                unit: $unit,
-                doc: $doc,
-                kind: Kind::$kind,
-                get: |m| m.$field as f64,
-            }, )*
-        ];
+        /// The columns of scalar fields, in output order.
+        fn scalar_columns() -> Vec<Column> {
+            vec![
+                $( Column {
+                    name: stringify!($field),
+                    unit: $unit,
+                    doc: $doc,
+                    kind: Kind::$kind,
+                    get: |m| m.$field as f64,
+                }, )*
+            ]
+        }
     };
 }
 
-columns! {
+/// Accessors of array entries, one per index (a fn pointer cannot capture the index).
+macro_rules! indexed {
+    ($field:ident; $( $i:literal )*) => {
+        [ $( (|m: &TickMetrics| m.$field[$i]) as fn(&TickMetrics) -> f64, )* ]
+    };
+}
+
+/// Every metric column, in output order: the scalar columns, then per good `<good>_needed`,
+/// `<good>_delivered` and `<good>_satisfaction`, then `<sector>_hours` for each good's sector.
+pub static COLUMNS: LazyLock<Vec<Column>> = LazyLock::new(|| {
+    let needed: [fn(&TickMetrics) -> f64; N_GOODS] = indexed!(goods_needed; 0 1 2 3 4 5 6 7 8 9);
+    let delivered: [fn(&TickMetrics) -> f64; N_GOODS] =
+        indexed!(goods_delivered; 0 1 2 3 4 5 6 7 8 9);
+    let satisfaction: [fn(&TickMetrics) -> f64; N_GOODS] = [
+        |m| m.satisfaction(0),
+        |m| m.satisfaction(1),
+        |m| m.satisfaction(2),
+        |m| m.satisfaction(3),
+        |m| m.satisfaction(4),
+        |m| m.satisfaction(5),
+        |m| m.satisfaction(6),
+        |m| m.satisfaction(7),
+        |m| m.satisfaction(8),
+        |m| m.satisfaction(9),
+    ];
+    let hours: [fn(&TickMetrics) -> f64; N_SECTORS] =
+        indexed!(sector_hours; 0 1 2 3 4 5 6 7 8 9 10 11);
+    // Names are made once, for the life of the process.
+    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+    let mut columns = scalar_columns();
+    for good in Good::ALL {
+        let g = good.index();
+        columns.push(Column {
+            name: leak(format!("{}_needed", good.name())),
+            unit: good.unit(),
+            doc: "Units of the good needed by everyone today.",
+            kind: Kind::Float,
+            get: needed[g],
+        });
+        columns.push(Column {
+            name: leak(format!("{}_delivered", good.name())),
+            unit: good.unit(),
+            doc: "Units of the good delivered today.",
+            kind: Kind::Float,
+            get: delivered[g],
+        });
+        columns.push(Column {
+            name: leak(format!("{}_satisfaction", good.name())),
+            unit: "0..1",
+            doc: "Delivered over needed (1 when nothing is needed).",
+            kind: Kind::Float,
+            get: satisfaction[g],
+        });
+    }
+    for sector in Sector::all().skip(2) {
+        columns.push(Column {
+            name: leak(format!("{}_hours", sector.name())),
+            unit: "h",
+            doc: "Hours given to the sector's syndicates today.",
+            kind: Kind::Float,
+            get: hours[sector.index()],
+        });
+    }
+    columns
+});
+
+impl TickMetrics {
+    /// Delivered over needed for good `g` (1 when nothing is needed).
+    pub fn satisfaction(&self, g: usize) -> f64 {
+        if self.goods_needed[g] > 0.0 {
+            self.goods_delivered[g] / self.goods_needed[g]
+        } else {
+            1.0
+        }
+    }
+}
+
+scalar_columns! {
     tick: Int, "day", "Tick number, counted from 0; one tick is one day.";
     day_of_year: Int, "day", "Day of the year, 0 to 364.";
     population: Int, "persons", "Persons alive.";
@@ -77,8 +176,11 @@ columns! {
     work_hours_p90: Float, "h/day", "90th percentile of hours worked per able adult (to 0.01 h).";
     work_hours_max: Float, "h/day", "Most hours anyone worked.";
     leisure_hours_mean: Float, "h/day", "Mean waking hours left after work per able adult.";
-    need_satisfaction: Float, "0..1", "Food delivered divided by food needed.";
-    unmet_need_share: Float, "0..1", "Share of persons who got less than they needed.";
+    need_satisfaction: Float, "0..1", "Mean over goods (food included) of delivered over needed.";
+    food_satisfaction: Float, "0..1", "Food delivered divided by food needed.";
+    unmet_need_share: Float, "0..1", "Share of persons who got less than they needed of any good.";
+    gini_work_hours: Float, "0..1", "Gini coefficient of hours worked across able adults.";
+    gini_need_satisfaction: Float, "0..1", "Gini coefficient of need satisfaction across persons.";
     food_needed_kg: Float, "kg", "Food needed by everyone today.";
     food_produced_kg: Float, "kg", "Food harvested from common land plus garden food.";
     food_harvested_kg: Float, "kg", "Food harvested by the agricultural syndicates.";
@@ -88,7 +190,13 @@ columns! {
     food_stored_kg: Float, "kg", "Food in store-rooms and kept as leftovers at the end of the day.";
     food_wasted_kg: Float, "kg", "Food spoiled in store, leftovers past keeping and household waste.";
     waste_share: Float, "0..1", "Food wasted divided by food produced, both summed over the last 365 days.";
-    footprint_kg_co2e_per_person: Float, "kg CO2e/person/day", "Emissions of farming, cooking energy and waste per person.";
+    footprint_kg_co2e_per_person: Float, "kg CO2e/person/day", "All emissions per person: energy, production and waste.";
+    footprint_energy_kg_co2e_per_person: Float, "kg CO2e/person/day", "Lifecycle emissions of the energy made.";
+    footprint_production_kg_co2e_per_person: Float, "kg CO2e/person/day", "Emissions of farming and of making goods, beyond their energy.";
+    footprint_waste_kg_co2e_per_person: Float, "kg CO2e/person/day", "Emissions of food wasted.";
+    energy_demanded_kwh: Float, "kWh", "Energy planned for: homes, kitchens and every sector's use.";
+    energy_supplied_kwh: Float, "kWh", "Energy made.";
+    energy_shortage_kwh: Float, "kWh", "Energy planned for but not made.";
     labour_posted_hours: Float, "h", "Effective hours the syndicates asked for.";
     labour_shortage_hours: Float, "h", "Effective hours asked for that no one filled.";
     agriculture_hours: Float, "h", "Hours given to agricultural syndicates.";
@@ -100,6 +208,11 @@ columns! {
 pub fn column(name: &str) -> Option<&'static Column> {
     COLUMNS.iter().find(|c| c.name == name)
 }
+
+const _: () = assert!(
+    N_GOODS == 10 && N_SECTORS == 12,
+    "update the indexed! lists above"
+);
 
 #[cfg(test)]
 mod tests {

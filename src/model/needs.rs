@@ -49,5 +49,14 @@ pub fn assess_needs(
         if person.gardener {
             day.gardeners += 1;
         }
+        let count = &mut day.headcount;
+        match person.age {
+            AgeClass::Child => count.children += 1.0,
+            AgeClass::Adult => count.adults += 1.0,
+            AgeClass::Elder => count.elders += 1.0,
+        }
+        if person.has_priority() {
+            count.ill += 1.0;
+        }
     }
 }

@@ -11,31 +11,44 @@
 use bevy_ecs::prelude::Resource;
 use serde::{Deserialize, Serialize};
 
-/// Number of sectors whose labour the model allocates. Indexes into per-person skill and appeal
-/// arrays; see [`Sector`].
-pub const N_SECTORS: usize = 2;
+use super::goods::{Good, GoodsParams, InputsParams, N_GOODS};
+
+/// Number of sectors whose labour the model allocates: agriculture, the kitchen, and one per
+/// good. Indexes into per-person skill and appeal arrays; see [`Sector`].
+pub const N_SECTORS: usize = 2 + N_GOODS;
 
 /// A branch of production that posts hours and draws volunteers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[repr(u8)]
 pub enum Sector {
     /// The community's agricultural syndicate working the common land.
-    Agriculture = 0,
+    Agriculture,
     /// The community kitchen, run by a rotating group of volunteers.
-    Kitchen = 1,
+    Kitchen,
+    /// The syndicate making a good.
+    Making(Good),
 }
 
 impl Sector {
-    pub const ALL: [Sector; N_SECTORS] = [Sector::Agriculture, Sector::Kitchen];
+    /// Every sector, in index order.
+    pub fn all() -> impl Iterator<Item = Sector> {
+        [Sector::Agriculture, Sector::Kitchen]
+            .into_iter()
+            .chain(Good::ALL.iter().map(|g| Sector::Making(*g)))
+    }
 
     pub fn index(self) -> usize {
-        self as usize
+        match self {
+            Sector::Agriculture => 0,
+            Sector::Kitchen => 1,
+            Sector::Making(good) => 2 + good.index(),
+        }
     }
 
     pub fn name(self) -> &'static str {
         match self {
             Sector::Agriculture => "agriculture",
             Sector::Kitchen => "kitchen",
+            Sector::Making(good) => good.name(),
         }
     }
 }
@@ -47,6 +60,8 @@ pub struct Params {
     pub health: HealthParams,
     pub labour: LabourParams,
     pub food: FoodParams,
+    pub goods: GoodsParams,
+    pub inputs: InputsParams,
     pub footprint: FootprintParams,
 }
 

@@ -138,6 +138,7 @@ pub fn post_kitchen_hours(
         let wanted =
             (expected * (1.0 + params.food.kitchen_margin) - kitchen.leftovers_total()).max(0.0);
         day.cook_plan_kg = wanted.min(store);
+        day.cooking_kwh = day.cook_plan_kg * params.footprint.cooking_kwh_per_kg;
         let hours = day.cook_plan_kg * params.food.kitchen_hours_per_kg;
         day.posted[k] = hours;
         day.unfilled[k] = hours;

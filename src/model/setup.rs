@@ -5,6 +5,8 @@ use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
 use super::components::*;
+use super::economy::Economy;
+use super::goods::{Good, Headcount, N_GOODS, mul};
 use super::params::{N_SECTORS, Params, Sector};
 use super::rng::{Purpose, stream};
 
@@ -67,7 +69,7 @@ fn draw_person(rng: &mut ChaCha8Rng, params: &Params, community: u32) -> PersonB
 }
 
 /// Spawns regions, communities with their land, store-rooms and syndicates, and their members.
-pub fn populate(world: &mut World, params: &Params, seed: u64) {
+pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64) {
     let pop = &params.population;
     for id in 0..params.regions() {
         world.spawn(Region { id });
@@ -79,12 +81,32 @@ pub fn populate(world: &mut World, params: &Params, seed: u64) {
         let persons: Vec<_> = (0..pop.persons_per_community)
             .map(|_| draw_person(&mut rng, params, c))
             .collect();
-        let children = persons
-            .iter()
-            .filter(|(_, p, ..)| p.age == AgeClass::Child)
-            .count() as f64;
+        let mut headcount = Headcount::default();
+        for (_, p, ..) in &persons {
+            match p.age {
+                AgeClass::Child => headcount.children += 1.0,
+                AgeClass::Adult => headcount.adults += 1.0,
+                AgeClass::Elder => headcount.elders += 1.0,
+            }
+            if p.has_priority() {
+                headcount.ill += 1.0;
+            }
+        }
+        let children = headcount.children;
         let n = f64::from(pop.persons_per_community);
         let daily_need = adult_kg * ((n - children) + children * params.food.child_need_factor);
+        let mut need = [0.0; N_GOODS];
+        for good in Good::ALL {
+            need[good.index()] = params.goods.get(*good).need(&headcount);
+        }
+        let gross = mul(&economy.leontief, &need);
+        let mut stocks = Stocks::default();
+        for good in Good::ALL {
+            if good.storable() {
+                stocks.0[good.index()] =
+                    params.goods.get(*good).initial_stock_days * gross[good.index()];
+            }
+        }
         world.spawn_batch(persons);
         let community = world
             .spawn((
@@ -98,6 +120,7 @@ pub fn populate(world: &mut World, params: &Params, seed: u64) {
                 StoreRoom {
                     food_kg: daily_need * params.food.initial_stock_days,
                 },
+                stocks,
             ))
             .id();
         let farm = world

@@ -16,6 +16,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::model::Params;
+use crate::model::goods::{GoodsParams, InputsParams};
 use crate::model::params::{
     FoodParams, FootprintParams, HealthParams, LabourParams, PopulationParams,
 };
@@ -62,11 +63,21 @@ struct FileLayout<'a> {
     health: &'a HealthParams,
     labour: &'a LabourParams,
     food: &'a FoodParams,
+    goods: &'a GoodsParams,
+    inputs: &'a InputsParams,
     footprint: &'a FootprintParams,
 }
 
 /// The sections a scenario file may have, in file order.
-pub const SECTIONS: &[&str] = &["population", "health", "labour", "food", "footprint"];
+pub const SECTIONS: &[&str] = &[
+    "population",
+    "health",
+    "labour",
+    "food",
+    "goods",
+    "inputs",
+    "footprint",
+];
 
 impl Scenario {
     /// The scenario as TOML with every default filled in: what `scenario.toml` in a run holds.
@@ -77,6 +88,8 @@ impl Scenario {
             health: &self.params.health,
             labour: &self.params.labour,
             food: &self.params.food,
+            goods: &self.params.goods,
+            inputs: &self.params.inputs,
             footprint: &self.params.footprint,
         };
         let body = toml::to_string_pretty(&layout).expect("a scenario always serializes");
@@ -189,6 +202,8 @@ pub fn parse(text: &str, default_name: &str) -> Result<Scenario, Vec<Problem>> {
         health: maybe_section(take("health"), "health", &locator, &mut problems),
         labour: maybe_section(take("labour"), "labour", &locator, &mut problems),
         food: maybe_section(take("food"), "food", &locator, &mut problems),
+        goods: maybe_section(take("goods"), "goods", &locator, &mut problems),
+        inputs: maybe_section(take("inputs"), "inputs", &locator, &mut problems),
         footprint: maybe_section(take("footprint"), "footprint", &locator, &mut problems),
     };
     let scenario = Scenario { meta, params };
@@ -305,14 +320,14 @@ fn known_keys(section: &str) -> Vec<String> {
         params: Params::default(),
     };
     let value: toml::Table = toml::from_str(&scenario.to_toml()).expect("defaults parse");
-    if section.is_empty() {
-        value.keys().cloned().collect()
-    } else {
-        match value.get(section) {
-            Some(toml::Value::Table(t)) => t.keys().cloned().collect(),
-            _ => Vec::new(),
+    let mut table = &value;
+    for part in section.split('.').filter(|p| !p.is_empty()) {
+        match table.get(part) {
+            Some(toml::Value::Table(t)) => table = t,
+            _ => return Vec::new(),
         }
     }
+    table.keys().cloned().collect()
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -386,6 +401,27 @@ mod tests {
         let ps = problems("food = 3\n");
         assert_eq!(ps[0].key, "food");
         assert_eq!(ps[0].line, Some(1));
+    }
+
+    #[test]
+    fn a_partial_table_keeps_the_other_defaults() {
+        let goods: GoodsParams = toml::from_str("[care]\nneed_child = 5.0\n").unwrap();
+        assert_eq!(goods.care.need_child, 5.0);
+        let default = crate::model::goods::GoodParams::default_for(crate::model::goods::Good::Care);
+        assert_eq!(
+            goods.care.labour_hours_per_unit,
+            default.labour_hours_per_unit
+        );
+        assert_eq!(
+            goods.clothing,
+            crate::model::goods::GoodParams::default_for(crate::model::goods::Good::Clothing)
+        );
+        let inputs: InputsParams = toml::from_str("[clothing]\ntextiles = 0.5\n").unwrap();
+        assert_eq!(inputs.clothing.textiles, 0.5);
+        assert_eq!(
+            inputs.clothing.energy,
+            InputsParams::default().clothing.energy
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use super::Scenario;
 use crate::model::calendar::YEAR;
 use crate::model::components::LEFTOVER_SLOTS;
+use crate::model::goods::{Good, coefficient_matrix, leontief_inverse};
 
 /// Most persons a scenario may hold: about 2 GB of state, far beyond the shipped `large` scenario.
 pub const MAX_PERSONS: u64 = 20_000_000;
@@ -290,6 +291,57 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
         "",
     );
 
+    for good in Good::ALL {
+        let p = s.params.goods.get(*good);
+        let key = |field: &str| format!("goods.{}.{field}", good.name());
+        let unit = format!("{}/person/day", good.unit());
+        c.range(&key("need_adult"), p.need_adult, 0.0, 1e6, &unit);
+        c.range(&key("need_child"), p.need_child, 0.0, 1e6, &unit);
+        c.range(&key("need_elder"), p.need_elder, 0.0, 1e6, &unit);
+        c.range(&key("need_ill_extra"), p.need_ill_extra, 0.0, 1e6, &unit);
+        c.range(
+            &key("labour_hours_per_unit"),
+            p.labour_hours_per_unit,
+            0.0,
+            1e4,
+            "h",
+        );
+        c.range(&key("kg_co2e_per_unit"), p.kg_co2e_per_unit, 0.0, 1e6, "kg");
+        c.range(&key("reserve_days"), p.reserve_days, 0.0, 3650.0, "days");
+        c.range(
+            &key("initial_stock_days"),
+            p.initial_stock_days,
+            0.0,
+            3650.0,
+            "days",
+        );
+    }
+    let mut inputs_valid = true;
+    for output in Good::ALL {
+        for input in Good::ALL {
+            let a = s.params.inputs.row(*output).get(*input);
+            if !a.is_finite() || !(0.0..=1e6).contains(&a) {
+                inputs_valid = false;
+                c.fail(
+                    &format!("inputs.{}.{}", output.name(), input.name()),
+                    format!(
+                        "is {a}; it must be between 0 and 1000000 {} per {}",
+                        input.unit(),
+                        output.unit()
+                    ),
+                );
+            }
+        }
+    }
+    if inputs_valid && leontief_inverse(&coefficient_matrix(&s.params.inputs)).is_none() {
+        c.fail(
+            "inputs",
+            "these coefficients cannot meet any need: some good takes, directly or through \
+             others, more of itself than it makes (the matrix I - A has no non-negative inverse)"
+                .to_owned(),
+        );
+    }
+
     let e = &s.params.footprint;
     c.range(
         "footprint.farm_kg_co2e_per_kg",
@@ -364,6 +416,19 @@ mod tests {
         assert_eq!(
             keys("[population]\ncommunities = -3\n"),
             ["population.communities"]
+        );
+    }
+
+    #[test]
+    fn goods_and_inputs_are_checked() {
+        assert_eq!(
+            keys("[goods.clothing]\nneed_adult = -1\n"),
+            ["goods.clothing.need_adult"]
+        );
+        assert_eq!(keys("[inputs.energy]\nenergy = 1.5\n"), ["inputs"]);
+        assert_eq!(
+            keys("[inputs.devices]\nmaterials = inf\n"),
+            ["inputs.devices.materials"]
         );
     }
 

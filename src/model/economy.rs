@@ -1,0 +1,173 @@
+//! Planning, making and delivering the goods beyond food.
+//!
+//! Each day, each community's syndicates plan the gross output that meets its members' need plus
+//! any shortfall of its reserves, less what is already in store, through the Leontief inverse:
+//! `x = (I - A)^-1 d`. They post `labour_hours_per_unit` hours per unit. After volunteering, each
+//! sector makes its plan scaled by the share of its hours filled, and further by any input that
+//! falls short (a deficit of energy or materials curtails every sector that uses them,
+//! proportionally). What is made is used as inputs, delivered by need, or kept in store; services
+//! that are neither used nor delivered the same day are given up and counted as waste.
+
+use bevy_ecs::prelude::*;
+
+use super::components::{Directory, Ledger, Stocks};
+use super::goods::{Good, Matrix, N_GOODS, coefficient_matrix, leontief_inverse, mul};
+use super::params::{Params, Sector};
+
+/// The technical coefficients and their Leontief inverse, derived from the parameters.
+#[derive(Resource, Clone, Debug)]
+pub struct Economy {
+    pub a: Matrix,
+    pub leontief: Matrix,
+}
+
+impl Economy {
+    /// Derives the matrices. Validation guarantees the inverse exists; if it somehow does not,
+    /// planning falls back to direct need only (no intermediate use is planned for).
+    pub fn new(params: &Params) -> Self {
+        let a = coefficient_matrix(&params.inputs);
+        let leontief = leontief_inverse(&a).unwrap_or_else(|| {
+            let mut identity = [[0.0; N_GOODS]; N_GOODS];
+            (0..N_GOODS).for_each(|i| identity[i][i] = 1.0);
+            identity
+        });
+        Self { a, leontief }
+    }
+}
+
+/// Each community's syndicates plan today's output and post the hours it takes.
+pub fn plan_goods(
+    params: Res<Params>,
+    economy: Res<Economy>,
+    directory: Res<Directory>,
+    mut ledger: ResMut<Ledger>,
+    stocks: Query<&Stocks>,
+) {
+    for (c, day) in ledger.days.iter_mut().enumerate() {
+        let stock = stocks
+            .get(directory.communities[c])
+            .map_or([0.0; N_GOODS], |s| s.0);
+        let mut need = [0.0; N_GOODS];
+        for good in Good::ALL {
+            need[good.index()] = params.goods.get(*good).need(&day.headcount);
+        }
+        need[Good::Energy.index()] += day.cooking_kwh;
+        // Gross use at today's need, to size the reserves of intermediate goods too.
+        let gross = mul(&economy.leontief, &need);
+        let mut demand = [0.0; N_GOODS];
+        for good in Good::ALL {
+            let g = good.index();
+            demand[g] = if good.storable() {
+                let reserve = params.goods.get(*good).reserve_days * gross[g];
+                (need[g] + reserve - stock[g]).max(0.0)
+            } else {
+                need[g]
+            };
+        }
+        let mut planned = mul(&economy.leontief, &demand);
+        // What is in store beyond its reserve is used before anything new is made.
+        for good in Good::ALL {
+            let g = good.index();
+            if good.storable() {
+                let reserve = params.goods.get(*good).reserve_days * gross[g];
+                let surplus = (stock[g] - reserve - need[g]).max(0.0);
+                planned[g] = (planned[g] - surplus).max(0.0);
+            }
+        }
+        day.goods.need = need;
+        day.goods.planned = planned;
+        for good in Good::ALL {
+            let s = Sector::Making(*good).index();
+            let hours = planned[good.index()] * params.goods.get(*good).labour_hours_per_unit;
+            day.posted[s] = hours;
+            day.unfilled[s] = hours;
+        }
+    }
+}
+
+/// Most passes made to bring every sector's inputs within what is there.
+const INPUT_PASSES: usize = 32;
+
+/// Each sector makes its plan as far as its hours and inputs allow; inputs are used up, and
+/// storable output goes to the store.
+pub fn make_goods(
+    economy: Res<Economy>,
+    directory: Res<Directory>,
+    mut ledger: ResMut<Ledger>,
+    mut stocks: Query<&mut Stocks>,
+) {
+    let a = &economy.a;
+    for (c, day) in ledger.days.iter_mut().enumerate() {
+        let Ok(mut stock) = stocks.get_mut(directory.communities[c]) else {
+            continue;
+        };
+        let mut rate = [1.0; N_GOODS];
+        for good in Good::ALL {
+            let s = Sector::Making(*good).index();
+            if day.posted[s] > 0.0 {
+                rate[good.index()] =
+                    ((day.posted[s] - day.unfilled[s]) / day.posted[s]).clamp(0.0, 1.0);
+            }
+        }
+        let planned = day.goods.planned;
+        let mut made = [0.0; N_GOODS];
+        let mut used = [0.0; N_GOODS];
+        for pass in 0..=INPUT_PASSES {
+            for g in 0..N_GOODS {
+                made[g] = planned[g] * rate[g];
+            }
+            used = mul(a, &made);
+            let mut consistent = true;
+            for i in 0..N_GOODS {
+                let there = stock.0[i] + made[i];
+                if used[i] > there * (1.0 + 1e-12) + 1e-12 {
+                    consistent = false;
+                    // Every sector using good i is curtailed in proportion; on the last pass
+                    // the users stop, so no stock ever goes negative.
+                    let scale = if pass == INPUT_PASSES {
+                        0.0
+                    } else {
+                        there / used[i]
+                    };
+                    for j in 0..N_GOODS {
+                        if a[i][j] > 0.0 {
+                            rate[j] *= scale;
+                        }
+                    }
+                }
+            }
+            if consistent {
+                break;
+            }
+        }
+        for g in 0..N_GOODS {
+            stock.0[g] += made[g] - used[g];
+        }
+        day.goods.made = made;
+        day.goods.used = used;
+    }
+}
+
+/// Goods are delivered by need, the same share of need to everyone when short. Services left
+/// over are given up.
+pub fn deliver_goods(
+    directory: Res<Directory>,
+    mut ledger: ResMut<Ledger>,
+    mut stocks: Query<&mut Stocks>,
+) {
+    for (c, day) in ledger.days.iter_mut().enumerate() {
+        let Ok(mut stock) = stocks.get_mut(directory.communities[c]) else {
+            continue;
+        };
+        for good in Good::ALL {
+            let g = good.index();
+            let delivered = day.goods.need[g].min(stock.0[g].max(0.0));
+            stock.0[g] -= delivered;
+            day.goods.delivered[g] = delivered;
+            if !good.storable() {
+                day.goods.wasted[g] = stock.0[g].max(0.0);
+                stock.0[g] = 0.0;
+            }
+        }
+    }
+}
