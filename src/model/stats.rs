@@ -72,7 +72,8 @@ impl Histogram {
     }
 
     pub fn add(&mut self, value: f64) {
-        let bin = (value.clamp(0.0, self.top) * self.bins_per_unit).round() as usize;
+        // Values are never negative here, so adding a half and truncating rounds to nearest.
+        let bin = (value.clamp(0.0, self.top) * self.bins_per_unit + 0.5) as usize;
         self.counts[bin] += 1;
         self.n += 1;
         self.sum += value;
