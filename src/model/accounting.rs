@@ -7,6 +7,7 @@ use super::components::{
     AgeClass, Directory, KitchenState, LEFTOVER_SLOTS, Ledger, Member, Person, StoreRoom,
     Syndicate, Work,
 };
+use super::energy::{EnergySystem, Source};
 use super::goods::{Good, N_GOODS};
 use super::metrics::TickMetrics;
 use super::params::{N_SECTORS, Params, Sector};
@@ -144,6 +145,7 @@ pub fn collect_metrics(
     persons: Query<(&Member, &Person, &Work)>,
     stores: Query<&StoreRoom>,
     kitchens: Query<&KitchenState>,
+    systems: Query<&EnergySystem>,
 ) {
     let scratch = &mut *scratch;
     tally_kinds(&params, &ledger, &mut scratch.kinds);
@@ -188,6 +190,8 @@ pub fn collect_metrics(
     };
     let energy = Good::Energy.index();
     let mut production_co2e = 0.0;
+    let mut energy_co2e = 0.0;
+    let mut renewable_kwh = 0.0;
     for day in &ledger.days {
         m.food_needed_kg += day.need_kg;
         m.food_harvested_kg += day.harvested_kg;
@@ -205,7 +209,20 @@ pub fn collect_metrics(
         }
         m.energy_demanded_kwh += day.goods.planned[energy];
         m.energy_supplied_kwh += day.goods.made[energy];
+        for source in Source::ALL {
+            let kwh = day.energy.generated[source as usize];
+            m.energy_generated_kwh += kwh;
+            if source.renewable() {
+                renewable_kwh += kwh;
+            }
+            energy_co2e += kwh * params.energy.source(source).g_co2e_per_kwh / 1000.0;
+        }
+        m.energy_curtailed_kwh += day.energy.curtailed;
+        m.energy_traded_kwh += day.energy.imported;
+        m.energy_lost_kwh += day.energy.lost;
     }
+    m.energy_stored_kwh = systems.iter().map(|s| s.stored_kwh).sum();
+    m.energy_renewable_share = ratio(renewable_kwh, m.energy_generated_kwh);
     m.energy_shortage_kwh = (m.energy_demanded_kwh - m.energy_supplied_kwh).max(0.0);
     m.food_produced_kg = m.food_harvested_kg + m.food_garden_kg;
     m.food_stored_kg = stores.iter().map(|s| s.food_kg).sum::<f64>()
@@ -232,10 +249,7 @@ pub fn collect_metrics(
     };
     let fp = &params.footprint;
     let people = population as f64;
-    m.footprint_energy_kg_co2e_per_person = ratio(
-        m.energy_supplied_kwh * fp.grid_g_co2e_per_kwh / 1000.0,
-        people,
-    );
+    m.footprint_energy_kg_co2e_per_person = ratio(energy_co2e, people);
     m.footprint_production_kg_co2e_per_person = ratio(
         m.food_harvested_kg * fp.farm_kg_co2e_per_kg + production_co2e,
         people,

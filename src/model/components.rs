@@ -224,6 +224,12 @@ pub struct CommunityDay {
     pub cooking_kwh: f64,
     /// Flows of the goods beyond food.
     pub goods: GoodsDay,
+    /// Energy flows.
+    pub energy: super::energy::EnergyDay,
+    /// Energy generated and not yet used, stored or sent (kWh; working figure).
+    pub energy_surplus: f64,
+    /// Energy demand not yet met (kWh; working figure).
+    pub energy_short: f64,
 }
 
 /// One community's flows of each good for the current day (units of the good).

@@ -110,6 +110,14 @@ pub fn make_goods(
             }
         }
         let planned = day.goods.planned;
+        // Energy is what the installations, storage and grid made available (the energy
+        // syndicate's staffing already scaled the generation).
+        let e = Good::Energy.index();
+        rate[e] = if planned[e] > 0.0 {
+            (day.energy.available / planned[e]).clamp(0.0, 1.0)
+        } else {
+            1.0
+        };
         let mut made = [0.0; N_GOODS];
         let mut used = [0.0; N_GOODS];
         for pass in 0..=INPUT_PASSES {

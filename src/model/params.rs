@@ -11,6 +11,7 @@
 use bevy_ecs::prelude::Resource;
 use serde::{Deserialize, Serialize};
 
+use super::energy::EnergyParams;
 use super::goods::{Good, GoodsParams, InputsParams, N_GOODS};
 
 /// Number of sectors whose labour the model allocates: agriculture, the kitchen, and one per
@@ -62,6 +63,7 @@ pub struct Params {
     pub food: FoodParams,
     pub goods: GoodsParams,
     pub inputs: InputsParams,
+    pub energy: EnergyParams,
     pub footprint: FootprintParams,
 }
 
@@ -171,8 +173,6 @@ pub struct FootprintParams {
     pub farm_kg_co2e_per_kg: f64,
     /// Energy to cook a kg of food (kWh/kg).
     pub cooking_kwh_per_kg: f64,
-    /// Lifecycle emissions of the electricity used (g CO2e/kWh).
-    pub grid_g_co2e_per_kwh: f64,
     /// Emissions of a kg of food wasted, beyond those of growing it (kg CO2e/kg).
     pub waste_kg_co2e_per_kg: f64,
 }
@@ -288,9 +288,6 @@ impl Default for FootprintParams {
             farm_kg_co2e_per_kg: 1.0,
             // Assumption: 0.5 kWh to cook a kg of food in a shared kitchen.
             cooking_kwh_per_kg: 0.5,
-            // IPCC AR5 WG3 Annex III: onshore wind 11, solar PV rooftop 41, hydro 24 gCO2e/kWh;
-            // a renewable mix near 30.
-            grid_g_co2e_per_kwh: 30.0,
             // Assumption: landfill methane from food waste, about 0.5 kg CO2e/kg.
             waste_kg_co2e_per_kg: 0.5,
         }

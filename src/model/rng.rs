@@ -17,6 +17,8 @@ pub enum Purpose {
     Setup = 1,
     /// Daily draws of each community: illness, appetite.
     Daily = 2,
+    /// Daily weather of each region.
+    Weather = 3,
 }
 
 /// A stream for `purpose` and `index` under `seed`.

@@ -6,6 +6,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::components::*;
 use super::economy::Economy;
+use super::energy::{EnergySystem, Source};
 use super::goods::{Good, Headcount, N_GOODS, mul};
 use super::params::{N_SECTORS, Params, Sector};
 use super::rng::{Purpose, stream};
@@ -68,6 +69,23 @@ fn draw_person(rng: &mut ChaCha8Rng, params: &Params, community: u32) -> PersonB
     )
 }
 
+/// A community's installations and storage at the start, for `persons` members.
+fn energy_system(rng: &mut ChaCha8Rng, params: &Params, persons: f64) -> EnergySystem {
+    let mut system = EnergySystem {
+        storage_kwh: params.energy.storage_kwh_per_person * persons,
+        ..Default::default()
+    };
+    for source in Source::ALL {
+        let spread = params.energy.capacity_spread;
+        let factor = 1.0 + spread * (2.0 * rng.random::<f64>() - 1.0);
+        system.capacity_kw[source as usize] =
+            params.energy.source(source).kw_per_person * persons * factor;
+    }
+    // Storage starts half full.
+    system.stored_kwh = system.storage_kwh / 2.0;
+    system
+}
+
 /// Spawns regions, communities with their land, store-rooms and syndicates, and their members.
 pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64) {
     let pop = &params.population;
@@ -121,6 +139,7 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
                     food_kg: daily_need * params.food.initial_stock_days,
                 },
                 stocks,
+                energy_system(&mut rng, params, n),
             ))
             .id();
         let farm = world

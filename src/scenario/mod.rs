@@ -16,6 +16,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::model::Params;
+use crate::model::energy::EnergyParams;
 use crate::model::goods::{GoodsParams, InputsParams};
 use crate::model::params::{
     FoodParams, FootprintParams, HealthParams, LabourParams, PopulationParams,
@@ -65,6 +66,7 @@ struct FileLayout<'a> {
     food: &'a FoodParams,
     goods: &'a GoodsParams,
     inputs: &'a InputsParams,
+    energy: &'a EnergyParams,
     footprint: &'a FootprintParams,
 }
 
@@ -76,6 +78,7 @@ pub const SECTIONS: &[&str] = &[
     "food",
     "goods",
     "inputs",
+    "energy",
     "footprint",
 ];
 
@@ -90,6 +93,7 @@ impl Scenario {
             food: &self.params.food,
             goods: &self.params.goods,
             inputs: &self.params.inputs,
+            energy: &self.params.energy,
             footprint: &self.params.footprint,
         };
         let body = toml::to_string_pretty(&layout).expect("a scenario always serializes");
@@ -204,6 +208,7 @@ pub fn parse(text: &str, default_name: &str) -> Result<Scenario, Vec<Problem>> {
         food: maybe_section(take("food"), "food", &locator, &mut problems),
         goods: maybe_section(take("goods"), "goods", &locator, &mut problems),
         inputs: maybe_section(take("inputs"), "inputs", &locator, &mut problems),
+        energy: maybe_section(take("energy"), "energy", &locator, &mut problems),
         footprint: maybe_section(take("footprint"), "footprint", &locator, &mut problems),
     };
     let scenario = Scenario { meta, params };

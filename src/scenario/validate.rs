@@ -3,6 +3,7 @@
 use super::Scenario;
 use crate::model::calendar::YEAR;
 use crate::model::components::LEFTOVER_SLOTS;
+use crate::model::energy::Source;
 use crate::model::goods::{Good, coefficient_matrix, leontief_inverse};
 
 /// Most persons a scenario may hold: about 2 GB of state, far beyond the shipped `large` scenario.
@@ -342,6 +343,45 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
         );
     }
 
+    let en = &s.params.energy;
+    for source in Source::ALL {
+        let p = en.source(source);
+        let key = |field: &str| format!("energy.{}.{field}", source.name());
+        c.range(&key("kw_per_person"), p.kw_per_person, 0.0, 1000.0, "kW");
+        c.range(&key("capacity_factor"), p.capacity_factor, 0.01, 1.0, "");
+        c.range(
+            &key("g_co2e_per_kwh"),
+            p.g_co2e_per_kwh,
+            0.0,
+            2000.0,
+            "g/kWh",
+        );
+        c.share(&key("seasonal_amplitude"), p.seasonal_amplitude);
+        c.count(
+            &key("peak_day"),
+            u64::from(p.peak_day),
+            0,
+            u64::from(YEAR) - 1,
+        );
+    }
+    c.range(
+        "energy.storage_kwh_per_person",
+        en.storage_kwh_per_person,
+        0.0,
+        10_000.0,
+        "kWh",
+    );
+    c.range(
+        "energy.storage_efficiency",
+        en.storage_efficiency,
+        0.01,
+        1.0,
+        "",
+    );
+    c.share("energy.grid_loss_share", en.grid_loss_share);
+    c.range("energy.weather_cv", en.weather_cv, 0.0, 0.5, "");
+    c.share("energy.capacity_spread", en.capacity_spread);
+
     let e = &s.params.footprint;
     c.range(
         "footprint.farm_kg_co2e_per_kg",
@@ -356,13 +396,6 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
         0.0,
         100.0,
         "kWh/kg",
-    );
-    c.range(
-        "footprint.grid_g_co2e_per_kwh",
-        e.grid_g_co2e_per_kwh,
-        0.0,
-        2000.0,
-        "g/kWh",
     );
     c.range(
         "footprint.waste_kg_co2e_per_kg",
