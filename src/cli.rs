@@ -211,9 +211,10 @@ fn print_summary(scenario: &Scenario, s: &Summary, wall: f64, dir: &Path) {
         ),
         (
             "need satisfaction",
-            format!("{:.1} %", 100.0 * s.need_satisfaction),
+            format!("{:.2} %", 100.0 * s.need_satisfaction),
             format!(
-                "{:.1} % of persons short on an average day",
+                "food {:.1} %; {:.1} % of persons short of something on an average day",
+                100.0 * s.food_satisfaction,
                 100.0 * s.unmet_need_share
             ),
         ),

@@ -12,8 +12,10 @@ pub struct Summary {
     pub work_hours_p90: f64,
     /// Most hours anyone worked on any day (h).
     pub work_hours_max: f64,
-    /// Food eaten over food needed, over the run (0..1).
+    /// Mean over days of need satisfaction, all goods (0..1).
     pub need_satisfaction: f64,
+    /// Food eaten over food needed, over the run (0..1).
+    pub food_satisfaction: f64,
     /// Mean over days of the share of persons with unmet need (0..1).
     pub unmet_need_share: f64,
     /// Food wasted over food produced, over the run (0..1; NaN if nothing was produced).
@@ -37,7 +39,8 @@ impl Summary {
             work_hours_mean: mean(|r| r.work_hours_mean),
             work_hours_p90: mean(|r| r.work_hours_p90),
             work_hours_max: rows.iter().map(|r| r.work_hours_max).fold(0.0, f64::max),
-            need_satisfaction: sum(|r| r.food_eaten_kg) / sum(|r| r.food_needed_kg),
+            need_satisfaction: mean(|r| r.need_satisfaction),
+            food_satisfaction: sum(|r| r.food_eaten_kg) / sum(|r| r.food_needed_kg),
             unmet_need_share: mean(|r| r.unmet_need_share),
             waste_share: if produced > 0.0 {
                 sum(|r| r.food_wasted_kg) / produced
