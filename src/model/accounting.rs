@@ -218,9 +218,12 @@ pub fn collect_metrics(
             energy_co2e += kwh * params.energy.source(source).g_co2e_per_kwh / 1000.0;
         }
         m.energy_curtailed_kwh += day.energy.curtailed;
+        m.garments_reused += day.goods.garments_reused;
+        m.garments_discarded += day.goods.garments_discarded;
         m.energy_traded_kwh += day.energy.imported;
         m.energy_lost_kwh += day.energy.lost;
     }
+    m.textiles_discarded_kg = m.garments_discarded * params.clothing.garment_kg;
     m.energy_stored_kwh = systems.iter().map(|s| s.stored_kwh).sum();
     m.energy_renewable_share = ratio(renewable_kwh, m.energy_generated_kwh);
     m.energy_shortage_kwh = (m.energy_demanded_kwh - m.energy_supplied_kwh).max(0.0);

@@ -121,6 +121,13 @@ pub struct StoreRoom {
 #[derive(Component, Clone, Copy, Debug, Default)]
 pub struct Stocks(pub [f64; N_GOODS]);
 
+/// The community's exchange store of garments brought back for others to take.
+#[derive(Component, Clone, Copy, Debug, Default)]
+pub struct ExchangeStore {
+    /// Wearable garments waiting to be taken (garments).
+    pub garments: f64,
+}
+
 /// A region: communities that co-operate on a larger scale.
 #[derive(Component, Clone, Copy, Debug)]
 pub struct Region {
@@ -247,6 +254,10 @@ pub struct GoodsDay {
     pub delivered: [f64; N_GOODS],
     /// Made but neither used nor delivered nor storable (services and energy given up).
     pub wasted: [f64; N_GOODS],
+    /// Garments taken from the exchange store (part of `delivered` for clothing).
+    pub garments_reused: f64,
+    /// Garments thrown away: worn out, or wearable with no exchange store to take them.
+    pub garments_discarded: f64,
 }
 
 /// Today's figures for every community, indexed by community id.

@@ -10,7 +10,7 @@
 
 use bevy_ecs::prelude::*;
 
-use super::components::{Directory, Ledger, Stocks};
+use super::components::{Directory, ExchangeStore, Ledger, Stocks};
 use super::goods::{Good, Matrix, N_GOODS, coefficient_matrix, leontief_inverse, mul};
 use super::params::{Params, Sector};
 
@@ -41,17 +41,21 @@ pub fn plan_goods(
     economy: Res<Economy>,
     directory: Res<Directory>,
     mut ledger: ResMut<Ledger>,
-    stocks: Query<&Stocks>,
+    stocks: Query<(&Stocks, &ExchangeStore)>,
 ) {
+    let clothing = Good::Clothing.index();
     for (c, day) in ledger.days.iter_mut().enumerate() {
-        let stock = stocks
+        let (stock, exchange) = stocks
             .get(directory.communities[c])
-            .map_or([0.0; N_GOODS], |s| s.0);
+            .map_or(([0.0; N_GOODS], 0.0), |(s, e)| (s.0, e.garments));
         let mut need = [0.0; N_GOODS];
         for good in Good::ALL {
             need[good.index()] = params.goods.get(*good).need(&day.headcount);
         }
         need[Good::Energy.index()] += day.cooking_kwh;
+        day.goods.need = need;
+        // Garments waiting in the exchange store are taken before new ones are made.
+        need[clothing] -= need[clothing].min(exchange);
         // Gross use at today's need, to size the reserves of intermediate goods too.
         let gross = mul(&economy.leontief, &need);
         let mut demand = [0.0; N_GOODS];
@@ -74,7 +78,6 @@ pub fn plan_goods(
                 planned[g] = (planned[g] - surplus).max(0.0);
             }
         }
-        day.goods.need = need;
         day.goods.planned = planned;
         for good in Good::ALL {
             let s = Sector::Making(*good).index();
@@ -159,18 +162,41 @@ pub fn make_goods(
 /// Goods are delivered by need, the same share of need to everyone when short. Services left
 /// over are given up.
 pub fn deliver_goods(
+    params: Res<Params>,
     directory: Res<Directory>,
     mut ledger: ResMut<Ledger>,
-    mut stocks: Query<&mut Stocks>,
+    mut stocks: Query<(&mut Stocks, &mut ExchangeStore)>,
 ) {
+    let clothing = Good::Clothing.index();
+    let cp = &params.clothing;
     for (c, day) in ledger.days.iter_mut().enumerate() {
-        let Ok(mut stock) = stocks.get_mut(directory.communities[c]) else {
+        let Ok((mut stock, mut exchange)) = stocks.get_mut(directory.communities[c]) else {
             continue;
         };
+        // Garments: the exchange store first, then new ones from the free store. As many leave
+        // use as are taken; the wearable ones go back to the exchange store, if there is one.
+        let reused = day.goods.need[clothing].min(exchange.garments);
+        exchange.garments -= reused;
+        day.goods.garments_reused = reused;
         for good in Good::ALL {
             let g = good.index();
-            let delivered = day.goods.need[g].min(stock.0[g].max(0.0));
+            let wanted = if g == clothing {
+                day.goods.need[g] - reused
+            } else {
+                day.goods.need[g]
+            };
+            let mut delivered = wanted.min(stock.0[g].max(0.0));
             stock.0[g] -= delivered;
+            if g == clothing {
+                delivered += reused;
+                let wearable = if cp.exchange_store {
+                    delivered * cp.wearable_share
+                } else {
+                    0.0
+                };
+                exchange.garments += wearable;
+                day.goods.garments_discarded = delivered - wearable;
+            }
             day.goods.delivered[g] = delivered;
             if !good.storable() {
                 day.goods.wasted[g] = stock.0[g].max(0.0);

@@ -317,6 +317,32 @@ impl GoodPatch {
     }
 }
 
+/// The `[clothing]` section: what happens to garments people stop using.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ClothingParams {
+    /// Whether the community keeps an exchange store, where unwanted garments are brought and
+    /// taken again (on/off). Without one, every garment leaving use is thrown away.
+    pub exchange_store: bool,
+    /// Share of garments leaving use that are still wearable: outgrown, or no longer wanted
+    /// (0..1).
+    pub wearable_share: f64,
+    /// Mass of a garment (kg).
+    pub garment_kg: f64,
+}
+
+impl Default for ClothingParams {
+    fn default() -> Self {
+        Self {
+            exchange_store: true,
+            // Assumption: four garments in ten leave use still wearable.
+            wearable_share: 0.4,
+            // EEA 2022: 8 kg of clothing bought per person a year in the EU, about 20 garments.
+            garment_kg: 0.4,
+        }
+    }
+}
+
 /// Persons of each kind in a community today (count, as reals for the arithmetic).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Headcount {

@@ -51,6 +51,9 @@ pub struct TickMetrics {
     pub energy_lost_kwh: f64,
     pub energy_stored_kwh: f64,
     pub energy_renewable_share: f64,
+    pub garments_reused: f64,
+    pub garments_discarded: f64,
+    pub textiles_discarded_kg: f64,
     pub footprint_energy_kg_co2e_per_person: f64,
     pub footprint_production_kg_co2e_per_person: f64,
     pub footprint_waste_kg_co2e_per_person: f64,
@@ -209,6 +212,9 @@ scalar_columns! {
     energy_lost_kwh: Float, "kWh", "Energy lost in storage and on grid links.";
     energy_stored_kwh: Float, "kWh", "Energy in community storage at the end of the day.";
     energy_renewable_share: Float, "0..1", "Renewable share of the energy generated.";
+    garments_reused: Float, "garments", "Garments taken from exchange stores.";
+    garments_discarded: Float, "garments", "Garments thrown away: worn out, or wearable with no exchange store.";
+    textiles_discarded_kg: Float, "kg", "Mass of the garments thrown away.";
     labour_posted_hours: Float, "h", "Effective hours the syndicates asked for.";
     labour_shortage_hours: Float, "h", "Effective hours asked for that no one filled.";
     agriculture_hours: Float, "h", "Hours given to agricultural syndicates.";

@@ -12,7 +12,7 @@ use bevy_ecs::prelude::Resource;
 use serde::{Deserialize, Serialize};
 
 use super::energy::EnergyParams;
-use super::goods::{Good, GoodsParams, InputsParams, N_GOODS};
+use super::goods::{ClothingParams, Good, GoodsParams, InputsParams, N_GOODS};
 
 /// Number of sectors whose labour the model allocates: agriculture, the kitchen, and one per
 /// good. Indexes into per-person skill and appeal arrays; see [`Sector`].
@@ -63,6 +63,7 @@ pub struct Params {
     pub food: FoodParams,
     pub goods: GoodsParams,
     pub inputs: InputsParams,
+    pub clothing: ClothingParams,
     pub energy: EnergyParams,
     pub footprint: FootprintParams,
 }

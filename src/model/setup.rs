@@ -139,6 +139,7 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
                     food_kg: daily_need * params.food.initial_stock_days,
                 },
                 stocks,
+                ExchangeStore::default(),
                 energy_system(&mut rng, params, n),
             ))
             .id();

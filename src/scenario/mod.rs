@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::Params;
 use crate::model::energy::EnergyParams;
-use crate::model::goods::{GoodsParams, InputsParams};
+use crate::model::goods::{ClothingParams, GoodsParams, InputsParams};
 use crate::model::params::{
     FoodParams, FootprintParams, HealthParams, LabourParams, PopulationParams,
 };
@@ -66,6 +66,7 @@ struct FileLayout<'a> {
     food: &'a FoodParams,
     goods: &'a GoodsParams,
     inputs: &'a InputsParams,
+    clothing: &'a ClothingParams,
     energy: &'a EnergyParams,
     footprint: &'a FootprintParams,
 }
@@ -78,6 +79,7 @@ pub const SECTIONS: &[&str] = &[
     "food",
     "goods",
     "inputs",
+    "clothing",
     "energy",
     "footprint",
 ];
@@ -93,6 +95,7 @@ impl Scenario {
             food: &self.params.food,
             goods: &self.params.goods,
             inputs: &self.params.inputs,
+            clothing: &self.params.clothing,
             energy: &self.params.energy,
             footprint: &self.params.footprint,
         };
@@ -208,6 +211,7 @@ pub fn parse(text: &str, default_name: &str) -> Result<Scenario, Vec<Problem>> {
         food: maybe_section(take("food"), "food", &locator, &mut problems),
         goods: maybe_section(take("goods"), "goods", &locator, &mut problems),
         inputs: maybe_section(take("inputs"), "inputs", &locator, &mut problems),
+        clothing: maybe_section(take("clothing"), "clothing", &locator, &mut problems),
         energy: maybe_section(take("energy"), "energy", &locator, &mut problems),
         footprint: maybe_section(take("footprint"), "footprint", &locator, &mut problems),
     };

@@ -343,6 +343,15 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
         );
     }
 
+    c.share("clothing.wearable_share", s.params.clothing.wearable_share);
+    c.range(
+        "clothing.garment_kg",
+        s.params.clothing.garment_kg,
+        0.0,
+        100.0,
+        "kg",
+    );
+
     let en = &s.params.energy;
     for source in Source::ALL {
         let p = en.source(source);
