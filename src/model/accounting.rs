@@ -219,6 +219,9 @@ pub fn collect_metrics(
         }
         m.energy_curtailed_kwh += day.energy.curtailed;
         m.garments_reused += day.goods.garments_reused;
+        m.food_shipped_kg += day.food_sent_kg;
+        m.rail_tonne_km += day.freight_tonne_km;
+        m.rail_energy_kwh += day.freight_kwh;
         m.garments_discarded += day.goods.garments_discarded;
         m.energy_traded_kwh += day.energy.imported;
         m.energy_lost_kwh += day.energy.lost;

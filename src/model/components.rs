@@ -237,6 +237,12 @@ pub struct CommunityDay {
     pub energy_surplus: f64,
     /// Energy demand not yet met (kWh; working figure).
     pub energy_short: f64,
+    /// Food sent to and received from other communities by rail (kg).
+    pub food_sent_kg: f64,
+    pub food_received_kg: f64,
+    /// Freight sent by rail (tonne-km) and the energy it took (kWh, part of the energy need).
+    pub freight_tonne_km: f64,
+    pub freight_kwh: f64,
 }
 
 /// One community's flows of each good for the current day (units of the good).

@@ -13,6 +13,7 @@ use bevy_ecs::prelude::*;
 use super::components::{Directory, ExchangeStore, Ledger, Stocks};
 use super::goods::{Good, Matrix, N_GOODS, coefficient_matrix, leontief_inverse, mul};
 use super::params::{Params, Sector};
+use super::rail::RailUpkeep;
 
 /// The technical coefficients and their Leontief inverse, derived from the parameters.
 #[derive(Resource, Clone, Debug)]
@@ -35,11 +36,13 @@ impl Economy {
     }
 }
 
-/// Each community's syndicates plan today's output and post the hours it takes.
+/// Each community's syndicates plan today's output and post the hours it takes; the rail
+/// syndicate (transport) also posts the upkeep of its lines.
 pub fn plan_goods(
     params: Res<Params>,
     economy: Res<Economy>,
     directory: Res<Directory>,
+    upkeep: Res<RailUpkeep>,
     mut ledger: ResMut<Ledger>,
     stocks: Query<(&Stocks, &ExchangeStore)>,
 ) {
@@ -52,7 +55,7 @@ pub fn plan_goods(
         for good in Good::ALL {
             need[good.index()] = params.goods.get(*good).need(&day.headcount);
         }
-        need[Good::Energy.index()] += day.cooking_kwh;
+        need[Good::Energy.index()] += day.cooking_kwh + day.freight_kwh;
         day.goods.need = need;
         // Garments waiting in the exchange store are taken before new ones are made.
         need[clothing] -= need[clothing].min(exchange);
@@ -81,7 +84,10 @@ pub fn plan_goods(
         day.goods.planned = planned;
         for good in Good::ALL {
             let s = Sector::Making(*good).index();
-            let hours = planned[good.index()] * params.goods.get(*good).labour_hours_per_unit;
+            let mut hours = planned[good.index()] * params.goods.get(*good).labour_hours_per_unit;
+            if *good == Good::Transport {
+                hours += upkeep.0.get(c).copied().unwrap_or(0.0);
+            }
             day.posted[s] = hours;
             day.unfilled[s] = hours;
         }

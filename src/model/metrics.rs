@@ -51,6 +51,9 @@ pub struct TickMetrics {
     pub energy_lost_kwh: f64,
     pub energy_stored_kwh: f64,
     pub energy_renewable_share: f64,
+    pub food_shipped_kg: f64,
+    pub rail_tonne_km: f64,
+    pub rail_energy_kwh: f64,
     pub garments_reused: f64,
     pub garments_discarded: f64,
     pub textiles_discarded_kg: f64,
@@ -212,6 +215,9 @@ scalar_columns! {
     energy_lost_kwh: Float, "kWh", "Energy lost in storage and on grid links.";
     energy_stored_kwh: Float, "kWh", "Energy in community storage at the end of the day.";
     energy_renewable_share: Float, "0..1", "Renewable share of the energy generated.";
+    food_shipped_kg: Float, "kg", "Food moved by rail from communities with a surplus to those short.";
+    rail_tonne_km: Float, "tonne-km", "Rail freight.";
+    rail_energy_kwh: Float, "kWh", "Energy used by rail freight.";
     garments_reused: Float, "garments", "Garments taken from exchange stores.";
     garments_discarded: Float, "garments", "Garments thrown away: worn out, or wearable with no exchange store.";
     textiles_discarded_kg: Float, "kg", "Mass of the garments thrown away.";

@@ -19,6 +19,7 @@ pub mod needs;
 pub mod params;
 pub mod plan;
 pub mod production;
+pub mod rail;
 pub mod rng;
 pub mod setup;
 pub mod stats;
@@ -38,8 +39,8 @@ pub enum Phase {
     Life,
     /// Each person's needs, summed per community.
     Needs,
-    /// Production targets and rations (the assemblies' standing decisions), and the hours each
-    /// syndicate posts.
+    /// Production targets, food moved by rail, rations (the assemblies' standing decisions), and
+    /// the hours each syndicate posts.
     Plan,
     /// Volunteers fill the posted hours.
     Labour,
@@ -78,6 +79,7 @@ fn build_schedule() -> Schedule {
     schedule.add_systems(
         (
             plan::plan_season,
+            rail::ship_food,
             plan::decide_allowance,
             plan::post_farm_hours,
             plan::post_kitchen_hours,
@@ -135,6 +137,13 @@ impl Simulation {
         world.insert_resource(economy);
         world.insert_resource(rng::CommunityRngs::new(seed, params.population.communities));
         world.insert_resource(energy::Weather::new(seed, params.regions()));
+        let network = rail::RailNetwork::new(&params, seed);
+        world.insert_resource(rail::RailUpkeep(rail::upkeep_hours(
+            &params,
+            &network,
+            params.population.communities as usize,
+        )));
+        world.insert_resource(network);
         world.insert_resource(calendar::Calendar::new(&params.food));
         world.insert_resource(calendar::Clock::default());
         world.insert_resource(accounting::WasteWindow::default());
@@ -169,6 +178,13 @@ impl Simulation {
         self.world
             .insert_resource(calendar::Calendar::new(&params.food));
         self.world.insert_resource(economy::Economy::new(&params));
+        // The lines already built stay; their upkeep follows the new parameters.
+        let upkeep = rail::upkeep_hours(
+            &params,
+            self.world.resource::<rail::RailNetwork>(),
+            params.population.communities as usize,
+        );
+        self.world.insert_resource(rail::RailUpkeep(upkeep));
         self.world.insert_resource(params);
     }
 
@@ -351,6 +367,9 @@ mod economy_tests {
         }
         // Every garment is new: reuse would lower the labour below the labour value of the need.
         p.clothing.exchange_store = false;
+        // No rail upkeep or freight: they are labour and energy outside the final need.
+        p.rail.maintenance_hours_per_km_year = 0.0;
+        p.rail.freight = false;
         // Ample, steady energy: planning, not the weather, is under test.
         p.energy.solar.kw_per_person = 0.0;
         p.energy.wind.kw_per_person = 0.0;
@@ -582,5 +601,46 @@ mod clothing_tests {
         // Garments in = garments out: each one taken replaces one leaving use.
         let taken = sum(&without, delivered);
         assert!((taken - sum(&without, |m| m.garments_discarded)).abs() < 1e-6 * taken);
+    }
+}
+
+#[cfg(test)]
+mod rail_tests {
+    use super::*;
+
+    fn uneven_land(freight: bool) -> Vec<TickMetrics> {
+        let mut p = Params::default();
+        p.population.communities = 4;
+        p.population.persons_per_community = 100;
+        p.population.communities_per_region = 4;
+        // Land is short on average and very uneven: some communities cannot feed themselves.
+        p.food.arable_ha_per_person = 0.14;
+        p.food.arable_spread = 0.9;
+        p.rail.freight = freight;
+        let mut sim = Simulation::new(p, 17);
+        (0..730).map(|_| sim.step()).collect()
+    }
+
+    #[test]
+    fn rail_moves_food_from_surplus_to_shortage_and_raises_satisfaction() {
+        let with = uneven_land(true);
+        let without = uneven_land(false);
+        let sum =
+            |rows: &[TickMetrics], f: fn(&TickMetrics) -> f64| rows.iter().map(f).sum::<f64>();
+        assert!(sum(&with, |m| m.food_shipped_kg) > 0.0);
+        assert!(sum(&with, |m| m.rail_tonne_km) > 0.0);
+        assert!(sum(&with, |m| m.rail_energy_kwh) > 0.0);
+        assert_eq!(sum(&without, |m| m.food_shipped_kg), 0.0);
+        let eaten = |rows: &[TickMetrics]| sum(rows, |m| m.food_eaten_kg);
+        assert!(
+            eaten(&with) > eaten(&without),
+            "{} vs {}",
+            eaten(&with),
+            eaten(&without)
+        );
+        assert!(
+            sum(&with, |m| m.unmet_need_share) < sum(&without, |m| m.unmet_need_share),
+            "fewer persons short"
+        );
     }
 }

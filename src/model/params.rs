@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::energy::EnergyParams;
 use super::goods::{ClothingParams, Good, GoodsParams, InputsParams, N_GOODS};
+use super::rail::RailParams;
 
 /// Number of sectors whose labour the model allocates: agriculture, the kitchen, and one per
 /// good. Indexes into per-person skill and appeal arrays; see [`Sector`].
@@ -65,6 +66,7 @@ pub struct Params {
     pub inputs: InputsParams,
     pub clothing: ClothingParams,
     pub energy: EnergyParams,
+    pub rail: RailParams,
     pub footprint: FootprintParams,
 }
 
@@ -126,6 +128,9 @@ pub struct FoodParams {
     pub appetite_cv: f64,
     /// Arable common land per person at the start (ha/person).
     pub arable_ha_per_person: f64,
+    /// How much communities' land differs: each community's arable land is scaled by a factor
+    /// drawn uniformly from 1 - spread to 1 + spread (0..1).
+    pub arable_spread: f64,
     /// Harvest yield of the land (kg/ha/year).
     pub yield_kg_per_ha: f64,
     /// Labour to work one hectare for a year (hours/ha/year).
@@ -249,6 +254,7 @@ impl Default for FoodParams {
             appetite_cv: 0.1,
             // 0.15 ha/person grows a year's food at the yield below, with a 15% reserve.
             arable_ha_per_person: 0.2,
+            arable_spread: 0.2,
             // Assumption: about 4 t/ha/yr, near the world cereal yield (FAOSTAT); not in
             // CALIBRATION.md.
             yield_kg_per_ha: 4000.0,

@@ -19,6 +19,8 @@ pub enum Purpose {
     Daily = 2,
     /// Daily weather of each region.
     Weather = 3,
+    /// Generating the rail network.
+    Rail = 4,
 }
 
 /// A stream for `purpose` and `index` under `seed`.

@@ -113,6 +113,8 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
         let children = headcount.children;
         let n = f64::from(pop.persons_per_community);
         let daily_need = adult_kg * ((n - children) + children * params.food.child_need_factor);
+        let spread = params.food.arable_spread;
+        let land_factor = 1.0 + spread * (2.0 * rng.random::<f64>() - 1.0);
         let mut need = [0.0; N_GOODS];
         for good in Good::ALL {
             need[good.index()] = params.goods.get(*good).need(&headcount);
@@ -133,7 +135,7 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
                     region: c / pop.communities_per_region,
                 },
                 Land {
-                    arable_ha: n * params.food.arable_ha_per_person,
+                    arable_ha: n * params.food.arable_ha_per_person * land_factor,
                 },
                 StoreRoom {
                     food_kg: daily_need * params.food.initial_stock_days,

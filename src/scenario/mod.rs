@@ -21,6 +21,7 @@ use crate::model::goods::{ClothingParams, GoodsParams, InputsParams};
 use crate::model::params::{
     FoodParams, FootprintParams, HealthParams, LabourParams, PopulationParams,
 };
+use crate::model::rail::RailParams;
 use locate::Locator;
 
 /// The scenario's own settings: what it is called and how it runs.
@@ -68,6 +69,7 @@ struct FileLayout<'a> {
     inputs: &'a InputsParams,
     clothing: &'a ClothingParams,
     energy: &'a EnergyParams,
+    rail: &'a RailParams,
     footprint: &'a FootprintParams,
 }
 
@@ -81,6 +83,7 @@ pub const SECTIONS: &[&str] = &[
     "inputs",
     "clothing",
     "energy",
+    "rail",
     "footprint",
 ];
 
@@ -97,6 +100,7 @@ impl Scenario {
             inputs: &self.params.inputs,
             clothing: &self.params.clothing,
             energy: &self.params.energy,
+            rail: &self.params.rail,
             footprint: &self.params.footprint,
         };
         let body = toml::to_string_pretty(&layout).expect("a scenario always serializes");
@@ -213,6 +217,7 @@ pub fn parse(text: &str, default_name: &str) -> Result<Scenario, Vec<Problem>> {
         inputs: maybe_section(take("inputs"), "inputs", &locator, &mut problems),
         clothing: maybe_section(take("clothing"), "clothing", &locator, &mut problems),
         energy: maybe_section(take("energy"), "energy", &locator, &mut problems),
+        rail: maybe_section(take("rail"), "rail", &locator, &mut problems),
         footprint: maybe_section(take("footprint"), "footprint", &locator, &mut problems),
     };
     let scenario = Scenario { meta, params };

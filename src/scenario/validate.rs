@@ -391,6 +391,74 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
     c.range("energy.weather_cv", en.weather_cv, 0.0, 0.5, "");
     c.share("energy.capacity_spread", en.capacity_spread);
 
+    let rail = &s.params.rail;
+    c.range("rail.link_km_min", rail.link_km_min, 0.01, 10_000.0, "km");
+    c.range("rail.link_km_max", rail.link_km_max, 0.01, 10_000.0, "km");
+    if rail.link_km_max < rail.link_km_min {
+        c.fail(
+            "rail.link_km_max",
+            format!(
+                "is {} km, less than link_km_min ({} km)",
+                rail.link_km_max, rail.link_km_min
+            ),
+        );
+    }
+    c.count(
+        "rail.extra_links_per_region",
+        u64::from(rail.extra_links_per_region),
+        0,
+        1_000,
+    );
+    c.range(
+        "rail.capacity_tonne_km_per_day",
+        rail.capacity_tonne_km_per_day,
+        0.0,
+        1e9,
+        "tonne-km/day",
+    );
+    c.range(
+        "rail.kwh_per_tonne_km",
+        rail.kwh_per_tonne_km,
+        0.0,
+        100.0,
+        "kWh/tonne-km",
+    );
+    c.range(
+        "rail.maintenance_hours_per_km_year",
+        rail.maintenance_hours_per_km_year,
+        0.0,
+        100_000.0,
+        "h/km/yr",
+    );
+    c.range(
+        "rail.min_shortfall_days",
+        rail.min_shortfall_days,
+        0.0,
+        365.0,
+        "days",
+    );
+    for (i, link) in rail.links.iter().enumerate() {
+        let key = |field: &str| format!("rail.links.{i}.{field}");
+        for (field, id) in [("from", link.from), ("to", link.to)] {
+            if id >= p.communities {
+                c.fail(
+                    &key(field),
+                    format!(
+                        "community {id} does not exist; ids run from 0 to {}",
+                        p.communities.saturating_sub(1)
+                    ),
+                );
+            }
+        }
+        if link.from == link.to {
+            c.fail(
+                &key("to"),
+                "a link must join two different communities".to_owned(),
+            );
+        }
+        c.range(&key("km"), link.km, 0.01, 10_000.0, "km");
+    }
+
     let e = &s.params.footprint;
     c.range(
         "footprint.farm_kg_co2e_per_kg",
@@ -471,6 +539,22 @@ mod tests {
         assert_eq!(
             keys("[inputs.devices]\nmaterials = inf\n"),
             ["inputs.devices.materials"]
+        );
+    }
+
+    #[test]
+    fn rail_links_must_join_existing_communities() {
+        let text = "[population]\ncommunities = 3\n[[rail.links]]\nfrom = 0\nto = 7\nkm = 4\n\
+                    [[rail.links]]\nfrom = 1\nto = 1\nkm = -2\n";
+        let problems = parse(text, "t").unwrap_err();
+        let keys: Vec<_> = problems.iter().map(|p| (p.key.as_str(), p.line)).collect();
+        assert_eq!(
+            keys,
+            [
+                ("rail.links.0.to", Some(5)),
+                ("rail.links.1.to", Some(9)),
+                ("rail.links.1.km", Some(10))
+            ]
         );
     }
 
