@@ -12,7 +12,7 @@
 use bevy_ecs::prelude::*;
 
 use super::calendar::{Calendar, Clock};
-use super::components::{Ledger, Member, Person, Vocation, Work};
+use super::components::{Ledger, Member, Person, Vocation, Work, lane_sum};
 use super::params::{N_SECTORS, Params};
 
 /// Unfilled hours below this are treated as filled.
@@ -27,13 +27,12 @@ fn offers(vocation: &Vocation, remaining: f32, open: &[f32; N_SECTORS]) -> [f32;
     if remaining <= 0.0 {
         return weights;
     }
-    let mut total = 0.0f32;
     for s in 0..N_SECTORS {
         // A small floor so that even unappealing work finds someone willing once it is the
         // only work left.
         weights[s] = (vocation.appeal[s] + 0.01) * open[s];
-        total += weights[s];
     }
+    let total = lane_sum(&weights);
     if total <= 0.0 {
         return [0.0; N_SECTORS];
     }
