@@ -134,6 +134,40 @@ fn food_stocks_and_flows_balance_every_tick() {
 }
 
 #[test]
+fn many_communities_give_identical_files_whatever_the_thread_count() {
+    // Labour passes run in parallel over ranges of communities: this needs several of them.
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("towns.toml");
+    std::fs::write(
+        &file,
+        "name = \"towns\"\nticks = 60\n[population]\ncommunities = 40\npersons_per_community = 40\n\
+         communities_per_region = 5\n",
+    )
+    .unwrap();
+    let mut csvs = Vec::new();
+    for threads in ["1", "2", "3"] {
+        let out = tmp.path().join(format!("t{threads}"));
+        let o = commune_in(
+            tmp.path(),
+            &[
+                "run",
+                file.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+                "-q",
+            ],
+            &[("RAYON_NUM_THREADS", threads)],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        csvs.push(std::fs::read(out.join("metrics.csv")).unwrap());
+    }
+    assert!(
+        csvs[0] == csvs[1] && csvs[1] == csvs[2],
+        "metrics differ with the thread count"
+    );
+}
+
+#[test]
 fn same_seed_gives_identical_files_whatever_the_thread_count() {
     let tmp = tempfile::tempdir().unwrap();
     let path = scenario("village");
