@@ -132,6 +132,21 @@ where
         .collect()
 }
 
+/// Adds a person's offers to the sectors in `open` to their community's sums (effective hours).
+#[inline]
+fn add_offers(
+    person: &Person,
+    vocation: &Vocation,
+    work: &Work,
+    open: &[f32; N_SECTORS],
+    sums: &mut Sums,
+) {
+    let o = offers(vocation, remaining(person, vocation, work), open);
+    for s in 0..N_SECTORS {
+        sums.offered[s] += f64::from(o[s] * vocation.skill[s]);
+    }
+}
+
 /// Adds each community's sums to its ledger entry, in a fixed order.
 fn add_sums(ledger: &mut Ledger, chunks: Vec<Vec<(usize, Sums)>>) {
     for (c, sums) in chunks.into_iter().flatten() {
@@ -200,10 +215,7 @@ pub fn allocate_labour(
                     work.garden = garden_hours;
                     sums.gardens += 1;
                 }
-                let o = offers(vocation, remaining(person, vocation, work), &day.open);
-                for s in 0..N_SECTORS {
-                    sums.offered[s] += f64::from(o[s] * vocation.skill[s]);
-                }
+                add_offers(person, vocation, work, &day.open, sums);
             },
         );
         add_sums(&mut ledger, chunks);
@@ -241,10 +253,7 @@ pub fn allocate_labour(
                         sums.filled[s] += f64::from(hours * vocation.skill[s]);
                     }
                     if !last {
-                        let o = offers(vocation, remaining(person, vocation, work), &day.open_next);
-                        for s in 0..N_SECTORS {
-                            sums.offered[s] += f64::from(o[s] * vocation.skill[s]);
-                        }
+                        add_offers(person, vocation, work, &day.open_next, sums);
                     }
                 },
             );
