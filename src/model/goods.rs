@@ -161,9 +161,10 @@ pub struct GoodParams {
     pub labour_hours_per_unit: f64,
     /// Emissions of making one unit, beyond those of its energy and inputs (kg CO2e/unit).
     pub kg_co2e_per_unit: f64,
-    /// Stock the syndicate keeps in reserve (days of need; storable goods only).
+    /// Stock the syndicate keeps in reserve (days of gross use: need plus other sectors' use;
+    /// storable goods only).
     pub reserve_days: f64,
-    /// Stock at the start (days of need; storable goods only).
+    /// Stock at the start (days of gross use; storable goods only).
     pub initial_stock_days: f64,
 }
 

@@ -212,7 +212,7 @@ pub fn allocate_labour(
             |person, vocation, work, day, sums| {
                 *work = Work::default();
                 if growing && person.gardener && person.can_work() {
-                    work.garden = garden_hours;
+                    work.garden = garden_hours.min(vocation.willing);
                     sums.gardens += 1;
                 }
                 add_offers(person, vocation, work, &day.open, sums);

@@ -150,11 +150,12 @@ pub struct FoodParams {
     pub initial_stock_days: f64,
     /// Share of store-room stock that spoils each day (1/day).
     pub store_spoilage_per_day: f64,
-    /// Share of persons who keep a garden plot (0..1).
+    /// Share of adults and elders who keep a garden plot (0..1).
     pub garden_share: f64,
     /// Food a garden plot yields in a year (kg/plot/year).
     pub garden_yield_kg_per_year: f64,
-    /// Hours a gardener spends on a plot in the growing season (hours/day).
+    /// Hours a gardener spends on a plot in the growing season (hours/day), at most what they
+    /// are willing to give.
     pub garden_hours_per_day: f64,
     /// First and last day of the growing season (day of year, inclusive).
     pub growing_season: (u32, u32),

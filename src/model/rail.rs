@@ -238,7 +238,8 @@ fn food_balance(
 }
 
 /// Moves food within each region from communities with a surplus to those short of food, nearest
-/// first, within the region's freight capacity.
+/// first, within the region's freight capacity (the capacities of the region's links, pooled: a
+/// shipment is not routed over particular links).
 #[allow(clippy::too_many_arguments)]
 pub fn ship_food(
     clock: Res<Clock>,
@@ -262,7 +263,7 @@ pub fn ship_food(
             continue;
         }
         // Balances of each member, from today's need and holdings.
-        let balance: Vec<f64> = members
+        let mut balance: Vec<f64> = members
             .iter()
             .map(|&c| {
                 let c = c as usize;
@@ -314,6 +315,8 @@ pub fn ship_food(
                     continue;
                 }
                 giver_store.food_kg -= kg;
+                // What a community gives comes off its surplus for the rest of the day.
+                balance[j] -= kg;
                 let tonne_km = kg / 1000.0 * km;
                 capacity -= tonne_km;
                 wanted -= kg;
