@@ -299,3 +299,40 @@ fn shipped_scenarios_validate() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(stdout(&o).matches(": ok").count(), files.len());
 }
+
+#[test]
+fn every_shipped_scenario_runs() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let tmp = tempfile::tempdir().unwrap();
+    let mut ran = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        // The million-person benchmark is run by hand (BENCHMARKS.md) and only validated here:
+        // building its world takes too long in a debug build.
+        if name == "large" {
+            continue;
+        }
+        let ticks = "60";
+        let out = tmp.path().join(&name);
+        let o = commune(&[
+            "run",
+            path.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--ticks",
+            ticks,
+            "-q",
+        ]);
+        assert!(o.status.success(), "{name}: {}", stderr(&o));
+        let csv = Csv::read(&out.join("metrics.csv"));
+        assert!(
+            csv.col("need_satisfaction")
+                .iter()
+                .all(|s| (0.0..=1.0).contains(s)),
+            "{name}"
+        );
+        ran += 1;
+    }
+    assert!(ran >= 3);
+}

@@ -162,9 +162,19 @@ pub struct FarmPlan {
     pub season_posted: f64,
     /// Labour filled so far this season (effective hours).
     pub season_filled: f64,
+    /// Food the region agreed this season to send the community (positive, kg) or that the
+    /// community agreed to grow for others (negative, kg), out of this season's harvests.
+    pub regional_kg: f64,
 }
 
 impl FarmPlan {
+    /// Food this season's harvest should still bring the community from `day` on, counting what
+    /// the region agreed to move (kg).
+    pub fn expected_kg(&self, yield_kg_per_ha: f64, remaining_share: f64) -> f64 {
+        ((self.planned_ha * yield_kg_per_ha * self.labour_factor()) + self.regional_kg).max(0.0)
+            * remaining_share
+    }
+
     /// Share of the season's labour done so far; harvest scales with it.
     pub fn labour_factor(&self) -> f64 {
         if self.season_posted > 0.0 {

@@ -16,7 +16,9 @@ use super::params::{Params, Sector};
 /// Target harvest = a year's need plus the reserve, minus what gardens are expected to add, minus
 /// the stock that will be left over when the harvest comes in. Land is the target over the yield,
 /// at most the community's arable land. A large stock therefore idles the syndicate, and it
-/// resumes once the stock has run down.
+/// resumes once the stock has run down. Where rail freight runs, the region agrees to grow for
+/// its members whose land falls short: their shortfall is shared among the members with land to
+/// spare, in proportion to that spare land, and moved by rail later in the year.
 pub fn plan_season(
     clock: Res<Clock>,
     params: Res<Params>,
@@ -33,18 +35,55 @@ pub fn plan_season(
     }
     let food = &params.food;
     let to_harvest = f64::from(calendar.days_to_harvest[day as usize]);
-    for (syndicate, mut plan) in &mut farms {
-        let c = syndicate.community as usize;
-        let today = &ledger.days[c];
+    let n = ledger.days.len();
+    // Each community's own target and the harvest its land can give (kg).
+    let mut target = vec![0.0; n];
+    let mut capacity = vec![0.0; n];
+    for (c, today) in ledger.days.iter().enumerate() {
         let Ok((store, land)) = stores.get(directory.communities[c]) else {
             continue;
         };
         let daily_need = today.need_kg;
         let gardens = f64::from(today.gardeners) * food.garden_yield_kg_per_year;
         let carry_over = (store.food_kg - daily_need * to_harvest).max(0.0);
-        let target =
-            daily_need * f64::from(YEAR) * (1.0 + food.reserve_share) - gardens - carry_over;
-        plan.planned_ha = (target / food.yield_kg_per_ha).clamp(0.0, land.arable_ha);
+        target[c] =
+            (daily_need * f64::from(YEAR) * (1.0 + food.reserve_share) - gardens - carry_over)
+                .max(0.0);
+        capacity[c] = land.arable_ha * food.yield_kg_per_ha;
+    }
+    // Extra grown for others (kg, by the giver) and food promised (kg, to the receiver).
+    let mut extra = vec![0.0; n];
+    let mut promised = vec![0.0; n];
+    if params.rail.freight {
+        let per_region = params.population.communities_per_region as usize;
+        for start in (0..n).step_by(per_region.max(1)) {
+            let members = start..(start + per_region).min(n);
+            let short: f64 = members
+                .clone()
+                .map(|c| (target[c] - capacity[c]).max(0.0))
+                .sum();
+            let spare: f64 = members
+                .clone()
+                .map(|c| (capacity[c] - target[c]).max(0.0))
+                .sum();
+            if short > 0.0 && spare > 0.0 {
+                let given = short.min(spare);
+                for c in members {
+                    extra[c] = (capacity[c] - target[c]).max(0.0) * given / spare;
+                    promised[c] = (target[c] - capacity[c]).max(0.0) * given / short;
+                }
+            }
+        }
+    }
+    for (syndicate, mut plan) in &mut farms {
+        let c = syndicate.community as usize;
+        let kg = (target[c] + extra[c]).min(capacity[c]);
+        plan.planned_ha = if food.yield_kg_per_ha > 0.0 {
+            kg / food.yield_kg_per_ha
+        } else {
+            0.0
+        };
+        plan.regional_kg = promised[c] - extra[c];
         plan.season_posted = 0.0;
         plan.season_filled = 0.0;
     }
@@ -79,10 +118,7 @@ pub fn decide_allowance(
         today.allowance_kg = today.need_kg.min(available);
         if params.food.rationing {
             let coming = farms.get(directory.farms[c]).map_or(0.0, |f| {
-                f.planned_ha
-                    * params.food.yield_kg_per_ha
-                    * f.labour_factor()
-                    * calendar.harvest_remaining[day]
+                f.expected_kg(params.food.yield_kg_per_ha, calendar.harvest_remaining[day])
             });
             // What is held plus what is still to come must last until the next season's peak...
             let mut limit = (available + coming) / horizon;

@@ -225,21 +225,12 @@ pub fn upkeep_hours(params: &Params, network: &RailNetwork, communities: usize) 
 #[derive(Resource, Clone, Debug, Default)]
 pub struct RailUpkeep(pub Vec<f64>);
 
-/// Food each community holds beyond, or lacks against, what it needs until the next season's
-/// harvest peak, counting the harvest still to come (kg; positive is a surplus).
-fn food_balance(
-    need_kg: f64,
-    store_kg: f64,
-    leftovers_kg: f64,
-    coming_kg: f64,
-    horizon_days: f64,
-) -> f64 {
-    store_kg + leftovers_kg + coming_kg - need_kg * horizon_days
-}
-
 /// Moves food within each region from communities with a surplus to those short of food, nearest
-/// first, within the region's freight capacity (the capacities of the region's links, pooled: a
-/// shipment is not routed over particular links).
+/// first. A community's balance is what it holds plus what this season's harvest should still
+/// bring it (after what the region agreed it grows for others), less its need until the next
+/// season's harvest peak; before this season's peak, also no more than what it holds beyond its
+/// need until that peak. Shipments go within the region's freight capacity (the capacities of
+/// the region's links, pooled: a shipment is not routed over particular links).
 #[allow(clippy::too_many_arguments)]
 pub fn ship_food(
     clock: Res<Clock>,
@@ -274,12 +265,17 @@ pub fn ship_food(
                     .get(directory.kitchens[c])
                     .map_or(0.0, |k| k.leftovers_total());
                 let coming = farms.get(directory.farms[c]).map_or(0.0, |f| {
-                    f.planned_ha
-                        * food.yield_kg_per_ha
-                        * f.labour_factor()
-                        * calendar.harvest_remaining[day]
+                    f.expected_kg(food.yield_kg_per_ha, calendar.harvest_remaining[day])
                 });
-                food_balance(ledger.days[c].need_kg, store, kept, coming, horizon)
+                let need = ledger.days[c].need_kg;
+                let mut balance = store + kept + coming - need * horizon;
+                // Before this season's peak, only what is held can be given, and what is held
+                // must last until the peak.
+                if calendar.harvest_remaining[day] > 0.5 {
+                    let until_peak = f64::from(calendar.days_to_harvest[day]);
+                    balance = balance.min(store + kept - need * until_peak);
+                }
+                balance
             })
             .collect();
         let mut capacity = network.capacity[r];
