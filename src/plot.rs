@@ -98,6 +98,10 @@ fn range_of<'a>(values: impl Iterator<Item = &'a f64>, floor_zero: bool) -> (f64
     if !lo.is_finite() {
         return (0.0, 1.0);
     }
+    if lo.abs().max(hi.abs()) < 1e-6 {
+        // Rounding noise around zero (a labour shortage of 1e-10 h): draw it as zero.
+        return (-1.0, 1.0);
+    }
     if floor_zero && lo > 0.0 && lo < 0.5 * hi {
         lo = 0.0;
     }

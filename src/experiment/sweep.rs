@@ -484,7 +484,8 @@ pub fn sig(x: f64) -> String {
     if !x.is_finite() {
         return "-".to_owned();
     }
-    if x.abs() < 1e-9 {
+    // Below a millionth, a headline figure is rounding noise (a labour shortage of 1e-9 h).
+    if x.abs() < 1e-6 {
         return "0".to_owned();
     }
     let digits = (3 - x.abs().log10().floor() as i32).clamp(0, 6) as usize;
