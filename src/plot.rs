@@ -400,6 +400,9 @@ impl Figure for Lorenz {
     }
 }
 
+/// A panel's title, unit, and (x, mean, low, high) points.
+type Panel = (String, String, Vec<(f64, f64, f64, f64)>);
+
 /// Panels of estimates with intervals: one panel per headline figure.
 struct Intervals {
     title: String,
@@ -407,7 +410,7 @@ struct Intervals {
     /// Category names when x is a category index; None when x is a number.
     categories: Option<Vec<String>>,
     /// Per panel: title, unit, and (x, mean, low, high) points.
-    panels: Vec<(String, String, Vec<(f64, f64, f64, f64)>)>,
+    panels: Vec<Panel>,
     /// Draw a line at zero (differences).
     zero_line: bool,
 }
@@ -835,8 +838,7 @@ fn csv_table(path: &Path, max_rows: usize) -> Result<String> {
         }
         out.push_str("</tr>\n");
     }
-    let mut shown = 0;
-    for line in lines {
+    for (shown, line) in lines.enumerate() {
         if shown == max_rows {
             writeln!(
                 out,
@@ -860,7 +862,6 @@ fn csv_table(path: &Path, max_rows: usize) -> Result<String> {
             }
         }
         out.push_str("</tr>\n");
-        shown += 1;
     }
     out.push_str("</table>\n");
     Ok(out)

@@ -350,6 +350,27 @@ fn identical_scenarios_differ_by_zero_and_a_real_difference_is_detected() {
     ] {
         assert!(out.join(f).is_file(), "{f}");
     }
+    // The same tables on one thread.
+    let one = tmp.path().join("kh1");
+    let o = commune(&[
+        "compare",
+        &k,
+        &h,
+        "--replicates",
+        "4",
+        "--jobs",
+        "1",
+        "--out",
+        one.to_str().unwrap(),
+        "--no-plots",
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for f in ["comparison.parquet", "runs.parquet", "timeseries.parquet"] {
+        let a = read_parquet(&out.join(f)).unwrap();
+        let b = read_parquet(&one.join(f)).unwrap();
+        assert!(a.equals_missing(&b), "{f}");
+    }
 }
 
 fn assert_plots(dir: &Path, stems: &[&str]) {

@@ -403,7 +403,7 @@ fn check_section(
                     );
                     continue;
                 }
-                let num = |k: &str| range.get(k).and_then(|v| as_number(v));
+                let num = |k: &str| range.get(k).and_then(as_number);
                 let (Some(min), Some(max)) = (num("min"), num("max")) else {
                     fail(&key, "a range needs numbers `min` and `max`".to_owned());
                     continue;
