@@ -197,8 +197,8 @@ where
     let share = y_desc == "0..1";
     let clipped = share && (y1 > 1.02 || y0 < -0.02);
     if share {
-        y0 = y0.max(-0.02);
-        y1 = y1.min(1.02);
+        y0 = y0.clamp(-0.02, 0.98);
+        y1 = y1.clamp(y0 + 0.04, 1.02);
     }
     let clip = |v: &[f64]| -> Vec<f64> { v.iter().map(|&y| y.clamp(y0, y1)).collect() };
     let title = if clipped {
@@ -947,4 +947,55 @@ fn write_report(dir: &Path, stems: &Stems) -> Result<PathBuf> {
     let path = dir.join("report.html");
     std::fs::write(&path, html).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_share_far_above_one_is_drawn_clipped_not_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let x: Vec<f64> = (0..10).map(f64::from).collect();
+        let line = |y: Vec<f64>| Line {
+            label: "a".to_owned(),
+            x: x.clone(),
+            y,
+            band: None,
+            color: color(0),
+        };
+        let panels = vec![
+            vec![line(vec![0.3; 10])],
+            vec![line(vec![1.0; 10])],
+            // A waste share of millions before the first harvest, and NaN before anything.
+            vec![line(
+                [f64::NAN, 5e6, 6e6, 7e6, 8e6, 9e6, 9.5e6, 1e7, 2e7, 3e7].to_vec(),
+            )],
+            vec![line(vec![0.0; 10])],
+        ];
+        let fig = TimeSeries {
+            title: "t".to_owned(),
+            panels,
+            markers: vec![Marker {
+                tick: 4.0,
+                label: "event".to_owned(),
+            }],
+        };
+        render(dir.path(), "ts", &fig).unwrap();
+        assert!(std::fs::metadata(dir.path().join("ts.png")).unwrap().len() > 1000);
+        let svg = std::fs::read_to_string(dir.path().join("ts.svg")).unwrap();
+        assert!(svg.contains("clipped to 0..1") && svg.contains("event"));
+    }
+
+    #[test]
+    fn bands_cover_every_day_in_few_rectangles() {
+        let x: Vec<f64> = (0..1000).map(f64::from).collect();
+        let lo = vec![0.0; 1000];
+        let hi: Vec<f64> = x.iter().map(|v| v / 1000.0).collect();
+        let rects = band_rects(&x, &lo, &hi, 100);
+        assert_eq!(rects.len(), 100);
+        assert_eq!(rects[0][0].0, 0.0);
+        assert_eq!(rects[99][1].0, 999.0);
+        assert!(rects.windows(2).all(|w| w[0][1].0 == w[1][0].0), "no gaps");
+    }
 }
