@@ -167,12 +167,16 @@ fn validate(files: &[PathBuf]) -> Result<ExitCode> {
     for file in files {
         match scenario::load(file) {
             Ok(s) => println!(
-                "{}: ok ({} communities, {} persons, {} ticks, seed {})",
+                "{}: ok ({} communities, {} persons, {} ticks, seed {}{})",
                 file.display(),
                 s.params.population.communities,
                 s.params.initial_population(),
                 s.meta.ticks,
-                s.meta.seed
+                s.meta.seed,
+                s.sweep.as_ref().map_or(String::new(), |sw| format!(
+                    "; a sweep of {} runs",
+                    sw.runs(s.meta.seed)
+                ))
             ),
             Err(e) => {
                 ok = false;
