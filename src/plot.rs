@@ -874,8 +874,32 @@ fn write_report(dir: &Path, stems: &Stems) -> Result<PathBuf> {
     let mut body = String::new();
     let heading = match kind {
         DirKind::Run => format!("Run: {}", scenario_title(dir)),
-        DirKind::Sweep => format!("Sweep: {}", name_of(dir)),
-        DirKind::Comparison => format!("Comparison: {}", name_of(dir)),
+        DirKind::Sweep => format!(
+            "Sweep: {}",
+            crate::experiment::sweep::read_plan(dir)
+                .map(|p| format!("{} over {}", p.scenario_name, p.parameters.join(", ")))
+                .unwrap_or_else(|_| name_of(dir))
+        ),
+        DirKind::Comparison => format!(
+            "Comparison: {}",
+            std::fs::read_to_string(dir.join("compare.json"))
+                .ok()
+                .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+                .and_then(|v| {
+                    let names: Vec<String> = v
+                        .get("scenarios")?
+                        .as_array()?
+                        .iter()
+                        .filter_map(|n| n.as_str().map(str::to_owned))
+                        .collect();
+                    Some(format!(
+                        "{} ({} common seeds)",
+                        names.join(" vs "),
+                        v.get("replicates")?
+                    ))
+                })
+                .unwrap_or_else(|| name_of(dir))
+        ),
     };
     writeln!(body, "<h1>{}</h1>", esc(&heading))?;
     writeln!(
