@@ -1,4 +1,4 @@
-//! The command line: `commune validate` and `commune run`.
+//! The command line: `commune validate`, `run`, `sweep`, `merge`, `compare` and `plot`.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -9,6 +9,10 @@ use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::experiment::HEADLINES;
+use crate::experiment::compare::{CompareOptions, run_compare};
+use crate::experiment::people::People;
+use crate::experiment::sweep::{self, Shard, Sweep, SweepOptions};
 use crate::model::{Simulation, Summary, TickMetrics};
 use crate::output::{self, Manifest, Staged};
 use crate::scenario::{self, Scenario};
@@ -32,6 +36,78 @@ pub enum Command {
     },
     /// Run a scenario and write its metrics, the scenario as run and a manifest.
     Run(RunArgs),
+    /// Run a scenario's [sweep]: every point and replicate, in parallel, resumable.
+    Sweep(SweepArgs),
+    /// Join sweep directories (the shards of one sweep) into one.
+    Merge {
+        /// Sweep directories written by `commune sweep --shard K/N`.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// The merged sweep directory (created if missing; runs already there are kept).
+        #[arg(long)]
+        out: PathBuf,
+        /// Do not draw plots or write report.html.
+        #[arg(long)]
+        no_plots: bool,
+    },
+    /// Run scenarios over the same seeds and compare their headline figures.
+    Compare(CompareArgs),
+    /// Draw the plots and report.html of run, sweep or comparison directories.
+    Plot {
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct SweepArgs {
+    /// Scenario file (TOML) with a [sweep] section.
+    pub file: PathBuf,
+    /// Sweep directory (default: output/<scenario name>/sweep). A sweep started again with the
+    /// same directory skips the runs already complete.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Runs at a time (default: one per core).
+    #[arg(long, short, default_value_t = 0)]
+    pub jobs: usize,
+    /// Run only slice K of N (from 1), e.g. one task of a Slurm job array; join the slices with
+    /// `commune merge`.
+    #[arg(long, value_parser = clap::value_parser!(Shard))]
+    pub shard: Option<Shard>,
+    /// Do not draw plots or write report.html.
+    #[arg(long)]
+    pub no_plots: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct CompareArgs {
+    /// Scenario files (TOML); the first is the reference the others are compared with.
+    #[arg(required = true, num_args = 2..)]
+    pub files: Vec<PathBuf>,
+    /// Runs per scenario, over the same seeds for each (common random numbers).
+    #[arg(long, short, default_value_t = 10, value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    pub replicates: u32,
+    /// Root seed of the common seeds (default: the first scenario's seed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Runs at a time (default: one per core).
+    #[arg(long, short, default_value_t = 0)]
+    pub jobs: usize,
+    /// Write results to exactly this directory (default: output/compare/<names>/<time>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Replace the --out directory if it already holds files.
+    #[arg(long)]
+    pub force: bool,
+    /// Do not draw plots or write report.html.
+    #[arg(long)]
+    pub no_plots: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Args, Debug)]
@@ -53,6 +129,9 @@ pub struct RunArgs {
     /// Print nothing but errors: no progress bar, no summary table.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Do not draw plots or write report.html (nor gather the per-person totals they need).
+    #[arg(long)]
+    pub no_plots: bool,
 }
 
 /// Parses the command line and runs it.
@@ -61,6 +140,25 @@ pub fn main() -> Result<ExitCode> {
     match cli.command {
         Command::Validate { files } => validate(&files),
         Command::Run(args) => run(&args).map(|_| ExitCode::SUCCESS),
+        Command::Sweep(args) => sweep_command(&args).map(|_| ExitCode::SUCCESS),
+        Command::Merge {
+            dirs,
+            out,
+            no_plots,
+        } => merge_command(&dirs, &out, no_plots).map(|_| ExitCode::SUCCESS),
+        Command::Compare(args) => compare_command(&args).map(|_| ExitCode::SUCCESS),
+        Command::Plot { dirs } => {
+            for dir in &dirs {
+                let files = crate::plot::plot_dir(dir)?;
+                println!(
+                    "{}: {} files, see {}",
+                    dir.display(),
+                    files.len(),
+                    dir.join("report.html").display()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -69,12 +167,16 @@ fn validate(files: &[PathBuf]) -> Result<ExitCode> {
     for file in files {
         match scenario::load(file) {
             Ok(s) => println!(
-                "{}: ok ({} communities, {} persons, {} ticks, seed {})",
+                "{}: ok ({} communities, {} persons, {} ticks, seed {}{})",
                 file.display(),
                 s.params.population.communities,
                 s.params.initial_population(),
                 s.meta.ticks,
-                s.meta.seed
+                s.meta.seed,
+                s.sweep.as_ref().map_or(String::new(), |sw| format!(
+                    "; a sweep of {} runs",
+                    sw.runs(s.meta.seed)
+                ))
             ),
             Err(e) => {
                 ok = false;
@@ -91,11 +193,19 @@ fn validate(files: &[PathBuf]) -> Result<ExitCode> {
 
 /// Runs `scenario` for its ticks, calling `on_tick` after each; returns every metrics row.
 pub fn simulate(scenario: &Scenario, mut on_tick: impl FnMut(&TickMetrics)) -> Vec<TickMetrics> {
+    simulate_with(scenario, |_, row| on_tick(row))
+}
+
+/// Like [`simulate`], giving `on_tick` the simulation too, to read more than the metrics row.
+pub fn simulate_with(
+    scenario: &Scenario,
+    mut on_tick: impl FnMut(&mut Simulation, &TickMetrics),
+) -> Vec<TickMetrics> {
     let mut sim = Simulation::new(scenario.params.clone(), scenario.meta.seed);
     let mut rows = Vec::with_capacity(scenario.meta.ticks as usize);
     for _ in 0..scenario.meta.ticks {
         let row = sim.step();
-        on_tick(&row);
+        on_tick(&mut sim, &row);
         rows.push(row);
     }
     rows
@@ -131,14 +241,208 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
     };
     progress.set_prefix(scenario.meta.name.clone());
     let clock = Instant::now();
-    let rows = simulate(&scenario, |_| progress.inc(1));
+    let mut people = (!args.no_plots).then(People::default);
+    let rows = simulate_with(&scenario, |sim, _| {
+        if let Some(p) = &mut people {
+            p.observe(sim);
+        }
+        progress.inc(1);
+    });
     let wall = clock.elapsed().as_secs_f64();
     progress.finish_and_clear();
 
+    let summary = Summary::from_rows(&rows);
     write_run(staged.path(), &scenario, &args.file, &rows, started, wall)?;
+    write_summary(staged.path(), &summary)?;
+    if let Some(p) = &people {
+        write_people(staged.path(), p)?;
+    }
     let dir = staged.commit()?;
+    if !args.no_plots {
+        crate::plot::plot_dir(&dir)?;
+    }
     if !args.quiet {
-        print_summary(&scenario, &Summary::from_rows(&rows), wall, &dir);
+        print_summary(&scenario, &summary, wall, &dir);
+    }
+    Ok(dir)
+}
+
+/// `summary.csv`: the headline figures of a run, one per row.
+fn write_summary(dir: &Path, s: &Summary) -> Result<()> {
+    let mut frame = polars::prelude::DataFrame::new(
+        HEADLINES.len(),
+        vec![
+            polars::prelude::Column::new(
+                "metric".into(),
+                HEADLINES.iter().map(|h| h.name).collect::<Vec<_>>(),
+            ),
+            polars::prelude::Column::new(
+                "unit".into(),
+                HEADLINES.iter().map(|h| h.unit).collect::<Vec<_>>(),
+            ),
+            polars::prelude::Column::new(
+                "value".into(),
+                HEADLINES.iter().map(|h| (h.get)(s)).collect::<Vec<_>>(),
+            ),
+        ],
+    )?;
+    output::write_csv(&dir.join("summary.csv"), &mut frame)
+}
+
+/// `people.parquet`: each person's totals over the run, for the distribution plots.
+fn write_people(dir: &Path, people: &People) -> Result<()> {
+    use polars::prelude::{Column, DataFrame};
+    let t = people.totals();
+    let mut frame = DataFrame::new(
+        t.len(),
+        vec![
+            Column::new("person".into(), (0..t.len() as i64).collect::<Vec<_>>()),
+            Column::new(
+                "adult".into(),
+                t.iter().map(|p| i64::from(p.adult)).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "able_days".into(),
+                t.iter().map(|p| i64::from(p.able_days)).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "work_hours_per_day".into(),
+                t.iter().map(|p| p.work_hours_per_day()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "need_kg".into(),
+                t.iter().map(|p| p.need_kg).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "delivered_kg".into(),
+                t.iter().map(|p| p.delivered_kg).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "need_satisfaction".into(),
+                t.iter().map(|p| p.satisfaction()).collect::<Vec<_>>(),
+            ),
+        ],
+    )?;
+    output::write_parquet(&dir.join("people.parquet"), &mut frame)
+}
+
+/// `commune sweep`.
+pub fn sweep_command(args: &SweepArgs) -> Result<PathBuf> {
+    let text = std::fs::read_to_string(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let base = scenario::load(&args.file)?;
+    let sweep = Sweep::new(base)?;
+    let out = args.out.clone().unwrap_or_else(|| {
+        Path::new("output")
+            .join(&sweep.base.meta.name)
+            .join("sweep")
+    });
+    let shard = args.shard.unwrap_or(Shard::WHOLE);
+    if !args.quiet {
+        println!(
+            "{}: {} points x {} replicates = {} runs{}, into {}",
+            sweep.base.meta.name,
+            sweep.plan.points.len(),
+            sweep.plan.replicates,
+            sweep.plan.runs(),
+            if shard == Shard::WHOLE {
+                String::new()
+            } else {
+                format!(" (shard {shard})")
+            },
+            out.display()
+        );
+    }
+    let opts = SweepOptions {
+        out,
+        jobs: args.jobs,
+        shard,
+        quiet: args.quiet,
+    };
+    let report = sweep::run_sweep(&sweep, &text, &opts)?;
+    if !args.no_plots {
+        crate::plot::plot_dir(&report.dir)?;
+    }
+    if !args.quiet {
+        let points = output::read_parquet(&report.dir.join("points.parquet"))?;
+        println!(
+            "\n{} runs made, {} already complete, in {:.1} s\n",
+            report.ran, report.skipped, report.wall_seconds
+        );
+        print!("{}", sweep::format_points(&points, &sweep.plan)?);
+        println!("\nresults in {}", report.dir.display());
+    }
+    Ok(report.dir)
+}
+
+/// `commune merge`.
+fn merge_command(dirs: &[PathBuf], out: &Path, no_plots: bool) -> Result<()> {
+    let (have, missing) = sweep::merge(dirs, out)?;
+    if !no_plots {
+        crate::plot::plot_dir(out)?;
+    }
+    println!(
+        "{have} runs in {}{}",
+        out.display(),
+        if missing == 0 {
+            ": the sweep is complete".to_owned()
+        } else {
+            format!("; {missing} runs of the sweep are still missing")
+        }
+    );
+    Ok(())
+}
+
+/// `commune compare`.
+pub fn compare_command(args: &CompareArgs) -> Result<PathBuf> {
+    // Every file is checked before anything runs.
+    let mut scenarios = Vec::new();
+    let mut errors = Vec::new();
+    for f in &args.files {
+        match scenario::load(f) {
+            Ok(s) => scenarios.push(s),
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    if !errors.is_empty() {
+        anyhow::bail!("{}", errors.join("\n"));
+    }
+    let dest = match &args.out {
+        Some(d) => d.clone(),
+        None => {
+            let names: Vec<&str> = scenarios.iter().map(|s| s.meta.name.as_str()).collect();
+            let stamp = output::run_id(SystemTime::now(), scenarios[0].meta.seed);
+            Path::new("output")
+                .join("compare")
+                .join(names.join("-vs-"))
+                .join(stamp)
+        }
+    };
+    let staged = Staged::new(&dest, args.force)?;
+    let clock = Instant::now();
+    let mut cmp = run_compare(
+        &scenarios,
+        &CompareOptions {
+            replicates: args.replicates,
+            seed: args.seed,
+            jobs: args.jobs,
+        },
+    )?;
+    let wall = clock.elapsed().as_secs_f64();
+    cmp.write(staged.path(), &args.files)?;
+    let dir = staged.commit()?;
+    if !args.no_plots {
+        crate::plot::plot_dir(&dir)?;
+    }
+    if !args.quiet {
+        println!(
+            "{} scenarios x {} common seeds ({:.1} s)\n",
+            cmp.names.len(),
+            cmp.seeds.len(),
+            wall
+        );
+        print!("{}", cmp.format()?);
+        println!("\nresults in {}", dir.display());
     }
     Ok(dir)
 }

@@ -9,6 +9,8 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod cli;
+pub mod experiment;
 pub mod model;
 pub mod output;
+pub mod plot;
 pub mod scenario;

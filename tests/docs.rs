@@ -14,6 +14,7 @@ fn readme_documents_every_scenario_key() {
     let defaults = Scenario {
         meta: Meta::default(),
         params: Params::default(),
+        sweep: None,
     };
     let table: toml::Table = toml::from_str(&defaults.to_toml()).unwrap();
     let mut missing = Vec::new();

@@ -7,6 +7,7 @@
 //! names the file, the line and the key.
 
 mod locate;
+pub mod sweep;
 mod validate;
 
 use std::fmt;
@@ -23,6 +24,7 @@ use crate::model::params::{
 };
 use crate::model::rail::RailParams;
 use locate::Locator;
+pub use sweep::SweepSpec;
 
 /// The scenario's own settings: what it is called and how it runs.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -54,6 +56,9 @@ impl Default for Meta {
 pub struct Scenario {
     pub meta: Meta,
     pub params: Params,
+    /// The `[sweep]` section, if the file has one: what `commune sweep` varies. `commune run`
+    /// ignores it, and the scenario as run (`to_toml`) leaves it out.
+    pub sweep: Option<SweepSpec>,
 }
 
 /// The file layout: top-level keys of `Meta`, then one table per section.
@@ -85,6 +90,7 @@ pub const SECTIONS: &[&str] = &[
     "energy",
     "rail",
     "footprint",
+    "sweep",
 ];
 
 impl Scenario {
@@ -108,6 +114,37 @@ impl Scenario {
             "# The scenario as run by commune {}, with every default filled in.\n\n{body}",
             env!("CARGO_PKG_VERSION")
         )
+    }
+
+    /// This scenario with the values at dotted `paths` (like `food.garden_share`) replaced, checked
+    /// like a file: a sweep point or a policy variant. The result has no `[sweep]` section.
+    pub fn with_values(
+        &self,
+        paths: &[&str],
+        values: &[toml::Value],
+    ) -> Result<Scenario, Vec<Problem>> {
+        let mut table: toml::Table = toml::from_str(&self.to_toml()).expect("a scenario parses");
+        for (path, value) in paths.iter().zip(values) {
+            let mut node = &mut table;
+            let mut parts: Vec<&str> = path.split('.').collect();
+            let leaf = parts.pop().unwrap_or_default();
+            for part in parts {
+                node = node
+                    .entry(part)
+                    .or_insert_with(|| toml::Value::Table(toml::Table::new()))
+                    .as_table_mut()
+                    .ok_or_else(|| {
+                        vec![Problem {
+                            line: None,
+                            key: (*path).to_owned(),
+                            message: "is not a parameter path".to_owned(),
+                        }]
+                    })?;
+            }
+            node.insert(leaf.to_owned(), value.clone());
+        }
+        let text = toml::to_string(&table).expect("a table serializes");
+        parse(&text, &self.meta.name)
     }
 }
 
@@ -220,13 +257,23 @@ pub fn parse(text: &str, default_name: &str) -> Result<Scenario, Vec<Problem>> {
         rail: maybe_section(take("rail"), "rail", &locator, &mut problems),
         footprint: maybe_section(take("footprint"), "footprint", &locator, &mut problems),
     };
-    let scenario = Scenario { meta, params };
+    let mut scenario = Scenario {
+        meta,
+        params,
+        sweep: None,
+    };
     for (key, message) in validate::check(&scenario) {
         problems.push(Problem {
             line: locator.line(&key),
             key,
             message,
         });
+    }
+    if let Some(value) = take("sweep") {
+        // The points are checked only against a valid base scenario, or every point would
+        // repeat the base's problems.
+        let base_ok = problems.is_empty();
+        scenario.sweep = sweep::parse(&value, &scenario, base_ok, &locator, &mut problems);
     }
     if problems.is_empty() {
         Ok(scenario)
@@ -332,6 +379,7 @@ fn known_keys(section: &str) -> Vec<String> {
     let scenario = Scenario {
         meta: Meta::default(),
         params: Params::default(),
+        sweep: None,
     };
     let value: toml::Table = toml::from_str(&scenario.to_toml()).expect("defaults parse");
     let mut table = &value;
@@ -344,7 +392,7 @@ fn known_keys(section: &str) -> Vec<String> {
     table.keys().cloned().collect()
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

@@ -1,0 +1,159 @@
+//! Per-person totals over a run, for the distribution of work hours and the Lorenz curve of need
+//! satisfaction. They are read off the world after each tick (the model keeps only the day's
+//! figures per person), so they cost a pass over the persons a day and are gathered only when
+//! plots are wanted.
+
+use bevy_ecs::prelude::*;
+
+use crate::model::Simulation;
+use crate::model::components::{AgeClass, Person, Ration, Work};
+
+/// One person's totals over a run.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct PersonTotals {
+    /// Whether the person was an adult (not a child or elder) at the end.
+    pub adult: bool,
+    /// Days the person was a well adult (the base of the work-hours statistics).
+    pub able_days: u32,
+    /// Hours worked on those days (h).
+    pub work_hours: f64,
+    /// Food needed over the run (kg).
+    pub need_kg: f64,
+    /// Food delivered over the run (kg).
+    pub delivered_kg: f64,
+}
+
+impl PersonTotals {
+    /// Mean hours worked per day as a well adult (NaN if never one).
+    pub fn work_hours_per_day(&self) -> f64 {
+        if self.able_days == 0 {
+            f64::NAN
+        } else {
+            self.work_hours / f64::from(self.able_days)
+        }
+    }
+
+    /// Food delivered over food needed (NaN if nothing was needed).
+    pub fn satisfaction(&self) -> f64 {
+        if self.need_kg > 0.0 {
+            self.delivered_kg / self.need_kg
+        } else {
+            f64::NAN
+        }
+    }
+}
+
+/// Accumulates [`PersonTotals`] tick by tick.
+#[derive(Default)]
+pub struct People {
+    entities: Vec<Entity>,
+    totals: Vec<PersonTotals>,
+    index: std::collections::HashMap<Entity, usize>,
+}
+
+impl People {
+    /// Adds the day just stepped.
+    pub fn observe(&mut self, sim: &mut Simulation) {
+        let world = sim.world_mut();
+        let mut query = world.query::<(Entity, &Person, &Work, &Ration)>();
+        for (i, (entity, person, work, ration)) in query.iter(world).enumerate() {
+            // Persons are visited in the same order every day unless someone is born or dies;
+            // the map handles that case.
+            let slot = if self.entities.get(i) == Some(&entity) {
+                i
+            } else if let Some(&slot) = self.index.get(&entity) {
+                slot
+            } else {
+                self.entities.push(entity);
+                self.totals.push(PersonTotals::default());
+                let slot = self.totals.len() - 1;
+                self.index.insert(entity, slot);
+                slot
+            };
+            let t = &mut self.totals[slot];
+            t.adult = person.age == AgeClass::Adult;
+            if person.is_able_adult() {
+                t.able_days += 1;
+                t.work_hours += f64::from(work.total());
+            }
+            t.need_kg += f64::from(ration.need);
+            t.delivered_kg += f64::from(ration.delivered);
+        }
+    }
+
+    /// Everyone's totals, in the order first seen.
+    pub fn totals(&self) -> &[PersonTotals] {
+        &self.totals
+    }
+}
+
+/// Points of the Lorenz curve of `values` (non-negative; NaNs left out): cumulative share of
+/// persons against cumulative share of the total, from (0, 0) to (1, 1), poorest first.
+pub fn lorenz(values: &[f64]) -> Vec<(f64, f64)> {
+    let mut xs: Vec<f64> = values
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite())
+        .map(|v| v.max(0.0))
+        .collect();
+    xs.sort_by(f64::total_cmp);
+    let total: f64 = xs.iter().sum();
+    let n = xs.len() as f64;
+    let mut points = vec![(0.0, 0.0)];
+    let mut acc = 0.0;
+    for (i, x) in xs.iter().enumerate() {
+        acc += x;
+        let share = if total > 0.0 {
+            acc / total
+        } else {
+            (i + 1) as f64 / n
+        };
+        points.push(((i + 1) as f64 / n, share));
+    }
+    points
+}
+
+/// The Gini coefficient from a Lorenz curve: one minus twice the area under it.
+pub fn gini(curve: &[(f64, f64)]) -> f64 {
+    let area: f64 = curve
+        .windows(2)
+        .map(|w| (w[1].0 - w[0].0) * (w[1].1 + w[0].1) / 2.0)
+        .sum();
+    1.0 - 2.0 * area
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Params;
+
+    #[test]
+    fn equal_shares_give_the_diagonal_and_one_holder_gives_the_corner() {
+        let equal = lorenz(&[2.0, 2.0, 2.0, 2.0]);
+        assert!(gini(&equal).abs() < 1e-12);
+        assert_eq!(equal.last(), Some(&(1.0, 1.0)));
+        let unequal = lorenz(&[0.0, 0.0, 0.0, 1.0]);
+        assert!((gini(&unequal) - 0.75).abs() < 1e-12);
+    }
+
+    #[test]
+    fn totals_cover_everyone_and_add_up_to_the_metrics() {
+        let mut p = Params::default();
+        p.population.persons_per_community = 60;
+        let mut sim = Simulation::new(p, 3);
+        let mut people = People::default();
+        let mut eaten = 0.0;
+        for _ in 0..30 {
+            eaten += sim.step().food_eaten_kg;
+            people.observe(&mut sim);
+        }
+        let totals = people.totals();
+        assert_eq!(totals.len(), 60);
+        let delivered: f64 = totals.iter().map(|t| t.delivered_kg).sum();
+        assert!(
+            (delivered - eaten).abs() < 1e-3 * eaten,
+            "{delivered} {eaten}"
+        );
+        assert!(totals.iter().any(|t| t.able_days > 0 && t.work_hours > 0.0));
+    }
+}
