@@ -52,6 +52,12 @@ pub const HEADLINES: &[Headline] = &[
         get: |s| s.need_satisfaction,
     },
     Headline {
+        name: "food_satisfaction",
+        label: "food satisfaction",
+        unit: "0..1",
+        get: |s| s.food_satisfaction,
+    },
+    Headline {
         name: "unmet_need_share",
         label: "persons short on a day",
         unit: "0..1",
