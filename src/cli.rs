@@ -132,6 +132,9 @@ pub struct RunArgs {
     /// Do not draw plots or write report.html (nor gather the per-person totals they need).
     #[arg(long)]
     pub no_plots: bool,
+    /// Also write communities.parquet: one row per community per day.
+    #[arg(long)]
+    pub communities: bool,
 }
 
 /// Parses the command line and runs it.
@@ -242,9 +245,13 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
     progress.set_prefix(scenario.meta.name.clone());
     let clock = Instant::now();
     let mut people = (!args.no_plots).then(People::default);
+    let mut communities = Vec::new();
     let rows = simulate_with(&scenario, |sim, _| {
         if let Some(p) = &mut people {
             p.observe(sim);
+        }
+        if args.communities {
+            sim.community_metrics(&mut communities);
         }
         progress.inc(1);
     });
@@ -256,6 +263,10 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
     write_summary(staged.path(), &summary)?;
     if let Some(p) = &people {
         write_people(staged.path(), p)?;
+    }
+    if args.communities {
+        let mut frame = output::communities_frame(&communities)?;
+        output::write_parquet(&staged.path().join("communities.parquet"), &mut frame)?;
     }
     let dir = staged.commit()?;
     if !args.no_plots {

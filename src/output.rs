@@ -13,6 +13,7 @@ use polars::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::model::community_metrics::{COMMUNITY_COLUMNS, CommunityMetrics};
 use crate::model::metrics::{COLUMNS, Kind, TickMetrics};
 
 /// What a run directory's `manifest.json` records.
@@ -58,6 +59,24 @@ pub fn run_id(started: SystemTime, seed: u64) -> String {
 /// The metrics rows as a table, columns in declared order.
 pub fn metrics_frame(rows: &[TickMetrics]) -> Result<DataFrame> {
     let columns = COLUMNS
+        .iter()
+        .map(|c| match c.kind {
+            Kind::Int => Column::new(
+                c.name.into(),
+                rows.iter().map(|r| (c.get)(r) as i64).collect::<Vec<_>>(),
+            ),
+            Kind::Float => Column::new(
+                c.name.into(),
+                rows.iter().map(|r| (c.get)(r)).collect::<Vec<_>>(),
+            ),
+        })
+        .collect();
+    Ok(DataFrame::new(rows.len(), columns)?)
+}
+
+/// The communities table: one row per community per day, columns in declared order.
+pub fn communities_frame(rows: &[CommunityMetrics]) -> Result<DataFrame> {
+    let columns = COMMUNITY_COLUMNS
         .iter()
         .map(|c| match c.kind {
             Kind::Int => Column::new(

@@ -336,3 +336,70 @@ fn every_shipped_scenario_runs() {
     }
     assert!(ran >= 3);
 }
+
+#[test]
+fn communities_table_on_request_adds_up_to_the_world() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("run");
+    let o = commune(&[
+        "run",
+        scenario("region").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--ticks",
+        "365",
+        "--communities",
+        "--no-plots",
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let table = commune::output::read_parquet(&out.join("communities.parquet")).unwrap();
+    assert_eq!(table.height(), 10 * 365);
+    let world = Csv::read(&out.join("metrics.csv"));
+    let col = |name: &str| -> Vec<f64> {
+        let c = table
+            .column(name)
+            .unwrap()
+            .cast(&polars::prelude::DataType::Float64)
+            .unwrap();
+        let c = c.f64().unwrap();
+        (0..c.len()).map(|i| c.get(i).unwrap()).collect()
+    };
+    let (tick, eaten, sent, received) = (
+        col("tick"),
+        col("food_eaten_kg"),
+        col("food_sent_kg"),
+        col("food_received_kg"),
+    );
+    let world_eaten = world.col("food_eaten_kg");
+    for (t, world_eaten_t) in world_eaten.iter().enumerate() {
+        let rows: Vec<usize> = (0..tick.len()).filter(|&i| tick[i] == t as f64).collect();
+        assert_eq!(rows.len(), 10);
+        let sum: f64 = rows.iter().map(|&i| eaten[i]).sum();
+        assert!(
+            (sum - world_eaten_t).abs() <= 1e-6 * sum.max(1.0),
+            "tick {t}"
+        );
+        let s: f64 = rows.iter().map(|&i| sent[i]).sum();
+        let r: f64 = rows.iter().map(|&i| received[i]).sum();
+        assert!((s - r).abs() <= 1e-6 * s.max(1.0), "what is sent arrives");
+    }
+    assert!(
+        sent.iter().sum::<f64>() > 0.0,
+        "the region ships food after its harvest"
+    );
+    // Without the flag there is no such file.
+    let plain = tmp.path().join("plain");
+    let o = commune(&[
+        "run",
+        scenario("region").to_str().unwrap(),
+        "--out",
+        plain.to_str().unwrap(),
+        "--ticks",
+        "5",
+        "--no-plots",
+        "-q",
+    ]);
+    assert!(o.status.success());
+    assert!(!plain.join("communities.parquet").exists());
+}

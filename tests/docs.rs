@@ -66,3 +66,14 @@ fn readme_documents_every_metric_column() {
         .collect();
     assert!(missing.is_empty(), "README lacks {missing:?}");
 }
+
+#[test]
+fn readme_documents_every_community_column() {
+    let readme = readme();
+    let missing: Vec<_> = commune::model::community_metrics::COMMUNITY_COLUMNS
+        .iter()
+        .map(|c| c.name)
+        .filter(|name| !readme.contains(&format!("`{name}`")))
+        .collect();
+    assert!(missing.is_empty(), "README lacks {missing:?}");
+}

@@ -7,6 +7,7 @@
 
 pub mod accounting;
 pub mod calendar;
+pub mod community_metrics;
 pub mod components;
 pub mod distribution;
 pub mod economy;
@@ -186,6 +187,13 @@ impl Simulation {
         );
         self.world.insert_resource(rail::RailUpkeep(upkeep));
         self.world.insert_resource(params);
+    }
+
+    /// Appends every community's figures for the day just run to `out` (the `communities` table).
+    pub fn community_metrics(&mut self, out: &mut Vec<community_metrics::CommunityMetrics>) {
+        // The clock has already moved on to the next day.
+        let tick = self.tick().saturating_sub(1);
+        community_metrics::collect(&mut self.world, tick, out);
     }
 
     /// The world, for inspection by tests and tools.
