@@ -7,6 +7,7 @@ use super::components::{
     AgeClass, Directory, KitchenState, LEFTOVER_SLOTS, Ledger, Member, Person, StoreRoom,
     Syndicate, Work,
 };
+use super::economy::Economy;
 use super::energy::{EnergySystem, Source};
 use super::goods::{Good, N_GOODS};
 use super::metrics::TickMetrics;
@@ -146,6 +147,7 @@ pub fn collect_metrics(
     stores: Query<&StoreRoom>,
     kitchens: Query<&KitchenState>,
     systems: Query<&EnergySystem>,
+    economy: Res<Economy>,
 ) {
     let scratch = &mut *scratch;
     tally_kinds(&params, &ledger, &mut scratch.kinds);
@@ -191,6 +193,7 @@ pub fn collect_metrics(
     let energy = Good::Energy.index();
     let mut production_co2e = 0.0;
     let mut energy_co2e = 0.0;
+    let mut transport_kwh = 0.0;
     let mut renewable_kwh = 0.0;
     for day in &ledger.days {
         m.food_needed_kg += day.need_kg;
@@ -222,6 +225,9 @@ pub fn collect_metrics(
         m.food_shipped_kg += day.food_sent_kg;
         m.rail_tonne_km += day.freight_tonne_km;
         m.rail_energy_kwh += day.freight_kwh;
+        transport_kwh += economy.a[energy][Good::Transport.index()]
+            * day.goods.made[Good::Transport.index()]
+            + day.freight_kwh;
         m.garments_discarded += day.goods.garments_discarded;
         m.energy_traded_kwh += day.energy.imported;
         m.energy_lost_kwh += day.energy.lost;
@@ -255,7 +261,12 @@ pub fn collect_metrics(
     };
     let fp = &params.footprint;
     let people = population as f64;
-    m.footprint_energy_kg_co2e_per_person = ratio(energy_co2e, people);
+    // Rail's share of the energy (passenger trains and freight) is counted as transport, at the
+    // world's mean emissions per kWh generated.
+    let transport_co2e =
+        (transport_kwh * ratio(energy_co2e, m.energy_generated_kwh)).min(energy_co2e);
+    m.footprint_transport_kg_co2e_per_person = ratio(transport_co2e, people);
+    m.footprint_energy_kg_co2e_per_person = ratio(energy_co2e - transport_co2e, people);
     m.footprint_production_kg_co2e_per_person = ratio(
         m.food_harvested_kg * fp.farm_kg_co2e_per_kg + production_co2e,
         people,
@@ -263,6 +274,7 @@ pub fn collect_metrics(
     m.footprint_waste_kg_co2e_per_person =
         ratio(m.food_wasted_kg * fp.waste_kg_co2e_per_kg, people);
     m.footprint_kg_co2e_per_person = m.footprint_energy_kg_co2e_per_person
+        + m.footprint_transport_kg_co2e_per_person
         + m.footprint_production_kg_co2e_per_person
         + m.footprint_waste_kg_co2e_per_person;
     *metrics = m;

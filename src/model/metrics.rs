@@ -60,6 +60,7 @@ pub struct TickMetrics {
     pub footprint_energy_kg_co2e_per_person: f64,
     pub footprint_production_kg_co2e_per_person: f64,
     pub footprint_waste_kg_co2e_per_person: f64,
+    pub footprint_transport_kg_co2e_per_person: f64,
     /// Units of each good needed by everyone today.
     pub goods_needed: [f64; N_GOODS],
     /// Units of each good delivered today.
@@ -202,8 +203,9 @@ scalar_columns! {
     food_stored_kg: Float, "kg", "Food in store-rooms and kept as leftovers at the end of the day.";
     food_wasted_kg: Float, "kg", "Food spoiled in store, leftovers past keeping and household waste.";
     waste_share: Float, "0..1", "Food wasted divided by food produced, both summed over the last 365 days.";
-    footprint_kg_co2e_per_person: Float, "kg CO2e/person/day", "All emissions per person: energy, production and waste.";
-    footprint_energy_kg_co2e_per_person: Float, "kg CO2e/person/day", "Lifecycle emissions of the energy made.";
+    footprint_kg_co2e_per_person: Float, "kg CO2e/person/day", "All emissions per person: energy, transport, production and waste.";
+    footprint_energy_kg_co2e_per_person: Float, "kg CO2e/person/day", "Lifecycle emissions of the energy generated, less rail's share.";
+    footprint_transport_kg_co2e_per_person: Float, "kg CO2e/person/day", "Emissions of the energy rail uses (passengers and freight).";
     footprint_production_kg_co2e_per_person: Float, "kg CO2e/person/day", "Emissions of farming and of making goods, beyond their energy.";
     footprint_waste_kg_co2e_per_person: Float, "kg CO2e/person/day", "Emissions of food wasted.";
     energy_demanded_kwh: Float, "kWh", "Energy planned for: homes, kitchens and every sector's use.";

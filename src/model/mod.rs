@@ -340,6 +340,26 @@ mod tests {
     }
 
     #[test]
+    fn the_footprint_is_the_sum_of_its_parts_and_rail_has_one() {
+        let mut sim = Simulation::new(small(2), 6);
+        for _ in 0..40 {
+            let m = sim.step();
+            let parts = m.footprint_energy_kg_co2e_per_person
+                + m.footprint_transport_kg_co2e_per_person
+                + m.footprint_production_kg_co2e_per_person
+                + m.footprint_waste_kg_co2e_per_person;
+            assert!((m.footprint_kg_co2e_per_person - parts).abs() < 1e-12);
+            assert!(
+                m.footprint_transport_kg_co2e_per_person > 0.0,
+                "trains run on energy"
+            );
+            assert!(
+                m.footprint_energy_kg_co2e_per_person > m.footprint_transport_kg_co2e_per_person
+            );
+        }
+    }
+
+    #[test]
     fn changed_parameters_take_effect_at_the_next_tick() {
         let mut sim = Simulation::new(small(1), 4);
         sim.step();
