@@ -56,40 +56,34 @@ pub fn run_id(started: SystemTime, seed: u64) -> String {
     format!("{stamp}-seed{seed}")
 }
 
-/// The metrics rows as a table, columns in declared order.
-pub fn metrics_frame(rows: &[TickMetrics]) -> Result<DataFrame> {
-    let columns = COLUMNS
-        .iter()
-        .map(|c| match c.kind {
+/// A table of `rows`, one column per (name, kind, accessor), in that order.
+fn frame<T>(
+    rows: &[T],
+    columns: impl Iterator<Item = (&'static str, Kind, fn(&T) -> f64)>,
+) -> Result<DataFrame> {
+    let columns = columns
+        .map(|(name, kind, get)| match kind {
             Kind::Int => Column::new(
-                c.name.into(),
-                rows.iter().map(|r| (c.get)(r) as i64).collect::<Vec<_>>(),
+                name.into(),
+                rows.iter().map(|r| get(r) as i64).collect::<Vec<_>>(),
             ),
-            Kind::Float => Column::new(
-                c.name.into(),
-                rows.iter().map(|r| (c.get)(r)).collect::<Vec<_>>(),
-            ),
+            Kind::Float => Column::new(name.into(), rows.iter().map(get).collect::<Vec<_>>()),
         })
         .collect();
     Ok(DataFrame::new(rows.len(), columns)?)
 }
 
+/// The metrics rows as a table, columns in declared order.
+pub fn metrics_frame(rows: &[TickMetrics]) -> Result<DataFrame> {
+    frame(rows, COLUMNS.iter().map(|c| (c.name, c.kind, c.get)))
+}
+
 /// The communities table: one row per community per day, columns in declared order.
 pub fn communities_frame(rows: &[CommunityMetrics]) -> Result<DataFrame> {
-    let columns = COMMUNITY_COLUMNS
-        .iter()
-        .map(|c| match c.kind {
-            Kind::Int => Column::new(
-                c.name.into(),
-                rows.iter().map(|r| (c.get)(r) as i64).collect::<Vec<_>>(),
-            ),
-            Kind::Float => Column::new(
-                c.name.into(),
-                rows.iter().map(|r| (c.get)(r)).collect::<Vec<_>>(),
-            ),
-        })
-        .collect();
-    Ok(DataFrame::new(rows.len(), columns)?)
+    frame(
+        rows,
+        COMMUNITY_COLUMNS.iter().map(|c| (c.name, c.kind, c.get)),
+    )
 }
 
 /// Writes a table as Parquet.
