@@ -541,7 +541,7 @@ fn print_summary(scenario: &Scenario, s: &Summary, wall: f64, dir: &Path) {
         (
             "footprint per person",
             format!("{:.0} kg CO2e/yr", s.footprint_kg_co2e_per_person_year),
-            "energy, production and waste".to_owned(),
+            "energy, transport, production, waste".to_owned(),
         ),
         (
             "labour shortage",
