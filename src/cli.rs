@@ -3,9 +3,10 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Instant, SystemTime};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -137,8 +138,25 @@ pub struct RunArgs {
     pub communities: bool,
 }
 
+/// Set by Ctrl-C: runs stop at the end of the day they are in, and nothing half-written is kept.
+pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Makes Ctrl-C stop runs cleanly; a second Ctrl-C quits at once.
+fn handle_interrupts() {
+    // If a handler cannot be installed, Ctrl-C keeps its default meaning; nothing else changes.
+    let _ = ctrlc::set_handler(|| {
+        if INTERRUPTED.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+        eprintln!(
+            "\ninterrupted: stopping, and removing what was half-written (Ctrl-C again quits at once)"
+        );
+    });
+}
+
 /// Parses the command line and runs it.
 pub fn main() -> Result<ExitCode> {
+    handle_interrupts();
     let cli = Cli::parse();
     match cli.command {
         Command::Validate { files } => validate(&files),
@@ -194,8 +212,12 @@ fn validate(files: &[PathBuf]) -> Result<ExitCode> {
     })
 }
 
-/// Runs `scenario` for its ticks, calling `on_tick` after each; returns every metrics row.
-pub fn simulate(scenario: &Scenario, mut on_tick: impl FnMut(&TickMetrics)) -> Vec<TickMetrics> {
+/// Runs `scenario` for its ticks, calling `on_tick` after each; returns every metrics row, or an
+/// error if Ctrl-C stopped it ([`INTERRUPTED`]).
+pub fn simulate(
+    scenario: &Scenario,
+    mut on_tick: impl FnMut(&TickMetrics),
+) -> Result<Vec<TickMetrics>> {
     simulate_with(scenario, |_, row| on_tick(row))
 }
 
@@ -203,15 +225,22 @@ pub fn simulate(scenario: &Scenario, mut on_tick: impl FnMut(&TickMetrics)) -> V
 pub fn simulate_with(
     scenario: &Scenario,
     mut on_tick: impl FnMut(&mut Simulation, &TickMetrics),
-) -> Vec<TickMetrics> {
+) -> Result<Vec<TickMetrics>> {
     let mut sim = Simulation::new(scenario.params.clone(), scenario.meta.seed);
     let mut rows = Vec::with_capacity(scenario.meta.ticks as usize);
     for _ in 0..scenario.meta.ticks {
+        if INTERRUPTED.load(Ordering::Relaxed) {
+            bail!(
+                "interrupted on day {} of {}",
+                rows.len(),
+                scenario.meta.ticks
+            );
+        }
         let row = sim.step();
         on_tick(&mut sim, &row);
         rows.push(row);
     }
-    rows
+    Ok(rows)
 }
 
 /// `commune run`: returns the run directory.
@@ -254,7 +283,7 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
             sim.community_metrics(&mut communities);
         }
         progress.inc(1);
-    });
+    })?;
     let wall = clock.elapsed().as_secs_f64();
     progress.finish_and_clear();
 

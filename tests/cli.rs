@@ -403,3 +403,44 @@ fn communities_table_on_request_adds_up_to_the_world() {
     assert!(o.status.success());
     assert!(!plain.join("communities.parquet").exists());
 }
+
+#[test]
+fn ctrl_c_stops_a_run_and_leaves_nothing_half_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("long.toml");
+    // Long enough that it is still running when interrupted, even on a fast machine.
+    std::fs::write(&file, "name = \"long\"\nticks = 36500\n[population]\ncommunities = 20\npersons_per_community = 100\n").unwrap();
+    let outdir = tmp.path().join("runs");
+    std::fs::create_dir(&outdir).unwrap();
+    let out = outdir.join("run");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_commune"))
+        .args([
+            "run",
+            file.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the run has started writing (its temporary directory exists), then interrupt.
+    let started = std::time::Instant::now();
+    while std::fs::read_dir(&outdir).unwrap().next().is_none() {
+        assert!(started.elapsed().as_secs() < 60, "the run never started");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    assert!(stderr(&o).contains("interrupted"), "{}", stderr(&o));
+    let left: Vec<_> = std::fs::read_dir(&outdir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}

@@ -86,7 +86,7 @@ pub fn run_compare(scenarios: &[Scenario], opts: &CompareOptions) -> Result<Comp
             .map(|&(i, seed)| {
                 let mut s = scenarios[i].clone();
                 s.meta.seed = seed;
-                let rows = crate::cli::simulate(&s, |_| {});
+                let rows = crate::cli::simulate(&s, |_| {})?;
                 let series = SERIES
                     .iter()
                     .map(|(name, _, _)| {
@@ -94,10 +94,10 @@ pub fn run_compare(scenarios: &[Scenario], opts: &CompareOptions) -> Result<Comp
                         rows.iter().map(|r| (col.get)(r)).collect()
                     })
                     .collect();
-                (Summary::from_rows(&rows), series)
+                Ok((Summary::from_rows(&rows), series))
             })
-            .collect()
-    });
+            .collect::<Result<Vec<_>>>()
+    })?;
 
     // One row per run.
     let summaries: Vec<Summary> = results.iter().map(|(s, _)| *s).collect();

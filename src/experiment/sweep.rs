@@ -258,7 +258,7 @@ pub fn run_sweep(sweep: &Sweep, source_text: &str, opts: &SweepOptions) -> Resul
 /// Runs one run of the sweep and moves its directory into place.
 fn run_one(sweep: &Sweep, run: usize, runs_dir: &Path) -> Result<()> {
     let scenario = sweep.scenario(run)?;
-    let rows = crate::cli::simulate(&scenario, |_| {});
+    let rows = crate::cli::simulate(&scenario, |_| {})?;
     let summary = Summary::from_rows(&rows);
     let staged = Staged::new(&runs_dir.join(run_dir_name(run)), false)?;
     let mut metrics = output::metrics_frame(&rows)?;
