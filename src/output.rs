@@ -14,7 +14,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::model::community_metrics::{COMMUNITY_COLUMNS, CommunityMetrics};
-use crate::model::metrics::{COLUMNS, Kind, TickMetrics};
+use crate::model::metrics::{self, COLUMNS, Kind, TickMetrics};
 
 /// What a run directory's `manifest.json` records.
 #[derive(Debug, Serialize)]
@@ -56,18 +56,16 @@ pub fn run_id(started: SystemTime, seed: u64) -> String {
     format!("{stamp}-seed{seed}")
 }
 
-/// A table of `rows`, one column per (name, kind, accessor), in that order.
-fn frame<T>(
-    rows: &[T],
-    columns: impl Iterator<Item = (&'static str, Kind, fn(&T) -> f64)>,
-) -> Result<DataFrame> {
+/// A table of `rows`, one column per declared column, in that order.
+fn frame<T>(rows: &[T], columns: &[metrics::Column<T>]) -> Result<DataFrame> {
     let columns = columns
-        .map(|(name, kind, get)| match kind {
+        .iter()
+        .map(|c| match c.kind {
             Kind::Int => Column::new(
-                name.into(),
-                rows.iter().map(|r| get(r) as i64).collect::<Vec<_>>(),
+                c.name.into(),
+                rows.iter().map(|r| (c.get)(r) as i64).collect::<Vec<_>>(),
             ),
-            Kind::Float => Column::new(name.into(), rows.iter().map(get).collect::<Vec<_>>()),
+            Kind::Float => Column::new(c.name.into(), rows.iter().map(c.get).collect::<Vec<_>>()),
         })
         .collect();
     Ok(DataFrame::new(rows.len(), columns)?)
@@ -75,15 +73,12 @@ fn frame<T>(
 
 /// The metrics rows as a table, columns in declared order.
 pub fn metrics_frame(rows: &[TickMetrics]) -> Result<DataFrame> {
-    frame(rows, COLUMNS.iter().map(|c| (c.name, c.kind, c.get)))
+    frame(rows, &COLUMNS)
 }
 
 /// The communities table: one row per community per day, columns in declared order.
 pub fn communities_frame(rows: &[CommunityMetrics]) -> Result<DataFrame> {
-    frame(
-        rows,
-        COMMUNITY_COLUMNS.iter().map(|c| (c.name, c.kind, c.get)),
-    )
+    frame(rows, COMMUNITY_COLUMNS)
 }
 
 /// Writes a table as Parquet.

@@ -4,7 +4,7 @@ use bevy_ecs::prelude::*;
 
 use super::components::{Community, Directory, KitchenState, Ledger, StoreRoom};
 use super::goods::{Good, N_GOODS};
-use super::metrics::Kind;
+use super::metrics::declare_columns;
 
 /// One community on one day.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -28,31 +28,9 @@ pub struct CommunityMetrics {
     pub labour_shortage_hours: f64,
 }
 
-/// A declared column of the communities table.
-pub struct CommunityColumn {
-    pub name: &'static str,
-    pub unit: &'static str,
-    pub doc: &'static str,
-    pub kind: Kind,
-    pub get: fn(&CommunityMetrics) -> f64,
-}
-
-macro_rules! community_columns {
-    ($( $field:ident : $kind:ident, $unit:literal, $doc:literal; )*) => {
-        /// Every column of the communities table, in output order.
-        pub const COMMUNITY_COLUMNS: &[CommunityColumn] = &[
-            $( CommunityColumn {
-                name: stringify!($field),
-                unit: $unit,
-                doc: $doc,
-                kind: Kind::$kind,
-                get: |m| m.$field as f64,
-            }, )*
-        ];
-    };
-}
-
-community_columns! {
+declare_columns! {
+    /// Every column of the communities table, in output order.
+    pub COMMUNITY_COLUMNS: CommunityMetrics;
     tick: Int, "day", "Tick number, counted from 0.";
     community: Int, "id", "Community id, from 0.";
     region: Int, "id", "Region id, from 0.";

@@ -76,31 +76,41 @@ pub enum Kind {
     Float,
 }
 
-/// A declared metric column.
-pub struct Column {
+/// A declared column of a table of `T` rows (by default, the world's metrics).
+pub struct Column<T = TickMetrics> {
     pub name: &'static str,
     pub unit: &'static str,
     pub doc: &'static str,
     pub kind: Kind,
-    pub get: fn(&TickMetrics) -> f64,
+    pub get: fn(&T) -> f64,
 }
 
-macro_rules! scalar_columns {
-    ($( $field:ident : $kind:ident, $unit:literal, $doc:literal; )*) => {
-        /// The columns of scalar fields, in output order.
-        fn scalar_columns() -> Vec<Column> {
-            vec![
-                $( Column {
-                    name: stringify!($field),
-                    unit: $unit,
-                    doc: $doc,
-                    kind: Kind::$kind,
-                    get: |m| m.$field as f64,
-                }, )*
-            ]
-        }
+// A fn pointer is Copy whatever `T` is, so these need no bound on `T` (a derive would add one).
+impl<T> Clone for Column<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Column<T> {}
+
+/// Declares `NAME: &[Column<Row>]`, one column per listed field of `Row`, in order.
+macro_rules! declare_columns {
+    ($(#[$doc:meta])* $vis:vis $name:ident: $row:ty;
+     $( $field:ident : $kind:ident, $unit:literal, $text:literal; )*) => {
+        $(#[$doc])*
+        $vis const $name: &[$crate::model::metrics::Column<$row>] = &[
+            $( $crate::model::metrics::Column {
+                name: stringify!($field),
+                unit: $unit,
+                doc: $text,
+                kind: $crate::model::metrics::Kind::$kind,
+                get: |m| m.$field as f64,
+            }, )*
+        ];
     };
 }
+pub(crate) use declare_columns;
 
 /// Accessors of array entries, one per index (a fn pointer cannot capture the index).
 macro_rules! indexed {
@@ -131,7 +141,7 @@ pub static COLUMNS: LazyLock<Vec<Column>> = LazyLock::new(|| {
         indexed!(sector_hours; 0 1 2 3 4 5 6 7 8 9 10 11);
     // Names are made once, for the life of the process.
     let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
-    let mut columns = scalar_columns();
+    let mut columns = SCALAR_COLUMNS.to_vec();
     for good in Good::ALL {
         let g = good.index();
         columns.push(Column {
@@ -179,7 +189,9 @@ impl TickMetrics {
     }
 }
 
-scalar_columns! {
+declare_columns! {
+    /// The columns of scalar fields, in output order.
+    SCALAR_COLUMNS: TickMetrics;
     tick: Int, "day", "Tick number, counted from 0; one tick is one day.";
     day_of_year: Int, "day", "Day of the year, 0 to 364.";
     population: Int, "persons", "Persons alive.";
