@@ -265,6 +265,15 @@ pub struct CommunityDay {
     /// Freight sent by rail (tonne-km) and the energy it took (kWh, part of the energy need).
     pub freight_tonne_km: f64,
     pub freight_kwh: f64,
+    /// Effective hours posted today to build installations, and construction goods wanted for
+    /// them (t); both part of the construction syndicate's plan.
+    pub build_hours: f64,
+    pub build_materials_t: f64,
+    /// Effective hours worked on builds today, construction goods built in (t), and capacity
+    /// finished (kW).
+    pub build_hours_done: f64,
+    pub build_materials_used_t: f64,
+    pub built_kw: f64,
 }
 
 /// One community's flows of each good for the current day (units of the good).
@@ -286,6 +295,8 @@ pub struct GoodsDay {
     pub garments_reused: f64,
     /// Garments thrown away: worn out, or wearable with no exchange store to take them.
     pub garments_discarded: f64,
+    /// Planned beyond the want, to be thrown away unsold (`market.overproduction`).
+    pub overproduced: [f64; N_GOODS],
 }
 
 /// Today's figures for every community, indexed by community id.

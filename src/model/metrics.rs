@@ -61,6 +61,13 @@ pub struct TickMetrics {
     pub footprint_production_kg_co2e_per_person: f64,
     pub footprint_waste_kg_co2e_per_person: f64,
     pub footprint_transport_kg_co2e_per_person: f64,
+    pub work_hours_per_worker: f64,
+    pub money_law_hours: f64,
+    pub energy_building_kw: f64,
+    pub energy_built_kw: f64,
+    pub energy_build_hours: f64,
+    pub car_passenger_km: f64,
+    pub car_energy_kwh: f64,
     /// Units of each good needed by everyone today.
     pub goods_needed: [f64; N_GOODS],
     /// Units of each good delivered today.
@@ -217,7 +224,7 @@ declare_columns! {
     waste_share: Float, "0..1", "Food wasted divided by food produced, both summed over the last 365 days.";
     footprint_kg_co2e_per_person: Float, "kg CO2e/person/day", "All emissions per person: energy, transport, production and waste.";
     footprint_energy_kg_co2e_per_person: Float, "kg CO2e/person/day", "Lifecycle emissions of the energy generated, less rail's share.";
-    footprint_transport_kg_co2e_per_person: Float, "kg CO2e/person/day", "Emissions of the energy rail uses (passengers and freight).";
+    footprint_transport_kg_co2e_per_person: Float, "kg CO2e/person/day", "Emissions of the energy rail and cars use (passengers and freight), and of making cars.";
     footprint_production_kg_co2e_per_person: Float, "kg CO2e/person/day", "Emissions of farming and of making goods, beyond their energy.";
     footprint_waste_kg_co2e_per_person: Float, "kg CO2e/person/day", "Emissions of food wasted.";
     energy_demanded_kwh: Float, "kWh", "Energy planned for: homes, kitchens and every sector's use.";
@@ -240,6 +247,13 @@ declare_columns! {
     agriculture_hours: Float, "h", "Hours given to agricultural syndicates.";
     kitchen_hours: Float, "h", "Hours given to community kitchens.";
     garden_hours: Float, "h", "Hours spent on garden plots.";
+    work_hours_per_worker: Float, "h/day", "Mean hours worked by the able adults who worked today (the unemployed left out).";
+    money_law_hours: Float, "h", "Hours spent on money and law, making nothing (market.money_law_share of all syndicate hours).";
+    energy_building_kw: Float, "kW", "Capacity of installations under construction at the end of the day.";
+    energy_built_kw: Float, "kW", "Capacity of installations finished today.";
+    energy_build_hours: Float, "h", "Effective hours worked building installations today (part of construction_hours).";
+    car_passenger_km: Float, "passenger-km", "Passenger-km travelled by car (where the scenario allows cars).";
+    car_energy_kwh: Float, "kWh", "Energy used by cars.";
 }
 
 /// Looks a column up by name.

@@ -15,6 +15,7 @@ pub mod energy;
 pub mod goods;
 pub mod labour;
 pub mod life;
+pub mod market;
 pub mod metrics;
 pub mod needs;
 pub mod params;
@@ -25,6 +26,7 @@ pub mod rng;
 pub mod setup;
 pub mod stats;
 pub mod summary;
+pub mod transport;
 
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::SingleThreadedExecutor;
@@ -84,7 +86,9 @@ fn build_schedule() -> Schedule {
             plan::decide_allowance,
             plan::post_farm_hours,
             plan::post_kitchen_hours,
+            energy::plan_builds,
             economy::plan_goods,
+            market::post_money_law_hours,
         )
             .chain()
             .in_set(Phase::Plan),
@@ -98,6 +102,7 @@ fn build_schedule() -> Schedule {
             energy::draw_weather,
             energy::generate_energy,
             economy::make_goods,
+            energy::build_installations,
         )
             .chain()
             .in_set(Phase::Production),
@@ -379,7 +384,7 @@ mod economy_tests {
 
     /// A village with perfect planning: no reserves, no stocks, no illness, no cooking energy,
     /// and more willingness than work.
-    fn perfect() -> Params {
+    pub(super) fn perfect() -> Params {
         let mut p = Params::default();
         p.population.persons_per_community = 150;
         p.population.communities = 2;
@@ -504,6 +509,75 @@ mod economy_tests {
         assert!(m.goods_delivered[t] < m.goods_needed[t]);
         assert!(m.need_satisfaction < 1.0);
         assert!(m.unmet_need_share > 0.99);
+    }
+}
+
+#[cfg(test)]
+mod curtailment_tests {
+    use super::components::Ledger;
+    use super::goods::Good;
+    use super::*;
+
+    /// A day's figures of the one community, after `days` days of a village short of energy.
+    fn short_of_energy(order: &[&str], days: usize) -> Vec<components::GoodsDay> {
+        let mut p = economy_tests::perfect();
+        p.population.communities = 1;
+        // About two thirds of the energy wanted.
+        p.energy.geothermal.kw_per_person = 0.25;
+        p.energy.storage_kwh_per_person = 0.0;
+        p.energy.curtailment_order = order.iter().map(|s| (*s).to_owned()).collect();
+        let mut sim = Simulation::new(p, 8);
+        (0..days)
+            .map(|_| {
+                sim.step();
+                sim.world_mut().resource::<Ledger>().days[0].goods
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_deficit_is_cut_in_the_order_the_scenario_sets() {
+        let d = Good::Devices.index();
+        let l = Good::Learning.index();
+        let e = Good::Energy.index();
+        // Default: homes are cut first and the deficit is smaller than their use, so every
+        // sector makes its plan.
+        for day in short_of_energy(&["homes"], 10) {
+            assert!(day.made[e] < day.planned[e] * 0.9, "short of energy");
+            assert!(day.delivered[e] < day.need[e] * 0.9, "homes cut");
+            assert!((day.made[d] - day.planned[d]).abs() < 1e-5 * day.planned[d].max(1.0));
+            assert!(
+                (day.made[l] - day.planned[l]).abs() < 1e-5 * day.planned[l].max(1.0),
+                "{} {}",
+                day.made[l],
+                day.planned[l]
+            );
+        }
+        // Devices first: the device syndicate stops before homes lose anything, and learning,
+        // cut last, keeps its energy.
+        for day in short_of_energy(&["devices", "homes"], 10) {
+            assert!(day.planned[d] > 0.0);
+            assert_eq!(day.made[d], 0.0, "devices cut first");
+            assert!(day.delivered[e] < day.need[e] * 0.9, "then homes");
+            assert!(
+                (day.made[l] - day.planned[l]).abs() < 1e-5 * day.planned[l].max(1.0),
+                "{} {}",
+                day.made[l],
+                day.planned[l]
+            );
+        }
+        // Learning before homes: learning stops, homes are cut by less.
+        let homes_default: f64 = short_of_energy(&["homes"], 10)
+            .iter()
+            .map(|day| day.delivered[e])
+            .sum();
+        let learning_first = short_of_energy(&["learning", "homes"], 10);
+        assert!(learning_first.iter().all(|day| day.made[l] == 0.0));
+        let homes_after: f64 = learning_first.iter().map(|day| day.delivered[e]).sum();
+        assert!(
+            homes_after > homes_default,
+            "{homes_after} vs {homes_default}"
+        );
     }
 }
 
@@ -669,6 +743,178 @@ mod rail_tests {
         assert!(
             sum(&with, |m| m.unmet_need_share) < sum(&without, |m| m.unmet_need_share),
             "fewer persons short"
+        );
+    }
+}
+
+#[cfg(test)]
+mod build_tests {
+    use super::energy::{EnergySystem, Source, request_build};
+    use super::*;
+
+    fn wind_kw(sim: &mut Simulation) -> f64 {
+        let world = sim.world_mut();
+        world
+            .query::<&EnergySystem>()
+            .iter(world)
+            .map(|s| s.capacity_kw[Source::Wind as usize])
+            .sum()
+    }
+
+    fn village() -> Params {
+        let mut p = economy_tests::perfect();
+        p.population.communities = 1;
+        p
+    }
+
+    #[test]
+    fn a_requested_installation_takes_labour_and_materials_and_adds_capacity_when_built() {
+        let p = village();
+        let days = p.energy.wind.build_days as usize;
+        let mut base = Simulation::new(p.clone(), 3);
+        let mut sim = Simulation::new(p.clone(), 3);
+        let before = wind_kw(&mut sim);
+        assert!(request_build(sim.world_mut(), 0, Source::Wind, 100.0));
+        assert!(!request_build(sim.world_mut(), 7, Source::Wind, 100.0));
+        let c = 2 + goods::Good::Construction.index();
+        let mut hours = 0.0;
+        for day in 0..days + 5 {
+            let plain = base.step();
+            let m = sim.step();
+            hours += m.energy_build_hours;
+            if day + 1 < days {
+                assert_eq!(m.energy_building_kw, 100.0, "day {day}");
+                assert_eq!(wind_kw(&mut sim), before, "not before it is built");
+                assert!(m.sector_hours[c] > plain.sector_hours[c], "builders work");
+            }
+        }
+        assert_eq!(wind_kw(&mut sim), before + 100.0);
+        let m = sim.step();
+        assert_eq!(m.energy_building_kw, 0.0);
+        let expected = 100.0 * p.energy.wind.build_hours_per_kw;
+        assert!((hours - expected).abs() < 1e-6 * expected, "{hours} h");
+    }
+
+    #[test]
+    fn a_build_without_hands_is_never_finished() {
+        let mut p = village();
+        p.labour.willing_hours_mean = 0.0;
+        let mut sim = Simulation::new(p, 3);
+        let before = wind_kw(&mut sim);
+        request_build(sim.world_mut(), 0, Source::Wind, 100.0);
+        let rows: Vec<_> = (0..200).map(|_| sim.step()).collect();
+        assert!(rows.iter().all(|m| m.energy_built_kw == 0.0));
+        assert_eq!(wind_kw(&mut sim), before);
+        assert_eq!(rows.last().unwrap().energy_building_kw, 100.0);
+    }
+
+    #[test]
+    fn the_standing_rule_builds_where_energy_was_short() {
+        let mut p = village();
+        p.energy.geothermal.kw_per_person = 0.2;
+        p.energy.expand_source = "wind".to_owned();
+        p.energy.expand_review_days = 10;
+        let mut sim = Simulation::new(p, 3);
+        let before = wind_kw(&mut sim);
+        let rows: Vec<_> = (0..400).map(|_| sim.step()).collect();
+        assert!(
+            rows[15].energy_building_kw > 0.0,
+            "a build starts at the first review"
+        );
+        assert!(wind_kw(&mut sim) > before);
+        let late = &rows[300..];
+        let early = &rows[..10];
+        let short = |rows: &[TickMetrics]| {
+            rows.iter().map(|m| m.energy_shortage_kwh).sum::<f64>() / rows.len() as f64
+        };
+        assert!(
+            short(late) < 0.5 * short(early),
+            "{} {}",
+            short(late),
+            short(early)
+        );
+    }
+}
+
+#[cfg(test)]
+mod market_tests {
+    use super::goods::Good;
+    use super::*;
+
+    fn run(p: Params, days: usize) -> Vec<TickMetrics> {
+        let mut sim = Simulation::new(p, 5);
+        (0..days).map(|_| sim.step()).collect()
+    }
+
+    fn base() -> Params {
+        let mut p = Params::default();
+        p.population.communities = 2;
+        p.population.persons_per_community = 100;
+        p
+    }
+
+    fn total(rows: &[TickMetrics], f: fn(&TickMetrics) -> f64) -> f64 {
+        rows.iter().map(f).sum()
+    }
+
+    #[test]
+    fn cars_cost_energy_labour_and_emissions() {
+        let rail = run(base(), 30);
+        let mut p = base();
+        p.transport.cars_allowed = true;
+        let cars = run(p.clone(), 30);
+        let hours = |m: &TickMetrics| m.sector_hours[2 + Good::Transport.index()];
+        assert_eq!(total(&rail, |m| m.car_passenger_km), 0.0);
+        let km = total(&cars, |m| m.car_passenger_km);
+        let pkm = total(&cars, |m| m.goods_delivered[Good::Transport.index()]);
+        assert!(
+            (km / pkm - p.transport.car_share).abs() < 0.02,
+            "{km} of {pkm}"
+        );
+        let (car_h, rail_h): (f64, f64) =
+            (cars.iter().map(hours).sum(), rail.iter().map(hours).sum());
+        assert!(car_h > 1.1 * rail_h, "{car_h} vs {rail_h}");
+        let all = |rows: &[TickMetrics]| total(rows, |m| m.sector_hours.iter().sum::<f64>());
+        assert!(all(&cars) > all(&rail));
+        assert!(total(&cars, |m| m.energy_demanded_kwh) > total(&rail, |m| m.energy_demanded_kwh));
+        assert!(
+            total(&cars, |m| m.footprint_transport_kg_co2e_per_person)
+                > 3.0 * total(&rail, |m| m.footprint_transport_kg_co2e_per_person)
+        );
+    }
+
+    #[test]
+    fn unemployment_money_law_and_overproduction_cost_what_they_should() {
+        // Long enough for the first stocks of garments to run down.
+        let plain = run(base(), 120);
+        let mut p = base();
+        p.market.unemployed_share = 0.2;
+        p.market.money_law_share = 0.25;
+        p.market.overproduction = 0.5;
+        let market = run(p, 120);
+        for m in &market {
+            let all: f64 = m.sector_hours.iter().sum();
+            assert!((m.money_law_hours - 0.25 * all).abs() < 1e-9 * all);
+            assert!(m.work_hours_per_worker > 1.15 * m.work_hours_mean);
+        }
+        for m in &plain {
+            assert!((m.work_hours_per_worker - m.work_hours_mean).abs() < 0.05);
+            assert_eq!(m.money_law_hours, 0.0);
+        }
+        let worked = |rows: &[TickMetrics]| total(rows, |m| m.sector_hours.iter().sum::<f64>());
+        assert!(worked(&market) > 1.3 * worked(&plain));
+        let thrown = |rows: &[TickMetrics]| total(rows, |m| m.garments_discarded);
+        assert!(
+            thrown(&market) > 1.2 * thrown(&plain),
+            "{} {}",
+            thrown(&market),
+            thrown(&plain)
+        );
+        // Everyone still gets what they need.
+        assert!(
+            market
+                .iter()
+                .all(|m| m.satisfaction(Good::Clothing.index()) > 0.999)
         );
     }
 }

@@ -13,7 +13,9 @@ use serde::{Deserialize, Serialize};
 
 use super::energy::EnergyParams;
 use super::goods::{ClothingParams, Good, GoodsParams, InputsParams, N_GOODS};
+use super::market::MarketParams;
 use super::rail::RailParams;
+use super::transport::TransportParams;
 
 /// Number of sectors whose labour the model allocates: agriculture, the kitchen, and one per
 /// good. Indexes into per-person skill and appeal arrays; see [`Sector`].
@@ -68,6 +70,8 @@ pub struct Params {
     pub energy: EnergyParams,
     pub rail: RailParams,
     pub footprint: FootprintParams,
+    pub transport: TransportParams,
+    pub market: MarketParams,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -21,6 +21,8 @@ pub enum Purpose {
     Weather = 3,
     /// Generating the rail network.
     Rail = 4,
+    /// Drawing the adults given no work (`market.unemployed_share`).
+    Unemployment = 5,
 }
 
 /// A stream for `purpose` and `index` under `seed`.

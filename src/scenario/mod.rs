@@ -19,10 +19,12 @@ use serde::{Deserialize, Serialize};
 use crate::model::Params;
 use crate::model::energy::EnergyParams;
 use crate::model::goods::{ClothingParams, GoodsParams, InputsParams};
+use crate::model::market::MarketParams;
 use crate::model::params::{
     FoodParams, FootprintParams, HealthParams, LabourParams, PopulationParams,
 };
 use crate::model::rail::RailParams;
+use crate::model::transport::TransportParams;
 use locate::Locator;
 pub use sweep::SweepSpec;
 
@@ -76,6 +78,8 @@ struct FileLayout<'a> {
     energy: &'a EnergyParams,
     rail: &'a RailParams,
     footprint: &'a FootprintParams,
+    transport: &'a TransportParams,
+    market: &'a MarketParams,
 }
 
 /// The sections a scenario file may have, in file order.
@@ -90,6 +94,8 @@ pub const SECTIONS: &[&str] = &[
     "energy",
     "rail",
     "footprint",
+    "transport",
+    "market",
     "sweep",
 ];
 
@@ -108,6 +114,8 @@ impl Scenario {
             energy: &self.params.energy,
             rail: &self.params.rail,
             footprint: &self.params.footprint,
+            transport: &self.params.transport,
+            market: &self.params.market,
         };
         let body = toml::to_string_pretty(&layout).expect("a scenario always serializes");
         format!(
@@ -256,6 +264,8 @@ pub fn parse(text: &str, default_name: &str) -> Result<Scenario, Vec<Problem>> {
         energy: maybe_section(take("energy"), "energy", &locator, &mut problems),
         rail: maybe_section(take("rail"), "rail", &locator, &mut problems),
         footprint: maybe_section(take("footprint"), "footprint", &locator, &mut problems),
+        transport: maybe_section(take("transport"), "transport", &locator, &mut problems),
+        market: maybe_section(take("market"), "market", &locator, &mut problems),
     };
     let mut scenario = Scenario {
         meta,
