@@ -238,6 +238,8 @@ pub fn collect_metrics(
         m.car_passenger_km += car_km;
         m.car_energy_kwh += car_km * params.transport.car_kwh_per_km;
         m.energy_build_hours += day.build_hours_done;
+        m.goods_shipped_kg += day.goods_sent_kg;
+        m.trunk_tonne_km += day.trunk_tonne_km;
         m.energy_built_kw += day.built_kw;
         m.garments_discarded += day.goods.garments_discarded;
         m.energy_traded_kwh += day.energy.imported;

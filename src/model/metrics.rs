@@ -68,6 +68,8 @@ pub struct TickMetrics {
     pub energy_build_hours: f64,
     pub car_passenger_km: f64,
     pub car_energy_kwh: f64,
+    pub goods_shipped_kg: f64,
+    pub trunk_tonne_km: f64,
     /// Units of each good needed by everyone today.
     pub goods_needed: [f64; N_GOODS],
     /// Units of each good delivered today.
@@ -254,6 +256,8 @@ declare_columns! {
     energy_build_hours: Float, "h", "Effective hours worked building installations today (part of construction_hours).";
     car_passenger_km: Float, "passenger-km", "Passenger-km travelled by car (where the scenario allows cars).";
     car_energy_kwh: Float, "kWh", "Energy used by cars.";
+    goods_shipped_kg: Float, "kg", "Storable goods moved by rail from communities with a surplus to those short.";
+    trunk_tonne_km: Float, "tonne-km", "Freight over trunk lines between regions (part of rail_tonne_km).";
 }
 
 /// Looks a column up by name.
