@@ -377,9 +377,8 @@ fn goods_balances(
             continue;
         }
         let keep = gross[g] * (1.0 + params.goods.get(*good).reserve_days);
-        if stock[g] > keep {
-            balance[g] = stock[g] - keep;
-        } else if stock[g] < gross[g] {
+        // Between a day's use and the reserve, its own making is left to it.
+        if stock[g] > keep || stock[g] < gross[g] {
             balance[g] = stock[g] - keep;
         }
     }
