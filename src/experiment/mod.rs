@@ -81,6 +81,12 @@ pub const HEADLINES: &[Headline] = &[
         unit: "h",
         get: |s| s.labour_shortage_hours,
     },
+    Headline {
+        name: "work_hours_per_worker",
+        label: "work hours per worker",
+        unit: "h/day",
+        get: |s| s.work_hours_per_worker,
+    },
 ];
 
 /// The headline column names.

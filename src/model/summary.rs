@@ -24,6 +24,8 @@ pub struct Summary {
     pub footprint_kg_co2e_per_person_year: f64,
     /// Effective labour hours asked for and never filled, over the run (h).
     pub labour_shortage_hours: f64,
+    /// Mean over days of the mean hours of the able adults who worked (h/day).
+    pub work_hours_per_worker: f64,
 }
 
 impl Summary {
@@ -50,6 +52,7 @@ impl Summary {
             footprint_kg_co2e_per_person_year: mean(|r| r.footprint_kg_co2e_per_person)
                 * f64::from(YEAR),
             labour_shortage_hours: sum(|r| r.labour_shortage_hours),
+            work_hours_per_worker: mean(|r| r.work_hours_per_worker),
         }
     }
 }
