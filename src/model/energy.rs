@@ -207,15 +207,73 @@ pub fn curtail(
     (homes_left, left)
 }
 
+/// One source's table as written: only the keys given.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct SourcePatch {
+    kw_per_person: Option<f64>,
+    capacity_factor: Option<f64>,
+    g_co2e_per_kwh: Option<f64>,
+    seasonal_amplitude: Option<f64>,
+    peak_day: Option<u32>,
+    build_hours_per_kw: Option<f64>,
+    build_materials_t_per_kw: Option<f64>,
+    build_days: Option<f64>,
+}
+
+impl SourcePatch {
+    fn apply(self, d: SourceParams) -> SourceParams {
+        SourceParams {
+            kw_per_person: self.kw_per_person.unwrap_or(d.kw_per_person),
+            capacity_factor: self.capacity_factor.unwrap_or(d.capacity_factor),
+            g_co2e_per_kwh: self.g_co2e_per_kwh.unwrap_or(d.g_co2e_per_kwh),
+            seasonal_amplitude: self.seasonal_amplitude.unwrap_or(d.seasonal_amplitude),
+            peak_day: self.peak_day.unwrap_or(d.peak_day),
+            build_hours_per_kw: self.build_hours_per_kw.unwrap_or(d.build_hours_per_kw),
+            build_materials_t_per_kw: self
+                .build_materials_t_per_kw
+                .unwrap_or(d.build_materials_t_per_kw),
+            build_days: self.build_days.unwrap_or(d.build_days),
+        }
+    }
+}
+
+/// Reads a source's table over that source's defaults, so that a table giving only
+/// `kw_per_person` keeps the source's season, emissions and building figures.
+macro_rules! source_patch {
+    ($( $fn:ident => $field:ident ),*) => {
+        $(
+            fn $fn<'de, D: serde::Deserializer<'de>>(d: D) -> Result<SourceParams, D::Error> {
+                SourcePatch::deserialize(d).map(|p| p.apply(EnergyParams::default().$field))
+            }
+        )*
+    };
+}
+
+source_patch!(
+    solar_patch => solar,
+    wind_patch => wind,
+    hydro_patch => hydro,
+    geothermal_patch => geothermal,
+    nuclear_patch => nuclear,
+    fossil_patch => fossil
+);
+
 /// The `[energy]` section.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct EnergyParams {
+    #[serde(deserialize_with = "solar_patch")]
     pub solar: SourceParams,
+    #[serde(deserialize_with = "wind_patch")]
     pub wind: SourceParams,
+    #[serde(deserialize_with = "hydro_patch")]
     pub hydro: SourceParams,
+    #[serde(deserialize_with = "geothermal_patch")]
     pub geothermal: SourceParams,
+    #[serde(deserialize_with = "nuclear_patch")]
     pub nuclear: SourceParams,
+    #[serde(deserialize_with = "fossil_patch")]
     pub fossil: SourceParams,
     /// Whether nuclear plants may run (on/off); their capacity is ignored when off.
     pub allow_nuclear: bool,
@@ -551,8 +609,9 @@ pub fn plan_builds(
             if let Some(source) = rule {
                 // Enough capacity to have covered the shortage at the source's mean output.
                 let per_kw = f64::from(review) * 24.0 * e.source(source).capacity_factor;
-                if builds.kw[source as usize] == 0.0 && builds.shortage_kwh > 0.0 {
-                    let kw = builds.shortage_kwh / per_kw;
+                // Less what is already being built of it.
+                let kw = builds.shortage_kwh / per_kw - builds.kw[source as usize];
+                if kw > 0.0 {
                     builds.request(e, source, kw);
                 }
             }
@@ -659,6 +718,22 @@ mod tests {
         // Enough energy: nobody is cut.
         let (homes, left) = curtail(&order, 40.0, &uses(), 100.0);
         assert_eq!((homes, left), (40.0, uses()));
+    }
+
+    #[test]
+    fn a_source_table_keeps_the_defaults_of_the_keys_it_leaves_out() {
+        let e: EnergyParams = toml::from_str("[solar]\nkw_per_person = 2.0\n").unwrap();
+        let d = EnergyParams::default();
+        assert_eq!(e.solar.kw_per_person, 2.0);
+        assert_eq!(
+            e.solar,
+            SourceParams {
+                kw_per_person: 2.0,
+                ..d.solar.clone()
+            }
+        );
+        assert_eq!(e.solar.seasonal_amplitude, 0.4);
+        assert_eq!(e.wind, d.wind);
     }
 
     #[test]
