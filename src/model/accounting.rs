@@ -7,6 +7,7 @@ use super::components::{
     AgeClass, Directory, KitchenState, LEFTOVER_SLOTS, Ledger, Member, Person, StoreRoom,
     Syndicate, Work,
 };
+use super::dwellings::Dwellings;
 use super::economy::Economy;
 use super::energy::{EnergyBuilds, EnergySystem, Source};
 use super::goods::{Good, N_GOODS};
@@ -146,7 +147,7 @@ pub fn collect_metrics(
     persons: Query<(&Member, &Person, &Work)>,
     stores: Query<&StoreRoom>,
     kitchens: Query<&KitchenState>,
-    systems: Query<(&EnergySystem, &EnergyBuilds)>,
+    systems: Query<(&EnergySystem, &EnergyBuilds, &Dwellings)>,
     economy: Res<Economy>,
 ) {
     let scratch = &mut *scratch;
@@ -239,6 +240,8 @@ pub fn collect_metrics(
         m.car_energy_kwh += car_km * params.transport.car_kwh_per_km;
         m.energy_build_hours += day.build_hours_done;
         m.goods_shipped_kg += day.goods_sent_kg;
+        m.dwelling_built_m2 += day.dwelling_built_m2;
+        m.dwelling_build_hours += day.dwelling_hours_done;
         m.trunk_tonne_km += day.trunk_tonne_km;
         m.energy_built_kw += day.built_kw;
         m.garments_discarded += day.goods.garments_discarded;
@@ -246,8 +249,9 @@ pub fn collect_metrics(
         m.energy_lost_kwh += day.energy.lost;
     }
     m.textiles_discarded_kg = m.garments_discarded * params.clothing.garment_kg;
-    m.energy_stored_kwh = systems.iter().map(|(s, _)| s.stored_kwh).sum();
-    m.energy_building_kw = systems.iter().map(|(_, b)| b.building_kw()).sum();
+    m.energy_stored_kwh = systems.iter().map(|(s, ..)| s.stored_kwh).sum();
+    m.energy_building_kw = systems.iter().map(|(_, b, _)| b.building_kw()).sum();
+    m.dwelling_m2 = systems.iter().map(|(.., d)| d.m2).sum();
     m.work_hours_per_worker = ratio(worker_hours, workers as f64);
     let money_law = params.market.money_law_share;
     m.money_law_hours = money_law * sector_hours.iter().sum::<f64>();

@@ -278,6 +278,12 @@ pub struct CommunityDay {
     /// freight that went over trunk lines to another region (tonne-km).
     pub goods_sent_kg: f64,
     pub trunk_tonne_km: f64,
+    /// Effective hours and construction goods (t) posted today for dwellings (part of
+    /// `build_hours` and `build_materials_t`), hours worked on them and floor area finished (m2).
+    pub dwelling_hours: f64,
+    pub dwelling_materials_t: f64,
+    pub dwelling_hours_done: f64,
+    pub dwelling_built_m2: f64,
 }
 
 /// One community's flows of each good for the current day (units of the good).

@@ -11,6 +11,7 @@
 use bevy_ecs::prelude::*;
 
 use super::components::{Directory, ExchangeStore, Ledger, Stocks};
+use super::dwellings::Dwellings;
 use super::energy::{EnergyUser, curtail};
 use super::goods::{Good, Matrix, N_GOODS, coefficient_matrix, leontief_inverse, mul};
 use super::params::{Params, Sector};
@@ -250,12 +251,14 @@ pub fn deliver_goods(
     params: Res<Params>,
     directory: Res<Directory>,
     mut ledger: ResMut<Ledger>,
-    mut stocks: Query<(&mut Stocks, &mut ExchangeStore)>,
+    mut stocks: Query<(&mut Stocks, &mut ExchangeStore, &Dwellings)>,
 ) {
     let clothing = Good::Clothing.index();
+    let housing = Good::Housing.index();
     let cp = &params.clothing;
     for (c, day) in ledger.days.iter_mut().enumerate() {
-        let Ok((mut stock, mut exchange)) = stocks.get_mut(directory.communities[c]) else {
+        let Ok((mut stock, mut exchange, dwellings)) = stocks.get_mut(directory.communities[c])
+        else {
             continue;
         };
         // Garments: the exchange store first, then new ones from the free store. As many leave
@@ -271,6 +274,10 @@ pub fn deliver_goods(
                 day.goods.need[g]
             };
             let mut delivered = wanted.min(stock.0[g].max(0.0));
+            if g == housing {
+                // Floor area is kept in repair only where it stands.
+                delivered = delivered.min(dwellings.m2.max(0.0));
+            }
             stock.0[g] -= delivered;
             if g == clothing {
                 delivered += reused;

@@ -70,6 +70,9 @@ pub struct TickMetrics {
     pub car_energy_kwh: f64,
     pub goods_shipped_kg: f64,
     pub trunk_tonne_km: f64,
+    pub dwelling_m2: f64,
+    pub dwelling_built_m2: f64,
+    pub dwelling_build_hours: f64,
     /// Units of each good needed by everyone today.
     pub goods_needed: [f64; N_GOODS],
     /// Units of each good delivered today.
@@ -258,6 +261,9 @@ declare_columns! {
     car_energy_kwh: Float, "kWh", "Energy used by cars.";
     goods_shipped_kg: Float, "kg", "Storable goods moved by rail from communities with a surplus to those short.";
     trunk_tonne_km: Float, "tonne-km", "Freight over trunk lines between regions (part of rail_tonne_km).";
+    dwelling_m2: Float, "m2", "Floor area of dwellings standing at the end of the day.";
+    dwelling_built_m2: Float, "m2", "Floor area of dwellings finished today.";
+    dwelling_build_hours: Float, "h", "Effective hours worked building dwellings today (part of construction_hours).";
 }
 
 /// Looks a column up by name.

@@ -11,6 +11,7 @@
 use bevy_ecs::prelude::Resource;
 use serde::{Deserialize, Serialize};
 
+use super::dwellings::DwellingParams;
 use super::energy::EnergyParams;
 use super::goods::{ClothingParams, Good, GoodsParams, InputsParams, N_GOODS};
 use super::market::MarketParams;
@@ -72,6 +73,7 @@ pub struct Params {
     pub footprint: FootprintParams,
     pub transport: TransportParams,
     pub market: MarketParams,
+    pub dwellings: DwellingParams,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -5,6 +5,7 @@ use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
 use super::components::*;
+use super::dwellings::Dwellings;
 use super::economy::Economy;
 use super::energy::{EnergyBuilds, EnergySystem, Source};
 use super::goods::{Good, Headcount, N_GOODS, mul};
@@ -155,6 +156,10 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
                 ExchangeStore::default(),
                 energy_system(&mut rng, params, n),
                 EnergyBuilds::default(),
+                Dwellings {
+                    m2: params.dwellings.m2_per_person * n,
+                    ..Default::default()
+                },
             ))
             .id();
         let farm = world

@@ -17,6 +17,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::model::Params;
+use crate::model::dwellings::DwellingParams;
 use crate::model::energy::EnergyParams;
 use crate::model::goods::{ClothingParams, GoodsParams, InputsParams};
 use crate::model::market::MarketParams;
@@ -80,6 +81,7 @@ struct FileLayout<'a> {
     footprint: &'a FootprintParams,
     transport: &'a TransportParams,
     market: &'a MarketParams,
+    dwellings: &'a DwellingParams,
 }
 
 /// The sections a scenario file may have, in file order.
@@ -96,6 +98,7 @@ pub const SECTIONS: &[&str] = &[
     "footprint",
     "transport",
     "market",
+    "dwellings",
     "sweep",
 ];
 
@@ -116,6 +119,7 @@ impl Scenario {
             footprint: &self.params.footprint,
             transport: &self.params.transport,
             market: &self.params.market,
+            dwellings: &self.params.dwellings,
         };
         let body = toml::to_string_pretty(&layout).expect("a scenario always serializes");
         format!(
@@ -266,6 +270,7 @@ pub fn parse(text: &str, default_name: &str) -> Result<Scenario, Vec<Problem>> {
         footprint: maybe_section(take("footprint"), "footprint", &locator, &mut problems),
         transport: maybe_section(take("transport"), "transport", &locator, &mut problems),
         market: maybe_section(take("market"), "market", &locator, &mut problems),
+        dwellings: maybe_section(take("dwellings"), "dwellings", &locator, &mut problems),
     };
     let mut scenario = Scenario {
         meta,

@@ -566,6 +566,32 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
     c.share("market.unemployed_share", m.unemployed_share);
     c.range("market.money_law_share", m.money_law_share, 0.0, 0.9, "");
 
+    let d = &s.params.dwellings;
+    c.range(
+        "dwellings.m2_per_person",
+        d.m2_per_person,
+        0.0,
+        1_000.0,
+        "m2",
+    );
+    c.share("dwellings.vacancy_share", d.vacancy_share);
+    c.range("dwellings.life_years", d.life_years, 1.0, 10_000.0, "years");
+    c.range(
+        "dwellings.build_hours_per_m2",
+        d.build_hours_per_m2,
+        0.0,
+        10_000.0,
+        "h/m2",
+    );
+    c.range(
+        "dwellings.build_materials_t_per_m2",
+        d.build_materials_t_per_m2,
+        0.0,
+        100.0,
+        "t/m2",
+    );
+    c.range("dwellings.build_days", d.build_days, 1.0, 36_500.0, "days");
+
     let e = &s.params.footprint;
     c.range(
         "footprint.farm_kg_co2e_per_kg",
