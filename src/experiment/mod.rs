@@ -105,6 +105,12 @@ pub const HEADLINES: &[Headline] = &[
         unit: "delegates",
         get: |s| s.delegate_recalls,
     },
+    Headline {
+        name: "work_hours_per_worker",
+        label: "work hours per worker",
+        unit: "h/day",
+        get: |s| s.work_hours_per_worker,
+    },
 ];
 
 /// The headline column names.

@@ -8,8 +8,9 @@ use super::components::{
     AgeClass, Directory, KitchenState, LEFTOVER_SLOTS, Ledger, Member, Person, StoreRoom,
     Syndicate, Work, lane_sum,
 };
+use super::dwellings::Dwellings;
 use super::economy::Economy;
-use super::energy::{EnergySystem, Source};
+use super::energy::{EnergyBuilds, EnergySystem, Source};
 use super::goods::{Good, N_GOODS};
 use super::guild::{Agreement, Guild};
 use super::metrics::TickMetrics;
@@ -150,7 +151,7 @@ pub fn collect_metrics(
     persons: Query<(&Member, &Person, &Work)>,
     stores: Query<&StoreRoom>,
     kitchens: Query<&KitchenState>,
-    systems: Query<&EnergySystem>,
+    systems: Query<(&EnergySystem, &EnergyBuilds, &Dwellings)>,
     economy: Res<Economy>,
     gov: Res<Government>,
     guilds: Query<&Guild>,
@@ -166,6 +167,8 @@ pub fn collect_metrics(
     let mut unmet = 0u64;
     let mut sector_hours = [0.0f64; N_SECTORS];
     let mut garden_hours = 0.0f64;
+    let mut worker_hours = 0.0f64;
+    let mut workers = 0u64;
     for (member, person, work) in &persons {
         population += 1;
         let fared = scratch.kinds[member.0 as usize][kind(person)];
@@ -176,7 +179,12 @@ pub fn collect_metrics(
         }
         garden_hours += f64::from(work.garden);
         if person.is_able_adult() {
-            scratch.hours.add(f64::from(work.total()));
+            let total = f64::from(work.total());
+            scratch.hours.add(total);
+            if total > 0.0 {
+                worker_hours += total;
+                workers += 1;
+            }
             let mut u = [0.0f32; N_SECTORS];
             for s in 0..N_SECTORS {
                 u[s] = work.hours[s] * mask[s];
@@ -244,7 +252,7 @@ pub fn collect_metrics(
             let g = good.index();
             m.goods_needed[g] += day.goods.need[g];
             m.goods_delivered[g] += day.goods.delivered[g];
-            production_co2e += day.goods.made[g] * params.goods.get(*good).kg_co2e_per_unit;
+            production_co2e += day.goods.made[g] * economy.co2e[g];
         }
         m.energy_demanded_kwh += day.goods.planned[energy];
         m.energy_supplied_kwh += day.goods.made[energy];
@@ -261,15 +269,28 @@ pub fn collect_metrics(
         m.food_shipped_kg += day.food_sent_kg;
         m.rail_tonne_km += day.freight_tonne_km;
         m.rail_energy_kwh += day.freight_kwh;
-        transport_kwh += economy.a[energy][Good::Transport.index()]
-            * day.goods.made[Good::Transport.index()]
-            + day.freight_kwh;
+        let transport = Good::Transport.index();
+        transport_kwh += economy.a[energy][transport] * day.goods.made[transport] + day.freight_kwh;
+        let car_km = economy.car_share * day.goods.made[transport];
+        m.car_passenger_km += car_km;
+        m.car_energy_kwh += car_km * params.transport.car_kwh_per_km;
+        m.energy_build_hours += day.build_hours_done;
+        m.goods_shipped_kg += day.goods_sent_kg;
+        m.dwelling_built_m2 += day.dwelling_built_m2;
+        m.dwelling_build_hours += day.dwelling_hours_done;
+        m.trunk_tonne_km += day.trunk_tonne_km;
+        m.energy_built_kw += day.built_kw;
         m.garments_discarded += day.goods.garments_discarded;
         m.energy_traded_kwh += day.energy.imported;
         m.energy_lost_kwh += day.energy.lost;
     }
     m.textiles_discarded_kg = m.garments_discarded * params.clothing.garment_kg;
-    m.energy_stored_kwh = systems.iter().map(|s| s.stored_kwh).sum();
+    m.energy_stored_kwh = systems.iter().map(|(s, ..)| s.stored_kwh).sum();
+    m.energy_building_kw = systems.iter().map(|(_, b, _)| b.building_kw()).sum();
+    m.dwelling_m2 = systems.iter().map(|(.., d)| d.m2).sum();
+    m.work_hours_per_worker = ratio(worker_hours, workers as f64);
+    let money_law = params.market.money_law_share;
+    m.money_law_hours = money_law * sector_hours.iter().sum::<f64>();
     m.energy_renewable_share = ratio(renewable_kwh, m.energy_generated_kwh);
     m.energy_shortage_kwh = (m.energy_demanded_kwh - m.energy_supplied_kwh).max(0.0);
     m.food_produced_kg = m.food_harvested_kg + m.food_garden_kg;
@@ -301,10 +322,12 @@ pub fn collect_metrics(
     // world's mean emissions per kWh generated.
     let transport_co2e =
         (transport_kwh * ratio(energy_co2e, m.energy_generated_kwh)).min(energy_co2e);
-    m.footprint_transport_kg_co2e_per_person = ratio(transport_co2e, people);
+    // Cars' emissions beyond energy (making them) count as transport, not production.
+    let car_co2e = m.car_passenger_km * params.transport.car_kg_co2e_per_km;
+    m.footprint_transport_kg_co2e_per_person = ratio(transport_co2e + car_co2e, people);
     m.footprint_energy_kg_co2e_per_person = ratio(energy_co2e - transport_co2e, people);
     m.footprint_production_kg_co2e_per_person = ratio(
-        m.food_harvested_kg * fp.farm_kg_co2e_per_kg + production_co2e,
+        m.food_harvested_kg * fp.farm_kg_co2e_per_kg + production_co2e - car_co2e,
         people,
     );
     m.footprint_waste_kg_co2e_per_person =

@@ -290,6 +290,25 @@ pub struct CommunityDay {
     pub exchange_received: f64,
     /// Hours this community's members gave through exchange schemes.
     pub exchange_given: f64,
+    /// Effective hours posted today to build installations, and construction goods wanted for
+    /// them (t); both part of the construction syndicate's plan.
+    pub build_hours: f64,
+    pub build_materials_t: f64,
+    /// Effective hours worked on builds today, construction goods built in (t), and capacity
+    /// finished (kW).
+    pub build_hours_done: f64,
+    pub build_materials_used_t: f64,
+    pub built_kw: f64,
+    /// Storable goods sent to other communities by rail (kg), and the part of this community's
+    /// freight that went over trunk lines to another region (tonne-km).
+    pub goods_sent_kg: f64,
+    pub trunk_tonne_km: f64,
+    /// Effective hours and construction goods (t) posted today for dwellings (part of
+    /// `build_hours` and `build_materials_t`), hours worked on them and floor area finished (m2).
+    pub dwelling_hours: f64,
+    pub dwelling_materials_t: f64,
+    pub dwelling_hours_done: f64,
+    pub dwelling_built_m2: f64,
 }
 
 /// One community's flows of each good for the current day (units of the good).
@@ -311,6 +330,8 @@ pub struct GoodsDay {
     pub garments_reused: f64,
     /// Garments thrown away: worn out, or wearable with no exchange store to take them.
     pub garments_discarded: f64,
+    /// Planned beyond the want, to be thrown away unsold (`market.overproduction`).
+    pub overproduced: [f64; N_GOODS],
 }
 
 /// Today's figures for every community, indexed by community id.

@@ -12,29 +12,86 @@ use bevy_ecs::prelude::*;
 
 use super::assembly::Government;
 use super::components::{Directory, ExchangeStore, Ledger, Stocks};
+use super::dwellings::Dwellings;
+use super::energy::{EnergyUser, curtail};
 use super::goods::{Good, Matrix, N_GOODS, coefficient_matrix, leontief_inverse, mul};
 use super::params::{Params, Sector};
 use super::rail::RailUpkeep;
 
-/// The technical coefficients and their Leontief inverse, derived from the parameters.
+/// The technical coefficients and their Leontief inverse, derived from the parameters, with
+/// the labour and emissions per unit of each good and the order in which energy users are cut.
 #[derive(Resource, Clone, Debug)]
 pub struct Economy {
     pub a: Matrix,
     pub leontief: Matrix,
+    /// Labour per unit of each good (hours/unit at full skill).
+    pub labour: [f64; N_GOODS],
+    /// Emissions of making a unit of each good beyond its energy and inputs (kg CO2e/unit).
+    pub co2e: [f64; N_GOODS],
+    /// Share of passenger-km by car (0 unless cars are allowed).
+    pub car_share: f64,
+    /// `energy.curtailment_order`, resolved (names validation refused are left out).
+    pub curtailment: Vec<EnergyUser>,
 }
 
 impl Economy {
-    /// Derives the matrices. Validation guarantees the inverse exists; if it somehow does not,
-    /// planning falls back to direct need only (no intermediate use is planned for).
+    /// Derives the matrices. Where cars are allowed, a passenger-km is the blend of rail's and
+    /// the car's inputs, labour and emissions. Validation guarantees the inverse exists; if it
+    /// somehow does not, planning falls back to direct need only (no intermediate use is
+    /// planned for).
     pub fn new(params: &Params) -> Self {
-        let a = coefficient_matrix(&params.inputs);
+        let a = technical_matrix(params);
+        let mut labour = [0.0; N_GOODS];
+        let mut co2e = [0.0; N_GOODS];
+        for good in Good::ALL {
+            let g = params.goods.get(*good);
+            labour[good.index()] = g.labour_hours_per_unit;
+            co2e[good.index()] = g.kg_co2e_per_unit;
+        }
+        let tp = &params.transport;
+        let car_share = tp.car_share();
+        if car_share > 0.0 {
+            let t = Good::Transport.index();
+            labour[t] = (1.0 - car_share) * labour[t] + car_share * tp.car_hours_per_km;
+            co2e[t] = (1.0 - car_share) * co2e[t] + car_share * tp.car_kg_co2e_per_km;
+        }
         let leontief = leontief_inverse(&a).unwrap_or_else(|| {
             let mut identity = [[0.0; N_GOODS]; N_GOODS];
             (0..N_GOODS).for_each(|i| identity[i][i] = 1.0);
             identity
         });
-        Self { a, leontief }
+        let curtailment = params
+            .energy
+            .curtailment_order
+            .iter()
+            .filter_map(|name| EnergyUser::from_name(name))
+            .collect();
+        Self {
+            a,
+            leontief,
+            labour,
+            co2e,
+            car_share,
+            curtailment,
+        }
     }
+}
+
+/// The technical-coefficients matrix in force: `[inputs]`, with a passenger-km the blend of
+/// rail's inputs and the car's where cars are allowed.
+pub fn technical_matrix(params: &Params) -> Matrix {
+    let mut a = coefficient_matrix(&params.inputs);
+    let tp = &params.transport;
+    let car_share = tp.car_share();
+    if car_share > 0.0 {
+        let t = Good::Transport.index();
+        for row in a.iter_mut() {
+            row[t] *= 1.0 - car_share;
+        }
+        a[Good::Energy.index()][t] += car_share * tp.car_kwh_per_km;
+        a[Good::Materials.index()][t] += car_share * tp.car_materials_t_per_km;
+    }
+    a
 }
 
 /// Each community's syndicates plan today's output and post the hours it takes; the rail
@@ -64,11 +121,15 @@ pub fn plan_goods(
         // Gross use at today's need, to size the reserves of intermediate goods too.
         let gross = mul(&economy.leontief, &need);
         let mut demand = [0.0; N_GOODS];
+        let overproduction = params.market.overproduction;
         for good in Good::ALL {
             let g = good.index();
             demand[g] = if good.storable() {
                 let reserve = params.goods.get(*good).reserve_days * gross[g];
-                (need[g] + reserve - stock[g]).max(0.0)
+                let wanted = (need[g] + reserve - stock[g]).max(0.0);
+                // Made beyond the want, to be thrown away unsold (the status quo only).
+                day.goods.overproduced[g] = wanted * overproduction;
+                wanted + day.goods.overproduced[g]
             } else {
                 need[g]
             };
@@ -78,6 +139,8 @@ pub fn plan_goods(
             demand[g] = (demand[g] - day.guild_made[g]).max(0.0);
         }
         day.guild_made = [0.0; N_GOODS];
+        // Construction goods for the installations being built.
+        demand[Good::Construction.index()] += day.build_materials_t;
         let mut planned = mul(&economy.leontief, &demand);
         // What is in store beyond its reserve is used before anything new is made.
         for good in Good::ALL {
@@ -100,9 +163,12 @@ pub fn plan_goods(
         day.goods.planned = planned;
         for good in Good::ALL {
             let s = Sector::Making(*good).index();
-            let mut hours = planned[good.index()] * params.goods.get(*good).labour_hours_per_unit;
+            let mut hours = planned[good.index()] * economy.labour[good.index()];
             if *good == Good::Transport {
                 hours += upkeep.0.get(c).copied().unwrap_or(0.0);
+            }
+            if *good == Good::Construction {
+                hours += day.build_hours;
             }
             day.posted[s] = hours;
             day.unfilled[s] = hours;
@@ -143,6 +209,20 @@ pub fn make_goods(
         } else {
             1.0
         };
+        // Too little energy: the users are cut in the scenario's order.
+        if rate[e] < 1.0 {
+            let mut full = [0.0; N_GOODS];
+            for j in 0..N_GOODS {
+                full[j] = a[e][j] * planned[j] * rate[j];
+            }
+            let homes = day.goods.need[e];
+            let (_, allowed) = curtail(&economy.curtailment, homes, &full, day.energy.available);
+            for j in 0..N_GOODS {
+                if full[j] > 0.0 {
+                    rate[j] *= (allowed[j] / full[j]).clamp(0.0, 1.0);
+                }
+            }
+        }
         let mut made = [0.0; N_GOODS];
         let mut used = [0.0; N_GOODS];
         for pass in 0..=INPUT_PASSES {
@@ -187,12 +267,14 @@ pub fn deliver_goods(
     params: Res<Params>,
     directory: Res<Directory>,
     mut ledger: ResMut<Ledger>,
-    mut stocks: Query<(&mut Stocks, &mut ExchangeStore)>,
+    mut stocks: Query<(&mut Stocks, &mut ExchangeStore, &Dwellings)>,
 ) {
     let clothing = Good::Clothing.index();
+    let housing = Good::Housing.index();
     let cp = &params.clothing;
     for (c, day) in ledger.days.iter_mut().enumerate() {
-        let Ok((mut stock, mut exchange)) = stocks.get_mut(directory.communities[c]) else {
+        let Ok((mut stock, mut exchange, dwellings)) = stocks.get_mut(directory.communities[c])
+        else {
             continue;
         };
         // Garments: the exchange store first, then new ones from the free store. As many leave
@@ -208,6 +290,10 @@ pub fn deliver_goods(
                 day.goods.need[g]
             };
             let mut delivered = wanted.min(stock.0[g].max(0.0));
+            if g == housing {
+                // Floor area is kept in repair only where it stands.
+                delivered = delivered.min(dwellings.m2.max(0.0));
+            }
             stock.0[g] -= delivered;
             if g == clothing {
                 delivered += reused;
@@ -223,6 +309,20 @@ pub fn deliver_goods(
             if !good.storable() {
                 day.goods.wasted[g] = stock.0[g].max(0.0);
                 stock.0[g] = 0.0;
+            } else if day.goods.overproduced[g] > 0.0 {
+                // What was made beyond the want is thrown away unsold, in the share of the plan
+                // that was made.
+                let made_share = if day.goods.planned[g] > 0.0 {
+                    (day.goods.made[g] / day.goods.planned[g]).min(1.0)
+                } else {
+                    0.0
+                };
+                let thrown = (day.goods.overproduced[g] * made_share).min(stock.0[g].max(0.0));
+                stock.0[g] -= thrown;
+                day.goods.wasted[g] = thrown;
+                if g == clothing {
+                    day.goods.garments_discarded += thrown;
+                }
             }
         }
     }

@@ -14,8 +14,8 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use super::calendar::{Clock, YEAR};
-use super::components::{Community, Ledger};
-use super::goods::Good;
+use super::components::{Community, Directory, Ledger, Stocks};
+use super::goods::{Good, N_GOODS};
 use super::params::{Params, Sector};
 use super::rng::{Purpose, stream};
 
@@ -53,6 +53,11 @@ impl Source {
         }
     }
 
+    /// The source a name in a scenario stands for.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|s| s.name() == name)
+    }
+
     pub fn renewable(self) -> bool {
         !matches!(self, Source::Nuclear | Source::Fossil)
     }
@@ -82,6 +87,12 @@ pub struct SourceParams {
     pub seasonal_amplitude: f64,
     /// Day of the year of highest output (0..364).
     pub peak_day: u32,
+    /// Labour to build one kW, posted to the construction syndicate (hours/kW).
+    pub build_hours_per_kw: f64,
+    /// Construction goods a kW of it takes to build (t/kW).
+    pub build_materials_t_per_kw: f64,
+    /// Days a build takes at full staffing: its hours and materials are spread over them (days).
+    pub build_days: f64,
 }
 
 impl SourceParams {
@@ -92,6 +103,19 @@ impl SourceParams {
             g_co2e_per_kwh: g,
             seasonal_amplitude: amplitude,
             peak_day,
+            build_hours_per_kw: 0.0,
+            build_materials_t_per_kw: 0.0,
+            build_days: 1.0,
+        }
+    }
+
+    /// The same source with what building a kW takes.
+    fn build(self, hours: f64, materials_t: f64, days: f64) -> Self {
+        Self {
+            build_hours_per_kw: hours,
+            build_materials_t_per_kw: materials_t,
+            build_days: days,
+            ..self
         }
     }
 }
@@ -102,15 +126,154 @@ impl Default for SourceParams {
     }
 }
 
+/// A user of energy, as named in `energy.curtailment_order`: homes (members' own use, the
+/// kitchen's cooking and freight), or the syndicate making a good.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EnergyUser {
+    Homes,
+    Sector(Good),
+}
+
+impl EnergyUser {
+    /// The user a name in `curtailment_order` stands for.
+    pub fn from_name(name: &str) -> Option<Self> {
+        if name == "homes" {
+            return Some(Self::Homes);
+        }
+        Good::ALL
+            .iter()
+            .find(|g| g.name() == name)
+            .map(|g| Self::Sector(*g))
+    }
+
+    /// Every name `curtailment_order` accepts.
+    pub fn names() -> Vec<&'static str> {
+        std::iter::once("homes")
+            .chain(Good::ALL.iter().map(|g| g.name()))
+            .collect()
+    }
+}
+
+/// How a deficit of energy is shared out. `homes` is what homes would take, `sectors[j]` what
+/// sector `j` would take at its staffing today, and `available` what there is (kWh). The users in
+/// `order` are cut first, one after another, each down to nothing before the next is touched;
+/// users not in `order` are cut last, together, in proportion to their use. Returns what homes
+/// and each sector may take.
+pub fn curtail(
+    order: &[EnergyUser],
+    homes: f64,
+    sectors: &[f64; N_GOODS],
+    available: f64,
+) -> (f64, [f64; N_GOODS]) {
+    let mut homes_left = homes;
+    let mut left = *sectors;
+    let mut deficit = homes + sectors.iter().sum::<f64>() - available;
+    if deficit <= 0.0 {
+        return (homes_left, left);
+    }
+    let mut listed_homes = false;
+    let mut listed = [false; N_GOODS];
+    for user in order {
+        let use_ = match user {
+            EnergyUser::Homes => {
+                listed_homes = true;
+                &mut homes_left
+            }
+            EnergyUser::Sector(g) => {
+                listed[g.index()] = true;
+                &mut left[g.index()]
+            }
+        };
+        let cut = deficit.min(*use_);
+        *use_ -= cut;
+        deficit -= cut;
+    }
+    let rest: f64 = (0..N_GOODS)
+        .filter(|j| !listed[*j])
+        .map(|j| left[j])
+        .sum::<f64>()
+        + if listed_homes { 0.0 } else { homes_left };
+    if deficit > 0.0 && rest > 0.0 {
+        let scale = ((rest - deficit) / rest).max(0.0);
+        for j in 0..N_GOODS {
+            if !listed[j] {
+                left[j] *= scale;
+            }
+        }
+        if !listed_homes {
+            homes_left *= scale;
+        }
+    }
+    (homes_left, left)
+}
+
+/// One source's table as written: only the keys given.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct SourcePatch {
+    kw_per_person: Option<f64>,
+    capacity_factor: Option<f64>,
+    g_co2e_per_kwh: Option<f64>,
+    seasonal_amplitude: Option<f64>,
+    peak_day: Option<u32>,
+    build_hours_per_kw: Option<f64>,
+    build_materials_t_per_kw: Option<f64>,
+    build_days: Option<f64>,
+}
+
+impl SourcePatch {
+    fn apply(self, d: SourceParams) -> SourceParams {
+        SourceParams {
+            kw_per_person: self.kw_per_person.unwrap_or(d.kw_per_person),
+            capacity_factor: self.capacity_factor.unwrap_or(d.capacity_factor),
+            g_co2e_per_kwh: self.g_co2e_per_kwh.unwrap_or(d.g_co2e_per_kwh),
+            seasonal_amplitude: self.seasonal_amplitude.unwrap_or(d.seasonal_amplitude),
+            peak_day: self.peak_day.unwrap_or(d.peak_day),
+            build_hours_per_kw: self.build_hours_per_kw.unwrap_or(d.build_hours_per_kw),
+            build_materials_t_per_kw: self
+                .build_materials_t_per_kw
+                .unwrap_or(d.build_materials_t_per_kw),
+            build_days: self.build_days.unwrap_or(d.build_days),
+        }
+    }
+}
+
+/// Reads a source's table over that source's defaults, so that a table giving only
+/// `kw_per_person` keeps the source's season, emissions and building figures.
+macro_rules! source_patch {
+    ($( $fn:ident => $field:ident ),*) => {
+        $(
+            fn $fn<'de, D: serde::Deserializer<'de>>(d: D) -> Result<SourceParams, D::Error> {
+                SourcePatch::deserialize(d).map(|p| p.apply(EnergyParams::default().$field))
+            }
+        )*
+    };
+}
+
+source_patch!(
+    solar_patch => solar,
+    wind_patch => wind,
+    hydro_patch => hydro,
+    geothermal_patch => geothermal,
+    nuclear_patch => nuclear,
+    fossil_patch => fossil
+);
+
 /// The `[energy]` section.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct EnergyParams {
+    #[serde(deserialize_with = "solar_patch")]
     pub solar: SourceParams,
+    #[serde(deserialize_with = "wind_patch")]
     pub wind: SourceParams,
+    #[serde(deserialize_with = "hydro_patch")]
     pub hydro: SourceParams,
+    #[serde(deserialize_with = "geothermal_patch")]
     pub geothermal: SourceParams,
+    #[serde(deserialize_with = "nuclear_patch")]
     pub nuclear: SourceParams,
+    #[serde(deserialize_with = "fossil_patch")]
     pub fossil: SourceParams,
     /// Whether nuclear plants may run (on/off); their capacity is ignored when off.
     pub allow_nuclear: bool,
@@ -129,6 +292,14 @@ pub struct EnergyParams {
     /// How much communities' installed capacity differs: each community's capacity of each
     /// source is scaled by a factor drawn uniformly from 1 - spread to 1 + spread (0..1).
     pub capacity_spread: f64,
+    /// Users of energy cut first when there is too little, in order: `homes` or a good's name
+    /// (its syndicate). Users not named are cut last, together, in proportion.
+    pub curtailment_order: Vec<String>,
+    /// Source a community builds more of when it has been short of energy (a standing rule);
+    /// empty for none.
+    pub expand_source: String,
+    /// Days between a community's reviews of its shortage under that rule (days).
+    pub expand_review_days: u32,
 }
 
 impl Default for EnergyParams {
@@ -138,13 +309,17 @@ impl Default for EnergyParams {
         // (rooftop PV 41, onshore wind 11, hydro 24, geothermal 38, nuclear 12, coal 820 g/kWh).
         // Capacities per person are assumptions: about 8.3 kWh a day per person on average,
         // a little above the default demand, less in winter when solar is weak.
+        // Building: NRDC/CEEW 2014 give about 13 FTE per MW while building solar PV; read as
+        // job-years of about 1,800 h, about 23 h/kW (unconfirmed reading). The other sources'
+        // hours, the materials (tonnes of construction goods per kW) and the build times are
+        // assumptions.
         Self {
-            solar: SourceParams::new(1.0, 0.17, 41.0, 0.4, 172),
-            wind: SourceParams::new(0.45, 0.39, 11.0, 0.2, 15),
-            hydro: SourceParams::new(0.0, 0.45, 24.0, 0.2, 120),
-            geothermal: SourceParams::new(0.0, 0.77, 38.0, 0.0, 0),
-            nuclear: SourceParams::new(0.0, 0.9, 12.0, 0.0, 0),
-            fossil: SourceParams::new(0.0, 0.6, 820.0, 0.0, 0),
+            solar: SourceParams::new(1.0, 0.17, 41.0, 0.4, 172).build(23.0, 0.07, 60.0),
+            wind: SourceParams::new(0.45, 0.39, 11.0, 0.2, 15).build(15.0, 0.5, 180.0),
+            hydro: SourceParams::new(0.0, 0.45, 24.0, 0.2, 120).build(40.0, 1.5, 730.0),
+            geothermal: SourceParams::new(0.0, 0.77, 38.0, 0.0, 0).build(30.0, 0.3, 365.0),
+            nuclear: SourceParams::new(0.0, 0.9, 12.0, 0.0, 0).build(50.0, 0.5, 1825.0),
+            fossil: SourceParams::new(0.0, 0.6, 820.0, 0.0, 0).build(20.0, 0.2, 365.0),
             allow_nuclear: false,
             allow_fossil: false,
             storage_kwh_per_person: 5.0,
@@ -153,6 +328,11 @@ impl Default for EnergyParams {
             grid_loss_share: 0.05,
             weather_cv: 0.3,
             capacity_spread: 0.3,
+            // Homes first, then every sector in proportion: the behaviour before the order
+            // could be set.
+            curtailment_order: vec!["homes".to_owned()],
+            expand_source: String::new(),
+            expand_review_days: 30,
         }
     }
 }
@@ -347,5 +527,228 @@ pub fn generate_energy(
             today.energy_short -= burn;
         }
         today.energy.curtailed = today.energy_surplus;
+    }
+}
+
+/// Installations a community is building, by source. Each request adds its kW, its hours
+/// (`build_hours_per_kw`) and its materials (`build_materials_t_per_kw` of construction goods),
+/// spread over `build_days`; the capacity is added only when every hour is worked and every tonne
+/// delivered, so a build short of hands or materials takes longer.
+#[derive(Component, Clone, Copy, Debug, Default)]
+pub struct EnergyBuilds {
+    /// Capacity under construction (kW).
+    pub kw: [f64; N_SOURCES],
+    /// Effective hours still to work (hours).
+    pub hours_left: [f64; N_SOURCES],
+    /// Construction goods still to deliver (t).
+    pub materials_left: [f64; N_SOURCES],
+    /// Hours posted a day at full pace (hours/day).
+    pub hours_per_day: [f64; N_SOURCES],
+    /// Construction goods taken a day at full pace (t/day).
+    pub materials_per_day: [f64; N_SOURCES],
+    /// Energy the community was short of since its last review (kWh), for the standing rule.
+    pub shortage_kwh: f64,
+}
+
+impl EnergyBuilds {
+    /// Starts building `kw` more of `source` (added to any build of it under way).
+    pub fn request(&mut self, params: &EnergyParams, source: Source, kw: f64) {
+        if !(kw > 0.0 && kw.is_finite()) {
+            return;
+        }
+        let p = params.source(source);
+        let i = source as usize;
+        let days = p.build_days.max(1.0);
+        self.kw[i] += kw;
+        self.hours_left[i] += kw * p.build_hours_per_kw;
+        self.materials_left[i] += kw * p.build_materials_t_per_kw;
+        self.hours_per_day[i] += kw * p.build_hours_per_kw / days;
+        self.materials_per_day[i] += kw * p.build_materials_t_per_kw / days;
+    }
+
+    /// Capacity under construction, all sources (kW).
+    pub fn building_kw(&self) -> f64 {
+        self.kw.iter().sum()
+    }
+}
+
+/// Asks community `community` to build `kw` of `source` (what an assembly's decision to build an
+/// installation does). Returns false, and does nothing, if there is no such community.
+pub fn request_build(world: &mut World, community: u32, source: Source, kw: f64) -> bool {
+    let Some(&entity) = world
+        .resource::<Directory>()
+        .communities
+        .get(community as usize)
+    else {
+        return false;
+    };
+    let params = world.resource::<Params>().energy.clone();
+    match world.get_mut::<EnergyBuilds>(entity) {
+        Some(mut builds) => {
+            builds.request(&params, source, kw);
+            true
+        }
+        None => false,
+    }
+}
+
+/// The standing rule (`energy.expand_source`), then today's build hours and materials, for the
+/// construction syndicate's plan.
+pub fn plan_builds(
+    clock: Res<Clock>,
+    params: Res<Params>,
+    mut ledger: ResMut<Ledger>,
+    mut communities: Query<(&Community, &mut EnergyBuilds)>,
+) {
+    let e = &params.energy;
+    let review = e.expand_review_days.max(1);
+    let rule = Source::from_name(&e.expand_source).filter(|s| e.allowed(*s));
+    let review_day = clock.tick > 0 && clock.tick.is_multiple_of(review);
+    for (community, mut builds) in &mut communities {
+        if review_day {
+            if let Some(source) = rule {
+                // Enough capacity to have covered the shortage at the source's mean output.
+                let per_kw = f64::from(review) * 24.0 * e.source(source).capacity_factor;
+                // Less what is already being built of it.
+                let kw = builds.shortage_kwh / per_kw - builds.kw[source as usize];
+                if kw > 0.0 {
+                    builds.request(e, source, kw);
+                }
+            }
+            builds.shortage_kwh = 0.0;
+        }
+        let day = &mut ledger.days[community.id as usize];
+        day.build_hours = 0.0;
+        day.build_materials_t = 0.0;
+        for i in 0..N_SOURCES {
+            if builds.kw[i] > 0.0 {
+                day.build_hours += builds.hours_per_day[i].min(builds.hours_left[i]);
+                day.build_materials_t += builds.materials_per_day[i].min(builds.materials_left[i]);
+            }
+        }
+    }
+}
+
+/// Builds go on as far as the construction syndicate's hours and stock of construction goods
+/// allow; finished installations add their capacity. Also counts each community's energy
+/// shortage for the standing rule.
+pub fn build_installations(
+    mut ledger: ResMut<Ledger>,
+    mut communities: Query<(
+        &Community,
+        &mut EnergyBuilds,
+        &mut EnergySystem,
+        &mut Stocks,
+    )>,
+) {
+    let s = Sector::Making(Good::Construction).index();
+    let c_good = Good::Construction.index();
+    let e = Good::Energy.index();
+    for (community, mut builds, mut system, mut stock) in &mut communities {
+        let day = &mut ledger.days[community.id as usize];
+        builds.shortage_kwh += (day.goods.planned[e] - day.goods.made[e]).max(0.0);
+        let staffed = if day.posted[s] > 0.0 {
+            ((day.posted[s] - day.unfilled[s]) / day.posted[s]).clamp(0.0, 1.0)
+        } else {
+            1.0
+        };
+        for i in 0..N_SOURCES {
+            if builds.kw[i] <= 0.0 {
+                continue;
+            }
+            let hours = builds.hours_per_day[i].min(builds.hours_left[i]) * staffed;
+            builds.hours_left[i] -= hours;
+            day.build_hours_done += hours;
+            let taken = builds.materials_per_day[i]
+                .min(builds.materials_left[i])
+                .min(stock.0[c_good].max(0.0));
+            stock.0[c_good] -= taken;
+            builds.materials_left[i] -= taken;
+            day.build_materials_used_t += taken;
+            // Hours are filled in single precision, so a build is done when less than a
+            // ten-thousandth of a day's work and materials is left.
+            let hours_done = builds.hours_left[i] <= 1e-4 * builds.hours_per_day[i];
+            let materials_in = builds.materials_left[i] <= 1e-4 * builds.materials_per_day[i];
+            if hours_done && materials_in {
+                system.capacity_kw[i] += builds.kw[i];
+                day.built_kw += builds.kw[i];
+                builds.kw[i] = 0.0;
+                builds.hours_left[i] = 0.0;
+                builds.materials_left[i] = 0.0;
+                builds.hours_per_day[i] = 0.0;
+                builds.materials_per_day[i] = 0.0;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn uses() -> [f64; N_GOODS] {
+        let mut u = [0.0; N_GOODS];
+        u[Good::Devices.index()] = 10.0;
+        u[Good::Construction.index()] = 20.0;
+        u[Good::Learning.index()] = 30.0;
+        u
+    }
+
+    #[test]
+    fn users_are_cut_in_the_order_given_and_the_rest_in_proportion() {
+        use EnergyUser::*;
+        let order = [Sector(Good::Devices), Sector(Good::Construction), Homes];
+        // 100 kWh wanted, 85 there: devices lose their 10, construction 5 of its 20.
+        let (homes, left) = curtail(&order, 40.0, &uses(), 85.0);
+        assert_eq!(homes, 40.0);
+        assert_eq!(left[Good::Devices.index()], 0.0);
+        assert_eq!(left[Good::Construction.index()], 15.0);
+        assert_eq!(left[Good::Learning.index()], 30.0);
+        // 100 wanted, 20 there: devices, construction and then 40 of homes go; learning, not
+        // named, loses the last 10 of the 80 kWh deficit.
+        let (homes, left) = curtail(&order, 40.0, &uses(), 20.0);
+        assert_eq!(homes, 0.0);
+        assert_eq!(left[Good::Construction.index()], 0.0);
+        assert!((left[Good::Learning.index()] - 20.0).abs() < 1e-12);
+        // Unnamed users share what is left in proportion: homes 40 and learning 30 of 70 keep
+        // 49 kWh between them after devices and construction are cut.
+        let (homes, left) = curtail(&order[..2], 40.0, &uses(), 49.0);
+        assert!((homes - 28.0).abs() < 1e-12);
+        assert!((left[Good::Learning.index()] - 21.0).abs() < 1e-12);
+        // Enough energy: nobody is cut.
+        let (homes, left) = curtail(&order, 40.0, &uses(), 100.0);
+        assert_eq!((homes, left), (40.0, uses()));
+    }
+
+    #[test]
+    fn a_source_table_keeps_the_defaults_of_the_keys_it_leaves_out() {
+        let e: EnergyParams = toml::from_str("[solar]\nkw_per_person = 2.0\n").unwrap();
+        let d = EnergyParams::default();
+        assert_eq!(e.solar.kw_per_person, 2.0);
+        assert_eq!(
+            e.solar,
+            SourceParams {
+                kw_per_person: 2.0,
+                ..d.solar.clone()
+            }
+        );
+        assert_eq!(e.solar.seasonal_amplitude, 0.4);
+        assert_eq!(e.wind, d.wind);
+    }
+
+    #[test]
+    fn a_build_adds_capacity_only_when_its_hours_and_materials_are_in() {
+        let params = EnergyParams::default();
+        let mut builds = EnergyBuilds::default();
+        builds.request(&params, Source::Wind, 100.0);
+        let w = Source::Wind as usize;
+        assert_eq!(builds.kw[w], 100.0);
+        assert!((builds.hours_left[w] - 100.0 * params.wind.build_hours_per_kw).abs() < 1e-9);
+        assert!(
+            (builds.hours_per_day[w] * params.wind.build_days - builds.hours_left[w]).abs() < 1e-9
+        );
+        builds.request(&params, Source::Wind, f64::NAN);
+        builds.request(&params, Source::Wind, -5.0);
+        assert_eq!(builds.building_kw(), 100.0);
     }
 }

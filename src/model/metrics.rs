@@ -77,6 +77,18 @@ pub struct TickMetrics {
     pub delegate_recalls: u64,
     pub syndicates_active: u64,
     pub syndicates_idle: u64,
+    pub work_hours_per_worker: f64,
+    pub money_law_hours: f64,
+    pub energy_building_kw: f64,
+    pub energy_built_kw: f64,
+    pub energy_build_hours: f64,
+    pub car_passenger_km: f64,
+    pub car_energy_kwh: f64,
+    pub goods_shipped_kg: f64,
+    pub trunk_tonne_km: f64,
+    pub dwelling_m2: f64,
+    pub dwelling_built_m2: f64,
+    pub dwelling_build_hours: f64,
     /// Units of each good needed by everyone today.
     pub goods_needed: [f64; N_GOODS],
     /// Units of each good delivered today.
@@ -233,7 +245,7 @@ declare_columns! {
     waste_share: Float, "0..1", "Food wasted divided by food produced, both summed over the last 365 days.";
     footprint_kg_co2e_per_person: Float, "kg CO2e/person/day", "All emissions per person: energy, transport, production and waste.";
     footprint_energy_kg_co2e_per_person: Float, "kg CO2e/person/day", "Lifecycle emissions of the energy generated, less rail's share.";
-    footprint_transport_kg_co2e_per_person: Float, "kg CO2e/person/day", "Emissions of the energy rail uses (passengers and freight).";
+    footprint_transport_kg_co2e_per_person: Float, "kg CO2e/person/day", "Emissions of the energy rail and cars use (passengers and freight), and of making cars.";
     footprint_production_kg_co2e_per_person: Float, "kg CO2e/person/day", "Emissions of farming and of making goods, beyond their energy.";
     footprint_waste_kg_co2e_per_person: Float, "kg CO2e/person/day", "Emissions of food wasted.";
     energy_demanded_kwh: Float, "kWh", "Energy planned for: homes, kitchens and every sector's use.";
@@ -272,6 +284,18 @@ declare_columns! {
     delegate_recalls: Int, "delegates", "Delegates recalled today.";
     syndicates_active: Int, "syndicates", "Goods syndicates working (not idled by their assembly).";
     syndicates_idle: Int, "syndicates", "Goods syndicates idled by their assembly because stocks cover need.";
+    work_hours_per_worker: Float, "h/day", "Mean hours worked by the able adults who worked today (the unemployed left out).";
+    money_law_hours: Float, "h", "Hours spent on money and law, making nothing (market.money_law_share of all syndicate hours).";
+    energy_building_kw: Float, "kW", "Capacity of installations under construction at the end of the day.";
+    energy_built_kw: Float, "kW", "Capacity of installations finished today.";
+    energy_build_hours: Float, "h", "Effective hours worked building installations today (part of construction_hours).";
+    car_passenger_km: Float, "passenger-km", "Passenger-km travelled by car (where the scenario allows cars).";
+    car_energy_kwh: Float, "kWh", "Energy used by cars.";
+    goods_shipped_kg: Float, "kg", "Storable goods moved by rail from communities with a surplus to those short.";
+    trunk_tonne_km: Float, "tonne-km", "Freight over trunk lines between regions (part of rail_tonne_km).";
+    dwelling_m2: Float, "m2", "Floor area of dwellings standing at the end of the day.";
+    dwelling_built_m2: Float, "m2", "Floor area of dwellings finished today.";
+    dwelling_build_hours: Float, "h", "Effective hours worked building dwellings today (part of construction_hours).";
 }
 
 /// Looks a column up by name.

@@ -12,10 +12,13 @@ use bevy_ecs::prelude::Resource;
 use serde::{Deserialize, Serialize};
 
 use super::assembly::AssemblyParams;
+use super::dwellings::DwellingParams;
 use super::energy::EnergyParams;
 use super::goods::{ClothingParams, Good, GoodsParams, InputsParams, N_GOODS};
 use super::guild::GuildParams;
+use super::market::MarketParams;
 use super::rail::RailParams;
+use super::transport::TransportParams;
 
 /// Number of sectors whose labour the model allocates: agriculture, the kitchen, and one per
 /// good. Indexes into per-person skill and appeal arrays; see [`Sector`].
@@ -72,6 +75,9 @@ pub struct Params {
     pub footprint: FootprintParams,
     pub assembly: AssemblyParams,
     pub guilds: GuildParams,
+    pub transport: TransportParams,
+    pub market: MarketParams,
+    pub dwellings: DwellingParams,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -14,7 +14,9 @@ use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
 use super::calendar::{Calendar, Clock};
-use super::components::{Directory, FarmPlan, KitchenState, Ledger, StoreRoom};
+use super::components::{Directory, FarmPlan, KitchenState, Ledger, Stocks, StoreRoom};
+use super::economy::Economy;
+use super::goods::{Good, N_GOODS, mul};
 use super::params::Params;
 use super::rng::{Purpose, stream};
 
@@ -51,6 +53,11 @@ pub struct RailParams {
     pub maintenance_hours_per_km_year: f64,
     /// A community ships food only when it is short by more than this many days of need (days).
     pub min_shortfall_days: f64,
+    /// Whether storable goods move between communities, within regions and over trunk lines to
+    /// neighbouring regions (on/off).
+    pub goods_freight: bool,
+    /// Mass of a device, for freight (kg).
+    pub device_kg: f64,
 }
 
 impl Default for RailParams {
@@ -69,6 +76,9 @@ impl Default for RailParams {
             // Assumption: about 100 hours of track work per km a year.
             maintenance_hours_per_km_year: 100.0,
             min_shortfall_days: 1.0,
+            goods_freight: true,
+            // Assumption: phones, computers and tools, about 2 kg a device.
+            device_kg: 2.0,
         }
     }
 }
@@ -92,6 +102,8 @@ pub struct RailNetwork {
     pub distance: Vec<Vec<Vec<f64>>>,
     /// Freight capacity of each region's links (tonne-km/day).
     pub capacity: Vec<f64>,
+    /// Links joining communities of different regions (trunk lines), in link order.
+    pub trunks: Vec<Link>,
 }
 
 impl RailNetwork {
@@ -126,9 +138,11 @@ impl RailNetwork {
             })
             .collect();
         let mut capacity = vec![0.0; regions];
+        let mut trunks = Vec::new();
         for link in &links {
             let (ra, rb) = (region_of(link.a), region_of(link.b));
             if ra != rb {
+                trunks.push(*link);
                 continue;
             }
             let base = members[ra][0];
@@ -156,6 +170,7 @@ impl RailNetwork {
             members,
             distance,
             capacity,
+            trunks,
         }
     }
 
@@ -324,6 +339,212 @@ pub fn ship_food(
                 {
                     taker_store.food_kg += kg;
                     ledger.days[short_c as usize].food_received_kg += kg;
+                }
+            }
+        }
+    }
+}
+
+/// Mass of a unit of a storable good, for freight (kg).
+pub fn unit_kg(params: &Params, good: Good) -> f64 {
+    match good {
+        Good::Clothing => params.clothing.garment_kg,
+        Good::Devices => params.rail.device_kg,
+        Good::Construction | Good::Materials => 1000.0,
+        _ => 1.0,
+    }
+}
+
+/// Each community's balance of every storable good: what it holds beyond a day of its gross use
+/// and its reserve (positive: it can give), or what it lacks of a reserve when it holds less than
+/// a day's use (negative: it asks). Zero otherwise: a community making its own is left to it.
+fn goods_balances(
+    params: &Params,
+    economy: &Economy,
+    ledger: &Ledger,
+    stock: &[f64; N_GOODS],
+    c: usize,
+) -> [f64; N_GOODS] {
+    let mut need = [0.0; N_GOODS];
+    for good in Good::ALL {
+        need[good.index()] = params.goods.get(*good).need(&ledger.days[c].headcount);
+    }
+    let gross = mul(&economy.leontief, &need);
+    let mut balance = [0.0; N_GOODS];
+    for good in Good::ALL {
+        let g = good.index();
+        if !good.storable() || gross[g] <= 0.0 {
+            continue;
+        }
+        let keep = gross[g] * (1.0 + params.goods.get(*good).reserve_days);
+        // Between a day's use and the reserve, its own making is left to it.
+        if stock[g] > keep || stock[g] < gross[g] {
+            balance[g] = stock[g] - keep;
+        }
+    }
+    balance
+}
+
+/// Moves `units` of good `g` from community `from` to `to` over `km`, counting the freight on
+/// the sender. Returns the tonne-km.
+#[allow(clippy::too_many_arguments)]
+fn move_goods(
+    params: &Params,
+    ledger: &mut Ledger,
+    stocks: &mut Query<&mut Stocks>,
+    directory: &Directory,
+    g: Good,
+    from: usize,
+    to: usize,
+    units: f64,
+    km: f64,
+) -> f64 {
+    if let Ok(mut s) = stocks.get_mut(directory.communities[from]) {
+        s.0[g.index()] -= units;
+    }
+    if let Ok(mut s) = stocks.get_mut(directory.communities[to]) {
+        s.0[g.index()] += units;
+    }
+    let kg = units * unit_kg(params, g);
+    let tonne_km = kg / 1000.0 * km;
+    let giver = &mut ledger.days[from];
+    giver.goods_sent_kg += kg;
+    giver.freight_tonne_km += tonne_km;
+    giver.freight_kwh += tonne_km * params.rail.kwh_per_tonne_km;
+    tonne_km
+}
+
+/// Moves storable goods from communities with more than their reserve to those that hold less
+/// than a day's use: first within each region, nearest first, within what the region's freight
+/// capacity has left after food; then over each trunk line, from the communities of one region
+/// to those of the neighbouring region it joins, within the line's capacity (one trunk hop:
+/// goods do not yet cross several regions). The energy of the freight is added to the sender's
+/// energy need.
+#[allow(clippy::too_many_arguments)]
+pub fn ship_goods(
+    params: Res<Params>,
+    economy: Res<Economy>,
+    network: Res<RailNetwork>,
+    directory: Res<Directory>,
+    mut ledger: ResMut<Ledger>,
+    mut stocks: Query<&mut Stocks>,
+) {
+    if !params.rail.goods_freight {
+        return;
+    }
+    let n = ledger.days.len();
+    // Balances of every community, from the stocks at the start of the day.
+    let mut balance: Vec<[f64; N_GOODS]> = (0..n)
+        .map(|c| {
+            let stock = stocks
+                .get(directory.communities[c])
+                .map_or([0.0; N_GOODS], |s| s.0);
+            goods_balances(&params, &economy, &ledger, &stock, c)
+        })
+        .collect();
+    let per_region = params.population.communities_per_region.max(1) as usize;
+    for (r, members) in network.members.iter().enumerate() {
+        if members.len() < 2 {
+            continue;
+        }
+        let used: f64 = members
+            .iter()
+            .map(|&c| ledger.days[c as usize].freight_tonne_km)
+            .sum();
+        let mut capacity = (network.capacity[r] - used).max(0.0);
+        for good in Good::ALL.iter().copied().filter(|g| g.storable()) {
+            let g = good.index();
+            for (i, &taker) in members.iter().enumerate() {
+                let taker = taker as usize;
+                if balance[taker][g] >= 0.0 {
+                    continue;
+                }
+                // Nearest giver first; a region is small, so a scan per giver is cheap.
+                loop {
+                    let nearest = (0..members.len())
+                        .filter(|&j| {
+                            j != i
+                                && balance[members[j] as usize][g] > 0.0
+                                && network.distance[r][i][j].is_finite()
+                        })
+                        .min_by(|&a, &b| {
+                            network.distance[r][i][a].total_cmp(&network.distance[r][i][b])
+                        });
+                    let Some(j) = nearest else { break };
+                    let giver = members[j] as usize;
+                    let km = network.distance[r][i][j];
+                    let tonnes_per_unit = unit_kg(&params, good) / 1000.0;
+                    let by_capacity = capacity / (tonnes_per_unit * km).max(1e-12);
+                    let units = (-balance[taker][g]).min(balance[giver][g]).min(by_capacity);
+                    if units <= 0.0 {
+                        break;
+                    }
+                    capacity -= move_goods(
+                        &params,
+                        &mut ledger,
+                        &mut stocks,
+                        &directory,
+                        good,
+                        giver,
+                        taker,
+                        units,
+                        km,
+                    );
+                    balance[giver][g] -= units;
+                    balance[taker][g] += units;
+                    if balance[taker][g] >= -1e-12 || capacity <= 0.0 {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    // Over each trunk line, to the neighbouring region.
+    for trunk in &network.trunks {
+        let mut capacity = params.rail.capacity_tonne_km_per_day;
+        for (near, far) in [(trunk.a, trunk.b), (trunk.b, trunk.a)] {
+            let (rn, rf) = (near as usize / per_region, far as usize / per_region);
+            let (bn, bf) = (network.members[rn][0], network.members[rf][0]);
+            let (pn, pf) = ((near - bn) as usize, (far - bf) as usize);
+            for good in Good::ALL.iter().copied().filter(|g| g.storable()) {
+                let g = good.index();
+                let tonnes_per_unit = unit_kg(&params, good) / 1000.0;
+                for (ti, &taker) in network.members[rf].iter().enumerate() {
+                    let taker = taker as usize;
+                    for (gi, &giver) in network.members[rn].iter().enumerate() {
+                        let giver = giver as usize;
+                        if balance[taker][g] >= 0.0 || capacity <= 0.0 {
+                            break;
+                        }
+                        if balance[giver][g] <= 0.0 {
+                            continue;
+                        }
+                        let km =
+                            network.distance[rn][gi][pn] + trunk.km + network.distance[rf][pf][ti];
+                        if !km.is_finite() {
+                            continue;
+                        }
+                        let by_capacity = capacity / (tonnes_per_unit * km).max(1e-12);
+                        let units = (-balance[taker][g]).min(balance[giver][g]).min(by_capacity);
+                        if units <= 0.0 {
+                            continue;
+                        }
+                        let tonne_km = move_goods(
+                            &params,
+                            &mut ledger,
+                            &mut stocks,
+                            &directory,
+                            good,
+                            giver,
+                            taker,
+                            units,
+                            km,
+                        );
+                        capacity -= tonne_km;
+                        ledger.days[giver].trunk_tonne_km += tonne_km;
+                        balance[giver][g] -= units;
+                        balance[taker][g] += units;
+                    }
                 }
             }
         }

@@ -21,12 +21,14 @@ pub enum Purpose {
     Weather = 3,
     /// Generating the rail network.
     Rail = 4,
+    /// Drawing the adults given no work (`market.unemployed_share`).
+    Unemployment = 5,
     /// Each person's values (leisure, goods, environment), drawn at the start.
-    Values = 5,
+    Values = 6,
     /// Assemblies: attendance, votes, delegates' deviations.
-    Assembly = 6,
+    Assembly = 7,
     /// Events: newcomers, who falls ill in a wave.
-    Events = 7,
+    Events = 8,
 }
 
 /// A stream for `purpose` and `index` under `seed`.

@@ -6,8 +6,9 @@ use rand_chacha::ChaCha8Rng;
 
 use super::assembly::Values;
 use super::components::*;
+use super::dwellings::Dwellings;
 use super::economy::Economy;
-use super::energy::{EnergySystem, Source};
+use super::energy::{EnergyBuilds, EnergySystem, Source};
 use super::goods::{Good, Headcount, N_GOODS, mul};
 use super::params::{N_SECTORS, Params, Sector};
 use super::rng::{Purpose, stream};
@@ -98,9 +99,20 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
     let adult_kg = params.adult_need_kg();
     for c in 0..pop.communities {
         let mut rng = stream(seed, Purpose::Setup, u64::from(c));
-        let persons: Vec<_> = (0..pop.persons_per_community)
+        let mut persons: Vec<_> = (0..pop.persons_per_community)
             .map(|_| draw_person(&mut rng, params, c))
             .collect();
+        // Adults given no work (the status quo's unemployment), from a stream of their own so
+        // that the other draws do not shift.
+        let unemployed = params.market.unemployed_share;
+        if unemployed > 0.0 {
+            let mut draws = stream(seed, Purpose::Unemployment, u64::from(c));
+            for (_, person, vocation, ..) in persons.iter_mut() {
+                if person.age == AgeClass::Adult && draws.random::<f64>() < unemployed {
+                    vocation.willing = 0.0;
+                }
+            }
+        }
         let mut headcount = Headcount::default();
         for (_, p, ..) in &persons {
             match p.age {
@@ -150,6 +162,11 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
                 stocks,
                 ExchangeStore::default(),
                 energy_system(&mut rng, params, n),
+                EnergyBuilds::default(),
+                Dwellings {
+                    m2: params.dwellings.m2_per_person * n,
+                    ..Default::default()
+                },
             ))
             .id();
         let farm = world

@@ -32,6 +32,8 @@ pub struct Summary {
     pub proposals_passed: f64,
     /// Delegates recalled over the run.
     pub delegate_recalls: f64,
+    /// Mean over days of the mean hours of the able adults who worked (h/day).
+    pub work_hours_per_worker: f64,
 }
 
 impl Summary {
@@ -62,6 +64,7 @@ impl Summary {
             gini_undesirable_hours: mean(|r| r.gini_undesirable_hours),
             proposals_passed: sum(|r| r.proposals_passed as f64),
             delegate_recalls: sum(|r| r.delegate_recalls as f64),
+            work_hours_per_worker: mean(|r| r.work_hours_per_worker),
         }
     }
 }

@@ -19,15 +19,18 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::Params;
 use crate::model::assembly::AssemblyParams;
+use crate::model::dwellings::DwellingParams;
 use crate::model::energy::EnergyParams;
 use crate::model::events::ScheduledEvent;
 use crate::model::goods::{ClothingParams, GoodsParams, InputsParams};
 use crate::model::guild::GuildParams;
+use crate::model::market::MarketParams;
 use crate::model::params::{
     FoodParams, FootprintParams, HealthParams, LabourParams, PopulationParams,
 };
 use crate::model::rail::RailParams;
 pub use events::EventSpec;
+use crate::model::transport::TransportParams;
 use locate::Locator;
 pub use sweep::SweepSpec;
 
@@ -87,6 +90,10 @@ struct FileLayout<'a> {
     footprint: &'a FootprintParams,
     assembly: &'a AssemblyParams,
     guilds: &'a GuildParams,
+    transport: &'a TransportParams,
+    market: &'a MarketParams,
+    dwellings: &'a DwellingParams,
+    // Last: an array of tables follows every table.
     #[serde(skip_serializing_if = "<[EventSpec]>::is_empty")]
     events: &'a [EventSpec],
 }
@@ -105,6 +112,9 @@ pub const SECTIONS: &[&str] = &[
     "footprint",
     "assembly",
     "guilds",
+    "transport",
+    "market",
+    "dwellings",
     "sweep",
     "events",
 ];
@@ -126,6 +136,9 @@ impl Scenario {
             footprint: &self.params.footprint,
             assembly: &self.params.assembly,
             guilds: &self.params.guilds,
+            transport: &self.params.transport,
+            market: &self.params.market,
+            dwellings: &self.params.dwellings,
             events: &self.events,
         };
         let body = toml::to_string_pretty(&layout).expect("a scenario always serializes");
@@ -291,6 +304,9 @@ pub fn parse(text: &str, default_name: &str) -> Result<Scenario, Vec<Problem>> {
         footprint: maybe_section(take("footprint"), "footprint", &locator, &mut problems),
         assembly: maybe_section(take("assembly"), "assembly", &locator, &mut problems),
         guilds: maybe_section(take("guilds"), "guilds", &locator, &mut problems),
+        transport: maybe_section(take("transport"), "transport", &locator, &mut problems),
+        market: maybe_section(take("market"), "market", &locator, &mut problems),
+        dwellings: maybe_section(take("dwellings"), "dwellings", &locator, &mut problems),
     };
     let events = take("events")
         .map(|v| events::parse(v, &locator, &mut problems))

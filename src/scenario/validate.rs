@@ -3,8 +3,9 @@
 use super::Scenario;
 use crate::model::calendar::YEAR;
 use crate::model::components::LEFTOVER_SLOTS;
-use crate::model::energy::Source;
-use crate::model::goods::{Good, coefficient_matrix, leontief_inverse};
+use crate::model::economy::technical_matrix;
+use crate::model::energy::{EnergyUser, Source};
+use crate::model::goods::{Good, leontief_inverse};
 use crate::model::params::Sector;
 
 /// Most persons a scenario may hold: about 2 GB of state, far beyond the shipped `large` scenario.
@@ -397,7 +398,38 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
             }
         }
     }
-    if inputs_valid && leontief_inverse(&coefficient_matrix(&s.params.inputs)).is_none() {
+    let t = &s.params.transport;
+    c.share("transport.car_share", t.car_share);
+    c.range(
+        "transport.car_kwh_per_km",
+        t.car_kwh_per_km,
+        0.0,
+        100.0,
+        "kWh/passenger-km",
+    );
+    c.range(
+        "transport.car_materials_t_per_km",
+        t.car_materials_t_per_km,
+        0.0,
+        1.0,
+        "t/passenger-km",
+    );
+    c.range(
+        "transport.car_hours_per_km",
+        t.car_hours_per_km,
+        0.0,
+        10.0,
+        "h/passenger-km",
+    );
+    c.range(
+        "transport.car_kg_co2e_per_km",
+        t.car_kg_co2e_per_km,
+        0.0,
+        100.0,
+        "kg/passenger-km",
+    );
+    let cars_valid = c.problems.iter().all(|(k, _)| !k.starts_with("transport."));
+    if inputs_valid && cars_valid && leontief_inverse(&technical_matrix(&s.params)).is_none() {
         c.fail(
             "inputs",
             "these coefficients cannot meet any need: some good takes, directly or through \
@@ -435,7 +467,77 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
             0,
             u64::from(YEAR) - 1,
         );
+        c.range(
+            &key("build_hours_per_kw"),
+            p.build_hours_per_kw,
+            0.0,
+            100_000.0,
+            "h/kW",
+        );
+        c.range(
+            &key("build_materials_t_per_kw"),
+            p.build_materials_t_per_kw,
+            0.0,
+            1_000.0,
+            "t/kW",
+        );
+        c.range(&key("build_days"), p.build_days, 1.0, 36_500.0, "days");
     }
+    let mut seen = Vec::new();
+    for (i, name) in en.curtailment_order.iter().enumerate() {
+        let key = format!("energy.curtailment_order.{i}");
+        match EnergyUser::from_name(name) {
+            None => {
+                let known = EnergyUser::names();
+                let close = known
+                    .iter()
+                    .map(|k| (super::edit_distance(name, k), *k))
+                    .filter(|(d, k)| *d <= 2.max(k.len() / 4))
+                    .min();
+                let hint = match close {
+                    Some((_, k)) => format!("did you mean `{k}`? "),
+                    None => String::new(),
+                };
+                c.fail(
+                    &key,
+                    format!(
+                        "`{name}` is not a user of energy; {hint}the users are {}",
+                        known.join(", ")
+                    ),
+                );
+            }
+            Some(user) if seen.contains(&user) => {
+                c.fail(&key, format!("`{name}` is named twice"));
+            }
+            Some(user) => seen.push(user),
+        }
+    }
+    if !en.expand_source.is_empty() {
+        match Source::from_name(&en.expand_source) {
+            None => c.fail(
+                "energy.expand_source",
+                format!(
+                    "`{}` is not a source; the sources are {}",
+                    en.expand_source,
+                    Source::ALL.map(Source::name).join(", ")
+                ),
+            ),
+            Some(source) if !en.allowed(source) => c.fail(
+                "energy.expand_source",
+                format!(
+                    "`{}` plants are not allowed in this scenario (allow_{} is false)",
+                    en.expand_source, en.expand_source
+                ),
+            ),
+            Some(_) => {}
+        }
+    }
+    c.count(
+        "energy.expand_review_days",
+        u64::from(en.expand_review_days),
+        1,
+        3650,
+    );
     c.range(
         "energy.storage_kwh_per_person",
         en.storage_kwh_per_person,
@@ -521,6 +623,37 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
         }
         c.range(&key("km"), link.km, 0.01, 10_000.0, "km");
     }
+
+    let m = &s.params.market;
+    c.range("market.overproduction", m.overproduction, 0.0, 2.0, "");
+    c.share("market.unemployed_share", m.unemployed_share);
+    c.range("market.money_law_share", m.money_law_share, 0.0, 0.9, "");
+
+    let d = &s.params.dwellings;
+    c.range(
+        "dwellings.m2_per_person",
+        d.m2_per_person,
+        0.0,
+        1_000.0,
+        "m2",
+    );
+    c.share("dwellings.vacancy_share", d.vacancy_share);
+    c.range("dwellings.life_years", d.life_years, 1.0, 10_000.0, "years");
+    c.range(
+        "dwellings.build_hours_per_m2",
+        d.build_hours_per_m2,
+        0.0,
+        10_000.0,
+        "h/m2",
+    );
+    c.range(
+        "dwellings.build_materials_t_per_m2",
+        d.build_materials_t_per_m2,
+        0.0,
+        100.0,
+        "t/m2",
+    );
+    c.range("dwellings.build_days", d.build_days, 1.0, 36_500.0, "days");
 
     let e = &s.params.footprint;
     c.range(
@@ -618,6 +751,48 @@ mod tests {
                 ("rail.links.1.to", Some(9)),
                 ("rail.links.1.km", Some(10))
             ]
+        );
+    }
+
+    #[test]
+    fn curtailment_order_names_users_of_energy_once() {
+        let text = "[energy]\nallow_fossil = false\ncurtailment_order = [\n  \"devices\",\n  \"hoems\",\n  \"devices\",\n]\nexpand_source = \"fossil\"\n";
+        let problems = parse(text, "t").unwrap_err();
+        let found: Vec<_> = problems
+            .iter()
+            .map(|p| (p.key.as_str(), p.line, p.message.as_str()))
+            .collect();
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert_eq!(found[0].0, "energy.curtailment_order.1");
+        assert_eq!(found[0].1, Some(5));
+        assert!(
+            found[0].2.contains("did you mean `homes`?"),
+            "{}",
+            found[0].2
+        );
+        assert_eq!(found[1].0, "energy.curtailment_order.2");
+        assert_eq!(found[1].1, Some(6));
+        assert!(found[1].2.contains("named twice"));
+        assert_eq!(found[2].0, "energy.expand_source");
+        assert!(found[2].2.contains("not allowed"));
+        assert!(
+            parse(
+                "[energy]\ncurtailment_order = [\"devices\", \"homes\"]\n",
+                "t"
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn market_and_transport_values_are_checked() {
+        assert_eq!(
+            keys("[market]\nunemployed_share = 1.5\nmoney_law_share = 0.95\n"),
+            ["market.unemployed_share", "market.money_law_share"]
+        );
+        assert_eq!(
+            keys("[transport]\ncars_allowed = true\ncar_share = -0.1\n"),
+            ["transport.car_share"]
         );
     }
 
