@@ -196,6 +196,11 @@ impl Simulation {
         community_metrics::collect(&mut self.world, tick, out);
     }
 
+    /// The rail network: its links and distances (read-only, for maps).
+    pub fn rail_network(&self) -> &rail::RailNetwork {
+        self.world.resource::<rail::RailNetwork>()
+    }
+
     /// The world, for inspection by tests and tools.
     pub fn world_mut(&mut self) -> &mut World {
         &mut self.world

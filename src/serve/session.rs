@@ -1,0 +1,602 @@
+//! The live session: one thread owns the simulations and steps them; the web server talks to it
+//! through a command channel and listens to what it publishes.
+//!
+//! The thread never waits on a client. It publishes JSON messages on a broadcast channel (a client
+//! that falls behind skips messages and is sent the whole state again) and keeps the session's
+//! history in [`Shared`], from which new clients and downloads are served.
+
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use tokio::sync::{broadcast, oneshot};
+
+use super::levers::{self, LEVERS, MAP_SERIES, SERIES};
+use crate::model::community_metrics::{COMMUNITY_COLUMNS, CommunityMetrics};
+use crate::model::{COLUMNS, Simulation, TickMetrics};
+use crate::scenario::Scenario;
+
+/// Days a session may run: the longest a scenario file allows, so a session always replays.
+pub const MAX_TICKS: u32 = 36_500;
+/// Fastest speed offered (days a second).
+pub const MAX_SPEED: u32 = 1_000;
+/// Most feed entries kept for new clients.
+const FEED_KEPT: usize = 500;
+/// Least time between two publications of rows: clients get at most ~30 messages a second,
+/// whatever the speed.
+const PUBLISH_EVERY: Duration = Duration::from_millis(33);
+/// Least time between two publications of the map's per-community figures.
+const MAP_EVERY: Duration = Duration::from_millis(250);
+
+/// A message to every client: an SSE event name and its JSON data.
+#[derive(Clone, Debug)]
+pub struct Message {
+    pub event: &'static str,
+    pub data: String,
+}
+
+/// What went wrong with a command: the client's fault (400) or not found (404).
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refusal {
+    Bad(String),
+    NotFound(String),
+}
+
+pub type Reply = oneshot::Sender<Result<Value, Refusal>>;
+
+/// A command to the session thread. Each carries where to send its answer.
+#[derive(Debug)]
+pub enum Command {
+    Play(Reply),
+    Pause(Reply),
+    /// Run this many days now (paused or not).
+    Step(u32, Reply),
+    /// Days a second while playing.
+    Speed(u32, Reply),
+    /// Start again from the scenario files with this seed.
+    Reset(u64, Reply),
+    /// Change a lever of a lane: lane index, dotted path, JSON value.
+    Lever(usize, String, Value, Reply),
+    /// Run a copy of lane A (as loaded, without changes) beside it, both from day 0.
+    CompareCopy(Reply),
+    /// Stop comparing: keep lane A only.
+    CompareOff(Reply),
+}
+
+/// A lever change, recorded for the feed and the downloaded scenario.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Change {
+    /// Days run before the change; it takes effect on this day.
+    pub day: u32,
+    pub path: String,
+    pub value: toml::Value,
+}
+
+/// One simulation of the session.
+struct Lane {
+    /// The scenario as loaded (with the session's seed).
+    base: Scenario,
+    /// The scenario with every change so far applied.
+    current: Scenario,
+    sim: Simulation,
+    /// The scenario's figures for the last day run.
+    communities: Vec<CommunityMetrics>,
+}
+
+impl Lane {
+    fn new(base: Scenario) -> Self {
+        let sim = Simulation::new(base.params.clone(), base.meta.seed);
+        Self {
+            current: base.clone(),
+            base,
+            sim,
+            communities: Vec::new(),
+        }
+    }
+}
+
+/// What the web server may read: everything that happened in the session.
+#[derive(Default)]
+pub struct Shared {
+    /// Bumped at every reset and change of lanes, so clients know their history is stale.
+    pub epoch: u64,
+    pub playing: bool,
+    pub speed: u32,
+    pub tick: u32,
+    pub lanes: Vec<LaneView>,
+    pub feed: Vec<Value>,
+    /// Set if the session thread has stopped (it should not).
+    pub stopped: bool,
+}
+
+/// A lane as the web server sees it.
+pub struct LaneView {
+    pub id: &'static str,
+    pub base: Scenario,
+    pub current: Scenario,
+    pub changes: Vec<Change>,
+    pub rows: Vec<TickMetrics>,
+    pub communities: Vec<CommunityMetrics>,
+    pub links: Vec<(u32, u32, f64)>,
+}
+
+impl LaneView {
+    /// The scenario that replays this lane: its seed, the days run, and every change as an event.
+    pub fn replay_scenario(&self) -> Scenario {
+        let mut s = self.base.clone();
+        s.meta.ticks = self.rows.len().max(1) as u32;
+        s.sweep = None;
+        s
+    }
+}
+
+const LANE_IDS: [&str; 2] = ["a", "b"];
+
+/// Locks `shared`, recovering from a poisoned lock (the data is plain history).
+pub fn lock(shared: &Mutex<Shared>) -> MutexGuard<'_, Shared> {
+    shared.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The session thread's state.
+pub struct Session {
+    scenarios: Vec<Scenario>,
+    lanes: Vec<Lane>,
+    playing: bool,
+    speed: u32,
+    shared: Arc<Mutex<Shared>>,
+    out: broadcast::Sender<Arc<Message>>,
+    /// Rows run but not yet published.
+    unpublished: Vec<Vec<TickMetrics>>,
+    last_publish: Instant,
+    last_map: Instant,
+}
+
+impl Session {
+    /// A session over one scenario, or two side by side (the second runs with the first's seed,
+    /// so the two see the same random draws).
+    pub fn new(
+        scenarios: Vec<Scenario>,
+        shared: Arc<Mutex<Shared>>,
+        out: broadcast::Sender<Arc<Message>>,
+    ) -> Self {
+        let mut s = Self {
+            scenarios,
+            lanes: Vec::new(),
+            playing: false,
+            speed: 10,
+            shared,
+            out,
+            unpublished: Vec::new(),
+            last_publish: Instant::now(),
+            last_map: Instant::now(),
+        };
+        let seed = s.scenarios[0].meta.seed;
+        s.start(seed, &s.scenarios.clone());
+        s
+    }
+
+    /// Starts every lane from day 0 with `seed`.
+    fn start(&mut self, seed: u64, scenarios: &[Scenario]) {
+        self.lanes = scenarios
+            .iter()
+            .take(LANE_IDS.len())
+            .map(|s| {
+                let mut s = s.clone();
+                s.meta.seed = seed;
+                s.sweep = None;
+                Lane::new(s)
+            })
+            .collect();
+        self.unpublished = vec![Vec::new(); self.lanes.len()];
+        let mut sh = lock(&self.shared);
+        sh.epoch += 1;
+        sh.tick = 0;
+        sh.playing = self.playing;
+        sh.speed = self.speed;
+        sh.lanes = self
+            .lanes
+            .iter()
+            .zip(LANE_IDS)
+            .map(|(lane, id)| LaneView {
+                id,
+                base: lane.base.clone(),
+                current: lane.current.clone(),
+                changes: Vec::new(),
+                rows: Vec::new(),
+                communities: Vec::new(),
+                links: lane
+                    .sim
+                    .rail_network()
+                    .links
+                    .iter()
+                    .map(|l| (l.a, l.b, l.km))
+                    .collect(),
+            })
+            .collect();
+        let state = state_json(&sh);
+        drop(sh);
+        self.send("state", state.to_string());
+    }
+
+    fn tick(&self) -> u32 {
+        self.lanes[0].sim.tick()
+    }
+
+    fn send(&self, event: &'static str, data: String) {
+        // No receivers is fine: nobody is watching.
+        let _ = self.out.send(Arc::new(Message { event, data }));
+    }
+
+    /// Adds an entry to the feed and tells every client.
+    fn note(&self, lane: Option<usize>, kind: &str, text: String) {
+        let entry = json!({
+            "tick": self.tick(),
+            "lane": lane.map(|l| LANE_IDS[l]),
+            "kind": kind,
+            "text": text,
+        });
+        let mut sh = lock(&self.shared);
+        sh.feed.push(entry.clone());
+        if sh.feed.len() > FEED_KEPT {
+            let extra = sh.feed.len() - FEED_KEPT;
+            sh.feed.drain(..extra);
+        }
+        drop(sh);
+        self.send("feed", entry.to_string());
+    }
+
+    fn status(&self) -> Value {
+        json!({ "playing": self.playing, "speed": self.speed, "tick": self.tick() })
+    }
+
+    fn publish_status(&self) {
+        let mut sh = lock(&self.shared);
+        sh.playing = self.playing;
+        sh.speed = self.speed;
+        drop(sh);
+        self.send("status", self.status().to_string());
+    }
+
+    /// Runs one day in every lane, in step.
+    fn step(&mut self) {
+        if self.tick() >= MAX_TICKS {
+            if self.playing {
+                self.playing = false;
+                self.note(
+                    None,
+                    "note",
+                    format!("paused: a session runs at most {MAX_TICKS} days"),
+                );
+                self.publish_status();
+            }
+            return;
+        }
+        for (i, lane) in self.lanes.iter_mut().enumerate() {
+            let row = lane.sim.step();
+            lane.communities.clear();
+            lane.sim.community_metrics(&mut lane.communities);
+            self.unpublished[i].push(row);
+        }
+    }
+
+    /// Sends the rows run since the last publication (and the map, if it is due).
+    fn publish(&mut self, force: bool) {
+        if self.unpublished.iter().all(Vec::is_empty) {
+            return;
+        }
+        let now = Instant::now();
+        if !force && now.duration_since(self.last_publish) < PUBLISH_EVERY {
+            return;
+        }
+        self.last_publish = now;
+        let with_map = force || now.duration_since(self.last_map) >= MAP_EVERY;
+        if with_map {
+            self.last_map = now;
+        }
+        let tick = self.tick();
+        let mut sh = lock(&self.shared);
+        let epoch = sh.epoch;
+        sh.tick = tick;
+        let mut lanes = Vec::new();
+        for (i, lane) in self.lanes.iter().enumerate() {
+            let rows = std::mem::take(&mut self.unpublished[i]);
+            let view = &mut sh.lanes[i];
+            lanes.push(json!({
+                "rows": series_rows(&rows),
+                "communities": if with_map { map_json(&lane.communities) } else { Value::Null },
+            }));
+            view.rows.extend_from_slice(&rows);
+            view.communities.clone_from(&lane.communities);
+        }
+        drop(sh);
+        let msg = json!({ "epoch": epoch, "tick": tick, "lanes": lanes });
+        self.send("ticks", msg.to_string());
+    }
+
+    fn lever(&mut self, lane: usize, path: &str, value: &Value) -> Result<Value, Refusal> {
+        let Some(l) = self.lanes.get_mut(lane) else {
+            return Err(Refusal::NotFound(format!(
+                "there is no lane {}",
+                LANE_IDS.get(lane).unwrap_or(&"?")
+            )));
+        };
+        let Some(lever) = levers::lever(path) else {
+            let known: Vec<_> = LEVERS.iter().map(|l| l.path).collect();
+            return Err(Refusal::Bad(format!(
+                "`{path}` is not a lever; the levers are {}",
+                known.join(", ")
+            )));
+        };
+        let value = levers::to_toml(lever, value).map_err(Refusal::Bad)?;
+        let next = l
+            .current
+            .with_values(&[path], std::slice::from_ref(&value))
+            .map_err(|problems| {
+                Refusal::Bad(
+                    problems
+                        .iter()
+                        .map(|p| format!("`{}`: {}", p.key, p.message))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                )
+            })?;
+        let day = l.sim.tick();
+        l.sim.set_params(next.params.clone());
+        l.current = next;
+        let change = Change {
+            day,
+            path: path.to_owned(),
+            value: value.clone(),
+        };
+        let mut sh = lock(&self.shared);
+        let view = &mut sh.lanes[lane];
+        view.current = l.current.clone();
+        view.changes.push(change);
+        drop(sh);
+        let shown = levers::to_json(&value);
+        self.note(
+            Some(lane),
+            "lever",
+            format!("{} ({path}) set to {shown}", lever.label),
+        );
+        self.send(
+            "lever",
+            json!({ "lane": LANE_IDS[lane], "path": path, "value": shown, "day": day }).to_string(),
+        );
+        Ok(json!({ "lane": LANE_IDS[lane], "path": path, "value": shown, "day": day }))
+    }
+
+    fn handle(&mut self, cmd: Command) {
+        match cmd {
+            Command::Play(reply) => {
+                if self.tick() >= MAX_TICKS {
+                    let _ = reply.send(Err(Refusal::Bad(format!(
+                        "the session has run its {MAX_TICKS} days; reset to start again"
+                    ))));
+                    return;
+                }
+                self.playing = true;
+                self.publish_status();
+                let _ = reply.send(Ok(self.status()));
+            }
+            Command::Pause(reply) => {
+                self.playing = false;
+                self.publish(true);
+                self.publish_status();
+                let _ = reply.send(Ok(self.status()));
+            }
+            Command::Step(n, reply) => {
+                let room = MAX_TICKS - self.tick();
+                if n == 0 || n > room {
+                    let _ = reply.send(Err(Refusal::Bad(format!(
+                        "can step 1 to {room} days now (a session runs at most {MAX_TICKS})"
+                    ))));
+                    return;
+                }
+                for _ in 0..n {
+                    self.step();
+                    // Many days at once are published as they go, not in one huge message.
+                    self.publish(false);
+                }
+                self.publish(true);
+                let _ = reply.send(Ok(self.status()));
+            }
+            Command::Speed(speed, reply) => {
+                if !(1..=MAX_SPEED).contains(&speed) {
+                    let _ = reply.send(Err(Refusal::Bad(format!(
+                        "speed must be 1 to {MAX_SPEED} days a second, not {speed}"
+                    ))));
+                    return;
+                }
+                self.speed = speed;
+                self.publish_status();
+                let _ = reply.send(Ok(self.status()));
+            }
+            Command::Reset(seed, reply) => {
+                self.publish(true);
+                let scenarios: Vec<Scenario> = self.lanes.iter().map(|l| l.base.clone()).collect();
+                self.playing = false;
+                lock(&self.shared).feed.clear();
+                self.start(seed, &scenarios);
+                self.note(None, "reset", format!("started again with seed {seed}"));
+                let _ = reply.send(Ok(json!({ "seed": seed })));
+            }
+            Command::Lever(lane, path, value, reply) => {
+                // Days already run are published first, so the change sits after them.
+                self.publish(true);
+                let _ = reply.send(self.lever(lane, &path, &value));
+            }
+            Command::CompareCopy(reply) => {
+                self.publish(true);
+                let a = self.lanes[0].base.clone();
+                let seed = a.meta.seed;
+                let mut b = a.clone();
+                b.meta.name = format!("{}-b", a.meta.name);
+                self.playing = false;
+                self.start(seed, &[a, b]);
+                self.note(
+                    None,
+                    "reset",
+                    format!("side by side: A and a copy B, both from day 0 with seed {seed}"),
+                );
+                let _ = reply.send(Ok(json!({ "lanes": 2 })));
+            }
+            Command::CompareOff(reply) => {
+                self.publish(true);
+                let a = self.lanes[0].base.clone();
+                let seed = a.meta.seed;
+                self.playing = false;
+                self.start(seed, &[a]);
+                self.note(
+                    None,
+                    "reset",
+                    format!("lane A alone, from day 0 with seed {seed}"),
+                );
+                let _ = reply.send(Ok(json!({ "lanes": 1 })));
+            }
+        }
+    }
+
+    /// Runs until every command sender is gone.
+    pub fn run(mut self, commands: Receiver<Command>) {
+        let mut next = Instant::now();
+        loop {
+            let cmd = if self.playing {
+                let now = Instant::now();
+                if now >= next {
+                    self.step();
+                    self.publish(false);
+                    let period = Duration::from_secs_f64(1.0 / f64::from(self.speed));
+                    // After a stall (a slow machine), do not race to catch up.
+                    next = (next + period).max(now);
+                    match commands.try_recv() {
+                        Ok(cmd) => Some(cmd),
+                        Err(std::sync::mpsc::TryRecvError::Empty) => None,
+                        Err(std::sync::mpsc::TryRecvError::Disconnected) => break,
+                    }
+                } else {
+                    match commands.recv_timeout(next - now) {
+                        Ok(cmd) => Some(cmd),
+                        Err(RecvTimeoutError::Timeout) => None,
+                        Err(RecvTimeoutError::Disconnected) => break,
+                    }
+                }
+            } else {
+                self.publish(true);
+                match commands.recv() {
+                    Ok(cmd) => Some(cmd),
+                    Err(_) => break,
+                }
+            };
+            if let Some(cmd) = cmd {
+                self.handle(cmd);
+                next = next.max(Instant::now());
+            }
+        }
+    }
+}
+
+/// Rows as arrays of the chart series, in [`SERIES`] order, with the tick first.
+fn series_rows(rows: &[TickMetrics]) -> Vec<Vec<f64>> {
+    let getters: Vec<_> = SERIES
+        .iter()
+        .map(|s| {
+            COLUMNS
+                .iter()
+                .find(|c| c.name == s.name)
+                .map(|c| c.get)
+                .expect("series are declared columns (tested)")
+        })
+        .collect();
+    rows.iter()
+        .map(|r| {
+            std::iter::once(f64::from(r.tick))
+                .chain(getters.iter().map(|g| round(g(r))))
+                .collect()
+        })
+        .collect()
+}
+
+/// The map's figures: one array per [`MAP_SERIES`] column, in community order.
+fn map_json(rows: &[CommunityMetrics]) -> Value {
+    let mut out = serde_json::Map::new();
+    for s in MAP_SERIES {
+        let get = COMMUNITY_COLUMNS
+            .iter()
+            .find(|c| c.name == s.name)
+            .map(|c| c.get)
+            .expect("map series are declared columns (tested)");
+        out.insert(
+            s.name.to_owned(),
+            rows.iter()
+                .map(|r| round(get(r)))
+                .collect::<Vec<_>>()
+                .into(),
+        );
+    }
+    Value::Object(out)
+}
+
+/// Six significant digits: plenty for a chart, and a third of the bytes.
+fn round(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return if x.is_finite() { x } else { 0.0 };
+    }
+    let digits = 6 - (x.abs().log10().floor() as i32 + 1);
+    let factor = 10f64.powi(digits.clamp(-300, 300));
+    (x * factor).round() / factor
+}
+
+/// The whole session as JSON: what a new client needs to draw everything.
+pub fn state_json(sh: &Shared) -> Value {
+    let lanes: Vec<Value> = sh
+        .lanes
+        .iter()
+        .map(|l| {
+            json!({
+                "id": l.id,
+                "name": l.base.meta.name,
+                "description": l.base.meta.description,
+                "seed": l.base.meta.seed,
+                "values": levers::values(&l.current),
+                "rows": series_rows(&l.rows),
+                "communities": map_json(&l.communities),
+                "regions": l.communities.iter().map(|c| c.region).collect::<Vec<_>>(),
+                "links": l.links.iter().map(|(a, b, km)| json!([a, b, round(*km)])).collect::<Vec<_>>(),
+                "community_count": l.base.params.population.communities,
+                "communities_per_region": l.base.params.population.communities_per_region,
+                "changes": l.changes.iter().map(|c| json!({
+                    "day": c.day, "path": c.path, "value": levers::to_json(&c.value)
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({
+        "epoch": sh.epoch,
+        "playing": sh.playing,
+        "speed": sh.speed,
+        "tick": sh.tick,
+        "max_ticks": MAX_TICKS,
+        "max_speed": MAX_SPEED,
+        "series": SERIES,
+        "map_series": MAP_SERIES,
+        "levers": LEVERS,
+        "lanes": lanes,
+        "feed": sh.feed,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounding_keeps_six_significant_digits() {
+        assert_eq!(round(1.234_567_89), 1.234_57);
+        assert_eq!(round(123_456_789.0), 123_457_000.0);
+        assert_eq!(round(0.000_123_456_78), 0.000_123_457);
+        assert_eq!(round(0.0), 0.0);
+        assert_eq!(round(f64::NAN), 0.0);
+    }
+}
