@@ -16,6 +16,8 @@ pub enum Control {
     Toggle,
     /// A number: the slider's range and step (the scenario checks decide what is allowed).
     Slider { min: f64, max: f64, step: f64 },
+    /// One of a few words: JSON strings.
+    Choice { options: &'static [&'static str] },
 }
 
 /// A scenario key the teacher can change while the simulation runs.
@@ -115,6 +117,18 @@ pub fn to_toml(lever: &Lever, value: &serde_json::Value) -> Result<toml::Value, 
             _ => Err(format!("`{}` takes a finite number", lever.path)),
         },
         (Control::Slider { .. }, _) => Err(format!("`{}` takes a number", lever.path)),
+        (Control::Choice { .. }, serde_json::Value::String(w)) => {
+            Ok(toml::Value::String(w.clone()))
+        }
+        (Control::Choice { options }, _) => Err(format!(
+            "`{}` takes one of {}",
+            lever.path,
+            options
+                .iter()
+                .map(|o| format!("\"{o}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
     }
 }
 
@@ -154,6 +168,101 @@ pub fn values(scenario: &Scenario) -> serde_json::Map<String, serde_json::Value>
         })
         .collect()
 }
+
+/// A number an event button asks for, sent as the event's key of the same name.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Field {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub default: f64,
+    pub min: f64,
+    pub max: f64,
+    pub step: f64,
+    /// Sent as a whole number.
+    pub integer: bool,
+}
+
+/// An event the page offers as a button: a kind of the scenario's `[[events]]`.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct EventButton {
+    pub kind: &'static str,
+    pub label: &'static str,
+    pub help: &'static str,
+    pub fields: &'static [Field],
+    /// Whether it can hit everywhere, a region or one community (`region` or `community`).
+    pub targeted: bool,
+}
+
+/// The event buttons, in the order the page lists them.
+pub const EVENT_BUTTONS: &[EventButton] = &[
+    EventButton {
+        kind: "drought",
+        label: "Drought",
+        help: "Harvests shrink for a while.",
+        fields: &[
+            Field {
+                name: "yield_factor",
+                label: "yield x",
+                default: 0.5,
+                min: 0.0,
+                max: 1.0,
+                step: 0.05,
+                integer: false,
+            },
+            Field {
+                name: "days",
+                label: "days",
+                default: 180.0,
+                min: 1.0,
+                max: 3650.0,
+                step: 1.0,
+                integer: true,
+            },
+        ],
+        targeted: true,
+    },
+    EventButton {
+        kind: "influx",
+        label: "Newcomers arrive",
+        help: "People join a community, drawn like its first members.",
+        fields: &[
+            Field {
+                name: "persons",
+                label: "persons",
+                default: 40.0,
+                min: 1.0,
+                max: 1000.0,
+                step: 1.0,
+                integer: true,
+            },
+            Field {
+                name: "community",
+                label: "community",
+                default: 0.0,
+                min: 0.0,
+                max: 100_000.0,
+                step: 1.0,
+                integer: true,
+            },
+        ],
+        targeted: false,
+    },
+    EventButton {
+        kind: "illness_wave",
+        label: "Illness wave",
+        help: "Each well person falls ill with this chance.",
+        fields: &[Field {
+            name: "share",
+            label: "share",
+            default: 0.2,
+            min: 0.0,
+            max: 1.0,
+            step: 0.05,
+            integer: false,
+        }],
+        targeted: true,
+    },
+];
 
 /// A series the page charts: a metric column (from `model::COLUMNS`) with a label.
 #[derive(Clone, Copy, Debug, Serialize)]

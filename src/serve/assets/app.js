@@ -76,6 +76,7 @@ function applyState(state) {
   buildStatic();
   renderStatus();
   renderLevers();
+  renderEvents();
   renderFeed();
   renderDownloads();
   dirty = true;
@@ -160,6 +161,20 @@ function renderLevers() {
       input.addEventListener('change', () => setLever(lever, input.checked));
       label.appendChild(input);
       div.appendChild(label);
+    } else if (lever.kind === 'choice') {
+      div.appendChild(label);
+      const select = document.createElement('select');
+      for (const o of lever.options) {
+        const opt = document.createElement('option');
+        opt.value = o;
+        opt.textContent = o;
+        select.appendChild(opt);
+      }
+      select.value = value;
+      select.dataset.path = lever.path;
+      select.setAttribute('aria-label', lever.label);
+      select.addEventListener('change', () => setLever(lever, select.value));
+      label.appendChild(select);
     } else {
       const out = document.createElement('output');
       out.textContent = fmt(value);
@@ -181,6 +196,72 @@ function renderLevers() {
     help.className = 'help';
     help.textContent = lever.unit ? `${lever.help} (${lever.unit})` : lever.help;
     div.appendChild(help);
+    box.appendChild(div);
+  }
+}
+
+// Event buttons, each with its numbers and (for some) where it strikes.
+function renderEvents() {
+  const buttons = S.event_buttons || [];
+  $('events-box').hidden = buttons.length === 0;
+  const box = $('events');
+  box.innerHTML = '';
+  const lane = S.lanes[laneTarget()];
+  const per = Math.max(1, lane.communities_per_region);
+  const regions = Math.ceil(lane.community_count / per);
+  for (const b of buttons) {
+    const div = document.createElement('div');
+    div.className = 'event';
+    div.dataset.kind = b.kind;
+    const button = document.createElement('button');
+    button.textContent = b.label;
+    button.title = b.help;
+    button.dataset.kind = b.kind;
+    div.appendChild(button);
+    const inputs = {};
+    for (const f of b.fields) {
+      const input = document.createElement('input');
+      input.type = 'number';
+      input.min = f.min;
+      input.max = f.name === 'community' ? lane.community_count - 1 : f.max;
+      input.step = f.step;
+      input.value = f.default;
+      input.title = f.label;
+      input.setAttribute('aria-label', `${b.label}: ${f.label}`);
+      input.className = 'num';
+      inputs[f.name] = [input, f];
+      const label = document.createElement('label');
+      label.className = 'field';
+      label.append(f.label, input);
+      div.appendChild(label);
+    }
+    let where = null;
+    if (b.targeted && lane.community_count > 1) {
+      where = document.createElement('select');
+      where.setAttribute('aria-label', `${b.label}: where`);
+      const add = (value, text) => {
+        const o = document.createElement('option');
+        o.value = value;
+        o.textContent = text;
+        where.appendChild(o);
+      };
+      add('', 'everywhere');
+      if (regions > 1) for (let r = 0; r < Math.min(regions, 50); r++) add(`region:${r}`, `region ${r}`);
+      for (let c = 0; c < Math.min(lane.community_count, 50); c++) add(`community:${c}`, `community ${c}`);
+      div.appendChild(where);
+    }
+    button.addEventListener('click', () => {
+      const body = { lane: ['a', 'b'][laneTarget()], kind: b.kind };
+      for (const [name, [input, f]] of Object.entries(inputs)) {
+        const v = Number(input.value);
+        body[name] = f.integer ? Math.round(v) : v;
+      }
+      if (where && where.value) {
+        const [key, id] = where.value.split(':');
+        body[key] = Number(id);
+      }
+      post('/api/event', body);
+    });
     box.appendChild(div);
   }
 }
@@ -577,7 +658,10 @@ $('newseed').addEventListener('click', () => post('/api/reset', {}));
 $('compare').addEventListener('click', () => post('/api/compare', { mode: S && S.lanes.length > 1 ? 'off' : 'copy' }));
 $('extra').addEventListener('change', () => { extraSeries = Number($('extra').value); dirty = true; });
 $('mapmetric').addEventListener('change', () => { mapDirty = true; });
-document.querySelectorAll('input[name=lane]').forEach((r) => r.addEventListener('change', renderLevers));
+document.querySelectorAll('input[name=lane]').forEach((r) => r.addEventListener('change', () => {
+  renderLevers();
+  renderEvents();
+}));
 document.querySelectorAll('input[name=maplane]').forEach((r) => r.addEventListener('change', () => {
   mapLane = Number(document.querySelector('input[name=maplane]:checked').value);
   mapDirty = true;
