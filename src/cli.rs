@@ -230,9 +230,21 @@ pub fn simulate(
 /// Like [`simulate`], giving `on_tick` the simulation too, to read more than the metrics row.
 pub fn simulate_with(
     scenario: &Scenario,
-    mut on_tick: impl FnMut(&mut Simulation, &TickMetrics),
+    on_tick: impl FnMut(&mut Simulation, &TickMetrics),
 ) -> Result<Vec<TickMetrics>> {
+    simulate_keep(scenario, on_tick).map(|(rows, _)| rows)
+}
+
+/// Like [`simulate_with`], returning the simulation at the end too (for its log of events and
+/// decisions).
+pub fn simulate_keep(
+    scenario: &Scenario,
+    mut on_tick: impl FnMut(&mut Simulation, &TickMetrics),
+) -> Result<(Vec<TickMetrics>, Simulation)> {
     let mut sim = Simulation::new(scenario.params.clone(), scenario.meta.seed);
+    for event in &scenario.schedule {
+        sim.schedule_event(event.clone());
+    }
     let mut rows = Vec::with_capacity(scenario.meta.ticks as usize);
     for _ in 0..scenario.meta.ticks {
         if INTERRUPTED.load(Ordering::Relaxed) {
@@ -246,7 +258,7 @@ pub fn simulate_with(
         on_tick(&mut sim, &row);
         rows.push(row);
     }
-    Ok(rows)
+    Ok((rows, sim))
 }
 
 /// `commune run`: returns the run directory.
@@ -281,7 +293,7 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
     let clock = Instant::now();
     let mut people = (!args.no_plots).then(People::default);
     let mut communities = Vec::new();
-    let rows = simulate_with(&scenario, |sim, _| {
+    let (rows, sim) = simulate_keep(&scenario, |sim, _| {
         if let Some(p) = &mut people {
             p.observe(sim);
         }
@@ -296,6 +308,7 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
     let summary = Summary::from_rows(&rows);
     write_run(staged.path(), &scenario, &args.file, &rows, started, wall)?;
     write_summary(staged.path(), &summary)?;
+    write_log(staged.path(), &sim)?;
     if let Some(p) = &people {
         write_people(staged.path(), p)?;
     }
@@ -311,6 +324,64 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
         print_summary(&scenario, &summary, wall, &dir);
     }
     Ok(dir)
+}
+
+/// `events.csv` (events and recalls: the chart markers) and `decisions.csv` (every proposal an
+/// assembly decided, with its tally).
+fn write_log(dir: &Path, sim: &Simulation) -> Result<()> {
+    use polars::prelude::{Column, DataFrame};
+    let marks: Vec<_> = sim
+        .log()
+        .iter()
+        .filter(|e| e.kind != crate::model::events::LogKind::Decision)
+        .collect();
+    let mut events = DataFrame::new(
+        marks.len(),
+        vec![
+            Column::new(
+                "tick".into(),
+                marks.iter().map(|e| e.tick).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "label".into(),
+                marks
+                    .iter()
+                    .map(|e| e.text.replace([',', '"', '\n'], " "))
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "kind".into(),
+                marks.iter().map(|e| e.kind.name()).collect::<Vec<_>>(),
+            ),
+        ],
+    )?;
+    output::write_csv(&dir.join("events.csv"), &mut events)?;
+    let d = sim.decisions();
+    let mut decisions = DataFrame::new(
+        d.len(),
+        vec![
+            Column::new("tick".into(), d.iter().map(|x| x.tick).collect::<Vec<_>>()),
+            Column::new(
+                "assembly".into(),
+                d.iter().map(|x| x.level.name()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "proposal".into(),
+                d.iter().map(|x| x.subject.describe()).collect::<Vec<_>>(),
+            ),
+            Column::new("yes".into(), d.iter().map(|x| x.yes).collect::<Vec<_>>()),
+            Column::new("no".into(), d.iter().map(|x| x.no).collect::<Vec<_>>()),
+            Column::new(
+                "rounds".into(),
+                d.iter().map(|x| x.rounds).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "passed".into(),
+                d.iter().map(|x| x.passed).collect::<Vec<_>>(),
+            ),
+        ],
+    )?;
+    output::write_csv(&dir.join("decisions.csv"), &mut decisions)
 }
 
 /// `summary.csv`: the headline figures of a run, one per row.

@@ -548,7 +548,7 @@ pub fn plot_dir(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// Reads `events.csv` (columns `tick,label`) if the directory has one.
+/// Reads `events.csv` (columns `tick,label`, then `kind`) if the directory has one.
 fn run_markers(dir: &Path) -> Vec<Marker> {
     let Ok(text) = std::fs::read_to_string(dir.join("events.csv")) else {
         return Vec::new();
@@ -556,10 +556,13 @@ fn run_markers(dir: &Path) -> Vec<Marker> {
     text.lines()
         .skip(1)
         .filter_map(|l| {
-            let (t, label) = l.split_once(',')?;
+            // Columns `tick,label[,kind]`; labels hold no commas.
+            let mut fields = l.split(',');
+            let t = fields.next()?;
+            let label = fields.next()?;
             Some(Marker {
                 tick: t.trim().parse().ok()?,
-                label: label.trim().to_owned(),
+                label: label.trim().trim_matches('"').to_owned(),
             })
         })
         .collect()

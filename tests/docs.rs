@@ -15,6 +15,8 @@ fn readme_documents_every_scenario_key() {
         meta: Meta::default(),
         params: Params::default(),
         sweep: None,
+        events: Vec::new(),
+        schedule: Vec::new(),
     };
     let table: toml::Table = toml::from_str(&defaults.to_toml()).unwrap();
     let mut missing = Vec::new();

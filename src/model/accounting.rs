@@ -2,14 +2,16 @@
 
 use bevy_ecs::prelude::*;
 
+use super::assembly::Government;
 use super::calendar::{Clock, YEAR};
 use super::components::{
     AgeClass, Directory, KitchenState, LEFTOVER_SLOTS, Ledger, Member, Person, StoreRoom,
-    Syndicate, Work,
+    Syndicate, Work, lane_sum,
 };
 use super::economy::Economy;
 use super::energy::{EnergySystem, Source};
 use super::goods::{Good, N_GOODS};
+use super::guild::{Agreement, Guild};
 use super::metrics::TickMetrics;
 use super::params::{N_SECTORS, Params, Sector};
 use super::stats::Histogram;
@@ -81,6 +83,7 @@ struct KindDay {
 #[derive(Resource)]
 pub struct MetricsScratch {
     hours: Histogram,
+    undesirable: Histogram,
     satisfaction: Histogram,
     kinds: Vec<[KindDay; KINDS]>,
 }
@@ -89,6 +92,7 @@ impl Default for MetricsScratch {
     fn default() -> Self {
         Self {
             hours: Histogram::hours(),
+            undesirable: Histogram::hours(),
             satisfaction: Histogram::shares(),
             kinds: Vec::new(),
         }
@@ -148,8 +152,13 @@ pub fn collect_metrics(
     kitchens: Query<&KitchenState>,
     systems: Query<&EnergySystem>,
     economy: Res<Economy>,
+    gov: Res<Government>,
+    guilds: Query<&Guild>,
 ) {
     let scratch = &mut *scratch;
+    let mask = params.labour.undesirable_mask();
+    scratch.undesirable.clear();
+    let mut ever = 0u64;
     tally_kinds(&params, &ledger, &mut scratch.kinds);
     scratch.hours.clear();
     scratch.satisfaction.clear();
@@ -168,7 +177,13 @@ pub fn collect_metrics(
         garden_hours += f64::from(work.garden);
         if person.is_able_adult() {
             scratch.hours.add(f64::from(work.total()));
+            let mut u = [0.0f32; N_SECTORS];
+            for s in 0..N_SECTORS {
+                u[s] = work.hours[s] * mask[s];
+            }
+            scratch.undesirable.add(f64::from(lane_sum(&u)));
         }
+        ever += u64::from(work.ever_undesirable);
     }
     let hist = &scratch.hours;
     let mut m = TickMetrics {
@@ -188,6 +203,22 @@ pub fn collect_metrics(
         kitchen_hours: sector_hours[Sector::Kitchen.index()],
         garden_hours,
         sector_hours,
+        undesirable_hours_mean: scratch.undesirable.mean(),
+        undesirable_hours_max: scratch.undesirable.max(),
+        gini_undesirable_hours: scratch.undesirable.gini(),
+        persons_ever_undesirable: ever,
+        guilds_active: guilds
+            .iter()
+            .filter(|g| g.agreement == Agreement::Accepted)
+            .count() as u64,
+        assemblies_held: u64::from(gov.today.meetings),
+        meetings_without_quorum: u64::from(gov.today.without_quorum),
+        proposals_passed: u64::from(gov.today.passed),
+        proposals_failed: u64::from(gov.today.failed),
+        delegate_deviations: u64::from(gov.today.deviations),
+        delegate_recalls: u64::from(gov.today.recalls),
+        syndicates_active: u64::from(gov.syndicates().0),
+        syndicates_idle: u64::from(gov.syndicates().1),
         ..Default::default()
     };
     let energy = Good::Energy.index();
@@ -204,6 +235,11 @@ pub fn collect_metrics(
         m.food_wasted_kg += day.wasted_kg;
         m.labour_posted_hours += day.posted.iter().sum::<f64>();
         m.labour_shortage_hours += day.unfilled.iter().sum::<f64>();
+        for s in 0..N_SECTORS {
+            m.undesirable_unfilled_hours += f64::from(mask[s]) * day.unfilled[s];
+        }
+        m.exchange_hours += day.exchange_given;
+        m.guild_hours += day.guild_hours.iter().sum::<f64>();
         for good in Good::ALL {
             let g = good.index();
             m.goods_needed[g] += day.goods.need[g];

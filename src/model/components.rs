@@ -42,6 +42,8 @@ pub struct Person {
     pub sick_days: u16,
     /// Keeps a garden plot that adds food in the growing season.
     pub gardener: bool,
+    /// The guild this person belongs to: the good's index plus one, or 0 for none.
+    pub guild: u8,
 }
 
 impl Person {
@@ -79,6 +81,8 @@ pub struct Work {
     pub hours: [f32; N_SECTORS],
     /// Hours spent on the person's own garden plot today (hours).
     pub garden: f32,
+    /// Has ever been assigned, or volunteered for, undesirable work (kept from day to day).
+    pub ever_undesirable: bool,
 }
 
 impl Work {
@@ -265,6 +269,27 @@ pub struct CommunityDay {
     /// Freight sent by rail (tonne-km) and the energy it took (kWh, part of the energy need).
     pub freight_tonne_km: f64,
     pub freight_kwh: f64,
+    /// How undesirable work is staffed here today.
+    pub policy: super::params::UndesirablePolicy,
+    /// Weight of each sector's appeal to volunteers (undesirable work's is lower, raised by an
+    /// incentive).
+    pub appeal_scale: [f32; N_SECTORS],
+    /// Hours of willingness an hour of each sector's work uses (above 1 under an incentive).
+    pub counts_as: [f32; N_SECTORS],
+    /// Hours each able adult gives to each sector by rota today.
+    pub rota_hours: [f32; N_SECTORS],
+    /// Under exchange: share of a helper's spare hours given to each sector of the region's
+    /// communities short of hands.
+    pub exchange_take: [f32; N_SECTORS],
+    /// Guilds with an accepted agreement, by good.
+    pub guild_active: [bool; N_GOODS],
+    /// Effective hours guild members gave to their guild, and units the guild made, by good.
+    pub guild_hours: [f64; N_GOODS],
+    pub guild_made: [f64; N_GOODS],
+    /// Effective hours of this community's unfilled work done by exchange helpers.
+    pub exchange_received: f64,
+    /// Hours this community's members gave through exchange schemes.
+    pub exchange_given: f64,
 }
 
 /// One community's flows of each good for the current day (units of the good).

@@ -10,6 +10,7 @@
 
 use bevy_ecs::prelude::*;
 
+use super::assembly::Government;
 use super::components::{Directory, ExchangeStore, Ledger, Stocks};
 use super::goods::{Good, Matrix, N_GOODS, coefficient_matrix, leontief_inverse, mul};
 use super::params::{Params, Sector};
@@ -43,6 +44,7 @@ pub fn plan_goods(
     economy: Res<Economy>,
     directory: Res<Directory>,
     upkeep: Res<RailUpkeep>,
+    gov: Res<Government>,
     mut ledger: ResMut<Ledger>,
     stocks: Query<(&Stocks, &ExchangeStore)>,
 ) {
@@ -71,6 +73,11 @@ pub fn plan_goods(
                 need[g]
             };
         }
+        // What guilds offered the store yesterday they are expected to offer again.
+        for g in 0..N_GOODS {
+            demand[g] = (demand[g] - day.guild_made[g]).max(0.0);
+        }
+        day.guild_made = [0.0; N_GOODS];
         let mut planned = mul(&economy.leontief, &demand);
         // What is in store beyond its reserve is used before anything new is made.
         for good in Good::ALL {
@@ -79,6 +86,15 @@ pub fn plan_goods(
                 let reserve = params.goods.get(*good).reserve_days * gross[g];
                 let surplus = (stock[g] - reserve - need[g]).max(0.0);
                 planned[g] = (planned[g] - surplus).max(0.0);
+            }
+        }
+        // A syndicate its assembly idled makes nothing until it is resumed; its users draw on
+        // the store.
+        if let Some(idle) = gov.idle.get(c) {
+            for g in 0..N_GOODS {
+                if idle[g] {
+                    planned[g] = 0.0;
+                }
             }
         }
         day.goods.planned = planned;

@@ -14,18 +14,27 @@ use std::ops::Range;
 use bevy_ecs::prelude::*;
 use rayon::prelude::*;
 
+use super::assembly::Government;
 use super::calendar::{Calendar, Clock};
 use super::components::{CommunityDay, Ledger, Member, Person, Vocation, Work, lane_sum};
-use super::params::{N_SECTORS, Params};
+use super::goods::N_GOODS;
+use super::guild::{Agreement, Guild};
+use super::params::{N_SECTORS, Params, UndesirablePolicy};
 
 /// Unfilled hours below this are treated as filled.
 const EPS_HOURS: f64 = 1e-9;
 
-/// Hours a person offers to each sector this round: their remaining willingness split over the
-/// sectors still open (`open` is 1 for a sector still short, 0 otherwise) in proportion to how
-/// much each appeals to them. Branch-free over sectors, in f32, so it vectorises.
+/// Hours of willingness a person offers to each sector this round: their remaining willingness
+/// split over the sectors still open (`open` is 1 for a sector still short, 0 otherwise) in
+/// proportion to how much each appeals to them (scaled by `scale`: undesirable work appeals
+/// less). Branch-free over sectors, in f32, so it vectorises.
 #[inline]
-fn offers(vocation: &Vocation, remaining: f32, open: &[f32; N_SECTORS]) -> [f32; N_SECTORS] {
+fn offers(
+    vocation: &Vocation,
+    remaining: f32,
+    open: &[f32; N_SECTORS],
+    scale: &[f32; N_SECTORS],
+) -> [f32; N_SECTORS] {
     let mut weights = [0.0f32; N_SECTORS];
     if remaining <= 0.0 {
         return weights;
@@ -33,7 +42,7 @@ fn offers(vocation: &Vocation, remaining: f32, open: &[f32; N_SECTORS]) -> [f32;
     for s in 0..N_SECTORS {
         // A small floor so that even unappealing work finds someone willing once it is the
         // only work left.
-        weights[s] = (vocation.appeal[s] + 0.01) * open[s];
+        weights[s] = (vocation.appeal[s] * scale[s] + 0.01) * open[s];
     }
     let total = lane_sum(&weights);
     if total <= 0.0 {
@@ -49,6 +58,14 @@ struct Sums {
     offered: [f64; N_SECTORS],
     filled: [f64; N_SECTORS],
     gardens: u32,
+    /// Skill of the able adults in each sector (for sharing a rota).
+    skill: [f64; N_SECTORS],
+    /// Effective hours given to guilds, by good.
+    guild: [f64; N_GOODS],
+    /// Effective hours members could still give to each sector (for exchange schemes).
+    spare: [f64; N_SECTORS],
+    /// Hours given through exchange schemes.
+    exchanged: f64,
 }
 
 /// The persons' component columns, as slices of the one table they share.
@@ -138,12 +155,18 @@ fn add_offers(
     person: &Person,
     vocation: &Vocation,
     work: &Work,
+    day: &CommunityDay,
     open: &[f32; N_SECTORS],
     sums: &mut Sums,
 ) {
-    let o = offers(vocation, remaining(person, vocation, work), open);
+    let o = offers(
+        vocation,
+        remaining(person, vocation, work, day),
+        open,
+        &day.appeal_scale,
+    );
     for s in 0..N_SECTORS {
-        sums.offered[s] += f64::from(o[s] * vocation.skill[s]);
+        sums.offered[s] += f64::from(o[s] / day.counts_as[s] * vocation.skill[s]);
     }
 }
 
@@ -156,33 +179,109 @@ fn add_sums(ledger: &mut Ledger, chunks: Vec<Vec<(usize, Sums)>>) {
             day.filled[s] += sums.filled[s];
         }
         day.gardens_tended += sums.gardens;
+        for g in 0..N_GOODS {
+            day.guild_hours[g] += sums.guild[g];
+        }
+        day.exchange_given += sums.exchanged;
     }
 }
 
-/// Remaining willing hours of a person today.
+/// Remaining willing hours of a person today: an hour of work uses `counts_as` hours of
+/// willingness (1, or more for undesirable work under an incentive).
 #[inline]
-fn remaining(person: &Person, vocation: &Vocation, work: &Work) -> f32 {
+fn remaining(person: &Person, vocation: &Vocation, work: &Work, day: &CommunityDay) -> f32 {
     if person.can_work() {
-        (vocation.willing - work.total()).max(0.0)
+        let mut used = [0.0f32; N_SECTORS];
+        for s in 0..N_SECTORS {
+            used[s] = work.hours[s] * day.counts_as[s];
+        }
+        (vocation.willing - lane_sum(&used) - work.garden).max(0.0)
     } else {
         0.0
     }
 }
 
-/// Sets garden hours for the day, clears syndicate hours, and runs the volunteering rounds.
+/// Sets each community's rules for today's labour: the policy for undesirable work, how much
+/// each sector appeals, how much an hour counts, and which guilds work.
+fn set_rules(
+    params: &Params,
+    gov: Option<&Government>,
+    guilds: &Query<&Guild>,
+    ledger: &mut Ledger,
+) {
+    let mask = params.labour.undesirable_mask();
+    let l = &params.labour;
+    for (c, day) in ledger.days.iter_mut().enumerate() {
+        day.policy = gov.map_or(l.undesirable_policy, |g| g.policy(params, c));
+        let incentive = day.policy == UndesirablePolicy::Incentive;
+        for s in 0..N_SECTORS {
+            let undesirable = mask[s] > 0.0;
+            day.appeal_scale[s] = if undesirable {
+                (l.undesirable_appeal * if incentive { l.incentive_factor } else { 1.0 }) as f32
+            } else {
+                1.0
+            };
+            day.counts_as[s] = if undesirable && incentive {
+                l.incentive_factor as f32
+            } else {
+                1.0
+            };
+            day.rota_hours[s] = 0.0;
+            day.exchange_take[s] = 0.0;
+        }
+        day.guild_active = [false; N_GOODS];
+        day.guild_hours = [0.0; N_GOODS];
+        day.exchange_given = 0.0;
+        day.exchange_received = 0.0;
+    }
+    for guild in guilds {
+        if guild.agreement == Agreement::Accepted {
+            if let Some(day) = ledger.days.get_mut(guild.community as usize) {
+                day.guild_active[guild.good.index()] = true;
+            }
+        }
+    }
+}
+
+/// Undesirable hours a person worked today.
+#[inline]
+fn undesirable(work: &Work, mask: &[f32; N_SECTORS]) -> f32 {
+    let mut h = [0.0f32; N_SECTORS];
+    for s in 0..N_SECTORS {
+        h[s] = work.hours[s] * mask[s];
+    }
+    lane_sum(&h)
+}
+
+/// Sets garden hours for the day, clears syndicate hours, shares any rota, gives guild members'
+/// hours to their guilds, runs the volunteering rounds, and then any exchange scheme.
 ///
 /// Each round's offers are summed in the pass before it, so a round costs one pass over persons:
 /// whether a sector stays open for the next round is known before anyone's offer is taken (it
 /// does exactly when its offers fell short). Passes run in parallel over whole communities.
+#[allow(clippy::too_many_arguments)]
 pub fn allocate_labour(
     clock: Res<Clock>,
     params: Res<Params>,
     calendar: Res<Calendar>,
+    gov: Option<Res<Government>>,
+    guilds: Query<&Guild>,
     mut ledger: ResMut<Ledger>,
     mut persons: Query<(&Member, &Person, &Vocation, &mut Work)>,
 ) {
     let growing = calendar.growing[clock.day_of_year() as usize];
     let garden_hours = params.food.garden_hours_per_day as f32;
+    let guild_hours = params.guilds.hours_per_member as f32;
+    let mask = params.labour.undesirable_mask();
+    set_rules(&params, gov.as_deref(), &guilds, &mut ledger);
+    let any_rota = ledger
+        .days
+        .iter()
+        .any(|d| d.policy == UndesirablePolicy::Rota);
+    let any_exchange = ledger
+        .days
+        .iter()
+        .any(|d| d.policy == UndesirablePolicy::Exchange);
     for day in ledger.days.iter_mut() {
         day.offered = [0.0; N_SECTORS];
         day.open = day.unfilled.map(|u| f32::from(u8::from(u > EPS_HOURS)));
@@ -194,6 +293,7 @@ pub fn allocate_labour(
     // though each table's pass then sees only its own persons' offers of the round.
     let mut tables: Vec<_> = tables.collect();
     let rounds = params.labour.volunteer_rounds;
+    let max_hours = params.labour.max_hours_per_day as f32;
     let target = 8 * rayon::current_num_threads();
     for (members, persons, vocations, works) in tables.iter_mut() {
         let columns = Columns {
@@ -203,19 +303,65 @@ pub fn allocate_labour(
         };
         let works = works.bypass_change_detection();
         let ranges = chunk_ranges(columns.members, target);
-        // First pass: gardens, and the first round's offers.
+        if any_rota {
+            // The able adults' skills, to share each undesirable sector's hours equally.
+            let chunks = pass(
+                &columns,
+                &ranges,
+                works,
+                &ledger.days,
+                |person, vocation, _, day, sums| {
+                    if day.policy == UndesirablePolicy::Rota && person.is_able_adult() {
+                        for s in 0..N_SECTORS {
+                            sums.skill[s] += f64::from(vocation.skill[s] * mask[s]);
+                        }
+                    }
+                },
+            );
+            for (c, sums) in chunks.into_iter().flatten() {
+                let day = &mut ledger.days[c];
+                for s in 0..N_SECTORS {
+                    if mask[s] > 0.0 && sums.skill[s] > 0.0 {
+                        day.rota_hours[s] =
+                            ((day.unfilled[s] / sums.skill[s]) as f32).min(max_hours);
+                        // The rota takes the sector; volunteers go elsewhere.
+                        day.open[s] = 0.0;
+                    }
+                }
+            }
+        }
+        // First pass: gardens, rota, guilds, and the first round's offers.
         let chunks = pass(
             &columns,
             &ranges,
             works,
             &ledger.days,
             |person, vocation, work, day, sums| {
-                *work = Work::default();
+                *work = Work {
+                    ever_undesirable: work.ever_undesirable,
+                    ..Work::default()
+                };
                 if growing && person.gardener && person.can_work() {
                     work.garden = garden_hours.min(vocation.willing);
                     sums.gardens += 1;
                 }
-                add_offers(person, vocation, work, &day.open, sums);
+                if day.policy == UndesirablePolicy::Rota && person.is_able_adult() {
+                    for s in 0..N_SECTORS {
+                        let h = day.rota_hours[s];
+                        work.hours[s] += h;
+                        sums.filled[s] += f64::from(h * vocation.skill[s]);
+                    }
+                }
+                if person.guild > 0 && person.can_work() {
+                    let g = usize::from(person.guild - 1);
+                    if day.guild_active[g] {
+                        let s = 2 + g;
+                        let h = guild_hours.min(remaining(person, vocation, work, day));
+                        work.hours[s] += h;
+                        sums.guild[g] += f64::from(h * vocation.skill[s]);
+                    }
+                }
+                add_offers(person, vocation, work, day, &day.open, sums);
             },
         );
         add_sums(&mut ledger, chunks);
@@ -246,17 +392,33 @@ pub fn allocate_labour(
                 works,
                 &ledger.days,
                 |person, vocation, work, day, sums| {
-                    let o = offers(vocation, remaining(person, vocation, work), &day.open);
+                    let o = offers(
+                        vocation,
+                        remaining(person, vocation, work, day),
+                        &day.open,
+                        &day.appeal_scale,
+                    );
                     for s in 0..N_SECTORS {
-                        let hours = o[s] * day.take[s];
+                        let hours = o[s] / day.counts_as[s] * day.take[s];
                         work.hours[s] += hours;
                         sums.filled[s] += f64::from(hours * vocation.skill[s]);
                     }
                     if !last {
-                        add_offers(person, vocation, work, &day.open_next, sums);
+                        add_offers(person, vocation, work, day, &day.open_next, sums);
                     }
+                    if any_exchange && last {
+                        let rem = remaining(person, vocation, work, day);
+                        for s in 0..N_SECTORS {
+                            sums.spare[s] += f64::from(rem * vocation.skill[s]);
+                        }
+                    }
+                    work.ever_undesirable |= undesirable(work, &mask) > 0.0;
                 },
             );
+            let mut spare = vec![[0.0f64; N_SECTORS]; ledger.days.len()];
+            for (c, sums) in chunks.iter().flatten() {
+                spare[*c] = sums.spare;
+            }
             add_sums(&mut ledger, chunks);
             for day in ledger.days.iter_mut() {
                 for s in 0..N_SECTORS {
@@ -266,7 +428,92 @@ pub fn allocate_labour(
                 day.open = day.open_next;
             }
             if last {
+                if any_exchange {
+                    exchange(&params, &mask, &mut ledger, &spare);
+                    let chunks = pass(
+                        &columns,
+                        &ranges,
+                        works,
+                        &ledger.days,
+                        |person, vocation, work, day, sums| {
+                            let rem = remaining(person, vocation, work, day);
+                            if rem <= 0.0 {
+                                return;
+                            }
+                            for s in 0..N_SECTORS {
+                                let h = rem * day.exchange_take[s];
+                                work.hours[s] += h;
+                                sums.exchanged += f64::from(h);
+                            }
+                            work.ever_undesirable |= undesirable(work, &mask) > 0.0;
+                        },
+                    );
+                    add_sums(&mut ledger, chunks);
+                }
                 break;
+            }
+        }
+    }
+}
+
+/// Exchange schemes: in each region, the work that communities under `exchange` left unfilled
+/// in undesirable sectors (and on the farm, at harvest) is offered to everyone in the region with
+/// hours to spare, split over those sectors in proportion to what is unfilled, and taken as far
+/// as it is needed. What helpers do is given to the communities short in proportion to their
+/// shortfall. Sets each community's `exchange_take` (a share of a helper's spare hours per
+/// sector) and reduces the unfilled hours.
+fn exchange(
+    params: &Params,
+    mask: &[f32; N_SECTORS],
+    ledger: &mut Ledger,
+    spare: &[[f64; N_SECTORS]],
+) {
+    let n = ledger.days.len();
+    let per_region = params.population.communities_per_region.max(1) as usize;
+    let agriculture = super::params::Sector::Agriculture.index();
+    for start in (0..n).step_by(per_region) {
+        let members = start..(start + per_region).min(n);
+        let mut unfilled = [0.0f64; N_SECTORS];
+        for c in members.clone() {
+            let day = &ledger.days[c];
+            if day.policy != UndesirablePolicy::Exchange {
+                continue;
+            }
+            for s in 0..N_SECTORS {
+                if mask[s] > 0.0 || s == agriculture {
+                    unfilled[s] += day.unfilled[s];
+                }
+            }
+        }
+        let total: f64 = unfilled.iter().sum();
+        if total <= EPS_HOURS {
+            continue;
+        }
+        let mut share = [0.0f64; N_SECTORS];
+        let mut done = [0.0f64; N_SECTORS];
+        for s in 0..N_SECTORS {
+            let w = unfilled[s] / total;
+            let offered: f64 = members.clone().map(|c| spare[c][s]).sum::<f64>() * w;
+            let take = if offered > 0.0 {
+                (unfilled[s] / offered).min(1.0)
+            } else {
+                0.0
+            };
+            share[s] = w * take;
+            done[s] = offered * take;
+        }
+        for c in members {
+            let day = &mut ledger.days[c];
+            day.exchange_take = share.map(|x| x as f32);
+            if day.policy != UndesirablePolicy::Exchange {
+                continue;
+            }
+            for s in 0..N_SECTORS {
+                if unfilled[s] > 0.0 && (mask[s] > 0.0 || s == agriculture) {
+                    let got = done[s] * day.unfilled[s] / unfilled[s];
+                    day.unfilled[s] -= got.min(day.unfilled[s]);
+                    day.exchange_received += got;
+                }
             }
         }
     }
@@ -308,14 +555,14 @@ mod tests {
         let mut short = [0.0f32; N_SECTORS];
         short[0] = 1.0;
         short[1] = 1.0;
-        let o = offers(&v, 3.0, &short);
+        let o = offers(&v, 3.0, &short, &[1.0; N_SECTORS]);
         assert!((o[0] + o[1] - 3.0).abs() < 1e-6);
         assert!((o[0] / o[1] - 2.0).abs() < 1e-5);
         assert!(o[2..].iter().all(|x| *x == 0.0));
         short[0] = 0.0;
-        let o = offers(&v, 3.0, &short);
+        let o = offers(&v, 3.0, &short, &[1.0; N_SECTORS]);
         assert_eq!(o[0], 0.0);
         assert!((o[1] - 3.0).abs() < 1e-6);
-        assert_eq!(offers(&v, 0.0, &short), [0.0; N_SECTORS]);
+        assert_eq!(offers(&v, 0.0, &short, &[1.0; N_SECTORS]), [0.0; N_SECTORS]);
     }
 }

@@ -61,6 +61,22 @@ pub struct TickMetrics {
     pub footprint_production_kg_co2e_per_person: f64,
     pub footprint_waste_kg_co2e_per_person: f64,
     pub footprint_transport_kg_co2e_per_person: f64,
+    pub undesirable_hours_mean: f64,
+    pub undesirable_hours_max: f64,
+    pub gini_undesirable_hours: f64,
+    pub persons_ever_undesirable: u64,
+    pub undesirable_unfilled_hours: f64,
+    pub exchange_hours: f64,
+    pub guild_hours: f64,
+    pub guilds_active: u64,
+    pub assemblies_held: u64,
+    pub meetings_without_quorum: u64,
+    pub proposals_passed: u64,
+    pub proposals_failed: u64,
+    pub delegate_deviations: u64,
+    pub delegate_recalls: u64,
+    pub syndicates_active: u64,
+    pub syndicates_idle: u64,
     /// Units of each good needed by everyone today.
     pub goods_needed: [f64; N_GOODS],
     /// Units of each good delivered today.
@@ -240,6 +256,22 @@ declare_columns! {
     agriculture_hours: Float, "h", "Hours given to agricultural syndicates.";
     kitchen_hours: Float, "h", "Hours given to community kitchens.";
     garden_hours: Float, "h", "Hours spent on garden plots.";
+    undesirable_hours_mean: Float, "h/day", "Mean hours of undesirable work per able adult.";
+    undesirable_hours_max: Float, "h/day", "Most hours of undesirable work anyone did.";
+    gini_undesirable_hours: Float, "0..1", "Gini coefficient of undesirable work hours across able adults.";
+    persons_ever_undesirable: Int, "persons", "Persons who have done undesirable work at least once so far.";
+    undesirable_unfilled_hours: Float, "h", "Effective hours of undesirable work asked for that no one filled.";
+    exchange_hours: Float, "h", "Hours given through exchange schemes to communities short of hands.";
+    guild_hours: Float, "h", "Effective hours guild members gave to their guilds.";
+    guilds_active: Int, "guilds", "Guilds whose raw-material agreement was accepted.";
+    assemblies_held: Int, "meetings", "Assemblies that met today with a quorum (community, regional, global).";
+    meetings_without_quorum: Int, "meetings", "Assemblies that met today without a quorum and decided nothing.";
+    proposals_passed: Int, "proposals", "Proposals passed today.";
+    proposals_failed: Int, "proposals", "Proposals that failed today.";
+    delegate_deviations: Int, "votes", "Delegate votes cast against the mandate today.";
+    delegate_recalls: Int, "delegates", "Delegates recalled today.";
+    syndicates_active: Int, "syndicates", "Goods syndicates working (not idled by their assembly).";
+    syndicates_idle: Int, "syndicates", "Goods syndicates idled by their assembly because stocks cover need.";
 }
 
 /// Looks a column up by name.

@@ -6,13 +6,16 @@
 //! the same rows.
 
 pub mod accounting;
+pub mod assembly;
 pub mod calendar;
 pub mod community_metrics;
 pub mod components;
 pub mod distribution;
 pub mod economy;
 pub mod energy;
+pub mod events;
 pub mod goods;
+pub mod guild;
 pub mod labour;
 pub mod life;
 pub mod metrics;
@@ -40,6 +43,8 @@ pub enum Phase {
     Life,
     /// Each person's needs, summed per community.
     Needs,
+    /// Assemblies due today meet, vote and set the standing decisions.
+    Assemblies,
     /// Production targets, food moved by rail, rations (the assemblies' standing decisions), and
     /// the hours each syndicate posts.
     Plan,
@@ -63,6 +68,7 @@ fn build_schedule() -> Schedule {
         (
             Phase::Life,
             Phase::Needs,
+            Phase::Assemblies,
             Phase::Plan,
             Phase::Labour,
             Phase::Production,
@@ -77,6 +83,7 @@ fn build_schedule() -> Schedule {
             .chain()
             .in_set(Phase::Needs),
     );
+    schedule.add_systems(assembly::hold_assemblies.in_set(Phase::Assemblies));
     schedule.add_systems(
         (
             plan::plan_season,
@@ -98,6 +105,7 @@ fn build_schedule() -> Schedule {
             energy::draw_weather,
             energy::generate_energy,
             economy::make_goods,
+            guild::guild_production,
         )
             .chain()
             .in_set(Phase::Production),
@@ -114,6 +122,7 @@ fn build_schedule() -> Schedule {
     schedule.add_systems(
         (
             accounting::spoil_food,
+            assembly::remember_day,
             accounting::collect_metrics,
             accounting::advance_clock,
         )
@@ -150,6 +159,17 @@ impl Simulation {
         world.insert_resource(accounting::WasteWindow::default());
         world.insert_resource(accounting::MetricsScratch::default());
         world.insert_resource(TickMetrics::default());
+        let communities = params.population.communities;
+        world.insert_resource(assembly::Government::new(
+            seed,
+            communities,
+            params.regions(),
+        ));
+        world.insert_resource(events::Log::default());
+        world.insert_resource(events::EventQueue::default());
+        world.insert_resource(events::Droughts::new(communities as usize));
+        world.insert_resource(events::Failures::default());
+        world.insert_resource(events::EventRngs::new(seed, communities));
         world.insert_resource(params);
         Self {
             world,
@@ -157,8 +177,25 @@ impl Simulation {
         }
     }
 
-    /// Runs one day and returns its metrics row.
+    /// Runs one day and returns its metrics row. Events due today are applied first.
     pub fn step(&mut self) -> TickMetrics {
+        let tick = self.tick();
+        events::repair(&mut self.world, tick);
+        let due = self
+            .world
+            .resource_mut::<events::EventQueue>()
+            .take_due(tick);
+        for event in due {
+            if let events::EventKind::Policy { params, .. } = &event.kind {
+                self.set_params((**params).clone());
+            } else {
+                events::apply(&mut self.world, tick, &event.kind);
+            }
+            let text = event.kind.describe();
+            self.world
+                .resource_mut::<events::Log>()
+                .push(tick, events::LogKind::Event, text);
+        }
         self.schedule.run(&mut self.world);
         *self.world.resource::<TickMetrics>()
     }
@@ -187,6 +224,30 @@ impl Simulation {
         );
         self.world.insert_resource(rail::RailUpkeep(upkeep));
         self.world.insert_resource(params);
+    }
+
+    /// Schedules an event for its tick (an event for a tick already run happens at the next).
+    pub fn schedule_event(&mut self, event: events::ScheduledEvent) {
+        let tick = event.tick.max(self.tick());
+        self.world
+            .resource_mut::<events::EventQueue>()
+            .add(events::ScheduledEvent { tick, ..event });
+    }
+
+    /// Applies `kind` at the start of the next tick, and logs it then (a dashboard button).
+    pub fn apply_event(&mut self, kind: events::EventKind) {
+        let tick = self.tick();
+        self.schedule_event(events::ScheduledEvent { tick, kind });
+    }
+
+    /// Events applied and assembly decisions made so far, in order.
+    pub fn log(&self) -> &[events::LogEntry] {
+        &self.world.resource::<events::Log>().entries
+    }
+
+    /// Every proposal decided so far.
+    pub fn decisions(&self) -> &[assembly::Decision] {
+        &self.world.resource::<assembly::Government>().decisions
     }
 
     /// Appends every community's figures for the day just run to `out` (the `communities` table).
@@ -332,6 +393,8 @@ mod tests {
         p.labour.willing_hours_mean = 0.05;
         p.labour.willing_hours_sd = 0.0;
         p.food.garden_share = 0.0;
+        // Volunteering only: an assembly would adopt a rota, which binds beyond willingness.
+        p.assembly.enabled = false;
         let mut sim = Simulation::new(p, 2);
         let mut shortage = 0.0;
         for _ in 0..60 {
@@ -581,6 +644,8 @@ mod energy_tests {
         p.energy.solar.kw_per_person = 0.1;
         p.energy.wind.kw_per_person = 0.1;
         p.energy.fossil.kw_per_person = 2.0;
+        // No global assembly to vote fossil energy out.
+        p.assembly.enabled = false;
         let clean = run(p.clone(), 30);
         p.energy.allow_fossil = true;
         let fossil = run(p, 30);

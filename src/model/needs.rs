@@ -3,13 +3,19 @@
 use bevy_ecs::prelude::*;
 use rand::RngExt;
 
-use super::components::{AgeClass, Ledger, Member, Person, Ration};
+use super::components::{AgeClass, CommunityDay, Ledger, Member, Person, Ration};
 use super::params::Params;
 use super::rng::CommunityRngs;
 
 /// Clears yesterday's figures so today's can be summed.
 pub fn reset_ledger(mut ledger: ResMut<Ledger>) {
-    ledger.days.iter_mut().for_each(|d| *d = Default::default());
+    // What guilds made yesterday is kept: the goods plan expects it again.
+    ledger.days.iter_mut().for_each(|d| {
+        *d = CommunityDay {
+            guild_made: d.guild_made,
+            ..Default::default()
+        }
+    });
 }
 
 /// Each person's need today: an adult's need, scaled for children, times a day-to-day appetite

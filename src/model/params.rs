@@ -11,8 +11,10 @@
 use bevy_ecs::prelude::Resource;
 use serde::{Deserialize, Serialize};
 
+use super::assembly::AssemblyParams;
 use super::energy::EnergyParams;
 use super::goods::{ClothingParams, Good, GoodsParams, InputsParams, N_GOODS};
+use super::guild::GuildParams;
 use super::rail::RailParams;
 
 /// Number of sectors whose labour the model allocates: agriculture, the kitchen, and one per
@@ -68,6 +70,8 @@ pub struct Params {
     pub energy: EnergyParams,
     pub rail: RailParams,
     pub footprint: FootprintParams,
+    pub assembly: AssemblyParams,
+    pub guilds: GuildParams,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -113,6 +117,64 @@ pub struct LabourParams {
     pub waking_hours: f64,
     /// Rounds of volunteering: in each, people still willing offer hours to sectors still short.
     pub volunteer_rounds: u32,
+    /// Sectors whose work is "undesirable but necessary" (names of sectors: `agriculture`,
+    /// `kitchen` or a good).
+    pub undesirable_sectors: Vec<String>,
+    /// How much undesirable work appeals to people, as a share of the appeal drawn for it (0..1).
+    pub undesirable_appeal: f64,
+    /// How undesirable work is staffed: `volunteer`, `incentive`, `rota` or `exchange`. The
+    /// community assembly may adopt a rota later; a `set` event may change it.
+    pub undesirable_policy: UndesirablePolicy,
+    /// Under `incentive`, an hour of undesirable work counts as this many hours of a person's
+    /// willingness (1 or more), and draws volunteers as much more.
+    pub incentive_factor: f64,
+}
+
+/// How a community staffs work that is undesirable but necessary.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UndesirablePolicy {
+    /// Volunteering alone: whoever is willing, by appeal.
+    #[default]
+    Volunteer,
+    /// Volunteering, with each hour counting as `incentive_factor` hours.
+    Incentive,
+    /// Shared equally among all able adults before anyone volunteers for other work.
+    Rota,
+    /// Volunteering; what stays unfilled is done by people of the region with hours to spare,
+    /// who travel by rail (farm work at harvest too).
+    Exchange,
+}
+
+impl UndesirablePolicy {
+    pub const ALL: [UndesirablePolicy; 4] = [
+        UndesirablePolicy::Volunteer,
+        UndesirablePolicy::Incentive,
+        UndesirablePolicy::Rota,
+        UndesirablePolicy::Exchange,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            UndesirablePolicy::Volunteer => "volunteer",
+            UndesirablePolicy::Incentive => "incentive",
+            UndesirablePolicy::Rota => "rota",
+            UndesirablePolicy::Exchange => "exchange",
+        }
+    }
+}
+
+impl LabourParams {
+    /// 1 for each undesirable sector, 0 otherwise (unknown names are caught by validation).
+    pub fn undesirable_mask(&self) -> [f32; N_SECTORS] {
+        let mut mask = [0.0; N_SECTORS];
+        for name in &self.undesirable_sectors {
+            if let Some(s) = Sector::all().find(|s| s.name() == name) {
+                mask[s.index()] = 1.0;
+            }
+        }
+        mask
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -240,6 +302,13 @@ impl Default for LabourParams {
             min_skill: 0.5,
             waking_hours: 16.0,
             volunteer_rounds: 3,
+            // Mining and raw materials, and the upkeep of dwellings (cleaning, repairs, sewers):
+            // the essay's examples of work few would choose.
+            undesirable_sectors: vec!["materials".to_owned(), "housing".to_owned()],
+            // Assumption: such work appeals a fifth as much as other work.
+            undesirable_appeal: 0.2,
+            undesirable_policy: UndesirablePolicy::Volunteer,
+            incentive_factor: 1.5,
         }
     }
 }

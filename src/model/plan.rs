@@ -7,8 +7,10 @@
 
 use bevy_ecs::prelude::*;
 
+use super::assembly::Government;
 use super::calendar::{Calendar, Clock, YEAR};
 use super::components::{Directory, FarmPlan, KitchenState, Land, Ledger, StoreRoom, Syndicate};
+use super::events::Droughts;
 use super::params::{Params, Sector};
 
 /// On the planning day, each agricultural syndicate decides how much land to work this season.
@@ -27,6 +29,8 @@ pub fn plan_season(
     directory: Res<Directory>,
     stores: Query<(&StoreRoom, &Land)>,
     mut farms: Query<(&Syndicate, &mut FarmPlan)>,
+    droughts: Res<Droughts>,
+    gov: Res<Government>,
 ) {
     let day = clock.day_of_year();
     // The first tick plans the season already under way, so a run may start on any day.
@@ -49,7 +53,8 @@ pub fn plan_season(
         target[c] =
             (daily_need * f64::from(YEAR) * (1.0 + food.reserve_share) - gardens - carry_over)
                 .max(0.0);
-        capacity[c] = land.arable_ha * food.yield_kg_per_ha;
+        // A drought under way when the season is planned lowers what the land can give.
+        capacity[c] = land.arable_ha * food.yield_kg_per_ha * droughts.factor(c, clock.tick);
     }
     // Extra grown for others (kg, by the giver) and food promised (kg, to the receiver).
     let mut extra = vec![0.0; n];
@@ -57,6 +62,11 @@ pub fn plan_season(
     if params.rail.freight {
         let per_region = params.population.communities_per_region as usize;
         for start in (0..n).step_by(per_region.max(1)) {
+            // The regional assembly may have let the agreement lapse.
+            let region = start / per_region.max(1);
+            if !gov.food_agreement.get(region).copied().unwrap_or(true) {
+                continue;
+            }
             let members = start..(start + per_region).min(n);
             let short: f64 = members
                 .clone()
@@ -78,8 +88,9 @@ pub fn plan_season(
     for (syndicate, mut plan) in &mut farms {
         let c = syndicate.community as usize;
         let kg = (target[c] + extra[c]).min(capacity[c]);
-        plan.planned_ha = if food.yield_kg_per_ha > 0.0 {
-            kg / food.yield_kg_per_ha
+        let yield_now = food.yield_kg_per_ha * droughts.factor(c, clock.tick);
+        plan.planned_ha = if yield_now > 0.0 {
+            (kg / yield_now).min(capacity[c] / yield_now)
         } else {
             0.0
         };

@@ -24,6 +24,7 @@ pub fn harvest_fields(
     mut ledger: ResMut<Ledger>,
     mut stores: Query<&mut StoreRoom>,
     mut farms: Query<(&Syndicate, &mut FarmPlan)>,
+    droughts: Res<super::events::Droughts>,
 ) {
     let share = calendar.harvest[clock.day_of_year() as usize];
     for (syndicate, mut plan) in &mut farms {
@@ -31,7 +32,11 @@ pub fn harvest_fields(
         let day = &mut ledger.days[c];
         plan.season_posted += day.posted[Sector::Agriculture.index()];
         plan.season_filled += filled(day, Sector::Agriculture);
-        let kg = plan.planned_ha * params.food.yield_kg_per_ha * share * plan.labour_factor();
+        let kg = plan.planned_ha
+            * params.food.yield_kg_per_ha
+            * droughts.factor(c, clock.tick)
+            * share
+            * plan.labour_factor();
         if let Ok(mut store) = stores.get_mut(directory.communities[c]) {
             store.food_kg += kg;
             day.harvested_kg += kg;

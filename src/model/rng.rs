@@ -21,6 +21,12 @@ pub enum Purpose {
     Weather = 3,
     /// Generating the rail network.
     Rail = 4,
+    /// Each person's values (leisure, goods, environment), drawn at the start.
+    Values = 5,
+    /// Assemblies: attendance, votes, delegates' deviations.
+    Assembly = 6,
+    /// Events: newcomers, who falls ill in a wave.
+    Events = 7,
 }
 
 /// A stream for `purpose` and `index` under `seed`.

@@ -4,6 +4,7 @@ use bevy_ecs::prelude::*;
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
+use super::assembly::Values;
 use super::components::*;
 use super::economy::Economy;
 use super::energy::{EnergySystem, Source};
@@ -19,9 +20,9 @@ fn normal(rng: &mut ChaCha8Rng, mean: f64, sd: f64) -> f64 {
 }
 
 /// The components every person is spawned with.
-type PersonBundle = (Member, Person, Vocation, Work, Ration);
+pub(super) type PersonBundle = (Member, Person, Vocation, Work, Ration);
 
-fn draw_person(rng: &mut ChaCha8Rng, params: &Params, community: u32) -> PersonBundle {
+pub(super) fn draw_person(rng: &mut ChaCha8Rng, params: &Params, community: u32) -> PersonBundle {
     let pop = &params.population;
     let labour = &params.labour;
     let u: f64 = rng.random();
@@ -58,6 +59,7 @@ fn draw_person(rng: &mut ChaCha8Rng, params: &Params, community: u32) -> PersonB
             health,
             sick_days: 0,
             gardener,
+            guild: 0,
         },
         Vocation {
             willing: willing as f32,
@@ -127,7 +129,12 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
                     params.goods.get(*good).initial_stock_days * gross[good.index()];
             }
         }
-        world.spawn_batch(persons);
+        let mut values_rng = stream(seed, Purpose::Values, u64::from(c));
+        world.spawn_batch(
+            persons
+                .into_iter()
+                .map(|p| (p, Values::draw(&mut values_rng))),
+        );
         let community = world
             .spawn((
                 Community {

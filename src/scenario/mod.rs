@@ -6,6 +6,7 @@
 //! a time. Finally every value is checked against its allowed range ([`validate`]). Each problem
 //! names the file, the line and the key.
 
+pub mod events;
 mod locate;
 pub mod sweep;
 mod validate;
@@ -17,12 +18,16 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::model::Params;
+use crate::model::assembly::AssemblyParams;
 use crate::model::energy::EnergyParams;
+use crate::model::events::ScheduledEvent;
 use crate::model::goods::{ClothingParams, GoodsParams, InputsParams};
+use crate::model::guild::GuildParams;
 use crate::model::params::{
     FoodParams, FootprintParams, HealthParams, LabourParams, PopulationParams,
 };
 use crate::model::rail::RailParams;
+pub use events::EventSpec;
 use locate::Locator;
 pub use sweep::SweepSpec;
 
@@ -59,6 +64,10 @@ pub struct Scenario {
     /// The `[sweep]` section, if the file has one: what `commune sweep` varies. `commune run`
     /// ignores it, and the scenario as run (`to_toml`) leaves it out.
     pub sweep: Option<SweepSpec>,
+    /// The `[[events]]` entries, as written.
+    pub events: Vec<EventSpec>,
+    /// The events as the model takes them, checked, in file order (built from `events`).
+    pub schedule: Vec<ScheduledEvent>,
 }
 
 /// The file layout: top-level keys of `Meta`, then one table per section.
@@ -76,6 +85,10 @@ struct FileLayout<'a> {
     energy: &'a EnergyParams,
     rail: &'a RailParams,
     footprint: &'a FootprintParams,
+    assembly: &'a AssemblyParams,
+    guilds: &'a GuildParams,
+    #[serde(skip_serializing_if = "<[EventSpec]>::is_empty")]
+    events: &'a [EventSpec],
 }
 
 /// The sections a scenario file may have, in file order.
@@ -90,7 +103,10 @@ pub const SECTIONS: &[&str] = &[
     "energy",
     "rail",
     "footprint",
+    "assembly",
+    "guilds",
     "sweep",
+    "events",
 ];
 
 impl Scenario {
@@ -108,6 +124,9 @@ impl Scenario {
             energy: &self.params.energy,
             rail: &self.params.rail,
             footprint: &self.params.footprint,
+            assembly: &self.params.assembly,
+            guilds: &self.params.guilds,
+            events: &self.events,
         };
         let body = toml::to_string_pretty(&layout).expect("a scenario always serializes");
         format!(
@@ -117,13 +136,27 @@ impl Scenario {
     }
 
     /// This scenario with the values at dotted `paths` (like `food.garden_share`) replaced, checked
-    /// like a file: a sweep point or a policy variant. The result has no `[sweep]` section.
+    /// like a file: a sweep point or a policy variant. The result has no `[sweep]` section; it
+    /// keeps the events, whose policy changes now apply on top of the new values.
     pub fn with_values(
         &self,
         paths: &[&str],
         values: &[toml::Value],
     ) -> Result<Scenario, Vec<Problem>> {
+        let mut s = self.with_values_bare(paths, values)?;
+        s.events = self.events.clone();
+        s.schedule = events::build(&s)?;
+        Ok(s)
+    }
+
+    /// Like [`Scenario::with_values`], without the events.
+    pub(crate) fn with_values_bare(
+        &self,
+        paths: &[&str],
+        values: &[toml::Value],
+    ) -> Result<Scenario, Vec<Problem>> {
         let mut table: toml::Table = toml::from_str(&self.to_toml()).expect("a scenario parses");
+        table.remove("events");
         for (path, value) in paths.iter().zip(values) {
             let mut node = &mut table;
             let mut parts: Vec<&str> = path.split('.').collect();
@@ -256,11 +289,18 @@ pub fn parse(text: &str, default_name: &str) -> Result<Scenario, Vec<Problem>> {
         energy: maybe_section(take("energy"), "energy", &locator, &mut problems),
         rail: maybe_section(take("rail"), "rail", &locator, &mut problems),
         footprint: maybe_section(take("footprint"), "footprint", &locator, &mut problems),
+        assembly: maybe_section(take("assembly"), "assembly", &locator, &mut problems),
+        guilds: maybe_section(take("guilds"), "guilds", &locator, &mut problems),
     };
+    let events = take("events")
+        .map(|v| events::parse(v, &locator, &mut problems))
+        .unwrap_or_default();
     let mut scenario = Scenario {
         meta,
         params,
         sweep: None,
+        events,
+        schedule: Vec::new(),
     };
     for (key, message) in validate::check(&scenario) {
         problems.push(Problem {
@@ -274,6 +314,15 @@ pub fn parse(text: &str, default_name: &str) -> Result<Scenario, Vec<Problem>> {
         // repeat the base's problems.
         let base_ok = problems.is_empty();
         scenario.sweep = sweep::parse(&value, &scenario, base_ok, &locator, &mut problems);
+    }
+    if problems.is_empty() && !scenario.events.is_empty() {
+        match events::build(&scenario) {
+            Ok(schedule) => scenario.schedule = schedule,
+            Err(ps) => problems.extend(ps.into_iter().map(|p| Problem {
+                line: p.line.or_else(|| locator.line(&p.key)),
+                ..p
+            })),
+        }
     }
     if problems.is_empty() {
         Ok(scenario)
@@ -380,6 +429,8 @@ fn known_keys(section: &str) -> Vec<String> {
         meta: Meta::default(),
         params: Params::default(),
         sweep: None,
+        events: Vec::new(),
+        schedule: Vec::new(),
     };
     let value: toml::Table = toml::from_str(&scenario.to_toml()).expect("defaults parse");
     let mut table = &value;

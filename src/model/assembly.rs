@@ -1,0 +1,953 @@
+//! Self-government: community, regional and global assemblies, delegates with mandates, and the
+//! standing decisions they make.
+//!
+//! Each assembly meets on its own interval. At a community meeting the members who attend vote on
+//! each proposal: a member's score for a proposal is their values (leisure, goods, environment,
+//! summing to 1) weighted by the proposal's estimated effect on them (hours of leisure a day,
+//! share of need met, kg CO2e a day), plus a personal noise term (deliberation, what the
+//! estimate misses); a member votes yes when the score is positive. A proposal passes by the
+//! assembly's rule: a simple majority of votes cast, a supermajority (any fraction), or consensus
+//! (no one blocks; in each further round members whose objection is mild stand aside, and after
+//! the last round a fallback rule decides). Too few members attending (below the quorum) and the
+//! meeting decides nothing.
+//!
+//! Regional and global assemblies vote through delegates: each community's members vote on the
+//! upper assembly's proposals, which sets its delegate's mandate; the delegate casts the mandate
+//! (one vote per community, or weighted by population), except that with a set probability the
+//! delegate votes the other way. A deviation is seen with a set probability, and the community
+//! recalls and replaces the delegate at its next meeting.
+//!
+//! Proposals:
+//! - community: idle a syndicate whose stocks cover need well beyond its reserve, and resume it
+//!   when they fall back to the reserve ("production ceases until the need arises again");
+//!   accept a guild's agreement for raw materials; adopt a rota for undesirable work that
+//!   volunteering leaves unfilled;
+//! - regional: the season's food agreement (members with land to spare grow for those short);
+//! - global: phase out fossil energy, where the scenario allows it and it is in use.
+
+use bevy_ecs::prelude::*;
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use super::calendar::Clock;
+use super::components::{Directory, Ledger, Member, Person, Stocks, Work};
+use super::economy::Economy;
+use super::energy::{EnergySystem, Source};
+use super::events::{Log, LogKind};
+use super::goods::{Good, N_GOODS, mul};
+use super::guild::{Agreement, Guild};
+use super::params::{N_SECTORS, Params, UndesirablePolicy};
+use super::rng::{Purpose, stream};
+
+/// How an assembly decides.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VotingRule {
+    /// More yes than no among votes cast.
+    Majority,
+    /// Yes at least `supermajority` of votes cast.
+    Supermajority,
+    /// No one blocks, within `consensus_rounds` rounds; then the fallback rule.
+    Consensus,
+}
+
+/// What decides when consensus is not reached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fallback {
+    Majority,
+    Supermajority,
+    /// The proposal fails.
+    Fail,
+}
+
+/// One level's assembly rules.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AssemblyRules {
+    /// Days between meetings (1 or more); meetings fall on ticks divisible by it.
+    pub interval_days: u32,
+    pub rule: VotingRule,
+    /// Share of votes cast needed under `supermajority` (0.5..1).
+    pub supermajority: f64,
+    /// Rounds of discussion before consensus falls back (1 or more).
+    pub consensus_rounds: u32,
+    pub fallback: Fallback,
+    /// Least share of members (or delegates) who must take part for any decision (0..1).
+    pub quorum: f64,
+    /// Chance that an able member attends a community meeting (0..1).
+    pub attendance: f64,
+}
+
+impl AssemblyRules {
+    fn every(interval_days: u32) -> Self {
+        Self {
+            interval_days,
+            rule: VotingRule::Majority,
+            supermajority: 2.0 / 3.0,
+            consensus_rounds: 3,
+            fallback: Fallback::Supermajority,
+            quorum: 0.25,
+            attendance: 0.6,
+        }
+    }
+}
+
+impl Default for AssemblyRules {
+    fn default() -> Self {
+        Self::every(7)
+    }
+}
+
+/// How delegates' votes count in regional and global assemblies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Weighting {
+    /// One vote per community.
+    Equal,
+    /// Each delegate's vote counts as the community's population.
+    Population,
+}
+
+/// The `[assembly]` section.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AssemblyParams {
+    /// Assemblies meet and decide (on/off). Off, the standing rules stay as they start: every
+    /// syndicate active, food agreements in force, the scenario's labour policy.
+    pub enabled: bool,
+    pub community: AssemblyRules,
+    pub region: AssemblyRules,
+    pub world: AssemblyRules,
+    pub delegate_weighting: Weighting,
+    /// Chance that a delegate votes against their mandate on a proposal (0..1).
+    pub deviation_probability: f64,
+    /// Chance that a deviation is seen by the delegate's community (0..1).
+    pub detection_probability: f64,
+    /// Standard deviation of the personal term in each member's score, relative to what the
+    /// proposal puts at stake (0 or more).
+    pub vote_noise: f64,
+    /// In consensus round r (from 0), a member blocks only if their score, relative to what is
+    /// at stake, is below `-r * stand_aside_step`; milder objections stand aside (0 or more).
+    pub stand_aside_step: f64,
+    /// A syndicate is proposed for idling when stocks cover this many days of use beyond the
+    /// reserve (days).
+    pub idle_cover_days: f64,
+}
+
+impl Default for AssemblyParams {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            community: AssemblyRules::every(7),
+            region: AssemblyRules::every(28),
+            world: AssemblyRules::every(91),
+            delegate_weighting: Weighting::Equal,
+            deviation_probability: 0.05,
+            detection_probability: 0.5,
+            vote_noise: 0.3,
+            stand_aside_step: 0.15,
+            idle_cover_days: 30.0,
+        }
+    }
+}
+
+/// What a person weighs when voting: leisure, goods, environment (each 0..1, summing to 1).
+#[derive(Component, Clone, Copy, Debug)]
+pub struct Values(pub [f32; 3]);
+
+impl Values {
+    pub fn draw(rng: &mut ChaCha8Rng) -> Self {
+        let raw: [f32; 3] = [
+            rng.random::<f32>() + 0.05,
+            rng.random::<f32>() + 0.05,
+            rng.random::<f32>() + 0.05,
+        ];
+        let total: f32 = raw.iter().sum();
+        Values(raw.map(|x| x / total))
+    }
+}
+
+/// A proposal's estimated effect on a member: leisure (h/day), goods (share of need met, 0..1),
+/// environment (kg CO2e/person/day avoided).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Effect {
+    pub leisure: f32,
+    pub goods: f32,
+    pub environment: f32,
+}
+
+/// What is proposed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subject {
+    Idle(Good),
+    Resume(Good),
+    GuildAgreement(Good),
+    Rota,
+    FoodAgreement,
+    PhaseOutFossil,
+}
+
+impl Subject {
+    pub fn describe(self) -> String {
+        match self {
+            Subject::Idle(g) => format!("idle the {} syndicate (stocks cover need)", g.name()),
+            Subject::Resume(g) => format!("resume the {} syndicate", g.name()),
+            Subject::GuildAgreement(g) => {
+                format!("accept the {} guild's raw-material agreement", g.name())
+            }
+            Subject::Rota => "adopt a rota for undesirable work".to_owned(),
+            Subject::FoodAgreement => "keep the regional food agreement".to_owned(),
+            Subject::PhaseOutFossil => "phase out fossil energy".to_owned(),
+        }
+    }
+}
+
+/// Which assembly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Community(u32),
+    Region(u32),
+    World,
+}
+
+impl Level {
+    pub fn name(self) -> String {
+        match self {
+            Level::Community(c) => format!("community {c}"),
+            Level::Region(r) => format!("region {r}"),
+            Level::World => "world".to_owned(),
+        }
+    }
+}
+
+/// One decided proposal.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Decision {
+    pub tick: u32,
+    pub level: Level,
+    pub subject: Subject,
+    /// Votes (members, or delegates' weights) for, against, and standing aside or blocking at
+    /// the end.
+    pub yes: f64,
+    pub no: f64,
+    pub rounds: u32,
+    pub passed: bool,
+}
+
+/// A community's delegate to the regional and global assemblies.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Delegate {
+    /// Tick the delegate was chosen.
+    pub since: u32,
+    /// The delegate deviated and the community saw it: recalled at the next meeting.
+    pub seen_deviating: bool,
+    /// Times this community has recalled a delegate.
+    pub recalls: u32,
+}
+
+/// The assemblies' standing decisions, the delegates, and their record.
+#[derive(Resource)]
+pub struct Government {
+    /// Syndicates idled by their community's assembly, by community and good.
+    pub idle: Vec<[bool; N_GOODS]>,
+    /// Communities that adopted a rota for undesirable work.
+    pub rota: Vec<bool>,
+    /// Regions whose food agreement is in force.
+    pub food_agreement: Vec<bool>,
+    pub delegates: Vec<Delegate>,
+    /// Effective undesirable hours left unfilled since each community's last meeting.
+    pub undesirable_unfilled: Vec<f64>,
+    pub decisions: Vec<Decision>,
+    /// Each community's figures of the day before.
+    pub yesterday: Vec<Yesterday>,
+    /// Today's counts, for the metrics row.
+    pub today: Tally,
+    rngs: Vec<ChaCha8Rng>,
+}
+
+/// What a community's meeting knows of the day before.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Yesterday {
+    /// Effective hours of undesirable work done.
+    pub undesirable_done: f64,
+    /// Energy generated from fossil fuel (kWh).
+    pub fossil_kwh: f64,
+    /// Energy made available to the community (kWh).
+    pub energy_made: f64,
+}
+
+/// Today's assembly figures.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Tally {
+    pub meetings: u32,
+    pub without_quorum: u32,
+    pub passed: u32,
+    pub failed: u32,
+    pub recalls: u32,
+    pub deviations: u32,
+}
+
+impl Government {
+    pub fn new(seed: u64, communities: u32, regions: u32) -> Self {
+        let n = communities as usize;
+        Self {
+            idle: vec![[false; N_GOODS]; n],
+            rota: vec![false; n],
+            food_agreement: vec![true; regions as usize],
+            delegates: vec![Delegate::default(); n],
+            undesirable_unfilled: vec![0.0; n],
+            decisions: Vec::new(),
+            yesterday: vec![Yesterday::default(); n],
+            today: Tally::default(),
+            rngs: (0..communities)
+                .map(|c| stream(seed, Purpose::Assembly, u64::from(c)))
+                .collect(),
+        }
+    }
+
+    /// The labour policy in force for undesirable work in community `c`.
+    pub fn policy(&self, params: &Params, c: usize) -> UndesirablePolicy {
+        if self.rota.get(c).copied().unwrap_or(false) {
+            UndesirablePolicy::Rota
+        } else {
+            params.labour.undesirable_policy
+        }
+    }
+
+    /// Syndicates active and idle across the world.
+    pub fn syndicates(&self) -> (u32, u32) {
+        let idle: u32 = self
+            .idle
+            .iter()
+            .map(|i| i.iter().filter(|x| **x).count() as u32)
+            .sum();
+        ((self.idle.len() * N_GOODS) as u32 - idle, idle)
+    }
+}
+
+/// Votes on one proposal after the members' scores are in.
+#[derive(Clone, Copy, Debug, Default)]
+struct Votes {
+    yes: f64,
+    no: f64,
+    /// Members whose score is below `-r * step`, for each consensus round r.
+    blocks: [f64; MAX_ROUNDS],
+}
+
+const MAX_ROUNDS: usize = 16;
+
+impl Votes {
+    fn add(&mut self, score: f32, step: f64, weight: f64) {
+        if score > 0.0 {
+            self.yes += weight;
+        } else {
+            self.no += weight;
+        }
+        for (r, b) in self.blocks.iter_mut().enumerate() {
+            if f64::from(score) < -(r as f64) * step {
+                *b += weight;
+            }
+        }
+    }
+}
+
+/// Applies `rules` to `votes`: whether the proposal passed and after how many rounds.
+fn decide(rules: &AssemblyRules, votes: &Votes) -> (bool, u32) {
+    let cast = votes.yes + votes.no;
+    if cast <= 0.0 {
+        return (false, 1);
+    }
+    let share = votes.yes / cast;
+    let by = |rule: VotingRule| match rule {
+        VotingRule::Majority => votes.yes > votes.no,
+        VotingRule::Supermajority => share >= rules.supermajority,
+        VotingRule::Consensus => votes.blocks[0] == 0.0,
+    };
+    match rules.rule {
+        VotingRule::Consensus => {
+            let rounds = rules.consensus_rounds.clamp(1, MAX_ROUNDS as u32);
+            for r in 0..rounds {
+                if votes.blocks[r as usize] == 0.0 {
+                    return (votes.yes > 0.0, r + 1);
+                }
+            }
+            let passed = match rules.fallback {
+                Fallback::Majority => by(VotingRule::Majority),
+                Fallback::Supermajority => by(VotingRule::Supermajority),
+                Fallback::Fail => false,
+            };
+            (passed, rounds)
+        }
+        rule => (by(rule), 1),
+    }
+}
+
+/// A proposal before a community's members, with its effect on each of them.
+#[derive(Clone, Copy, Debug)]
+struct Proposal {
+    subject: Subject,
+    effect: Effect,
+    /// For a rota: a member's leisure changes by (their undesirable hours - `rota_share`).
+    rota_share: Option<f32>,
+}
+
+/// A member's score for an effect: their values weighting leisure (h/day), goods (a share of
+/// need, counted ten times, so that a tenth of one need weighs as an hour a day) and
+/// environment (kg CO2e/day).
+fn score(values: &Values, e: &Effect) -> f32 {
+    values.0[0] * e.leisure + values.0[1] * e.goods * 10.0 + values.0[2] * e.environment
+}
+
+/// How much is at stake in an effect, in score units: the score of someone who weighs all three
+/// values fully.
+fn stakes(e: &Effect) -> f32 {
+    e.leisure.abs() + e.goods.abs() * 10.0 + e.environment.abs()
+}
+
+/// A member's score for a proposal, relative to its stakes: their values' score plus a personal
+/// term (deliberation, what the estimate misses) with standard deviation `noise` times the
+/// stakes. Positive is a yes.
+fn vote(values: &Values, e: &Effect, noise: f32, rng: &mut ChaCha8Rng) -> f32 {
+    let at_stake = stakes(e).max(1e-9);
+    (score(values, e) + noise * at_stake * normal(rng)) / at_stake
+}
+
+/// Meets the assemblies due today, applies their decisions, and recalls delegates seen
+/// deviating. Runs after needs are known and before the day's plans.
+#[allow(clippy::too_many_arguments)]
+pub fn hold_assemblies(
+    clock: Res<Clock>,
+    mut params: ResMut<Params>,
+    economy: Res<Economy>,
+    ledger: Res<Ledger>,
+    directory: Res<Directory>,
+    mut gov: ResMut<Government>,
+    mut log: ResMut<Log>,
+    persons: Query<(&Member, &Person, &Values, &Work)>,
+    stocks: Query<&Stocks>,
+    systems: Query<&EnergySystem>,
+    mut guilds: Query<&mut Guild>,
+) {
+    let gov = &mut *gov;
+    gov.today = Tally::default();
+    let a = &params.assembly;
+    if !a.enabled {
+        return;
+    }
+    let tick = clock.tick;
+    let meets = |rules: &AssemblyRules| tick % rules.interval_days.max(1) == 0;
+    let community_day = meets(&a.community);
+    let region_day = meets(&a.region);
+    let world_day = meets(&a.world);
+    if !(community_day || region_day || world_day) {
+        return;
+    }
+    let n = ledger.days.len();
+    let mask = params.labour.undesirable_mask();
+    let mut proposals: Vec<Vec<Proposal>> = vec![Vec::new(); n];
+    if community_day {
+        for c in 0..n {
+            community_proposals(
+                &params,
+                &economy,
+                &ledger,
+                &directory,
+                gov,
+                &stocks,
+                c,
+                &mut proposals[c],
+            );
+        }
+        for guild in guilds.iter() {
+            if guild.agreement == Agreement::Pending {
+                let c = guild.community as usize;
+                let persons = f64::from(ledger.days[c].persons.max(1));
+                // The guild's output in place of the syndicate's: hours saved and more
+                // variety, for materials from the store.
+                let hours = f64::from(guild.members) * params.guilds.hours_per_member / persons;
+                proposals[c].push(Proposal {
+                    subject: Subject::GuildAgreement(guild.good),
+                    effect: Effect {
+                        leisure: (hours * 0.5) as f32,
+                        goods: params.guilds.variety_value as f32,
+                        environment: 0.0,
+                    },
+                    rota_share: None,
+                });
+            }
+        }
+    }
+    // Upper-level proposals, voted by every community to set its delegate's mandate.
+    let mut upper: Vec<(Level, Subject)> = Vec::new();
+    let mut upper_effects: Vec<Vec<Effect>> = Vec::new();
+    if region_day {
+        let effects = food_agreement_effects(&params, &ledger);
+        for r in 0..gov.food_agreement.len() {
+            upper.push((Level::Region(r as u32), Subject::FoodAgreement));
+        }
+        upper_effects.push(effects);
+    }
+    let fossil = Source::Fossil as usize;
+    let fossil_in_use = gov.yesterday.iter().map(|y| y.fossil_kwh).sum::<f64>() > 0.0
+        || systems.iter().any(|s| s.capacity_kw[fossil] > 0.0);
+    if world_day && params.energy.allow_fossil && fossil_in_use {
+        upper.push((Level::World, Subject::PhaseOutFossil));
+        let g = params.energy.fossil.g_co2e_per_kwh / 1000.0;
+        let effects = ledger
+            .days
+            .iter()
+            .zip(&gov.yesterday)
+            .map(|(d, y)| {
+                let persons = f64::from(d.persons.max(1));
+                let fossil_share = (y.fossil_kwh / y.energy_made.max(1e-9)).min(1.0);
+                Effect {
+                    leisure: 0.0,
+                    goods: -(fossil_share / f64::from(N_GOODS as u32 + 1)) as f32,
+                    environment: (y.fossil_kwh * g / persons) as f32,
+                }
+            })
+            .collect();
+        upper_effects.push(effects);
+    }
+
+    // Members' votes, in one pass over persons (in table order, so the draws are fixed).
+    let rules_c = a.community.clone();
+    let step = a.stand_aside_step;
+    let noise = a.vote_noise as f32;
+    let mut own: Vec<Vec<Votes>> = proposals
+        .iter()
+        .map(|p| vec![Votes::default(); p.len()])
+        .collect();
+    let n_upper_kinds = usize::from(region_day)
+        + usize::from(world_day && params.energy.allow_fossil && fossil_in_use);
+    let mut mandates: Vec<Vec<Votes>> = vec![vec![Votes::default(); n_upper_kinds]; n];
+    let mut eligible = vec![0u32; n];
+    let mut present = vec![0u32; n];
+    {
+        for (member, person, values, work) in &persons {
+            if person.age == super::components::AgeClass::Child
+                || person.health != super::components::HealthState::Well
+            {
+                continue;
+            }
+            let c = member.0 as usize;
+            eligible[c] += 1;
+            let rng = &mut gov.rngs[c];
+            if rng.random::<f64>() >= rules_c.attendance {
+                continue;
+            }
+            present[c] += 1;
+            for (k, p) in proposals[c].iter().enumerate() {
+                let mut e = p.effect;
+                if let Some(share) = p.rota_share {
+                    let mine: f32 = (0..N_SECTORS).map(|s| work.hours[s] * mask[s]).sum();
+                    e.leisure = mine - share;
+                }
+                own[c][k].add(vote(values, &e, noise, rng), step, 1.0);
+            }
+            for (k, effects) in upper_effects.iter().enumerate() {
+                mandates[c][k].add(vote(values, &effects[c], noise, rng), step, 1.0);
+            }
+        }
+    }
+
+    // Community decisions.
+    let mut mandate_yes = vec![vec![false; n_upper_kinds]; n];
+    let mut mandate_margin = vec![vec![0.0f64; n_upper_kinds]; n];
+    let quorate: Vec<bool> = (0..n)
+        .map(|c| {
+            eligible[c] > 0 && f64::from(present[c]) >= rules_c.quorum * f64::from(eligible[c])
+        })
+        .collect();
+    for c in 0..n {
+        let holds = community_day || n_upper_kinds > 0;
+        if !holds {
+            continue;
+        }
+        if !quorate[c] {
+            gov.today.without_quorum += 1;
+            continue;
+        }
+        gov.today.meetings += 1;
+        if community_day && gov.delegates[c].seen_deviating {
+            gov.delegates[c] = Delegate {
+                since: tick,
+                seen_deviating: false,
+                recalls: gov.delegates[c].recalls + 1,
+            };
+            gov.today.recalls += 1;
+            log.push(
+                tick,
+                LogKind::Recall,
+                format!("community {c} recalls its delegate for voting against the mandate"),
+            );
+        }
+        for (k, p) in proposals[c].iter().enumerate() {
+            let (passed, rounds) = decide(&rules_c, &own[c][k]);
+            record(
+                gov,
+                &mut log,
+                tick,
+                Level::Community(c as u32),
+                p.subject,
+                &own[c][k],
+                rounds,
+                passed,
+            );
+            if passed {
+                match p.subject {
+                    Subject::Idle(g) => gov.idle[c][g.index()] = true,
+                    Subject::Resume(g) => gov.idle[c][g.index()] = false,
+                    Subject::Rota => gov.rota[c] = true,
+                    Subject::GuildAgreement(_)
+                    | Subject::FoodAgreement
+                    | Subject::PhaseOutFossil => {}
+                }
+            }
+            if let Subject::GuildAgreement(good) = p.subject {
+                for mut guild in guilds.iter_mut() {
+                    if guild.community as usize == c
+                        && guild.good == good
+                        && guild.agreement == Agreement::Pending
+                    {
+                        guild.agreement = if passed {
+                            Agreement::Accepted
+                        } else {
+                            Agreement::Refused
+                        };
+                    }
+                }
+            }
+        }
+        for k in 0..n_upper_kinds {
+            let v = &mandates[c][k];
+            mandate_yes[c][k] = v.yes > v.no;
+            let cast = (v.yes + v.no).max(1.0);
+            mandate_margin[c][k] = (v.yes - v.no) / cast;
+        }
+        if community_day {
+            gov.undesirable_unfilled[c] = 0.0;
+        }
+    }
+
+    // Regional and global assemblies, through delegates.
+    let mut kind = 0;
+    let mut bodies: Vec<(Level, Subject, usize)> = Vec::new();
+    if region_day {
+        for (level, subject) in upper.iter().filter(|(l, _)| matches!(l, Level::Region(_))) {
+            bodies.push((*level, *subject, kind));
+        }
+        kind += 1;
+    }
+    if world_day && params.energy.allow_fossil && fossil_in_use {
+        bodies.push((Level::World, Subject::PhaseOutFossil, kind));
+    }
+    let per_region = params.population.communities_per_region.max(1) as usize;
+    for (level, subject, k) in bodies {
+        let (members, rules) = match level {
+            Level::Region(r) => {
+                let start = r as usize * per_region;
+                (
+                    start..(start + per_region).min(n),
+                    params.assembly.region.clone(),
+                )
+            }
+            _ => (0..n, params.assembly.world.clone()),
+        };
+        let mut votes = Votes::default();
+        let mut seated = 0usize;
+        let total = members.len();
+        for c in members {
+            if !quorate[c] {
+                continue;
+            }
+            seated += 1;
+            let weight = match params.assembly.delegate_weighting {
+                Weighting::Equal => 1.0,
+                Weighting::Population => f64::from(ledger.days[c].persons),
+            };
+            let rng = &mut gov.rngs[c];
+            let mut yes = mandate_yes[c][k];
+            let mut margin = mandate_margin[c][k];
+            if rng.random::<f64>() < params.assembly.deviation_probability {
+                yes = !yes;
+                margin = -margin;
+                gov.today.deviations += 1;
+                if rng.random::<f64>() < params.assembly.detection_probability {
+                    gov.delegates[c].seen_deviating = true;
+                }
+            }
+            // A delegate's objection is as strong as the community's margin.
+            let s = if yes {
+                margin.abs().max(1e-3)
+            } else {
+                -margin.abs().max(1e-3)
+            };
+            votes.add(s as f32, step, weight);
+        }
+        if (seated as f64) < rules.quorum * total as f64 {
+            gov.today.without_quorum += 1;
+            continue;
+        }
+        gov.today.meetings += 1;
+        let (passed, rounds) = decide(&rules, &votes);
+        record(gov, &mut log, tick, level, subject, &votes, rounds, passed);
+        match (level, subject) {
+            (Level::Region(r), Subject::FoodAgreement) => gov.food_agreement[r as usize] = passed,
+            (Level::World, Subject::PhaseOutFossil) if passed => {
+                params.energy.allow_fossil = false;
+            }
+            _ => {}
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn record(
+    gov: &mut Government,
+    log: &mut Log,
+    tick: u32,
+    level: Level,
+    subject: Subject,
+    votes: &Votes,
+    rounds: u32,
+    passed: bool,
+) {
+    if passed {
+        gov.today.passed += 1;
+    } else {
+        gov.today.failed += 1;
+    }
+    gov.decisions.push(Decision {
+        tick,
+        level,
+        subject,
+        yes: votes.yes,
+        no: votes.no,
+        rounds,
+        passed,
+    });
+    log.push(
+        tick,
+        LogKind::Decision,
+        format!(
+            "{}: {} {} ({:.0} for, {:.0} against{})",
+            level.name(),
+            subject.describe(),
+            if passed { "passed" } else { "failed" },
+            votes.yes,
+            votes.no,
+            if rounds > 1 {
+                format!(", {rounds} rounds")
+            } else {
+                String::new()
+            }
+        ),
+    );
+}
+
+/// A standard normal draw (Box-Muller), in f32.
+fn normal(rng: &mut ChaCha8Rng) -> f32 {
+    let u1: f32 = 1.0 - rng.random::<f32>();
+    let u2: f32 = rng.random::<f32>();
+    (-2.0 * u1.ln()).sqrt() * (std::f32::consts::TAU * u2).cos()
+}
+
+/// The community-level proposals of community `c`: idling and resuming syndicates, and a rota.
+#[allow(clippy::too_many_arguments)]
+fn community_proposals(
+    params: &Params,
+    economy: &Economy,
+    ledger: &Ledger,
+    directory: &Directory,
+    gov: &Government,
+    stocks: &Query<&Stocks>,
+    c: usize,
+    out: &mut Vec<Proposal>,
+) {
+    let day = &ledger.days[c];
+    let persons = f64::from(day.persons.max(1));
+    let stock = stocks
+        .get(directory.communities[c])
+        .map_or([0.0; N_GOODS], |s| s.0);
+    let mut need = [0.0; N_GOODS];
+    for good in Good::ALL {
+        need[good.index()] = params.goods.get(*good).need(&day.headcount);
+    }
+    let gross = mul(&economy.leontief, &need);
+    let share_of_needs = 1.0 / (N_GOODS as f64 + 1.0);
+    for good in Good::ALL {
+        if !good.storable() {
+            continue;
+        }
+        let g = good.index();
+        let p = params.goods.get(*good);
+        if gross[g] <= 0.0 {
+            continue;
+        }
+        let reserve = p.reserve_days * gross[g];
+        let hours = gross[g] * p.labour_hours_per_unit / persons;
+        let co2 = gross[g] * p.kg_co2e_per_unit / persons;
+        if !gov.idle[c][g] && stock[g] >= reserve + params.assembly.idle_cover_days * gross[g] {
+            out.push(Proposal {
+                subject: Subject::Idle(*good),
+                effect: Effect {
+                    leisure: hours as f32,
+                    goods: 0.0,
+                    environment: co2 as f32,
+                },
+                rota_share: None,
+            });
+        } else if gov.idle[c][g] && stock[g] < reserve + gross[g] {
+            out.push(Proposal {
+                subject: Subject::Resume(*good),
+                effect: Effect {
+                    leisure: -hours as f32,
+                    goods: share_of_needs as f32,
+                    environment: -co2 as f32,
+                },
+                rota_share: None,
+            });
+        }
+    }
+    if !gov.rota[c]
+        && params.labour.undesirable_policy != UndesirablePolicy::Rota
+        && gov.undesirable_unfilled[c] > 1e-6
+    {
+        // Each able adult's equal share of the undesirable work, done and undone.
+        let able = day.headcount.adults.max(1.0);
+        let interval = f64::from(params.assembly.community.interval_days.max(1));
+        let done = gov.yesterday[c].undesirable_done;
+        let share = (done + gov.undesirable_unfilled[c] / interval) / able;
+        out.push(Proposal {
+            subject: Subject::Rota,
+            effect: Effect {
+                leisure: 0.0,
+                goods: (share_of_needs * (gov.undesirable_unfilled[c] / interval)
+                    / (done + gov.undesirable_unfilled[c] / interval).max(1e-9))
+                    as f32,
+                environment: 0.0,
+            },
+            rota_share: Some(share as f32),
+        });
+    }
+}
+
+/// Each community's estimated effect of keeping its region's food agreement: those whose land
+/// falls short of their need get food (a share of need met); those with land to spare give
+/// hours to grow it.
+fn food_agreement_effects(params: &Params, ledger: &Ledger) -> Vec<Effect> {
+    let food = &params.food;
+    let n = ledger.days.len();
+    let per_region = params.population.communities_per_region.max(1) as usize;
+    let mut effects = vec![Effect::default(); n];
+    for start in (0..n).step_by(per_region) {
+        let members = start..(start + per_region).min(n);
+        let mut short = 0.0;
+        let mut spare = 0.0;
+        let balance: Vec<f64> = members
+            .clone()
+            .map(|c| {
+                let d = &ledger.days[c];
+                let need = d.need_kg * 365.0 * (1.0 + food.reserve_share);
+                let land = f64::from(d.persons) * food.arable_ha_per_person * food.yield_kg_per_ha;
+                land - need
+            })
+            .collect();
+        for b in &balance {
+            if *b < 0.0 {
+                short -= b;
+            } else {
+                spare += b;
+            }
+        }
+        let given = f64::min(short, spare);
+        for (i, c) in members.enumerate() {
+            let d = &ledger.days[c];
+            let persons = f64::from(d.persons.max(1));
+            let b = balance[i];
+            effects[c] = if b < 0.0 && short > 0.0 {
+                let need = (d.need_kg * 365.0).max(1e-9);
+                Effect {
+                    leisure: 0.0,
+                    goods: ((-b) * given / short / need / (N_GOODS as f64 + 1.0)) as f32,
+                    environment: 0.0,
+                }
+            } else if spare > 0.0 {
+                let kg = b * given / spare;
+                let hours = kg / food.yield_kg_per_ha.max(1e-9) * food.labour_hours_per_ha / 365.0;
+                Effect {
+                    leisure: -(hours / persons) as f32,
+                    goods: 0.0,
+                    environment: 0.0,
+                }
+            } else {
+                Effect::default()
+            };
+        }
+    }
+    effects
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn votes(scores: &[f32], step: f64) -> Votes {
+        let mut v = Votes::default();
+        for s in scores {
+            v.add(*s, step, 1.0);
+        }
+        v
+    }
+
+    #[test]
+    fn rules_decide_as_documented() {
+        let mut rules = AssemblyRules::default();
+        let v = votes(&[0.5, 0.4, -0.1, -0.6], 0.2);
+        // Two for, two against: no majority.
+        assert_eq!(decide(&rules, &v), (false, 1));
+        let v = votes(&[0.5, 0.4, 0.1, -0.05], 0.2);
+        assert_eq!(decide(&rules, &v), (true, 1));
+        rules.rule = VotingRule::Supermajority;
+        rules.supermajority = 0.8;
+        assert_eq!(decide(&rules, &v), (false, 1));
+        rules.supermajority = 0.75;
+        assert_eq!(decide(&rules, &v), (true, 1));
+        // Consensus: the mild objection (-0.05) stands aside in the second round.
+        rules.rule = VotingRule::Consensus;
+        rules.consensus_rounds = 3;
+        assert_eq!(decide(&rules, &v), (true, 2));
+        // A strong objection blocks through every round; the fallback decides.
+        let v = votes(&[0.5, 0.4, 0.1, -0.9], 0.2);
+        rules.fallback = Fallback::Fail;
+        assert_eq!(decide(&rules, &v), (false, 3));
+        rules.fallback = Fallback::Majority;
+        assert_eq!(decide(&rules, &v), (true, 3));
+    }
+}
+
+/// Keeps what the next meetings need of today: the undesirable work done and left unfilled
+/// (what a rota proposal answers; unfilled hours add up until the community meets), and the
+/// energy made and generated from fossil fuel.
+pub fn remember_day(params: Res<Params>, ledger: Res<Ledger>, mut gov: ResMut<Government>) {
+    let mask = params.labour.undesirable_mask();
+    let gov = &mut *gov;
+    let fossil = Source::Fossil as usize;
+    for (c, day) in ledger.days.iter().enumerate() {
+        let mut unfilled = 0.0;
+        let mut done = 0.0;
+        for s in 0..N_SECTORS {
+            unfilled += f64::from(mask[s]) * day.unfilled[s];
+            done += f64::from(mask[s]) * (day.posted[s] - day.unfilled[s]).max(0.0);
+        }
+        gov.undesirable_unfilled[c] += unfilled;
+        gov.yesterday[c] = Yesterday {
+            undesirable_done: done,
+            fossil_kwh: day.energy.generated[fossil],
+            energy_made: day.goods.made[Good::Energy.index()],
+        };
+    }
+}

@@ -1,0 +1,330 @@
+//! The `[[events]]` array: what happens on which day.
+//!
+//! ```toml
+//! [[events]]
+//! day = 50
+//! kind = "drought"          # drought, influx, illness_wave, installation_failure, guild, set
+//! region = 0                # or community = 3; neither means everywhere
+//! yield_factor = 0.4
+//! days = 365
+//!
+//! [[events]]
+//! day = 120
+//! kind = "set"              # a policy changed: any scenario value but population, seed, ticks
+//! path = "labour.undesirable_policy"
+//! value = "rota"
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+use super::locate::Locator;
+use super::{Problem, Scenario, edit_distance};
+use crate::model::energy::Source;
+use crate::model::events::{EventKind, ScheduledEvent, Target};
+use crate::model::goods::Good;
+
+/// One `[[events]]` entry as written in the file.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EventSpec {
+    /// Tick the event happens on, counted from 0 (the start of that day).
+    pub day: u32,
+    pub kind: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub community: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub yield_factor: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub days: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub persons: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub share: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub good: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub members: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<toml::Value>,
+}
+
+/// The kinds of event, with the keys each takes beyond `day` and `kind` (required ones first,
+/// then `?` optional ones).
+pub const KINDS: &[(&str, &[&str])] = &[
+    (
+        "drought",
+        &["yield_factor", "days", "region?", "community?"],
+    ),
+    ("influx", &["community", "persons"]),
+    ("illness_wave", &["share", "region?", "community?"]),
+    (
+        "installation_failure",
+        &["community", "source", "days", "share?"],
+    ),
+    ("guild", &["community", "good", "members"]),
+    ("set", &["path", "value"]),
+];
+
+const KEYS: &[&str] = &[
+    "day",
+    "kind",
+    "region",
+    "community",
+    "yield_factor",
+    "days",
+    "persons",
+    "share",
+    "source",
+    "good",
+    "members",
+    "path",
+    "value",
+];
+
+/// Reads the `events` value: an array of tables. Problems name `events[i].key` and its line.
+pub(super) fn parse(
+    value: toml::Value,
+    locator: &Locator,
+    problems: &mut Vec<Problem>,
+) -> Vec<EventSpec> {
+    let mut out = Vec::new();
+    let toml::Value::Array(items) = value else {
+        problems.push(Problem {
+            line: locator.line("events"),
+            key: "events".to_owned(),
+            message: "must be an array of tables, each written `[[events]]`".to_owned(),
+        });
+        return out;
+    };
+    for (i, item) in items.into_iter().enumerate() {
+        let at = |key: &str| format!("events[{i}].{key}");
+        let mut fail = |key: String, message: String| {
+            problems.push(Problem {
+                line: locator.line(&key),
+                key,
+                message,
+            })
+        };
+        let toml::Value::Table(table) = item else {
+            fail(format!("events[{i}]"), "must be a table".to_owned());
+            continue;
+        };
+        for key in table.keys() {
+            if !KEYS.contains(&key.as_str()) {
+                let near = KEYS
+                    .iter()
+                    .map(|k| (edit_distance(key, k), *k))
+                    .filter(|(d, _)| *d <= 2)
+                    .min();
+                let hint = near.map_or(String::new(), |(_, k)| format!("; did you mean `{k}`?"));
+                fail(at(key), format!("unknown key{hint}"));
+            }
+        }
+        let spec: EventSpec = match toml::Value::Table(table).try_into() {
+            Ok(s) => s,
+            Err(e) => {
+                fail(
+                    format!("events[{i}]"),
+                    format!("wrong type: {}", e.message()),
+                );
+                continue;
+            }
+        };
+        let Some((_, keys)) = KINDS.iter().find(|(k, _)| *k == spec.kind) else {
+            let names: Vec<&str> = KINDS.iter().map(|(k, _)| *k).collect();
+            fail(
+                at("kind"),
+                format!("unknown kind {:?}; one of: {}", spec.kind, names.join(", ")),
+            );
+            continue;
+        };
+        let present = |k: &str| match k {
+            "region" => spec.region.is_some(),
+            "community" => spec.community.is_some(),
+            "yield_factor" => spec.yield_factor.is_some(),
+            "days" => spec.days.is_some(),
+            "persons" => spec.persons.is_some(),
+            "share" => spec.share.is_some(),
+            "source" => spec.source.is_some(),
+            "good" => spec.good.is_some(),
+            "members" => spec.members.is_some(),
+            "path" => spec.path.is_some(),
+            "value" => spec.value.is_some(),
+            _ => true,
+        };
+        for key in KEYS.iter().skip(2) {
+            let allowed = keys.iter().any(|k| k.trim_end_matches('?') == *key);
+            let required = keys.contains(key);
+            if required && !present(key) {
+                fail(
+                    format!("events[{i}]"),
+                    format!("a {} event needs `{key}`", spec.kind),
+                );
+            } else if !allowed && present(key) {
+                fail(
+                    at(key),
+                    format!("a {} event does not take `{key}`", spec.kind),
+                );
+            }
+        }
+        out.push(spec);
+    }
+    out
+}
+
+/// Checks each event's values against the scenario and turns the events into the model's, in
+/// file order; a `set` event carries the parameters in force after it (set events apply in day
+/// order, each on top of the ones before).
+pub(super) fn build(s: &Scenario) -> Result<Vec<ScheduledEvent>, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let mut out = Vec::new();
+    let communities = s.params.population.communities;
+    let regions = s.params.regions();
+    let mut order: Vec<usize> = (0..s.events.len()).collect();
+    order.sort_by_key(|i| s.events[*i].day);
+    let mut current = s.clone();
+    current.events.clear();
+    current.schedule.clear();
+    for i in order {
+        let e = &s.events[i];
+        let mut fail = |key: &str, message: String| {
+            problems.push(Problem {
+                line: None,
+                key: format!("events[{i}].{key}"),
+                message,
+            })
+        };
+        let target = match (e.region, e.community) {
+            (Some(_), Some(_)) => {
+                fail(
+                    "region",
+                    "give `region` or `community`, not both".to_owned(),
+                );
+                Target::All
+            }
+            (Some(r), None) if r >= regions => {
+                fail(
+                    "region",
+                    format!("{r} is not a region (0 to {})", regions - 1),
+                );
+                Target::All
+            }
+            (None, Some(c)) if c >= communities => {
+                fail(
+                    "community",
+                    format!("{c} is not a community (0 to {})", communities - 1),
+                );
+                Target::All
+            }
+            (Some(r), None) => Target::Region(r),
+            (None, Some(c)) => Target::Community(c),
+            (None, None) => Target::All,
+        };
+        let community = e.community.unwrap_or(0);
+        let share = e.share.unwrap_or(1.0);
+        if !(0.0..=1.0).contains(&share) {
+            fail("share", format!("{share} is not between 0 and 1"));
+        }
+        let kind = match e.kind.as_str() {
+            "drought" => {
+                let f = e.yield_factor.unwrap_or(1.0);
+                if !(0.0..=1.0).contains(&f) {
+                    fail("yield_factor", format!("{f} is not between 0 and 1"));
+                }
+                EventKind::Drought {
+                    target,
+                    yield_factor: f,
+                    days: e.days.unwrap_or(1),
+                }
+            }
+            "influx" => {
+                let persons = e.persons.unwrap_or(0);
+                if !(1..=100_000).contains(&persons) {
+                    fail("persons", format!("{persons} is not between 1 and 100000"));
+                }
+                EventKind::Influx { community, persons }
+            }
+            "illness_wave" => EventKind::IllnessWave { target, share },
+            "installation_failure" => {
+                let name = e.source.clone().unwrap_or_default();
+                let source = Source::ALL.into_iter().find(|s| s.name() == name);
+                if source.is_none() {
+                    let names: Vec<&str> = Source::ALL.iter().map(|s| s.name()).collect();
+                    fail(
+                        "source",
+                        format!("unknown source {name:?}; one of: {}", names.join(", ")),
+                    );
+                }
+                EventKind::InstallationFailure {
+                    community,
+                    source: source.unwrap_or(Source::Solar),
+                    share,
+                    days: e.days.unwrap_or(1),
+                }
+            }
+            "guild" => {
+                let name = e.good.clone().unwrap_or_default();
+                let good = Good::ALL.iter().copied().find(|g| g.name() == name);
+                if good.is_none() {
+                    let names: Vec<&str> = Good::ALL.iter().map(|g| g.name()).collect();
+                    fail(
+                        "good",
+                        format!("unknown good {name:?}; one of: {}", names.join(", ")),
+                    );
+                }
+                EventKind::GuildFounded {
+                    community,
+                    good: good.unwrap_or(Good::Clothing),
+                    members: e.members.unwrap_or(0),
+                }
+            }
+            _ => {
+                // "set": kinds were checked when the file was read.
+                let path = e.path.clone().unwrap_or_default();
+                let value = e.value.clone().unwrap_or(toml::Value::Boolean(false));
+                let top = path.split('.').next().unwrap_or_default();
+                if path.is_empty()
+                    || !path.contains('.')
+                    || top == "population"
+                    || top == "sweep"
+                    || top == "events"
+                {
+                    fail(
+                        "path",
+                        format!(
+                            "{path:?} cannot be changed during a run: name a value like \
+                             \"labour.undesirable_policy\" (population, seed and ticks are fixed)"
+                        ),
+                    );
+                    continue;
+                }
+                match current.with_values_bare(&[path.as_str()], std::slice::from_ref(&value)) {
+                    Ok(next) => current = next,
+                    Err(ps) => {
+                        for p in ps {
+                            fail("value", format!("`{}`: {}", p.key, p.message));
+                        }
+                        continue;
+                    }
+                }
+                EventKind::Policy {
+                    label: format!("{path} = {value}"),
+                    params: Box::new(current.params.clone()),
+                }
+            }
+        };
+        out.push((i, ScheduledEvent { tick: e.day, kind }));
+    }
+    if problems.is_empty() {
+        out.sort_by_key(|(i, _)| *i);
+        Ok(out.into_iter().map(|(_, e)| e).collect())
+    } else {
+        Err(problems)
+    }
+}
