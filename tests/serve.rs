@@ -298,6 +298,77 @@ fn malformed_requests_get_a_4xx_with_a_message_and_change_nothing() {
             400,
             "unknown field",
         ),
+        (
+            "POST",
+            "/api/event",
+            r#"{"kind": "drought", "yield_factor": 1.5, "days": 9}"#,
+            400,
+            "not between 0 and 1",
+        ),
+        (
+            "POST",
+            "/api/event",
+            r#"{"kind": "drought", "yield_factor": 0.5}"#,
+            400,
+            "needs `days`",
+        ),
+        (
+            "POST",
+            "/api/event",
+            r#"{"kind": "meteor"}"#,
+            400,
+            "unknown kind",
+        ),
+        (
+            "POST",
+            "/api/event",
+            r#"{"kind": "influx", "community": 99, "persons": 5}"#,
+            400,
+            "is not a community",
+        ),
+        (
+            "POST",
+            "/api/event",
+            r#"{"kind": "influx", "community": 0, "persons": 0}"#,
+            400,
+            "not between 1 and 100000",
+        ),
+        (
+            "POST",
+            "/api/event",
+            r#"{"kind": "set", "path": "food.garden_share", "value": 1}"#,
+            400,
+            "through /api/lever",
+        ),
+        (
+            "POST",
+            "/api/event",
+            r#"{"kind": "illness_wave", "share": 0.1, "day": 3}"#,
+            400,
+            "takes no `day`",
+        ),
+        (
+            "POST",
+            "/api/event",
+            r#"{"kind": "illness_wave", "share": 0.1, "colour": 1}"#,
+            400,
+            "unknown key",
+        ),
+        (
+            "POST",
+            "/api/event",
+            r#"{"kind": "illness_wave", "share": [1]}"#,
+            400,
+            "must be a number",
+        ),
+        (
+            "POST",
+            "/api/event",
+            r#"{"share": 0.1}"#,
+            400,
+            "needs `kind`",
+        ),
+        ("POST", "/api/event", r#"[1, 2]"#, 400, "bad JSON body"),
         ("POST", "/api/step", r#"{"days": -1}"#, 400, "bad JSON body"),
         ("POST", "/api/step", r#"{"days": 0}"#, 400, "can step 1 to"),
         (
@@ -506,8 +577,26 @@ fn the_downloaded_scenario_replays_the_live_session_exactly() {
         "/api/lever",
         json!({ "path": "food.household_waste_share", "value": 0.3 }),
     );
-    server.post("/api/step", json!({ "days": 35 }));
+    server.post(
+        "/api/lever",
+        json!({ "path": "labour.undesirable_policy", "value": "rota" }),
+    );
+    server.post(
+        "/api/event",
+        json!({ "kind": "illness_wave", "share": 0.3 }),
+    );
+    server.post(
+        "/api/event",
+        json!({ "kind": "influx", "community": 0, "persons": 25 }),
+    );
+    server.post("/api/step", json!({ "days": 10 }));
+    server.post(
+        "/api/event",
+        json!({ "kind": "drought", "yield_factor": 0.4, "days": 200 }),
+    );
+    server.post("/api/step", json!({ "days": 25 }));
     let (status, toml) = server.get("/api/scenario.toml?lane=a");
+    assert!(toml.contains("kind = \"drought\""), "{toml}");
     assert_eq!(status, 200);
     let (status, live) = server.get("/api/metrics.csv?lane=a");
     assert_eq!(status, 200);

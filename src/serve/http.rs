@@ -58,6 +58,7 @@ pub fn router(app: App) -> Router {
         .route("/api/speed", post(speed))
         .route("/api/reset", post(reset))
         .route("/api/lever", post(lever))
+        .route("/api/event", post(event))
         .route("/api/compare", post(compare))
         .route("/api/scenario.toml", get(scenario_toml))
         .route("/api/metrics.csv", get(metrics_csv))
@@ -279,6 +280,19 @@ async fn lever(State(app): State<App>, bytes: Bytes) -> ApiResult {
     ask(&app, |r| Command::Lever(lane, body.path, body.value, r)).await
 }
 
+async fn event(State(app): State<App>, bytes: Bytes) -> ApiResult {
+    let mut fields: serde_json::Map<String, Value> = body(
+        &bytes,
+        Some(r#"{"lane": "a", "kind": "drought", "yield_factor": 0.5, "days": 90}"#),
+    )?;
+    let lane = match fields.remove("lane") {
+        None => 0,
+        Some(Value::String(l)) => lane_index(Some(&l))?,
+        Some(other) => lane_index(Some(&other.to_string()))?,
+    };
+    ask(&app, |r| Command::Event(lane, fields, r)).await
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CompareBody {
@@ -328,7 +342,7 @@ async fn scenario_toml(
     let lane = lane_index(q?.0.lane.as_deref())?;
     let (name, text) = with_lane(&app, lane, |l| {
         let s = l.replay_scenario();
-        (s.meta.name.clone(), super::replay_toml(&s, &l.changes))
+        (s.meta.name.clone(), s.to_toml())
     })?;
     Ok((
         [

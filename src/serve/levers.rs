@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 
+use crate::model::Params;
 use crate::scenario::Scenario;
 
 /// How a lever is shown and what JSON it accepts.
@@ -37,6 +38,38 @@ const fn slider(min: f64, max: f64, step: f64) -> Control {
 
 /// Every lever, in the order the page lists them.
 pub const LEVERS: &[Lever] = &[
+    Lever {
+        path: "labour.undesirable_policy",
+        label: "Undesirable work",
+        unit: "",
+        help: "How work few would choose is staffed: volunteers, an incentive (an hour counts as more), a rota of all able adults, or an exchange with the region.",
+        control: Control::Choice {
+            options: &["volunteer", "incentive", "rota", "exchange"],
+        },
+    },
+    Lever {
+        path: "labour.incentive_factor",
+        label: "Incentive: an hour counts as",
+        unit: "hours",
+        help: "Under the incentive, an hour of undesirable work counts as this many.",
+        control: slider(1.0, 3.0, 0.1),
+    },
+    Lever {
+        path: "assembly.community.rule",
+        label: "Community assemblies decide by",
+        unit: "",
+        help: "Simple majority, a supermajority, or consensus (with the scenario's fallback).",
+        control: Control::Choice {
+            options: &["majority", "supermajority", "consensus"],
+        },
+    },
+    Lever {
+        path: "assembly.enabled",
+        label: "Assemblies meet",
+        unit: "",
+        help: "Assemblies meet and decide; off, the standing rules stay as they are.",
+        control: Control::Toggle,
+    },
     Lever {
         path: "energy.allow_fossil",
         label: "Fossil plants allowed",
@@ -153,9 +186,16 @@ pub fn value_at(scenario: &Scenario, path: &str) -> Option<toml::Value> {
     Some(value.clone())
 }
 
-/// Every lever's value in `scenario`, by path, for the page.
-pub fn values(scenario: &Scenario) -> serde_json::Map<String, serde_json::Value> {
-    let table: toml::Table = toml::from_str(&scenario.to_toml()).unwrap_or_default();
+/// Every lever's value under `params` (the parameters of `scenario` in force now), by path, for
+/// the page.
+pub fn values(scenario: &Scenario, params: &Params) -> serde_json::Map<String, serde_json::Value> {
+    let s = Scenario {
+        params: params.clone(),
+        events: Vec::new(),
+        schedule: Vec::new(),
+        ..scenario.clone()
+    };
+    let table: toml::Table = toml::from_str(&s.to_toml()).unwrap_or_default();
     LEVERS
         .iter()
         .filter_map(|l| {
@@ -475,9 +515,24 @@ mod tests {
                         l.path
                     );
                 }
+                Control::Choice { options } => {
+                    let w = v.as_str().unwrap_or_else(|| panic!("{}", l.path));
+                    assert!(options.contains(&w), "{}: default {w} is an option", l.path);
+                    // Every option is a value the scenario accepts, and nothing else is.
+                    for o in options {
+                        let value = toml::Value::String((*o).to_owned());
+                        assert!(
+                            scenario.with_values(&[l.path], &[value]).is_ok(),
+                            "{}: {o}",
+                            l.path
+                        );
+                    }
+                    let odd = toml::Value::String("odd".to_owned());
+                    assert!(scenario.with_values(&[l.path], &[odd]).is_err());
+                }
             }
         }
-        assert_eq!(values(&scenario).len(), LEVERS.len());
+        assert_eq!(values(&scenario, &scenario.params).len(), LEVERS.len());
     }
 
     #[test]

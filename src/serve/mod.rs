@@ -22,7 +22,7 @@ use tokio::sync::broadcast;
 
 use crate::model::TickMetrics;
 use crate::scenario::{self, Scenario};
-use session::{Change, Session, Shared};
+use session::{Session, Shared};
 
 /// The page's files, embedded in the binary (name, bytes), for tests and tools.
 pub const ASSETS: &[(&str, &str)] = &[
@@ -99,19 +99,6 @@ pub fn start_session(scenarios: Vec<Scenario>) -> Result<http::App> {
         shared,
         out,
     })
-}
-
-/// The scenario file that replays a session: the scenario with the session's seed and days, and
-/// every lever change as a `set` event on the day it took effect.
-pub fn replay_toml(scenario: &Scenario, changes: &[Change]) -> String {
-    let mut text = scenario.to_toml();
-    for c in changes {
-        text.push_str(&format!(
-            "\n[[events]]\nday = {}\nkind = \"set\"\npath = \"{}\"\nvalue = {}\n",
-            c.day, c.path, c.value
-        ));
-    }
-    text
 }
 
 /// Metrics rows as CSV, exactly as `commune run` writes `metrics.csv`.

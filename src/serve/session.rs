@@ -12,10 +12,11 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use tokio::sync::{broadcast, oneshot};
 
-use super::levers::{self, LEVERS, MAP_SERIES, SERIES};
+use super::levers::{self, EVENT_BUTTONS, LEVERS, MAP_SERIES, SERIES};
 use crate::model::community_metrics::{COMMUNITY_COLUMNS, CommunityMetrics};
-use crate::model::{COLUMNS, Simulation, TickMetrics};
-use crate::scenario::Scenario;
+use crate::model::events::{EventKind, LogKind};
+use crate::model::{COLUMNS, Params, Simulation, TickMetrics};
+use crate::scenario::{self, EventSpec, Scenario};
 
 /// Days a session may run: the longest a scenario file allows, so a session always replays.
 pub const MAX_TICKS: u32 = 36_500;
@@ -58,40 +59,108 @@ pub enum Command {
     Reset(u64, Reply),
     /// Change a lever of a lane: lane index, dotted path, JSON value.
     Lever(usize, String, Value, Reply),
+    /// An event in a lane: lane index, and the event's keys but `day` (`kind` and its values).
+    Event(usize, serde_json::Map<String, Value>, Reply),
     /// Run a copy of lane A (as loaded, without changes) beside it, both from day 0.
     CompareCopy(Reply),
     /// Stop comparing: keep lane A only.
     CompareOff(Reply),
 }
 
-/// A lever change, recorded for the feed and the downloaded scenario.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Change {
-    /// Days run before the change; it takes effect on this day.
-    pub day: u32,
-    pub path: String,
-    pub value: toml::Value,
-}
-
 /// One simulation of the session.
 struct Lane {
-    /// The scenario as loaded (with the session's seed).
+    /// The scenario as loaded (with the session's seed), its own events included.
     base: Scenario,
-    /// The scenario with every change so far applied.
-    current: Scenario,
+    /// Events added in the session (lever changes are `set` events), in order.
+    added: Vec<EventSpec>,
     sim: Simulation,
     /// The scenario's figures for the last day run.
     communities: Vec<CommunityMetrics>,
+    /// Log entries of the simulation already put in the feed.
+    log_seen: usize,
+    /// Session events announced in the feed when they were added, not to be announced again when
+    /// the simulation logs them: (day, text).
+    announced: Vec<(u32, String)>,
 }
 
 impl Lane {
     fn new(base: Scenario) -> Self {
-        let sim = Simulation::new(base.params.clone(), base.meta.seed);
+        let mut sim = Simulation::new(base.params.clone(), base.meta.seed);
+        sim.reschedule(base.schedule.iter().cloned());
         Self {
-            current: base.clone(),
             base,
+            added: Vec::new(),
             sim,
             communities: Vec::new(),
+            log_seen: 0,
+            announced: Vec::new(),
+        }
+    }
+
+    /// The scenario of the session so far: the file's, with the session's events after its own.
+    fn scenario(&self) -> Scenario {
+        let mut s = self.base.clone();
+        s.events.extend(self.added.iter().cloned());
+        s
+    }
+
+    /// The session's scenario with one more `[[events]]` entry, checked exactly as a scenario file
+    /// is (it is written out and read back), and the entry's index.
+    fn with_event(&self, entry: toml::Table) -> Result<(Scenario, usize), Refusal> {
+        let s = self.scenario();
+        let mut table: toml::Table = toml::from_str(&s.to_toml()).expect("a scenario parses");
+        let events = table
+            .entry("events")
+            .or_insert_with(|| toml::Value::Array(Vec::new()));
+        let toml::Value::Array(events) = events else {
+            unreachable!("`events` is an array in a scenario written out")
+        };
+        let index = events.len();
+        events.push(toml::Value::Table(entry));
+        let text = toml::to_string(&table).expect("a table serializes");
+        let parsed = scenario::parse(&text, &s.meta.name).map_err(|problems| {
+            let this = format!("events[{index}]");
+            Refusal::Bad(
+                problems
+                    .iter()
+                    .map(|p| {
+                        let key = p
+                            .key
+                            .replace(&format!("{this}."), "")
+                            .replace(&this, "event");
+                        format!("`{key}`: {}", p.message)
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+        })?;
+        Ok((parsed, index))
+    }
+
+    /// Takes `parsed` (from [`Lane::with_event`]) as the session's scenario: its events still to
+    /// come replace the simulation's, so the session runs exactly as the file would.
+    fn adopt(&mut self, parsed: &Scenario, index: usize) -> EventKind {
+        let kind = parsed.schedule[index].kind.clone();
+        self.added.push(parsed.events[index].clone());
+        self.sim.reschedule(parsed.schedule.iter().cloned());
+        self.announced.push((self.sim.tick(), kind.describe()));
+        kind
+    }
+
+    /// The parameters in force from the next day: those of the latest policy change due by then.
+    fn params_now(&self, parsed: &Scenario) -> Params {
+        let now = self.sim.tick();
+        let mut due: Vec<(u32, usize)> = parsed
+            .schedule
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.tick <= now && matches!(e.kind, EventKind::Policy { .. }))
+            .map(|(i, e)| (e.tick, i))
+            .collect();
+        due.sort();
+        match due.last().map(|(_, i)| &parsed.schedule[*i].kind) {
+            Some(EventKind::Policy { params, .. }) => (**params).clone(),
+            _ => parsed.params.clone(),
         }
     }
 }
@@ -113,19 +182,26 @@ pub struct Shared {
 /// A lane as the web server sees it.
 pub struct LaneView {
     pub id: &'static str,
+    /// The scenario file's own, with the session's seed.
     pub base: Scenario,
-    pub current: Scenario,
-    pub changes: Vec<Change>,
+    /// Events added in the session, in order.
+    pub added: Vec<EventSpec>,
+    /// The levers' values in force from the next day.
+    pub values: serde_json::Map<String, Value>,
+    /// What the charts mark: each session event's day and what it did.
+    pub changes: Vec<Value>,
     pub rows: Vec<TickMetrics>,
     pub communities: Vec<CommunityMetrics>,
     pub links: Vec<(u32, u32, f64)>,
 }
 
 impl LaneView {
-    /// The scenario that replays this lane: its seed, the days run, and every change as an event.
+    /// The scenario file that replays this lane: the scenario with the session's seed, the days
+    /// run as `ticks`, and the session's events (lever changes as `set` events) after its own.
     pub fn replay_scenario(&self) -> Scenario {
         let mut s = self.base.clone();
         s.meta.ticks = self.rows.len().max(1) as u32;
+        s.events.extend(self.added.iter().cloned());
         s.sweep = None;
         s
     }
@@ -201,7 +277,8 @@ impl Session {
             .map(|(lane, id)| LaneView {
                 id,
                 base: lane.base.clone(),
-                current: lane.current.clone(),
+                added: Vec::new(),
+                values: levers::values(&lane.base, &lane.params_now(&lane.base)),
                 changes: Vec::new(),
                 rows: Vec::new(),
                 communities: Vec::new(),
@@ -228,10 +305,15 @@ impl Session {
         let _ = self.out.send(Arc::new(Message { event, data }));
     }
 
-    /// Adds an entry to the feed and tells every client.
+    /// Adds an entry to the feed, dated today, and tells every client.
     fn note(&self, lane: Option<usize>, kind: &str, text: String) {
+        self.note_on(self.tick(), lane, kind, text);
+    }
+
+    /// Adds an entry to the feed and tells every client.
+    fn note_on(&self, day: u32, lane: Option<usize>, kind: &str, text: String) {
         let entry = json!({
-            "tick": self.tick(),
+            "tick": day,
             "lane": lane.map(|l| LANE_IDS[l]),
             "kind": kind,
             "text": text,
@@ -272,11 +354,20 @@ impl Session {
             }
             return;
         }
+        let mut notes = Vec::new();
         for (i, lane) in self.lanes.iter_mut().enumerate() {
             let row = lane.sim.step();
             lane.communities.clear();
             lane.sim.community_metrics(&mut lane.communities);
             self.unpublished[i].push(row);
+            notes.extend(
+                new_log_entries(lane)
+                    .into_iter()
+                    .map(|(k, t, d)| (i, k, t, d)),
+            );
+        }
+        for (lane, kind, text, day) in notes {
+            self.note_on(day, Some(lane), kind, text);
         }
     }
 
@@ -314,13 +405,50 @@ impl Session {
         self.send("ticks", msg.to_string());
     }
 
-    fn lever(&mut self, lane: usize, path: &str, value: &Value) -> Result<Value, Refusal> {
-        let Some(l) = self.lanes.get_mut(lane) else {
-            return Err(Refusal::NotFound(format!(
+    fn lane(&self, lane: usize) -> Result<&Lane, Refusal> {
+        self.lanes.get(lane).ok_or_else(|| {
+            Refusal::NotFound(format!(
                 "there is no lane {}",
                 LANE_IDS.get(lane).unwrap_or(&"?")
-            )));
-        };
+            ))
+        })
+    }
+
+    /// Adds an event to a lane's session from the next day on, checked as a scenario file's
+    /// `[[events]]` entry is; returns the day it takes effect and what it does.
+    fn add_event(
+        &mut self,
+        lane: usize,
+        mut entry: toml::Table,
+    ) -> Result<(u32, EventKind), Refusal> {
+        let day = self.tick();
+        entry.insert("day".to_owned(), toml::Value::Integer(i64::from(day)));
+        let (parsed, index) = self.lane(lane)?.with_event(entry)?;
+        let l = &mut self.lanes[lane];
+        let kind = l.adopt(&parsed, index);
+        let values = levers::values(&parsed, &l.params_now(&parsed));
+        let change = json!({
+            "day": day,
+            "kind": parsed.events[index].kind,
+            "text": kind.describe(),
+            "path": parsed.events[index].path,
+            "value": parsed.events[index].value.as_ref().map(levers::to_json),
+        });
+        let mut sh = lock(&self.shared);
+        let view = &mut sh.lanes[lane];
+        view.added.push(parsed.events[index].clone());
+        view.values = values;
+        view.changes.push(change.clone());
+        drop(sh);
+        self.send(
+            "change",
+            json!({ "lane": LANE_IDS[lane], "change": change }).to_string(),
+        );
+        Ok((day, kind))
+    }
+
+    fn lever(&mut self, lane: usize, path: &str, value: &Value) -> Result<Value, Refusal> {
+        self.lane(lane)?;
         let Some(lever) = levers::lever(path) else {
             let known: Vec<_> = LEVERS.iter().map(|l| l.path).collect();
             return Err(Refusal::Bad(format!(
@@ -329,42 +457,70 @@ impl Session {
             )));
         };
         let value = levers::to_toml(lever, value).map_err(Refusal::Bad)?;
-        let next = l
-            .current
-            .with_values(&[path], std::slice::from_ref(&value))
-            .map_err(|problems| {
-                Refusal::Bad(
-                    problems
-                        .iter()
-                        .map(|p| format!("`{}`: {}", p.key, p.message))
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                )
-            })?;
-        let day = l.sim.tick();
-        l.sim.set_params(next.params.clone());
-        l.current = next;
-        let change = Change {
-            day,
-            path: path.to_owned(),
-            value: value.clone(),
-        };
-        let mut sh = lock(&self.shared);
-        let view = &mut sh.lanes[lane];
-        view.current = l.current.clone();
-        view.changes.push(change);
-        drop(sh);
+        let mut entry = toml::Table::new();
+        entry.insert("kind".to_owned(), "set".into());
+        entry.insert("path".to_owned(), path.into());
+        entry.insert("value".to_owned(), value.clone());
+        let (day, _) = self.add_event(lane, entry)?;
         let shown = levers::to_json(&value);
         self.note(
             Some(lane),
             "lever",
-            format!("{} ({path}) set to {shown}", lever.label),
+            format!("{} ({path}) set to {shown} from day {day}", lever.label),
         );
         self.send(
             "lever",
             json!({ "lane": LANE_IDS[lane], "path": path, "value": shown, "day": day }).to_string(),
         );
         Ok(json!({ "lane": LANE_IDS[lane], "path": path, "value": shown, "day": day }))
+    }
+
+    fn event(
+        &mut self,
+        lane: usize,
+        fields: serde_json::Map<String, Value>,
+    ) -> Result<Value, Refusal> {
+        self.lane(lane)?;
+        let kind = match fields.get("kind") {
+            Some(Value::String(k)) => k.clone(),
+            _ => {
+                return Err(Refusal::Bad(
+                    "an event needs `kind`, like \"drought\"".to_owned(),
+                ));
+            }
+        };
+        if kind == "set" {
+            return Err(Refusal::Bad(
+                "policy changes go through /api/lever".to_owned(),
+            ));
+        }
+        let mut entry = toml::Table::new();
+        for (key, value) in fields {
+            if key == "day" {
+                return Err(Refusal::Bad(
+                    "an event takes effect from the next day; it takes no `day`".to_owned(),
+                ));
+            }
+            let value = match value {
+                Value::Bool(b) => toml::Value::Boolean(b),
+                Value::String(w) => toml::Value::String(w),
+                Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+                    (Some(i), _) => toml::Value::Integer(i),
+                    (None, Some(x)) if x.is_finite() => toml::Value::Float(x),
+                    _ => return Err(Refusal::Bad(format!("`{key}` is not a usable number"))),
+                },
+                _ => {
+                    return Err(Refusal::Bad(format!(
+                        "`{key}` must be a number, text or true/false"
+                    )));
+                }
+            };
+            entry.insert(key, value);
+        }
+        let (day, kind) = self.add_event(lane, entry)?;
+        let text = kind.describe();
+        self.note(Some(lane), "event", format!("{text}, from day {day}"));
+        Ok(json!({ "lane": LANE_IDS[lane], "day": day, "text": text }))
     }
 
     fn handle(&mut self, cmd: Command) {
@@ -426,6 +582,10 @@ impl Session {
                 // Days already run are published first, so the change sits after them.
                 self.publish(true);
                 let _ = reply.send(self.lever(lane, &path, &value));
+            }
+            Command::Event(lane, fields, reply) => {
+                self.publish(true);
+                let _ = reply.send(self.event(lane, fields));
             }
             Command::CompareCopy(reply) => {
                 self.publish(true);
@@ -497,6 +657,40 @@ impl Session {
     }
 }
 
+/// Most log entries of one lane and day put in the feed; the rest are counted in one line.
+const LOG_PER_DAY: usize = 12;
+
+/// The simulation's log entries since the last call, for the feed: assembly decisions, recalls,
+/// and events but those the session announced itself. Returns (kind, text, day).
+fn new_log_entries(lane: &mut Lane) -> Vec<(&'static str, String, u32)> {
+    let log = lane.sim.log();
+    let fresh = &log[lane.log_seen.min(log.len())..];
+    lane.log_seen = log.len();
+    let mut out = Vec::new();
+    let mut extra = 0;
+    for entry in fresh {
+        if entry.kind == LogKind::Event
+            && let Some(at) = lane
+                .announced
+                .iter()
+                .position(|(day, text)| *day == entry.tick && *text == entry.text)
+        {
+            lane.announced.remove(at);
+            continue;
+        }
+        if out.len() < LOG_PER_DAY {
+            out.push((entry.kind.name(), entry.text.clone(), entry.tick));
+        } else {
+            extra += 1;
+        }
+    }
+    if extra > 0 {
+        let day = out.last().map_or(0, |e| e.2);
+        out.push(("decision", format!("... and {extra} more that day"), day));
+    }
+    out
+}
+
 /// Rows as arrays of the chart series, in [`SERIES`] order, with the tick first.
 fn series_rows(rows: &[TickMetrics]) -> Vec<Vec<f64>> {
     let getters: Vec<_> = SERIES
@@ -559,16 +753,14 @@ pub fn state_json(sh: &Shared) -> Value {
                 "name": l.base.meta.name,
                 "description": l.base.meta.description,
                 "seed": l.base.meta.seed,
-                "values": levers::values(&l.current),
+                "values": l.values,
                 "rows": series_rows(&l.rows),
                 "communities": map_json(&l.communities),
                 "regions": l.communities.iter().map(|c| c.region).collect::<Vec<_>>(),
                 "links": l.links.iter().map(|(a, b, km)| json!([a, b, round(*km)])).collect::<Vec<_>>(),
                 "community_count": l.base.params.population.communities,
                 "communities_per_region": l.base.params.population.communities_per_region,
-                "changes": l.changes.iter().map(|c| json!({
-                    "day": c.day, "path": c.path, "value": levers::to_json(&c.value)
-                })).collect::<Vec<_>>(),
+                "changes": l.changes,
             })
         })
         .collect();
@@ -582,6 +774,7 @@ pub fn state_json(sh: &Shared) -> Value {
         "series": SERIES,
         "map_series": MAP_SERIES,
         "levers": LEVERS,
+        "event_buttons": EVENT_BUTTONS,
         "lanes": lanes,
         "feed": sh.feed,
     })

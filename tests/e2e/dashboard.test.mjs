@@ -42,12 +42,18 @@ async function main() {
     const entry = page.locator('#feed li[data-kind=lever]', { hasText: 'rail.freight' });
     await entry.waitFor(WAIT);
     const text = await entry.first().textContent();
-    assert.match(text, /^day \d+A?Food by rail \(rail\.freight\) set to false$/);
-    const day = Number(text.match(/^day (\d+)/)[1]);
+    const m = text.match(/^day (\d+)A?Food by rail \(rail\.freight\) set to false from day (\d+)$/);
+    assert.ok(m, text);
+    const day = Number(m[2]);
+    assert.equal(Number(m[1]), day);
 
     // A slider too: more eaten at the kitchen.
     await page.locator('input[data-path="food.kitchen_share"]').fill('0.9');
     await page.locator('#feed li[data-kind=lever]', { hasText: 'food.kitchen_share' }).waitFor(WAIT);
+
+    // An event button: an illness wave, logged too.
+    await page.click('#events button[data-kind=illness_wave]');
+    await page.locator('#feed li[data-kind=event]', { hasText: 'illness wave' }).waitFor(WAIT);
 
     // The charts go on growing after the change.
     const before = await points(page);
@@ -56,9 +62,13 @@ async function main() {
     // The server recorded the change, on the same day, and puts it in the scenario to download.
     const state = await (await fetch(new URL('/api/state', server.url))).json();
     const change = state.lanes[0].changes.find((c) => c.path === 'rail.freight');
-    assert.deepEqual(change, { day, path: 'rail.freight', value: false });
+    assert.equal(change.day, day);
+    assert.equal(change.kind, 'set');
+    assert.equal(change.value, false);
+    assert.ok(state.lanes[0].changes.some((c) => c.kind === 'illness_wave'));
     const toml = await (await fetch(new URL('/api/scenario.toml?lane=a', server.url))).text();
     assert.ok(toml.includes('path = "rail.freight"'), toml);
+    assert.ok(toml.includes('kind = "illness_wave"'), toml);
 
     // Pause stops the clock.
     await page.click('#pause');

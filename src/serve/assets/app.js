@@ -362,8 +362,14 @@ function connect() {
     const i = m.lane === 'b' ? 1 : 0;
     if (!S.lanes[i]) return;
     S.lanes[i].values[m.path] = m.value;
-    S.lanes[i].changes.push({ day: m.day, path: m.path, value: m.value });
     if (i === laneTarget()) renderLevers();
+  });
+  es.addEventListener('change', (e) => {
+    if (!S) return;
+    const m = JSON.parse(e.data);
+    const lane = S.lanes[m.lane === 'b' ? 1 : 0];
+    if (!lane) return;
+    lane.changes.push(m.change);
     dirty = true;
   });
   es.onerror = () => {
@@ -451,11 +457,11 @@ function drawChart(canvas, k) {
   }
   g.textAlign = 'left';
 
-  // Lever changes: a dotted line on the day each took effect.
+  // Lever changes and events: a dotted line on the day each took effect (events longer dashes).
   S.lanes.forEach((lane, i) => {
     g.strokeStyle = COLOURS[i];
-    g.setLineDash([2, 3]);
     for (const c of lane.changes) {
+      g.setLineDash(c.kind === 'set' ? [2, 3] : [5, 3]);
       const xx = Math.round(x(c.day)) + 0.5;
       g.beginPath(); g.moveTo(xx, top); g.lineTo(xx, top + ph); g.stroke();
     }
