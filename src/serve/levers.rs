@@ -171,6 +171,7 @@ pub fn to_json(value: &toml::Value) -> serde_json::Value {
         toml::Value::Boolean(b) => serde_json::Value::Bool(*b),
         toml::Value::Integer(i) => serde_json::Value::from(*i),
         toml::Value::Float(f) => serde_json::Value::from(*f),
+        toml::Value::String(w) => serde_json::Value::String(w.clone()),
         other => serde_json::Value::String(other.to_string()),
     }
 }
@@ -532,7 +533,9 @@ mod tests {
                 }
             }
         }
-        assert_eq!(values(&scenario, &scenario.params).len(), LEVERS.len());
+        let shown = values(&scenario, &scenario.params);
+        assert_eq!(shown.len(), LEVERS.len());
+        assert_eq!(shown["labour.undesirable_policy"], "volunteer");
     }
 
     #[test]

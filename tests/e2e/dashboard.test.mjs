@@ -51,6 +51,12 @@ async function main() {
     await page.locator('input[data-path="food.kitchen_share"]').fill('0.9');
     await page.locator('#feed li[data-kind=lever]', { hasText: 'food.kitchen_share' }).waitFor(WAIT);
 
+    // A choice: a rota for undesirable work.
+    const policy = page.locator('select[data-path="labour.undesirable_policy"]');
+    assert.equal(await policy.inputValue(), 'volunteer');
+    await policy.selectOption('rota');
+    await page.locator('#feed li[data-kind=lever]', { hasText: 'labour.undesirable_policy' }).waitFor(WAIT);
+
     // An event button: an illness wave, logged too.
     await page.click('#events button[data-kind=illness_wave]');
     await page.locator('#feed li[data-kind=event]', { hasText: 'illness wave' }).waitFor(WAIT);

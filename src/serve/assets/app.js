@@ -147,6 +147,7 @@ function renderLevers() {
     const div = document.createElement('div');
     div.className = 'lever';
     div.dataset.path = lever.path;
+    div.title = lever.help;
     const label = document.createElement('label');
     const name = document.createElement('span');
     name.className = 'name';
