@@ -212,3 +212,59 @@ fn bad_flags_are_refused() {
     assert!(!o.status.success());
     assert!(stderr(&o).contains("--ticks"));
 }
+
+#[test]
+fn bad_events_name_their_entry_key_and_line() {
+    let err = run_fails(
+        "[[events]]\nday = 3\nkind = \"drout\"\n\n[[events]]\nday = 5\nkind = \"influx\"\ncommunity = 0\npersns = 4\n",
+    );
+    assert!(
+        err.contains("bad.toml:3") && err.contains("events[0].kind"),
+        "{err}"
+    );
+    assert!(
+        err.contains("unknown kind") && err.contains("drought"),
+        "{err}"
+    );
+    assert!(
+        err.contains("bad.toml:9") && err.contains("events[1].persns"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `persons`"), "{err}");
+    assert!(err.contains("needs `persons`"), "{err}");
+
+    let err = run_fails("[[events]]\nday = 3\nkind = \"influx\"\ncommunity = 4\npersons = 10\n");
+    assert!(
+        err.contains("events[0].community") && err.contains("not a community"),
+        "{err}"
+    );
+    let err = run_fails(
+        "[[events]]\nday = 3\nkind = \"set\"\npath = \"labour.undesirable_policy\"\nvalue = \"lottery\"\n",
+    );
+    assert!(
+        err.contains("events[0].value") && err.contains("lottery"),
+        "{err}"
+    );
+    let err = run_fails(
+        "[[events]]\nday = 3\nkind = \"set\"\npath = \"population.communities\"\nvalue = 4\n",
+    );
+    assert!(
+        err.contains("events[0].path") && err.contains("cannot be changed"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bad_assembly_and_labour_policy_values_are_refused() {
+    let err = run_fails(
+        "[labour]\nundesirable_sectors = [\"mining\"]\n\n[assembly.community]\nrule = \"unanimity\"\nquorum = 1.5\n",
+    );
+    assert!(err.contains("labour.undesirable_sectors"), "{err}");
+    assert!(err.contains("\"mining\" is not a sector"), "{err}");
+    assert!(err.contains("assembly.community.rule"), "{err}");
+    let err = run_fails("[assembly.region]\nquorum = 1.5\n");
+    assert!(
+        err.contains("assembly.region.quorum") && err.contains("between 0 and 1"),
+        "{err}"
+    );
+}

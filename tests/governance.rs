@@ -205,11 +205,26 @@ fn a_delegate_who_deviates_is_recalled_and_only_then() {
     p.assembly.region.interval_days = 7;
     p.assembly.deviation_probability = 0.3;
     p.assembly.detection_probability = 1.0;
+    // A drought in community 0, so that the regional food agreement is on the agenda.
+    let run = |p: &Params, seed: u64, ticks: u32| {
+        let mut sim = Simulation::new(p.clone(), seed);
+        sim.apply_event(EventKind::Drought {
+            target: Target::Community(0),
+            yield_factor: 0.2,
+            days: 365,
+        });
+        let rows: Vec<TickMetrics> = (0..ticks).map(|_| sim.step()).collect();
+        (rows, sim)
+    };
     for seed in 0..SEEDS {
         let (rows, sim) = run(&p, seed, 120);
         let deviations: f64 = rows.iter().map(|m| m.delegate_deviations as f64).sum();
         let recalls: f64 = rows.iter().map(|m| m.delegate_recalls as f64).sum();
-        assert!(deviations > 0.0, "seed {seed}: no deviation");
+        assert!(
+            deviations > 0.0,
+            "seed {seed}: no deviation: {:?}",
+            sim.decisions()
+        );
         assert!(recalls > 0.0, "seed {seed}: no recall");
         // Each seen deviation is answered by one recall at the community's next meeting (the
         // last deviations of the run may not have come to a meeting yet).

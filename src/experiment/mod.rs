@@ -81,6 +81,30 @@ pub const HEADLINES: &[Headline] = &[
         unit: "h",
         get: |s| s.labour_shortage_hours,
     },
+    Headline {
+        name: "undesirable_hours_max",
+        label: "most undesirable work by anyone",
+        unit: "h/day",
+        get: |s| s.undesirable_hours_max,
+    },
+    Headline {
+        name: "gini_undesirable_hours",
+        label: "Gini of undesirable work",
+        unit: "0..1",
+        get: |s| s.gini_undesirable_hours,
+    },
+    Headline {
+        name: "proposals_passed",
+        label: "proposals passed",
+        unit: "proposals",
+        get: |s| s.proposals_passed,
+    },
+    Headline {
+        name: "delegate_recalls",
+        label: "delegates recalled",
+        unit: "delegates",
+        get: |s| s.delegate_recalls,
+    },
 ];
 
 /// The headline column names.

@@ -31,10 +31,10 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use super::calendar::Clock;
-use super::components::{Directory, Ledger, Member, Person, Stocks, Work};
+use super::components::{Directory, Land, Ledger, Member, Person, Stocks, Work};
 use super::economy::Economy;
 use super::energy::{EnergySystem, Source};
-use super::events::{Log, LogKind};
+use super::events::{Droughts, Log, LogKind};
 use super::goods::{Good, N_GOODS, mul};
 use super::guild::{Agreement, Guild};
 use super::params::{N_SECTORS, Params, UndesirablePolicy};
@@ -134,6 +134,9 @@ pub struct AssemblyParams {
     /// A syndicate is proposed for idling when stocks cover this many days of use beyond the
     /// reserve (days).
     pub idle_cover_days: f64,
+    /// How much members count the needs of others in their region met, against their own
+    /// (0..1): it is what moves those with land to spare to vote for the food agreement.
+    pub solidarity: f64,
 }
 
 impl Default for AssemblyParams {
@@ -149,6 +152,8 @@ impl Default for AssemblyParams {
             vote_noise: 0.3,
             stand_aside_step: 0.15,
             idle_cover_days: 30.0,
+            // Assumption: others' needs count half as much as one's own.
+            solidarity: 0.5,
         }
     }
 }
@@ -429,6 +434,8 @@ pub fn hold_assemblies(
     stocks: Query<&Stocks>,
     systems: Query<&EnergySystem>,
     mut guilds: Query<&mut Guild>,
+    droughts: Res<Droughts>,
+    lands: Query<&Land>,
 ) {
     let gov = &mut *gov;
     gov.today = Tally::default();
@@ -437,7 +444,7 @@ pub fn hold_assemblies(
         return;
     }
     let tick = clock.tick;
-    let meets = |rules: &AssemblyRules| tick % rules.interval_days.max(1) == 0;
+    let meets = |rules: &AssemblyRules| tick.is_multiple_of(rules.interval_days.max(1));
     let community_day = meets(&a.community);
     let region_day = meets(&a.region);
     let world_day = meets(&a.world);
@@ -482,10 +489,21 @@ pub fn hold_assemblies(
     // Upper-level proposals, voted by every community to set its delegate's mandate.
     let mut upper: Vec<(Level, Subject)> = Vec::new();
     let mut upper_effects: Vec<Vec<Effect>> = Vec::new();
-    if region_day {
-        let effects = food_agreement_effects(&params, &ledger);
-        for r in 0..gov.food_agreement.len() {
-            upper.push((Level::Region(r as u32), Subject::FoodAgreement));
+    // The food agreement comes up only in regions where some members' land falls short.
+    let food_effects = if region_day {
+        let arable: Vec<f64> = directory
+            .communities
+            .iter()
+            .map(|e| lands.get(*e).map_or(0.0, |l| l.arable_ha))
+            .collect();
+        food_agreement_effects(&params, &ledger, &arable, &droughts, tick)
+    } else {
+        None
+    };
+    let region_day = food_effects.is_some();
+    if let Some((effects, regions)) = food_effects {
+        for r in regions {
+            upper.push((Level::Region(r), Subject::FoodAgreement));
         }
         upper_effects.push(effects);
     }
@@ -835,24 +853,36 @@ fn community_proposals(
     }
 }
 
-/// Each community's estimated effect of keeping its region's food agreement: those whose land
-/// falls short of their need get food (a share of need met); those with land to spare give
-/// hours to grow it.
-fn food_agreement_effects(params: &Params, ledger: &Ledger) -> Vec<Effect> {
+/// Each community's estimated effect of keeping its region's food agreement this season: those
+/// whose land (after any drought) falls short of a year's need get food (a share of need met);
+/// those with land to spare give the hours to grow it, and count the others' needs met at
+/// `solidarity`. Returns the effects and the regions where someone is short, or `None` if no
+/// one is.
+fn food_agreement_effects(
+    params: &Params,
+    ledger: &Ledger,
+    arable_ha: &[f64],
+    droughts: &Droughts,
+    tick: u32,
+) -> Option<(Vec<Effect>, Vec<u32>)> {
     let food = &params.food;
     let n = ledger.days.len();
     let per_region = params.population.communities_per_region.max(1) as usize;
+    let per_need = 1.0 / (N_GOODS as f64 + 1.0);
     let mut effects = vec![Effect::default(); n];
+    let mut regions = Vec::new();
     for start in (0..n).step_by(per_region) {
         let members = start..(start + per_region).min(n);
         let mut short = 0.0;
         let mut spare = 0.0;
+        let mut need_total = 0.0;
         let balance: Vec<f64> = members
             .clone()
             .map(|c| {
                 let d = &ledger.days[c];
                 let need = d.need_kg * 365.0 * (1.0 + food.reserve_share);
-                let land = f64::from(d.persons) * food.arable_ha_per_person * food.yield_kg_per_ha;
+                need_total += d.need_kg * 365.0;
+                let land = arable_ha[c] * food.yield_kg_per_ha * droughts.factor(c, tick);
                 land - need
             })
             .collect();
@@ -863,32 +893,59 @@ fn food_agreement_effects(params: &Params, ledger: &Ledger) -> Vec<Effect> {
                 spare += b;
             }
         }
+        if short <= 0.0 || spare <= 0.0 {
+            continue;
+        }
+        regions.push((start / per_region) as u32);
         let given = f64::min(short, spare);
+        // The region's needs met through the agreement, as a share of its food need.
+        let regional = given / need_total.max(1e-9) * per_need;
         for (i, c) in members.enumerate() {
             let d = &ledger.days[c];
             let persons = f64::from(d.persons.max(1));
             let b = balance[i];
-            effects[c] = if b < 0.0 && short > 0.0 {
+            effects[c] = if b < 0.0 {
                 let need = (d.need_kg * 365.0).max(1e-9);
                 Effect {
                     leisure: 0.0,
-                    goods: ((-b) * given / short / need / (N_GOODS as f64 + 1.0)) as f32,
+                    goods: ((-b) * given / short / need * per_need) as f32,
                     environment: 0.0,
                 }
-            } else if spare > 0.0 {
+            } else {
                 let kg = b * given / spare;
                 let hours = kg / food.yield_kg_per_ha.max(1e-9) * food.labour_hours_per_ha / 365.0;
                 Effect {
                     leisure: -(hours / persons) as f32,
-                    goods: 0.0,
+                    goods: (params.assembly.solidarity * regional) as f32,
                     environment: 0.0,
                 }
-            } else {
-                Effect::default()
             };
         }
     }
-    effects
+    (!regions.is_empty()).then_some((effects, regions))
+}
+
+/// Keeps what the next meetings need of today: the undesirable work done and left unfilled
+/// (what a rota proposal answers; unfilled hours add up until the community meets), and the
+/// energy made and generated from fossil fuel.
+pub fn remember_day(params: Res<Params>, ledger: Res<Ledger>, mut gov: ResMut<Government>) {
+    let mask = params.labour.undesirable_mask();
+    let gov = &mut *gov;
+    let fossil = Source::Fossil as usize;
+    for (c, day) in ledger.days.iter().enumerate() {
+        let mut unfilled = 0.0;
+        let mut done = 0.0;
+        for s in 0..N_SECTORS {
+            unfilled += f64::from(mask[s]) * day.unfilled[s];
+            done += f64::from(mask[s]) * (day.posted[s] - day.unfilled[s]).max(0.0);
+        }
+        gov.undesirable_unfilled[c] += unfilled;
+        gov.yesterday[c] = Yesterday {
+            undesirable_done: done,
+            fossil_kwh: day.energy.generated[fossil],
+            energy_made: day.goods.made[Good::Energy.index()],
+        };
+    }
 }
 
 #[cfg(test)]
@@ -926,28 +983,5 @@ mod tests {
         assert_eq!(decide(&rules, &v), (false, 3));
         rules.fallback = Fallback::Majority;
         assert_eq!(decide(&rules, &v), (true, 3));
-    }
-}
-
-/// Keeps what the next meetings need of today: the undesirable work done and left unfilled
-/// (what a rota proposal answers; unfilled hours add up until the community meets), and the
-/// energy made and generated from fossil fuel.
-pub fn remember_day(params: Res<Params>, ledger: Res<Ledger>, mut gov: ResMut<Government>) {
-    let mask = params.labour.undesirable_mask();
-    let gov = &mut *gov;
-    let fossil = Source::Fossil as usize;
-    for (c, day) in ledger.days.iter().enumerate() {
-        let mut unfilled = 0.0;
-        let mut done = 0.0;
-        for s in 0..N_SECTORS {
-            unfilled += f64::from(mask[s]) * day.unfilled[s];
-            done += f64::from(mask[s]) * (day.posted[s] - day.unfilled[s]).max(0.0);
-        }
-        gov.undesirable_unfilled[c] += unfilled;
-        gov.yesterday[c] = Yesterday {
-            undesirable_done: done,
-            fossil_kwh: day.energy.generated[fossil],
-            energy_made: day.goods.made[Good::Energy.index()],
-        };
     }
 }

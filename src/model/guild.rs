@@ -89,6 +89,7 @@ pub fn found(world: &mut World, community: u32, good: Good, members: u32) {
 
 /// Guilds whose agreement stands make what their members' hours and the store's inputs allow,
 /// and offer it to the store. Runs after the syndicates have made their goods.
+#[allow(clippy::too_many_arguments)]
 pub fn guild_production(
     params: Res<Params>,
     economy: Res<Economy>,

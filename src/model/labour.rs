@@ -235,10 +235,10 @@ fn set_rules(
         day.exchange_received = 0.0;
     }
     for guild in guilds {
-        if guild.agreement == Agreement::Accepted {
-            if let Some(day) = ledger.days.get_mut(guild.community as usize) {
-                day.guild_active[guild.good.index()] = true;
-            }
+        if guild.agreement == Agreement::Accepted
+            && let Some(day) = ledger.days.get_mut(guild.community as usize)
+        {
+            day.guild_active[guild.good.index()] = true;
         }
     }
 }
@@ -318,12 +318,17 @@ pub fn allocate_labour(
                     }
                 },
             );
+            // A community may appear in more than one chunk (newcomers are stored apart).
+            let mut skill = vec![[0.0f64; N_SECTORS]; ledger.days.len()];
             for (c, sums) in chunks.into_iter().flatten() {
-                let day = &mut ledger.days[c];
                 for s in 0..N_SECTORS {
-                    if mask[s] > 0.0 && sums.skill[s] > 0.0 {
-                        day.rota_hours[s] =
-                            ((day.unfilled[s] / sums.skill[s]) as f32).min(max_hours);
+                    skill[c][s] += sums.skill[s];
+                }
+            }
+            for (day, skill) in ledger.days.iter_mut().zip(&skill) {
+                for s in 0..N_SECTORS {
+                    if mask[s] > 0.0 && skill[s] > 0.0 {
+                        day.rota_hours[s] = ((day.unfilled[s] / skill[s]) as f32).min(max_hours);
                         // The rota takes the sector; volunteers go elsewhere.
                         day.open[s] = 0.0;
                     }
@@ -417,7 +422,9 @@ pub fn allocate_labour(
             );
             let mut spare = vec![[0.0f64; N_SECTORS]; ledger.days.len()];
             for (c, sums) in chunks.iter().flatten() {
-                spare[*c] = sums.spare;
+                for s in 0..N_SECTORS {
+                    spare[*c][s] += sums.spare[s];
+                }
             }
             add_sums(&mut ledger, chunks);
             for day in ledger.days.iter_mut() {

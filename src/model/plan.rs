@@ -21,6 +21,7 @@ use super::params::{Params, Sector};
 /// resumes once the stock has run down. Where rail freight runs, the region agrees to grow for
 /// its members whose land falls short: their shortfall is shared among the members with land to
 /// spare, in proportion to that spare land, and moved by rail later in the year.
+#[allow(clippy::too_many_arguments)]
 pub fn plan_season(
     clock: Res<Clock>,
     params: Res<Params>,

@@ -16,6 +16,7 @@ fn filled(day: &super::components::CommunityDay, sector: Sector) -> f64 {
 
 /// Each farm brings in today's share of its season's harvest, scaled down by the share of the
 /// season's labour that went undone.
+#[allow(clippy::too_many_arguments)]
 pub fn harvest_fields(
     clock: Res<Clock>,
     params: Res<Params>,

@@ -24,6 +24,14 @@ pub struct Summary {
     pub footprint_kg_co2e_per_person_year: f64,
     /// Effective labour hours asked for and never filled, over the run (h).
     pub labour_shortage_hours: f64,
+    /// Mean over days of the most hours of undesirable work anyone did (h/day).
+    pub undesirable_hours_max: f64,
+    /// Mean over days of the Gini coefficient of undesirable work hours (0..1).
+    pub gini_undesirable_hours: f64,
+    /// Proposals passed by all assemblies over the run.
+    pub proposals_passed: f64,
+    /// Delegates recalled over the run.
+    pub delegate_recalls: f64,
 }
 
 impl Summary {
@@ -50,6 +58,10 @@ impl Summary {
             footprint_kg_co2e_per_person_year: mean(|r| r.footprint_kg_co2e_per_person)
                 * f64::from(YEAR),
             labour_shortage_hours: sum(|r| r.labour_shortage_hours),
+            undesirable_hours_max: mean(|r| r.undesirable_hours_max),
+            gini_undesirable_hours: mean(|r| r.gini_undesirable_hours),
+            proposals_passed: sum(|r| r.proposals_passed as f64),
+            delegate_recalls: sum(|r| r.delegate_recalls as f64),
         }
     }
 }

@@ -5,6 +5,7 @@ use crate::model::calendar::YEAR;
 use crate::model::components::LEFTOVER_SLOTS;
 use crate::model::energy::Source;
 use crate::model::goods::{Good, coefficient_matrix, leontief_inverse};
+use crate::model::params::Sector;
 
 /// Most persons a scenario may hold: about 2 GB of state, far beyond the shipped `large` scenario.
 pub const MAX_PERSONS: u64 = 20_000_000;
@@ -168,6 +169,68 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
         1,
         20,
     );
+    for name in &l.undesirable_sectors {
+        if !Sector::all().any(|s| s.name() == name) {
+            let names: Vec<&str> = Sector::all().map(|s| s.name()).collect();
+            c.fail(
+                "labour.undesirable_sectors",
+                format!("{name:?} is not a sector; sectors are {}", names.join(", ")),
+            );
+        }
+    }
+    c.share("labour.undesirable_appeal", l.undesirable_appeal);
+    c.range("labour.incentive_factor", l.incentive_factor, 1.0, 10.0, "");
+
+    let a = &s.params.assembly;
+    for (level, rules) in [
+        ("community", &a.community),
+        ("region", &a.region),
+        ("world", &a.world),
+    ] {
+        let key = |k: &str| format!("assembly.{level}.{k}");
+        c.count(
+            &key("interval_days"),
+            u64::from(rules.interval_days),
+            1,
+            100 * u64::from(YEAR),
+        );
+        c.range(&key("supermajority"), rules.supermajority, 0.5, 1.0, "");
+        c.count(
+            &key("consensus_rounds"),
+            u64::from(rules.consensus_rounds),
+            1,
+            16,
+        );
+        c.share(&key("quorum"), rules.quorum);
+        c.share(&key("attendance"), rules.attendance);
+    }
+    c.share("assembly.deviation_probability", a.deviation_probability);
+    c.share("assembly.detection_probability", a.detection_probability);
+    c.range("assembly.vote_noise", a.vote_noise, 0.0, 10.0, "");
+    c.share("assembly.solidarity", a.solidarity);
+    c.range(
+        "assembly.stand_aside_step",
+        a.stand_aside_step,
+        0.0,
+        10.0,
+        "",
+    );
+    c.range(
+        "assembly.idle_cover_days",
+        a.idle_cover_days,
+        0.0,
+        f64::from(YEAR) * 10.0,
+        "days",
+    );
+    let g = &s.params.guilds;
+    c.range(
+        "guilds.hours_per_member",
+        g.hours_per_member,
+        0.0,
+        24.0,
+        "h/day",
+    );
+    c.share("guilds.variety_value", g.variety_value);
 
     let f = &s.params.food;
     c.range(
