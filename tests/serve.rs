@@ -450,13 +450,19 @@ fn the_stream_sends_the_state_then_the_days_levers_and_feed() {
     assert_eq!(state["tick"], 0);
     server.post("/api/step", json!({ "days": 3 }));
     let mut days = Vec::new();
-    while days.len() < 3 {
+    let mut map = Value::Null;
+    while days.len() < 3 || map.is_null() {
         let ticks = stream.until("ticks");
         for row in ticks["lanes"][0]["rows"].as_array().unwrap() {
             days.push(row[0].as_f64().unwrap() as u64);
         }
+        if !ticks["lanes"][0]["communities"].is_null() {
+            map = ticks["lanes"][0]["communities"].clone();
+        }
     }
     assert_eq!(days, [0, 1, 2]);
+    // The map's figures of the last day: one community in the village.
+    assert_eq!(map["need_satisfaction"].as_array().unwrap().len(), 1);
     server.post(
         "/api/lever",
         json!({ "path": "energy.allow_fossil", "value": true }),

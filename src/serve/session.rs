@@ -112,8 +112,10 @@ impl Lane {
         let events = table
             .entry("events")
             .or_insert_with(|| toml::Value::Array(Vec::new()));
-        let toml::Value::Array(events) = events else {
-            unreachable!("`events` is an array in a scenario written out")
+        let Some(events) = events.as_array_mut() else {
+            return Err(Refusal::Bad(
+                "the scenario's `events` is not an array".to_owned(),
+            ));
         };
         let index = events.len();
         events.push(toml::Value::Table(entry));
@@ -226,6 +228,8 @@ pub struct Session {
     unpublished: Vec<Vec<TickMetrics>>,
     last_publish: Instant,
     last_map: Instant,
+    /// Days have run since the map's figures were last sent.
+    map_pending: bool,
 }
 
 impl Session {
@@ -246,6 +250,7 @@ impl Session {
             unpublished: Vec::new(),
             last_publish: Instant::now(),
             last_map: Instant::now(),
+            map_pending: false,
         };
         let seed = s.scenarios[0].meta.seed;
         s.start(seed, &s.scenarios.clone());
@@ -265,6 +270,7 @@ impl Session {
             })
             .collect();
         self.unpublished = vec![Vec::new(); self.lanes.len()];
+        self.map_pending = false;
         let mut sh = lock(&self.shared);
         sh.epoch += 1;
         sh.tick = 0;
@@ -360,6 +366,7 @@ impl Session {
             lane.communities.clear();
             lane.sim.community_metrics(&mut lane.communities);
             self.unpublished[i].push(row);
+            self.map_pending = true;
             notes.extend(
                 new_log_entries(lane)
                     .into_iter()
@@ -373,17 +380,22 @@ impl Session {
 
     /// Sends the rows run since the last publication (and the map, if it is due).
     fn publish(&mut self, force: bool) {
-        if self.unpublished.iter().all(Vec::is_empty) {
+        if self.unpublished.iter().all(Vec::is_empty) && !self.map_pending {
             return;
         }
         let now = Instant::now();
         if !force && now.duration_since(self.last_publish) < PUBLISH_EVERY {
             return;
         }
+        let with_map =
+            self.map_pending && (force || now.duration_since(self.last_map) >= MAP_EVERY);
+        if !with_map && self.unpublished.iter().all(Vec::is_empty) {
+            return;
+        }
         self.last_publish = now;
-        let with_map = force || now.duration_since(self.last_map) >= MAP_EVERY;
         if with_map {
             self.last_map = now;
+            self.map_pending = false;
         }
         let tick = self.tick();
         let mut sh = lock(&self.shared);

@@ -35,6 +35,13 @@ async function main() {
     }
     assert.match(await page.textContent('#clock'), /day \d+/);
 
+    // The map: ten communities joined by rail, coloured once days have run.
+    assert.equal(await page.$$eval('#map circle', (cs) => cs.length), 10);
+    assert.ok((await page.$$eval('#map line', (ls) => ls.length)) >= 9);
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('#map circle')].every((c) => c.getAttribute('fill') !== '#ccc'),
+      null, WAIT);
+
     // A lever: turn off food by rail. The change is logged with the day it took effect.
     const freight = page.locator('input[data-path="rail.freight"]');
     assert.equal(await freight.isChecked(), true);

@@ -437,7 +437,12 @@ function drawChart(canvas, k) {
     lo -= pad;
     hi += pad;
   }
-  if (series.unit === '%' && hi <= 100 && hi > 90) hi = 100;
+  // Shares stay within 0 to 100 %.
+  if (series.unit.startsWith('%')) {
+    if (hi > 100 && hi - lo <= 10.0001) { hi = 100; lo = Math.min(lo, 95); }
+    if (hi <= 100 && hi > 90) hi = 100;
+    if (lo < 0) lo = 0;
+  }
   const xmax = Math.max(S.tick, 30);
   const x = (t) => left + (t / xmax) * pw;
   const y = (v) => top + ph - ((v - lo) / (hi - lo)) * ph;
@@ -499,7 +504,9 @@ function drawChart(canvas, k) {
     const r = lane.rows[lane.rows.length - 1];
     if (!r) return;
     g.fillStyle = COLOURS[i];
-    const text = `${LANE_NAMES[i]}: ${fmt(r[k + 1] * scale)} on day ${r[0]}`;
+    const v = r[k + 1] * scale;
+    const shown = v > clip ? `over ${fmt(clip)}` : fmt(v);
+    const text = `${LANE_NAMES[i]}: ${shown} on day ${r[0]}`;
     g.fillText(text, at, 29);
     at += g.measureText(text).width + 16;
   });
