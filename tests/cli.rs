@@ -141,7 +141,9 @@ fn many_communities_give_identical_files_whatever_the_thread_count() {
     std::fs::write(
         &file,
         "name = \"towns\"\nticks = 60\n[population]\ncommunities = 40\npersons_per_community = 40\n\
-         communities_per_region = 5\n",
+         communities_per_region = 5\n[labour]\nundesirable_policy = \"exchange\"\n\
+         undesirable_appeal = 0.05\n[assembly.region]\ninterval_days = 7\n\
+         [[events]]\nday = 20\nkind = \"influx\"\ncommunity = 3\npersons = 30\n",
     )
     .unwrap();
     let mut csvs = Vec::new();
@@ -159,12 +161,27 @@ fn many_communities_give_identical_files_whatever_the_thread_count() {
             &[("RAYON_NUM_THREADS", threads)],
         );
         assert!(o.status.success(), "{}", stderr(&o));
-        csvs.push(std::fs::read(out.join("metrics.csv")).unwrap());
+        // Exchange schemes, assemblies and newcomers stored out of community order included.
+        let read = |f: &str| std::fs::read(out.join(f)).unwrap();
+        csvs.push((
+            read("metrics.csv"),
+            read("decisions.csv"),
+            read("events.csv"),
+        ));
     }
     assert!(
         csvs[0] == csvs[1] && csvs[1] == csvs[2],
-        "metrics differ with the thread count"
+        "metrics, decisions or events differ with the thread count"
     );
+    let metrics = String::from_utf8(csvs[0].0.clone()).unwrap();
+    let header: Vec<&str> = metrics.lines().next().unwrap().split(',').collect();
+    let col = header.iter().position(|h| *h == "exchange_hours").unwrap();
+    let exchanged: f64 = metrics
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(col).unwrap().parse::<f64>().unwrap())
+        .sum();
+    assert!(exchanged > 0.0, "the exchange scheme ran");
 }
 
 #[test]

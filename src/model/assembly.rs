@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 use super::calendar::Clock;
 use super::components::{Directory, Land, Ledger, Member, Person, Stocks, Work};
 use super::economy::Economy;
-use super::energy::{EnergySystem, Source};
+use super::energy::Source;
 use super::events::{Droughts, Log, LogKind};
 use super::goods::{Good, N_GOODS, mul};
 use super::guild::{Agreement, Guild};
@@ -66,7 +66,8 @@ pub enum Fallback {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AssemblyRules {
-    /// Days between meetings (1 or more); meetings fall on ticks divisible by it.
+    /// Days between meetings (1 or more); meetings fall on ticks divisible by it, from the
+    /// first interval on.
     pub interval_days: u32,
     pub rule: VotingRule,
     /// Share of votes cast needed under `supermajority` (0.5..1).
@@ -432,7 +433,6 @@ pub fn hold_assemblies(
     mut log: ResMut<Log>,
     persons: Query<(&Member, &Person, &Values, &Work)>,
     stocks: Query<&Stocks>,
-    systems: Query<&EnergySystem>,
     mut guilds: Query<&mut Guild>,
     droughts: Res<Droughts>,
     lands: Query<&Land>,
@@ -444,7 +444,8 @@ pub fn hold_assemblies(
         return;
     }
     let tick = clock.tick;
-    let meets = |rules: &AssemblyRules| tick.is_multiple_of(rules.interval_days.max(1));
+    // Nothing has happened yet on the first day: the first meetings come one interval in.
+    let meets = |rules: &AssemblyRules| tick > 0 && tick.is_multiple_of(rules.interval_days.max(1));
     let community_day = meets(&a.community);
     let region_day = meets(&a.region);
     let world_day = meets(&a.world);
@@ -507,9 +508,7 @@ pub fn hold_assemblies(
         }
         upper_effects.push(effects);
     }
-    let fossil = Source::Fossil as usize;
-    let fossil_in_use = gov.yesterday.iter().map(|y| y.fossil_kwh).sum::<f64>() > 0.0
-        || systems.iter().any(|s| s.capacity_kw[fossil] > 0.0);
+    let fossil_in_use = gov.yesterday.iter().map(|y| y.fossil_kwh).sum::<f64>() > 0.0;
     if world_day && params.energy.allow_fossil && fossil_in_use {
         upper.push((Level::World, Subject::PhaseOutFossil));
         let g = params.energy.fossil.g_co2e_per_kwh / 1000.0;
