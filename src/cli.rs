@@ -1,4 +1,4 @@
-//! The command line: `commune validate`, `run`, `sweep`, `merge`, `compare` and `plot`.
+//! The command line: `commune validate`, `run`, `sweep`, `merge`, `compare`, `serve` and `plot`.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -53,6 +53,8 @@ pub enum Command {
     },
     /// Run scenarios over the same seeds and compare their headline figures.
     Compare(CompareArgs),
+    /// Run a scenario live in the browser: charts, map, levers, side by side (a teaching dashboard).
+    Serve(crate::serve::ServeArgs),
     /// Draw the plots and report.html of run, sweep or comparison directories.
     Plot {
         #[arg(required = true)]
@@ -156,9 +158,13 @@ fn handle_interrupts() {
 
 /// Parses the command line and runs it.
 pub fn main() -> Result<ExitCode> {
-    handle_interrupts();
     let cli = Cli::parse();
+    // The server writes nothing, so Ctrl-C keeps its default meaning there: stop at once.
+    if !matches!(cli.command, Command::Serve(_)) {
+        handle_interrupts();
+    }
     match cli.command {
+        Command::Serve(args) => crate::serve::serve(&args).map(|()| ExitCode::SUCCESS),
         Command::Validate { files } => validate(&files),
         Command::Run(args) => run(&args).map(|_| ExitCode::SUCCESS),
         Command::Sweep(args) => sweep_command(&args).map(|_| ExitCode::SUCCESS),

@@ -2,7 +2,8 @@
 //! "A Vision of a Better World".
 //!
 //! [`model`] is the simulation core (no I/O). [`scenario`] loads and validates scenario files,
-//! [`output`] writes run directories, and [`cli`] is the command line; these are the edges.
+//! [`output`] writes run directories, [`cli`] is the command line and [`serve`] the live dashboard;
+//! these are the edges.
 
 // Per-sector figures sit in parallel fixed-size arrays; indexing them by sector reads better than
 // zipping four iterators.
@@ -14,3 +15,4 @@ pub mod model;
 pub mod output;
 pub mod plot;
 pub mod scenario;
+pub mod serve;

@@ -192,6 +192,11 @@ impl EventQueue {
         self.pending.insert(at, event);
     }
 
+    /// Forgets every event still to come.
+    pub fn clear(&mut self) {
+        self.pending.clear();
+    }
+
     /// Removes and returns the events due on or before `tick`.
     pub fn take_due(&mut self, tick: u32) -> Vec<ScheduledEvent> {
         let n = self.pending.partition_point(|e| e.tick <= tick);

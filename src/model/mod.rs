@@ -243,6 +243,16 @@ impl Simulation {
             .add(events::ScheduledEvent { tick, ..event });
     }
 
+    /// Replaces the events still to come with those of `events` due on the next tick or later
+    /// (earlier ones are dropped): a live session whose schedule was rebuilt after a change.
+    pub fn reschedule(&mut self, events: impl IntoIterator<Item = events::ScheduledEvent>) {
+        let now = self.tick();
+        self.world.resource_mut::<events::EventQueue>().clear();
+        for event in events.into_iter().filter(|e| e.tick >= now) {
+            self.schedule_event(event);
+        }
+    }
+
     /// Applies `kind` at the start of the next tick, and logs it then (a dashboard button).
     pub fn apply_event(&mut self, kind: events::EventKind) {
         let tick = self.tick();
@@ -264,6 +274,11 @@ impl Simulation {
         // The clock has already moved on to the next day.
         let tick = self.tick().saturating_sub(1);
         community_metrics::collect(&mut self.world, tick, out);
+    }
+
+    /// The rail network: its links and distances (read-only, for maps).
+    pub fn rail_network(&self) -> &rail::RailNetwork {
+        self.world.resource::<rail::RailNetwork>()
     }
 
     /// The world, for inspection by tests and tools.

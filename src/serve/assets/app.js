@@ -1,0 +1,691 @@
+// commune live dashboard. Plain JavaScript, no libraries: a canvas line chart, an SVG map, and an
+// EventSource on /api/stream. The server sends the whole state first (and again whenever this
+// page falls behind), then small messages: rows of new days, feed entries, status and levers.
+'use strict';
+
+const $ = (id) => document.getElementById(id);
+const LANE_NAMES = ['A', 'B'];
+const COLOURS = ['#1f6fb2', '#d1495b'];
+
+let S = null;          // the session state, as /api/state gives it
+let dirty = true;      // charts need drawing
+let mapDirty = true;   // map colours need setting
+let mapLane = 0;       // which lane the map shows
+let extraSeries = 4;   // series index shown in the fifth chart
+let layoutKey = '';    // what the map's node positions were computed for
+let positions = [];    // map node positions
+
+// ---------------------------------------------------------------- requests
+
+async function post(path, body) {
+  try {
+    const res = await fetch(path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: body === undefined ? '' : JSON.stringify(body),
+    });
+    const data = await res.json().catch(() => ({}));
+    if (!res.ok) {
+      showError(data.error || `${path}: ${res.status}`);
+      return null;
+    }
+    hideError();
+    return data;
+  } catch (e) {
+    showError(`the server cannot be reached (${e.message})`);
+    return null;
+  }
+}
+
+function showError(text) {
+  const box = $('error');
+  box.textContent = text;
+  box.hidden = false;
+}
+
+function hideError() {
+  $('error').hidden = true;
+}
+
+// ---------------------------------------------------------------- formatting
+
+function fmt(x) {
+  if (x === null || x === undefined || !isFinite(x)) return '–';
+  const a = Math.abs(x);
+  if (a >= 1e6) return (x / 1e6).toFixed(a >= 1e7 ? 0 : 1) + 'M';
+  if (a >= 1e4) return (x / 1e3).toFixed(a >= 1e5 ? 0 : 1) + 'k';
+  if (a >= 100) return x.toFixed(0);
+  if (a >= 10) return x.toFixed(1);
+  if (a >= 1) return x.toFixed(2);
+  if (a === 0) return '0';
+  return x.toPrecision(2);
+}
+
+function dayText(tick) {
+  const year = Math.floor(tick / 365) + 1;
+  const day = (tick % 365) + 1;
+  return `day ${tick} · year ${year}, day ${day}`;
+}
+
+// ---------------------------------------------------------------- state
+
+function applyState(state) {
+  S = state;
+  for (const lane of S.lanes) lane.lastTick = lane.rows.length ? lane.rows[lane.rows.length - 1][0] : -1;
+  if (mapLane >= S.lanes.length) mapLane = 0;
+  buildStatic();
+  renderStatus();
+  renderLevers();
+  renderEvents();
+  renderFeed();
+  renderDownloads();
+  dirty = true;
+  mapDirty = true;
+}
+
+function laneTarget() {
+  if (!S || S.lanes.length < 2) return 0;
+  const checked = document.querySelector('input[name=lane]:checked');
+  return checked && checked.value === 'b' ? 1 : 0;
+}
+
+// The parts that change only with a new state: titles, selectors, legend.
+function buildStatic() {
+  $('names').textContent = S.lanes.map((l) => l.name).join(' vs ');
+  document.title = `commune · ${S.lanes.map((l) => l.name).join(' vs ')}`;
+  const extra = $('extra');
+  if (extra.options.length !== S.series.length - 4) {
+    extra.innerHTML = '';
+    S.series.slice(4).forEach((s, i) => {
+      const o = document.createElement('option');
+      o.value = String(i + 4);
+      o.textContent = s.label;
+      extra.appendChild(o);
+    });
+    extra.value = String(extraSeries);
+  }
+  const mm = $('mapmetric');
+  if (mm.options.length !== S.map_series.length) {
+    mm.innerHTML = '';
+    S.map_series.forEach((s, i) => {
+      const o = document.createElement('option');
+      o.value = String(i);
+      o.textContent = s.label;
+      mm.appendChild(o);
+    });
+  }
+  const two = S.lanes.length > 1;
+  $('target').hidden = !two;
+  $('maplane').hidden = !two;
+  $('compare').textContent = two ? 'Single run' : 'Side by side';
+  $('compare').classList.toggle('on', two);
+  const legend = $('legend');
+  legend.innerHTML = '';
+  S.lanes.forEach((l, i) => {
+    const span = document.createElement('span');
+    span.innerHTML = `<span class="key ${i ? 'b' : ''}"></span>`;
+    span.append(`${LANE_NAMES[i]}: ${l.name}, seed ${l.seed}`);
+    legend.appendChild(span);
+  });
+  $('seed').value = S.lanes[0].seed;
+}
+
+function renderStatus() {
+  $('clock').textContent = dayText(S.tick);
+  $('play').classList.toggle('on', S.playing);
+  $('pause').classList.toggle('on', !S.playing);
+  $('speed').value = String(S.speed);
+  document.body.dataset.playing = String(S.playing);
+  document.body.dataset.tick = String(S.tick);
+}
+
+function renderLevers() {
+  const lane = S.lanes[laneTarget()];
+  const box = $('levers');
+  box.innerHTML = '';
+  for (const lever of S.levers) {
+    const div = document.createElement('div');
+    div.className = 'lever';
+    div.dataset.path = lever.path;
+    div.title = lever.help;
+    const label = document.createElement('label');
+    const name = document.createElement('span');
+    name.className = 'name';
+    name.textContent = lever.label;
+    label.appendChild(name);
+    const value = lane.values[lever.path];
+    if (lever.kind === 'toggle') {
+      const input = document.createElement('input');
+      input.type = 'checkbox';
+      input.checked = value === true;
+      input.dataset.path = lever.path;
+      input.addEventListener('change', () => setLever(lever, input.checked));
+      label.appendChild(input);
+      div.appendChild(label);
+    } else if (lever.kind === 'choice') {
+      div.appendChild(label);
+      const select = document.createElement('select');
+      for (const o of lever.options) {
+        const opt = document.createElement('option');
+        opt.value = o;
+        opt.textContent = o;
+        select.appendChild(opt);
+      }
+      select.value = value;
+      select.dataset.path = lever.path;
+      select.setAttribute('aria-label', lever.label);
+      select.addEventListener('change', () => setLever(lever, select.value));
+      label.appendChild(select);
+    } else {
+      const out = document.createElement('output');
+      out.textContent = fmt(value);
+      label.appendChild(out);
+      div.appendChild(label);
+      const input = document.createElement('input');
+      input.type = 'range';
+      input.min = lever.min;
+      input.max = lever.max;
+      input.step = lever.step;
+      input.value = value;
+      input.dataset.path = lever.path;
+      input.setAttribute('aria-label', lever.label);
+      input.addEventListener('input', () => { out.textContent = fmt(Number(input.value)); });
+      input.addEventListener('change', () => setLever(lever, Number(input.value)));
+      div.appendChild(input);
+    }
+    const help = document.createElement('div');
+    help.className = 'help';
+    help.textContent = lever.unit ? `${lever.help} (${lever.unit})` : lever.help;
+    div.appendChild(help);
+    box.appendChild(div);
+  }
+}
+
+// Event buttons, each with its numbers and (for some) where it strikes.
+function renderEvents() {
+  const buttons = S.event_buttons || [];
+  $('events-box').hidden = buttons.length === 0;
+  const box = $('events');
+  box.innerHTML = '';
+  const lane = S.lanes[laneTarget()];
+  const per = Math.max(1, lane.communities_per_region);
+  const regions = Math.ceil(lane.community_count / per);
+  for (const b of buttons) {
+    const div = document.createElement('div');
+    div.className = 'event';
+    div.dataset.kind = b.kind;
+    const button = document.createElement('button');
+    button.textContent = b.label;
+    button.title = b.help;
+    button.dataset.kind = b.kind;
+    div.appendChild(button);
+    const inputs = {};
+    for (const f of b.fields) {
+      const input = document.createElement('input');
+      input.type = 'number';
+      input.min = f.min;
+      input.max = f.name === 'community' ? lane.community_count - 1 : f.max;
+      input.step = f.step;
+      input.value = f.default;
+      input.title = f.label;
+      input.setAttribute('aria-label', `${b.label}: ${f.label}`);
+      input.className = 'num';
+      inputs[f.name] = [input, f];
+      const label = document.createElement('label');
+      label.className = 'field';
+      label.append(f.label, input);
+      div.appendChild(label);
+    }
+    let where = null;
+    if (b.targeted && lane.community_count > 1) {
+      where = document.createElement('select');
+      where.setAttribute('aria-label', `${b.label}: where`);
+      const add = (value, text) => {
+        const o = document.createElement('option');
+        o.value = value;
+        o.textContent = text;
+        where.appendChild(o);
+      };
+      add('', 'everywhere');
+      if (regions > 1) for (let r = 0; r < Math.min(regions, 50); r++) add(`region:${r}`, `region ${r}`);
+      for (let c = 0; c < Math.min(lane.community_count, 50); c++) add(`community:${c}`, `community ${c}`);
+      div.appendChild(where);
+    }
+    button.addEventListener('click', () => {
+      const body = { lane: ['a', 'b'][laneTarget()], kind: b.kind };
+      for (const [name, [input, f]] of Object.entries(inputs)) {
+        const v = Number(input.value);
+        body[name] = f.integer ? Math.round(v) : v;
+      }
+      if (where && where.value) {
+        const [key, id] = where.value.split(':');
+        body[key] = Number(id);
+      }
+      post('/api/event', body);
+    });
+    box.appendChild(div);
+  }
+}
+
+async function setLever(lever, value) {
+  const lane = laneTarget();
+  const ok = await post('/api/lever', { lane: ['a', 'b'][lane], path: lever.path, value });
+  if (!ok) renderLevers(); // put back the value in force
+}
+
+function feedItem(entry) {
+  const li = document.createElement('li');
+  li.dataset.kind = entry.kind;
+  const when = document.createElement('span');
+  when.className = 'when';
+  when.textContent = `day ${entry.tick}`;
+  li.appendChild(when);
+  if (entry.lane) {
+    const lane = document.createElement('span');
+    lane.className = `lane ${entry.lane}`;
+    lane.textContent = entry.lane.toUpperCase();
+    li.appendChild(lane);
+  }
+  li.append(entry.text);
+  return li;
+}
+
+function renderFeed() {
+  const feed = $('feed');
+  feed.innerHTML = '';
+  for (const entry of S.feed.slice(-200).reverse()) feed.appendChild(feedItem(entry));
+}
+
+function addFeed(entry) {
+  S.feed.push(entry);
+  const feed = $('feed');
+  feed.insertBefore(feedItem(entry), feed.firstChild);
+  while (feed.children.length > 200) feed.removeChild(feed.lastChild);
+}
+
+function renderDownloads() {
+  const box = $('downloads');
+  box.innerHTML = '';
+  S.lanes.forEach((l, i) => {
+    const id = ['a', 'b'][i];
+    const name = S.lanes.length > 1 ? ` (${LANE_NAMES[i]})` : '';
+    const toml = document.createElement('a');
+    toml.href = `/api/scenario.toml?lane=${id}`;
+    toml.download = `${l.name}-session.toml`;
+    toml.textContent = `Scenario file that replays this session${name}`;
+    toml.id = `download-${id}`;
+    const csv = document.createElement('a');
+    csv.href = `/api/metrics.csv?lane=${id}`;
+    csv.download = `${l.name}-metrics.csv`;
+    csv.textContent = `Metrics of every day, CSV${name}`;
+    box.append(toml, csv);
+  });
+}
+
+// ---------------------------------------------------------------- stream
+
+function connect() {
+  const es = new EventSource('/api/stream');
+  es.addEventListener('state', (e) => applyState(JSON.parse(e.data)));
+  es.addEventListener('ticks', (e) => {
+    const msg = JSON.parse(e.data);
+    if (!S || msg.epoch !== S.epoch) return; // a new state is on its way
+    msg.lanes.forEach((m, i) => {
+      const lane = S.lanes[i];
+      if (!lane) return;
+      for (const row of m.rows) {
+        if (row[0] > lane.lastTick) {
+          lane.rows.push(row);
+          lane.lastTick = row[0];
+        }
+      }
+      if (m.communities) {
+        lane.communities = m.communities;
+        mapDirty = true;
+      }
+    });
+    S.tick = msg.tick;
+    renderStatus();
+    dirty = true;
+  });
+  es.addEventListener('status', (e) => {
+    if (!S) return;
+    const st = JSON.parse(e.data);
+    S.playing = st.playing;
+    S.speed = st.speed;
+    S.tick = st.tick;
+    renderStatus();
+  });
+  es.addEventListener('feed', (e) => { if (S) addFeed(JSON.parse(e.data)); });
+  es.addEventListener('lever', (e) => {
+    if (!S) return;
+    const m = JSON.parse(e.data);
+    const i = m.lane === 'b' ? 1 : 0;
+    if (!S.lanes[i]) return;
+    S.lanes[i].values[m.path] = m.value;
+    if (i === laneTarget()) renderLevers();
+  });
+  es.addEventListener('change', (e) => {
+    if (!S) return;
+    const m = JSON.parse(e.data);
+    const lane = S.lanes[m.lane === 'b' ? 1 : 0];
+    if (!lane) return;
+    lane.changes.push(m.change);
+    dirty = true;
+  });
+  es.onerror = () => {
+    // EventSource reconnects by itself; the server then sends the whole state.
+    showError('connection to the server lost; reconnecting…');
+  };
+  es.onopen = () => hideError();
+}
+
+// ---------------------------------------------------------------- charts
+
+function niceTicks(lo, hi, n) {
+  const span = hi - lo;
+  const raw = span / n;
+  const mag = Math.pow(10, Math.floor(Math.log10(raw)));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => span / s <= n) || 10 * mag;
+  const ticks = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) ticks.push(v);
+  return ticks;
+}
+
+function drawChart(canvas, k) {
+  const series = S.series[k];
+  const dpr = window.devicePixelRatio || 1;
+  const w = canvas.clientWidth;
+  const h = canvas.clientHeight;
+  if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
+    canvas.width = Math.round(w * dpr);
+    canvas.height = Math.round(h * dpr);
+  }
+  const g = canvas.getContext('2d');
+  g.setTransform(dpr, 0, 0, dpr, 0, 0);
+  g.clearRect(0, 0, w, h);
+  const left = 52, right = 10, top = 36, bottom = 22;
+  const pw = w - left - right, ph = h - top - bottom;
+  g.fillStyle = '#1d232a';
+  g.font = '600 13px system-ui, sans-serif';
+  g.fillText(`${series.label} (${series.unit})`, 4, 14);
+
+  const scale = series.scale;
+  // Values beyond a series' clip (a waste share before the first harvest) are drawn at the edge.
+  const clip = series.clip === null || series.clip === undefined ? Infinity : series.clip;
+  const val = (r) => Math.min(r[k + 1] * scale, clip);
+  let lo = Infinity, hi = -Infinity, points = 0;
+  for (const lane of S.lanes) {
+    for (const r of lane.rows) {
+      const v = val(r);
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    points += lane.rows.length;
+  }
+  canvas.dataset.points = String(S.lanes[0].rows.length);
+  const last = S.lanes[0].rows[S.lanes[0].rows.length - 1];
+  canvas.dataset.last = last ? String(last[k + 1] * scale) : '';
+  if (!points) {
+    g.fillStyle = '#5f6b76';
+    g.font = '13px system-ui, sans-serif';
+    g.fillText('press Play or Step', left + 8, top + ph / 2);
+    return;
+  }
+  if (hi - lo < 1e-9 * Math.max(1, Math.abs(hi))) {
+    const pad = Math.max(Math.abs(hi) * 0.05, 0.01);
+    lo -= pad;
+    hi += pad;
+  }
+  // Shares stay within 0 to 100 %.
+  if (series.unit.startsWith('%')) {
+    if (hi > 100 && hi - lo <= 10.0001) { hi = 100; lo = Math.min(lo, 95); }
+    if (hi <= 100 && hi > 90) hi = 100;
+    if (lo < 0) lo = 0;
+  }
+  const xmax = Math.max(S.tick, 30);
+  const x = (t) => left + (t / xmax) * pw;
+  const y = (v) => top + ph - ((v - lo) / (hi - lo)) * ph;
+
+  g.strokeStyle = '#e3e6ea';
+  g.fillStyle = '#5f6b76';
+  g.font = '11px system-ui, sans-serif';
+  g.lineWidth = 1;
+  g.textAlign = 'right';
+  for (const v of niceTicks(lo, hi, 4)) {
+    const yy = Math.round(y(v)) + 0.5;
+    g.beginPath(); g.moveTo(left, yy); g.lineTo(left + pw, yy); g.stroke();
+    g.fillText(fmt(v), left - 5, yy + 4);
+  }
+  g.textAlign = 'center';
+  for (const t of niceTicks(0, xmax, 6)) {
+    g.fillText(String(Math.round(t)), x(t), h - 6);
+  }
+  g.textAlign = 'left';
+
+  // Lever changes and events: a dotted line on the day each took effect (events longer dashes).
+  S.lanes.forEach((lane, i) => {
+    g.strokeStyle = COLOURS[i];
+    for (const c of lane.changes) {
+      g.setLineDash(c.kind === 'set' ? [2, 3] : [5, 3]);
+      const xx = Math.round(x(c.day)) + 0.5;
+      g.beginPath(); g.moveTo(xx, top); g.lineTo(xx, top + ph); g.stroke();
+    }
+  });
+
+  S.lanes.forEach((lane, i) => {
+    g.strokeStyle = COLOURS[i];
+    g.lineWidth = 2;
+    g.setLineDash(i ? [6, 4] : []);
+    g.beginPath();
+    // At most about two points per pixel: each pixel column draws its lowest and highest value.
+    const rows = lane.rows;
+    const per = Math.max(1, Math.floor(rows.length / (pw * 2)));
+    let first = true;
+    for (let j = 0; j < rows.length; j += per) {
+      let mn = Infinity, mx = -Infinity;
+      const end = Math.min(rows.length, j + per);
+      for (let q = j; q < end; q++) {
+        const v = val(rows[q]);
+        if (v < mn) mn = v;
+        if (v > mx) mx = v;
+      }
+      const xx = x(rows[j][0]);
+      if (first) { g.moveTo(xx, y(mn)); first = false; } else g.lineTo(xx, y(mn));
+      if (mx !== mn) g.lineTo(xx, y(mx));
+    }
+    g.stroke();
+  });
+  g.setLineDash([]);
+  // The latest values, under the title.
+  g.font = '600 12px system-ui, sans-serif';
+  let at = 4;
+  S.lanes.forEach((lane, i) => {
+    const r = lane.rows[lane.rows.length - 1];
+    if (!r) return;
+    g.fillStyle = COLOURS[i];
+    const v = r[k + 1] * scale;
+    const shown = v > clip ? `over ${fmt(clip)}` : fmt(v);
+    const text = `${LANE_NAMES[i]}: ${shown} on day ${r[0]}`;
+    g.fillText(text, at, 29);
+    at += g.measureText(text).width + 16;
+  });
+}
+
+function drawCharts() {
+  for (let c = 0; c < 4; c++) drawChart($(`chart${c}`), c);
+  drawChart($('chart4'), extraSeries);
+}
+
+// ---------------------------------------------------------------- map
+
+// Regions on a grid; a region's communities on a ring round its centre, then nudged by springs so
+// that rail links take lengths in proportion to their kilometres.
+function layout(lane) {
+  const n = lane.community_count;
+  const per = Math.max(1, lane.communities_per_region);
+  const regions = Math.ceil(n / per);
+  const cols = Math.ceil(Math.sqrt(regions * 4 / 3));
+  const rows = Math.ceil(regions / cols);
+  const cw = 400 / cols, chh = 300 / rows;
+  const pos = [];
+  for (let c = 0; c < n; c++) {
+    const r = Math.floor(c / per);
+    const inRegion = Math.min(per, n - r * per);
+    const k = c - r * per;
+    const cx = (r % cols + 0.5) * cw, cy = (Math.floor(r / cols) + 0.5) * chh;
+    const rad = inRegion > 1 ? 0.36 * Math.min(cw, chh) : 0;
+    const a = (2 * Math.PI * k) / inRegion - Math.PI / 2;
+    pos.push([cx + rad * Math.cos(a), cy + rad * Math.sin(a)]);
+  }
+  if (n <= 400 && lane.links.length) {
+    const kms = lane.links.map((l) => l[2]);
+    const mean = kms.reduce((s, v) => s + v, 0) / kms.length || 1;
+    const unit = 0.25 * Math.min(cw, chh) / mean;
+    for (let it = 0; it < 200; it++) {
+      const step = 0.1 * (1 - it / 200);
+      for (const [a, b, km] of lane.links) {
+        const dx = pos[b][0] - pos[a][0], dy = pos[b][1] - pos[a][1];
+        const d = Math.hypot(dx, dy) || 1e-6;
+        const f = step * (d - km * unit) / d / 2;
+        pos[a][0] += f * dx; pos[a][1] += f * dy;
+        pos[b][0] -= f * dx; pos[b][1] -= f * dy;
+      }
+      // Keep communities apart.
+      for (let a = 0; a < n; a++) {
+        for (let b = a + 1; b < n; b++) {
+          const dx = pos[b][0] - pos[a][0], dy = pos[b][1] - pos[a][1];
+          const d = Math.hypot(dx, dy) || 1e-6;
+          const min = 18;
+          if (d < min) {
+            const f = step * (min - d) / d / 2;
+            pos[a][0] -= f * dx; pos[a][1] -= f * dy;
+            pos[b][0] += f * dx; pos[b][1] += f * dy;
+          }
+        }
+      }
+    }
+  }
+  // Fit into the view with a margin.
+  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  for (const [px, py] of pos) { x0 = Math.min(x0, px); x1 = Math.max(x1, px); y0 = Math.min(y0, py); y1 = Math.max(y1, py); }
+  const sx = x1 > x0 ? 360 / (x1 - x0) : 1, sy = y1 > y0 ? 260 / (y1 - y0) : 1;
+  const s = Math.min(sx, sy);
+  return pos.map(([px, py]) => [
+    x1 > x0 ? 20 + (px - x0) * s + (360 - (x1 - x0) * s) / 2 : 200,
+    y1 > y0 ? 20 + (py - y0) * s + (260 - (y1 - y0) * s) / 2 : 150,
+  ]);
+}
+
+function colour(t) {
+  // From a warm red (low) through pale yellow to a deep teal (high).
+  const stops = [[215, 48, 39], [252, 224, 139], [26, 152, 132]];
+  t = Math.max(0, Math.min(1, t));
+  const i = t < 0.5 ? 0 : 1;
+  const u = t < 0.5 ? t * 2 : (t - 0.5) * 2;
+  const c = stops[i].map((v, j) => Math.round(v + (stops[i + 1][j] - v) * u));
+  return `rgb(${c[0]},${c[1]},${c[2]})`;
+}
+
+function drawMap() {
+  const lane = S.lanes[mapLane];
+  const svg = $('map');
+  const key = `${S.epoch}/${mapLane}/${lane.community_count}`;
+  const ns = 'http://www.w3.org/2000/svg';
+  const n = lane.community_count;
+  if (key !== layoutKey) {
+    layoutKey = key;
+    positions = layout(lane);
+    svg.innerHTML = '';
+    for (const [a, b, km] of lane.links) {
+      const line = document.createElementNS(ns, 'line');
+      line.setAttribute('x1', positions[a][0]); line.setAttribute('y1', positions[a][1]);
+      line.setAttribute('x2', positions[b][0]); line.setAttribute('y2', positions[b][1]);
+      line.setAttribute('stroke-width', n > 200 ? 0.4 : 1.5);
+      const title = document.createElementNS(ns, 'title');
+      title.textContent = `rail ${a}–${b}: ${fmt(km)} km`;
+      line.appendChild(title);
+      svg.appendChild(line);
+    }
+    const r = n > 1000 ? 2 : n > 200 ? 3.5 : n > 40 ? 6 : 10;
+    for (let c = 0; c < n; c++) {
+      const circle = document.createElementNS(ns, 'circle');
+      circle.setAttribute('cx', positions[c][0]);
+      circle.setAttribute('cy', positions[c][1]);
+      circle.setAttribute('r', r);
+      circle.setAttribute('fill', '#ccc');
+      circle.dataset.community = String(c);
+      circle.appendChild(document.createElementNS(ns, 'title'));
+      svg.appendChild(circle);
+    }
+  }
+  const m = S.map_series[Number($('mapmetric').value) || 0];
+  const values = (lane.communities && lane.communities[m.name]) || [];
+  let lo = Infinity, hi = -Infinity;
+  for (const v of values) { lo = Math.min(lo, v * m.scale); hi = Math.max(hi, v * m.scale); }
+  if (m.unit === '%') { hi = Math.max(hi, 100); }
+  const circles = svg.querySelectorAll('circle');
+  circles.forEach((circle, c) => {
+    const v = values[c];
+    if (v === undefined) return;
+    const t = hi > lo ? (v * m.scale - lo) / (hi - lo) : 1;
+    circle.setAttribute('fill', colour(t));
+    circle.firstChild.textContent =
+      `community ${c}, region ${Math.floor(c / Math.max(1, lane.communities_per_region))}: ${fmt(v * m.scale)} ${m.unit}`;
+  });
+  const scale = $('mapscale');
+  if (values.length) {
+    scale.innerHTML = '';
+    const a = document.createElement('span');
+    a.textContent = fmt(lo);
+    const bar = document.createElement('span');
+    bar.className = 'bar';
+    bar.style.background = `linear-gradient(to right, ${colour(0)}, ${colour(0.5)}, ${colour(1)})`;
+    const b = document.createElement('span');
+    b.textContent = `${fmt(hi)} ${m.unit}`;
+    scale.append(a, bar, b);
+  } else {
+    scale.textContent = 'colours appear after the first day';
+  }
+}
+
+// ---------------------------------------------------------------- wiring
+
+function frame() {
+  if (S) {
+    if (dirty) { drawCharts(); dirty = false; }
+    if (mapDirty) { drawMap(); mapDirty = false; }
+  }
+  requestAnimationFrame(frame);
+}
+
+$('play').addEventListener('click', () => post('/api/play'));
+$('pause').addEventListener('click', () => post('/api/pause'));
+$('step').addEventListener('click', () => post('/api/step', { days: 1 }));
+$('speed').addEventListener('change', () => post('/api/speed', { days_per_second: Number($('speed').value) }));
+$('reset').addEventListener('click', () => {
+  const v = $('seed').value.trim();
+  if (v !== '' && !/^\d+$/.test(v)) { showError('the seed is a whole number, 0 or more'); return; }
+  post('/api/reset', v === '' ? {} : { seed: Number(v) });
+});
+$('newseed').addEventListener('click', () => post('/api/reset', {}));
+$('compare').addEventListener('click', () => post('/api/compare', { mode: S && S.lanes.length > 1 ? 'off' : 'copy' }));
+$('extra').addEventListener('change', () => { extraSeries = Number($('extra').value); dirty = true; });
+$('mapmetric').addEventListener('change', () => { mapDirty = true; });
+document.querySelectorAll('input[name=lane]').forEach((r) => r.addEventListener('change', () => {
+  renderLevers();
+  renderEvents();
+}));
+document.querySelectorAll('input[name=maplane]').forEach((r) => r.addEventListener('change', () => {
+  mapLane = Number(document.querySelector('input[name=maplane]:checked').value);
+  mapDirty = true;
+}));
+window.addEventListener('resize', () => { dirty = true; });
+document.addEventListener('keydown', (e) => {
+  if (e.target.tagName === 'INPUT' || e.target.tagName === 'SELECT') return;
+  if (e.key === ' ') { e.preventDefault(); post(S && S.playing ? '/api/pause' : '/api/play'); }
+  if (e.key === 'ArrowRight') post('/api/step', { days: 1 });
+});
+
+connect();
+requestAnimationFrame(frame);

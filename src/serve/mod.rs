@@ -1,0 +1,113 @@
+//! `commune serve`: the live teaching dashboard, an edge module like the command line.
+//!
+//! One thread owns the simulations ([`session`]) and steps them; a small axum server on tokio
+//! ([`http`]) serves the page (embedded in the binary: [`ASSETS`]) and a Server-Sent Events stream,
+//! and forwards commands (play, step, levers...) to the session thread over a channel. The core
+//! knows nothing of this: levers go through the scenario layer and `Simulation::set_params`.
+//!
+//! The server writes no files. What a client can take away (the session as a scenario file, the
+//! metrics as CSV) is made in memory and downloaded.
+
+pub mod http;
+pub mod levers;
+pub mod session;
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, mpsc};
+
+use anyhow::{Context, Result};
+use clap::Args;
+use tokio::sync::broadcast;
+
+use crate::model::TickMetrics;
+use crate::scenario::{self, Scenario};
+use session::{Session, Shared};
+
+/// The page's files, embedded in the binary (name, bytes), for tests and tools.
+pub const ASSETS: &[(&str, &str)] = &[
+    ("index.html", include_str!("assets/index.html")),
+    ("app.js", include_str!("assets/app.js")),
+    ("style.css", include_str!("assets/style.css")),
+];
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Scenario file (TOML) to run live.
+    pub file: PathBuf,
+    /// A second scenario to run side by side with the first, in step and with its seed.
+    #[arg(long)]
+    pub compare: Option<PathBuf>,
+    /// Port to listen on (0: any free port).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// Address to listen on. The default serves this machine only; `0.0.0.0` serves the
+    /// network (a classroom), with no access control.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: IpAddr,
+}
+
+/// Messages kept for clients that are a little behind; one further behind gets the whole state.
+const BROADCAST_CAPACITY: usize = 256;
+
+/// `commune serve`: runs until killed.
+pub fn serve(args: &ServeArgs) -> Result<()> {
+    let mut scenarios = vec![scenario::load(&args.file)?];
+    if let Some(b) = &args.compare {
+        scenarios.push(scenario::load(b)?);
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the server's runtime")?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(SocketAddr::new(args.bind, args.port))
+            .await
+            .with_context(|| format!("cannot listen on {}:{}", args.bind, args.port))?;
+        let addr = listener.local_addr()?;
+        let names: Vec<&str> = scenarios.iter().map(|s| s.meta.name.as_str()).collect();
+        let app = start_session(scenarios.clone())?;
+        println!(
+            "commune serve: {} at http://{addr}/ (Ctrl-C stops)",
+            names.join(" and ")
+        );
+        use std::io::Write;
+        std::io::stdout().flush().ok();
+        axum::serve(listener, http::router(app))
+            .await
+            .context("the server stopped")
+    })
+}
+
+/// Starts the session thread over `scenarios` and returns what the handlers share.
+pub fn start_session(scenarios: Vec<Scenario>) -> Result<http::App> {
+    let shared = Arc::new(Mutex::new(Shared::default()));
+    let (out, _) = broadcast::channel(BROADCAST_CAPACITY);
+    let (commands, rx) = mpsc::channel();
+    let session = Session::new(scenarios, shared.clone(), out.clone());
+    let on_exit = shared.clone();
+    std::thread::Builder::new()
+        .name("simulation".to_owned())
+        .spawn(move || {
+            session.run(rx);
+            session::lock(&on_exit).stopped = true;
+        })
+        .context("cannot start the simulation thread")?;
+    Ok(http::App {
+        commands,
+        shared,
+        out,
+    })
+}
+
+/// Metrics rows as CSV, exactly as `commune run` writes `metrics.csv`.
+pub fn metrics_csv(rows: &[TickMetrics]) -> Result<Vec<u8>> {
+    use polars::prelude::{CsvWriter, SerWriter};
+    let mut frame = crate::output::metrics_frame(rows)?;
+    let mut buf = Vec::new();
+    CsvWriter::new(&mut buf)
+        .include_header(true)
+        .finish(&mut frame)?;
+    Ok(buf)
+}

@@ -1,0 +1,807 @@
+//! The live session: one thread owns the simulations and steps them; the web server talks to it
+//! through a command channel and listens to what it publishes.
+//!
+//! The thread never waits on a client. It publishes JSON messages on a broadcast channel (a client
+//! that falls behind skips messages and is sent the whole state again) and keeps the session's
+//! history in [`Shared`], from which new clients and downloads are served.
+
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use tokio::sync::{broadcast, oneshot};
+
+use super::levers::{self, EVENT_BUTTONS, LEVERS, MAP_SERIES, SERIES};
+use crate::model::community_metrics::{COMMUNITY_COLUMNS, CommunityMetrics};
+use crate::model::events::{EventKind, LogKind};
+use crate::model::{COLUMNS, Params, Simulation, TickMetrics};
+use crate::scenario::{self, EventSpec, Scenario};
+
+/// Days a session may run: the longest a scenario file allows, so a session always replays.
+pub const MAX_TICKS: u32 = 36_500;
+/// Fastest speed offered (days a second).
+pub const MAX_SPEED: u32 = 1_000;
+/// Most feed entries kept for new clients.
+const FEED_KEPT: usize = 500;
+/// Least time between two publications of rows: clients get at most ~30 messages a second,
+/// whatever the speed.
+const PUBLISH_EVERY: Duration = Duration::from_millis(33);
+/// Least time between two publications of the map's per-community figures.
+const MAP_EVERY: Duration = Duration::from_millis(250);
+
+/// A message to every client: an SSE event name and its JSON data.
+#[derive(Clone, Debug)]
+pub struct Message {
+    pub event: &'static str,
+    pub data: String,
+}
+
+/// What went wrong with a command: the client's fault (400) or not found (404).
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refusal {
+    Bad(String),
+    NotFound(String),
+}
+
+pub type Reply = oneshot::Sender<Result<Value, Refusal>>;
+
+/// A command to the session thread. Each carries where to send its answer.
+#[derive(Debug)]
+pub enum Command {
+    Play(Reply),
+    Pause(Reply),
+    /// Run this many days now (paused or not).
+    Step(u32, Reply),
+    /// Days a second while playing.
+    Speed(u32, Reply),
+    /// Start again from the scenario files with this seed.
+    Reset(u64, Reply),
+    /// Change a lever of a lane: lane index, dotted path, JSON value.
+    Lever(usize, String, Value, Reply),
+    /// An event in a lane: lane index, and the event's keys but `day` (`kind` and its values).
+    Event(usize, serde_json::Map<String, Value>, Reply),
+    /// Run a copy of lane A (as loaded, without changes) beside it, both from day 0.
+    CompareCopy(Reply),
+    /// Stop comparing: keep lane A only.
+    CompareOff(Reply),
+}
+
+/// One simulation of the session.
+struct Lane {
+    /// The scenario as loaded (with the session's seed), its own events included.
+    base: Scenario,
+    /// Events added in the session (lever changes are `set` events), in order.
+    added: Vec<EventSpec>,
+    sim: Simulation,
+    /// The scenario's figures for the last day run.
+    communities: Vec<CommunityMetrics>,
+    /// Log entries of the simulation already put in the feed.
+    log_seen: usize,
+    /// Session events announced in the feed when they were added, not to be announced again when
+    /// the simulation logs them: (day, text).
+    announced: Vec<(u32, String)>,
+}
+
+impl Lane {
+    fn new(base: Scenario) -> Self {
+        let mut sim = Simulation::new(base.params.clone(), base.meta.seed);
+        sim.reschedule(base.schedule.iter().cloned());
+        Self {
+            base,
+            added: Vec::new(),
+            sim,
+            communities: Vec::new(),
+            log_seen: 0,
+            announced: Vec::new(),
+        }
+    }
+
+    /// The scenario of the session so far: the file's, with the session's events after its own.
+    fn scenario(&self) -> Scenario {
+        let mut s = self.base.clone();
+        s.events.extend(self.added.iter().cloned());
+        s
+    }
+
+    /// The session's scenario with one more `[[events]]` entry, checked exactly as a scenario file
+    /// is (it is written out and read back), and the entry's index.
+    fn with_event(&self, entry: toml::Table) -> Result<(Scenario, usize), Refusal> {
+        let s = self.scenario();
+        let mut table: toml::Table = toml::from_str(&s.to_toml()).expect("a scenario parses");
+        let events = table
+            .entry("events")
+            .or_insert_with(|| toml::Value::Array(Vec::new()));
+        let Some(events) = events.as_array_mut() else {
+            return Err(Refusal::Bad(
+                "the scenario's `events` is not an array".to_owned(),
+            ));
+        };
+        let index = events.len();
+        events.push(toml::Value::Table(entry));
+        let text = toml::to_string(&table).expect("a table serializes");
+        let parsed = scenario::parse(&text, &s.meta.name).map_err(|problems| {
+            let this = format!("events[{index}]");
+            Refusal::Bad(
+                problems
+                    .iter()
+                    .map(|p| {
+                        let key = p
+                            .key
+                            .replace(&format!("{this}."), "")
+                            .replace(&this, "event");
+                        format!("`{key}`: {}", p.message)
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+        })?;
+        Ok((parsed, index))
+    }
+
+    /// Takes `parsed` (from [`Lane::with_event`]) as the session's scenario: its events still to
+    /// come replace the simulation's, so the session runs exactly as the file would.
+    fn adopt(&mut self, parsed: &Scenario, index: usize) -> EventKind {
+        let kind = parsed.schedule[index].kind.clone();
+        self.added.push(parsed.events[index].clone());
+        self.sim.reschedule(parsed.schedule.iter().cloned());
+        self.announced.push((self.sim.tick(), kind.describe()));
+        kind
+    }
+
+    /// The parameters in force from the next day: those of the latest policy change due by then.
+    fn params_now(&self, parsed: &Scenario) -> Params {
+        let now = self.sim.tick();
+        let mut due: Vec<(u32, usize)> = parsed
+            .schedule
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.tick <= now && matches!(e.kind, EventKind::Policy { .. }))
+            .map(|(i, e)| (e.tick, i))
+            .collect();
+        due.sort();
+        match due.last().map(|(_, i)| &parsed.schedule[*i].kind) {
+            Some(EventKind::Policy { params, .. }) => (**params).clone(),
+            _ => parsed.params.clone(),
+        }
+    }
+}
+
+/// What the web server may read: everything that happened in the session.
+#[derive(Default)]
+pub struct Shared {
+    /// Bumped at every reset and change of lanes, so clients know their history is stale.
+    pub epoch: u64,
+    pub playing: bool,
+    pub speed: u32,
+    pub tick: u32,
+    pub lanes: Vec<LaneView>,
+    pub feed: Vec<Value>,
+    /// Set if the session thread has stopped (it should not).
+    pub stopped: bool,
+}
+
+/// A lane as the web server sees it.
+pub struct LaneView {
+    pub id: &'static str,
+    /// The scenario file's own, with the session's seed.
+    pub base: Scenario,
+    /// Events added in the session, in order.
+    pub added: Vec<EventSpec>,
+    /// The levers' values in force from the next day.
+    pub values: serde_json::Map<String, Value>,
+    /// What the charts mark: each session event's day and what it did.
+    pub changes: Vec<Value>,
+    pub rows: Vec<TickMetrics>,
+    pub communities: Vec<CommunityMetrics>,
+    pub links: Vec<(u32, u32, f64)>,
+}
+
+impl LaneView {
+    /// The scenario file that replays this lane: the scenario with the session's seed, the days
+    /// run as `ticks`, and the session's events (lever changes as `set` events) after its own.
+    pub fn replay_scenario(&self) -> Scenario {
+        let mut s = self.base.clone();
+        s.meta.ticks = self.rows.len().max(1) as u32;
+        s.events.extend(self.added.iter().cloned());
+        s.sweep = None;
+        s
+    }
+}
+
+const LANE_IDS: [&str; 2] = ["a", "b"];
+
+/// Locks `shared`, recovering from a poisoned lock (the data is plain history).
+pub fn lock(shared: &Mutex<Shared>) -> MutexGuard<'_, Shared> {
+    shared.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The session thread's state.
+pub struct Session {
+    scenarios: Vec<Scenario>,
+    lanes: Vec<Lane>,
+    playing: bool,
+    speed: u32,
+    shared: Arc<Mutex<Shared>>,
+    out: broadcast::Sender<Arc<Message>>,
+    /// Rows run but not yet published.
+    unpublished: Vec<Vec<TickMetrics>>,
+    last_publish: Instant,
+    last_map: Instant,
+    /// Days have run since the map's figures were last sent.
+    map_pending: bool,
+}
+
+impl Session {
+    /// A session over one scenario, or two side by side (the second runs with the first's seed,
+    /// so the two see the same random draws).
+    pub fn new(
+        scenarios: Vec<Scenario>,
+        shared: Arc<Mutex<Shared>>,
+        out: broadcast::Sender<Arc<Message>>,
+    ) -> Self {
+        let mut s = Self {
+            scenarios,
+            lanes: Vec::new(),
+            playing: false,
+            speed: 10,
+            shared,
+            out,
+            unpublished: Vec::new(),
+            last_publish: Instant::now(),
+            last_map: Instant::now(),
+            map_pending: false,
+        };
+        let seed = s.scenarios[0].meta.seed;
+        s.start(seed, &s.scenarios.clone());
+        s
+    }
+
+    /// Starts every lane from day 0 with `seed`.
+    fn start(&mut self, seed: u64, scenarios: &[Scenario]) {
+        self.lanes = scenarios
+            .iter()
+            .take(LANE_IDS.len())
+            .map(|s| {
+                let mut s = s.clone();
+                s.meta.seed = seed;
+                s.sweep = None;
+                Lane::new(s)
+            })
+            .collect();
+        self.unpublished = vec![Vec::new(); self.lanes.len()];
+        self.map_pending = false;
+        let mut sh = lock(&self.shared);
+        sh.epoch += 1;
+        sh.tick = 0;
+        sh.playing = self.playing;
+        sh.speed = self.speed;
+        sh.lanes = self
+            .lanes
+            .iter()
+            .zip(LANE_IDS)
+            .map(|(lane, id)| LaneView {
+                id,
+                base: lane.base.clone(),
+                added: Vec::new(),
+                values: levers::values(&lane.base, &lane.params_now(&lane.base)),
+                changes: Vec::new(),
+                rows: Vec::new(),
+                communities: Vec::new(),
+                links: lane
+                    .sim
+                    .rail_network()
+                    .links
+                    .iter()
+                    .map(|l| (l.a, l.b, l.km))
+                    .collect(),
+            })
+            .collect();
+        let state = state_json(&sh);
+        drop(sh);
+        self.send("state", state.to_string());
+    }
+
+    fn tick(&self) -> u32 {
+        self.lanes[0].sim.tick()
+    }
+
+    fn send(&self, event: &'static str, data: String) {
+        // No receivers is fine: nobody is watching.
+        let _ = self.out.send(Arc::new(Message { event, data }));
+    }
+
+    /// Adds an entry to the feed, dated today, and tells every client.
+    fn note(&self, lane: Option<usize>, kind: &str, text: String) {
+        self.note_on(self.tick(), lane, kind, text);
+    }
+
+    /// Adds an entry to the feed and tells every client.
+    fn note_on(&self, day: u32, lane: Option<usize>, kind: &str, text: String) {
+        let entry = json!({
+            "tick": day,
+            "lane": lane.map(|l| LANE_IDS[l]),
+            "kind": kind,
+            "text": text,
+        });
+        let mut sh = lock(&self.shared);
+        sh.feed.push(entry.clone());
+        if sh.feed.len() > FEED_KEPT {
+            let extra = sh.feed.len() - FEED_KEPT;
+            sh.feed.drain(..extra);
+        }
+        drop(sh);
+        self.send("feed", entry.to_string());
+    }
+
+    fn status(&self) -> Value {
+        json!({ "playing": self.playing, "speed": self.speed, "tick": self.tick() })
+    }
+
+    fn publish_status(&self) {
+        let mut sh = lock(&self.shared);
+        sh.playing = self.playing;
+        sh.speed = self.speed;
+        drop(sh);
+        self.send("status", self.status().to_string());
+    }
+
+    /// Runs one day in every lane, in step.
+    fn step(&mut self) {
+        if self.tick() >= MAX_TICKS {
+            if self.playing {
+                self.playing = false;
+                self.note(
+                    None,
+                    "note",
+                    format!("paused: a session runs at most {MAX_TICKS} days"),
+                );
+                self.publish_status();
+            }
+            return;
+        }
+        let mut notes = Vec::new();
+        for (i, lane) in self.lanes.iter_mut().enumerate() {
+            let row = lane.sim.step();
+            lane.communities.clear();
+            lane.sim.community_metrics(&mut lane.communities);
+            self.unpublished[i].push(row);
+            self.map_pending = true;
+            notes.extend(
+                new_log_entries(lane)
+                    .into_iter()
+                    .map(|(k, t, d)| (i, k, t, d)),
+            );
+        }
+        for (lane, kind, text, day) in notes {
+            self.note_on(day, Some(lane), kind, text);
+        }
+    }
+
+    /// Sends the rows run since the last publication (and the map, if it is due).
+    fn publish(&mut self, force: bool) {
+        if self.unpublished.iter().all(Vec::is_empty) && !self.map_pending {
+            return;
+        }
+        let now = Instant::now();
+        if !force && now.duration_since(self.last_publish) < PUBLISH_EVERY {
+            return;
+        }
+        let with_map =
+            self.map_pending && (force || now.duration_since(self.last_map) >= MAP_EVERY);
+        if !with_map && self.unpublished.iter().all(Vec::is_empty) {
+            return;
+        }
+        self.last_publish = now;
+        if with_map {
+            self.last_map = now;
+            self.map_pending = false;
+        }
+        let tick = self.tick();
+        let mut sh = lock(&self.shared);
+        let epoch = sh.epoch;
+        sh.tick = tick;
+        let mut lanes = Vec::new();
+        for (i, lane) in self.lanes.iter().enumerate() {
+            let rows = std::mem::take(&mut self.unpublished[i]);
+            let view = &mut sh.lanes[i];
+            lanes.push(json!({
+                "rows": series_rows(&rows),
+                "communities": if with_map { map_json(&lane.communities) } else { Value::Null },
+            }));
+            view.rows.extend_from_slice(&rows);
+            view.communities.clone_from(&lane.communities);
+        }
+        drop(sh);
+        let msg = json!({ "epoch": epoch, "tick": tick, "lanes": lanes });
+        self.send("ticks", msg.to_string());
+    }
+
+    fn lane(&self, lane: usize) -> Result<&Lane, Refusal> {
+        self.lanes.get(lane).ok_or_else(|| {
+            Refusal::NotFound(format!(
+                "there is no lane {}",
+                LANE_IDS.get(lane).unwrap_or(&"?")
+            ))
+        })
+    }
+
+    /// Adds an event to a lane's session from the next day on, checked as a scenario file's
+    /// `[[events]]` entry is; returns the day it takes effect and what it does.
+    fn add_event(
+        &mut self,
+        lane: usize,
+        mut entry: toml::Table,
+    ) -> Result<(u32, EventKind), Refusal> {
+        let day = self.tick();
+        entry.insert("day".to_owned(), toml::Value::Integer(i64::from(day)));
+        let (parsed, index) = self.lane(lane)?.with_event(entry)?;
+        let l = &mut self.lanes[lane];
+        let kind = l.adopt(&parsed, index);
+        let values = levers::values(&parsed, &l.params_now(&parsed));
+        let change = json!({
+            "day": day,
+            "kind": parsed.events[index].kind,
+            "text": kind.describe(),
+            "path": parsed.events[index].path,
+            "value": parsed.events[index].value.as_ref().map(levers::to_json),
+        });
+        let mut sh = lock(&self.shared);
+        let view = &mut sh.lanes[lane];
+        view.added.push(parsed.events[index].clone());
+        view.values = values;
+        view.changes.push(change.clone());
+        drop(sh);
+        self.send(
+            "change",
+            json!({ "lane": LANE_IDS[lane], "change": change }).to_string(),
+        );
+        Ok((day, kind))
+    }
+
+    fn lever(&mut self, lane: usize, path: &str, value: &Value) -> Result<Value, Refusal> {
+        self.lane(lane)?;
+        let Some(lever) = levers::lever(path) else {
+            let known: Vec<_> = LEVERS.iter().map(|l| l.path).collect();
+            return Err(Refusal::Bad(format!(
+                "`{path}` is not a lever; the levers are {}",
+                known.join(", ")
+            )));
+        };
+        let value = levers::to_toml(lever, value).map_err(Refusal::Bad)?;
+        let mut entry = toml::Table::new();
+        entry.insert("kind".to_owned(), "set".into());
+        entry.insert("path".to_owned(), path.into());
+        entry.insert("value".to_owned(), value.clone());
+        let (day, _) = self.add_event(lane, entry)?;
+        let shown = levers::to_json(&value);
+        self.note(
+            Some(lane),
+            "lever",
+            format!("{} ({path}) set to {shown} from day {day}", lever.label),
+        );
+        self.send(
+            "lever",
+            json!({ "lane": LANE_IDS[lane], "path": path, "value": shown, "day": day }).to_string(),
+        );
+        Ok(json!({ "lane": LANE_IDS[lane], "path": path, "value": shown, "day": day }))
+    }
+
+    fn event(
+        &mut self,
+        lane: usize,
+        fields: serde_json::Map<String, Value>,
+    ) -> Result<Value, Refusal> {
+        self.lane(lane)?;
+        let kind = match fields.get("kind") {
+            Some(Value::String(k)) => k.clone(),
+            _ => {
+                return Err(Refusal::Bad(
+                    "an event needs `kind`, like \"drought\"".to_owned(),
+                ));
+            }
+        };
+        if kind == "set" {
+            return Err(Refusal::Bad(
+                "policy changes go through /api/lever".to_owned(),
+            ));
+        }
+        let mut entry = toml::Table::new();
+        for (key, value) in fields {
+            if key == "day" {
+                return Err(Refusal::Bad(
+                    "an event takes effect from the next day; it takes no `day`".to_owned(),
+                ));
+            }
+            let value = match value {
+                Value::Bool(b) => toml::Value::Boolean(b),
+                Value::String(w) => toml::Value::String(w),
+                Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+                    (Some(i), _) => toml::Value::Integer(i),
+                    (None, Some(x)) if x.is_finite() => toml::Value::Float(x),
+                    _ => return Err(Refusal::Bad(format!("`{key}` is not a usable number"))),
+                },
+                _ => {
+                    return Err(Refusal::Bad(format!(
+                        "`{key}` must be a number, text or true/false"
+                    )));
+                }
+            };
+            entry.insert(key, value);
+        }
+        let (day, kind) = self.add_event(lane, entry)?;
+        let text = kind.describe();
+        self.note(Some(lane), "event", format!("{text}, from day {day}"));
+        Ok(json!({ "lane": LANE_IDS[lane], "day": day, "text": text }))
+    }
+
+    fn handle(&mut self, cmd: Command) {
+        match cmd {
+            Command::Play(reply) => {
+                if self.tick() >= MAX_TICKS {
+                    let _ = reply.send(Err(Refusal::Bad(format!(
+                        "the session has run its {MAX_TICKS} days; reset to start again"
+                    ))));
+                    return;
+                }
+                self.playing = true;
+                self.publish_status();
+                let _ = reply.send(Ok(self.status()));
+            }
+            Command::Pause(reply) => {
+                self.playing = false;
+                self.publish(true);
+                self.publish_status();
+                let _ = reply.send(Ok(self.status()));
+            }
+            Command::Step(n, reply) => {
+                let room = MAX_TICKS - self.tick();
+                if n == 0 || n > room {
+                    let _ = reply.send(Err(Refusal::Bad(format!(
+                        "can step 1 to {room} days now (a session runs at most {MAX_TICKS})"
+                    ))));
+                    return;
+                }
+                for _ in 0..n {
+                    self.step();
+                    // Many days at once are published as they go, not in one huge message.
+                    self.publish(false);
+                }
+                self.publish(true);
+                let _ = reply.send(Ok(self.status()));
+            }
+            Command::Speed(speed, reply) => {
+                if !(1..=MAX_SPEED).contains(&speed) {
+                    let _ = reply.send(Err(Refusal::Bad(format!(
+                        "speed must be 1 to {MAX_SPEED} days a second, not {speed}"
+                    ))));
+                    return;
+                }
+                self.speed = speed;
+                self.publish_status();
+                let _ = reply.send(Ok(self.status()));
+            }
+            Command::Reset(seed, reply) => {
+                self.publish(true);
+                let scenarios: Vec<Scenario> = self.lanes.iter().map(|l| l.base.clone()).collect();
+                self.playing = false;
+                lock(&self.shared).feed.clear();
+                self.start(seed, &scenarios);
+                self.note(None, "reset", format!("started again with seed {seed}"));
+                let _ = reply.send(Ok(json!({ "seed": seed })));
+            }
+            Command::Lever(lane, path, value, reply) => {
+                // Days already run are published first, so the change sits after them.
+                self.publish(true);
+                let _ = reply.send(self.lever(lane, &path, &value));
+            }
+            Command::Event(lane, fields, reply) => {
+                self.publish(true);
+                let _ = reply.send(self.event(lane, fields));
+            }
+            Command::CompareCopy(reply) => {
+                self.publish(true);
+                let a = self.lanes[0].base.clone();
+                let seed = a.meta.seed;
+                let mut b = a.clone();
+                b.meta.name = format!("{}-b", a.meta.name);
+                self.playing = false;
+                self.start(seed, &[a, b]);
+                self.note(
+                    None,
+                    "reset",
+                    format!("side by side: A and a copy B, both from day 0 with seed {seed}"),
+                );
+                let _ = reply.send(Ok(json!({ "lanes": 2 })));
+            }
+            Command::CompareOff(reply) => {
+                self.publish(true);
+                let a = self.lanes[0].base.clone();
+                let seed = a.meta.seed;
+                self.playing = false;
+                self.start(seed, &[a]);
+                self.note(
+                    None,
+                    "reset",
+                    format!("lane A alone, from day 0 with seed {seed}"),
+                );
+                let _ = reply.send(Ok(json!({ "lanes": 1 })));
+            }
+        }
+    }
+
+    /// Runs until every command sender is gone.
+    pub fn run(mut self, commands: Receiver<Command>) {
+        let mut next = Instant::now();
+        loop {
+            let cmd = if self.playing {
+                let now = Instant::now();
+                if now >= next {
+                    self.step();
+                    self.publish(false);
+                    let period = Duration::from_secs_f64(1.0 / f64::from(self.speed));
+                    // After a stall (a slow machine), do not race to catch up.
+                    next = (next + period).max(now);
+                    match commands.try_recv() {
+                        Ok(cmd) => Some(cmd),
+                        Err(std::sync::mpsc::TryRecvError::Empty) => None,
+                        Err(std::sync::mpsc::TryRecvError::Disconnected) => break,
+                    }
+                } else {
+                    match commands.recv_timeout(next - now) {
+                        Ok(cmd) => Some(cmd),
+                        Err(RecvTimeoutError::Timeout) => None,
+                        Err(RecvTimeoutError::Disconnected) => break,
+                    }
+                }
+            } else {
+                self.publish(true);
+                match commands.recv() {
+                    Ok(cmd) => Some(cmd),
+                    Err(_) => break,
+                }
+            };
+            if let Some(cmd) = cmd {
+                self.handle(cmd);
+                next = next.max(Instant::now());
+            }
+        }
+    }
+}
+
+/// Most log entries of one lane and day put in the feed; the rest are counted in one line.
+const LOG_PER_DAY: usize = 12;
+
+/// The simulation's log entries since the last call, for the feed: assembly decisions, recalls,
+/// and events but those the session announced itself. Returns (kind, text, day).
+fn new_log_entries(lane: &mut Lane) -> Vec<(&'static str, String, u32)> {
+    let log = lane.sim.log();
+    let fresh = &log[lane.log_seen.min(log.len())..];
+    lane.log_seen = log.len();
+    let mut out = Vec::new();
+    let mut extra = 0;
+    for entry in fresh {
+        if entry.kind == LogKind::Event
+            && let Some(at) = lane
+                .announced
+                .iter()
+                .position(|(day, text)| *day == entry.tick && *text == entry.text)
+        {
+            lane.announced.remove(at);
+            continue;
+        }
+        if out.len() < LOG_PER_DAY {
+            out.push((entry.kind.name(), entry.text.clone(), entry.tick));
+        } else {
+            extra += 1;
+        }
+    }
+    if extra > 0 {
+        let day = out.last().map_or(0, |e| e.2);
+        out.push(("decision", format!("... and {extra} more that day"), day));
+    }
+    out
+}
+
+/// Rows as arrays of the chart series, in [`SERIES`] order, with the tick first.
+fn series_rows(rows: &[TickMetrics]) -> Vec<Vec<f64>> {
+    let getters: Vec<_> = SERIES
+        .iter()
+        .map(|s| {
+            COLUMNS
+                .iter()
+                .find(|c| c.name == s.name)
+                .map(|c| c.get)
+                .expect("series are declared columns (tested)")
+        })
+        .collect();
+    rows.iter()
+        .map(|r| {
+            std::iter::once(f64::from(r.tick))
+                .chain(getters.iter().map(|g| round(g(r))))
+                .collect()
+        })
+        .collect()
+}
+
+/// The map's figures: one array per [`MAP_SERIES`] column, in community order.
+fn map_json(rows: &[CommunityMetrics]) -> Value {
+    let mut out = serde_json::Map::new();
+    for s in MAP_SERIES {
+        let get = COMMUNITY_COLUMNS
+            .iter()
+            .find(|c| c.name == s.name)
+            .map(|c| c.get)
+            .expect("map series are declared columns (tested)");
+        out.insert(
+            s.name.to_owned(),
+            rows.iter()
+                .map(|r| round(get(r)))
+                .collect::<Vec<_>>()
+                .into(),
+        );
+    }
+    Value::Object(out)
+}
+
+/// Six significant digits: plenty for a chart, and a third of the bytes.
+fn round(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return if x.is_finite() { x } else { 0.0 };
+    }
+    let digits = 6 - (x.abs().log10().floor() as i32 + 1);
+    let factor = 10f64.powi(digits.clamp(-300, 300));
+    (x * factor).round() / factor
+}
+
+/// The whole session as JSON: what a new client needs to draw everything.
+pub fn state_json(sh: &Shared) -> Value {
+    let lanes: Vec<Value> = sh
+        .lanes
+        .iter()
+        .map(|l| {
+            json!({
+                "id": l.id,
+                "name": l.base.meta.name,
+                "description": l.base.meta.description,
+                "seed": l.base.meta.seed,
+                "values": l.values,
+                "rows": series_rows(&l.rows),
+                "communities": map_json(&l.communities),
+                "regions": l.communities.iter().map(|c| c.region).collect::<Vec<_>>(),
+                "links": l.links.iter().map(|(a, b, km)| json!([a, b, round(*km)])).collect::<Vec<_>>(),
+                "community_count": l.base.params.population.communities,
+                "communities_per_region": l.base.params.population.communities_per_region,
+                "changes": l.changes,
+            })
+        })
+        .collect();
+    json!({
+        "epoch": sh.epoch,
+        "playing": sh.playing,
+        "speed": sh.speed,
+        "tick": sh.tick,
+        "max_ticks": MAX_TICKS,
+        "max_speed": MAX_SPEED,
+        "series": SERIES,
+        "map_series": MAP_SERIES,
+        "levers": LEVERS,
+        "event_buttons": EVENT_BUTTONS,
+        "lanes": lanes,
+        "feed": sh.feed,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounding_keeps_six_significant_digits() {
+        assert_eq!(round(1.234_567_89), 1.234_57);
+        assert_eq!(round(123_456_789.0), 123_457_000.0);
+        assert_eq!(round(0.000_123_456_78), 0.000_123_457);
+        assert_eq!(round(0.0), 0.0);
+        assert_eq!(round(f64::NAN), 0.0);
+    }
+}

@@ -1,0 +1,108 @@
+// End-to-end: the dashboard in a real headless Chromium. Opens the page, presses Play, moves a
+// lever, and checks that the charts grow and the change is logged with its day.
+import assert from 'node:assert/strict';
+import { launchBrowser, startServer } from './serve.mjs';
+
+// Bounds on waiting for the simulation to get somewhere: generous, for slow machines. Nothing is
+// asserted about speed.
+const WAIT = { timeout: 120_000 };
+
+const points = (page, id = 'chart0') =>
+  page.$eval(`#${id}`, (c) => Number(c.dataset.points || 0));
+
+async function main() {
+  const server = await startServer(['scenarios/region.toml']);
+  const browser = await launchBrowser();
+  const errors = [];
+  try {
+    const page = await browser.context.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    await page.goto(server.url);
+
+    // The page has the session: the scenario's name, the levers, an empty chart.
+    await page.waitForSelector('#levers .lever', WAIT);
+    assert.match(await page.textContent('#names'), /region/);
+    assert.equal(await points(page), 0);
+    assert.equal(await page.$$eval('#levers .lever', (ls) => ls.length) > 3, true);
+
+    // Play: the charts fill and the clock moves.
+    await page.click('#play');
+    await page.waitForFunction(() => Number(document.querySelector('#chart0').dataset.points) >= 20, null, WAIT);
+    assert.equal(await page.getAttribute('body', 'data-playing'), 'true');
+    for (const id of ['chart1', 'chart2', 'chart3', 'chart4']) {
+      assert.ok((await points(page, id)) > 0, `${id} has points`);
+    }
+    assert.match(await page.textContent('#clock'), /day \d+/);
+
+    // The map: ten communities joined by rail, coloured once days have run.
+    assert.equal(await page.$$eval('#map circle', (cs) => cs.length), 10);
+    assert.ok((await page.$$eval('#map line', (ls) => ls.length)) >= 9);
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('#map circle')].every((c) => c.getAttribute('fill') !== '#ccc'),
+      null, WAIT);
+
+    // A lever: turn off food by rail. The change is logged with the day it took effect.
+    const freight = page.locator('input[data-path="rail.freight"]');
+    assert.equal(await freight.isChecked(), true);
+    await freight.click();
+    const entry = page.locator('#feed li[data-kind=lever]', { hasText: 'rail.freight' });
+    await entry.waitFor(WAIT);
+    const text = await entry.first().textContent();
+    const m = text.match(/^day (\d+)A?Food by rail \(rail\.freight\) set to false from day (\d+)$/);
+    assert.ok(m, text);
+    const day = Number(m[2]);
+    assert.equal(Number(m[1]), day);
+
+    // A slider too: more eaten at the kitchen.
+    await page.locator('input[data-path="food.kitchen_share"]').fill('0.9');
+    await page.locator('#feed li[data-kind=lever]', { hasText: 'food.kitchen_share' }).waitFor(WAIT);
+
+    // A choice: a rota for undesirable work.
+    const policy = page.locator('select[data-path="labour.undesirable_policy"]');
+    assert.equal(await policy.inputValue(), 'volunteer');
+    await policy.selectOption('rota');
+    await page.locator('#feed li[data-kind=lever]', { hasText: 'labour.undesirable_policy' }).waitFor(WAIT);
+
+    // An event button: an illness wave, logged too.
+    await page.click('#events button[data-kind=illness_wave]');
+    await page.locator('#feed li[data-kind=event]', { hasText: 'illness wave' }).waitFor(WAIT);
+
+    // The charts go on growing after the change.
+    const before = await points(page);
+    await page.waitForFunction((n) => Number(document.querySelector('#chart0').dataset.points) > n + 10, before, WAIT);
+
+    // The server recorded the change, on the same day, and puts it in the scenario to download.
+    const state = await (await fetch(new URL('/api/state', server.url))).json();
+    const change = state.lanes[0].changes.find((c) => c.path === 'rail.freight');
+    assert.equal(change.day, day);
+    assert.equal(change.kind, 'set');
+    assert.equal(change.value, false);
+    assert.ok(state.lanes[0].changes.some((c) => c.kind === 'illness_wave'));
+    const toml = await (await fetch(new URL('/api/scenario.toml?lane=a', server.url))).text();
+    assert.ok(toml.includes('path = "rail.freight"'), toml);
+    assert.ok(toml.includes('kind = "illness_wave"'), toml);
+
+    // Pause stops the clock.
+    await page.click('#pause');
+    await page.waitForFunction(() => document.body.dataset.playing === 'false', null, WAIT);
+
+    // A bad value is refused with a message and the page shows it.
+    const res = await fetch(new URL('/api/lever', server.url), {
+      method: 'POST',
+      body: JSON.stringify({ path: 'food.kitchen_share', value: 2 }),
+    });
+    assert.equal(res.status, 400);
+
+    assert.deepEqual(errors, [], 'no errors in the page');
+    console.log(`ok: played, charts grew, lever logged on day ${day}`);
+  } finally {
+    await browser.close();
+    server.stop();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
