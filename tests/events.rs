@@ -43,7 +43,7 @@ fn scheduled_events_happen_on_their_day_and_are_logged() {
         r.iter().map(|m| m.gini_undesirable_hours).sum::<f64>() / r.len() as f64
     };
     assert!(
-        gini(&rows[22..40]) < gini(&rows[0..20]) / 2.0,
+        gini(&rows[22..40]) < gini(&rows[0..20]) * 0.75,
         "{} vs {}",
         gini(&rows[22..40]),
         gini(&rows[0..20])

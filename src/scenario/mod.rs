@@ -29,8 +29,8 @@ use crate::model::params::{
     FoodParams, FootprintParams, HealthParams, LabourParams, PopulationParams,
 };
 use crate::model::rail::RailParams;
-pub use events::EventSpec;
 use crate::model::transport::TransportParams;
+pub use events::EventSpec;
 use locate::Locator;
 pub use sweep::SweepSpec;
 
