@@ -252,3 +252,34 @@ fn a_delegate_who_deviates_is_recalled_and_only_then() {
         assert!(rows.iter().all(|m| m.delegate_recalls == 0));
     }
 }
+
+#[test]
+fn a_community_short_of_energy_votes_to_build_and_the_capacity_comes() {
+    let mut p = base(1, 120);
+    // Too little wind and sun on some days, and a wind farm to build when short.
+    p.energy.solar.kw_per_person = 0.25;
+    p.energy.wind.kw_per_person = 0.25;
+    p.energy.expand_source = "wind".to_owned();
+    // A small wind farm goes up in three weeks (the default is half a year).
+    p.energy.wind.build_days = 21.0;
+    for seed in 0..SEEDS {
+        let (rows, sim) = run(&p, seed, 365);
+        let build = sim
+            .decisions()
+            .iter()
+            .find(|d| d.passed && d.subject == Subject::Build(commune::model::energy::Source::Wind))
+            .unwrap_or_else(|| panic!("seed {seed}: no build passed: {:?}", sim.decisions()));
+        let built: f64 = rows.iter().map(|m| m.energy_built_kw).sum();
+        assert!(
+            built > 0.0,
+            "seed {seed}: nothing built after day {}",
+            build.tick
+        );
+        let early: f64 = rows[..30].iter().map(|m| m.energy_shortage_kwh).sum();
+        let late: f64 = rows[335..].iter().map(|m| m.energy_shortage_kwh).sum();
+        assert!(
+            late < early,
+            "seed {seed}: shortage {late} late vs {early} early"
+        );
+    }
+}

@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 use super::calendar::Clock;
 use super::components::{Directory, Land, Ledger, Member, Person, Stocks, Work};
 use super::economy::Economy;
-use super::energy::Source;
+use super::energy::{EnergyBuilds, Source};
 use super::events::{Droughts, Log, LogKind};
 use super::goods::{Good, N_GOODS, mul};
 use super::guild::{Agreement, Guild};
@@ -193,6 +193,8 @@ pub enum Subject {
     Rota,
     FoodAgreement,
     PhaseOutFossil,
+    /// Build more of a source's capacity (the kW are in the proposal).
+    Build(Source),
 }
 
 impl Subject {
@@ -206,6 +208,7 @@ impl Subject {
             Subject::Rota => "adopt a rota for undesirable work".to_owned(),
             Subject::FoodAgreement => "keep the regional food agreement".to_owned(),
             Subject::PhaseOutFossil => "phase out fossil energy".to_owned(),
+            Subject::Build(source) => format!("build more {} capacity", source.name()),
         }
     }
 }
@@ -397,6 +400,8 @@ struct Proposal {
     effect: Effect,
     /// For a rota: a member's leisure changes by (their undesirable hours - `rota_share`).
     rota_share: Option<f32>,
+    /// For a build: the capacity to build (kW).
+    kw: f64,
 }
 
 /// A member's score for an effect: their values weighting leisure (h/day), goods (a share of
@@ -436,6 +441,7 @@ pub fn hold_assemblies(
     mut guilds: Query<&mut Guild>,
     droughts: Res<Droughts>,
     lands: Query<&Land>,
+    mut builds: Query<&mut EnergyBuilds>,
 ) {
     let gov = &mut *gov;
     gov.today = Tally::default();
@@ -468,6 +474,37 @@ pub fn hold_assemblies(
                 &mut proposals[c],
             );
         }
+        // Building installations where the community was short of energy (the scenario's
+        // `energy.expand_source`).
+        let e = &params.energy;
+        if let Some(source) = Source::from_name(&e.expand_source).filter(|s| e.allowed(*s)) {
+            let sp = e.source(source);
+            let interval = f64::from(a.community.interval_days.max(1));
+            let per_kw = interval * 24.0 * sp.capacity_factor;
+            for c in 0..n {
+                let Ok(b) = builds.get(directory.communities[c]) else {
+                    continue;
+                };
+                let kw = b.shortage_kwh / per_kw.max(1e-9) - b.kw[source as usize];
+                if kw <= 0.0 || b.shortage_kwh <= 0.0 {
+                    continue;
+                }
+                let persons = f64::from(ledger.days[c].persons.max(1));
+                let used = (gov.yesterday[c].energy_made * interval).max(1e-9);
+                let kwh_a_day = kw * 24.0 * sp.capacity_factor;
+                proposals[c].push(Proposal {
+                    subject: Subject::Build(source),
+                    effect: Effect {
+                        // The build's hours, spread over a year.
+                        leisure: -(kw * sp.build_hours_per_kw / persons / 365.0) as f32,
+                        goods: ((b.shortage_kwh / used).min(1.0) / (N_GOODS as f64 + 1.0)) as f32,
+                        environment: -(kwh_a_day * sp.g_co2e_per_kwh / 1000.0 / persons) as f32,
+                    },
+                    rota_share: None,
+                    kw,
+                });
+            }
+        }
         for guild in guilds.iter() {
             if guild.agreement == Agreement::Pending {
                 let c = guild.community as usize;
@@ -483,6 +520,7 @@ pub fn hold_assemblies(
                         environment: 0.0,
                     },
                     rota_share: None,
+                    kw: 0.0,
                 });
             }
         }
@@ -618,6 +656,11 @@ pub fn hold_assemblies(
                     Subject::Idle(g) => gov.idle[c][g.index()] = true,
                     Subject::Resume(g) => gov.idle[c][g.index()] = false,
                     Subject::Rota => gov.rota[c] = true,
+                    Subject::Build(source) => {
+                        if let Ok(mut b) = builds.get_mut(directory.communities[c]) {
+                            b.request(&params.energy, source, p.kw);
+                        }
+                    }
                     Subject::GuildAgreement(_)
                     | Subject::FoodAgreement
                     | Subject::PhaseOutFossil => {}
@@ -646,6 +689,9 @@ pub fn hold_assemblies(
         }
         if community_day {
             gov.undesirable_unfilled[c] = 0.0;
+            if let Ok(mut b) = builds.get_mut(directory.communities[c]) {
+                b.shortage_kwh = 0.0;
+            }
         }
     }
 
@@ -816,6 +862,7 @@ fn community_proposals(
                     environment: co2 as f32,
                 },
                 rota_share: None,
+                kw: 0.0,
             });
         } else if gov.idle[c][g] && stock[g] < reserve + gross[g] {
             out.push(Proposal {
@@ -826,6 +873,7 @@ fn community_proposals(
                     environment: -co2 as f32,
                 },
                 rota_share: None,
+                kw: 0.0,
             });
         }
     }
@@ -848,6 +896,7 @@ fn community_proposals(
                 environment: 0.0,
             },
             rota_share: Some(share as f32),
+            kw: 0.0,
         });
     }
 }

@@ -602,10 +602,13 @@ pub fn plan_builds(
 ) {
     let e = &params.energy;
     let review = e.expand_review_days.max(1);
-    let rule = Source::from_name(&e.expand_source).filter(|s| e.allowed(*s));
+    // Where assemblies meet, building is their decision (`assembly::hold_assemblies`).
+    let rule = Source::from_name(&e.expand_source)
+        .filter(|s| e.allowed(*s))
+        .filter(|_| !params.assembly.enabled);
     let review_day = clock.tick > 0 && clock.tick.is_multiple_of(review);
     for (community, mut builds) in &mut communities {
-        if review_day {
+        if review_day && rule.is_some() {
             if let Some(source) = rule {
                 // Enough capacity to have covered the shortage at the source's mean output.
                 let per_kw = f64::from(review) * 24.0 * e.source(source).capacity_factor;
