@@ -138,6 +138,11 @@ pub fn plan_goods(
         for g in 0..N_GOODS {
             demand[g] = (demand[g] - day.guild_made[g]).max(0.0);
         }
+        // The materials and energy their agreement promised them are planned for too.
+        let guild_inputs = mul(&economy.a, &day.guild_made);
+        for i in 0..N_GOODS {
+            demand[i] += guild_inputs[i];
+        }
         day.guild_made = [0.0; N_GOODS];
         // Construction goods for the installations being built.
         demand[Good::Construction.index()] += day.build_materials_t;
