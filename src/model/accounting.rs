@@ -6,7 +6,7 @@ use super::assembly::Government;
 use super::calendar::{Clock, YEAR};
 use super::components::{
     AgeClass, Directory, KitchenState, LEFTOVER_SLOTS, Ledger, Member, Person, StoreRoom,
-    Syndicate, Work, lane_sum,
+    Syndicate, Work,
 };
 use super::dwellings::Dwellings;
 use super::economy::Economy;
@@ -185,11 +185,7 @@ pub fn collect_metrics(
                 worker_hours += total;
                 workers += 1;
             }
-            let mut u = [0.0f32; N_SECTORS];
-            for s in 0..N_SECTORS {
-                u[s] = work.hours[s] * mask[s];
-            }
-            scratch.undesirable.add(f64::from(lane_sum(&u)));
+            scratch.undesirable.add(f64::from(work.masked_hours(&mask)));
         }
         ever += u64::from(work.ever_undesirable);
     }

@@ -89,6 +89,16 @@ impl Work {
     pub fn total(&self) -> f32 {
         lane_sum(&self.hours) + self.garden
     }
+
+    /// Hours today in the sectors `mask` marks 1 (undesirable work).
+    #[inline]
+    pub fn masked_hours(&self, mask: &[f32; N_SECTORS]) -> f32 {
+        let mut h = [0.0f32; N_SECTORS];
+        for s in 0..N_SECTORS {
+            h[s] = self.hours[s] * mask[s];
+        }
+        lane_sum(&h)
+    }
 }
 
 /// Sum of per-sector figures in four independent lanes, so that the additions do not wait on

@@ -243,16 +243,6 @@ fn set_rules(
     }
 }
 
-/// Undesirable hours a person worked today.
-#[inline]
-fn undesirable(work: &Work, mask: &[f32; N_SECTORS]) -> f32 {
-    let mut h = [0.0f32; N_SECTORS];
-    for s in 0..N_SECTORS {
-        h[s] = work.hours[s] * mask[s];
-    }
-    lane_sum(&h)
-}
-
 /// Sets garden hours for the day, clears syndicate hours, shares any rota, gives guild members'
 /// hours to their guilds, runs the volunteering rounds, and then any exchange scheme.
 ///
@@ -417,7 +407,7 @@ pub fn allocate_labour(
                             sums.spare[s] += f64::from(rem * vocation.skill[s]);
                         }
                     }
-                    work.ever_undesirable |= undesirable(work, &mask) > 0.0;
+                    work.ever_undesirable |= work.masked_hours(&mask) > 0.0;
                 },
             );
             let mut spare = vec![[0.0f64; N_SECTORS]; ledger.days.len()];
@@ -452,7 +442,7 @@ pub fn allocate_labour(
                                 work.hours[s] += h;
                                 sums.exchanged += f64::from(h);
                             }
-                            work.ever_undesirable |= undesirable(work, &mask) > 0.0;
+                            work.ever_undesirable |= work.masked_hours(&mask) > 0.0;
                         },
                     );
                     add_sums(&mut ledger, chunks);
