@@ -267,4 +267,19 @@ fn bad_assembly_and_labour_policy_values_are_refused() {
         err.contains("assembly.region.quorum") && err.contains("between 0 and 1"),
         "{err}"
     );
+    let err = run_fails(
+        "[labour]\nundesirable_policy = \"swap\"\nsedentary_sectors = [\"painting\"]\nswap_start_day = 400\n\n[guilds]\ngoods = [\"art\"]\nmin_founders = 0\n\n[assembly]\nartist_acceptance = 2.0\n\n[transport]\ncar_hours_saved_per_km = -1.0\n",
+    );
+    for needle in [
+        "labour.sedentary_sectors",
+        "\"painting\" is not a sector",
+        "labour.swap_start_day",
+        "guilds.goods",
+        "\"art\" is not a good",
+        "guilds.min_founders",
+        "assembly.artist_acceptance",
+        "transport.car_hours_saved_per_km",
+    ] {
+        assert!(err.contains(needle), "{needle}: {err}");
+    }
 }

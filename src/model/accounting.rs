@@ -223,6 +223,8 @@ pub fn collect_metrics(
         delegate_recalls: u64::from(gov.today.recalls),
         syndicates_active: u64::from(gov.syndicates().0),
         syndicates_idle: u64::from(gov.syndicates().1),
+        communities_rationing: gov.rationing.iter().filter(|r| **r).count() as u64,
+        full_time_artists: u64::from(gov.artists.iter().sum::<u32>()),
         ..Default::default()
     };
     let energy = Good::Energy.index();
@@ -243,6 +245,7 @@ pub fn collect_metrics(
             m.undesirable_unfilled_hours += f64::from(mask[s]) * day.unfilled[s];
         }
         m.exchange_hours += day.exchange_given;
+        m.art_hours += day.art_hours;
         m.guild_hours += day.guild_hours.iter().sum::<f64>();
         for good in Good::ALL {
             let g = good.index();

@@ -21,9 +21,11 @@
 //! - community: idle a syndicate whose stocks cover need well beyond its reserve, and resume it
 //!   when they fall back to the reserve ("production ceases until the need arises again");
 //!   accept a guild's agreement for raw materials; adopt a rota for undesirable work that
-//!   volunteering leaves unfilled;
+//!   volunteering leaves unfilled; ration food when what is held and still to come will not
+//!   cover need until the next harvest (the rationing lasts until the scarcity is over);
 //! - regional: the season's food agreement (members with land to spare grow for those short);
-//! - global: phase out fossil energy, where the scenario allows it and it is in use.
+//! - global: phase out fossil energy, where the scenario allows it and it is in use; allow cars
+//!   (a global automobile syndicate), or give them up, where `transport.cars_vote` is on.
 
 use bevy_ecs::prelude::*;
 use rand::RngExt;
@@ -138,6 +140,14 @@ pub struct AssemblyParams {
     /// How much members count the needs of others in their region met, against their own
     /// (0..1): it is what moves those with land to spare to vote for the food agreement.
     pub solidarity: f64,
+    /// A community may ask a well-loved artist to give their working hours to their art (on/off).
+    pub artists: bool,
+    /// Most full-time artists a community keeps (count).
+    pub max_artists: u32,
+    /// How much a member who loves an artist's work values it, as a share of one need met (0..1).
+    pub artist_value: f64,
+    /// Chance that the person asked accepts (0..1): "they may not wish to accept".
+    pub artist_acceptance: f64,
 }
 
 impl Default for AssemblyParams {
@@ -155,6 +165,13 @@ impl Default for AssemblyParams {
             idle_cover_days: 30.0,
             // Assumption: others' needs count half as much as one's own.
             solidarity: 0.5,
+            artists: false,
+            max_artists: 1,
+            // Assumption: to those who love it, an artist's work is worth a twentieth of a need.
+            artist_value: 0.05,
+            // Assumption: most, not all, accept ("this could put a lot of pressure on that
+            // person").
+            artist_acceptance: 0.7,
         }
     }
 }
@@ -195,6 +212,14 @@ pub enum Subject {
     PhaseOutFossil,
     /// Build more of a source's capacity (the kW are in the proposal).
     Build(Source),
+    /// Ration food until the scarcity is over.
+    Ration,
+    /// Allow cars for a share of passenger-km (a global automobile syndicate).
+    AllowCars,
+    /// Give up cars: rail only.
+    GiveUpCars,
+    /// Ask a well-loved artist to give their working hours to their art.
+    Artist,
 }
 
 impl Subject {
@@ -209,6 +234,10 @@ impl Subject {
             Subject::FoodAgreement => "keep the regional food agreement".to_owned(),
             Subject::PhaseOutFossil => "phase out fossil energy".to_owned(),
             Subject::Build(source) => format!("build more {} capacity", source.name()),
+            Subject::Ration => "ration food until the scarcity is over".to_owned(),
+            Subject::AllowCars => "allow cars (a global automobile syndicate)".to_owned(),
+            Subject::GiveUpCars => "give up cars (rail only)".to_owned(),
+            Subject::Artist => "ask a well-loved artist to work at their art full-time".to_owned(),
         }
     }
 }
@@ -265,6 +294,10 @@ pub struct Government {
     pub rota: Vec<bool>,
     /// Regions whose food agreement is in force.
     pub food_agreement: Vec<bool>,
+    /// Communities whose assembly voted to ration food until the scarcity is over.
+    pub rationing: Vec<bool>,
+    /// Full-time artists of each community.
+    pub artists: Vec<u32>,
     pub delegates: Vec<Delegate>,
     /// Effective undesirable hours left unfilled since each community's last meeting.
     pub undesirable_unfilled: Vec<f64>,
@@ -285,6 +318,11 @@ pub struct Yesterday {
     pub fossil_kwh: f64,
     /// Energy made available to the community (kWh).
     pub energy_made: f64,
+    /// Lifecycle emissions of the energy generated (g CO2e/kWh; 0 if none was generated).
+    pub energy_g_per_kwh: f64,
+    /// Share of food need that what was held and still to come would cover until the next
+    /// harvest (1: no scarcity ahead).
+    pub food_outlook: f64,
 }
 
 /// Today's assembly figures.
@@ -305,6 +343,8 @@ impl Government {
             idle: vec![[false; N_GOODS]; n],
             rota: vec![false; n],
             food_agreement: vec![true; regions as usize],
+            rationing: vec![false; n],
+            artists: vec![0; n],
             delegates: vec![Delegate::default(); n],
             undesirable_unfilled: vec![0.0; n],
             decisions: Vec::new(),
@@ -402,6 +442,10 @@ struct Proposal {
     rota_share: Option<f32>,
     /// For a build: the capacity to build (kW).
     kw: f64,
+    /// For an artist: the share of members who love their work (each member's goods effect is
+    /// `artist_value` with this probability, else 0), and which able member they are (a share
+    /// of the way through the community's candidates, in table order).
+    following: Option<(f32, f64)>,
 }
 
 /// A member's score for an effect: their values weighting leisure (h/day), goods (a share of
@@ -431,12 +475,12 @@ fn vote(values: &Values, e: &Effect, noise: f32, rng: &mut ChaCha8Rng) -> f32 {
 pub fn hold_assemblies(
     clock: Res<Clock>,
     mut params: ResMut<Params>,
-    economy: Res<Economy>,
+    mut economy: ResMut<Economy>,
     ledger: Res<Ledger>,
     directory: Res<Directory>,
     mut gov: ResMut<Government>,
     mut log: ResMut<Log>,
-    persons: Query<(&Member, &Person, &Values, &Work)>,
+    mut persons: Query<(&Member, &mut Person, &Values, &Work)>,
     stocks: Query<&Stocks>,
     mut guilds: Query<&mut Guild>,
     droughts: Res<Droughts>,
@@ -502,6 +546,7 @@ pub fn hold_assemblies(
                     },
                     rota_share: None,
                     kw,
+                    following: None,
                 });
             }
         }
@@ -521,8 +566,33 @@ pub fn hold_assemblies(
                     },
                     rota_share: None,
                     kw: 0.0,
+                    following: None,
                 });
             }
+        }
+    }
+    if community_day && a.artists {
+        for c in 0..n {
+            if gov.artists[c] >= a.max_artists {
+                continue;
+            }
+            // Someone whose art some members love; the others would cover their share of the
+            // necessary work.
+            let rng = &mut gov.rngs[c];
+            let following = rng.random::<f32>();
+            let pick = rng.random::<f64>();
+            let persons = f64::from(ledger.days[c].persons.max(1));
+            proposals[c].push(Proposal {
+                subject: Subject::Artist,
+                effect: Effect {
+                    leisure: -(params.labour.willing_hours_mean / persons) as f32,
+                    goods: 0.0,
+                    environment: 0.0,
+                },
+                rota_share: None,
+                kw: 0.0,
+                following: Some((following, pick)),
+            });
         }
     }
     // Upper-level proposals, voted by every community to set its delegate's mandate.
@@ -547,8 +617,9 @@ pub fn hold_assemblies(
         upper_effects.push(effects);
     }
     let fossil_in_use = gov.yesterday.iter().map(|y| y.fossil_kwh).sum::<f64>() > 0.0;
+    let mut world_subjects: Vec<Subject> = Vec::new();
     if world_day && params.energy.allow_fossil && fossil_in_use {
-        upper.push((Level::World, Subject::PhaseOutFossil));
+        world_subjects.push(Subject::PhaseOutFossil);
         let g = params.energy.fossil.g_co2e_per_kwh / 1000.0;
         let effects = ledger
             .days
@@ -566,6 +637,25 @@ pub fn hold_assemblies(
             .collect();
         upper_effects.push(effects);
     }
+    if world_day && params.transport.cars_vote {
+        let allowed = params.transport.cars_allowed;
+        world_subjects.push(if allowed {
+            Subject::GiveUpCars
+        } else {
+            Subject::AllowCars
+        });
+        let sign = if allowed { -1.0 } else { 1.0 };
+        let effects = ledger
+            .days
+            .iter()
+            .zip(&gov.yesterday)
+            .map(|(d, y)| sign * car_effect(&params, d, y))
+            .collect();
+        upper_effects.push(effects);
+    }
+    for subject in &world_subjects {
+        upper.push((Level::World, *subject));
+    }
 
     // Members' votes, in one pass over persons (in table order, so the draws are fixed).
     let rules_c = a.community.clone();
@@ -575,8 +665,7 @@ pub fn hold_assemblies(
         .iter()
         .map(|p| vec![Votes::default(); p.len()])
         .collect();
-    let n_upper_kinds = usize::from(region_day)
-        + usize::from(world_day && params.energy.allow_fossil && fossil_in_use);
+    let n_upper_kinds = upper_effects.len();
     let mut mandates: Vec<Vec<Votes>> = vec![vec![Votes::default(); n_upper_kinds]; n];
     let mut eligible = vec![0u32; n];
     let mut present = vec![0u32; n];
@@ -600,6 +689,11 @@ pub fn hold_assemblies(
                     let mine: f32 = (0..N_SECTORS).map(|s| work.hours[s] * mask[s]).sum();
                     e.leisure = mine - share;
                 }
+                if let Some((following, _)) = p.following
+                    && rng.random::<f32>() < following
+                {
+                    e.goods = a.artist_value as f32;
+                }
                 own[c][k].add(vote(values, &e, noise, rng), step, 1.0);
             }
             for (k, effects) in upper_effects.iter().enumerate() {
@@ -609,6 +703,7 @@ pub fn hold_assemblies(
     }
 
     // Community decisions.
+    let mut appoint: Vec<(usize, f64)> = Vec::new();
     let mut mandate_yes = vec![vec![false; n_upper_kinds]; n];
     let mut mandate_margin = vec![vec![0.0f64; n_upper_kinds]; n];
     let quorate: Vec<bool> = (0..n)
@@ -656,6 +751,14 @@ pub fn hold_assemblies(
                     Subject::Idle(g) => gov.idle[c][g.index()] = true,
                     Subject::Resume(g) => gov.idle[c][g.index()] = false,
                     Subject::Rota => gov.rota[c] = true,
+                    Subject::Ration => gov.rationing[c] = true,
+                    Subject::Artist => {
+                        if let Some((_, pick)) = p.following
+                            && gov.rngs[c].random::<f64>() < params.assembly.artist_acceptance
+                        {
+                            appoint.push((c, pick));
+                        }
+                    }
                     Subject::Build(source) => {
                         if let Ok(mut b) = builds.get_mut(directory.communities[c]) {
                             b.request(&params.energy, source, p.kw);
@@ -663,7 +766,9 @@ pub fn hold_assemblies(
                     }
                     Subject::GuildAgreement(_)
                     | Subject::FoodAgreement
-                    | Subject::PhaseOutFossil => {}
+                    | Subject::PhaseOutFossil
+                    | Subject::AllowCars
+                    | Subject::GiveUpCars => {}
                 }
             }
             if let Subject::GuildAgreement(good) = p.subject {
@@ -695,6 +800,17 @@ pub fn hold_assemblies(
         }
     }
 
+    if !appoint.is_empty() {
+        appoint_artists(&mut persons, &appoint, n, &mut gov.artists);
+        for (c, _) in &appoint {
+            log.push(
+                tick,
+                LogKind::Decision,
+                format!("community {c}: an artist accepts to work at their art full-time"),
+            );
+        }
+    }
+
     // Regional and global assemblies, through delegates.
     let mut kind = 0;
     let mut bodies: Vec<(Level, Subject, usize)> = Vec::new();
@@ -704,8 +820,9 @@ pub fn hold_assemblies(
         }
         kind += 1;
     }
-    if world_day && params.energy.allow_fossil && fossil_in_use {
-        bodies.push((Level::World, Subject::PhaseOutFossil, kind));
+    for subject in &world_subjects {
+        bodies.push((Level::World, *subject, kind));
+        kind += 1;
     }
     let per_region = params.population.communities_per_region.max(1) as usize;
     for (level, subject, k) in bodies {
@@ -761,6 +878,11 @@ pub fn hold_assemblies(
             (Level::Region(r), Subject::FoodAgreement) => gov.food_agreement[r as usize] = passed,
             (Level::World, Subject::PhaseOutFossil) if passed => {
                 params.energy.allow_fossil = false;
+            }
+            (Level::World, Subject::AllowCars | Subject::GiveUpCars) if passed => {
+                params.transport.cars_allowed = subject == Subject::AllowCars;
+                // Cars change the technical coefficients of transport.
+                *economy = Economy::new(&params);
             }
             _ => {}
         }
@@ -863,6 +985,7 @@ fn community_proposals(
                 },
                 rota_share: None,
                 kw: 0.0,
+                following: None,
             });
         } else if gov.idle[c][g] && stock[g] < reserve + gross[g] {
             out.push(Proposal {
@@ -874,8 +997,27 @@ fn community_proposals(
                 },
                 rota_share: None,
                 kw: 0.0,
+                following: None,
             });
         }
+    }
+    // Rationing, when what is held and still to come will not cover need until the harvest:
+    // without it, the store runs out on day (outlook x horizon) and people go without for the
+    // rest; with it, everyone gets the outlook's share of need every day. Members weigh the
+    // days without food that rationing spares them.
+    let outlook = gov.yesterday[c].food_outlook;
+    if params.food.rationing && !gov.rationing[c] && outlook < 1.0 - RATION_TOLERANCE {
+        out.push(Proposal {
+            subject: Subject::Ration,
+            effect: Effect {
+                leisure: 0.0,
+                goods: ((1.0 - outlook) * share_of_needs) as f32,
+                environment: 0.0,
+            },
+            rota_share: None,
+            kw: 0.0,
+            following: None,
+        });
     }
     if !gov.rota[c]
         && params.labour.undesirable_policy != UndesirablePolicy::Rota
@@ -897,7 +1039,81 @@ fn community_proposals(
             },
             rota_share: Some(share as f32),
             kw: 0.0,
+            following: None,
         });
+    }
+}
+
+/// Makes full-time artists of the members chosen in `appoint`, (community, pick): of the
+/// community's candidates (able adults, in no guild, not yet artists), in table order, the one a
+/// share `pick` of the way through.
+fn appoint_artists(
+    persons: &mut Query<(&Member, &mut Person, &Values, &Work)>,
+    appoint: &[(usize, f64)],
+    n: usize,
+    artists: &mut [u32],
+) {
+    let candidate = |p: &Person| p.is_able_adult() && p.guild == 0 && !p.artist;
+    let mut count = vec![0u32; n];
+    for (member, person, _, _) in persons.iter() {
+        if candidate(person) {
+            count[member.0 as usize] += 1;
+        }
+    }
+    let mut target = vec![u32::MAX; n];
+    for &(c, pick) in appoint {
+        if count[c] > 0 {
+            target[c] = ((pick * f64::from(count[c])) as u32).min(count[c] - 1);
+        }
+    }
+    let mut seen = vec![0u32; n];
+    for (member, mut person, _, _) in persons.iter_mut() {
+        let c = member.0 as usize;
+        if target[c] == u32::MAX || !candidate(&person) {
+            continue;
+        }
+        if seen[c] == target[c] {
+            person.artist = true;
+            artists[c] += 1;
+            target[c] = u32::MAX;
+        }
+        seen[c] += 1;
+    }
+}
+
+/// A shortfall of food ahead smaller than this share of need is not put to the assembly.
+const RATION_TOLERANCE: f64 = 0.01;
+
+/// The estimated effect on a member of community day `d` of allowing cars: the travel time a car
+/// saves, less the extra hours of making, servicing and road-building beyond rail's (h/day);
+/// the emissions of the car's energy at the community's energy mix of the day before, and of
+/// making the cars, beyond rail's (kg CO2e/day, as a loss).
+fn car_effect(params: &Params, d: &super::components::CommunityDay, y: &Yesterday) -> Effect {
+    let t = &params.transport;
+    let persons = f64::from(d.persons.max(1));
+    let rail = params.goods.get(Good::Transport);
+    let km = rail.need(&d.headcount) / persons * t.car_share;
+    let rail_kwh = params.inputs.row(Good::Transport).get(Good::Energy);
+    let extra_hours = (t.car_hours_per_km - rail.labour_hours_per_unit) * km;
+    let extra_kg = km
+        * (t.car_kg_co2e_per_km - rail.kg_co2e_per_unit
+            + (t.car_kwh_per_km - rail_kwh) * y.energy_g_per_kwh / 1000.0);
+    Effect {
+        leisure: (km * t.car_hours_saved_per_km - extra_hours) as f32,
+        goods: 0.0,
+        environment: -extra_kg as f32,
+    }
+}
+
+impl std::ops::Mul<Effect> for f64 {
+    type Output = Effect;
+    fn mul(self, e: Effect) -> Effect {
+        let k = self as f32;
+        Effect {
+            leisure: k * e.leisure,
+            goods: k * e.goods,
+            environment: k * e.environment,
+        }
     }
 }
 
@@ -988,10 +1204,18 @@ pub fn remember_day(params: Res<Params>, ledger: Res<Ledger>, mut gov: ResMut<Go
             done += f64::from(mask[s]) * (day.posted[s] - day.unfilled[s]).max(0.0);
         }
         gov.undesirable_unfilled[c] += unfilled;
+        let (mut kwh, mut grams) = (0.0, 0.0);
+        for source in Source::ALL {
+            let k = day.energy.generated[source as usize];
+            kwh += k;
+            grams += k * params.energy.source(source).g_co2e_per_kwh;
+        }
         gov.yesterday[c] = Yesterday {
             undesirable_done: done,
             fossil_kwh: day.energy.generated[fossil],
             energy_made: day.goods.made[Good::Energy.index()],
+            energy_g_per_kwh: if kwh > 0.0 { grams / kwh } else { 0.0 },
+            food_outlook: day.food_outlook,
         };
     }
 }

@@ -44,6 +44,8 @@ pub struct Person {
     pub gardener: bool,
     /// The guild this person belongs to: the good's index plus one, or 0 for none.
     pub guild: u8,
+    /// Asked by the community assembly to give their working hours to their art, full-time.
+    pub artist: bool,
 }
 
 impl Person {
@@ -81,13 +83,15 @@ pub struct Work {
     pub hours: [f32; N_SECTORS],
     /// Hours spent on the person's own garden plot today (hours).
     pub garden: f32,
+    /// Hours a full-time artist gave to their art today (hours).
+    pub art: f32,
     /// Has ever been assigned, or volunteered for, undesirable work (kept from day to day).
     pub ever_undesirable: bool,
 }
 
 impl Work {
     pub fn total(&self) -> f32 {
-        lane_sum(&self.hours) + self.garden
+        lane_sum(&self.hours) + self.garden + self.art
     }
 
     /// Hours today in the sectors `mask` marks 1 (undesirable work).
@@ -226,6 +230,9 @@ pub struct CommunityDay {
     pub need_kg: f64,
     /// Food needed today by the ill and incapacitated (kg).
     pub priority_need_kg: f64,
+    /// Share of today's food need that what is held and still to come would cover every day
+    /// until the next season's harvest peak (1 when there is no scarcity ahead; 0..1).
+    pub food_outlook: f64,
     /// Food the community can hand out today, after any rationing (kg).
     pub allowance_kg: f64,
     /// Food the kitchen plans to cook today (kg).
@@ -286,8 +293,12 @@ pub struct CommunityDay {
     pub appeal_scale: [f32; N_SECTORS],
     /// Hours of willingness an hour of each sector's work uses (above 1 under an incentive).
     pub counts_as: [f32; N_SECTORS],
+    /// Hours full-time artists gave to their art today.
+    pub art_hours: f64,
     /// Hours each able adult gives to each sector by rota today.
     pub rota_hours: [f32; N_SECTORS],
+    /// Under `swap`, in the swap season: sedentary workers take the undesirable work today.
+    pub swap_today: bool,
     /// Under exchange: share of a helper's spare hours given to each sector of the region's
     /// communities short of hands.
     pub exchange_take: [f32; N_SECTORS],

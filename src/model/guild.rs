@@ -1,7 +1,10 @@
 //! Guilds: autonomous groups of people who love a kind of work and make what they choose.
 //!
-//! A guild is founded (an event) by the members of a community with the most appeal for making a
-//! good. It needs raw materials, which it asks for through an agreement the community assembly
+//! A guild is founded, by an event or, with `spontaneous` on, by people who love the work: at
+//! each community meeting, where at least `min_founders` able members not yet in a guild find
+//! making a good in `goods` this appealing (`founding_appeal` or more), they found a guild with
+//! probability `founding_probability`. Its founders are the members with the most appeal for
+//! making the good. It needs raw materials, which it asks for through an agreement the community assembly
 //! votes on. Once the agreement is accepted, each member gives `hours_per_member` of their
 //! willing hours to the guild first, every day; what they make, as far as the inputs in store
 //! allow, goes to the store, where the syndicate's plan counts it ("need minus stocks minus what
@@ -24,6 +27,18 @@ pub struct GuildParams {
     pub hours_per_member: f64,
     /// How much members value the variety a guild adds, as a share of one need met (0..1).
     pub variety_value: f64,
+    /// Guilds are founded by people who love the work, not only by events (on/off).
+    pub spontaneous: bool,
+    /// Goods that guilds may be founded to make (names of goods).
+    pub goods: Vec<String>,
+    /// Least appeal of making the good for a person to want to found its guild (0..1).
+    pub founding_appeal: f64,
+    /// Least number of people with that appeal for a guild to be founded (count, 1 or more).
+    pub min_founders: u32,
+    /// Most members a guild takes when founded (count, 1 or more).
+    pub max_members: u32,
+    /// Chance, at each community meeting, that people who could found a guild do (0..1).
+    pub founding_probability: f64,
 }
 
 impl Default for GuildParams {
@@ -32,8 +47,93 @@ impl Default for GuildParams {
             // Assumption: an hour and a half of a three-to-four-hour day.
             hours_per_member: 1.5,
             variety_value: 0.05,
+            spontaneous: false,
+            // The essay's guilds: tailors with "a flair for design", and guilds that "spring up
+            // with their own creative ideas about technology".
+            goods: vec!["clothing".to_owned(), "devices".to_owned()],
+            // Assumption: about one adult in twenty loves a given craft this much.
+            founding_appeal: 0.95,
+            min_founders: 4,
+            max_members: 8,
+            // Assumption: such a group forms within a few months of meetings.
+            founding_probability: 0.1,
         }
     }
+}
+
+/// Each community's stream for founding guilds.
+#[derive(Resource)]
+pub struct FoundingRngs(pub Vec<rand_chacha::ChaCha8Rng>);
+
+impl FoundingRngs {
+    pub fn new(seed: u64, communities: u32) -> Self {
+        Self(
+            (0..communities)
+                .map(|c| super::rng::stream(seed, super::rng::Purpose::Guilds, u64::from(c)))
+                .collect(),
+        )
+    }
+}
+
+/// With `guilds.spontaneous` on, on community meeting days (every `assembly.community
+/// .interval_days`), founds the guilds that people who love a kind of work start: for each
+/// community and each good in `guilds.goods` without a guild there, if at least `min_founders`
+/// able members not yet in a guild have `founding_appeal` or more for making it, they found one
+/// (up to `max_members`) with probability `founding_probability`. Returns what was founded, as
+/// (community, good, members), for the log.
+pub fn found_spontaneously(world: &mut World, tick: u32) -> Vec<(u32, Good, u32)> {
+    let params = world.resource::<Params>();
+    let g = &params.guilds;
+    let interval = params.assembly.community.interval_days.max(1);
+    if !g.spontaneous || tick == 0 || !tick.is_multiple_of(interval) {
+        return Vec::new();
+    }
+    let goods: Vec<Good> = Good::ALL
+        .iter()
+        .copied()
+        .filter(|good| g.goods.iter().any(|name| name == good.name()))
+        .collect();
+    let (threshold, min, max, chance) = (
+        g.founding_appeal as f32,
+        g.min_founders,
+        g.max_members,
+        g.founding_probability,
+    );
+    let n = params.population.communities as usize;
+    let mut willing = vec![[0u32; N_GOODS]; n];
+    for (m, p, v) in world.query::<(&Member, &Person, &Vocation)>().iter(world) {
+        if p.guild != 0 || !p.can_work() {
+            continue;
+        }
+        for good in &goods {
+            if v.appeal[Sector::Making(*good).index()] >= threshold {
+                willing[m.0 as usize][good.index()] += 1;
+            }
+        }
+    }
+    let mut exists = vec![[false; N_GOODS]; n];
+    for guild in world.query::<&Guild>().iter(world) {
+        exists[guild.community as usize][guild.good.index()] = true;
+    }
+    let mut founded = Vec::new();
+    {
+        let mut rngs = world.resource_mut::<FoundingRngs>();
+        for c in 0..n {
+            for good in &goods {
+                let k = good.index();
+                if exists[c][k] || willing[c][k] < min {
+                    continue;
+                }
+                if rand::RngExt::random::<f64>(&mut rngs.0[c]) < chance {
+                    founded.push((c as u32, *good, willing[c][k].min(max)));
+                }
+            }
+        }
+    }
+    for (c, good, members) in &founded {
+        found(world, *c, *good, *members);
+    }
+    founded
 }
 
 /// Where a guild's raw-material agreement stands.

@@ -26,30 +26,68 @@ const EPS_HOURS: f64 = 1e-9;
 
 /// Hours of willingness a person offers to each sector this round: their remaining willingness
 /// split over the sectors still open (`open` is 1 for a sector still short, 0 otherwise) in
-/// proportion to how much each appeals to them (scaled by `scale`: undesirable work appeals
-/// less). Branch-free over sectors, in f32, so it vectorises.
+/// proportion to `weights` (how much each appeals to them, see [`weights`]). Branch-free over
+/// sectors, in f32, so it vectorises.
 #[inline]
-fn offers(
-    vocation: &Vocation,
-    remaining: f32,
-    open: &[f32; N_SECTORS],
-    scale: &[f32; N_SECTORS],
-) -> [f32; N_SECTORS] {
-    let mut weights = [0.0f32; N_SECTORS];
+fn offers(weights: &[f32; N_SECTORS], remaining: f32, open: &[f32; N_SECTORS]) -> [f32; N_SECTORS] {
+    let mut w = [0.0f32; N_SECTORS];
     if remaining <= 0.0 {
-        return weights;
+        return w;
     }
     for s in 0..N_SECTORS {
         // A small floor so that even unappealing work finds someone willing once it is the
         // only work left.
-        weights[s] = (vocation.appeal[s] * scale[s] + 0.01) * open[s];
+        w[s] = (weights[s] + 0.01) * open[s];
     }
-    let total = lane_sum(&weights);
+    let total = lane_sum(&w);
     if total <= 0.0 {
         return [0.0; N_SECTORS];
     }
     let per_weight = remaining / total;
-    weights.map(|w| w * per_weight)
+    w.map(|x| x * per_weight)
+}
+
+/// The sectors a person's offers favour: their appeal scaled by the community's `appeal_scale`
+/// (undesirable work appeals less). In a swap season a sedentary worker (whose most appealing
+/// sector is sedentary) swaps: undesirable work weighs as their favourite sector did, and their
+/// sedentary work as undesirable work would.
+#[inline]
+fn weights(vocation: &Vocation, day: &CommunityDay, masks: &Masks) -> [f32; N_SECTORS] {
+    let mut w = [0.0f32; N_SECTORS];
+    for s in 0..N_SECTORS {
+        w[s] = vocation.appeal[s] * day.appeal_scale[s];
+    }
+    if day.swap_today && is_sedentary(vocation, &masks.sedentary) {
+        let best = vocation.appeal.iter().copied().fold(0.0f32, f32::max);
+        for s in 0..N_SECTORS {
+            if masks.undesirable[s] > 0.0 {
+                w[s] = best;
+            } else if masks.sedentary[s] > 0.0 {
+                w[s] = vocation.appeal[s] * masks.undesirable_appeal;
+            }
+        }
+    }
+    w
+}
+
+/// Whether a person's most appealing sector is one `sedentary` marks.
+#[inline]
+pub fn is_sedentary(vocation: &Vocation, sedentary: &[f32; N_SECTORS]) -> bool {
+    let mut best = 0;
+    for s in 1..N_SECTORS {
+        if vocation.appeal[s] > vocation.appeal[best] {
+            best = s;
+        }
+    }
+    sedentary[best] > 0.0
+}
+
+/// The sectors that are undesirable and sedentary, for job swaps.
+#[derive(Clone, Copy)]
+struct Masks {
+    undesirable: [f32; N_SECTORS],
+    sedentary: [f32; N_SECTORS],
+    undesirable_appeal: f32,
 }
 
 /// One community's sums during a pass over its members.
@@ -66,6 +104,8 @@ struct Sums {
     spare: [f64; N_SECTORS],
     /// Hours given through exchange schemes.
     exchanged: f64,
+    /// Hours full-time artists gave to their art.
+    art: f64,
 }
 
 /// The persons' component columns, as slices of the one table they share.
@@ -157,13 +197,13 @@ fn add_offers(
     work: &Work,
     day: &CommunityDay,
     open: &[f32; N_SECTORS],
+    masks: &Masks,
     sums: &mut Sums,
 ) {
     let o = offers(
-        vocation,
+        &weights(vocation, day, masks),
         remaining(person, vocation, work, day),
         open,
-        &day.appeal_scale,
     );
     for s in 0..N_SECTORS {
         sums.offered[s] += f64::from(o[s] / day.counts_as[s] * vocation.skill[s]);
@@ -183,6 +223,7 @@ fn add_sums(ledger: &mut Ledger, chunks: Vec<Vec<(usize, Sums)>>) {
             day.guild_hours[g] += sums.guild[g];
         }
         day.exchange_given += sums.exchanged;
+        day.art_hours += sums.art;
     }
 }
 
@@ -190,7 +231,7 @@ fn add_sums(ledger: &mut Ledger, chunks: Vec<Vec<(usize, Sums)>>) {
 /// willingness (1, or more for undesirable work under an incentive).
 #[inline]
 fn remaining(person: &Person, vocation: &Vocation, work: &Work, day: &CommunityDay) -> f32 {
-    if person.can_work() {
+    if person.can_work() && !person.artist {
         let mut used = [0.0f32; N_SECTORS];
         for s in 0..N_SECTORS {
             used[s] = work.hours[s] * day.counts_as[s];
@@ -208,12 +249,15 @@ fn set_rules(
     gov: Option<&Government>,
     guilds: &Query<&Guild>,
     ledger: &mut Ledger,
+    day_of_year: u32,
 ) {
+    let swap_season = params.labour.in_swap_season(day_of_year);
     let mask = params.labour.undesirable_mask();
     let l = &params.labour;
     for (c, day) in ledger.days.iter_mut().enumerate() {
         day.policy = gov.map_or(l.undesirable_policy, |g| g.policy(params, c));
         let incentive = day.policy == UndesirablePolicy::Incentive;
+        day.swap_today = day.policy == UndesirablePolicy::Swap && swap_season;
         for s in 0..N_SECTORS {
             let undesirable = mask[s] > 0.0;
             day.appeal_scale[s] = if undesirable {
@@ -263,7 +307,18 @@ pub fn allocate_labour(
     let garden_hours = params.food.garden_hours_per_day as f32;
     let guild_hours = params.guilds.hours_per_member as f32;
     let mask = params.labour.undesirable_mask();
-    set_rules(&params, gov.as_deref(), &guilds, &mut ledger);
+    let masks = Masks {
+        undesirable: mask,
+        sedentary: params.labour.sedentary_mask(),
+        undesirable_appeal: params.labour.undesirable_appeal as f32,
+    };
+    set_rules(
+        &params,
+        gov.as_deref(),
+        &guilds,
+        &mut ledger,
+        clock.day_of_year(),
+    );
     let any_rota = ledger
         .days
         .iter()
@@ -301,7 +356,10 @@ pub fn allocate_labour(
                 works,
                 &ledger.days,
                 |person, vocation, _, day, sums| {
-                    if day.policy == UndesirablePolicy::Rota && person.is_able_adult() {
+                    if day.policy == UndesirablePolicy::Rota
+                        && person.is_able_adult()
+                        && !person.artist
+                    {
                         for s in 0..N_SECTORS {
                             sums.skill[s] += f64::from(vocation.skill[s] * mask[s]);
                         }
@@ -340,7 +398,13 @@ pub fn allocate_labour(
                     work.garden = garden_hours.min(vocation.willing);
                     sums.gardens += 1;
                 }
-                if day.policy == UndesirablePolicy::Rota && person.is_able_adult() {
+                if person.artist && person.can_work() {
+                    // The community asked them to give their working hours to their art.
+                    work.art = (vocation.willing - work.garden).max(0.0);
+                    sums.art += f64::from(work.art);
+                }
+                if day.policy == UndesirablePolicy::Rota && person.is_able_adult() && !person.artist
+                {
                     for s in 0..N_SECTORS {
                         let h = day.rota_hours[s];
                         work.hours[s] += h;
@@ -356,7 +420,7 @@ pub fn allocate_labour(
                         sums.guild[g] += f64::from(h * vocation.skill[s]);
                     }
                 }
-                add_offers(person, vocation, work, day, &day.open, sums);
+                add_offers(person, vocation, work, day, &day.open, &masks, sums);
             },
         );
         add_sums(&mut ledger, chunks);
@@ -388,10 +452,9 @@ pub fn allocate_labour(
                 &ledger.days,
                 |person, vocation, work, day, sums| {
                     let o = offers(
-                        vocation,
+                        &weights(vocation, day, &masks),
                         remaining(person, vocation, work, day),
                         &day.open,
-                        &day.appeal_scale,
                     );
                     for s in 0..N_SECTORS {
                         let hours = o[s] / day.counts_as[s] * day.take[s];
@@ -399,7 +462,7 @@ pub fn allocate_labour(
                         sums.filled[s] += f64::from(hours * vocation.skill[s]);
                     }
                     if !last {
-                        add_offers(person, vocation, work, day, &day.open_next, sums);
+                        add_offers(person, vocation, work, day, &day.open_next, &masks, sums);
                     }
                     if any_exchange && last {
                         let rem = remaining(person, vocation, work, day);
@@ -544,22 +607,59 @@ mod tests {
         let mut appeal = [0.0f32; N_SECTORS];
         appeal[0] = 0.99;
         appeal[1] = 0.49;
+        let mut short = [0.0f32; N_SECTORS];
+        short[0] = 1.0;
+        short[1] = 1.0;
+        let o = offers(&appeal, 3.0, &short);
+        assert!((o[0] + o[1] - 3.0).abs() < 1e-6);
+        assert!((o[0] / o[1] - 2.0).abs() < 1e-5);
+        assert!(o[2..].iter().all(|x| *x == 0.0));
+        short[0] = 0.0;
+        let o = offers(&appeal, 3.0, &short);
+        assert_eq!(o[0], 0.0);
+        assert!((o[1] - 3.0).abs() < 1e-6);
+        assert_eq!(offers(&appeal, 0.0, &short), [0.0; N_SECTORS]);
+    }
+
+    #[test]
+    fn in_a_swap_season_sedentary_workers_take_undesirable_work_as_their_own() {
+        let mut appeal = [0.1f32; N_SECTORS];
+        appeal[5] = 0.9;
         let v = Vocation {
             willing: 4.0,
             skill: [1.0; N_SECTORS],
             appeal,
         };
-        let mut short = [0.0f32; N_SECTORS];
-        short[0] = 1.0;
-        short[1] = 1.0;
-        let o = offers(&v, 3.0, &short, &[1.0; N_SECTORS]);
-        assert!((o[0] + o[1] - 3.0).abs() < 1e-6);
-        assert!((o[0] / o[1] - 2.0).abs() < 1e-5);
-        assert!(o[2..].iter().all(|x| *x == 0.0));
-        short[0] = 0.0;
-        let o = offers(&v, 3.0, &short, &[1.0; N_SECTORS]);
-        assert_eq!(o[0], 0.0);
-        assert!((o[1] - 3.0).abs() < 1e-6);
-        assert_eq!(offers(&v, 0.0, &short, &[1.0; N_SECTORS]), [0.0; N_SECTORS]);
+        let mut masks = Masks {
+            undesirable: [0.0; N_SECTORS],
+            sedentary: [0.0; N_SECTORS],
+            undesirable_appeal: 0.2,
+        };
+        masks.undesirable[3] = 1.0;
+        masks.sedentary[5] = 1.0;
+        let mut day = CommunityDay {
+            appeal_scale: [1.0; N_SECTORS],
+            ..CommunityDay::default()
+        };
+        day.appeal_scale[3] = 0.2;
+        assert!(is_sedentary(&v, &masks.sedentary));
+        let before = weights(&v, &day, &masks);
+        assert!((before[3] - 0.02).abs() < 1e-6 && (before[5] - 0.9).abs() < 1e-6);
+        day.swap_today = true;
+        let after = weights(&v, &day, &masks);
+        assert!(
+            (after[3] - 0.9).abs() < 1e-6,
+            "undesirable work weighs as their vocation"
+        );
+        assert!(
+            (after[5] - 0.18).abs() < 1e-6,
+            "their own work as undesirable work"
+        );
+        assert_eq!(after[0], before[0]);
+        // Someone whose vocation is not sedentary does not swap.
+        let mut other = v;
+        other.appeal[5] = 0.0;
+        other.appeal[0] = 0.9;
+        assert_eq!(weights(&other, &day, &masks)[3], before[3]);
     }
 }

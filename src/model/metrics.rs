@@ -89,6 +89,9 @@ pub struct TickMetrics {
     pub dwelling_m2: f64,
     pub dwelling_built_m2: f64,
     pub dwelling_build_hours: f64,
+    pub communities_rationing: u64,
+    pub full_time_artists: u64,
+    pub art_hours: f64,
     /// Units of each good needed by everyone today.
     pub goods_needed: [f64; N_GOODS],
     /// Units of each good delivered today.
@@ -296,6 +299,9 @@ declare_columns! {
     dwelling_m2: Float, "m2", "Floor area of dwellings standing at the end of the day.";
     dwelling_built_m2: Float, "m2", "Floor area of dwellings finished today.";
     dwelling_build_hours: Float, "h", "Effective hours worked building dwellings today (part of construction_hours).";
+    communities_rationing: Int, "communities", "Communities whose assembly voted to ration food until the scarcity is over (with assemblies on).";
+    full_time_artists: Int, "persons", "Persons the community assembly asked to give their working hours to their art.";
+    art_hours: Float, "h", "Hours full-time artists gave to their art (part of work_hours_mean).";
 }
 
 /// Looks a column up by name.

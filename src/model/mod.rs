@@ -179,6 +179,7 @@ impl Simulation {
         world.insert_resource(events::Droughts::new(communities as usize));
         world.insert_resource(events::Failures::default());
         world.insert_resource(events::EventRngs::new(seed, communities));
+        world.insert_resource(guild::FoundingRngs::new(seed, communities));
         world.insert_resource(params);
         Self {
             world,
@@ -201,6 +202,15 @@ impl Simulation {
                 events::apply(&mut self.world, tick, &event.kind);
             }
             let text = event.kind.describe();
+            self.world
+                .resource_mut::<events::Log>()
+                .push(tick, events::LogKind::Event, text);
+        }
+        for (community, good, members) in guild::found_spontaneously(&mut self.world, tick) {
+            let text = format!(
+                "{members} people of community {community} found a {} guild",
+                good.name()
+            );
             self.world
                 .resource_mut::<events::Log>()
                 .push(tick, events::LogKind::Event, text);

@@ -134,6 +134,13 @@ pub struct LabourParams {
     /// Under `incentive`, an hour of undesirable work counts as this many hours of a person's
     /// willingness (1 or more), and draws volunteers as much more.
     pub incentive_factor: f64,
+    /// Sectors of sedentary, "intellectual" work whose people swap jobs under `swap` (names of
+    /// sectors, as for `undesirable_sectors`).
+    pub sedentary_sectors: Vec<String>,
+    /// Under `swap`, the first day of the year of the swap season (day of year, 0..365).
+    pub swap_start_day: u32,
+    /// Under `swap`, how long the swap season lasts (days, 0..=365).
+    pub swap_days: u32,
 }
 
 /// How a community staffs work that is undesirable but necessary.
@@ -150,14 +157,20 @@ pub enum UndesirablePolicy {
     /// Volunteering; what stays unfilled is done by people of the region with hours to spare,
     /// who travel by rail (farm work at harvest too).
     Exchange,
+    /// Job swaps: in the swap season, people whose work is sedentary (their most appealing
+    /// sector is one of `sedentary_sectors`) take over the undesirable work, shared in equal
+    /// hours among them, and those who would have done it volunteer elsewhere; volunteering
+    /// the rest of the year.
+    Swap,
 }
 
 impl UndesirablePolicy {
-    pub const ALL: [UndesirablePolicy; 4] = [
+    pub const ALL: [UndesirablePolicy; 5] = [
         UndesirablePolicy::Volunteer,
         UndesirablePolicy::Incentive,
         UndesirablePolicy::Rota,
         UndesirablePolicy::Exchange,
+        UndesirablePolicy::Swap,
     ];
 
     pub fn name(self) -> &'static str {
@@ -166,20 +179,36 @@ impl UndesirablePolicy {
             UndesirablePolicy::Incentive => "incentive",
             UndesirablePolicy::Rota => "rota",
             UndesirablePolicy::Exchange => "exchange",
+            UndesirablePolicy::Swap => "swap",
         }
     }
 }
 
-impl LabourParams {
-    /// 1 for each undesirable sector, 0 otherwise (unknown names are caught by validation).
-    pub fn undesirable_mask(&self) -> [f32; N_SECTORS] {
-        let mut mask = [0.0; N_SECTORS];
-        for name in &self.undesirable_sectors {
-            if let Some(s) = Sector::all().find(|s| s.name() == name) {
-                mask[s.index()] = 1.0;
-            }
+/// 1 for each sector named, 0 otherwise (unknown names are caught by validation).
+fn sector_mask(names: &[String]) -> [f32; N_SECTORS] {
+    let mut mask = [0.0; N_SECTORS];
+    for name in names {
+        if let Some(s) = Sector::all().find(|s| s.name() == name) {
+            mask[s.index()] = 1.0;
         }
-        mask
+    }
+    mask
+}
+
+impl LabourParams {
+    /// 1 for each undesirable sector, 0 otherwise.
+    pub fn undesirable_mask(&self) -> [f32; N_SECTORS] {
+        sector_mask(&self.undesirable_sectors)
+    }
+
+    /// 1 for each sedentary sector, 0 otherwise.
+    pub fn sedentary_mask(&self) -> [f32; N_SECTORS] {
+        sector_mask(&self.sedentary_sectors)
+    }
+
+    /// Whether day of year `day` falls in the swap season (which may run over the new year).
+    pub fn in_swap_season(&self, day: u32) -> bool {
+        (day + 365 - self.swap_start_day % 365) % 365 < self.swap_days
     }
 }
 
@@ -315,6 +344,12 @@ impl Default for LabourParams {
             undesirable_appeal: 0.2,
             undesirable_policy: UndesirablePolicy::Volunteer,
             incentive_factor: 1.5,
+            // Learning and device making stand for the essay's "more sedentary but
+            // 'intellectual' occupations".
+            sedentary_sectors: vec!["learning".to_owned(), "devices".to_owned()],
+            // Assumption: a season of three months, from the start of April (day 90).
+            swap_start_day: 90,
+            swap_days: 91,
         }
     }
 }

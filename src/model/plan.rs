@@ -105,7 +105,8 @@ pub fn plan_season(
 /// rationing on, the community looks ahead: what it holds plus what the current season's harvest
 /// should still bring must last until the peak of the next season's harvest, and, before this
 /// season's peak, what it holds must last until that peak. If either falls short, the food is
-/// spread evenly over the days instead.
+/// spread evenly over the days instead. With assemblies on, rationing is a decision: a community
+/// rations only once its assembly has voted to (see `assembly`), until the scarcity is over.
 #[allow(clippy::too_many_arguments)]
 pub fn decide_allowance(
     clock: Res<Clock>,
@@ -116,9 +117,11 @@ pub fn decide_allowance(
     stores: Query<&StoreRoom>,
     kitchens: Query<&KitchenState>,
     farms: Query<&FarmPlan>,
+    mut gov: ResMut<Government>,
 ) {
     let day = clock.day_of_year() as usize;
     let horizon = f64::from(calendar.days_to_next_season_peak[day]);
+    let voted = params.assembly.enabled;
     for (c, today) in ledger.days.iter_mut().enumerate() {
         let store = stores
             .get(directory.communities[c])
@@ -138,7 +141,20 @@ pub fn decide_allowance(
             if calendar.harvest_remaining[day] > 0.5 {
                 limit = limit.min(available / f64::from(calendar.days_to_harvest[day]));
             }
-            today.allowance_kg = today.allowance_kg.min(limit);
+            today.food_outlook = if today.need_kg > 0.0 {
+                (limit / today.need_kg).min(1.0)
+            } else {
+                1.0
+            };
+            if voted && today.food_outlook >= 1.0 {
+                // The scarcity is over: the rationing agreed for it ends.
+                gov.rationing[c] = false;
+            }
+            if !voted || gov.rationing[c] {
+                today.allowance_kg = today.allowance_kg.min(limit);
+            }
+        } else {
+            today.food_outlook = 1.0;
         }
     }
 }

@@ -61,6 +61,7 @@ pub(super) fn draw_person(rng: &mut ChaCha8Rng, params: &Params, community: u32)
             sick_days: 0,
             gardener,
             guild: 0,
+            artist: false,
         },
         Vocation {
             willing: willing as f32,

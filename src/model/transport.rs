@@ -27,6 +27,11 @@ pub struct TransportParams {
     /// Lifecycle emissions of cars beyond their energy: making, tyres, disposal
     /// (kg CO2e/passenger-km).
     pub car_kg_co2e_per_km: f64,
+    /// The global assembly votes on allowing cars (or, once allowed, on giving them up) at
+    /// each of its meetings (on/off). Off: `cars_allowed` stands as the scenario sets it.
+    pub cars_vote: bool,
+    /// Travel time a passenger-km by car saves against rail, door to door (hours/passenger-km).
+    pub car_hours_saved_per_km: f64,
 }
 
 impl Default for TransportParams {
@@ -48,6 +53,10 @@ impl Default for TransportParams {
             car_hours_per_km: 0.006,
             // Assumption: about 6 t CO2e to make a car, over 300,000 passenger-km: 0.02 kg.
             car_kg_co2e_per_km: 0.02,
+            cars_vote: false,
+            // Assumption: door to door, rail at about 40 km/h and a car at about 50 km/h:
+            // 1/40 - 1/50 = 0.005 h a passenger-km.
+            car_hours_saved_per_km: 0.005,
         }
     }
 }

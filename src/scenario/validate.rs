@@ -170,15 +170,34 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
         1,
         20,
     );
-    for name in &l.undesirable_sectors {
-        if !Sector::all().any(|s| s.name() == name) {
-            let names: Vec<&str> = Sector::all().map(|s| s.name()).collect();
-            c.fail(
-                "labour.undesirable_sectors",
-                format!("{name:?} is not a sector; sectors are {}", names.join(", ")),
-            );
+    for (key, list) in [
+        ("labour.undesirable_sectors", &l.undesirable_sectors),
+        ("labour.sedentary_sectors", &l.sedentary_sectors),
+    ] {
+        for name in list {
+            if !Sector::all().any(|s| s.name() == name) {
+                let names: Vec<&str> = Sector::all().map(|s| s.name()).collect();
+                c.fail(
+                    key,
+                    format!("{name:?} is not a sector; sectors are {}", names.join(", ")),
+                );
+            }
         }
     }
+    c.range(
+        "labour.swap_start_day",
+        f64::from(l.swap_start_day),
+        0.0,
+        364.0,
+        "day of year",
+    );
+    c.range(
+        "labour.swap_days",
+        f64::from(l.swap_days),
+        0.0,
+        365.0,
+        "days",
+    );
     c.share("labour.undesirable_appeal", l.undesirable_appeal);
     c.range("labour.incentive_factor", l.incentive_factor, 1.0, 10.0, "");
 
@@ -210,6 +229,15 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
     c.range("assembly.vote_noise", a.vote_noise, 0.0, 10.0, "");
     c.share("assembly.solidarity", a.solidarity);
     c.range(
+        "assembly.max_artists",
+        f64::from(a.max_artists),
+        0.0,
+        1000.0,
+        "persons",
+    );
+    c.share("assembly.artist_value", a.artist_value);
+    c.share("assembly.artist_acceptance", a.artist_acceptance);
+    c.range(
         "assembly.stand_aside_step",
         a.stand_aside_step,
         0.0,
@@ -232,6 +260,31 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
         "h/day",
     );
     c.share("guilds.variety_value", g.variety_value);
+    for name in &g.goods {
+        if !Good::ALL.iter().any(|good| good.name() == name) {
+            let names: Vec<&str> = Good::ALL.iter().map(|good| good.name()).collect();
+            c.fail(
+                "guilds.goods",
+                format!("{name:?} is not a good; goods are {}", names.join(", ")),
+            );
+        }
+    }
+    c.share("guilds.founding_appeal", g.founding_appeal);
+    c.range(
+        "guilds.min_founders",
+        f64::from(g.min_founders),
+        1.0,
+        1000.0,
+        "persons",
+    );
+    c.range(
+        "guilds.max_members",
+        f64::from(g.max_members),
+        1.0,
+        1000.0,
+        "persons",
+    );
+    c.share("guilds.founding_probability", g.founding_probability);
 
     let f = &s.params.food;
     c.range(
@@ -428,8 +481,25 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
         100.0,
         "kg/passenger-km",
     );
+    c.range(
+        "transport.car_hours_saved_per_km",
+        t.car_hours_saved_per_km,
+        0.0,
+        10.0,
+        "h/passenger-km",
+    );
     let cars_valid = c.problems.iter().all(|(k, _)| !k.starts_with("transport."));
-    if inputs_valid && cars_valid && leontief_inverse(&technical_matrix(&s.params)).is_none() {
+    // Where the world may vote cars in, the coefficients must work with them too.
+    let with_cars = {
+        let mut p = s.params.clone();
+        p.transport.cars_allowed |= p.transport.cars_vote;
+        p
+    };
+    if inputs_valid
+        && cars_valid
+        && (leontief_inverse(&technical_matrix(&s.params)).is_none()
+            || leontief_inverse(&technical_matrix(&with_cars)).is_none())
+    {
         c.fail(
             "inputs",
             "these coefficients cannot meet any need: some good takes, directly or through \

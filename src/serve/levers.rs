@@ -44,7 +44,7 @@ pub const LEVERS: &[Lever] = &[
         unit: "",
         help: "How work few would choose is staffed: volunteers, an incentive (an hour counts as more), a rota of all able adults, or an exchange with the region.",
         control: Control::Choice {
-            options: &["volunteer", "incentive", "rota", "exchange"],
+            options: &["volunteer", "incentive", "rota", "exchange", "swap"],
         },
     },
     Lever {

@@ -1,0 +1,333 @@
+//! The rest of the essay's self-government, each shown over 20 seeds: job swaps for sedentary
+//! workers, rationing voted under scarcity, the world voting on cars, a well-loved artist made
+//! full-time, and guilds founded by people who love the work.
+
+use commune::model::assembly::{Level, Subject};
+use commune::model::components::{Member, Person, Vocation, Work};
+use commune::model::events::{EventKind, LogKind, ScheduledEvent, Target};
+use commune::model::labour::is_sedentary;
+use commune::model::params::UndesirablePolicy;
+use commune::model::{Params, Simulation, TickMetrics};
+use rayon::prelude::*;
+
+const SEEDS: u64 = 20;
+
+fn base(communities: u32, persons: u32) -> Params {
+    let mut p = Params::default();
+    p.population.communities = communities;
+    p.population.persons_per_community = persons;
+    p.population.communities_per_region = communities;
+    p
+}
+
+/// Undesirable hours over the run of sedentary and of other able persons (mean per person), and
+/// the rows.
+fn undesirable_by_group(p: &Params, seed: u64, ticks: u32) -> (f64, f64, Vec<TickMetrics>) {
+    let mask = p.labour.undesirable_mask();
+    let sedentary = p.labour.sedentary_mask();
+    let mut sim = Simulation::new(p.clone(), seed);
+    let (mut sed, mut other) = ((0.0, 0u64), (0.0, 0u64));
+    let mut rows = Vec::new();
+    for _ in 0..ticks {
+        rows.push(sim.step());
+        let world = sim.world_mut();
+        for (person, vocation, work) in world.query::<(&Person, &Vocation, &Work)>().iter(world) {
+            if !person.is_able_adult() {
+                continue;
+            }
+            let h = f64::from(work.masked_hours(&mask));
+            let group = if is_sedentary(vocation, &sedentary) {
+                &mut sed
+            } else {
+                &mut other
+            };
+            group.0 += h;
+            group.1 += 1;
+        }
+    }
+    (
+        sed.0 / sed.1.max(1) as f64,
+        other.0 / other.1.max(1) as f64,
+        rows,
+    )
+}
+
+#[test]
+fn in_the_swap_season_sedentary_workers_take_over_undesirable_work() {
+    let mut p = base(2, 100);
+    p.assembly.enabled = false;
+    p.labour.swap_start_day = 0;
+    p.labour.swap_days = 60;
+    let results: Vec<_> = (0..SEEDS)
+        .into_par_iter()
+        .map(|seed| {
+            let mut vol = p.clone();
+            vol.labour.undesirable_policy = UndesirablePolicy::Volunteer;
+            let mut swap = p.clone();
+            swap.labour.undesirable_policy = UndesirablePolicy::Swap;
+            let (vs, vo, vrows) = undesirable_by_group(&vol, seed, 40);
+            let (ss, so, srows) = undesirable_by_group(&swap, seed, 40);
+            let unfilled = |rows: &[TickMetrics]| {
+                rows.iter()
+                    .map(|r| r.undesirable_unfilled_hours)
+                    .sum::<f64>()
+            };
+            (vs, vo, ss, so, unfilled(&vrows), unfilled(&srows))
+        })
+        .collect();
+    for (seed, (vs, vo, ss, so, vu, su)) in results.iter().enumerate() {
+        assert!(
+            ss > &(vs * 1.5),
+            "seed {seed}: sedentary workers' undesirable hours {ss} vs {vs} without swaps"
+        );
+        assert!(
+            so < vo,
+            "seed {seed}: the others' undesirable hours {so} vs {vo} without swaps"
+        );
+        // The work still gets done.
+        assert!(su <= &(vu + 0.01), "seed {seed}: unfilled {su} vs {vu}");
+    }
+    // Out of season, a swap policy is volunteering: the same day for day.
+    let mut off = p.clone();
+    off.labour.swap_days = 0;
+    off.labour.undesirable_policy = UndesirablePolicy::Swap;
+    let mut vol = p.clone();
+    vol.labour.undesirable_policy = UndesirablePolicy::Volunteer;
+    let (_, _, a) = undesirable_by_group(&off, 3, 30);
+    let (_, _, b) = undesirable_by_group(&vol, 3, 30);
+    assert_eq!(a, b);
+}
+
+/// A community without gardens or freight, for a drought through its first season.
+fn hungry() -> Params {
+    let mut p = base(1, 120);
+    p.food.garden_share = 0.0;
+    p.rail.freight = false;
+    p
+}
+
+#[test]
+fn a_community_that_foresees_scarcity_votes_to_ration_and_rationing_ends_with_it() {
+    let p = hungry();
+    let drought = || ScheduledEvent {
+        tick: 0,
+        kind: EventKind::Drought {
+            target: Target::Community(0),
+            yield_factor: 0.3,
+            days: 365,
+        },
+    };
+    let results: Vec<_> = (0..SEEDS)
+        .into_par_iter()
+        .map(|seed| {
+            let mut sim = Simulation::new(p.clone(), seed);
+            sim.schedule_event(drought());
+            let rows: Vec<TickMetrics> = (0..600).map(|_| sim.step()).collect();
+
+            let passed = sim
+                .decisions()
+                .iter()
+                .filter(|d| d.subject == Subject::Ration && d.passed)
+                .map(|d| d.tick)
+                .collect::<Vec<_>>();
+            (rows, passed)
+        })
+        .collect();
+    for (seed, (rows, passed)) in results.iter().enumerate() {
+        let first = *passed
+            .first()
+            .unwrap_or_else(|| panic!("seed {seed}: rationing never passed"));
+        // Rationing holds from the day after the vote...
+        assert_eq!(
+            rows[first as usize + 1].communities_rationing,
+            1,
+            "seed {seed}"
+        );
+        // ...and ends when the harvest ends the scarcity, within the run.
+        assert!(
+            rows[first as usize + 1..]
+                .iter()
+                .any(|r| r.communities_rationing == 0),
+            "seed {seed}: rationing never ended"
+        );
+        // Before any vote, nobody rations.
+        assert!(
+            rows[..first as usize]
+                .iter()
+                .all(|r| r.communities_rationing == 0),
+            "seed {seed}"
+        );
+    }
+    // With assemblies off, rationing is the standing rule: no votes, and the food is spread.
+    let mut standing = p.clone();
+    standing.assembly.enabled = false;
+    let mut sim = Simulation::new(standing, 1);
+    sim.schedule_event(drought());
+    let rows: Vec<TickMetrics> = (0..200).map(|_| sim.step()).collect();
+    assert!(sim.decisions().is_empty());
+    assert!(rows.iter().all(|r| r.communities_rationing == 0));
+}
+
+/// Decisions on cars and the car passenger-km of the last day, over `ticks`.
+fn cars_run(p: &Params, seed: u64, ticks: u32) -> (Vec<(Subject, bool)>, f64) {
+    let mut sim = Simulation::new(p.clone(), seed);
+    let mut last = TickMetrics::default();
+    for _ in 0..ticks {
+        last = sim.step();
+    }
+    let votes = sim
+        .decisions()
+        .iter()
+        .filter(|d| d.level == Level::World)
+        .filter(|d| matches!(d.subject, Subject::AllowCars | Subject::GiveUpCars))
+        .map(|d| (d.subject, d.passed))
+        .collect();
+    (votes, last.car_passenger_km)
+}
+
+#[test]
+fn the_world_votes_on_cars_and_its_decision_is_carried_out() {
+    let mut p = base(4, 40);
+    p.population.communities_per_region = 2;
+    p.transport.cars_vote = true;
+    p.assembly.world.interval_days = 20;
+    p.assembly.vote_noise = 0.1;
+    // Cars that save much time and cost the climate nothing: the world allows them.
+    let mut tempting = p.clone();
+    tempting.transport.car_hours_saved_per_km = 0.1;
+    tempting.transport.car_kg_co2e_per_km = 0.0;
+    tempting.transport.car_kwh_per_km = 0.05;
+    // Cars that save no time and emit a lot: the world does not.
+    let mut costly = p.clone();
+    costly.transport.car_hours_saved_per_km = 0.0;
+    costly.transport.car_kg_co2e_per_km = 0.2;
+    let results: Vec<_> = (0..SEEDS)
+        .into_par_iter()
+        .map(|seed| (cars_run(&tempting, seed, 45), cars_run(&costly, seed, 45)))
+        .collect();
+    for (seed, ((t_votes, t_km), (c_votes, c_km))) in results.iter().enumerate() {
+        assert_eq!(
+            t_votes.first(),
+            Some(&(Subject::AllowCars, true)),
+            "seed {seed}: {t_votes:?}"
+        );
+        assert!(*t_km > 0.0, "seed {seed}: cars allowed but no one drives");
+        assert!(
+            !c_votes.is_empty() && c_votes.iter().all(|v| *v == (Subject::AllowCars, false)),
+            "seed {seed}: {c_votes:?}"
+        );
+        assert_eq!(*c_km, 0.0, "seed {seed}");
+    }
+}
+
+#[test]
+fn a_well_loved_artist_is_made_full_time_and_works_at_their_art() {
+    let mut p = base(2, 80);
+    p.assembly.artists = true;
+    let mut loved = p.clone();
+    loved.assembly.artist_value = 0.5;
+    loved.assembly.artist_acceptance = 1.0;
+    let mut unloved = p.clone();
+    unloved.assembly.artist_value = 0.0;
+    let results: Vec<_> = (0..SEEDS)
+        .into_par_iter()
+        .map(|seed| {
+            let mut sim = Simulation::new(loved.clone(), seed);
+            let rows: Vec<TickMetrics> = (0..120).map(|_| sim.step()).collect();
+            let world = sim.world_mut();
+            let artists: Vec<(f32, f32)> = world
+                .query::<(&Person, &Work)>()
+                .iter(world)
+                .filter(|(p, _)| p.artist)
+                .map(|(_, w)| (w.hours.iter().sum::<f32>(), w.art))
+                .collect();
+            let mut sim = Simulation::new(unloved.clone(), seed);
+            let unloved_rows: Vec<TickMetrics> = (0..120).map(|_| sim.step()).collect();
+            (rows, artists, unloved_rows)
+        })
+        .collect();
+    for (seed, (rows, artists, unloved_rows)) in results.iter().enumerate() {
+        let last = rows.last().unwrap();
+        assert!(
+            last.full_time_artists >= 1 && last.full_time_artists <= 2,
+            "seed {seed}: {} artists",
+            last.full_time_artists
+        );
+        assert_eq!(artists.len() as u64, last.full_time_artists, "seed {seed}");
+        for (syndicate_hours, art) in artists {
+            assert_eq!(
+                *syndicate_hours, 0.0,
+                "seed {seed}: an artist did syndicate work"
+            );
+            assert!(*art >= 0.0);
+        }
+        assert!(
+            rows.iter().any(|r| r.art_hours > 0.0),
+            "seed {seed}: no art"
+        );
+        // No one votes to lose hours for art no one loves.
+        assert!(
+            unloved_rows.iter().all(|r| r.full_time_artists == 0),
+            "seed {seed}"
+        );
+    }
+}
+
+#[test]
+fn people_who_love_a_craft_found_a_guild_and_the_community_votes_on_its_agreement() {
+    let mut p = base(3, 100);
+    p.guilds.spontaneous = true;
+    p.guilds.founding_probability = 0.5;
+    p.guilds.founding_appeal = 0.9;
+    let results: Vec<_> = (0..SEEDS)
+        .into_par_iter()
+        .map(|seed| {
+            let mut sim = Simulation::new(p.clone(), seed);
+            for _ in 0..100 {
+                sim.step();
+            }
+            let founded: Vec<u32> = sim
+                .log()
+                .iter()
+                .filter(|e| e.kind == LogKind::Event && e.text.contains("found a"))
+                .map(|e| e.tick)
+                .collect();
+
+            let agreements = sim
+                .decisions()
+                .iter()
+                .filter(|d| matches!(d.subject, Subject::GuildAgreement(_)))
+                .count();
+            let world = sim.world_mut();
+            let members: Vec<(u32, u8)> = world
+                .query::<(&Member, &Person)>()
+                .iter(world)
+                .filter(|(_, p)| p.guild > 0)
+                .map(|(m, p)| (m.0, p.guild))
+                .collect();
+            (founded, agreements, members)
+        })
+        .collect();
+    for (seed, (founded, agreements, members)) in results.iter().enumerate() {
+        assert!(!founded.is_empty(), "seed {seed}: no guild founded");
+        assert!(
+            founded.iter().all(|t| t % 7 == 0),
+            "seed {seed}: founded off a meeting day"
+        );
+        assert!(*agreements >= 1, "seed {seed}: no agreement voted");
+        // Each guild has between min_founders and max_members members.
+        assert!(
+            members.len() >= founded.len() * 4,
+            "seed {seed}: {founded:?} {members:?}"
+        );
+        assert!(members.len() <= founded.len() * 8, "seed {seed}");
+    }
+    // Off, no guild is founded but by an event.
+    let mut off = p.clone();
+    off.guilds.spontaneous = false;
+    let mut sim = Simulation::new(off, 2);
+    for _ in 0..100 {
+        sim.step();
+    }
+    assert!(!sim.log().iter().any(|e| e.text.contains("found a")));
+}
