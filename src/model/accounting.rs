@@ -1,6 +1,7 @@
 //! Accounting: spoilage and the ageing of leftovers, then the day's metrics row.
 
 use bevy_ecs::prelude::*;
+use rayon::prelude::*;
 
 use super::assembly::Government;
 use super::calendar::{Clock, YEAR};
@@ -80,24 +81,101 @@ struct KindDay {
     short: bool,
 }
 
-/// Reusable buffers for the metrics pass.
-#[derive(Resource)]
-pub struct MetricsScratch {
+/// Persons per chunk of the metrics pass. Fixed, so that the chunks' sums, added in chunk order,
+/// are the same on any number of threads.
+const METRICS_CHUNK: usize = 16_384;
+
+/// One chunk's figures of the persons pass.
+#[derive(Clone)]
+struct PersonTally {
     hours: Histogram,
     undesirable: Histogram,
     satisfaction: Histogram,
-    kinds: Vec<[KindDay; KINDS]>,
+    population: u64,
+    unmet: u64,
+    ever: u64,
+    sector_hours: [f64; N_SECTORS],
+    garden_hours: f64,
+    worker_hours: f64,
+    workers: u64,
 }
 
-impl Default for MetricsScratch {
+impl Default for PersonTally {
     fn default() -> Self {
         Self {
             hours: Histogram::hours(),
             undesirable: Histogram::hours(),
             satisfaction: Histogram::shares(),
-            kinds: Vec::new(),
+            population: 0,
+            unmet: 0,
+            ever: 0,
+            sector_hours: [0.0; N_SECTORS],
+            garden_hours: 0.0,
+            worker_hours: 0.0,
+            workers: 0,
         }
     }
+}
+
+impl PersonTally {
+    fn clear(&mut self) {
+        self.hours.clear();
+        self.undesirable.clear();
+        self.satisfaction.clear();
+        self.population = 0;
+        self.unmet = 0;
+        self.ever = 0;
+        self.sector_hours = [0.0; N_SECTORS];
+        self.garden_hours = 0.0;
+        self.worker_hours = 0.0;
+        self.workers = 0;
+    }
+
+    /// Adds `other`'s figures (chunks are merged in order, so sums keep a fixed order).
+    fn merge(&mut self, other: &PersonTally) {
+        self.hours.merge(&other.hours);
+        self.undesirable.merge(&other.undesirable);
+        self.satisfaction.merge(&other.satisfaction);
+        self.population += other.population;
+        self.unmet += other.unmet;
+        self.ever += other.ever;
+        for (a, b) in self.sector_hours.iter_mut().zip(other.sector_hours) {
+            *a += b;
+        }
+        self.garden_hours += other.garden_hours;
+        self.worker_hours += other.worker_hours;
+        self.workers += other.workers;
+    }
+
+    /// Counts one person.
+    #[inline]
+    fn add(&mut self, person: &Person, work: &Work, fared: KindDay, mask: &[f32; N_SECTORS]) {
+        self.population += 1;
+        self.unmet += u64::from(fared.short);
+        self.satisfaction.add(fared.satisfaction);
+        for (total, h) in self.sector_hours.iter_mut().zip(work.hours) {
+            *total += f64::from(h);
+        }
+        self.garden_hours += f64::from(work.garden);
+        if person.is_able_adult() {
+            let total = f64::from(work.total());
+            self.hours.add(total);
+            if total > 0.0 {
+                self.worker_hours += total;
+                self.workers += 1;
+            }
+            self.undesirable.add(f64::from(work.masked_hours(mask)));
+        }
+        self.ever += u64::from(work.ever_undesirable);
+    }
+}
+
+/// Reusable buffers for the metrics pass.
+#[derive(Resource, Default)]
+pub struct MetricsScratch {
+    total: PersonTally,
+    chunks: Vec<PersonTally>,
+    kinds: Vec<[KindDay; KINDS]>,
 }
 
 /// Fills `kinds` with how each kind of person fared in each community.
@@ -158,38 +236,40 @@ pub fn collect_metrics(
 ) {
     let scratch = &mut *scratch;
     let mask = params.labour.undesirable_mask();
-    scratch.undesirable.clear();
-    let mut ever = 0u64;
     tally_kinds(&params, &ledger, &mut scratch.kinds);
-    scratch.hours.clear();
-    scratch.satisfaction.clear();
-    let mut population = 0u64;
-    let mut unmet = 0u64;
-    let mut sector_hours = [0.0f64; N_SECTORS];
-    let mut garden_hours = 0.0f64;
-    let mut worker_hours = 0.0f64;
-    let mut workers = 0u64;
-    for (member, person, work) in &persons {
-        population += 1;
-        let fared = scratch.kinds[member.0 as usize][kind(person)];
-        unmet += u64::from(fared.short);
-        scratch.satisfaction.add(fared.satisfaction);
-        for (total, h) in sector_hours.iter_mut().zip(work.hours) {
-            *total += f64::from(h);
+    scratch.total.clear();
+    // The persons pass, in parallel over fixed chunks of the table, merged in chunk order.
+    let Ok(tables) = persons.contiguous_iter() else {
+        unreachable!("a query of components is always dense");
+    };
+    for (members, people, works) in tables {
+        let n = members.len();
+        let chunks = n.div_ceil(METRICS_CHUNK);
+        if scratch.chunks.len() < chunks {
+            scratch.chunks.resize(chunks, PersonTally::default());
         }
-        garden_hours += f64::from(work.garden);
-        if person.is_able_adult() {
-            let total = f64::from(work.total());
-            scratch.hours.add(total);
-            if total > 0.0 {
-                worker_hours += total;
-                workers += 1;
-            }
-            scratch.undesirable.add(f64::from(work.masked_hours(&mask)));
+        let kinds = &scratch.kinds;
+        scratch.chunks[..chunks]
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(i, tally)| {
+                tally.clear();
+                let range = i * METRICS_CHUNK..((i + 1) * METRICS_CHUNK).min(n);
+                for j in range {
+                    let person = &people[j];
+                    let fared = kinds[members[j].0 as usize][kind(person)];
+                    tally.add(person, &works[j], fared, &mask);
+                }
+            });
+        for chunk in &scratch.chunks[..chunks] {
+            scratch.total.merge(chunk);
         }
-        ever += u64::from(work.ever_undesirable);
     }
-    let hist = &scratch.hours;
+    let t = &scratch.total;
+    let (population, unmet, ever) = (t.population, t.unmet, t.ever);
+    let (sector_hours, garden_hours) = (t.sector_hours, t.garden_hours);
+    let (worker_hours, workers) = (t.worker_hours, t.workers);
+    let hist = &scratch.total.hours;
     let mut m = TickMetrics {
         tick: clock.tick,
         day_of_year: clock.day_of_year(),
@@ -202,14 +282,14 @@ pub fn collect_metrics(
         leisure_hours_mean: params.labour.waking_hours - hist.mean(),
         unmet_need_share: ratio(unmet as f64, population as f64),
         gini_work_hours: hist.gini(),
-        gini_need_satisfaction: scratch.satisfaction.gini(),
+        gini_need_satisfaction: scratch.total.satisfaction.gini(),
         agriculture_hours: sector_hours[Sector::Agriculture.index()],
         kitchen_hours: sector_hours[Sector::Kitchen.index()],
         garden_hours,
         sector_hours,
-        undesirable_hours_mean: scratch.undesirable.mean(),
-        undesirable_hours_max: scratch.undesirable.max(),
-        gini_undesirable_hours: scratch.undesirable.gini(),
+        undesirable_hours_mean: scratch.total.undesirable.mean(),
+        undesirable_hours_max: scratch.total.undesirable.max(),
+        gini_undesirable_hours: scratch.total.undesirable.gini(),
         persons_ever_undesirable: ever,
         guilds_active: guilds
             .iter()

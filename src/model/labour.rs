@@ -118,7 +118,7 @@ struct Columns<'a> {
 /// Ranges of persons to process in parallel, each made of whole communities (persons are stored
 /// community by community). If they are not, because persons were added out of order, there is
 /// one range and the pass runs on one thread; results are the same either way.
-fn chunk_ranges(members: &[Member], target: usize) -> Vec<Range<usize>> {
+pub(crate) fn chunk_ranges(members: &[Member], target: usize) -> Vec<Range<usize>> {
     let n = members.len();
     if n == 0 {
         return Vec::new();
@@ -141,7 +141,7 @@ fn chunk_ranges(members: &[Member], target: usize) -> Vec<Range<usize>> {
 }
 
 /// Splits `works` into the disjoint mutable pieces named by `ranges` (which tile it in order).
-fn split_by<'a, T>(mut rest: &'a mut [T], ranges: &[Range<usize>]) -> Vec<&'a mut [T]> {
+pub(crate) fn split_by<'a, T>(mut rest: &'a mut [T], ranges: &[Range<usize>]) -> Vec<&'a mut [T]> {
     let mut pieces = Vec::with_capacity(ranges.len());
     for range in ranges {
         let (piece, tail) = std::mem::take(&mut rest).split_at_mut(range.len());
@@ -149,6 +149,37 @@ fn split_by<'a, T>(mut rest: &'a mut [T], ranges: &[Range<usize>]) -> Vec<&'a mu
         rest = tail;
     }
     pieces
+}
+
+/// Ranges of persons to process in parallel (see [`chunk_ranges`]) and, for each, the span of
+/// community ids it owns; the spans tile `0..communities`, so per-community slices (the ledger,
+/// the community streams) can be split by them. A range's persons all belong to communities of
+/// its span, so a pass that touches only its own communities' entries gives the same results as
+/// a serial pass, on any number of threads.
+pub(crate) fn community_chunks(
+    members: &[Member],
+    communities: usize,
+) -> (Vec<Range<usize>>, Vec<Range<usize>>) {
+    let ranges = chunk_ranges(members, 8 * rayon::current_num_threads());
+    if ranges.len() <= 1 {
+        let all = ranges.first().cloned().unwrap_or(0..0);
+        return (vec![all], vec![0..communities]);
+    }
+    let starts: Vec<usize> = ranges
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            if i == 0 {
+                0
+            } else {
+                members[r.start].0 as usize
+            }
+        })
+        .collect();
+    let spans = (0..ranges.len())
+        .map(|i| starts[i]..starts.get(i + 1).copied().unwrap_or(communities))
+        .collect();
+    (ranges, spans)
 }
 
 /// Runs `visit` on every person, in parallel over ranges of whole communities, and returns each
@@ -197,14 +228,10 @@ fn add_offers(
     work: &Work,
     day: &CommunityDay,
     open: &[f32; N_SECTORS],
-    masks: &Masks,
+    weights: &[f32; N_SECTORS],
     sums: &mut Sums,
 ) {
-    let o = offers(
-        &weights(vocation, day, masks),
-        remaining(person, vocation, work, day),
-        open,
-    );
+    let o = offers(weights, remaining(person, vocation, work, day), open);
     for s in 0..N_SECTORS {
         sums.offered[s] += f64::from(o[s] / day.counts_as[s] * vocation.skill[s]);
     }
@@ -420,7 +447,8 @@ pub fn allocate_labour(
                         sums.guild[g] += f64::from(h * vocation.skill[s]);
                     }
                 }
-                add_offers(person, vocation, work, day, &day.open, &masks, sums);
+                let w = weights(vocation, day, &masks);
+                add_offers(person, vocation, work, day, &day.open, &w, sums);
             },
         );
         add_sums(&mut ledger, chunks);
@@ -451,18 +479,15 @@ pub fn allocate_labour(
                 works,
                 &ledger.days,
                 |person, vocation, work, day, sums| {
-                    let o = offers(
-                        &weights(vocation, day, &masks),
-                        remaining(person, vocation, work, day),
-                        &day.open,
-                    );
+                    let w = weights(vocation, day, &masks);
+                    let o = offers(&w, remaining(person, vocation, work, day), &day.open);
                     for s in 0..N_SECTORS {
                         let hours = o[s] / day.counts_as[s] * day.take[s];
                         work.hours[s] += hours;
                         sums.filled[s] += f64::from(hours * vocation.skill[s]);
                     }
                     if !last {
-                        add_offers(person, vocation, work, day, &day.open_next, &masks, sums);
+                        add_offers(person, vocation, work, day, &day.open_next, &w, sums);
                     }
                     if any_exchange && last {
                         let rem = remaining(person, vocation, work, day);

@@ -2,8 +2,10 @@
 
 use bevy_ecs::prelude::*;
 use rand::RngExt;
+use rayon::prelude::*;
 
 use super::components::{AgeClass, CommunityDay, Ledger, Member, Person, Ration};
+use super::labour::{community_chunks, split_by};
 use super::params::Params;
 use super::rng::CommunityRngs;
 
@@ -31,38 +33,59 @@ pub fn assess_needs(
     let child_kg = adult_kg * params.food.child_need_factor;
     // A uniform on [1 - a, 1 + a] has standard deviation a / sqrt(3).
     let spread = params.food.appetite_cv * 3f64.sqrt();
-    for (member, person, mut ration) in &mut persons {
-        let c = member.0 as usize;
-        let base = if person.age == AgeClass::Child {
-            child_kg
-        } else {
-            adult_kg
-        };
-        let appetite = if spread > 0.0 {
-            1.0 + spread * (2.0 * rngs.0[c].random::<f64>() - 1.0)
-        } else {
-            1.0
-        };
-        let need = base * appetite;
-        ration.need = need as f32;
-        ration.delivered = 0.0;
-        let day = &mut ledger.days[c];
-        day.persons += 1;
-        day.need_kg += need;
-        if person.has_priority() {
-            day.priority_need_kg += need;
-        }
-        if person.gardener {
-            day.gardeners += 1;
-        }
-        let count = &mut day.headcount;
-        match person.age {
-            AgeClass::Child => count.children += 1.0,
-            AgeClass::Adult => count.adults += 1.0,
-            AgeClass::Elder => count.elders += 1.0,
-        }
-        if person.has_priority() {
-            count.ill += 1.0;
-        }
+    let n = ledger.days.len();
+    let Ok(tables) = persons.contiguous_iter_mut() else {
+        unreachable!("a query of components is always dense");
+    };
+    for (members, people, mut rations) in tables {
+        let rations = rations.bypass_change_detection();
+        // In parallel over whole communities: each touches only its own streams and sums.
+        let (ranges, spans) = community_chunks(members, n);
+        let days = split_by(&mut ledger.days, &spans);
+        let streams = split_by(&mut rngs.0, &spans);
+        let rations = split_by(rations, &ranges);
+        ranges
+            .into_par_iter()
+            .zip(spans)
+            .zip(days)
+            .zip(streams)
+            .zip(rations)
+            .for_each(|((((range, span), days), streams), rations)| {
+                for (i, ration) in range.zip(rations.iter_mut()) {
+                    let c = members[i].0 as usize - span.start;
+                    let person = &people[i];
+                    let base = if person.age == AgeClass::Child {
+                        child_kg
+                    } else {
+                        adult_kg
+                    };
+                    let appetite = if spread > 0.0 {
+                        1.0 + spread * (2.0 * streams[c].random::<f64>() - 1.0)
+                    } else {
+                        1.0
+                    };
+                    let need = base * appetite;
+                    ration.need = need as f32;
+                    ration.delivered = 0.0;
+                    let day = &mut days[c];
+                    day.persons += 1;
+                    day.need_kg += need;
+                    if person.has_priority() {
+                        day.priority_need_kg += need;
+                    }
+                    if person.gardener {
+                        day.gardeners += 1;
+                    }
+                    let count = &mut day.headcount;
+                    match person.age {
+                        AgeClass::Child => count.children += 1.0,
+                        AgeClass::Adult => count.adults += 1.0,
+                        AgeClass::Elder => count.elders += 1.0,
+                    }
+                    if person.has_priority() {
+                        count.ill += 1.0;
+                    }
+                }
+            });
     }
 }
