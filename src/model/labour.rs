@@ -163,7 +163,10 @@ pub(crate) fn community_chunks(
     let ranges = chunk_ranges(members, 8 * rayon::current_num_threads());
     if ranges.len() <= 1 {
         let all = ranges.first().cloned().unwrap_or(0..0);
-        return (vec![all], vec![0..communities]);
+        return (
+            std::iter::once(all).collect(),
+            std::iter::once(0..communities).collect(),
+        );
     }
     let starts: Vec<usize> = ranges
         .iter()
