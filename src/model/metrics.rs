@@ -89,6 +89,9 @@ pub struct TickMetrics {
     pub dwelling_m2: f64,
     pub dwelling_built_m2: f64,
     pub dwelling_build_hours: f64,
+    pub energy_capacity_kw: f64,
+    pub energy_retired_kw: f64,
+    pub energy_replacing_kw: f64,
     /// Units of each good needed by everyone today.
     pub goods_needed: [f64; N_GOODS],
     /// Units of each good delivered today.
@@ -296,6 +299,9 @@ declare_columns! {
     dwelling_m2: Float, "m2", "Floor area of dwellings standing at the end of the day.";
     dwelling_built_m2: Float, "m2", "Floor area of dwellings finished today.";
     dwelling_build_hours: Float, "h", "Effective hours worked building dwellings today (part of construction_hours).";
+    energy_capacity_kw: Float, "kW", "Installed capacity of every source at the end of the day (out of service after a failure not counted).";
+    energy_retired_kw: Float, "kW", "Capacity of installations worn out and retired today (energy.wear).";
+    energy_replacing_kw: Float, "kW", "Capacity under construction that replaces worn-out installations (part of energy_building_kw).";
 }
 
 /// Looks a column up by name.
