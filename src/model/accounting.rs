@@ -359,6 +359,7 @@ pub fn collect_metrics(
         m.dwelling_build_hours += day.dwelling_hours_done;
         m.trunk_tonne_km += day.trunk_tonne_km;
         m.energy_built_kw += day.built_kw;
+        m.energy_retired_kw += day.retired_kw;
         m.garments_discarded += day.goods.garments_discarded;
         m.energy_traded_kwh += day.energy.imported;
         m.energy_lost_kwh += day.energy.lost;
@@ -366,6 +367,11 @@ pub fn collect_metrics(
     m.textiles_discarded_kg = m.garments_discarded * params.clothing.garment_kg;
     m.energy_stored_kwh = systems.iter().map(|(s, ..)| s.stored_kwh).sum();
     m.energy_building_kw = systems.iter().map(|(_, b, _)| b.building_kw()).sum();
+    m.energy_replacing_kw = systems.iter().map(|(_, b, _)| b.replacing_kw()).sum();
+    m.energy_capacity_kw = systems
+        .iter()
+        .map(|(s, ..)| s.capacity_kw.iter().sum::<f64>())
+        .sum();
     m.dwelling_m2 = systems.iter().map(|(.., d)| d.m2).sum();
     m.work_hours_per_worker = ratio(worker_hours, workers as f64);
     let money_law = params.market.money_law_share;

@@ -320,6 +320,8 @@ pub struct CommunityDay {
     pub build_hours_done: f64,
     pub build_materials_used_t: f64,
     pub built_kw: f64,
+    /// Installed capacity worn out and retired today (kW).
+    pub retired_kw: f64,
     /// Storable goods sent to other communities by rail (kg), and the part of this community's
     /// freight that went over trunk lines to another region (tonne-km).
     pub goods_sent_kg: f64,

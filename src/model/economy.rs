@@ -55,6 +55,8 @@ impl Economy {
             labour[t] = (1.0 - car_share) * labour[t] + car_share * tp.car_hours_per_km;
             co2e[t] = (1.0 - car_share) * co2e[t] + car_share * tp.car_kg_co2e_per_km;
         }
+        // A regional energy syndicate runs larger installations with fewer hours a kWh.
+        labour[Good::Energy.index()] *= params.energy.labour_scale();
         let leontief = leontief_inverse(&a).unwrap_or_else(|| {
             let mut identity = [[0.0; N_GOODS]; N_GOODS];
             (0..N_GOODS).for_each(|i| identity[i][i] = 1.0);

@@ -93,6 +93,8 @@ pub struct SourceParams {
     pub build_materials_t_per_kw: f64,
     /// Days a build takes at full staffing: its hours and materials are spread over them (days).
     pub build_days: f64,
+    /// Years an installation runs before it is worn out and retired (with `energy.wear`).
+    pub lifetime_years: f64,
 }
 
 impl SourceParams {
@@ -106,6 +108,15 @@ impl SourceParams {
             build_hours_per_kw: 0.0,
             build_materials_t_per_kw: 0.0,
             build_days: 1.0,
+            lifetime_years: 25.0,
+        }
+    }
+
+    /// The same source with its lifetime (years).
+    fn lasting(self, years: f64) -> Self {
+        Self {
+            lifetime_years: years,
+            ..self
         }
     }
 
@@ -219,6 +230,7 @@ struct SourcePatch {
     build_hours_per_kw: Option<f64>,
     build_materials_t_per_kw: Option<f64>,
     build_days: Option<f64>,
+    lifetime_years: Option<f64>,
 }
 
 impl SourcePatch {
@@ -234,6 +246,7 @@ impl SourcePatch {
                 .build_materials_t_per_kw
                 .unwrap_or(d.build_materials_t_per_kw),
             build_days: self.build_days.unwrap_or(d.build_days),
+            lifetime_years: self.lifetime_years.unwrap_or(d.lifetime_years),
         }
     }
 }
@@ -300,6 +313,31 @@ pub struct EnergyParams {
     pub expand_source: String,
     /// Days between a community's reviews of its shortage under that rule (days).
     pub expand_review_days: u32,
+    /// Whether installations wear out after their `lifetime_years` and are rebuilt (on/off).
+    pub wear: bool,
+    /// Who owns and runs the installations: each community its own (`community`, appropriate
+    /// technology) or a regional syndicate pooling a region's (`regional`).
+    pub organisation: Organisation,
+    /// Under a regional syndicate, the labour to build and to run a kW as a share of a
+    /// community's (economies of scale; 0..1).
+    pub regional_scale_factor: f64,
+    /// Under a regional syndicate, output of solar, wind and hydro over a community's, from
+    /// sites chosen across the region (1..2).
+    pub regional_site_gain: f64,
+    /// Under a regional syndicate, share of generation lost carrying it from the regional
+    /// installations to the communities (0..1).
+    pub transmission_loss_share: f64,
+}
+
+/// Who owns and runs a region's energy installations (`energy.organisation`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Organisation {
+    /// Each community builds, owns and maintains its own installations (appropriate technology).
+    #[default]
+    Community,
+    /// A regional syndicate runs the region's installations as one pool, shared by demand.
+    Regional,
 }
 
 impl Default for EnergyParams {
@@ -313,13 +351,28 @@ impl Default for EnergyParams {
         // job-years of about 1,800 h, about 23 h/kW (unconfirmed reading). The other sources'
         // hours, the materials (tonnes of construction goods per kW) and the build times are
         // assumptions.
+        // Lifetimes (CALIBRATION.md has none) are assumptions: solar PV 25 years (the usual
+        // panel warranty), wind turbines 20, small hydro and water wheels 80, geothermal 30,
+        // nuclear 60 (licence extensions), fossil plants 40.
         Self {
-            solar: SourceParams::new(1.0, 0.17, 41.0, 0.4, 172).build(23.0, 0.07, 60.0),
-            wind: SourceParams::new(0.45, 0.39, 11.0, 0.2, 15).build(15.0, 0.5, 180.0),
-            hydro: SourceParams::new(0.0, 0.45, 24.0, 0.2, 120).build(40.0, 1.5, 730.0),
-            geothermal: SourceParams::new(0.0, 0.77, 38.0, 0.0, 0).build(30.0, 0.3, 365.0),
-            nuclear: SourceParams::new(0.0, 0.9, 12.0, 0.0, 0).build(50.0, 0.5, 1825.0),
-            fossil: SourceParams::new(0.0, 0.6, 820.0, 0.0, 0).build(20.0, 0.2, 365.0),
+            solar: SourceParams::new(1.0, 0.17, 41.0, 0.4, 172)
+                .build(23.0, 0.07, 60.0)
+                .lasting(25.0),
+            wind: SourceParams::new(0.45, 0.39, 11.0, 0.2, 15)
+                .build(15.0, 0.5, 180.0)
+                .lasting(20.0),
+            hydro: SourceParams::new(0.0, 0.45, 24.0, 0.2, 120)
+                .build(40.0, 1.5, 730.0)
+                .lasting(80.0),
+            geothermal: SourceParams::new(0.0, 0.77, 38.0, 0.0, 0)
+                .build(30.0, 0.3, 365.0)
+                .lasting(30.0),
+            nuclear: SourceParams::new(0.0, 0.9, 12.0, 0.0, 0)
+                .build(50.0, 0.5, 1825.0)
+                .lasting(60.0),
+            fossil: SourceParams::new(0.0, 0.6, 820.0, 0.0, 0)
+                .build(20.0, 0.2, 365.0)
+                .lasting(40.0),
             allow_nuclear: false,
             allow_fossil: false,
             storage_kwh_per_person: 5.0,
@@ -333,6 +386,15 @@ impl Default for EnergyParams {
             curtailment_order: vec!["homes".to_owned()],
             expand_source: String::new(),
             expand_review_days: 30,
+            wear: true,
+            organisation: Organisation::Community,
+            // Assumptions: a regional syndicate's larger installations take 70% of the labour
+            // a kW to build and to run, its sites give 10% more from the sun, wind and water
+            // than rooftops and village sites, and carrying the energy to the communities
+            // loses 6% (the order of grid transmission and distribution losses).
+            regional_scale_factor: 0.7,
+            regional_site_gain: 1.1,
+            transmission_loss_share: 0.06,
         }
     }
 }
@@ -355,6 +417,26 @@ impl EnergyParams {
             Source::Fossil => self.allow_fossil,
             _ => true,
         }
+    }
+
+    /// Whether a regional syndicate runs the installations.
+    pub fn regional(&self) -> bool {
+        self.organisation == Organisation::Regional
+    }
+
+    /// The labour to build or run a kW, as a share of a community's: `regional_scale_factor`
+    /// under a regional syndicate, else 1.
+    pub fn labour_scale(&self) -> f64 {
+        if self.regional() {
+            self.regional_scale_factor
+        } else {
+            1.0
+        }
+    }
+
+    /// Days an installation of `source` runs before it is worn out (at least one).
+    pub fn lifetime_days(&self, source: Source) -> f64 {
+        (self.source(source).lifetime_years * f64::from(YEAR)).max(1.0)
     }
 
     /// Output of one kW of `source` on `day`, before weather (kWh).
@@ -438,23 +520,50 @@ pub fn generate_energy(
     mut communities: Query<(&Community, &mut EnergySystem)>,
 ) {
     let e = &params.energy;
+    let regional = e.regional();
     let day = clock.day_of_year();
     let energy_sector = Sector::Making(Good::Energy).index();
+    let regions = weather.factors.len();
     let mut per_kw = [0.0; N_SOURCES];
     for source in Source::ALL {
         per_kw[source as usize] = e.seasonal_kwh_per_kw(source, day);
+        // A regional syndicate sites its solar, wind and water where they give most.
+        if regional && source.weather_index().is_some() {
+            per_kw[source as usize] *= e.regional_site_gain;
+        }
     }
-    // Own generation and storage first.
-    for (community, mut system) in &mut communities {
+    // Under a regional syndicate the region's hours are pooled: its installations run at the
+    // share of the region's energy hours that were filled.
+    // The pool is shared in proportion to each community's demand.
+    let mut posted_r = vec![0.0; regions];
+    let mut filled_r = vec![0.0; regions];
+    let mut demand_r = vec![0.0; regions];
+    if regional {
+        for (community, _) in &communities {
+            let today = &ledger.days[community.id as usize];
+            let r = community.region as usize;
+            posted_r[r] += today.posted[energy_sector];
+            filled_r[r] += today.posted[energy_sector] - today.unfilled[energy_sector];
+            demand_r[r] += today.goods.planned[Good::Energy.index()];
+        }
+    }
+    // Each community's installations generate.
+    let mut generated_r = vec![0.0; regions];
+    for (community, system) in &communities {
+        let r = community.region as usize;
         let today = &mut ledger.days[community.id as usize];
-        let posted = today.posted[energy_sector];
+        let (posted, filled) = if regional {
+            (posted_r[r], filled_r[r])
+        } else {
+            let posted = today.posted[energy_sector];
+            (posted, posted - today.unfilled[energy_sector])
+        };
         let staffed = if posted > 0.0 {
-            ((posted - today.unfilled[energy_sector]) / posted).clamp(0.0, 1.0)
+            (filled / posted).clamp(0.0, 1.0)
         } else {
             1.0
         };
-        let demand = today.goods.planned[Good::Energy.index()];
-        let region_weather = weather.factors[community.region as usize];
+        let region_weather = weather.factors[r];
         let mut flows = EnergyDay::default();
         let mut local = 0.0;
         for source in Source::ALL {
@@ -466,6 +575,31 @@ pub fn generate_energy(
             flows.generated[source as usize] = kwh;
             local += kwh;
         }
+        today.energy = flows;
+        today.energy_surplus = local;
+        generated_r[r] += local;
+    }
+    // Own generation (or, under a regional syndicate, a share of the region's pool in
+    // proportion to demand, less transmission losses) meets demand first; then storage.
+    for (community, mut system) in &mut communities {
+        let r = community.region as usize;
+        let today = &mut ledger.days[community.id as usize];
+        let demand = today.goods.planned[Good::Energy.index()];
+        let mut local = today.energy_surplus;
+        if regional {
+            let keep = 1.0 - e.transmission_loss_share;
+            let own = local * keep;
+            let share = if demand_r[r] > 0.0 {
+                generated_r[r] * keep * demand / demand_r[r]
+            } else {
+                own
+            };
+            today.energy.lost += local - own;
+            today.energy.imported = (share - own).max(0.0);
+            today.energy.exported = (own - share).max(0.0);
+            local = share;
+        }
+        let flows = &mut today.energy;
         let used = local.min(demand);
         let mut surplus = local - used;
         let mut short = demand - used;
@@ -480,13 +614,12 @@ pub fn generate_energy(
         flows.lost += draw - flows.discharged;
         short -= flows.discharged;
         flows.available = used + flows.discharged;
-        today.energy = flows;
         today.energy_surplus = surplus;
         today.energy_short = short;
     }
-    // Regional grid: surplus shared over each region's links, in proportion to need.
-    if e.regional_grid {
-        let regions = weather.factors.len();
+    // Regional grid: surplus shared over each region's links, in proportion to need. A
+    // regional syndicate's grid is always there.
+    if e.regional_grid || regional {
         let mut surplus = vec![0.0; regions];
         let mut short = vec![0.0; regions];
         for (community, _) in &communities {
@@ -506,8 +639,8 @@ pub fn generate_energy(
             // part of what leaves, including the losses.
             let received = sent * today.energy_short / short[r];
             let given = (sent / keep) * today.energy_surplus / surplus[r];
-            today.energy.imported = received;
-            today.energy.exported = given;
+            today.energy.imported += received;
+            today.energy.exported += given;
             today.energy.lost += given * e.grid_loss_share;
             today.energy.available += received;
             today.energy_short -= received;
@@ -548,6 +681,11 @@ pub struct EnergyBuilds {
     pub materials_per_day: [f64; N_SOURCES],
     /// Energy the community was short of since its last review (kWh), for the standing rule.
     pub shortage_kwh: f64,
+    /// Worn-out capacity waiting to be rebuilt until the build of its source under way is
+    /// finished (kW).
+    pub worn_kw: [f64; N_SOURCES],
+    /// Part of `kw` that replaces worn-out capacity (kW).
+    pub replacing_kw: [f64; N_SOURCES],
 }
 
 impl EnergyBuilds {
@@ -559,16 +697,121 @@ impl EnergyBuilds {
         let p = params.source(source);
         let i = source as usize;
         let days = p.build_days.max(1.0);
+        // A regional syndicate builds larger installations, with fewer hours a kW.
+        let hours_per_kw = p.build_hours_per_kw * params.labour_scale();
         self.kw[i] += kw;
-        self.hours_left[i] += kw * p.build_hours_per_kw;
+        self.hours_left[i] += kw * hours_per_kw;
         self.materials_left[i] += kw * p.build_materials_t_per_kw;
-        self.hours_per_day[i] += kw * p.build_hours_per_kw / days;
+        self.hours_per_day[i] += kw * hours_per_kw / days;
         self.materials_per_day[i] += kw * p.build_materials_t_per_kw / days;
     }
 
     /// Capacity under construction, all sources (kW).
     pub fn building_kw(&self) -> f64 {
         self.kw.iter().sum()
+    }
+
+    /// Capacity under construction that replaces worn-out installations, all sources (kW).
+    pub fn replacing_kw(&self) -> f64 {
+        self.replacing_kw.iter().sum()
+    }
+}
+
+/// When a community's installations wear out. The capacity standing at the start has ages
+/// spread evenly over its source's lifetime, so it wears out at an even pace until the lifetime
+/// has passed; each finished build wears out whole a lifetime after it was finished.
+#[derive(Component, Clone, Debug, Default)]
+pub struct Vintages {
+    /// Capacity standing at the start that wears out each day, by source (kW/day).
+    initial_kw_per_day: [f64; N_SOURCES],
+    /// Tick from which none of the capacity standing at the start is left, by source.
+    initial_until: [u32; N_SOURCES],
+    /// Finished builds still standing: (tick it is worn out, source index, kW), in the order
+    /// they were finished.
+    built: Vec<(u32, usize, f64)>,
+}
+
+impl Vintages {
+    /// The vintages of a community's capacity at the start.
+    pub fn new(params: &EnergyParams, system: &EnergySystem) -> Self {
+        let mut v = Self::default();
+        for source in Source::ALL {
+            let i = source as usize;
+            let days = params.lifetime_days(source);
+            v.initial_until[i] = days.round().min(f64::from(u32::MAX)) as u32;
+            v.initial_kw_per_day[i] = system.capacity_kw[i] / f64::from(v.initial_until[i].max(1));
+        }
+        v
+    }
+
+    /// Capacity finished on `tick`, to wear out a lifetime later.
+    fn add(&mut self, params: &EnergyParams, source: Source, tick: u32, kw: f64) {
+        let until = (f64::from(tick) + params.lifetime_days(source))
+            .round()
+            .min(f64::from(u32::MAX)) as u32;
+        self.built.push((until, source as usize, kw));
+    }
+
+    /// Capacity wearing out on `tick`, by source (kW); the builds worn out are forgotten.
+    fn wear(&mut self, tick: u32) -> [f64; N_SOURCES] {
+        let mut worn = [0.0; N_SOURCES];
+        for i in 0..N_SOURCES {
+            if tick < self.initial_until[i] {
+                worn[i] += self.initial_kw_per_day[i];
+            }
+        }
+        self.built.retain(|&(until, i, kw)| {
+            let gone = until <= tick;
+            if gone {
+                worn[i] += kw;
+            }
+            !gone
+        });
+        worn
+    }
+}
+
+/// With `energy.wear` on, installations past their lifetime are retired, and each community
+/// starts rebuilding what wore out, like for like, through the build path (`EnergyBuilds`):
+/// keeping its installations in repair is the energy syndicate's standing work, not a new
+/// decision. What wears out while a build of the same source is under way waits for it to
+/// finish. Sources the scenario does not allow are not rebuilt.
+pub fn wear_installations(
+    clock: Res<Clock>,
+    params: Res<Params>,
+    mut ledger: ResMut<Ledger>,
+    mut communities: Query<(
+        &Community,
+        &mut EnergySystem,
+        &mut EnergyBuilds,
+        &mut Vintages,
+    )>,
+) {
+    let e = &params.energy;
+    if !e.wear {
+        return;
+    }
+    for (community, mut system, mut builds, mut vintages) in &mut communities {
+        let worn = vintages.wear(clock.tick);
+        let mut retired = 0.0;
+        for source in Source::ALL {
+            let i = source as usize;
+            // Capacity out of service after a failure cannot wear out twice.
+            let kw = worn[i].min(system.capacity_kw[i].max(0.0));
+            system.capacity_kw[i] -= kw;
+            retired += kw;
+            if !e.allowed(source) {
+                continue;
+            }
+            builds.worn_kw[i] += kw;
+            if builds.worn_kw[i] > 0.0 && builds.kw[i] <= 0.0 {
+                let kw = builds.worn_kw[i];
+                builds.worn_kw[i] = 0.0;
+                builds.request(e, source, kw);
+                builds.replacing_kw[i] += kw;
+            }
+        }
+        ledger.days[community.id as usize].retired_kw = retired;
     }
 }
 
@@ -636,18 +879,21 @@ pub fn plan_builds(
 /// allow; finished installations add their capacity. Also counts each community's energy
 /// shortage for the standing rule.
 pub fn build_installations(
+    clock: Res<Clock>,
+    params: Res<Params>,
     mut ledger: ResMut<Ledger>,
     mut communities: Query<(
         &Community,
         &mut EnergyBuilds,
         &mut EnergySystem,
         &mut Stocks,
+        &mut Vintages,
     )>,
 ) {
     let s = Sector::Making(Good::Construction).index();
     let c_good = Good::Construction.index();
     let e = Good::Energy.index();
-    for (community, mut builds, mut system, mut stock) in &mut communities {
+    for (community, mut builds, mut system, mut stock, mut vintages) in &mut communities {
         let day = &mut ledger.days[community.id as usize];
         builds.shortage_kwh += (day.goods.planned[e] - day.goods.made[e]).max(0.0);
         let staffed = if day.posted[s] > 0.0 {
@@ -675,7 +921,9 @@ pub fn build_installations(
             if hours_done && materials_in {
                 system.capacity_kw[i] += builds.kw[i];
                 day.built_kw += builds.kw[i];
+                vintages.add(&params.energy, Source::ALL[i], clock.tick, builds.kw[i]);
                 builds.kw[i] = 0.0;
+                builds.replacing_kw[i] = 0.0;
                 builds.hours_left[i] = 0.0;
                 builds.materials_left[i] = 0.0;
                 builds.hours_per_day[i] = 0.0;

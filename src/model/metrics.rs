@@ -92,6 +92,9 @@ pub struct TickMetrics {
     pub communities_rationing: u64,
     pub full_time_artists: u64,
     pub art_hours: f64,
+    pub energy_capacity_kw: f64,
+    pub energy_retired_kw: f64,
+    pub energy_replacing_kw: f64,
     /// Units of each good needed by everyone today.
     pub goods_needed: [f64; N_GOODS],
     /// Units of each good delivered today.
@@ -302,6 +305,9 @@ declare_columns! {
     communities_rationing: Int, "communities", "Communities whose assembly voted to ration food until the scarcity is over (with assemblies on).";
     full_time_artists: Int, "persons", "Persons the community assembly asked to give their working hours to their art.";
     art_hours: Float, "h", "Hours full-time artists gave to their art (part of work_hours_mean).";
+    energy_capacity_kw: Float, "kW", "Installed capacity of every source at the end of the day (out of service after a failure not counted).";
+    energy_retired_kw: Float, "kW", "Capacity of installations worn out and retired today (energy.wear).";
+    energy_replacing_kw: Float, "kW", "Capacity under construction that replaces worn-out installations (part of energy_building_kw).";
 }
 
 /// Looks a column up by name.

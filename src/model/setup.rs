@@ -8,7 +8,7 @@ use super::assembly::Values;
 use super::components::*;
 use super::dwellings::Dwellings;
 use super::economy::Economy;
-use super::energy::{EnergyBuilds, EnergySystem, Source};
+use super::energy::{EnergyBuilds, EnergySystem, Source, Vintages};
 use super::goods::{Good, Headcount, N_GOODS, mul};
 use super::params::{N_SECTORS, Params, Sector};
 use super::rng::{Purpose, stream};
@@ -148,6 +148,7 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
                 .into_iter()
                 .map(|p| (p, Values::draw(&mut values_rng))),
         );
+        let system = energy_system(&mut rng, params, n);
         let community = world
             .spawn((
                 Community {
@@ -162,7 +163,8 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
                 },
                 stocks,
                 ExchangeStore::default(),
-                energy_system(&mut rng, params, n),
+                system,
+                Vintages::new(&params.energy, &system),
                 EnergyBuilds::default(),
                 Dwellings {
                     m2: params.dwellings.m2_per_person * n,

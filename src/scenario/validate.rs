@@ -552,6 +552,13 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
             "t/kW",
         );
         c.range(&key("build_days"), p.build_days, 1.0, 36_500.0, "days");
+        c.range(
+            &key("lifetime_years"),
+            p.lifetime_years,
+            0.1,
+            1_000.0,
+            "years",
+        );
     }
     let mut seen = Vec::new();
     for (i, name) in en.curtailment_order.iter().enumerate() {
@@ -625,6 +632,21 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
     c.share("energy.grid_loss_share", en.grid_loss_share);
     c.range("energy.weather_cv", en.weather_cv, 0.0, 0.5, "");
     c.share("energy.capacity_spread", en.capacity_spread);
+    c.range(
+        "energy.regional_scale_factor",
+        en.regional_scale_factor,
+        0.01,
+        1.0,
+        "",
+    );
+    c.range(
+        "energy.regional_site_gain",
+        en.regional_site_gain,
+        1.0,
+        2.0,
+        "",
+    );
+    c.share("energy.transmission_loss_share", en.transmission_loss_share);
 
     let rail = &s.params.rail;
     c.range("rail.link_km_min", rail.link_km_min, 0.01, 10_000.0, "km");
