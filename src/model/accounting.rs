@@ -6,13 +6,14 @@ use super::assembly::Government;
 use super::calendar::{Clock, YEAR};
 use super::components::{
     AgeClass, Directory, KitchenState, LEFTOVER_SLOTS, Ledger, Member, Person, StoreRoom,
-    Syndicate, Work,
+    Syndicate, Vocation, Work, lane_sum,
 };
 use super::dwellings::Dwellings;
 use super::economy::Economy;
 use super::energy::{EnergyBuilds, EnergySystem, Source};
 use super::goods::{Good, N_GOODS};
 use super::guild::{Agreement, Guild};
+use super::learning::Knowledge;
 use super::metrics::TickMetrics;
 use super::params::{N_SECTORS, Params, Sector};
 use super::stats::Histogram;
@@ -148,13 +149,14 @@ pub fn collect_metrics(
     mut window: ResMut<WasteWindow>,
     mut scratch: ResMut<MetricsScratch>,
     mut metrics: ResMut<TickMetrics>,
-    persons: Query<(&Member, &Person, &Work)>,
+    persons: Query<(&Member, &Person, &Work, &Vocation)>,
     stores: Query<&StoreRoom>,
     kitchens: Query<&KitchenState>,
     systems: Query<(&EnergySystem, &EnergyBuilds, &Dwellings)>,
     economy: Res<Economy>,
     gov: Res<Government>,
     guilds: Query<&Guild>,
+    knowledge: Res<Knowledge>,
 ) {
     let scratch = &mut *scratch;
     let mask = params.labour.undesirable_mask();
@@ -169,7 +171,9 @@ pub fn collect_metrics(
     let mut garden_hours = 0.0f64;
     let mut worker_hours = 0.0f64;
     let mut workers = 0u64;
-    for (member, person, work) in &persons {
+    let mut skill_sum = 0.0f64;
+    let mut adults = 0u64;
+    for (member, person, work, vocation) in &persons {
         population += 1;
         let fared = scratch.kinds[member.0 as usize][kind(person)];
         unmet += u64::from(fared.short);
@@ -188,6 +192,10 @@ pub fn collect_metrics(
             scratch.undesirable.add(f64::from(work.masked_hours(&mask)));
         }
         ever += u64::from(work.ever_undesirable);
+        if person.age == AgeClass::Adult {
+            skill_sum += f64::from(lane_sum(&vocation.skill));
+            adults += 1;
+        }
     }
     let hist = &scratch.hours;
     let mut m = TickMetrics {
@@ -274,6 +282,15 @@ pub fn collect_metrics(
         m.goods_shipped_kg += day.goods_sent_kg;
         m.dwelling_built_m2 += day.dwelling_built_m2;
         m.dwelling_build_hours += day.dwelling_hours_done;
+        if day.device_target > 0.0 {
+            m.devices_made_global += day.goods.made[Good::Devices.index()];
+        }
+        m.data_network_hours += day.data_network_hours;
+        m.data_network_kwh += day.data_network_kwh;
+        m.training_hours += day.training_hours;
+        m.training_staff_hours += day.training_staff_hours;
+        m.training_passenger_km += day.training_passenger_km;
+        m.research_hours += day.research_hours;
         m.trunk_tonne_km += day.trunk_tonne_km;
         m.energy_built_kw += day.built_kw;
         m.garments_discarded += day.goods.garments_discarded;
@@ -285,6 +302,8 @@ pub fn collect_metrics(
     m.energy_building_kw = systems.iter().map(|(_, b, _)| b.building_kw()).sum();
     m.dwelling_m2 = systems.iter().map(|(.., d)| d.m2).sum();
     m.work_hours_per_worker = ratio(worker_hours, workers as f64);
+    m.mean_skill = ratio(skill_sum, adults as f64 * N_SECTORS as f64);
+    m.technology_level = knowledge.level;
     let money_law = params.market.money_law_share;
     m.money_law_hours = money_law * sector_hours.iter().sum::<f64>();
     m.energy_renewable_share = ratio(renewable_kwh, m.energy_generated_kwh);

@@ -29,6 +29,8 @@ pub enum Purpose {
     Assembly = 7,
     /// Events: newcomers, who falls ill in a wave.
     Events = 8,
+    /// Who trains at the regional training centre each day, per community.
+    Training = 9,
 }
 
 /// A stream for `purpose` and `index` under `seed`.
