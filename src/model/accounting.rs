@@ -7,13 +7,14 @@ use super::assembly::Government;
 use super::calendar::{Clock, YEAR};
 use super::components::{
     AgeClass, Directory, KitchenState, LEFTOVER_SLOTS, Ledger, Member, Person, StoreRoom,
-    Syndicate, Work,
+    Syndicate, Vocation, Work, lane_sum,
 };
 use super::dwellings::Dwellings;
 use super::economy::Economy;
 use super::energy::{EnergyBuilds, EnergySystem, Source};
 use super::goods::{Good, N_GOODS};
 use super::guild::{Agreement, Guild};
+use super::learning::Knowledge;
 use super::metrics::TickMetrics;
 use super::params::{N_SECTORS, Params, Sector};
 use super::stats::Histogram;
@@ -98,6 +99,9 @@ struct PersonTally {
     garden_hours: f64,
     worker_hours: f64,
     workers: u64,
+    /// Adults' skills summed over sectors, and adults counted (for the mean skill).
+    skill_sum: f64,
+    adults: u64,
 }
 
 impl Default for PersonTally {
@@ -113,6 +117,8 @@ impl Default for PersonTally {
             garden_hours: 0.0,
             worker_hours: 0.0,
             workers: 0,
+            skill_sum: 0.0,
+            adults: 0,
         }
     }
 }
@@ -129,6 +135,8 @@ impl PersonTally {
         self.garden_hours = 0.0;
         self.worker_hours = 0.0;
         self.workers = 0;
+        self.skill_sum = 0.0;
+        self.adults = 0;
     }
 
     /// Adds `other`'s figures (chunks are merged in order, so sums keep a fixed order).
@@ -145,11 +153,20 @@ impl PersonTally {
         self.garden_hours += other.garden_hours;
         self.worker_hours += other.worker_hours;
         self.workers += other.workers;
+        self.skill_sum += other.skill_sum;
+        self.adults += other.adults;
     }
 
     /// Counts one person.
     #[inline]
-    fn add(&mut self, person: &Person, work: &Work, fared: KindDay, mask: &[f32; N_SECTORS]) {
+    fn add(
+        &mut self,
+        person: &Person,
+        work: &Work,
+        vocation: &Vocation,
+        fared: KindDay,
+        mask: &[f32; N_SECTORS],
+    ) {
         self.population += 1;
         self.unmet += u64::from(fared.short);
         self.satisfaction.add(fared.satisfaction);
@@ -167,6 +184,10 @@ impl PersonTally {
             self.undesirable.add(f64::from(work.masked_hours(mask)));
         }
         self.ever += u64::from(work.ever_undesirable);
+        if person.age == AgeClass::Adult {
+            self.skill_sum += f64::from(lane_sum(&vocation.skill));
+            self.adults += 1;
+        }
     }
 }
 
@@ -226,13 +247,14 @@ pub fn collect_metrics(
     mut window: ResMut<WasteWindow>,
     mut scratch: ResMut<MetricsScratch>,
     mut metrics: ResMut<TickMetrics>,
-    persons: Query<(&Member, &Person, &Work)>,
+    persons: Query<(&Member, &Person, &Work, &Vocation)>,
     stores: Query<&StoreRoom>,
     kitchens: Query<&KitchenState>,
     systems: Query<(&EnergySystem, &EnergyBuilds, &Dwellings)>,
     economy: Res<Economy>,
     gov: Res<Government>,
     guilds: Query<&Guild>,
+    knowledge: Res<Knowledge>,
 ) {
     let scratch = &mut *scratch;
     let mask = params.labour.undesirable_mask();
@@ -242,7 +264,7 @@ pub fn collect_metrics(
     let Ok(tables) = persons.contiguous_iter() else {
         unreachable!("a query of components is always dense");
     };
-    for (members, people, works) in tables {
+    for (members, people, works, vocations) in tables {
         let n = members.len();
         let chunks = n.div_ceil(METRICS_CHUNK);
         if scratch.chunks.len() < chunks {
@@ -258,7 +280,7 @@ pub fn collect_metrics(
                 for j in range {
                     let person = &people[j];
                     let fared = kinds[members[j].0 as usize][kind(person)];
-                    tally.add(person, &works[j], fared, &mask);
+                    tally.add(person, &works[j], &vocations[j], fared, &mask);
                 }
             });
         for chunk in &scratch.chunks[..chunks] {
@@ -269,6 +291,7 @@ pub fn collect_metrics(
     let (population, unmet, ever) = (t.population, t.unmet, t.ever);
     let (sector_hours, garden_hours) = (t.sector_hours, t.garden_hours);
     let (worker_hours, workers) = (t.worker_hours, t.workers);
+    let (skill_sum, adults) = (t.skill_sum, t.adults);
     let hist = &scratch.total.hours;
     let mut m = TickMetrics {
         tick: clock.tick,
@@ -357,6 +380,15 @@ pub fn collect_metrics(
         m.goods_shipped_kg += day.goods_sent_kg;
         m.dwelling_built_m2 += day.dwelling_built_m2;
         m.dwelling_build_hours += day.dwelling_hours_done;
+        if day.device_target > 0.0 {
+            m.devices_made_global += day.goods.made[Good::Devices.index()];
+        }
+        m.data_network_hours += day.data_network_hours;
+        m.data_network_kwh += day.data_network_kwh;
+        m.training_hours += day.training_hours;
+        m.training_staff_hours += day.training_staff_hours;
+        m.training_passenger_km += day.training_passenger_km;
+        m.research_hours += day.research_hours;
         m.trunk_tonne_km += day.trunk_tonne_km;
         m.energy_built_kw += day.built_kw;
         m.energy_retired_kw += day.retired_kw;
@@ -374,6 +406,8 @@ pub fn collect_metrics(
         .sum();
     m.dwelling_m2 = systems.iter().map(|(.., d)| d.m2).sum();
     m.work_hours_per_worker = ratio(worker_hours, workers as f64);
+    m.mean_skill = ratio(skill_sum, adults as f64 * N_SECTORS as f64);
+    m.technology_level = knowledge.level;
     let money_law = params.market.money_law_share;
     m.money_law_hours = money_law * sector_hours.iter().sum::<f64>();
     m.energy_renewable_share = ratio(renewable_kwh, m.energy_generated_kwh);

@@ -964,7 +964,8 @@ fn community_proposals(
     let gross = mul(&economy.leontief, &need);
     let share_of_needs = 1.0 / (N_GOODS as f64 + 1.0);
     for good in Good::ALL {
-        if !good.storable() {
+        // The global device syndicate is the world's, not the community's, to idle.
+        if !good.storable() || (*good == Good::Devices && params.global.global()) {
             continue;
         }
         let g = good.index();

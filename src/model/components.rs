@@ -87,11 +87,16 @@ pub struct Work {
     pub art: f32,
     /// Has ever been assigned, or volunteered for, undesirable work (kept from day to day).
     pub ever_undesirable: bool,
+    /// Hours spent training at the regional training centre today (hours; not work, but out of
+    /// the willing hours).
+    pub training: f32,
+    /// Hours given to research today (hours; work, in research communities).
+    pub research: f32,
 }
 
 impl Work {
     pub fn total(&self) -> f32 {
-        lane_sum(&self.hours) + self.garden + self.art
+        lane_sum(&self.hours) + self.garden + self.art + self.research
     }
 
     /// Hours today in the sectors `mask` marks 1 (undesirable work).
@@ -332,6 +337,19 @@ pub struct CommunityDay {
     pub dwelling_materials_t: f64,
     pub dwelling_hours_done: f64,
     pub dwelling_built_m2: f64,
+    /// Under global device making: devices the global syndicate is to make here today, and the
+    /// data network's upkeep booked here (effective hours, part of the devices sector's posted
+    /// hours; energy in kWh, part of the energy need).
+    pub device_target: f64,
+    pub data_network_hours: f64,
+    pub data_network_kwh: f64,
+    /// Hours members spent training, the passenger-km of their trips to the training centre,
+    /// and (at a centre) the facilitators' effective hours posted to the learning syndicate.
+    pub training_hours: f64,
+    pub training_passenger_km: f64,
+    pub training_staff_hours: f64,
+    /// Hours members gave to research today.
+    pub research_hours: f64,
 }
 
 /// One community's flows of each good for the current day (units of the good).

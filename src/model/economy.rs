@@ -14,7 +14,9 @@ use super::assembly::Government;
 use super::components::{Directory, ExchangeStore, Ledger, Stocks};
 use super::dwellings::Dwellings;
 use super::energy::{EnergyUser, curtail};
+use super::global::device_targets;
 use super::goods::{Good, Matrix, N_GOODS, coefficient_matrix, leontief_inverse, mul};
+use super::learning::Knowledge;
 use super::params::{Params, Sector};
 use super::rail::RailUpkeep;
 
@@ -97,17 +99,38 @@ pub fn technical_matrix(params: &Params) -> Matrix {
 }
 
 /// Each community's syndicates plan today's output and post the hours it takes; the rail
-/// syndicate (transport) also posts the upkeep of its lines.
+/// syndicate (transport) also posts the upkeep of its lines. Under global device making, the
+/// global syndicate's target replaces each community's own plan for devices (see
+/// [`super::global`]), and the data network's upkeep is booked to every community's devices
+/// sector. Labour per unit is divided by the technology level research has reached.
+#[allow(clippy::too_many_arguments)]
 pub fn plan_goods(
     params: Res<Params>,
     economy: Res<Economy>,
     directory: Res<Directory>,
     upkeep: Res<RailUpkeep>,
     gov: Res<Government>,
+    knowledge: Res<Knowledge>,
     mut ledger: ResMut<Ledger>,
     stocks: Query<(&Stocks, &ExchangeStore)>,
 ) {
     let clothing = Good::Clothing.index();
+    let devices = Good::Devices.index();
+    let global = params.global.global();
+    if global {
+        let held: Vec<[f64; N_GOODS]> = (0..ledger.days.len())
+            .map(|c| {
+                stocks
+                    .get(directory.communities[c])
+                    .map_or([0.0; N_GOODS], |(s, _)| s.0)
+            })
+            .collect();
+        let targets = device_targets(&params, &economy, &ledger.days, &held);
+        for (day, target) in ledger.days.iter_mut().zip(targets) {
+            day.device_target = target;
+        }
+    }
+    let level = knowledge.level;
     for (c, day) in ledger.days.iter_mut().enumerate() {
         let (stock, exchange) = stocks
             .get(directory.communities[c])
@@ -117,6 +140,13 @@ pub fn plan_goods(
             need[good.index()] = params.goods.get(*good).need(&day.headcount);
         }
         need[Good::Energy.index()] += day.cooking_kwh + day.freight_kwh;
+        if global {
+            let persons = f64::from(day.persons);
+            day.data_network_kwh = persons * params.global.data_network_kwh_per_person_day;
+            day.data_network_hours =
+                persons * params.global.data_network_hours_per_person_year / 365.0;
+            need[Good::Energy.index()] += day.data_network_kwh;
+        }
         day.goods.need = need;
         // Garments waiting in the exchange store are taken before new ones are made.
         need[clothing] -= need[clothing].min(exchange);
@@ -126,7 +156,12 @@ pub fn plan_goods(
         let overproduction = params.market.overproduction;
         for good in Good::ALL {
             let g = good.index();
-            demand[g] = if good.storable() {
+            demand[g] = if global && g == devices {
+                // The global syndicate's share for this workshop (0 elsewhere).
+                let wanted = day.device_target;
+                day.goods.overproduced[g] = wanted * overproduction;
+                wanted + day.goods.overproduced[g]
+            } else if good.storable() {
                 let reserve = params.goods.get(*good).reserve_days * gross[g];
                 let wanted = (need[g] + reserve - stock[g]).max(0.0);
                 // Made beyond the want, to be thrown away unsold (the status quo only).
@@ -137,8 +172,11 @@ pub fn plan_goods(
             };
         }
         // What guilds offered the store yesterday they are expected to offer again.
+        // (The global device target already counts the world's guild offers.)
         for g in 0..N_GOODS {
-            demand[g] = (demand[g] - day.guild_made[g]).max(0.0);
+            if !(global && g == devices) {
+                demand[g] = (demand[g] - day.guild_made[g]).max(0.0);
+            }
         }
         // The materials and energy their agreement promised them are planned for too.
         let guild_inputs = mul(&economy.a, &day.guild_made);
@@ -152,17 +190,18 @@ pub fn plan_goods(
         // What is in store beyond its reserve is used before anything new is made.
         for good in Good::ALL {
             let g = good.index();
-            if good.storable() {
+            // (The global device target already counts every stock.)
+            if good.storable() && !(global && g == devices) {
                 let reserve = params.goods.get(*good).reserve_days * gross[g];
                 let surplus = (stock[g] - reserve - need[g]).max(0.0);
                 planned[g] = (planned[g] - surplus).max(0.0);
             }
         }
         // A syndicate its assembly idled makes nothing until it is resumed; its users draw on
-        // the store.
+        // the store. (The global device syndicate is not the community's to idle.)
         if let Some(idle) = gov.idle.get(c) {
             for g in 0..N_GOODS {
-                if idle[g] {
+                if idle[g] && !(global && g == devices) {
                     planned[g] = 0.0;
                 }
             }
@@ -170,7 +209,10 @@ pub fn plan_goods(
         day.goods.planned = planned;
         for good in Good::ALL {
             let s = Sector::Making(*good).index();
-            let mut hours = planned[good.index()] * economy.labour[good.index()];
+            let mut hours = planned[good.index()] * economy.labour[good.index()] / level;
+            if *good == Good::Devices {
+                hours += day.data_network_hours;
+            }
             if *good == Good::Transport {
                 hours += upkeep.0.get(c).copied().unwrap_or(0.0);
             }

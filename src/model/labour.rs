@@ -266,7 +266,7 @@ fn remaining(person: &Person, vocation: &Vocation, work: &Work, day: &CommunityD
         for s in 0..N_SECTORS {
             used[s] = work.hours[s] * day.counts_as[s];
         }
-        (vocation.willing - lane_sum(&used) - work.garden).max(0.0)
+        (vocation.willing - lane_sum(&used) - work.garden - work.training - work.research).max(0.0)
     } else {
         0.0
     }
@@ -420,8 +420,11 @@ pub fn allocate_labour(
             works,
             &ledger.days,
             |person, vocation, work, day, sums| {
+                // Training and research were set before volunteering (`learning::study`).
                 *work = Work {
                     ever_undesirable: work.ever_undesirable,
+                    training: work.training,
+                    research: work.research,
                     ..Work::default()
                 };
                 if growing && person.gardener && person.can_work() {

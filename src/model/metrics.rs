@@ -95,6 +95,15 @@ pub struct TickMetrics {
     pub energy_capacity_kw: f64,
     pub energy_retired_kw: f64,
     pub energy_replacing_kw: f64,
+    pub devices_made_global: f64,
+    pub data_network_hours: f64,
+    pub data_network_kwh: f64,
+    pub training_hours: f64,
+    pub training_staff_hours: f64,
+    pub training_passenger_km: f64,
+    pub mean_skill: f64,
+    pub research_hours: f64,
+    pub technology_level: f64,
     /// Units of each good needed by everyone today.
     pub goods_needed: [f64; N_GOODS],
     /// Units of each good delivered today.
@@ -308,6 +317,15 @@ declare_columns! {
     energy_capacity_kw: Float, "kW", "Installed capacity of every source at the end of the day (out of service after a failure not counted).";
     energy_retired_kw: Float, "kW", "Capacity of installations worn out and retired today (energy.wear).";
     energy_replacing_kw: Float, "kW", "Capacity under construction that replaces worn-out installations (part of energy_building_kw).";
+    devices_made_global: Float, "devices", "Devices made by the global device syndicate in its workshops (global.devices = \"global\").";
+    data_network_hours: Float, "h", "Effective hours posted for the data network's upkeep (part of devices_hours; global.devices = \"global\").";
+    data_network_kwh: Float, "kWh", "Energy the data network uses (part of energy_needed; global.devices = \"global\").";
+    training_hours: Float, "h", "Hours adults spent training at regional training centres.";
+    training_staff_hours: Float, "h", "Effective hours posted for the training centres' facilitators (part of learning_hours).";
+    training_passenger_km: Float, "passenger-km", "Trainees' rail trips to a training centre in another community, there and back.";
+    mean_skill: Float, "0..1", "Mean skill of adults over all sectors.";
+    research_hours: Float, "h", "Hours given to research in research communities (counted as work).";
+    technology_level: Float, "ratio", "World technology level from research: labour per unit of each good is divided by it (1 without research).";
 }
 
 /// Looks a column up by name.

@@ -15,9 +15,11 @@ pub mod dwellings;
 pub mod economy;
 pub mod energy;
 pub mod events;
+pub mod global;
 pub mod goods;
 pub mod guild;
 pub mod labour;
+pub mod learning;
 pub mod life;
 pub mod market;
 pub mod metrics;
@@ -99,6 +101,7 @@ fn build_schedule() -> Schedule {
             dwellings::plan_dwellings,
             rail::ship_goods,
             economy::plan_goods,
+            learning::study,
             market::post_money_law_hours,
         )
             .chain()
@@ -181,6 +184,7 @@ impl Simulation {
         world.insert_resource(events::Failures::default());
         world.insert_resource(events::EventRngs::new(seed, communities));
         world.insert_resource(guild::FoundingRngs::new(seed, communities));
+        world.insert_resource(learning::Knowledge::new(seed, communities));
         world.insert_resource(params);
         Self {
             world,

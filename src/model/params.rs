@@ -14,8 +14,10 @@ use serde::{Deserialize, Serialize};
 use super::assembly::AssemblyParams;
 use super::dwellings::DwellingParams;
 use super::energy::EnergyParams;
+use super::global::GlobalParams;
 use super::goods::{ClothingParams, Good, GoodsParams, InputsParams, N_GOODS};
 use super::guild::GuildParams;
+use super::learning::LearningParams;
 use super::market::MarketParams;
 use super::rail::RailParams;
 use super::transport::TransportParams;
@@ -78,6 +80,8 @@ pub struct Params {
     pub transport: TransportParams,
     pub market: MarketParams,
     pub dwellings: DwellingParams,
+    pub global: GlobalParams,
+    pub learning: LearningParams,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

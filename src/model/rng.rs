@@ -29,6 +29,8 @@ pub enum Purpose {
     Assembly = 7,
     /// Events: newcomers, who falls ill in a wave.
     Events = 8,
+    /// Who trains at the regional training centre each day, per community.
+    Training = 9,
     /// Guilds founded by people who love a kind of work (`guilds.spontaneous`).
     Guilds = 12,
 }

@@ -22,8 +22,10 @@ use crate::model::assembly::AssemblyParams;
 use crate::model::dwellings::DwellingParams;
 use crate::model::energy::EnergyParams;
 use crate::model::events::ScheduledEvent;
+use crate::model::global::GlobalParams;
 use crate::model::goods::{ClothingParams, GoodsParams, InputsParams};
 use crate::model::guild::GuildParams;
+use crate::model::learning::LearningParams;
 use crate::model::market::MarketParams;
 use crate::model::params::{
     FoodParams, FootprintParams, HealthParams, LabourParams, PopulationParams,
@@ -93,6 +95,8 @@ struct FileLayout<'a> {
     transport: &'a TransportParams,
     market: &'a MarketParams,
     dwellings: &'a DwellingParams,
+    global: &'a GlobalParams,
+    learning: &'a LearningParams,
     // Last: an array of tables follows every table.
     #[serde(skip_serializing_if = "<[EventSpec]>::is_empty")]
     events: &'a [EventSpec],
@@ -115,6 +119,8 @@ pub const SECTIONS: &[&str] = &[
     "transport",
     "market",
     "dwellings",
+    "global",
+    "learning",
     "sweep",
     "events",
 ];
@@ -139,6 +145,8 @@ impl Scenario {
             transport: &self.params.transport,
             market: &self.params.market,
             dwellings: &self.params.dwellings,
+            global: &self.params.global,
+            learning: &self.params.learning,
             events: &self.events,
         };
         let body = toml::to_string_pretty(&layout).expect("a scenario always serializes");
@@ -307,6 +315,8 @@ pub fn parse(text: &str, default_name: &str) -> Result<Scenario, Vec<Problem>> {
         transport: maybe_section(take("transport"), "transport", &locator, &mut problems),
         market: maybe_section(take("market"), "market", &locator, &mut problems),
         dwellings: maybe_section(take("dwellings"), "dwellings", &locator, &mut problems),
+        global: maybe_section(take("global"), "global", &locator, &mut problems),
+        learning: maybe_section(take("learning"), "learning", &locator, &mut problems),
     };
     let events = take("events")
         .map(|v| events::parse(v, &locator, &mut problems))

@@ -747,6 +747,66 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
     );
     c.range("dwellings.build_days", d.build_days, 1.0, 36_500.0, "days");
 
+    let gl = &s.params.global;
+    c.count(
+        "global.device_communities_per_region",
+        u64::from(gl.device_communities_per_region),
+        1,
+        u64::from(p.communities_per_region.max(1)),
+    );
+    c.range(
+        "global.data_network_hours_per_person_year",
+        gl.data_network_hours_per_person_year,
+        0.0,
+        1_000.0,
+        "h/person/year",
+    );
+    c.range(
+        "global.data_network_kwh_per_person_day",
+        gl.data_network_kwh_per_person_day,
+        0.0,
+        100.0,
+        "kWh/person/day",
+    );
+
+    let l = &s.params.learning;
+    c.share("learning.training_share", l.training_share);
+    c.range(
+        "learning.training_hours_per_day",
+        l.training_hours_per_day,
+        0.0,
+        s.params.labour.max_hours_per_day,
+        "h/day (at most labour.max_hours_per_day)",
+    );
+    c.share("learning.skill_gain_per_hour", l.skill_gain_per_hour);
+    c.share("learning.research_share", l.research_share);
+    if l.research && l.research_communities.is_empty() {
+        c.fail(
+            "learning.research_communities",
+            "research is on: name at least one research community".to_owned(),
+        );
+    }
+    for (i, id) in l.research_communities.iter().enumerate() {
+        if *id >= p.communities {
+            c.fail(
+                &format!("learning.research_communities.{i}"),
+                format!(
+                    "community {id} does not exist; ids run from 0 to {}",
+                    p.communities.saturating_sub(1)
+                ),
+            );
+        }
+    }
+    c.range(
+        "learning.research_hours_scale",
+        l.research_hours_scale,
+        1.0,
+        1e15,
+        "h",
+    );
+    c.share("learning.research_elasticity", l.research_elasticity);
+    c.range("learning.max_technology", l.max_technology, 1.0, 100.0, "");
+
     let e = &s.params.footprint;
     c.range(
         "footprint.farm_kg_co2e_per_kg",
