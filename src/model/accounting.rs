@@ -275,6 +275,9 @@ pub fn collect_metrics(
         m.dwelling_built_m2 += day.dwelling_built_m2;
         m.dwelling_build_hours += day.dwelling_hours_done;
         m.trunk_tonne_km += day.trunk_tonne_km;
+        m.exchange_passenger_km += day.exchange_passenger_km;
+        m.exchange_travel_kwh += day.exchange_travel_kwh;
+        transport_kwh += day.exchange_travel_kwh;
         m.energy_built_kw += day.built_kw;
         m.garments_discarded += day.goods.garments_discarded;
         m.energy_traded_kwh += day.energy.imported;

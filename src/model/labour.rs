@@ -66,6 +66,8 @@ struct Sums {
     spare: [f64; N_SECTORS],
     /// Hours given through exchange schemes.
     exchanged: f64,
+    /// Persons who gave hours through exchange schemes (helpers travelling to their hosts).
+    helpers: u32,
 }
 
 /// The persons' component columns, as slices of the one table they share.
@@ -183,6 +185,7 @@ fn add_sums(ledger: &mut Ledger, chunks: Vec<Vec<(usize, Sums)>>) {
             day.guild_hours[g] += sums.guild[g];
         }
         day.exchange_given += sums.exchanged;
+        day.exchange_helpers += sums.helpers;
     }
 }
 
@@ -437,11 +440,14 @@ pub fn allocate_labour(
                             if rem <= 0.0 {
                                 return;
                             }
+                            let mut gave = false;
                             for s in 0..N_SECTORS {
                                 let h = rem * day.exchange_take[s];
                                 work.hours[s] += h;
                                 sums.exchanged += f64::from(h);
+                                gave |= h > 0.0;
                             }
+                            sums.helpers += u32::from(gave);
                             work.ever_undesirable |= work.masked_hours(&mask) > 0.0;
                         },
                     );

@@ -89,6 +89,8 @@ pub struct TickMetrics {
     pub dwelling_m2: f64,
     pub dwelling_built_m2: f64,
     pub dwelling_build_hours: f64,
+    pub exchange_passenger_km: f64,
+    pub exchange_travel_kwh: f64,
     /// Units of each good needed by everyone today.
     pub goods_needed: [f64; N_GOODS],
     /// Units of each good delivered today.
@@ -292,10 +294,12 @@ declare_columns! {
     car_passenger_km: Float, "passenger-km", "Passenger-km travelled by car (where the scenario allows cars).";
     car_energy_kwh: Float, "kWh", "Energy used by cars.";
     goods_shipped_kg: Float, "kg", "Storable goods moved by rail from communities with a surplus to those short.";
-    trunk_tonne_km: Float, "tonne-km", "Freight over trunk lines between regions (part of rail_tonne_km).";
+    trunk_tonne_km: Float, "tonne-km", "Freight over trunk lines between regions: tonnes times the km of trunk line crossed (part of rail_tonne_km).";
     dwelling_m2: Float, "m2", "Floor area of dwellings standing at the end of the day.";
     dwelling_built_m2: Float, "m2", "Floor area of dwellings finished today.";
     dwelling_build_hours: Float, "h", "Effective hours worked building dwellings today (part of construction_hours).";
+    exchange_passenger_km: Float, "passenger-km", "Rail travel of exchange helpers from home to the communities they help and back.";
+    exchange_travel_kwh: Float, "kWh", "Energy of exchange helpers' rail travel (rail.kwh_per_passenger_km; in the transport footprint).";
 }
 
 /// Looks a column up by name.
