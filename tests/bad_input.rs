@@ -255,6 +255,44 @@ fn bad_events_name_their_entry_key_and_line() {
 }
 
 #[test]
+fn a_rail_failure_must_name_a_link_that_exists() {
+    // Ten communities in one region: 0-1 is on the generated line, 0-5 is not.
+    let err = run_fails(
+        "[population]\ncommunities = 10\n\n\
+         [[events]]\nday = 3\nkind = \"rail_failure\"\nfrom = 0\nto = 5\ndays = 4\n",
+    );
+    assert!(
+        err.contains("events[0].to") && err.contains("no rail link joins communities 0 and 5"),
+        "{err}"
+    );
+    let err = run_fails(
+        "[population]\ncommunities = 3\n[[rail.links]]\nfrom = 0\nto = 1\nkm = 5\n\n\
+         [[events]]\nday = 3\nkind = \"rail_failure\"\nfrom = 1\nto = 2\ndays = 4\n",
+    );
+    assert!(
+        err.contains("no rail link joins communities 1 and 2") && err.contains("rail.links"),
+        "{err}"
+    );
+    let err =
+        run_fails("[[events]]\nday = 3\nkind = \"rail_failure\"\nfrom = 0\nto = 99\ndays = 0\n");
+    assert!(
+        err.contains("events[0].to") && err.contains("not a community"),
+        "{err}"
+    );
+    assert!(
+        err.contains("events[0].days") && err.contains("at least 1"),
+        "{err}"
+    );
+    let err = run_fails("[[events]]\nday = 3\nkind = \"rail_failure\"\nfrom = 0\ndays = 4\n");
+    assert!(err.contains("needs `to`"), "{err}");
+    let err = run_fails("[rail]\nsource_regions = 0\nkwh_per_passenger_km = -1\n");
+    assert!(
+        err.contains("rail.source_regions") && err.contains("rail.kwh_per_passenger_km"),
+        "{err}"
+    );
+}
+
+#[test]
 fn bad_assembly_and_labour_policy_values_are_refused() {
     let err = run_fails(
         "[labour]\nundesirable_sectors = [\"mining\"]\n\n[assembly.community]\nrule = \"unanimity\"\nquorum = 1.5\n",

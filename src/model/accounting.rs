@@ -390,6 +390,9 @@ pub fn collect_metrics(
         m.training_passenger_km += day.training_passenger_km;
         m.research_hours += day.research_hours;
         m.trunk_tonne_km += day.trunk_tonne_km;
+        m.exchange_passenger_km += day.exchange_passenger_km;
+        m.exchange_travel_kwh += day.exchange_travel_kwh;
+        transport_kwh += day.exchange_travel_kwh;
         m.energy_built_kw += day.built_kw;
         m.energy_retired_kw += day.retired_kw;
         m.garments_discarded += day.goods.garments_discarded;

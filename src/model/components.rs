@@ -316,6 +316,12 @@ pub struct CommunityDay {
     pub exchange_received: f64,
     /// Hours this community's members gave through exchange schemes.
     pub exchange_given: f64,
+    /// Members who gave hours through exchange schemes today (persons).
+    pub exchange_helpers: u32,
+    /// Rail travel of those helpers to their hosts and back (passenger-km), and its energy
+    /// (kWh, part of this community's energy need).
+    pub exchange_passenger_km: f64,
+    pub exchange_travel_kwh: f64,
     /// Effective hours posted today to build installations, and construction goods wanted for
     /// them (t); both part of the construction syndicate's plan.
     pub build_hours: f64,

@@ -64,6 +64,9 @@ pub enum EventKind {
         share: f64,
         days: u32,
     },
+    /// The rail links joining communities `from` and `to` carry nothing for `days` days; freight
+    /// takes the next shortest route, or stops where the network is split.
+    RailFailure { from: u32, to: u32, days: u32 },
     /// `members` of `community`'s people with the most appeal for making `good` found a guild.
     GuildFounded {
         community: u32,
@@ -83,6 +86,7 @@ impl EventKind {
             EventKind::Influx { .. } => "influx",
             EventKind::IllnessWave { .. } => "illness_wave",
             EventKind::InstallationFailure { .. } => "installation_failure",
+            EventKind::RailFailure { .. } => "rail_failure",
             EventKind::GuildFounded { .. } => "guild",
             EventKind::Policy { .. } => "set",
         }
@@ -119,6 +123,9 @@ impl EventKind {
                 share * 100.0,
                 source.name()
             ),
+            EventKind::RailFailure { from, to, days } => {
+                format!("the rail link between communities {from} and {to} fails for {days} days")
+            }
             EventKind::GuildFounded {
                 community,
                 good,
@@ -249,8 +256,12 @@ impl EventRngs {
     }
 }
 
-/// Puts back capacity whose repair time has come. Runs at the start of each tick.
+/// Puts back capacity and rail links whose repair time has come. Runs at the start of each
+/// tick.
 pub fn repair(world: &mut World, tick: u32) {
+    world
+        .resource_mut::<super::rail::RailNetwork>()
+        .repair(tick);
     let mut failures = world.resource_mut::<Failures>();
     if failures.out.is_empty() {
         return;
@@ -350,6 +361,13 @@ pub fn apply(world: &mut World, tick: u32, kind: &EventKind) {
                 lost,
                 tick.saturating_add(*days),
             ));
+        }
+        EventKind::RailFailure { from, to, days } => {
+            world.resource_mut::<super::rail::RailNetwork>().fail(
+                *from,
+                *to,
+                tick.saturating_add(*days),
+            );
         }
         EventKind::GuildFounded {
             community,

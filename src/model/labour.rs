@@ -106,6 +106,8 @@ struct Sums {
     exchanged: f64,
     /// Hours full-time artists gave to their art.
     art: f64,
+    /// Persons who gave hours through exchange schemes (helpers travelling to their hosts).
+    helpers: u32,
 }
 
 /// The persons' component columns, as slices of the one table they share.
@@ -254,6 +256,7 @@ fn add_sums(ledger: &mut Ledger, chunks: Vec<Vec<(usize, Sums)>>) {
         }
         day.exchange_given += sums.exchanged;
         day.art_hours += sums.art;
+        day.exchange_helpers += sums.helpers;
     }
 }
 
@@ -531,11 +534,14 @@ pub fn allocate_labour(
                             if rem <= 0.0 {
                                 return;
                             }
+                            let mut gave = false;
                             for s in 0..N_SECTORS {
                                 let h = rem * day.exchange_take[s];
                                 work.hours[s] += h;
                                 sums.exchanged += f64::from(h);
+                                gave |= h > 0.0;
                             }
+                            sums.helpers += u32::from(gave);
                             work.ever_undesirable |= work.masked_hours(&mask) > 0.0;
                         },
                     );

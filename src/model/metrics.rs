@@ -104,6 +104,8 @@ pub struct TickMetrics {
     pub mean_skill: f64,
     pub research_hours: f64,
     pub technology_level: f64,
+    pub exchange_passenger_km: f64,
+    pub exchange_travel_kwh: f64,
     /// Units of each good needed by everyone today.
     pub goods_needed: [f64; N_GOODS],
     /// Units of each good delivered today.
@@ -307,7 +309,7 @@ declare_columns! {
     car_passenger_km: Float, "passenger-km", "Passenger-km travelled by car (where the scenario allows cars).";
     car_energy_kwh: Float, "kWh", "Energy used by cars.";
     goods_shipped_kg: Float, "kg", "Storable goods moved by rail from communities with a surplus to those short.";
-    trunk_tonne_km: Float, "tonne-km", "Freight over trunk lines between regions (part of rail_tonne_km).";
+    trunk_tonne_km: Float, "tonne-km", "Freight over trunk lines between regions: tonnes times the km of trunk line crossed (part of rail_tonne_km).";
     dwelling_m2: Float, "m2", "Floor area of dwellings standing at the end of the day.";
     dwelling_built_m2: Float, "m2", "Floor area of dwellings finished today.";
     dwelling_build_hours: Float, "h", "Effective hours worked building dwellings today (part of construction_hours).";
@@ -326,6 +328,8 @@ declare_columns! {
     mean_skill: Float, "0..1", "Mean skill of adults over all sectors.";
     research_hours: Float, "h", "Hours given to research in research communities (counted as work).";
     technology_level: Float, "ratio", "World technology level from research: labour per unit of each good is divided by it (1 without research).";
+    exchange_passenger_km: Float, "passenger-km", "Rail travel of exchange helpers from home to the communities they help and back.";
+    exchange_travel_kwh: Float, "kWh", "Energy of exchange helpers' rail travel (rail.kwh_per_passenger_km; in the transport footprint).";
 }
 
 /// Looks a column up by name.

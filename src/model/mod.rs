@@ -107,7 +107,11 @@ fn build_schedule() -> Schedule {
             .chain()
             .in_set(Phase::Plan),
     );
-    schedule.add_systems(labour::allocate_labour.in_set(Phase::Labour));
+    schedule.add_systems(
+        (labour::allocate_labour, rail::exchange_travel)
+            .chain()
+            .in_set(Phase::Labour),
+    );
     schedule.add_systems(
         (
             production::harvest_fields,
@@ -167,6 +171,7 @@ impl Simulation {
             params.population.communities as usize,
         )));
         world.insert_resource(network);
+        world.insert_resource(rail::FreightRoom::default());
         world.insert_resource(calendar::Calendar::new(&params.food));
         world.insert_resource(calendar::Clock::default());
         world.insert_resource(accounting::WasteWindow::default());

@@ -3,10 +3,18 @@
 //! ```toml
 //! [[events]]
 //! day = 50
-//! kind = "drought"          # drought, influx, illness_wave, installation_failure, guild, set
+//! kind = "drought"          # drought, influx, illness_wave, installation_failure,
+//!                           # rail_failure, guild, set
 //! region = 0                # or community = 3; neither means everywhere
 //! yield_factor = 0.4
 //! days = 365
+//!
+//! [[events]]
+//! day = 80
+//! kind = "rail_failure"     # the link between two communities is out of service
+//! from = 0
+//! to = 8
+//! days = 30
 //!
 //! [[events]]
 //! day = 120
@@ -49,6 +57,10 @@ pub struct EventSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub members: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<toml::Value>,
@@ -67,6 +79,7 @@ pub const KINDS: &[(&str, &[&str])] = &[
         "installation_failure",
         &["community", "source", "days", "share?"],
     ),
+    ("rail_failure", &["from", "to", "days"]),
     ("guild", &["community", "good", "members"]),
     ("set", &["path", "value"]),
 ];
@@ -83,6 +96,8 @@ const KEYS: &[&str] = &[
     "source",
     "good",
     "members",
+    "from",
+    "to",
     "path",
     "value",
 ];
@@ -154,6 +169,8 @@ pub(super) fn parse(
             "source" => spec.source.is_some(),
             "good" => spec.good.is_some(),
             "members" => spec.members.is_some(),
+            "from" => spec.from.is_some(),
+            "to" => spec.to.is_some(),
             "path" => spec.path.is_some(),
             "value" => spec.value.is_some(),
             _ => true,
@@ -267,6 +284,38 @@ pub(super) fn build(s: &Scenario) -> Result<Vec<ScheduledEvent>, Vec<Problem>> {
                     share,
                     days: e.days.unwrap_or(1),
                 }
+            }
+            "rail_failure" => {
+                let (from, to) = (e.from.unwrap_or(0), e.to.unwrap_or(0));
+                let days = e.days.unwrap_or(0);
+                if days == 0 {
+                    fail("days", "must be at least 1".to_owned());
+                }
+                for (key, c) in [("from", from), ("to", to)] {
+                    if c >= communities {
+                        fail(
+                            key,
+                            format!("{c} is not a community (0 to {})", communities - 1),
+                        );
+                    }
+                }
+                if from < communities
+                    && to < communities
+                    && !crate::model::rail::link_exists(&s.params, from, to)
+                {
+                    let how = if s.params.rail.links.is_empty() {
+                        "a generated network has links between neighbouring communities of a \
+                         region (ids c and c+1) and trunk lines between the first communities of \
+                         neighbouring regions"
+                    } else {
+                        "it is not one of [[rail.links]]"
+                    };
+                    fail(
+                        "to",
+                        format!("no rail link joins communities {from} and {to}: {how}"),
+                    );
+                }
+                EventKind::RailFailure { from, to, days }
             }
             "guild" => {
                 let name = e.good.clone().unwrap_or_default();

@@ -694,6 +694,19 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
         365.0,
         "days",
     );
+    c.range(
+        "rail.kwh_per_passenger_km",
+        rail.kwh_per_passenger_km,
+        0.0,
+        10.0,
+        "kWh/passenger-km",
+    );
+    c.count(
+        "rail.source_regions",
+        u64::from(rail.source_regions),
+        1,
+        100_000,
+    );
     for (i, link) in rail.links.iter().enumerate() {
         let key = |field: &str| format!("rail.links.{i}.{field}");
         for (field, id) in [("from", link.from), ("to", link.to)] {
