@@ -4,6 +4,7 @@
 //! plots are wanted.
 
 use bevy_ecs::prelude::*;
+use rayon::prelude::*;
 
 use crate::model::Simulation;
 use crate::model::components::{AgeClass, Person, Ration, Work};
@@ -52,32 +53,47 @@ pub struct People {
 }
 
 impl People {
-    /// Adds the day just stepped.
+    /// Adds the day just stepped. Persons are visited table by table, in the same order every
+    /// day unless someone joins: a table whose persons are the ones already seen at the same
+    /// places is added in parallel (each person's totals are their own, so the result does not
+    /// depend on the threads); otherwise persons are matched one by one through the map.
     pub fn observe(&mut self, sim: &mut Simulation) {
         let world = sim.world_mut();
         let mut query = world.query::<(Entity, &Person, &Work, &Ration)>();
-        for (i, (entity, person, work, ration)) in query.iter(world).enumerate() {
-            // Persons are visited in the same order every day unless someone is born or dies;
-            // the map handles that case.
-            let slot = if self.entities.get(i) == Some(&entity) {
-                i
-            } else if let Some(&slot) = self.index.get(&entity) {
-                slot
+        let Ok(tables) = query.contiguous_iter(world) else {
+            unreachable!("a query of components is always dense");
+        };
+        let mut offset = 0;
+        for (entities, persons, works, rations) in tables {
+            let n = entities.len();
+            if self.entities.get(offset..offset + n) == Some(entities) {
+                self.totals[offset..offset + n]
+                    .par_chunks_mut(4096)
+                    .enumerate()
+                    .for_each(|(k, chunk)| {
+                        for (j, t) in chunk.iter_mut().enumerate() {
+                            let i = k * 4096 + j;
+                            add(t, &persons[i], &works[i], &rations[i]);
+                        }
+                    });
             } else {
-                self.entities.push(entity);
-                self.totals.push(PersonTotals::default());
-                let slot = self.totals.len() - 1;
-                self.index.insert(entity, slot);
-                slot
-            };
-            let t = &mut self.totals[slot];
-            t.adult = person.age == AgeClass::Adult;
-            if person.is_able_adult() {
-                t.able_days += 1;
-                t.work_hours += f64::from(work.total());
+                for i in 0..n {
+                    let entity = entities[i];
+                    let slot = if self.entities.get(offset + i) == Some(&entity) {
+                        offset + i
+                    } else if let Some(&slot) = self.index.get(&entity) {
+                        slot
+                    } else {
+                        self.entities.push(entity);
+                        self.totals.push(PersonTotals::default());
+                        let slot = self.totals.len() - 1;
+                        self.index.insert(entity, slot);
+                        slot
+                    };
+                    add(&mut self.totals[slot], &persons[i], &works[i], &rations[i]);
+                }
             }
-            t.need_kg += f64::from(ration.need);
-            t.delivered_kg += f64::from(ration.delivered);
+            offset += n;
         }
     }
 
@@ -85,6 +101,18 @@ impl People {
     pub fn totals(&self) -> &[PersonTotals] {
         &self.totals
     }
+}
+
+/// Adds a person's day to their totals.
+#[inline]
+fn add(t: &mut PersonTotals, person: &Person, work: &Work, ration: &Ration) {
+    t.adult = person.age == AgeClass::Adult;
+    if person.is_able_adult() {
+        t.able_days += 1;
+        t.work_hours += f64::from(work.total());
+    }
+    t.need_kg += f64::from(ration.need);
+    t.delivered_kg += f64::from(ration.delivered);
 }
 
 /// Points of the Lorenz curve of `values` (non-negative; NaNs left out): cumulative share of

@@ -28,7 +28,7 @@ const EPS_HOURS: f64 = 1e-9;
 /// split over the sectors still open (`open` is 1 for a sector still short, 0 otherwise) in
 /// proportion to `weights` (how much each appeals to them, see [`weights`]). Branch-free over
 /// sectors, in f32, so it vectorises.
-#[inline]
+#[inline(always)]
 fn offers(weights: &[f32; N_SECTORS], remaining: f32, open: &[f32; N_SECTORS]) -> [f32; N_SECTORS] {
     let mut w = [0.0f32; N_SECTORS];
     if remaining <= 0.0 {
@@ -51,7 +51,7 @@ fn offers(weights: &[f32; N_SECTORS], remaining: f32, open: &[f32; N_SECTORS]) -
 /// (undesirable work appeals less). In a swap season a sedentary worker (whose most appealing
 /// sector is sedentary) swaps: undesirable work weighs as their favourite sector did, and their
 /// sedentary work as undesirable work would.
-#[inline]
+#[inline(always)]
 fn weights(vocation: &Vocation, day: &CommunityDay, masks: &Masks) -> [f32; N_SECTORS] {
     let mut w = [0.0f32; N_SECTORS];
     for s in 0..N_SECTORS {
@@ -71,7 +71,7 @@ fn weights(vocation: &Vocation, day: &CommunityDay, masks: &Masks) -> [f32; N_SE
 }
 
 /// Whether a person's most appealing sector is one `sedentary` marks.
-#[inline]
+#[inline(always)]
 pub fn is_sedentary(vocation: &Vocation, sedentary: &[f32; N_SECTORS]) -> bool {
     let mut best = 0;
     for s in 1..N_SECTORS {
@@ -226,7 +226,7 @@ where
 }
 
 /// Adds a person's offers to the sectors in `open` to their community's sums (effective hours).
-#[inline]
+#[inline(always)]
 fn add_offers(
     person: &Person,
     vocation: &Vocation,
@@ -262,7 +262,7 @@ fn add_sums(ledger: &mut Ledger, chunks: Vec<Vec<(usize, Sums)>>) {
 
 /// Remaining willing hours of a person today: an hour of work uses `counts_as` hours of
 /// willingness (1, or more for undesirable work under an incentive).
-#[inline]
+#[inline(always)]
 fn remaining(person: &Person, vocation: &Vocation, work: &Work, day: &CommunityDay) -> f32 {
     if person.can_work() && !person.artist {
         let mut used = [0.0f32; N_SECTORS];
