@@ -752,6 +752,22 @@ impl Vintages {
         self.built.push((until, source as usize, kw));
     }
 
+    /// Capacity that will wear out on `tick`, by source (kW), forgetting nothing.
+    fn due(&self, tick: u32) -> [f64; N_SOURCES] {
+        let mut due = [0.0; N_SOURCES];
+        for i in 0..N_SOURCES {
+            if tick < self.initial_until[i] {
+                due[i] += self.initial_kw_per_day[i];
+            }
+        }
+        for &(until, i, kw) in &self.built {
+            if until == tick {
+                due[i] += kw;
+            }
+        }
+        due
+    }
+
     /// Capacity wearing out on `tick`, by source (kW); the builds worn out are forgotten.
     fn wear(&mut self, tick: u32) -> [f64; N_SOURCES] {
         let mut worn = [0.0; N_SOURCES];
@@ -772,10 +788,12 @@ impl Vintages {
 }
 
 /// With `energy.wear` on, installations past their lifetime are retired, and each community
-/// starts rebuilding what wore out, like for like, through the build path (`EnergyBuilds`):
-/// keeping its installations in repair is the energy syndicate's standing work, not a new
-/// decision. What wears out while a build of the same source is under way waits for it to
-/// finish. Sources the scenario does not allow are not rebuilt.
+/// rebuilds, like for like, through the build path (`EnergyBuilds`): keeping its installations
+/// in repair is the energy syndicate's standing work, not a new decision. Retirement dates are
+/// known, so a replacement is started a build time (`build_days`) before the capacity it
+/// replaces wears out (on the first day, for everything wearing out within a build time).
+/// What falls due while a build of the same source is under way waits for it to finish.
+/// Sources the scenario does not allow are not rebuilt.
 pub fn wear_installations(
     clock: Res<Clock>,
     params: Res<Params>,
@@ -791,8 +809,19 @@ pub fn wear_installations(
     if !e.wear {
         return;
     }
+    let tick = clock.tick;
     for (community, mut system, mut builds, mut vintages) in &mut communities {
-        let worn = vintages.wear(clock.tick);
+        // What to start replacing today: what wears out a build time from now.
+        let mut ahead = [0.0; N_SOURCES];
+        for source in Source::ALL {
+            let i = source as usize;
+            let lead = e.source(source).build_days.max(0.0).ceil() as u32;
+            let first = if tick == 0 { 0 } else { lead };
+            for t in first..=lead {
+                ahead[i] += vintages.due(tick.saturating_add(t))[i];
+            }
+        }
+        let worn = vintages.wear(tick);
         let mut retired = 0.0;
         for source in Source::ALL {
             let i = source as usize;
@@ -803,7 +832,7 @@ pub fn wear_installations(
             if !e.allowed(source) {
                 continue;
             }
-            builds.worn_kw[i] += kw;
+            builds.worn_kw[i] += ahead[i];
             if builds.worn_kw[i] > 0.0 && builds.kw[i] <= 0.0 {
                 let kw = builds.worn_kw[i];
                 builds.worn_kw[i] = 0.0;
