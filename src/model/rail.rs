@@ -837,8 +837,8 @@ pub fn exchange_travel(params: Res<Params>, network: Res<RailNetwork>, mut ledge
                 }
             }
             let day_of_help = params.labour.willing_hours_mean.max(1e-9);
-            let trips = (ledger.days[home as usize].exchange_given / day_of_help)
-                .min(f64::from(helpers));
+            let trips =
+                (ledger.days[home as usize].exchange_given / day_of_help).min(f64::from(helpers));
             let passenger_km = trips * 2.0 * km;
             let kwh = passenger_km * params.rail.kwh_per_passenger_km;
             let day = &mut ledger.days[home as usize];
