@@ -1,6 +1,7 @@
 //! The rest of the essay's self-government, each shown over 20 seeds: job swaps for sedentary
 //! workers, rationing voted under scarcity, the world voting on cars, a well-loved artist made
-//! full-time, and guilds founded by people who love the work.
+//! full-time, guilds founded by people who love the work, and syndicates created for needs no
+//! one covers.
 
 use commune::model::assembly::{Level, Subject};
 use commune::model::components::{Member, Person, Vocation, Work};
@@ -330,4 +331,63 @@ fn people_who_love_a_craft_found_a_guild_and_the_community_votes_on_its_agreemen
         sim.step();
     }
     assert!(!sim.log().iter().any(|e| e.text.contains("found a")));
+}
+
+#[test]
+fn a_community_creates_a_syndicate_when_a_need_is_no_longer_covered() {
+    use commune::model::goods::Good;
+    let mut p = base(1, 100);
+    p.assembly.syndicates_from_start = false;
+    // Stocks for a few weeks, so that needs go uncovered within the run.
+    for good in Good::ALL {
+        p.goods.get_mut(*good).initial_stock_days = 20.0;
+    }
+    let results: Vec<_> = (0..SEEDS)
+        .into_par_iter()
+        .map(|seed| {
+            let mut sim = Simulation::new(p.clone(), seed);
+            let rows: Vec<TickMetrics> = (0..120).map(|_| sim.step()).collect();
+            let created: Vec<(u32, Good)> = sim
+                .decisions()
+                .iter()
+                .filter_map(|d| match d.subject {
+                    Subject::Create(g) if d.passed => Some((d.tick, g)),
+                    _ => None,
+                })
+                .collect();
+            (rows, created)
+        })
+        .collect();
+    for (seed, (rows, created)) in results.iter().enumerate() {
+        let clothing = created
+            .iter()
+            .find(|(_, g)| *g == Good::Clothing)
+            .map(|(t, _)| *t)
+            .unwrap_or_else(|| panic!("seed {seed}: no clothing syndicate created: {created:?}"));
+        let hours = |r: &TickMetrics| r.sector_hours[2 + Good::Clothing.index()];
+        // Nothing is made before the syndicate exists (it plans from the day it is created);
+        // it works once created.
+        assert!(
+            rows[..clothing as usize].iter().all(|r| hours(r) == 0.0),
+            "seed {seed}"
+        );
+        assert!(
+            rows[clothing as usize..].iter().any(|r| hours(r) > 0.0),
+            "seed {seed}"
+        );
+        // Each good's syndicate is created at most once.
+        for good in Good::ALL {
+            assert!(created.iter().filter(|(_, g)| g == good).count() <= 1);
+        }
+    }
+    // From the start (the default), nothing needs creating.
+    let mut sim = Simulation::new(base(1, 100), 1);
+    for _ in 0..60 {
+        sim.step();
+    }
+    assert!(
+        !sim.decisions()
+            .iter()
+            .any(|d| matches!(d.subject, Subject::Create(_)))
+    );
 }

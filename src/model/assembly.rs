@@ -140,6 +140,10 @@ pub struct AssemblyParams {
     /// How much members count the needs of others in their region met, against their own
     /// (0..1): it is what moves those with land to spare to vote for the food agreement.
     pub solidarity: f64,
+    /// Every community has a syndicate for every storable good from the start (on/off). Off,
+    /// a community has none: its assembly creates one when the good's stocks no longer cover
+    /// the need (with assemblies on).
+    pub syndicates_from_start: bool,
     /// A community may ask a well-loved artist to give their working hours to their art (on/off).
     pub artists: bool,
     /// Most full-time artists a community keeps (count).
@@ -165,6 +169,7 @@ impl Default for AssemblyParams {
             idle_cover_days: 30.0,
             // Assumption: others' needs count half as much as one's own.
             solidarity: 0.5,
+            syndicates_from_start: true,
             artists: false,
             max_artists: 1,
             // Assumption: to those who love it, an artist's work is worth a twentieth of a need.
@@ -220,6 +225,8 @@ pub enum Subject {
     GiveUpCars,
     /// Ask a well-loved artist to give their working hours to their art.
     Artist,
+    /// Create a syndicate for a need no syndicate covers.
+    Create(Good),
 }
 
 impl Subject {
@@ -238,6 +245,7 @@ impl Subject {
             Subject::AllowCars => "allow cars (a global automobile syndicate)".to_owned(),
             Subject::GiveUpCars => "give up cars (rail only)".to_owned(),
             Subject::Artist => "ask a well-loved artist to work at their art full-time".to_owned(),
+            Subject::Create(g) => format!("create a {} syndicate for an uncovered need", g.name()),
         }
     }
 }
@@ -288,8 +296,11 @@ pub struct Delegate {
 /// The assemblies' standing decisions, the delegates, and their record.
 #[derive(Resource)]
 pub struct Government {
-    /// Syndicates idled by their community's assembly, by community and good.
+    /// Syndicates idled by their community's assembly (or not yet created), by community and
+    /// good.
     pub idle: Vec<[bool; N_GOODS]>,
+    /// Syndicates that exist, by community and good.
+    pub created: Vec<[bool; N_GOODS]>,
     /// Communities that adopted a rota for undesirable work.
     pub rota: Vec<bool>,
     /// Regions whose food agreement is in force.
@@ -341,6 +352,7 @@ impl Government {
         let n = communities as usize;
         Self {
             idle: vec![[false; N_GOODS]; n],
+            created: vec![[true; N_GOODS]; n],
             rota: vec![false; n],
             food_agreement: vec![true; regions as usize],
             rationing: vec![false; n],
@@ -356,6 +368,17 @@ impl Government {
         }
     }
 
+    /// Starts every community without syndicates for storable goods (`syndicates_from_start`
+    /// off): they are created by their assemblies when the need is no longer covered.
+    pub fn without_syndicates(&mut self) {
+        for (idle, created) in self.idle.iter_mut().zip(&mut self.created) {
+            for good in Good::ALL.iter().filter(|g| g.storable()) {
+                idle[good.index()] = true;
+                created[good.index()] = false;
+            }
+        }
+    }
+
     /// The labour policy in force for undesirable work in community `c`.
     pub fn policy(&self, params: &Params, c: usize) -> UndesirablePolicy {
         if self.rota.get(c).copied().unwrap_or(false) {
@@ -365,14 +388,16 @@ impl Government {
         }
     }
 
-    /// Syndicates active and idle across the world.
+    /// Syndicates active and idle across the world (syndicates not yet created are neither).
     pub fn syndicates(&self) -> (u32, u32) {
-        let idle: u32 = self
-            .idle
-            .iter()
-            .map(|i| i.iter().filter(|x| **x).count() as u32)
-            .sum();
-        ((self.idle.len() * N_GOODS) as u32 - idle, idle)
+        let (mut active, mut idle) = (0, 0);
+        for (i, c) in self.idle.iter().zip(&self.created) {
+            for g in 0..N_GOODS {
+                active += u32::from(!i[g]);
+                idle += u32::from(i[g] && c[g]);
+            }
+        }
+        (active, idle)
     }
 }
 
@@ -750,6 +775,10 @@ pub fn hold_assemblies(
                 match p.subject {
                     Subject::Idle(g) => gov.idle[c][g.index()] = true,
                     Subject::Resume(g) => gov.idle[c][g.index()] = false,
+                    Subject::Create(g) => {
+                        gov.idle[c][g.index()] = false;
+                        gov.created[c][g.index()] = true;
+                    }
                     Subject::Rota => gov.rota[c] = true,
                     Subject::Ration => gov.rationing[c] = true,
                     Subject::Artist => {
@@ -990,7 +1019,11 @@ fn community_proposals(
             });
         } else if gov.idle[c][g] && stock[g] < reserve + gross[g] {
             out.push(Proposal {
-                subject: Subject::Resume(*good),
+                subject: if gov.created[c][g] {
+                    Subject::Resume(*good)
+                } else {
+                    Subject::Create(*good)
+                },
                 effect: Effect {
                     leisure: -hours as f32,
                     goods: share_of_needs as f32,

@@ -178,11 +178,11 @@ impl Simulation {
         world.insert_resource(accounting::MetricsScratch::default());
         world.insert_resource(TickMetrics::default());
         let communities = params.population.communities;
-        world.insert_resource(assembly::Government::new(
-            seed,
-            communities,
-            params.regions(),
-        ));
+        let mut government = assembly::Government::new(seed, communities, params.regions());
+        if params.assembly.enabled && !params.assembly.syndicates_from_start {
+            government.without_syndicates();
+        }
+        world.insert_resource(government);
         world.insert_resource(events::Log::default());
         world.insert_resource(events::EventQueue::default());
         world.insert_resource(events::Droughts::new(communities as usize));
