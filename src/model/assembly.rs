@@ -669,12 +669,14 @@ pub fn hold_assemblies(
         } else {
             Subject::AllowCars
         });
-        let sign = if allowed { -1.0 } else { 1.0 };
         let effects = ledger
             .days
             .iter()
             .zip(&gov.yesterday)
-            .map(|(d, y)| sign * car_effect(&params, d, y))
+            .map(|(d, y)| {
+                let e = car_effect(&params, d, y);
+                if allowed { e.reversed() } else { e }
+            })
             .collect();
         upper_effects.push(effects);
     }
@@ -1139,14 +1141,13 @@ fn car_effect(params: &Params, d: &super::components::CommunityDay, y: &Yesterda
     }
 }
 
-impl std::ops::Mul<Effect> for f64 {
-    type Output = Effect;
-    fn mul(self, e: Effect) -> Effect {
-        let k = self as f32;
+impl Effect {
+    /// The effect of undoing what this one does.
+    fn reversed(self) -> Effect {
         Effect {
-            leisure: k * e.leisure,
-            goods: k * e.goods,
-            environment: k * e.environment,
+            leisure: -self.leisure,
+            goods: -self.goods,
+            environment: -self.environment,
         }
     }
 }
@@ -1224,8 +1225,9 @@ fn food_agreement_effects(
 }
 
 /// Keeps what the next meetings need of today: the undesirable work done and left unfilled
-/// (what a rota proposal answers; unfilled hours add up until the community meets), and the
-/// energy made and generated from fossil fuel.
+/// (what a rota proposal answers; unfilled hours add up until the community meets), the energy
+/// made and generated from fossil fuel, and the food outlook; ends rationing where the scarcity
+/// is over.
 pub fn remember_day(params: Res<Params>, ledger: Res<Ledger>, mut gov: ResMut<Government>) {
     let mask = params.labour.undesirable_mask();
     let gov = &mut *gov;
@@ -1251,6 +1253,10 @@ pub fn remember_day(params: Res<Params>, ledger: Res<Ledger>, mut gov: ResMut<Go
             energy_g_per_kwh: if kwh > 0.0 { grams / kwh } else { 0.0 },
             food_outlook: day.food_outlook,
         };
+        if day.food_outlook >= 1.0 {
+            // The scarcity is over: the rationing agreed for it ends.
+            gov.rationing[c] = false;
+        }
     }
 }
 

@@ -106,7 +106,9 @@ pub fn plan_season(
 /// should still bring must last until the peak of the next season's harvest, and, before this
 /// season's peak, what it holds must last until that peak. If either falls short, the food is
 /// spread evenly over the days instead. With assemblies on, rationing is a decision: a community
-/// rations only once its assembly has voted to (see `assembly`), until the scarcity is over.
+/// rations only once its assembly has voted to (see `assembly`), until the scarcity is over
+/// (a day whose outlook is full ends it, in `assembly::remember_day`; the limit does not bind
+/// on such a day anyway).
 #[allow(clippy::too_many_arguments)]
 pub fn decide_allowance(
     clock: Res<Clock>,
@@ -117,7 +119,7 @@ pub fn decide_allowance(
     stores: Query<&StoreRoom>,
     kitchens: Query<&KitchenState>,
     farms: Query<&FarmPlan>,
-    mut gov: ResMut<Government>,
+    gov: Res<Government>,
 ) {
     let day = clock.day_of_year() as usize;
     let horizon = f64::from(calendar.days_to_next_season_peak[day]);
@@ -146,10 +148,6 @@ pub fn decide_allowance(
             } else {
                 1.0
             };
-            if voted && today.food_outlook >= 1.0 {
-                // The scarcity is over: the rationing agreed for it ends.
-                gov.rationing[c] = false;
-            }
             if !voted || gov.rationing[c] {
                 today.allowance_kg = today.allowance_kg.min(limit);
             }
