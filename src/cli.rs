@@ -34,6 +34,13 @@ pub enum Command {
         /// Scenario files (TOML).
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Count warnings (things that will do nothing, like a `set` to the value already in
+        /// force) as problems.
+        #[arg(long)]
+        strict: bool,
+        /// Print nothing but problems.
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Run a scenario and write its metrics, the scenario as run and a manifest.
     Run(RunArgs),
@@ -50,6 +57,9 @@ pub enum Command {
         /// Do not draw plots or write report.html.
         #[arg(long)]
         no_plots: bool,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Run scenarios over the same seeds and compare their headline figures.
     Compare(CompareArgs),
@@ -59,6 +69,16 @@ pub enum Command {
     Plot {
         #[arg(required = true)]
         dirs: Vec<PathBuf>,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Print the scenario reference (every key, its unit, default, range, whether it may change
+    /// during a run, meaning and source) as Markdown: what docs/scenario-reference.md holds.
+    Reference {
+        /// Write it to this file instead of printing it.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -77,6 +97,9 @@ pub struct SweepArgs {
     /// `commune merge`.
     #[arg(long, value_parser = clap::value_parser!(Shard))]
     pub shard: Option<Shard>,
+    /// Days each run simulates, overriding the scenario's `ticks` (1 to 36500).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=36_500))]
+    pub ticks: Option<u32>,
     /// Do not draw plots or write report.html.
     #[arg(long)]
     pub no_plots: bool,
@@ -96,6 +119,9 @@ pub struct CompareArgs {
     /// Root seed of the common seeds (default: the first scenario's seed).
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Days each run simulates, overriding every scenario's `ticks` (1 to 36500).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=36_500))]
+    pub ticks: Option<u32>,
     /// Runs at a time (default: one per core).
     #[arg(long, short, default_value_t = 0)]
     pub jobs: usize,
@@ -165,18 +191,35 @@ pub fn main() -> Result<ExitCode> {
     }
     match cli.command {
         Command::Serve(args) => crate::serve::serve(&args).map(|()| ExitCode::SUCCESS),
-        Command::Validate { files } => validate(&files),
+        Command::Validate {
+            files,
+            strict,
+            quiet,
+        } => validate(&files, strict, quiet),
         Command::Run(args) => run(&args).map(|_| ExitCode::SUCCESS),
         Command::Sweep(args) => sweep_command(&args).map(|_| ExitCode::SUCCESS),
         Command::Merge {
             dirs,
             out,
             no_plots,
-        } => merge_command(&dirs, &out, no_plots).map(|_| ExitCode::SUCCESS),
+            quiet,
+        } => merge_command(&dirs, &out, no_plots, quiet).map(|_| ExitCode::SUCCESS),
         Command::Compare(args) => compare_command(&args).map(|_| ExitCode::SUCCESS),
-        Command::Plot { dirs } => {
+        Command::Reference { out } => {
+            let text = scenario::reference::markdown();
+            match out {
+                Some(path) => std::fs::write(&path, text)
+                    .with_context(|| format!("cannot write {}", path.display()))?,
+                None => print!("{text}"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Plot { dirs, quiet } => {
             for dir in &dirs {
                 let files = crate::plot::plot_dir(dir)?;
+                if quiet {
+                    continue;
+                }
                 println!(
                     "{}: {} files, see {}",
                     dir.display(),
@@ -189,10 +232,23 @@ pub fn main() -> Result<ExitCode> {
     }
 }
 
-fn validate(files: &[PathBuf]) -> Result<ExitCode> {
+fn validate(files: &[PathBuf], strict: bool, quiet: bool) -> Result<ExitCode> {
     let mut ok = true;
     for file in files {
         match scenario::load(file) {
+            Ok(s) if !s.warnings.is_empty() => {
+                let e = scenario::ScenarioError {
+                    file: file.clone(),
+                    problems: s.warnings.clone(),
+                };
+                if strict {
+                    ok = false;
+                    eprintln!("{e} (counted as problems under --strict)");
+                } else {
+                    eprintln!("{}", e.to_string().replacen("problem", "warning", 1));
+                }
+            }
+            Ok(_) if quiet => {}
             Ok(s) => println!(
                 "{}: ok ({} communities, {} persons, {} ticks, seed {}{})",
                 file.display(),
@@ -268,7 +324,7 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
         scenario.meta.seed = seed;
     }
     if let Some(ticks) = args.ticks {
-        scenario.meta.ticks = ticks;
+        scenario = scenario.with_ticks(ticks);
     }
     let started = SystemTime::now();
     let dest = match &args.out {
@@ -322,6 +378,22 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
     }
     if !args.quiet {
         print_summary(&scenario, &summary, wall, &dir);
+        let reversals: Vec<_> = sim
+            .decisions()
+            .iter()
+            .filter(|d| d.reverses.is_some())
+            .collect();
+        if let Some(first) = reversals.first() {
+            println!(
+                "\n{} assembly decision{} reversed the scenario's policy, the first on day {}: {} \
+                 ({}); see decisions.csv, and assembly.<level>.off_agenda to keep a policy",
+                reversals.len(),
+                if reversals.len() == 1 { "" } else { "s" },
+                first.tick,
+                first.subject.describe(),
+                first.reverses.unwrap_or_default()
+            );
+        }
     }
     Ok(dir)
 }
@@ -378,6 +450,12 @@ fn write_log(dir: &Path, sim: &Simulation) -> Result<()> {
             Column::new(
                 "passed".into(),
                 d.iter().map(|x| x.passed).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "reverses".into(),
+                d.iter()
+                    .map(|x| x.reverses.unwrap_or(""))
+                    .collect::<Vec<_>>(),
             ),
         ],
     )?;
@@ -447,7 +525,10 @@ fn write_people(dir: &Path, people: &People) -> Result<()> {
 pub fn sweep_command(args: &SweepArgs) -> Result<PathBuf> {
     let text = std::fs::read_to_string(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
-    let base = scenario::load(&args.file)?;
+    let mut base = scenario::load(&args.file)?;
+    if let Some(ticks) = args.ticks {
+        base = base.with_ticks(ticks);
+    }
     let sweep = Sweep::new(base)?;
     let out = args.out.clone().unwrap_or_else(|| {
         Path::new("output")
@@ -493,10 +574,13 @@ pub fn sweep_command(args: &SweepArgs) -> Result<PathBuf> {
 }
 
 /// `commune merge`.
-fn merge_command(dirs: &[PathBuf], out: &Path, no_plots: bool) -> Result<()> {
+fn merge_command(dirs: &[PathBuf], out: &Path, no_plots: bool, quiet: bool) -> Result<()> {
     let (have, missing) = sweep::merge(dirs, out)?;
     if !no_plots {
         crate::plot::plot_dir(out)?;
+    }
+    if quiet {
+        return Ok(());
     }
     println!(
         "{have} runs in {}{}",
@@ -517,7 +601,10 @@ pub fn compare_command(args: &CompareArgs) -> Result<PathBuf> {
     let mut errors = Vec::new();
     for f in &args.files {
         match scenario::load(f) {
-            Ok(s) => scenarios.push(s),
+            Ok(s) => scenarios.push(match args.ticks {
+                Some(ticks) => s.with_ticks(ticks),
+                None => s,
+            }),
             Err(e) => errors.push(e.to_string()),
         }
     }
@@ -547,6 +634,16 @@ pub fn compare_command(args: &CompareArgs) -> Result<PathBuf> {
     )?;
     let wall = clock.elapsed().as_secs_f64();
     cmp.write(staged.path(), &args.files)?;
+    // Each scenario as run: with `--seed` set to one of compare.json's seeds, `commune run`
+    // repeats that run of the comparison.
+    let as_run = staged.path().join("scenarios");
+    std::fs::create_dir_all(&as_run)?;
+    for (i, s) in scenarios.iter().enumerate() {
+        std::fs::write(
+            as_run.join(format!("{}-{}.toml", i + 1, s.meta.name)),
+            s.to_toml(),
+        )?;
+    }
     let dir = staged.commit()?;
     if !args.no_plots {
         crate::plot::plot_dir(&dir)?;
@@ -624,11 +721,23 @@ fn print_summary(scenario: &Scenario, s: &Summary, wall: f64, dir: &Path) {
         wall,
         f64::from(ticks) / wall.max(1e-9)
     );
+    let years = ticks / crate::model::calendar::YEAR;
+    let waste_window = match years {
+        0 => "n/a: production is seasonal, so waste needs a run of a year or more".to_owned(),
+        1 => "of food produced, over the last 365 days".to_owned(),
+        n if n * crate::model::calendar::YEAR == ticks => {
+            format!("of food produced, over the {n} years")
+        }
+        n => format!("of food produced, over the last {n} whole years"),
+    };
     let rows = [
         (
             "work hours per able adult",
             format!("{:.2} h/day", s.work_hours_mean),
-            format!("p90 {:.2}, max {:.2}", s.work_hours_p90, s.work_hours_max),
+            format!(
+                "p90 {:.2}, max {:.2}; mean over the {ticks} days",
+                s.work_hours_p90, s.work_hours_max
+            ),
         ),
         (
             "need satisfaction",
@@ -641,8 +750,12 @@ fn print_summary(scenario: &Scenario, s: &Summary, wall: f64, dir: &Path) {
         ),
         (
             "waste share",
-            format!("{:.1} %", 100.0 * s.waste_share),
-            "of food produced".to_owned(),
+            if s.waste_share.is_finite() {
+                format!("{:.1} %", 100.0 * s.waste_share)
+            } else {
+                "n/a".to_owned()
+            },
+            waste_window,
         ),
         (
             "footprint per person",
@@ -652,7 +765,7 @@ fn print_summary(scenario: &Scenario, s: &Summary, wall: f64, dir: &Path) {
         (
             "labour shortage",
             format!("{:.0} h", s.labour_shortage_hours),
-            "asked for and never filled".to_owned(),
+            format!("asked for and never filled, over the {ticks} days"),
         ),
     ];
     println!();

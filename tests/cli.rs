@@ -349,6 +349,22 @@ fn every_shipped_scenario_runs() {
                 .all(|s| (0.0..=1.0).contains(s)),
             "{name}"
         );
+        // The run directory replays byte for byte from its own scenario.toml.
+        let again = tmp.path().join(format!("{name}-again"));
+        let o = commune(&[
+            "run",
+            out.join("scenario.toml").to_str().unwrap(),
+            "--out",
+            again.to_str().unwrap(),
+            "-q",
+            "--no-plots",
+        ]);
+        assert!(o.status.success(), "{name} replay: {}", stderr(&o));
+        assert!(
+            std::fs::read(out.join("metrics.csv")).unwrap()
+                == std::fs::read(again.join("metrics.csv")).unwrap(),
+            "{name}: the replay differs"
+        );
         ran += 1;
     }
     assert!(ran >= 3);

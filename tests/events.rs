@@ -3,6 +3,7 @@
 
 use commune::model::events::{EventKind, LogKind, ScheduledEvent, Target};
 use commune::model::params::UndesirablePolicy;
+use commune::model::setting::ParamValue;
 use commune::model::{Params, Simulation, TickMetrics};
 use commune::scenario;
 
@@ -102,15 +103,9 @@ fn a_live_session_replays_exactly_from_its_scenario_file() {
             });
         }
         if t == 15 {
-            let changed = base
-                .with_values(
-                    &["labour.undesirable_policy"],
-                    &[toml::Value::String("incentive".into())],
-                )
-                .unwrap();
-            live.apply_event(EventKind::Policy {
-                label: "labour.undesirable_policy = \"incentive\"".into(),
-                params: Box::new(changed.params),
+            live.apply_event(EventKind::Set {
+                path: "labour.undesirable_policy".into(),
+                value: ParamValue::Text("incentive".into()),
             });
         }
         rows.push(live.step());

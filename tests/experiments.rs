@@ -455,3 +455,92 @@ fn plots_and_reports_are_made_for_runs_sweeps_and_comparisons() {
     assert!(!o.status.success());
     assert!(stderr(&o).contains("is not a run, sweep or comparison directory"));
 }
+
+/// Every `scenario.toml` a sweep or a comparison writes validates and repeats its run, even with
+/// seeds beyond what a TOML integer holds, and `--ticks` shortens every run.
+#[test]
+fn sweep_and_comparison_runs_replay_from_their_own_scenario_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Root seed 6: replicate 1's seed is above i64::MAX.
+    let file = write(
+        tmp.path(),
+        "small.toml",
+        &SMALL_SWEEP.replace("seed = 5", "seed = 6"),
+    );
+    let out = tmp.path().join("sweep");
+    sweep(&file, &out, &["--ticks", "20", "--quiet"]);
+    let plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("sweep.json")).unwrap()).unwrap();
+    assert_eq!(plan["ticks"], 20);
+    // Replicate 1 has a derived seed, far above i64::MAX for this root.
+    let run = out.join("runs").join("run=000001");
+    let text = std::fs::read_to_string(run.join("scenario.toml")).unwrap();
+    assert!(text.contains("seed = \""), "{text}");
+    let o = commune(&["validate", run.join("scenario.toml").to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let again = tmp.path().join("again");
+    let o = commune(&[
+        "run",
+        run.join("scenario.toml").to_str().unwrap(),
+        "--out",
+        again.to_str().unwrap(),
+        "-q",
+        "--no-plots",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let swept = read_parquet(&run.join("metrics.parquet"))
+        .unwrap()
+        .drop("run")
+        .unwrap();
+    let replayed = read_parquet(&again.join("metrics.parquet")).unwrap();
+    assert!(swept.equals_missing(&replayed), "the sweep run replays");
+
+    // A comparison keeps each scenario as run, and its seeds.
+    let a = write(tmp.path(), "a.toml", SMALL);
+    let cmp = tmp.path().join("cmp");
+    let o = commune(&[
+        "compare",
+        &a,
+        &a,
+        "-r",
+        "2",
+        "--ticks",
+        "20",
+        "--out",
+        cmp.to_str().unwrap(),
+        "--no-plots",
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(cmp.join("compare.json")).unwrap()).unwrap();
+    let seed = manifest["seeds"][1].as_u64().unwrap();
+    let runs = read_parquet(&cmp.join("runs.parquet")).unwrap();
+    let hours = runs
+        .column("work_hours_mean")
+        .unwrap()
+        .f64()
+        .unwrap()
+        .get(1)
+        .unwrap();
+    let scenario = cmp.join("scenarios").join("1-small.toml");
+    let rerun = tmp.path().join("rerun");
+    let o = commune(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "--seed",
+        &seed.to_string(),
+        "--out",
+        rerun.to_str().unwrap(),
+        "-q",
+        "--no-plots",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let summary = std::fs::read_to_string(rerun.join("summary.csv")).unwrap();
+    let line = summary
+        .lines()
+        .find(|l| l.starts_with("work_hours_mean,"))
+        .unwrap();
+    let value: f64 = line.rsplit(',').next().unwrap().parse().unwrap();
+    assert_eq!(value, hours);
+}

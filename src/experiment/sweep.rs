@@ -84,7 +84,8 @@ pub struct Plan {
     pub design: String,
     /// Swept parameters' paths.
     pub parameters: Vec<String>,
-    /// Each point's values, in parameter order (true and false as 1 and 0).
+    /// Each point's values, in parameter order (true and false as 1 and 0, a word as its place
+    /// in the parameter's declared choices, `scenario::sweep::choices`).
     pub points: Vec<Vec<f64>>,
     pub replicates: u32,
     /// Seed of each replicate; the same for every point (common random numbers).
@@ -136,7 +137,12 @@ impl Sweep {
             parameters: spec.parameters.iter().map(|p| p.path.clone()).collect(),
             points: points
                 .iter()
-                .map(|pt| pt.iter().map(as_f64).collect())
+                .map(|pt| {
+                    pt.iter()
+                        .zip(&spec.parameters)
+                        .map(|(v, p)| as_f64(&p.path, v))
+                        .collect()
+                })
                 .collect(),
             replicates: spec.replicates,
             seeds: (0..spec.replicates)
@@ -462,7 +468,11 @@ pub fn format_points(points: &DataFrame, plan: &Plan) -> Result<String> {
     for (row, id) in ids.iter().enumerate() {
         write!(out, "{:>6}", *id as usize)?;
         for p in &plan.parameters {
-            write!(out, "  {:>24.4}", stats::floats(points, p)?[row])?;
+            let x = stats::floats(points, p)?[row];
+            match crate::scenario::sweep::choices(p).get(x as usize) {
+                Some(word) if x >= 0.0 => write!(out, "  {word:>24}")?,
+                _ => write!(out, "  {x:>24.4}")?,
+            }
         }
         for name in shown {
             let m = stats::floats(points, &format!("{name}_mean"))?[row];

@@ -433,8 +433,10 @@ pub fn collect_metrics(
     window.wasted[slot] = m.food_wasted_kg;
     let produced: f64 = window.produced.iter().sum();
     let wasted: f64 = window.wasted.iter().sum();
-    m.waste_share = if produced > 0.0 {
-        wasted / produced
+    // Production is seasonal: a share of it means something only over a whole year (before the
+    // first harvest, the stock laid in at the start spoils while almost nothing is produced).
+    m.waste_share = if clock.tick + 1 >= YEAR && produced > 0.0 {
+        (wasted / produced).min(1.0)
     } else {
         f64::NAN
     };

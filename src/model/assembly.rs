@@ -34,12 +34,14 @@ use serde::{Deserialize, Serialize};
 
 use super::calendar::Clock;
 use super::components::{Directory, Land, Ledger, Member, Person, Stocks, Work};
+use super::decl::{Check, Decl};
 use super::economy::Economy;
 use super::energy::{EnergyBuilds, Source};
 use super::events::{Droughts, Log, LogKind};
 use super::goods::{Good, N_GOODS, mul};
 use super::guild::{Agreement, Guild};
 use super::params::{N_SECTORS, Params, UndesirablePolicy};
+use super::policy::Decided;
 use super::rng::{Purpose, stream};
 
 /// How an assembly decides.
@@ -81,6 +83,9 @@ pub struct AssemblyRules {
     pub quorum: f64,
     /// Chance that an able member attends a community meeting (0..1).
     pub attendance: f64,
+    /// Kinds of proposal this assembly may not take up, such as `["phase_out_fossil"]` for the
+    /// world: the scenario's own policy on them then stands.
+    pub off_agenda: Vec<String>,
 }
 
 impl AssemblyRules {
@@ -93,7 +98,13 @@ impl AssemblyRules {
             fallback: Fallback::Supermajority,
             quorum: 0.25,
             attendance: 0.6,
+            off_agenda: Vec::new(),
         }
+    }
+
+    /// Whether this assembly may take up proposals of `kind`.
+    pub fn takes_up(&self, kind: &str) -> bool {
+        !self.off_agenda.iter().any(|k| k == kind)
     }
 }
 
@@ -229,7 +240,51 @@ pub enum Subject {
     Create(Good),
 }
 
+/// The kinds of proposal each level of assembly takes up, as `off_agenda` names them.
+pub const COMMUNITY_AGENDA: &[&str] = &[
+    "idle",
+    "resume",
+    "create",
+    "guild_agreement",
+    "rota",
+    "build",
+    "ration",
+    "artist",
+];
+pub const REGION_AGENDA: &[&str] = &["food_agreement"];
+pub const WORLD_AGENDA: &[&str] = &["phase_out_fossil", "cars"];
+
 impl Subject {
+    /// The kind of proposal, as `off_agenda` names it.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Subject::Idle(_) => "idle",
+            Subject::Resume(_) => "resume",
+            Subject::Create(_) => "create",
+            Subject::GuildAgreement(_) => "guild_agreement",
+            Subject::Rota => "rota",
+            Subject::FoodAgreement => "food_agreement",
+            Subject::PhaseOutFossil => "phase_out_fossil",
+            Subject::Build(_) => "build",
+            Subject::Ration => "ration",
+            Subject::AllowCars | Subject::GiveUpCars => "cars",
+            Subject::Artist => "artist",
+        }
+    }
+
+    /// The scenario parameter a passed decision on this subject stands over, if the scenario
+    /// set that parameter otherwise.
+    fn reverses(self, params: &Params) -> Option<&'static str> {
+        match self {
+            Subject::PhaseOutFossil => Some("energy.allow_fossil"),
+            Subject::AllowCars | Subject::GiveUpCars => Some("transport.cars_allowed"),
+            Subject::Rota if params.labour.undesirable_policy != UndesirablePolicy::Rota => {
+                Some("labour.undesirable_policy")
+            }
+            _ => None,
+        }
+    }
+
     pub fn describe(self) -> String {
         match self {
             Subject::Idle(g) => format!("idle the {} syndicate (stocks cover need)", g.name()),
@@ -280,6 +335,9 @@ pub struct Decision {
     pub no: f64,
     pub rounds: u32,
     pub passed: bool,
+    /// The scenario parameter whose value this decision, passed, stands over (the scenario
+    /// allowed fossil energy, say, and the world phased it out).
+    pub reverses: Option<&'static str>,
 }
 
 /// A community's delegate to the regional and global assemblies.
@@ -499,7 +557,8 @@ fn vote(values: &Values, e: &Effect, noise: f32, rng: &mut ChaCha8Rng) -> f32 {
 #[allow(clippy::too_many_arguments)]
 pub fn hold_assemblies(
     clock: Res<Clock>,
-    mut params: ResMut<Params>,
+    params: Res<Params>,
+    mut decided: ResMut<Decided>,
     mut economy: ResMut<Economy>,
     ledger: Res<Ledger>,
     directory: Res<Directory>,
@@ -546,7 +605,9 @@ pub fn hold_assemblies(
         // Building installations where the community was short of energy (the scenario's
         // `energy.expand_source`).
         let e = &params.energy;
-        if let Some(source) = Source::from_name(&e.expand_source).filter(|s| e.allowed(*s)) {
+        if let Some(source) =
+            Source::from_name(&e.expand_source).filter(|s| decided.allowed(&params, *s))
+        {
             let sp = e.source(source);
             let interval = f64::from(a.community.interval_days.max(1));
             let per_kw = interval * 24.0 * sp.capacity_factor;
@@ -620,11 +681,14 @@ pub fn hold_assemblies(
             });
         }
     }
+    for list in &mut proposals {
+        list.retain(|p| a.community.takes_up(p.subject.kind()));
+    }
     // Upper-level proposals, voted by every community to set its delegate's mandate.
     let mut upper: Vec<(Level, Subject)> = Vec::new();
     let mut upper_effects: Vec<Vec<Effect>> = Vec::new();
     // The food agreement comes up only in regions where some members' land falls short.
-    let food_effects = if region_day {
+    let food_effects = if region_day && a.region.takes_up("food_agreement") {
         let arable: Vec<f64> = directory
             .communities
             .iter()
@@ -643,7 +707,11 @@ pub fn hold_assemblies(
     }
     let fossil_in_use = gov.yesterday.iter().map(|y| y.fossil_kwh).sum::<f64>() > 0.0;
     let mut world_subjects: Vec<Subject> = Vec::new();
-    if world_day && params.energy.allow_fossil && fossil_in_use {
+    if world_day
+        && a.world.takes_up("phase_out_fossil")
+        && decided.allow_fossil(&params)
+        && fossil_in_use
+    {
         world_subjects.push(Subject::PhaseOutFossil);
         let g = params.energy.fossil.g_co2e_per_kwh / 1000.0;
         let effects = ledger
@@ -662,8 +730,8 @@ pub fn hold_assemblies(
             .collect();
         upper_effects.push(effects);
     }
-    if world_day && params.transport.cars_vote {
-        let allowed = params.transport.cars_allowed;
+    if world_day && params.transport.cars_vote && a.world.takes_up("cars") {
+        let allowed = decided.cars_allowed(&params);
         world_subjects.push(if allowed {
             Subject::GiveUpCars
         } else {
@@ -766,6 +834,7 @@ pub fn hold_assemblies(
             record(
                 gov,
                 &mut log,
+                &params,
                 tick,
                 Level::Community(c as u32),
                 p.subject,
@@ -904,16 +973,18 @@ pub fn hold_assemblies(
         }
         gov.today.meetings += 1;
         let (passed, rounds) = decide(&rules, &votes);
-        record(gov, &mut log, tick, level, subject, &votes, rounds, passed);
+        record(
+            gov, &mut log, &params, tick, level, subject, &votes, rounds, passed,
+        );
         match (level, subject) {
             (Level::Region(r), Subject::FoodAgreement) => gov.food_agreement[r as usize] = passed,
             (Level::World, Subject::PhaseOutFossil) if passed => {
-                params.energy.allow_fossil = false;
+                decided.fossil_phased_out = Some(tick);
             }
             (Level::World, Subject::AllowCars | Subject::GiveUpCars) if passed => {
-                params.transport.cars_allowed = subject == Subject::AllowCars;
+                decided.cars = Some((subject == Subject::AllowCars, tick));
                 // Cars change the technical coefficients of transport.
-                *economy = Economy::new(&params);
+                *economy = Economy::new(&decided.in_force(&params));
             }
             _ => {}
         }
@@ -924,6 +995,7 @@ pub fn hold_assemblies(
 fn record(
     gov: &mut Government,
     log: &mut Log,
+    params: &Params,
     tick: u32,
     level: Level,
     subject: Subject,
@@ -936,6 +1008,11 @@ fn record(
     } else {
         gov.today.failed += 1;
     }
+    let reverses = if passed {
+        subject.reverses(params)
+    } else {
+        None
+    };
     gov.decisions.push(Decision {
         tick,
         level,
@@ -944,12 +1021,25 @@ fn record(
         no: votes.no,
         rounds,
         passed,
+        reverses,
+    });
+    let reversal = reverses.map_or(String::new(), |path| {
+        let level = match level {
+            Level::Community(_) => "community",
+            Level::Region(_) => "region",
+            Level::World => "world",
+        };
+        format!(
+            "; this reverses the scenario's `{path}` (to keep the scenario's policy, add \
+             \"{}\" to assembly.{level}.off_agenda)",
+            subject.kind()
+        )
     });
     log.push(
         tick,
         LogKind::Decision,
         format!(
-            "{}: {} {} ({:.0} for, {:.0} against{})",
+            "{}: {} {} ({:.0} for, {:.0} against{}){reversal}",
             level.name(),
             subject.describe(),
             if passed { "passed" } else { "failed" },
@@ -1259,6 +1349,33 @@ pub fn remember_day(params: Res<Params>, ledger: Res<Ledger>, mut gov: ResMut<Go
         }
     }
 }
+
+/// The declarations of this section's parameters (see [`super::decl`]).
+pub const DECLS: &[Decl] = &[
+    Decl::new("assembly.enabled", "", Check::Free, "Assemblies meet and decide (on/off). Off, the standing rules stay as they start: every syndicate active, food agreements in force, the scenario's labour policy.", ""),
+    Decl::new("assembly.delegate_weighting", "", Check::Choice(&["equal", "population"]), "How delegates' votes count in regional and world assemblies: one vote per community, or each delegate's vote counting as the community's population.", ""),
+    Decl::new("assembly.deviation_probability", "share", Check::Share, "Chance that a delegate votes against their mandate on a proposal.", ""),
+    Decl::new("assembly.detection_probability", "share", Check::Share, "Chance that a deviation is seen by the delegate's community.", ""),
+    Decl::new("assembly.vote_noise", "", Check::Range(0.0, 10.0), "Standard deviation of the personal term in each member's score, relative to what the proposal puts at stake.", ""),
+    Decl::new("assembly.stand_aside_step", "", Check::Range(0.0, 10.0), "In consensus round r (from 0), a member blocks only if their score, relative to what is at stake, is below `-r * stand_aside_step`; milder objections stand aside.", ""),
+    Decl::new("assembly.idle_cover_days", "days", Check::Range(0.0, 3650.0), "A syndicate is proposed for idling when stocks cover this many days of use beyond the reserve.", ""),
+    Decl::new("assembly.solidarity", "share", Check::Share, "How much members count the needs of others in their region met, against their own (0..1): it is what moves those with land to spare to vote for the food agreement.", "Assumption: others' needs count half as much as one's own."),
+    Decl::new("assembly.syndicates_from_start", "", Check::Free, "Every community has a syndicate for every storable good from the start (on/off). Off, a community has none: its assembly creates one when the good's stocks no longer cover the need.", "")
+        .fixed("it says which syndicates exist on day 0"),
+    Decl::new("assembly.artists", "", Check::Free, "A community may ask a well-loved artist to give their working hours to their art.", ""),
+    Decl::new("assembly.max_artists", "persons", Check::Range(0.0, 1000.0), "Most full-time artists a community keeps.", ""),
+    Decl::new("assembly.artist_value", "share", Check::Share, "How much a member who loves an artist's work values it, as a share of one need met.", "Assumption: to those who love it, an artist's work is worth a twentieth of a need."),
+    Decl::new("assembly.artist_acceptance", "share", Check::Share, "Chance that the person asked accepts (0..1): \"they may not wish to accept\".", "Assumption: most, not all, accept (\"this could put a lot of pressure on that person\")."),
+    Decl::new("assembly.*.interval_days", "days", Check::Count(1, 36500), "Days between meetings (1 or more); meetings fall on ticks divisible by it, from the first interval on.", "")
+        .fixed("meeting days are fixed when the run starts; use `enabled` to stop assemblies"),
+    Decl::new("assembly.*.rule", "", Check::Choice(&["majority", "supermajority", "consensus"]), "How the assembly decides: simple majority, a supermajority of `supermajority`, or consensus over `consensus_rounds` rounds (then `fallback`).", ""),
+    Decl::new("assembly.*.supermajority", "share", Check::Range(0.5, 1.0), "Share of votes cast needed under `supermajority`.", ""),
+    Decl::new("assembly.*.consensus_rounds", "rounds", Check::Count(1, 16), "Rounds of discussion before consensus falls back.", ""),
+    Decl::new("assembly.*.fallback", "", Check::Choice(&["majority", "supermajority", "fail"]), "What decides when consensus is not reached after `consensus_rounds`: a majority, a supermajority, or nothing (the proposal fails).", ""),
+    Decl::new("assembly.*.quorum", "share", Check::Share, "Least share of members (or delegates) who must take part for any decision.", ""),
+    Decl::new("assembly.*.off_agenda", "kinds of proposal", Check::Free, "Kinds of proposal this assembly may not take up, so the scenario's own policy on them stands: for communities `idle`, `resume`, `create`, `guild_agreement`, `rota`, `build`, `ration`, `artist`; for regions `food_agreement`; for the world `phase_out_fossil`, `cars`.", "A modelling choice: by default every assembly takes up everything the essay gives it."),
+    Decl::new("assembly.*.attendance", "share", Check::Share, "Chance that an able member attends a community meeting.", ""),
+];
 
 #[cfg(test)]
 mod tests {

@@ -76,6 +76,45 @@ pub struct Vocation {
     pub appeal: [f32; N_SECTORS],
 }
 
+/// The draws a person was made with that parameters scale, kept so that a change of those
+/// parameters during a run applies to everyone from the next day (`Simulation::set`). Read only
+/// then, never by the daily systems.
+#[derive(Component, Clone, Copy, Debug)]
+pub struct Draws {
+    /// The standard normal draw behind willing hours, as the two factors of the Box-Muller
+    /// transform: willing = mean + sd * z[0] * z[1] (before caps), multiplied in that order so
+    /// that the figures do not depend on whether they were drawn or recomputed.
+    pub willing_z: [f64; 2],
+    /// The uniform draw behind keeping a garden: a gardener while this is below
+    /// `food.garden_share` (NaN for children, who keep none).
+    pub garden_u: f64,
+    /// Given no work (the status quo's unemployment): willing nothing whatever the parameters.
+    pub unemployed: bool,
+}
+
+impl Draws {
+    /// Willing hours under `labour` for a person of `age`.
+    pub fn willing(&self, labour: &super::params::LabourParams, age: AgeClass) -> f32 {
+        if self.unemployed {
+            return 0.0;
+        }
+        let [r, c] = self.willing_z;
+        let mut willing = (labour.willing_hours_mean + labour.willing_hours_sd * r * c)
+            .clamp(0.0, labour.max_hours_per_day);
+        match age {
+            AgeClass::Child => willing = 0.0,
+            AgeClass::Elder => willing *= labour.elder_willingness,
+            AgeClass::Adult => {}
+        }
+        willing as f32
+    }
+
+    /// Whether a person with these draws keeps a garden at `share`.
+    pub fn gardener(&self, share: f64) -> bool {
+        self.garden_u < share
+    }
+}
+
 /// Today's hours of work.
 #[derive(Component, Clone, Copy, Debug, Default)]
 pub struct Work {

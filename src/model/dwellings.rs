@@ -15,6 +15,7 @@ use bevy_ecs::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::components::{Community, Ledger, Stocks};
+use super::decl::{Check, Decl};
 use super::goods::Good;
 use super::params::{Params, Sector};
 
@@ -152,3 +153,50 @@ pub fn build_dwellings(
         d.materials_left -= used;
     }
 }
+
+/// The declarations of this section's parameters (see [`super::decl`]).
+pub const DECLS: &[Decl] = &[
+    Decl::new(
+        "dwellings.m2_per_person",
+        "m2",
+        Check::Range(0.0, 1000.0),
+        "Floor area of dwellings per person at the start.",
+        "The housing need (30 m2 a person) and a little more, standing at the start.",
+    )
+    .fixed("it is the floor area standing on day 0"),
+    Decl::new(
+        "dwellings.vacancy_share",
+        "share of need",
+        Check::Share,
+        "Floor area kept beyond the need, empty for newcomers and moves.",
+        "Assumption: 2% of floor area empty at any time.",
+    ),
+    Decl::new(
+        "dwellings.life_years",
+        "years",
+        Check::Range(1.0, 10000.0),
+        "Mean life of a dwelling: the stock wears out at one over this a year.",
+        "Assumptions: dwellings last about a century (EU stock renewed at about 1% a year), 20 hours of building work and a tonne of building materials a m2 (masonry), built over half a year.",
+    ),
+    Decl::new(
+        "dwellings.build_hours_per_m2",
+        "h/m2",
+        Check::Range(0.0, 10000.0),
+        "Labour to build a m2, posted to the construction syndicate.",
+        "",
+    ),
+    Decl::new(
+        "dwellings.build_materials_t_per_m2",
+        "t/m2",
+        Check::Range(0.0, 100.0),
+        "Construction goods a m2 takes.",
+        "",
+    ),
+    Decl::new(
+        "dwellings.build_days",
+        "days",
+        Check::Range(1.0, 36500.0),
+        "Mean days a m2 takes to build at full staffing: each day a `1 / build_days` share of the work still to do is posted.",
+        "",
+    ),
+];

@@ -15,8 +15,10 @@ use serde::{Deserialize, Serialize};
 
 use super::calendar::{Clock, YEAR};
 use super::components::{Community, Directory, Ledger, Stocks};
+use super::decl::{Check, Decl};
 use super::goods::{Good, N_GOODS};
 use super::params::{Params, Sector};
+use super::policy::Decided;
 use super::rng::{Purpose, stream};
 
 /// A kind of installation.
@@ -515,6 +517,7 @@ pub fn draw_weather(params: Res<Params>, mut weather: ResMut<Weather>) {
 pub fn generate_energy(
     clock: Res<Clock>,
     params: Res<Params>,
+    decided: Res<Decided>,
     weather: Res<Weather>,
     mut ledger: ResMut<Ledger>,
     mut communities: Query<(&Community, &mut EnergySystem)>,
@@ -652,7 +655,7 @@ pub fn generate_energy(
     let fossil_per_kw = per_kw[Source::Fossil as usize] / e.fossil.capacity_factor.max(1e-9);
     for (community, system) in &communities {
         let today = &mut ledger.days[community.id as usize];
-        if e.allow_fossil && today.energy_short > 0.0 {
+        if decided.allow_fossil(&params) && today.energy_short > 0.0 {
             let room = system.capacity_kw[Source::Fossil as usize] * fossil_per_kw;
             let burn = today.energy_short.min(room);
             today.energy.generated[Source::Fossil as usize] = burn;
@@ -797,6 +800,7 @@ impl Vintages {
 pub fn wear_installations(
     clock: Res<Clock>,
     params: Res<Params>,
+    decided: Res<Decided>,
     mut ledger: ResMut<Ledger>,
     mut communities: Query<(
         &Community,
@@ -829,7 +833,7 @@ pub fn wear_installations(
             let kw = worn[i].min(system.capacity_kw[i].max(0.0));
             system.capacity_kw[i] -= kw;
             retired += kw;
-            if !e.allowed(source) {
+            if !decided.allowed(&params, source) {
                 continue;
             }
             builds.worn_kw[i] += ahead[i];
@@ -869,6 +873,7 @@ pub fn request_build(world: &mut World, community: u32, source: Source, kw: f64)
 pub fn plan_builds(
     clock: Res<Clock>,
     params: Res<Params>,
+    decided: Res<Decided>,
     mut ledger: ResMut<Ledger>,
     mut communities: Query<(&Community, &mut EnergyBuilds)>,
 ) {
@@ -876,7 +881,7 @@ pub fn plan_builds(
     let review = e.expand_review_days.max(1);
     // Where assemblies meet, building is their decision (`assembly::hold_assemblies`).
     let rule = Source::from_name(&e.expand_source)
-        .filter(|s| e.allowed(*s))
+        .filter(|s| decided.allowed(&params, *s))
         .filter(|_| !params.assembly.enabled);
     let review_day = clock.tick > 0 && clock.tick.is_multiple_of(review);
     for (community, mut builds) in &mut communities {
@@ -961,6 +966,38 @@ pub fn build_installations(
         }
     }
 }
+
+/// The declarations of this section's parameters (see [`super::decl`]).
+pub const DECLS: &[Decl] = &[
+    Decl::new("energy.allow_nuclear", "", Check::Free, "Whether nuclear plants may run (on/off); their capacity is ignored when off.", ""),
+    Decl::new("energy.allow_fossil", "", Check::Free, "Whether fossil plants may run (on/off); their capacity is ignored when off.", ""),
+    Decl::new("energy.storage_kwh_per_person", "kWh", Check::Range(0.0, 10000.0), "Community battery and storage capacity.", "")
+        .fixed("storage is installed when the world is built"),
+    Decl::new("energy.storage_efficiency", "share", Check::Range(0.01, 1.0), "Share of stored energy recovered.", ""),
+    Decl::new("energy.regional_grid", "", Check::Free, "Whether communities of a region share surplus over grid links.", ""),
+    Decl::new("energy.grid_loss_share", "share", Check::Share, "Share of energy lost moving it between communities.", ""),
+    Decl::new("energy.weather_cv", "", Check::Range(0.0, 0.5), "Day-to-day variation of weather-dependent output.", ""),
+    Decl::new("energy.capacity_spread", "share", Check::Share, "How much communities' installed capacity differs: each community's capacity of each source is scaled by a factor drawn uniformly from 1 - spread to 1 + spread.", "")
+        .fixed("installations are placed when the world is built"),
+    Decl::new("energy.curtailment_order", "", Check::Free, "Users of energy cut first when there is too little, in order: `homes` or a good's name (its syndicate). Users not named are cut last, together, in proportion.", "Homes first, then every sector in proportion: the behaviour before the order could be set."),
+    Decl::new("energy.expand_source", "", Check::Free, "Source a community builds more of when it has been short of energy (a standing rule); empty for none.", ""),
+    Decl::new("energy.expand_review_days", "days", Check::Count(1, 3650), "Days between a community's reviews of its shortage under that rule.", ""),
+    Decl::new("energy.wear", "", Check::Free, "Whether installations wear out after their `lifetime_years` and are rebuilt.", ""),
+    Decl::new("energy.organisation", "", Check::Choice(&["community", "regional"]), "Who owns and runs the installations: each community its own (`community`, appropriate technology) or a regional syndicate pooling a region's.", ""),
+    Decl::new("energy.regional_scale_factor", "", Check::Range(0.01, 1.0), "Under a regional syndicate, the labour to build and to run a kW as a share of a community's.", "Assumptions: a regional syndicate's larger installations take 70% of the labour a kW to build and to run, its sites give 10% more from the sun, wind and water than rooftops and village sites, and carrying the energy to the communities loses 6% (the order of grid transmission and distribution losses)."),
+    Decl::new("energy.regional_site_gain", "", Check::Range(1.0, 2.0), "Under a regional syndicate, output of solar, wind and hydro over a community's, from sites chosen across the region.", ""),
+    Decl::new("energy.transmission_loss_share", "share", Check::Share, "Under a regional syndicate, share of generation lost carrying it from the regional installations to the communities.", ""),
+    Decl::new("energy.*.kw_per_person", "kW", Check::Range(0.0, 1000.0), "Installed capacity at the start.", "Assumption: about 8.3 kWh a day per person on average from solar and wind, a little above the default demand.")
+        .fixed("installations are placed when the world is built; assemblies build more (`energy.expand_source`), and an `installation_failure` event takes capacity away"),
+    Decl::new("energy.*.capacity_factor", "share", Check::Range(0.01, 1.0), "Mean output over installed capacity.", "IRENA, Renewable Power Generation Costs in 2021 (solar PV 17%, onshore wind 39%, hydro 45%, geothermal 77%); nuclear and fossil are assumptions."),
+    Decl::new("energy.*.g_co2e_per_kwh", "g/kWh", Check::Range(0.0, 2000.0), "Lifecycle emissions.", "IPCC AR5 WG3 Annex III lifecycle medians (rooftop PV 41, onshore wind 11, hydro 24, geothermal 38, nuclear 12, coal 820 g/kWh)."),
+    Decl::new("energy.*.seasonal_amplitude", "share", Check::Share, "Seasonal swing of output around its mean.", ""),
+    Decl::new("energy.*.peak_day", "day of year", Check::Count(0, 364), "Day of the year of highest output.", ""),
+    Decl::new("energy.*.build_hours_per_kw", "h/kW", Check::Range(0.0, 100000.0), "Labour to build one kW, posted to the construction syndicate.", "Solar: NRDC/CEEW 2014, about 13 FTE per MW while building PV, read as about 23 h/kW (unconfirmed reading); the other sources are assumptions."),
+    Decl::new("energy.*.build_materials_t_per_kw", "t/kW", Check::Range(0.0, 1000.0), "Construction goods a kW of it takes to build.", ""),
+    Decl::new("energy.*.build_days", "days", Check::Range(1.0, 36500.0), "Days a build takes at full staffing: its hours and materials are spread over them.", ""),
+    Decl::new("energy.*.lifetime_years", "years", Check::Range(0.1, 1000.0), "Years an installation runs before it is worn out and retired.", "Assumptions: solar PV 25 years (the usual panel warranty), wind 20, small hydro 80, geothermal 30, nuclear 60, fossil 40."),
+];
 
 #[cfg(test)]
 mod tests {

@@ -16,6 +16,7 @@ use super::energy::{EnergySystem, N_SOURCES, Source};
 use super::goods::Good;
 use super::params::Params;
 use super::rng::{Purpose, stream};
+use super::setting::ParamValue;
 
 /// Which communities an event touches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,9 +74,10 @@ pub enum EventKind {
         good: Good,
         members: u32,
     },
-    /// New parameters take effect (a lever moved, or an assembly's decision set from outside).
-    /// `label` says what changed, like `labour.undesirable_policy = "rota"`.
-    Policy { label: String, params: Box<Params> },
+    /// One parameter takes a new value from this day (a `set` event or a lever moved). It
+    /// carries only that path and value: every other parameter, and every decision the
+    /// assemblies have taken, stays as it is (see `policy`).
+    Set { path: String, value: ParamValue },
 }
 
 impl EventKind {
@@ -88,7 +90,7 @@ impl EventKind {
             EventKind::InstallationFailure { .. } => "installation_failure",
             EventKind::RailFailure { .. } => "rail_failure",
             EventKind::GuildFounded { .. } => "guild",
-            EventKind::Policy { .. } => "set",
+            EventKind::Set { .. } => "set",
         }
     }
 
@@ -134,7 +136,7 @@ impl EventKind {
                 "{members} people found a {} guild in community {community}",
                 good.name()
             ),
-            EventKind::Policy { label, .. } => format!("policy: {label}"),
+            EventKind::Set { path, value } => format!("policy: {path} = {value}"),
         }
     }
 }
@@ -374,6 +376,7 @@ pub fn apply(world: &mut World, tick: u32, kind: &EventKind) {
             good,
             members,
         } => super::guild::found(world, *community, *good, *members),
-        EventKind::Policy { .. } => {}
+        // Applied by `Simulation::set`, which also keeps what the new value needs.
+        EventKind::Set { .. } => {}
     }
 }

@@ -14,6 +14,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::components::CommunityDay;
+use super::decl::{Check, Decl};
 use super::economy::Economy;
 use super::goods::{Good, N_GOODS, mul};
 use super::params::Params;
@@ -122,6 +123,15 @@ pub fn device_targets(
     }
     targets
 }
+
+/// The declarations of this section's parameters (see [`super::decl`]).
+pub const DECLS: &[Decl] = &[
+    Decl::new("global.devices", "", Check::Free, "Who makes devices: `community` or `global`.", ""),
+    Decl::new("global.device_communities_per_region", "communities", Check::Free, "Under `global`: communities of each region (its first ones) where the global syndicate makes devices.", "")
+        .fixed("device syndicates are placed when the world is built"),
+    Decl::new("global.data_network_hours_per_person_year", "h/person/year", Check::Range(0.0, 1000.0), "Under `global`: labour to keep the data network up (hours/person/year), booked to the devices sector of every community in proportion to its members.", "Assumption: two hours of technicians' work per person a year (about one technician per thousand people); not in CALIBRATION.md."),
+    Decl::new("global.data_network_kwh_per_person_day", "kWh/person/day", Check::Range(0.0, 100.0), "Under `global`: energy the data network uses, data centres and transmission (kWh/person/day), part of every community's energy need.", "Assumption: IEA (Data Centres and Data Transmission Networks, 2023) puts data centres and transmission networks at about 1-1.5% of world electricity each, some 500-700 TWh a year, about 0.2 kWh per person a day; not in CALIBRATION.md."),
+];
 
 #[cfg(test)]
 mod tests {

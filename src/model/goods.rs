@@ -7,6 +7,7 @@
 //! need `d` is `x = (I - A)^-1 d`, and the labour it takes is the classical labour value
 //! `l . x`.
 
+use super::decl::{Check, Decl};
 use serde::{Deserialize, Serialize};
 
 macro_rules! goods {
@@ -460,6 +461,101 @@ pub fn mul(m: &Matrix, v: &[f64; N_GOODS]) -> [f64; N_GOODS] {
     }
     out
 }
+
+/// The declarations of this section's parameters (see [`super::decl`]).
+pub const GOODS: &[Decl] = &[
+    Decl::new(
+        "goods.*.need_adult",
+        "units/person/day",
+        Check::Range(0.0, 1000000.0),
+        "An adult's need.",
+        "",
+    ),
+    Decl::new(
+        "goods.*.need_child",
+        "units/person/day",
+        Check::Range(0.0, 1000000.0),
+        "A child's need.",
+        "",
+    ),
+    Decl::new(
+        "goods.*.need_elder",
+        "units/person/day",
+        Check::Range(0.0, 1000000.0),
+        "An elder's need.",
+        "",
+    ),
+    Decl::new(
+        "goods.*.need_ill_extra",
+        "units/person/day",
+        Check::Range(0.0, 1000000.0),
+        "Extra need of a person who is ill or incapacitated.",
+        "",
+    ),
+    Decl::new(
+        "goods.*.labour_hours_per_unit",
+        "h/unit",
+        Check::Range(0.0, 10000.0),
+        "Labour to make one unit.",
+        "",
+    ),
+    Decl::new(
+        "goods.*.kg_co2e_per_unit",
+        "kg CO2e/unit",
+        Check::Range(0.0, 1000000.0),
+        "Emissions of making one unit, beyond those of its energy and inputs.",
+        "",
+    ),
+    Decl::new(
+        "goods.*.reserve_days",
+        "days",
+        Check::Range(0.0, 3650.0),
+        "Stock the syndicate keeps in reserve.",
+        "",
+    ),
+    Decl::new(
+        "goods.*.initial_stock_days",
+        "days",
+        Check::Range(0.0, 3650.0),
+        "Stock at the start.",
+        "",
+    )
+    .fixed("it is the stock on day 0"),
+];
+
+/// The declarations of this section's parameters (see [`super::decl`]).
+pub const CLOTHING: &[Decl] = &[
+    Decl::new(
+        "clothing.exchange_store",
+        "",
+        Check::Free,
+        "Whether the community keeps an exchange store, where unwanted garments are brought and taken again (on/off). Without one, every garment leaving use is thrown away.",
+        "",
+    ),
+    Decl::new(
+        "clothing.wearable_share",
+        "share",
+        Check::Share,
+        "Share of garments leaving use that are still wearable: outgrown, or no longer wanted.",
+        "Assumption: four garments in ten leave use still wearable.",
+    ),
+    Decl::new(
+        "clothing.garment_kg",
+        "kg",
+        Check::Range(0.0, 100.0),
+        "Mass of a garment.",
+        "EEA 2022: 8 kg of clothing bought per person a year in the EU, about 20 garments.",
+    ),
+];
+
+/// The declarations of this section's parameters (see [`super::decl`]).
+pub const INPUTS: &[Decl] = &[Decl::new(
+    "inputs.*.*",
+    "units of the input per unit of the output",
+    Check::Free,
+    "Technical coefficient: what one unit of the output good (the table) takes of the input good (the key), as in `[inputs.clothing] textiles = 1.0`.",
+    "Assumptions, set so that each good takes what the essay's examples suggest; see each good's comments in `src/model/goods.rs`.",
+)];
 
 #[cfg(test)]
 mod tests {

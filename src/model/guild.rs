@@ -14,6 +14,7 @@ use bevy_ecs::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::components::{Directory, Ledger, Member, Person, Stocks, Vocation};
+use super::decl::{Check, Decl};
 use super::economy::Economy;
 use super::events::{Log, LogKind};
 use super::goods::{Good, N_GOODS};
@@ -247,3 +248,63 @@ pub fn guild_production(
         }
     }
 }
+
+/// The declarations of this section's parameters (see [`super::decl`]).
+pub const DECLS: &[Decl] = &[
+    Decl::new(
+        "guilds.hours_per_member",
+        "h/day",
+        Check::Range(0.0, 24.0),
+        "Hours a day each member gives to the guild once its agreement is accepted.",
+        "Assumption: an hour and a half of a three-to-four-hour day.",
+    ),
+    Decl::new(
+        "guilds.variety_value",
+        "share",
+        Check::Share,
+        "How much members value the variety a guild adds, as a share of one need met.",
+        "",
+    ),
+    Decl::new(
+        "guilds.spontaneous",
+        "",
+        Check::Free,
+        "Guilds are founded by people who love the work, not only by events.",
+        "",
+    ),
+    Decl::new(
+        "guilds.goods",
+        "names of goods",
+        Check::Free,
+        "Goods that guilds may be founded to make.",
+        "The essay's guilds: tailors with \"a flair for design\", and guilds that \"spring up with their own creative ideas about technology\".",
+    ),
+    Decl::new(
+        "guilds.founding_appeal",
+        "share",
+        Check::Share,
+        "Least appeal of making the good for a person to want to found its guild.",
+        "Assumption: about one adult in twenty loves a given craft this much.",
+    ),
+    Decl::new(
+        "guilds.min_founders",
+        "persons",
+        Check::Range(1.0, 1000.0),
+        "Least number of people with that appeal for a guild to be founded.",
+        "",
+    ),
+    Decl::new(
+        "guilds.max_members",
+        "persons",
+        Check::Range(1.0, 1000.0),
+        "Most members a guild takes when founded.",
+        "",
+    ),
+    Decl::new(
+        "guilds.founding_probability",
+        "share",
+        Check::Share,
+        "Chance, at each community meeting, that people who could found a guild do.",
+        "Assumption: such a group forms within a few months of meetings.",
+    ),
+];

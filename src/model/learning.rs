@@ -20,6 +20,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use super::components::{Ledger, Member, Person, Vocation, Work};
+use super::decl::{Check, Decl};
 use super::goods::Good;
 use super::params::{N_SECTORS, Params, Sector};
 use super::rail::RailNetwork;
@@ -206,6 +207,81 @@ pub fn study(
     // What research found is kept if research stops.
     knowledge.level = technology_level(lp, knowledge.research_hours);
 }
+
+/// The declarations of this section's parameters (see [`super::decl`]).
+pub const DECLS: &[Decl] = &[
+    Decl::new(
+        "learning.training",
+        "",
+        Check::Free,
+        "Whether adults train at regional training centres.",
+        "",
+    ),
+    Decl::new(
+        "learning.training_share",
+        "share",
+        Check::Share,
+        "Chance that an able adult trains on a given day.",
+        "Assumption: one adult in twenty trains on a given day (about 18 days a year).",
+    ),
+    Decl::new(
+        "learning.training_hours_per_day",
+        "hours/day",
+        Check::Free,
+        "Hours a trainee spends training that day, out of their willing hours.",
+        "Assumption: two hours a training day.",
+    ),
+    Decl::new(
+        "learning.skill_gain_per_hour",
+        "share an hour",
+        Check::Share,
+        "Share of the gap between skill and 1 that an hour of training closes.",
+        "Assumption: a hundred hours of training close about 40% of the gap to full skill.",
+    ),
+    Decl::new(
+        "learning.research",
+        "",
+        Check::Free,
+        "Whether research communities do research.",
+        "",
+    ),
+    Decl::new(
+        "learning.research_communities",
+        "community ids",
+        Check::Free,
+        "Communities whose members do research.",
+        "",
+    )
+    .fixed("research communities are chosen when the world is built"),
+    Decl::new(
+        "learning.research_share",
+        "share",
+        Check::Share,
+        "Share of their willing hours that members of research communities give to research.",
+        "Assumption: a quarter of research communities' willing hours.",
+    ),
+    Decl::new(
+        "learning.research_hours_scale",
+        "h",
+        Check::Range(1.0, 1000000000000000.0),
+        "Research hours at which the technology level has risen by `2^elasticity`.",
+        "Assumption: a million research hours (about 500 researcher-years) double the base of the power; with elasticity 0.1 that lowers labour per unit by 7%.",
+    ),
+    Decl::new(
+        "learning.research_elasticity",
+        "share",
+        Check::Share,
+        "Elasticity of productivity with respect to 1 + research hours / scale.",
+        "Assumption: an elasticity of 0.1, at the low end of published estimates of the output elasticity of R&D capital (0.05-0.2); not in CALIBRATION.md.",
+    ),
+    Decl::new(
+        "learning.max_technology",
+        "",
+        Check::Range(1.0, 100.0),
+        "Highest technology level research can reach.",
+        "Assumption: research can at most halve the labour per unit.",
+    ),
+];
 
 #[cfg(test)]
 mod tests {

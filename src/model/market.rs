@@ -16,6 +16,7 @@ use bevy_ecs::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::components::Ledger;
+use super::decl::{Check, Decl};
 use super::params::{N_SECTORS, Params};
 
 /// The `[market]` section.
@@ -45,3 +46,29 @@ pub fn post_money_law_hours(params: Res<Params>, mut ledger: ResMut<Ledger>) {
         }
     }
 }
+
+/// The declarations of this section's parameters (see [`super::decl`]).
+pub const DECLS: &[Decl] = &[
+    Decl::new(
+        "market.overproduction",
+        "",
+        Check::Range(0.0, 2.0),
+        "Storable goods made beyond what is wanted and thrown away, per unit wanted.",
+        "",
+    ),
+    Decl::new(
+        "market.unemployed_share",
+        "share",
+        Check::Share,
+        "Share of adults given no work.",
+        "",
+    )
+    .fixed("who is unemployed is drawn when the world is built"),
+    Decl::new(
+        "market.money_law_share",
+        "share",
+        Check::Range(0.0, 0.9),
+        "Share of every syndicate's hours spent on money and law, making nothing.",
+        "",
+    ),
+];

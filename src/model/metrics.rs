@@ -10,8 +10,10 @@ use bevy_ecs::prelude::Resource;
 use super::goods::{Good, N_GOODS};
 use super::params::{N_SECTORS, Sector};
 
-/// One row of the metrics table: the whole world on one day.
-#[derive(Resource, Clone, Copy, Debug, Default, PartialEq)]
+/// One row of the metrics table: the whole world on one day. Two rows are equal when every
+/// column holds the same bits (an empty figure, NaN, equals an empty figure), which is what
+/// "the same run" means.
+#[derive(Resource, Clone, Copy, Debug, Default)]
 pub struct TickMetrics {
     pub tick: u32,
     pub day_of_year: u32,
@@ -112,6 +114,29 @@ pub struct TickMetrics {
     pub goods_delivered: [f64; N_GOODS],
     /// Hours given to each sector today.
     pub sector_hours: [f64; N_SECTORS],
+}
+
+impl PartialEq for TickMetrics {
+    fn eq(&self, other: &Self) -> bool {
+        self.tick == other.tick
+            && self.day_of_year == other.day_of_year
+            && COLUMNS
+                .iter()
+                .all(|c| (c.get)(self).to_bits() == (c.get)(other).to_bits())
+            && self
+                .goods_needed
+                .iter()
+                .chain(&self.goods_delivered)
+                .chain(&self.sector_hours)
+                .zip(
+                    other
+                        .goods_needed
+                        .iter()
+                        .chain(&other.goods_delivered)
+                        .chain(&other.sector_hours),
+                )
+                .all(|(a, b)| a.to_bits() == b.to_bits())
+    }
 }
 
 /// Whether a column holds whole numbers or reals.
@@ -259,7 +284,7 @@ declare_columns! {
     food_eaten_kg: Float, "kg", "Food delivered and eaten.";
     food_stored_kg: Float, "kg", "Food in store-rooms and kept as leftovers at the end of the day.";
     food_wasted_kg: Float, "kg", "Food spoiled in store, leftovers past keeping and household waste.";
-    waste_share: Float, "0..1", "Food wasted divided by food produced, both summed over the last 365 days.";
+    waste_share: Float, "0..1", "Food wasted divided by food produced, both summed over the last 365 days; empty (NaN) until a whole year has run, as production is seasonal.";
     footprint_kg_co2e_per_person: Float, "kg CO2e/person/day", "All emissions per person: energy, transport, production and waste.";
     footprint_energy_kg_co2e_per_person: Float, "kg CO2e/person/day", "Lifecycle emissions of the energy generated, less rail's share.";
     footprint_transport_kg_co2e_per_person: Float, "kg CO2e/person/day", "Emissions of the energy rail and cars use (passengers and freight), and of making cars.";

@@ -10,6 +10,7 @@ pub mod assembly;
 pub mod calendar;
 pub mod community_metrics;
 pub mod components;
+pub mod decl;
 pub mod distribution;
 pub mod dwellings;
 pub mod economy;
@@ -26,9 +27,11 @@ pub mod metrics;
 pub mod needs;
 pub mod params;
 pub mod plan;
+pub mod policy;
 pub mod production;
 pub mod rail;
 pub mod rng;
+pub mod setting;
 pub mod setup;
 pub mod stats;
 pub mod summary;
@@ -190,6 +193,7 @@ impl Simulation {
         world.insert_resource(events::EventRngs::new(seed, communities));
         world.insert_resource(guild::FoundingRngs::new(seed, communities));
         world.insert_resource(learning::Knowledge::new(seed, communities));
+        world.insert_resource(policy::Decided::default());
         world.insert_resource(params);
         Self {
             world,
@@ -206,12 +210,13 @@ impl Simulation {
             .resource_mut::<events::EventQueue>()
             .take_due(tick);
         for event in due {
-            if let events::EventKind::Policy { params, .. } = &event.kind {
-                self.set_params((**params).clone());
-            } else {
-                events::apply(&mut self.world, tick, &event.kind);
-            }
-            let text = event.kind.describe();
+            let text = match &event.kind {
+                events::EventKind::Set { path, value } => self.set(path, value),
+                kind => {
+                    events::apply(&mut self.world, tick, kind);
+                    kind.describe()
+                }
+            };
             self.world
                 .resource_mut::<events::Log>()
                 .push(tick, events::LogKind::Event, text);
@@ -239,12 +244,84 @@ impl Simulation {
         self.world.resource::<Params>()
     }
 
-    /// Changes parameters between ticks (a policy lever). The calendar and the Leontief inverse
-    /// follow the new parameters.
+    /// The policy in force: the parameters with the assemblies' standing decisions written over
+    /// them (what the dashboard shows).
+    pub fn in_force(&self) -> Params {
+        let mut params = self
+            .world
+            .resource::<policy::Decided>()
+            .in_force(self.params());
+        // A rota adopted by every community's assembly is the world's policy.
+        let rota = &self.world.resource::<assembly::Government>().rota;
+        if !rota.is_empty() && rota.iter().all(|r| *r) {
+            params.labour.undesirable_policy = params::UndesirablePolicy::Rota;
+        }
+        params
+    }
+
+    /// Gives the parameter at `path` a new value from the next day, leaving every other parameter
+    /// and every assembly decision as it is, except the decision this value overrides (the
+    /// outside change wins, and the returned log line says which decision it overrode). What the
+    /// value needs is recomputed: willing hours and gardeners from each person's own draws.
+    /// The value must have been checked by the scenario layer (`decl::Live` says which paths
+    /// may change); a path or type that does not fit is logged and changes nothing.
+    pub fn set(&mut self, path: &str, value: &setting::ParamValue) -> String {
+        let params = match self.params().with_value(path, value) {
+            Ok(p) => p,
+            Err(e) => return format!("policy not changed: {e}"),
+        };
+        let mut text = format!("policy: {path} = {value}");
+        let mut overridden = self
+            .world
+            .resource_mut::<policy::Decided>()
+            .overridden_by(path);
+        if path == "labour.undesirable_policy" {
+            let mut gov = self.world.resource_mut::<assembly::Government>();
+            let adopted = gov.rota.iter().filter(|r| **r).count();
+            if adopted > 0 {
+                gov.rota.iter_mut().for_each(|r| *r = false);
+                overridden = Some(format!(
+                    "the rota adopted by the assemblies of {adopted} communit{}",
+                    if adopted == 1 { "y" } else { "ies" }
+                ));
+            }
+        }
+        if let Some(decision) = overridden {
+            text.push_str(&format!(" (overrides {decision})"));
+        }
+        let labour = &params.labour;
+        let old = &self.params().labour;
+        let willingness_changed = labour.willing_hours_mean != old.willing_hours_mean
+            || labour.willing_hours_sd != old.willing_hours_sd
+            || labour.max_hours_per_day != old.max_hours_per_day
+            || labour.elder_willingness != old.elder_willingness;
+        let gardens_changed = params.food.garden_share != self.params().food.garden_share;
+        if willingness_changed || gardens_changed {
+            let mut persons = self.world.query::<(
+                &mut components::Person,
+                &mut components::Vocation,
+                &components::Draws,
+            )>();
+            for (mut person, mut vocation, draws) in persons.iter_mut(&mut self.world) {
+                if willingness_changed {
+                    vocation.willing = draws.willing(&params.labour, person.age);
+                }
+                if gardens_changed {
+                    person.gardener = draws.gardener(params.food.garden_share);
+                }
+            }
+        }
+        self.set_params(params);
+        text
+    }
+
+    /// Changes parameters between ticks. The calendar and the Leontief inverse follow the new
+    /// parameters (and the decisions in force).
     pub fn set_params(&mut self, params: Params) {
         self.world
             .insert_resource(calendar::Calendar::new(&params.food));
-        self.world.insert_resource(economy::Economy::new(&params));
+        let in_force = self.world.resource::<policy::Decided>().in_force(&params);
+        self.world.insert_resource(economy::Economy::new(&in_force));
         // The lines already built stay; their upkeep follows the new parameters.
         let upkeep = rail::upkeep_hours(
             &params,

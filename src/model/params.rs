@@ -12,6 +12,7 @@ use bevy_ecs::prelude::Resource;
 use serde::{Deserialize, Serialize};
 
 use super::assembly::AssemblyParams;
+use super::decl::{Check, Decl};
 use super::dwellings::DwellingParams;
 use super::energy::EnergyParams;
 use super::global::GlobalParams;
@@ -21,6 +22,10 @@ use super::learning::LearningParams;
 use super::market::MarketParams;
 use super::rail::RailParams;
 use super::transport::TransportParams;
+
+/// Largest community allowed. The essay's communities are "no more than 200 people"; larger ones
+/// are allowed for experiments, up to this face-to-face limit.
+pub const MAX_COMMUNITY: u32 = 1_000;
 
 /// Number of sectors whose labour the model allocates: agriculture, the kitchen, and one per
 /// good. Indexes into per-person skill and appeal arrays; see [`Sector`].
@@ -415,3 +420,197 @@ impl Default for FootprintParams {
         }
     }
 }
+
+/// The declarations of this section's parameters (see [`super::decl`]).
+pub const POPULATION: &[Decl] = &[
+    Decl::new("population.communities", "communities", Check::Count(1, 1000000), "Number of communities.", "")
+        .fixed("the population is drawn when the world is built; use an `influx` event to add people"),
+    Decl::new("population.persons_per_community", "persons", Check::Count(1, MAX_COMMUNITY as u64), "Persons living in each community at the start.", "The essay: \"a group of probably no more than 200 people\".")
+        .fixed("the population is drawn when the world is built; use an `influx` event to add people"),
+    Decl::new("population.communities_per_region", "communities", Check::Count(1, 1000000), "Communities per region (count); the last region may hold fewer.", "")
+        .fixed("the population is drawn when the world is built; use an `influx` event to add people"),
+    Decl::new("population.child_share", "share", Check::Share, "Share of persons who are children.", "Assumptions near today's world age structure (UN WPP 2022: about 25% under 15, 10% over 65); not in CALIBRATION.md.")
+        .fixed("the population is drawn when the world is built; use an `influx` event to add people"),
+    Decl::new("population.elder_share", "share", Check::Share, "Share of persons who are elders.", "Assumption near today's world age structure (UN WPP 2022: about 10% over 65).")
+        .fixed("the population is drawn when the world is built; use an `influx` event to add people"),
+    Decl::new("population.incapacitated_share", "share", Check::Share, "Share of persons who are permanently incapacitated.", "")
+        .fixed("the population is drawn when the world is built; use an `influx` event to add people"),
+];
+
+/// The declarations of this section's parameters (see [`super::decl`]).
+pub const HEALTH: &[Decl] = &[
+    Decl::new(
+        "health.daily_illness_probability",
+        "share",
+        Check::Share,
+        "Probability that a well person falls ill on a given day.",
+        "Assumption: about four sick days a year per person (0.8% of days), a week at a time.",
+    ),
+    Decl::new(
+        "health.mean_illness_days",
+        "days",
+        Check::Range(1.0, 365.0),
+        "Mean length of an illness (days); lengths are geometric with this mean.",
+        "",
+    ),
+];
+
+/// The declarations of this section's parameters (see [`super::decl`]).
+pub const LABOUR: &[Decl] = &[
+    Decl::new(
+        "labour.willing_hours_mean",
+        "h/day",
+        Check::Range(0.0, 24.0),
+        "Mean hours a day an able adult is willing to give.",
+        "The essay's \"three to four hours a day\" as what people are willing to give.",
+    ),
+    Decl::new(
+        "labour.willing_hours_sd",
+        "h/day",
+        Check::Range(0.0, 12.0),
+        "Standard deviation of willing hours across adults.",
+        "",
+    ),
+    Decl::new(
+        "labour.max_hours_per_day",
+        "h/day",
+        Check::Range(0.0, 24.0),
+        "No one works more than this in a day, whatever they are willing to give.",
+        "",
+    ),
+    Decl::new(
+        "labour.elder_willingness",
+        "share",
+        Check::Share,
+        "Elders' willing hours as a share of an adult's.",
+        "",
+    ),
+    Decl::new(
+        "labour.min_skill",
+        "share",
+        Check::Range(0.01, 1.0),
+        "Lowest skill anyone has in a sector; skills are uniform between this and 1.",
+        "",
+    )
+    .fixed("skills are drawn when persons are made"),
+    Decl::new(
+        "labour.waking_hours",
+        "h/day",
+        Check::Range(0.0, 24.0),
+        "Waking hours in a day, from which work hours are subtracted to give leisure.",
+        "",
+    ),
+    Decl::new(
+        "labour.volunteer_rounds",
+        "rounds",
+        Check::Count(1, 20),
+        "Rounds of volunteering: in each, people still willing offer hours to sectors still short.",
+        "",
+    ),
+    Decl::new(
+        "labour.undesirable_sectors",
+        "sector names",
+        Check::Free,
+        "Sectors whose work is \"undesirable but necessary\".",
+        "Mining and raw materials, and the upkeep of dwellings (cleaning, repairs, sewers): the essay's examples of work few would choose.",
+    ),
+    Decl::new(
+        "labour.undesirable_appeal",
+        "share",
+        Check::Share,
+        "How much undesirable work appeals to people, as a share of the appeal drawn for it.",
+        "Assumption: such work appeals a fifth as much as other work.",
+    ),
+    Decl::new(
+        "labour.undesirable_policy",
+        "",
+        Check::Choice(&["volunteer", "incentive", "rota", "exchange", "swap"]),
+        "How undesirable work is staffed: `volunteer`, `incentive`, `rota` or `exchange`. The community assembly may adopt a rota later; a `set` event may change it.",
+        "",
+    ),
+    Decl::new(
+        "labour.incentive_factor",
+        "hours per hour",
+        Check::Range(1.0, 10.0),
+        "Under `incentive`, an hour of undesirable work counts as this many hours of a person's willingness (1 or more), and draws volunteers as much more.",
+        "",
+    ),
+    Decl::new(
+        "labour.sedentary_sectors",
+        "sector names",
+        Check::Free,
+        "Sectors of sedentary, \"intellectual\" work whose people swap jobs under `swap`.",
+        "Learning and device making stand for the essay's \"more sedentary but 'intellectual' occupations\".",
+    ),
+    Decl::new(
+        "labour.swap_start_day",
+        "day of year",
+        Check::Range(0.0, 364.0),
+        "Under `swap`, the first day of the year of the swap season.",
+        "Assumption: a season of three months, from the start of April (day 90).",
+    ),
+    Decl::new(
+        "labour.swap_days",
+        "days",
+        Check::Range(0.0, 365.0),
+        "Under `swap`, how long the swap season lasts.",
+        "",
+    ),
+];
+
+/// The declarations of this section's parameters (see [`super::decl`]).
+pub const FOOD: &[Decl] = &[
+    Decl::new("food.need_kcal_per_day", "kcal", Check::Range(1.0, 10000.0), "Food energy an adult needs.", "WHO planning figure (Clugston 1993): 2,100 kcal/person/day."),
+    Decl::new("food.child_need_factor", "", Check::Range(0.0, 2.0), "A child's need as a share of an adult's.", ""),
+    Decl::new("food.kcal_per_kg", "kcal/kg", Check::Range(100.0, 9000.0), "Energy density of food as eaten.", "Assumption: a mixed diet as eaten, about 1.5 kcal/g."),
+    Decl::new("food.appetite_cv", "", Check::Range(0.0, 0.5), "Day-to-day variation of each person's appetite.", ""),
+    Decl::new("food.arable_ha_per_person", "ha", Check::Range(0.0, 100.0), "Arable common land per person at the start.", "0.15 ha/person grows a year's food at the yield below, with a 15% reserve.")
+        .fixed("land is given to communities when the world is built"),
+    Decl::new("food.arable_spread", "share", Check::Share, "How much communities' land differs: each community's arable land is scaled by a factor drawn uniformly from 1 - spread to 1 + spread.", "")
+        .fixed("land is given to communities when the world is built"),
+    Decl::new("food.yield_kg_per_ha", "kg/ha/yr", Check::Range(1.0, 100000.0), "Harvest yield of the land.", "Assumption: about 4 t/ha/yr, near the world cereal yield (FAOSTAT); not in CALIBRATION.md."),
+    Decl::new("food.labour_hours_per_ha", "h/ha/yr", Check::Range(0.0, 10000.0), "Labour to work one hectare for a year.", "Langemeier (Purdue, FINBIN 2007-2024): 14.8 h/ha/yr on small US crop farms."),
+    Decl::new("food.planning_day", "day of year", Check::Count(0, 364), "Day of the year on which the syndicate plans the coming season.", ""),
+    Decl::new("food.harvest_peak_day", "day of year", Check::Count(0, 364), "Day of the year at the centre of the harvest.", ""),
+    Decl::new("food.harvest_spread_days", "days", Check::Range(1.0, 60.0), "Spread of the harvest around its peak.", ""),
+    Decl::new("food.harvest_labour_share", "share", Check::Share, "Share of the year's farm labour that falls in the harvest; the rest is spread over the growing season.", ""),
+    Decl::new("food.reserve_share", "share of annual need", Check::Range(0.0, 2.0), "Reserve the syndicate plans above a year's need.", ""),
+    Decl::new("food.initial_stock_days", "days", Check::Range(0.0, 3650.0), "Store-room stock at the start.", "Enough to reach the first harvest from 1 January, with a margin.")
+        .fixed("it is the stock on day 0"),
+    Decl::new("food.store_spoilage_per_day", "share a day", Check::Share, "Share of store-room stock that spoils each day.", "Assumption: about 3% of average stock a year lost in store."),
+    Decl::new("food.garden_share", "share", Check::Share, "Share of adults and elders who keep a garden plot.", ""),
+    Decl::new("food.garden_yield_kg_per_year", "kg", Check::Range(0.0, 10000.0), "Food a garden plot yields in a year.", "Assumption: a 30 m2 plot at about 3 kg/m2 in a season."),
+    Decl::new("food.garden_hours_per_day", "h/day", Check::Range(0.0, 12.0), "Hours a gardener spends on a plot in the growing season (hours/day), at most what they are willing to give.", ""),
+    Decl::new("food.growing_season", "first and last day of year", Check::Free, "First and last day of the growing season.", ""),
+    Decl::new("food.kitchen_share", "share", Check::Share, "Share of food eaten through the community kitchen; the rest is taken home raw.", ""),
+    Decl::new("food.kitchen_hours_per_kg", "h/kg", Check::Range(0.0, 10.0), "Kitchen labour per kg of food cooked.", "Assumption: four cooks for six hours feed 150 people (about 0.11 h/kg)."),
+    Decl::new("food.kitchen_margin", "share", Check::Share, "Extra the kitchen cooks above its forecast so latecomers find food.", ""),
+    Decl::new("food.leftover_days", "days", Check::Count(0, 7), "Days cooked leftovers keep before they spoil.", ""),
+    Decl::new("food.household_waste_share", "share", Check::Range(0.0, 0.9), "Share of food taken home raw that is wasted in households.", "UNEP Food Waste Index 2024: households waste 79 kg/person/yr, about 13% of the roughly 600 kg bought."),
+    Decl::new("food.rationing", "", Check::Free, "Spread stocks over the days until the next harvest when they run short.", ""),
+];
+
+/// The declarations of this section's parameters (see [`super::decl`]).
+pub const FOOTPRINT: &[Decl] = &[
+    Decl::new(
+        "footprint.farm_kg_co2e_per_kg",
+        "kg/kg",
+        Check::Range(0.0, 100.0),
+        "Lifecycle emissions of farming.",
+        "Assumption: plant-rich diet, about 1 kg CO2e/kg at the farm gate (Poore and Nemecek 2018 give 0.4-3 for plant foods); not in CALIBRATION.md.",
+    ),
+    Decl::new(
+        "footprint.cooking_kwh_per_kg",
+        "kWh/kg",
+        Check::Range(0.0, 100.0),
+        "Energy to cook a kg of food.",
+        "Assumption: 0.5 kWh to cook a kg of food in a shared kitchen.",
+    ),
+    Decl::new(
+        "footprint.waste_kg_co2e_per_kg",
+        "kg/kg",
+        Check::Range(0.0, 100.0),
+        "Emissions of a kg of food wasted, beyond those of growing it.",
+        "Assumption: landfill methane from food waste, about 0.5 kg CO2e/kg.",
+    ),
+];

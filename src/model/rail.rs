@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::calendar::{Calendar, Clock};
 use super::components::{Directory, FarmPlan, KitchenState, Ledger, Stocks, StoreRoom};
+use super::decl::{Check, Decl};
 use super::economy::Economy;
 use super::goods::{Good, N_GOODS, mul};
 use super::params::Params;
@@ -1114,6 +1115,28 @@ pub fn ship_goods(
         }
     }
 }
+
+/// The declarations of this section's parameters (see [`super::decl`]).
+pub const DECLS: &[Decl] = &[
+    Decl::new("rail.freight", "", Check::Free, "Whether food is moved between communities.", ""),
+    Decl::new("rail.links", "", Check::Free, "Links to build instead of the generated network; empty to generate one.", "")
+        .fixed("the network is laid when the world is built; a `rail_failure` event takes a link out of service"),
+    Decl::new("rail.link_km_min", "km", Check::Range(0.01, 10000.0), "Shortest generated link (links are drawn between this and `link_km_max`).", "")
+        .fixed("the network is laid when the world is built"),
+    Decl::new("rail.link_km_max", "km", Check::Range(0.01, 10000.0), "Longest generated link.", "")
+        .fixed("the network is laid when the world is built"),
+    Decl::new("rail.extra_links_per_region", "count", Check::Count(0, 1000), "Generated links in each region beyond the line through its communities.", "")
+        .fixed("the network is laid when the world is built"),
+    Decl::new("rail.capacity_tonne_km_per_day", "tonne-km/day", Check::Range(0.0, 1000000000.0), "Freight each link can carry.", "Assumption: a lightly used regional line.")
+        .fixed("line capacity is set when the network is laid"),
+    Decl::new("rail.kwh_per_tonne_km", "kWh/tonne-km", Check::Range(0.0, 100.0), "Energy to move a tonne one km.", "IEA (The Future of Trucks, 2017) and ORNL (Transportation Energy Data Book 34): rail freight about 0.14-0.21 MJ/tonne-km, about 0.05 kWh."),
+    Decl::new("rail.maintenance_hours_per_km_year", "h/km/yr", Check::Range(0.0, 100000.0), "Labour to keep a km of line in repair for a year.", "Assumption: about 100 hours of track work per km a year."),
+    Decl::new("rail.min_shortfall_days", "days", Check::Range(0.0, 365.0), "A community ships food only when it is short by more than this many days of need.", ""),
+    Decl::new("rail.goods_freight", "", Check::Free, "Whether storable goods move between communities, within regions and over trunk lines to neighbouring regions.", ""),
+    Decl::new("rail.device_kg", "kg", Check::Range(0.0, 1000.0), "Mass of a device, for freight.", "Assumption: phones, computers and tools, about 2 kg a device."),
+    Decl::new("rail.kwh_per_passenger_km", "kWh/passenger-km", Check::Range(0.0, 10.0), "Energy of a passenger-km by rail, for exchange helpers travelling to their hosts.", "Odyssee-Mure (EU 2019, CALIBRATION.md): a car takes 7.3 times rail's energy per passenger-km; rail at about 0.05 kWh, as in `transport.car_kwh_per_km`'s note."),
+    Decl::new("rail.source_regions", "regions", Check::Count(1, 100000), "How many of the nearest regions with a surplus a region short of food or of a good asks each day (count); bounds the day's work in a world of many regions.", "Assumption: a short region asks its 16 nearest regions with a surplus a day."),
+];
 
 #[cfg(test)]
 mod tests {

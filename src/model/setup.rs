@@ -13,15 +13,16 @@ use super::goods::{Good, Headcount, N_GOODS, mul};
 use super::params::{N_SECTORS, Params, Sector};
 use super::rng::{Purpose, stream};
 
-/// A normal draw by the Box-Muller transform (rand 0.10 ships no normal distribution).
-fn normal(rng: &mut ChaCha8Rng, mean: f64, sd: f64) -> f64 {
+/// A standard normal draw by the Box-Muller transform (rand 0.10 ships no normal distribution),
+/// as its two factors: the draw is their product.
+fn standard_normal(rng: &mut ChaCha8Rng) -> [f64; 2] {
     let u1: f64 = 1.0 - rng.random::<f64>();
     let u2: f64 = rng.random::<f64>();
-    mean + sd * (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+    [(-2.0 * u1.ln()).sqrt(), (std::f64::consts::TAU * u2).cos()]
 }
 
 /// The components every person is spawned with.
-pub(super) type PersonBundle = (Member, Person, Vocation, Work, Ration);
+pub(super) type PersonBundle = (Member, Person, Vocation, Work, Ration, Draws);
 
 pub(super) fn draw_person(rng: &mut ChaCha8Rng, params: &Params, community: u32) -> PersonBundle {
     let pop = &params.population;
@@ -39,20 +40,21 @@ pub(super) fn draw_person(rng: &mut ChaCha8Rng, params: &Params, community: u32)
     } else {
         HealthState::Well
     };
-    let mut willing = normal(rng, labour.willing_hours_mean, labour.willing_hours_sd)
-        .clamp(0.0, labour.max_hours_per_day);
-    match age {
-        AgeClass::Child => willing = 0.0,
-        AgeClass::Elder => willing *= labour.elder_willingness,
-        AgeClass::Adult => {}
-    }
+    let mut draws = Draws {
+        willing_z: standard_normal(rng),
+        garden_u: f64::NAN,
+        unemployed: false,
+    };
     let mut skill = [0.0f32; N_SECTORS];
     let mut appeal = [0.0f32; N_SECTORS];
     for s in 0..N_SECTORS {
         skill[s] = rng.random_range(labour.min_skill..=1.0) as f32;
         appeal[s] = rng.random::<f32>();
     }
-    let gardener = age != AgeClass::Child && rng.random::<f64>() < params.food.garden_share;
+    if age != AgeClass::Child {
+        draws.garden_u = rng.random::<f64>();
+    }
+    let gardener = draws.gardener(params.food.garden_share);
     (
         Member(community),
         Person {
@@ -64,12 +66,13 @@ pub(super) fn draw_person(rng: &mut ChaCha8Rng, params: &Params, community: u32)
             artist: false,
         },
         Vocation {
-            willing: willing as f32,
+            willing: draws.willing(labour, age),
             skill,
             appeal,
         },
         Work::default(),
         Ration::default(),
+        draws,
     )
 }
 
@@ -108,9 +111,10 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
         let unemployed = params.market.unemployed_share;
         if unemployed > 0.0 {
             let mut draws = stream(seed, Purpose::Unemployment, u64::from(c));
-            for (_, person, vocation, ..) in persons.iter_mut() {
+            for (_, person, vocation, _, _, kept) in persons.iter_mut() {
                 if person.age == AgeClass::Adult && draws.random::<f64>() < unemployed {
                     vocation.willing = 0.0;
+                    kept.unemployed = true;
                 }
             }
         }

@@ -18,7 +18,9 @@ pub struct Summary {
     pub food_satisfaction: f64,
     /// Mean over days of the share of persons with unmet need (0..1).
     pub unmet_need_share: f64,
-    /// Food wasted over food produced, over the run (0..1; NaN if nothing was produced).
+    /// Food wasted over food produced, over the run's last whole years (0..1; NaN in a run
+    /// shorter than a year, or if nothing was produced: production is seasonal, so a share of
+    /// part of a year's means nothing).
     pub waste_share: f64,
     /// Emissions per person per year (kg CO2e/person/year).
     pub footprint_kg_co2e_per_person_year: f64,
@@ -44,7 +46,11 @@ impl Summary {
         let n = rows.len() as f64;
         let mean = |f: fn(&TickMetrics) -> f64| rows.iter().map(f).sum::<f64>() / n;
         let sum = |f: fn(&TickMetrics) -> f64| rows.iter().map(f).sum::<f64>();
-        let produced = sum(|r| r.food_produced_kg);
+        // The last whole years of the run (all of it when it lasts a whole number of years).
+        let years = rows.len() / YEAR as usize;
+        let whole = &rows[rows.len() - years * YEAR as usize..];
+        let produced: f64 = whole.iter().map(|r| r.food_produced_kg).sum();
+        let wasted: f64 = whole.iter().map(|r| r.food_wasted_kg).sum();
         Self {
             work_hours_mean: mean(|r| r.work_hours_mean),
             work_hours_p90: mean(|r| r.work_hours_p90),
@@ -52,8 +58,8 @@ impl Summary {
             need_satisfaction: mean(|r| r.need_satisfaction),
             food_satisfaction: sum(|r| r.food_eaten_kg) / sum(|r| r.food_needed_kg),
             unmet_need_share: mean(|r| r.unmet_need_share),
-            waste_share: if produced > 0.0 {
-                sum(|r| r.food_wasted_kg) / produced
+            waste_share: if years > 0 && produced > 0.0 {
+                (wasted / produced).min(1.0)
             } else {
                 f64::NAN
             },

@@ -26,10 +26,12 @@
 use serde::{Deserialize, Serialize};
 
 use super::locate::Locator;
-use super::{Problem, Scenario, edit_distance};
+use super::{Problem, Scenario, closest};
+use crate::model::decl::Live;
 use crate::model::energy::Source;
 use crate::model::events::{EventKind, ScheduledEvent, Target};
 use crate::model::goods::Good;
+use crate::model::setting::ParamValue;
 
 /// One `[[events]]` entry as written in the file.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -132,12 +134,8 @@ pub(super) fn parse(
         };
         for key in table.keys() {
             if !KEYS.contains(&key.as_str()) {
-                let near = KEYS
-                    .iter()
-                    .map(|k| (edit_distance(key, k), *k))
-                    .filter(|(d, _)| *d <= 2)
-                    .min();
-                let hint = near.map_or(String::new(), |(_, k)| format!("; did you mean `{k}`?"));
+                let hint = closest(key, KEYS.iter().copied())
+                    .map_or(String::new(), |k| format!("; did you mean `{k}`?"));
                 fail(at(key), format!("unknown key{hint}"));
             }
         }
@@ -196,9 +194,13 @@ pub(super) fn parse(
 }
 
 /// Checks each event's values against the scenario and turns the events into the model's, in
-/// file order; a `set` event carries the parameters in force after it (set events apply in day
-/// order, each on top of the ones before).
-pub(super) fn build(s: &Scenario) -> Result<Vec<ScheduledEvent>, Vec<Problem>> {
+/// file order. A `set` event carries its path and value only; it is checked on top of the file's
+/// values and the `set` events before it (in day order), and refused for a parameter that may not
+/// change during a run. A `set` that leaves the value as it was is a warning.
+pub(super) fn build(
+    s: &Scenario,
+    warnings: &mut Vec<Problem>,
+) -> Result<Vec<ScheduledEvent>, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut out = Vec::new();
     let communities = s.params.population.communities;
@@ -338,21 +340,38 @@ pub(super) fn build(s: &Scenario) -> Result<Vec<ScheduledEvent>, Vec<Problem>> {
                 let path = e.path.clone().unwrap_or_default();
                 let value = e.value.clone().unwrap_or(toml::Value::Boolean(false));
                 let top = path.split('.').next().unwrap_or_default();
-                if path.is_empty()
-                    || !path.contains('.')
-                    || top == "population"
-                    || top == "sweep"
-                    || top == "events"
-                {
+                let declared = crate::model::decl::find(&path);
+                if top == "population" || top == "sweep" || top == "events" || !path.contains('.') {
                     fail(
                         "path",
                         format!(
                             "{path:?} cannot be changed during a run: name a value like \
-                             \"labour.undesirable_policy\" (population, seed and ticks are fixed)"
+                             \"labour.undesirable_policy\" (population, seed and ticks are fixed; \
+                             an `influx` event adds people)"
                         ),
                     );
                     continue;
                 }
+                let Some(declared) = declared else {
+                    let hint = super::suggestion(&path);
+                    fail("path", format!("{path:?} is not a parameter{hint}"));
+                    continue;
+                };
+                if let Live::No(why) = declared.live {
+                    fail(
+                        "path",
+                        format!(
+                            "`{path}` cannot change during a run ({why}); set it in the file \
+                             instead"
+                        ),
+                    );
+                    continue;
+                }
+                let Some(param_value) = to_param(&value) else {
+                    fail("value", format!("{value} is not a parameter value"));
+                    continue;
+                };
+                let before = current.params.value_at(&path);
                 match current.with_values_bare(&[path.as_str()], std::slice::from_ref(&value)) {
                     Ok(next) => current = next,
                     Err(ps) => {
@@ -362,12 +381,36 @@ pub(super) fn build(s: &Scenario) -> Result<Vec<ScheduledEvent>, Vec<Problem>> {
                         continue;
                     }
                 }
-                EventKind::Policy {
-                    label: format!("{path} = {value}"),
-                    params: Box::new(current.params.clone()),
+                let after = current.params.value_at(&path);
+                if before == after && !crate::model::policy::DECIDED_PATHS.contains(&path.as_str())
+                {
+                    warnings.push(Problem {
+                        line: None,
+                        key: format!("events[{i}].value"),
+                        message: format!(
+                            "changes nothing: `{path}` is already {value} on day {}",
+                            e.day
+                        ),
+                    });
+                }
+                EventKind::Set {
+                    path,
+                    value: after.unwrap_or(param_value),
                 }
             }
         };
+        if e.day >= s.meta.ticks {
+            fail(
+                "day",
+                format!(
+                    "day {} is after the run's last day ({}: ticks = {}), so the event would \
+                     never happen",
+                    e.day,
+                    s.meta.ticks.saturating_sub(1),
+                    s.meta.ticks
+                ),
+            );
+        }
         out.push((i, ScheduledEvent { tick: e.day, kind }));
     }
     if problems.is_empty() {
@@ -376,4 +419,18 @@ pub(super) fn build(s: &Scenario) -> Result<Vec<ScheduledEvent>, Vec<Problem>> {
     } else {
         Err(problems)
     }
+}
+
+/// A TOML value as a parameter value (tables have no parameter value).
+pub(crate) fn to_param(value: &toml::Value) -> Option<ParamValue> {
+    Some(match value {
+        toml::Value::Boolean(b) => ParamValue::Bool(*b),
+        toml::Value::Integer(i) => ParamValue::Integer(*i),
+        toml::Value::Float(x) => ParamValue::Float(*x),
+        toml::Value::String(w) => ParamValue::Text(w.clone()),
+        toml::Value::Array(items) => {
+            ParamValue::List(items.iter().map(to_param).collect::<Option<_>>()?)
+        }
+        toml::Value::Datetime(_) | toml::Value::Table(_) => return None,
+    })
 }

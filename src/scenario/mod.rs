@@ -8,6 +8,7 @@
 
 pub mod events;
 mod locate;
+pub mod reference;
 pub mod sweep;
 mod validate;
 
@@ -44,10 +45,46 @@ pub struct Meta {
     pub name: String,
     /// What the scenario asks, in a sentence or two.
     pub description: String,
-    /// Root seed of every random stream (integer, 0 or more). Default 1.
+    /// Root seed of every random stream (a whole number from 0 to 18446744073709551615). Default
+    /// 1. TOML integers stop at 9223372036854775807, so larger seeds (which sweeps and comparisons
+    /// derive) are written as strings, `seed = "13679457532755275413"`; both forms are read.
+    #[serde(with = "seed_format")]
     pub seed: u64,
     /// Days to simulate (ticks). Default 365.
     pub ticks: u32,
+}
+
+/// A seed as a TOML integer where it fits, and as a string of digits where it does not.
+mod seed_format {
+    use serde::{Deserialize, Deserializer, Serializer, de};
+
+    pub fn serialize<S: Serializer>(seed: &u64, s: S) -> Result<S::Ok, S::Error> {
+        match i64::try_from(*seed) {
+            Ok(i) => s.serialize_i64(i),
+            Err(_) => s.serialize_str(&seed.to_string()),
+        }
+    }
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Written {
+        Integer(i64),
+        Text(String),
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        match Written::deserialize(d)? {
+            Written::Integer(i) => u64::try_from(i).map_err(|_| {
+                de::Error::custom(format!("seed {i} is negative; a seed is 0 or more"))
+            }),
+            Written::Text(text) => text.trim().parse().map_err(|_| {
+                de::Error::custom(format!(
+                    "seed {text:?} is not a whole number from 0 to {}",
+                    u64::MAX
+                ))
+            }),
+        }
+    }
 }
 
 impl Default for Meta {
@@ -73,6 +110,9 @@ pub struct Scenario {
     pub events: Vec<EventSpec>,
     /// The events as the model takes them, checked, in file order (built from `events`).
     pub schedule: Vec<ScheduledEvent>,
+    /// What is allowed but probably not meant (a `set` that changes nothing): `validate` prints
+    /// these, and `validate --strict` counts them as problems.
+    pub warnings: Vec<Problem>,
 }
 
 /// The file layout: top-level keys of `Meta`, then one table per section.
@@ -166,8 +206,25 @@ impl Scenario {
     ) -> Result<Scenario, Vec<Problem>> {
         let mut s = self.with_values_bare(paths, values)?;
         s.events = self.events.clone();
-        s.schedule = events::build(&s)?;
+        let mut warnings = Vec::new();
+        s.schedule = events::build(&s, &mut warnings)?;
+        s.warnings = warnings;
         Ok(s)
+    }
+
+    /// This scenario run for `ticks` days instead (`--ticks`): events on days it no longer
+    /// reaches are left out, as they would never happen, so that its `scenario.toml` stays valid
+    /// and replays the run.
+    pub fn with_ticks(&self, ticks: u32) -> Scenario {
+        let mut s = self.clone();
+        s.meta.ticks = ticks;
+        let keep: Vec<bool> = s.events.iter().map(|e| e.day < ticks).collect();
+        let mut kept = keep.iter();
+        s.events.retain(|_| *kept.next().unwrap_or(&true));
+        // The schedule is in file order, one entry per event.
+        let mut kept = keep.iter();
+        s.schedule.retain(|_| *kept.next().unwrap_or(&true));
+        s
     }
 
     /// Like [`Scenario::with_values`], without the events.
@@ -327,6 +384,7 @@ pub fn parse(text: &str, default_name: &str) -> Result<Scenario, Vec<Problem>> {
         sweep: None,
         events,
         schedule: Vec::new(),
+        warnings: Vec::new(),
     };
     for (key, message) in validate::check(&scenario) {
         problems.push(Problem {
@@ -342,8 +400,18 @@ pub fn parse(text: &str, default_name: &str) -> Result<Scenario, Vec<Problem>> {
         scenario.sweep = sweep::parse(&value, &scenario, base_ok, &locator, &mut problems);
     }
     if problems.is_empty() && !scenario.events.is_empty() {
-        match events::build(&scenario) {
-            Ok(schedule) => scenario.schedule = schedule,
+        let mut warnings = Vec::new();
+        match events::build(&scenario, &mut warnings) {
+            Ok(schedule) => {
+                scenario.schedule = schedule;
+                scenario.warnings = warnings
+                    .into_iter()
+                    .map(|p| Problem {
+                        line: p.line.or_else(|| locator.line(&p.key)),
+                        ..p
+                    })
+                    .collect();
+            }
             Err(ps) => problems.extend(ps.into_iter().map(|p| Problem {
                 line: p.line.or_else(|| locator.line(&p.key)),
                 ..p
@@ -379,10 +447,12 @@ fn maybe_section<T: DeserializeOwned + Default>(
     }
 }
 
-/// Deserializes one section, recording unknown keys and the first type error in it. On a type
-/// error the section's defaults stand in, so that the other sections can still be checked.
+/// Deserializes one section, recording unknown keys and every type error in it. A key of the
+/// wrong type is reported and set aside (its default stands in) and the section read again, so
+/// that one wrong type hides neither the section's other type errors nor the range checks of its
+/// other values.
 fn section<T: DeserializeOwned + Default>(
-    value: toml::Value,
+    mut value: toml::Value,
     prefix: &str,
     locator: &Locator,
     problems: &mut Vec<Problem>,
@@ -396,30 +466,72 @@ fn section<T: DeserializeOwned + Default>(
             format!("{prefix}.{path}")
         }
     };
-    let mut unknown = Vec::new();
-    let mut record = |path: serde_ignored::Path<'_>| unknown.push(path.to_string());
-    let de = serde_ignored::Deserializer::new(value, &mut record);
-    let result: Result<T, _> = serde_path_to_error::deserialize(de);
-    for path in unknown {
-        let key = join(&path);
-        problems.push(Problem {
-            line: locator.line(&key),
-            message: format!("unknown key{}", suggestion(&key)),
-            key,
-        });
-    }
-    match result {
-        Ok(v) => v,
-        Err(e) => {
-            let key = join(&e.path().to_string());
-            let message = plain_types(e.into_inner().message());
-            problems.push(Problem {
-                line: locator.line(&key),
-                key,
-                message: format!("wrong type: {message}"),
-            });
-            T::default()
+    // Each pass sets one key aside; a section has far fewer keys than this.
+    for _ in 0..256 {
+        let mut unknown = Vec::new();
+        let mut record = |path: serde_ignored::Path<'_>| unknown.push(path.to_string());
+        let de = serde_ignored::Deserializer::new(value.clone(), &mut record);
+        let result: Result<T, _> = serde_path_to_error::deserialize(de);
+        let report_unknown = |problems: &mut Vec<Problem>| {
+            for path in &unknown {
+                let key = join(path);
+                problems.push(Problem {
+                    line: locator.line(&key),
+                    message: format!("unknown key{}", suggestion(&key)),
+                    key,
+                });
+            }
+        };
+        match result {
+            Ok(v) => {
+                report_unknown(problems);
+                return v;
+            }
+            Err(e) => {
+                let key = join(&e.path().to_string());
+                let removed = remove_at(&mut value, e.path());
+                let message = plain_types(e.into_inner().message());
+                problems.push(Problem {
+                    line: locator.line(&key),
+                    key,
+                    message: format!("wrong type: {message}"),
+                });
+                if !removed {
+                    report_unknown(problems);
+                    return T::default();
+                }
+            }
         }
+    }
+    T::default()
+}
+
+/// Removes the key that `path` leads to (the innermost table key on it) from `value`; false if
+/// there is none.
+fn remove_at(value: &mut toml::Value, path: &serde_path_to_error::Path) -> bool {
+    use serde_path_to_error::Segment;
+    let segments: Vec<&Segment> = path.iter().collect();
+    let Some(last_key) = segments
+        .iter()
+        .rposition(|s| matches!(s, Segment::Map { .. }))
+    else {
+        return false;
+    };
+    let mut node = value;
+    for segment in &segments[..last_key] {
+        let next = match segment {
+            Segment::Map { key } => node.get_mut(key.as_str()),
+            Segment::Seq { index } => node.get_mut(*index),
+            _ => None,
+        };
+        match next {
+            Some(n) => node = n,
+            None => return false,
+        }
+    }
+    match (segments[last_key], node.as_table_mut()) {
+        (Segment::Map { key }, Some(table)) => table.remove(key.as_str()).is_some(),
+        _ => false,
     }
 }
 
@@ -433,19 +545,51 @@ fn plain_types(message: &str) -> String {
         .replace("expected a string", "expected text in quotes")
 }
 
-/// "; did you mean `x`?" when a known key is close to an unknown one.
-fn suggestion(key: &str) -> String {
+/// The candidate closest to `word` by edit distance, if it is close enough to be a typo: at most
+/// two edits, or a quarter of the candidate's length for long names. The one rule for every
+/// "did you mean" in scenario errors.
+pub(crate) fn closest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|k| (edit_distance(word, k), k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 4))
+        .min()
+        .map(|(_, k)| k)
+}
+
+/// "; did you mean `x`?" when a known key is close to an unknown one, or the section a key
+/// belongs in when it is written in another.
+pub(crate) fn suggestion(key: &str) -> String {
     let (section, leaf) = key.rsplit_once('.').unwrap_or(("", key));
     let known = known_keys(section);
-    let best = known
+    if let Some(k) = closest(leaf, known.iter().map(String::as_str)) {
+        return format!("; did you mean `{k}`?");
+    }
+    // The same key (or a near one) in another section.
+    let elsewhere: Vec<String> = Params::default()
+        .leaves()
+        .into_iter()
+        .map(|(path, _)| path)
+        .filter(|path| {
+            let (s, l) = path.rsplit_once('.').unwrap_or(("", path));
+            s != section && closest(leaf, [l]).is_some()
+        })
+        .collect();
+    if let Some(path) = elsewhere
         .iter()
-        .map(|k| (edit_distance(leaf, k), k))
-        .filter(|(d, k)| *d <= 2.max(k.len() / 4))
-        .min();
-    match best {
-        Some((_, k)) => format!("; did you mean `{k}`?"),
-        None if !known.is_empty() => format!("; known keys here: {}", known.join(", ")),
-        None => String::new(),
+        .find(|p| p.ends_with(&format!(".{leaf}")))
+        .or(elsewhere.first())
+    {
+        let (s, l) = path.rsplit_once('.').unwrap_or(("", path));
+        return format!("; `{l}` belongs in the `[{s}]` section (`{path}`)");
+    }
+    if known.is_empty() {
+        String::new()
+    } else {
+        format!("; known keys here: {}", known.join(", "))
     }
 }
 
@@ -457,6 +601,7 @@ fn known_keys(section: &str) -> Vec<String> {
         sweep: None,
         events: Vec::new(),
         schedule: Vec::new(),
+        warnings: Vec::new(),
     };
     let value: toml::Table = toml::from_str(&scenario.to_toml()).expect("defaults parse");
     let mut table = &value;

@@ -19,7 +19,7 @@
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::{Problem, Scenario, edit_distance, locate::Locator};
+use super::{Problem, Scenario, closest, locate::Locator};
 
 /// How a sweep's points are built from its parameters' values.
 #[derive(Clone, Debug, PartialEq)]
@@ -167,13 +167,26 @@ fn number(x: f64, integer: bool) -> toml::Value {
     }
 }
 
-/// A parameter value as a number (for tables and plots); booleans are 0 and 1.
-pub fn as_f64(v: &toml::Value) -> f64 {
+/// A parameter value as a number (for tables and plots); booleans are 0 and 1, and a word is
+/// its place in the parameter's declared choices (the first is 0): see [`choices`].
+pub fn as_f64(path: &str, v: &toml::Value) -> f64 {
     match v {
         toml::Value::Integer(i) => *i as f64,
         toml::Value::Float(f) => *f,
         toml::Value::Boolean(b) => f64::from(u8::from(*b)),
+        toml::Value::String(w) => choices(path)
+            .iter()
+            .position(|c| c == w)
+            .map_or(f64::NAN, |i| i as f64),
         _ => f64::NAN,
+    }
+}
+
+/// The words a text parameter takes, in declared order (empty for other parameters).
+pub fn choices(path: &str) -> &'static [&'static str] {
+    match crate::model::decl::find(path).map(|d| d.check) {
+        Some(crate::model::decl::Check::Choice(words)) => words,
+        _ => &[],
     }
 }
 
@@ -200,7 +213,12 @@ fn kind_at(defaults: &toml::Table, path: &str) -> Result<toml::Value, String> {
                     toml::Value::Integer(_) | toml::Value::Float(_) | toml::Value::Boolean(_) => {
                         Ok(v.clone())
                     }
-                    _ => Err("cannot be swept: only numbers and true/false can".to_owned()),
+                    toml::Value::String(_) if !choices(path).is_empty() => Ok(v.clone()),
+                    _ => Err(
+                        "cannot be swept: only numbers, true/false and words chosen from a list \
+                         can"
+                        .to_owned(),
+                    ),
                 };
             }
             _ => break,
@@ -215,13 +233,8 @@ fn kind_at(defaults: &toml::Table, path: &str) -> Result<toml::Value, String> {
             _ => {}
         }
     }
-    let best = known
-        .iter()
-        .map(|k| (edit_distance(path, k), k))
-        .filter(|(d, k)| *d <= 3.max(k.len() / 4))
-        .min();
-    Err(match best {
-        Some((_, k)) => format!("unknown parameter; did you mean `{k}`?"),
+    Err(match closest(path, known.iter().map(String::as_str)) {
+        Some(k) => format!("unknown parameter; did you mean `{k}`?"),
         None => "unknown parameter: name it by its path in the scenario, like \
                  `food.garden_share`"
             .to_owned(),
@@ -403,6 +416,16 @@ fn check_section(
                     );
                     continue;
                 }
+                if kind.is_str() {
+                    fail(
+                        &key,
+                        format!(
+                            "is a word: list the values, chosen from {}",
+                            choices(&path).join(", ")
+                        ),
+                    );
+                    continue;
+                }
                 let num = |k: &str| range.get(k).and_then(as_number);
                 let (Some(min), Some(max)) = (num("min"), num("max")) else {
                     fail(&key, "a range needs numbers `min` and `max`".to_owned());
@@ -544,6 +567,10 @@ fn as_number(v: &toml::Value) -> Option<f64> {
 /// `v` as a value of the same kind as `kind`.
 fn coerce(v: &toml::Value, kind: &toml::Value) -> Result<toml::Value, String> {
     match kind {
+        toml::Value::String(_) => match v {
+            toml::Value::String(_) => Ok(v.clone()),
+            _ => Err("expected a word in quotes".to_owned()),
+        },
         toml::Value::Boolean(_) => match v {
             toml::Value::Boolean(_) => Ok(v.clone()),
             _ => Err("expected true or false".to_owned()),
@@ -621,7 +648,7 @@ mod tests {
         for (j, (lo, hi)) in [(0.0, 0.4), (0.5, 1.0)].into_iter().enumerate() {
             let mut strata: Vec<usize> = points
                 .iter()
-                .map(|p| ((as_f64(&p[j]) - lo) / (hi - lo) * 8.0) as usize)
+                .map(|p| ((as_f64("", &p[j]) - lo) / (hi - lo) * 8.0) as usize)
                 .collect();
             strata.sort_unstable();
             assert_eq!(strata, (0..8).collect::<Vec<_>>());

@@ -194,6 +194,7 @@ pub fn values(scenario: &Scenario, params: &Params) -> serde_json::Map<String, s
         params: params.clone(),
         events: Vec::new(),
         schedule: Vec::new(),
+        warnings: Vec::new(),
         ..scenario.clone()
     };
     let table: toml::Table = toml::from_str(&s.to_toml()).unwrap_or_default();

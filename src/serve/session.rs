@@ -149,21 +149,19 @@ impl Lane {
         kind
     }
 
-    /// The parameters in force from the next day: those of the latest policy change due by then.
+    /// The policy in force from the next day: the running world's parameters with the
+    /// assemblies' decisions written over them, and the changes due at the start of that day.
     fn params_now(&self, parsed: &Scenario) -> Params {
         let now = self.sim.tick();
-        let mut due: Vec<(u32, usize)> = parsed
-            .schedule
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| e.tick <= now && matches!(e.kind, EventKind::Policy { .. }))
-            .map(|(i, e)| (e.tick, i))
-            .collect();
-        due.sort();
-        match due.last().map(|(_, i)| &parsed.schedule[*i].kind) {
-            Some(EventKind::Policy { params, .. }) => (**params).clone(),
-            _ => parsed.params.clone(),
+        let mut params = self.sim.in_force();
+        for event in parsed.schedule.iter().filter(|e| e.tick == now) {
+            if let EventKind::Set { path, value } = &event.kind
+                && let Ok(next) = params.with_value(path, value)
+            {
+                params = next;
+            }
         }
+        params
     }
 }
 
@@ -204,6 +202,8 @@ impl LaneView {
         let mut s = self.base.clone();
         s.meta.ticks = self.rows.len().max(1) as u32;
         s.events.extend(self.added.iter().cloned());
+        // Events on days not yet run never happened in the session.
+        s.events.retain(|e| e.day < s.meta.ticks);
         s.sweep = None;
         s
     }
