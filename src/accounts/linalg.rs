@@ -127,7 +127,7 @@ impl Lu {
             let (p, pivot) = (k..n)
                 .map(|i| (i, lu[(i, k)].abs()))
                 .fold((k, -1.0), |best, c| if c.1 > best.1 { c } else { best });
-            if !(pivot > scale * 1e-14) {
+            if pivot.is_nan() || pivot <= scale * 1e-14 {
                 return None;
             }
             if p != k {
