@@ -182,11 +182,10 @@ fn aggregation_to_model_sectors_preserves_embodied_hours() {
             .coefficients()
             .output_for(&agg.demand(Demand::All))
             .unwrap();
-        for j in 0..agg.len() {
+        for ((made, published), label) in x.iter().zip(&agg.output).zip(&agg.labels) {
             assert!(
-                (x[j] - agg.output[j]).abs() <= 1e-6 * agg.output[j].max(1.0),
-                "{country} {}",
-                agg.labels[j]
+                (made - published).abs() <= 1e-6 * published.max(1.0),
+                "{country} {label}"
             );
         }
     }
