@@ -80,6 +80,32 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Print a country's published national accounts (WIOD 2016) on the model's sectors:
+    /// output, hours, hours and CO2 per unit, hours embodied in consumption.
+    Accounts(AccountsArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct AccountsArgs {
+    /// Country: USA, DEU, GBR, FRA, CAN or AUS.
+    #[arg(long)]
+    pub country: String,
+    /// Year: 2000, 2005, 2008, 2010 or 2014.
+    #[arg(long, default_value_t = 2014)]
+    pub year: u16,
+    /// Mapping of the 56 industries onto the model's sectors (CSV; default: the shipped
+    /// data/wiod2016/sector_map.csv).
+    #[arg(long)]
+    pub map: Option<PathBuf>,
+    /// Treat imports as made at home (A = (Z_dom + Z_imp) / x) instead of domestic flows only.
+    #[arg(long)]
+    pub imports_at_home: bool,
+    /// Read the tables from this folder instead of the copies built into the binary.
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// Also draw the hours embodied in consumption by sector (PNG or SVG, by extension).
+    #[arg(long)]
+    pub plot: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -205,6 +231,7 @@ pub fn main() -> Result<ExitCode> {
             quiet,
         } => merge_command(&dirs, &out, no_plots, quiet).map(|_| ExitCode::SUCCESS),
         Command::Compare(args) => compare_command(&args).map(|_| ExitCode::SUCCESS),
+        Command::Accounts(args) => accounts_command(&args).map(|()| ExitCode::SUCCESS),
         Command::Reference { out } => {
             let text = scenario::reference::markdown();
             match out {
@@ -230,6 +257,33 @@ pub fn main() -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn accounts_command(args: &AccountsArgs) -> Result<()> {
+    use crate::accounts::{CountryYear, DataSource, Imports, Report, SectorMap};
+    let source = match &args.data {
+        Some(dir) => DataSource::Dir(dir.clone()),
+        None => DataSource::BuiltIn,
+    };
+    let cy = CountryYear::load(&source, &args.country, args.year)?;
+    let map = match &args.map {
+        Some(path) => SectorMap::from_file(path, &cy.industries)?,
+        None => SectorMap::default_for(&source, &cy.industries)?,
+    };
+    let imports = if args.imports_at_home {
+        Imports::MadeAtHome
+    } else {
+        Imports::Domestic
+    };
+    let report = Report::build(&cy, &map, imports)?;
+    if let Some(path) = &args.plot {
+        crate::accounts::chart::draw(&report, path)?;
+    }
+    print!("{}", report.to_text());
+    if let Some(path) = &args.plot {
+        println!("chart: {}", path.display());
+    }
+    Ok(())
 }
 
 fn validate(files: &[PathBuf], strict: bool, quiet: bool) -> Result<ExitCode> {

@@ -9,6 +9,7 @@
 // zipping four iterators.
 #![allow(clippy::needless_range_loop)]
 
+pub mod accounts;
 pub mod cli;
 pub mod experiment;
 pub mod model;

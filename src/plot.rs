@@ -18,7 +18,7 @@ use crate::output::read_parquet;
 
 static FONT: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
 
-fn register_font() {
+pub(crate) fn register_font() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         plotters::style::register_font("sans-serif", FontStyle::Normal, FONT)
