@@ -1024,3 +1024,57 @@ fn undo_gives_the_last_lever_changed_its_earlier_value() {
         4
     );
 }
+
+#[test]
+fn changes_before_the_scenario_files_own_policy_changes_replay_exactly() {
+    // The file changes two values on days 30 and 60; the session changes others before, between
+    // and after them, and the file's later changes must carry the session's earlier ones.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("planned.toml");
+    let mut text = std::fs::read_to_string(scenario("village")).unwrap();
+    text.push_str(
+        "\n[[events]]\nday = 30\nkind = \"set\"\npath = \"food.household_waste_share\"\nvalue = 0.2\n\
+         \n[[events]]\nday = 60\nkind = \"set\"\npath = \"energy.allow_fossil\"\nvalue = true\n",
+    );
+    std::fs::write(&file, &text).unwrap();
+    let server = Server::start(&[file.to_str().unwrap()]);
+    server.post("/api/step", json!({ "days": 10 }));
+    server.post(
+        "/api/lever",
+        json!({ "path": "food.kitchen_share", "value": 0.4 }),
+    );
+    server.post("/api/step", json!({ "days": 30 }));
+    server.post(
+        "/api/lever",
+        json!({ "path": "labour.undesirable_policy", "value": "rota" }),
+    );
+    server.post("/api/step", json!({ "days": 30 }));
+    server.post(
+        "/api/lever",
+        json!({ "path": "food.kitchen_share", "value": 0.9 }),
+    );
+    // In force now: the file's change of day 60 carries the rota chosen on day 40, and the
+    // file's own changes.
+    let values = server.state()["lanes"][0]["values"].clone();
+    assert_eq!(values["labour.undesirable_policy"], "rota");
+    assert_eq!(values["food.kitchen_share"], 0.9);
+    assert_eq!(values["food.household_waste_share"], 0.2);
+    assert_eq!(values["energy.allow_fossil"], true);
+    server.post("/api/step", json!({ "days": 20 }));
+    let (_, toml) = server.get("/api/scenario.toml?lane=a");
+    let (_, live) = server.get("/api/metrics.csv?lane=a");
+    let session = dir.path().join("session.toml");
+    std::fs::write(&session, &toml).unwrap();
+    let out = dir.path().join("replay");
+    let run = commune(&[
+        "run",
+        session.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--no-plots",
+        "--quiet",
+    ]);
+    assert!(run.status.success(), "{}", common::stderr(&run));
+    let replayed = std::fs::read_to_string(out.join("metrics.csv")).unwrap();
+    assert!(live == replayed, "the replay differs from the live session");
+}
