@@ -13,7 +13,22 @@ use serde_json::{Value, json};
 /// A `commune serve` process on a free port, killed when dropped.
 struct Server {
     child: Child,
+    client: Client,
+}
+
+/// What talks to a server: its address and the presenter's token, read from the presenter's
+/// address the server prints.
+#[derive(Clone)]
+struct Client {
     addr: String,
+    token: String,
+}
+
+impl std::ops::Deref for Server {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        &self.client
+    }
 }
 
 impl Server {
@@ -37,38 +52,53 @@ impl Server {
             .and_then(|rest| rest.split('/').next())
             .unwrap_or_else(|| panic!("an address in {line:?}"))
             .to_owned();
-        Server { child, addr }
+        let token = line
+            .split("?token=")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .unwrap_or_else(|| panic!("a presenter token in {line:?}"))
+            .to_owned();
+        Server {
+            child,
+            client: Client { addr, token },
+        }
     }
+}
 
+impl Client {
     fn connect(&self) -> TcpStream {
         let s = TcpStream::connect(&self.addr).expect("the server accepts");
         s.set_read_timeout(Some(Duration::from_secs(300))).unwrap();
         s
     }
 
-    /// Sends a request and returns the status and the body.
+    /// Sends a request as the presenter's page does (the server's own host, JSON, the token)
+    /// and returns the status and the body.
     fn request(&self, method: &str, path: &str, body: &str) -> (u16, String) {
+        let headers = [
+            format!("Host: {}", self.addr),
+            "Content-Type: application/json".to_owned(),
+            format!("X-Commune-Token: {}", self.token),
+        ];
+        self.raw(method, path, &headers, body)
+    }
+
+    /// Sends a request with exactly `headers` (and its length) and returns the status and the
+    /// body.
+    fn raw(&self, method: &str, path: &str, headers: &[String], body: &str) -> (u16, String) {
         let mut s = self.connect();
+        let mut head = format!("{method} {path} HTTP/1.1\r\n");
+        for h in headers {
+            head.push_str(h);
+            head.push_str("\r\n");
+        }
         write!(
             s,
-            "{method} {path} HTTP/1.1\r\nHost: test\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            "{head}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
             body.len()
         )
         .unwrap();
-        let mut raw = Vec::new();
-        s.read_to_end(&mut raw).unwrap();
-        let text = String::from_utf8_lossy(&raw).into_owned();
-        let (head, body) = text.split_once("\r\n\r\n").expect("a response");
-        let status = head.split(' ').nth(1).unwrap().parse().unwrap();
-        let body = if head
-            .to_ascii_lowercase()
-            .contains("transfer-encoding: chunked")
-        {
-            dechunk(body)
-        } else {
-            body.to_owned()
-        };
-        (status, body)
+        read_response(&mut s)
     }
 
     fn get(&self, path: &str) -> (u16, String) {
@@ -95,6 +125,24 @@ impl Drop for Server {
     }
 }
 
+/// Reads a whole response (the server closes the connection after it): status and body.
+fn read_response(s: &mut TcpStream) -> (u16, String) {
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").expect("a response");
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    let body = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        dechunk(body)
+    } else {
+        body.to_owned()
+    };
+    (status, body)
+}
+
 fn dechunk(mut body: &str) -> String {
     let mut out = String::new();
     while let Some((size, rest)) = body.split_once("\r\n") {
@@ -114,11 +162,12 @@ struct Stream {
 }
 
 impl Stream {
-    fn open(server: &Server) -> Stream {
+    fn open(server: &Client) -> Stream {
         let mut s = server.connect();
         write!(
             s,
-            "GET /api/stream HTTP/1.1\r\nHost: test\r\nAccept: text/event-stream\r\n\r\n"
+            "GET /api/stream HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n",
+            server.addr
         )
         .unwrap();
         let mut reader = BufReader::new(s);
@@ -380,6 +429,28 @@ fn malformed_requests_get_a_4xx_with_a_message_and_change_nothing() {
         ),
         (
             "POST",
+            "/api/step",
+            r#"{"days": 3651}"#,
+            400,
+            "at most 3650 at once",
+        ),
+        (
+            "POST",
+            "/api/event",
+            r#"{"kind": "influx", "community": 0, "persons": 1001}"#,
+            400,
+            "at most 1000 newcomers at once",
+        ),
+        (
+            "POST",
+            "/api/event",
+            r#"{"kind": "influx", "community": 0, "persons": 999}"#,
+            400,
+            "more than the 1000 a community may hold",
+        ),
+        ("POST", "/api/undo", r#"{}"#, 400, "no lever change to undo"),
+        (
+            "POST",
             "/api/speed",
             r#"{"days_per_second": 0}"#,
             400,
@@ -496,7 +567,12 @@ fn watchers_that_never_read_do_not_stall_the_simulation() {
     let idle: Vec<TcpStream> = (0..3)
         .map(|_| {
             let mut s = server.connect();
-            write!(s, "GET /api/stream HTTP/1.1\r\nHost: test\r\n\r\n").unwrap();
+            write!(
+                s,
+                "GET /api/stream HTTP/1.1\r\nHost: {}\r\n\r\n",
+                server.addr
+            )
+            .unwrap();
             s
         })
         .collect();
@@ -641,4 +717,364 @@ fn the_downloaded_scenario_replays_the_live_session_exactly() {
         std::fs::read_to_string(plain.join("metrics.csv")).unwrap(),
         live
     );
+}
+
+// ---------------------------------------------------------------- safe by default
+
+#[test]
+fn commands_from_other_sites_other_hosts_and_without_the_token_are_refused() {
+    let server = Server::start(&[&village()]);
+    let host = format!("Host: {}", server.addr);
+    let json = "Content-Type: application/json".to_owned();
+    let token = format!("X-Commune-Token: {}", server.token);
+    let reset = r#"{"seed": 666}"#;
+    let cases: &[(&str, Vec<String>, u16, &str)] = &[
+        // A page of another site posting a "simple" request (no preflight).
+        (
+            "cross-site text/plain",
+            vec![
+                host.clone(),
+                "Origin: http://evil.example".to_owned(),
+                "Content-Type: text/plain".to_owned(),
+            ],
+            403,
+            "another site",
+        ),
+        // Even with the token, a page of another origin may not send commands.
+        (
+            "cross-site with the token",
+            vec![
+                host.clone(),
+                "Origin: http://evil.example".to_owned(),
+                json.clone(),
+                token.clone(),
+            ],
+            403,
+            "another site",
+        ),
+        // DNS rebinding: the browser names the attacker's host.
+        (
+            "foreign Host",
+            vec!["Host: evil.example".to_owned(), json.clone(), token.clone()],
+            403,
+            "not to the host",
+        ),
+        (
+            "foreign Host with our port",
+            vec![
+                format!(
+                    "Host: evil.example:{}",
+                    server.addr.split(':').nth(1).unwrap()
+                ),
+                json.clone(),
+                token.clone(),
+            ],
+            403,
+            "not to the host",
+        ),
+        (
+            "no token",
+            vec![host.clone(), json.clone()],
+            401,
+            "presenter's token",
+        ),
+        (
+            "a wrong token",
+            vec![
+                host.clone(),
+                json.clone(),
+                "X-Commune-Token: 0123".to_owned(),
+            ],
+            403,
+            "token is wrong",
+        ),
+        (
+            "not JSON",
+            vec![
+                host.clone(),
+                "Content-Type: text/plain".to_owned(),
+                token.clone(),
+            ],
+            415,
+            "application/json",
+        ),
+    ];
+    for (what, headers, status, message) in cases {
+        let (got, text) = server.raw("POST", "/api/reset", headers, reset);
+        assert_eq!(got, *status, "{what}: {text}");
+        let error: Value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("{text}"));
+        let error = error["error"].as_str().unwrap_or_default();
+        assert!(error.contains(message), "{what}: {error:?}");
+        let (got, _) = server.raw(
+            "POST",
+            "/api/lever",
+            headers,
+            r#"{"path": "energy.allow_fossil", "value": true}"#,
+        );
+        assert_eq!(got, *status, "{what}: lever");
+    }
+    // A foreign host cannot read either (a rebound page could otherwise read the session).
+    let (got, _) = server.raw("GET", "/api/state", &["Host: evil.example".to_owned()], "");
+    assert_eq!(got, 403);
+    // Nothing changed: the seed and the levers are as loaded.
+    let state = server.state();
+    assert_ne!(state["lanes"][0]["seed"], 666);
+    assert_eq!(state["lanes"][0]["values"]["energy.allow_fossil"], false);
+    assert_eq!(state["lanes"][0]["changes"], json!([]));
+
+    // Viewers read everything; the page asks whether it is the presenter's.
+    assert_eq!(
+        server.raw("GET", "/", std::slice::from_ref(&host), "").0,
+        200
+    );
+    let (_, role) = server.raw("GET", "/api/role", std::slice::from_ref(&host), "");
+    assert_eq!(
+        serde_json::from_str::<Value>(&role).unwrap()["presenter"],
+        false
+    );
+    let (_, role) = server.raw("GET", "/api/role", &[host.clone(), token.clone()], "");
+    assert_eq!(
+        serde_json::from_str::<Value>(&role).unwrap()["presenter"],
+        true
+    );
+    // The presenter's page (same origin, JSON, the token) and `localhost` are obeyed.
+    let port = server.addr.split(':').nth(1).unwrap();
+    let same = vec![
+        format!("Host: localhost:{port}"),
+        format!("Origin: http://localhost:{port}"),
+        json.clone(),
+        token.clone(),
+    ];
+    let (got, text) = server.raw("POST", "/api/reset", &same, reset);
+    assert_eq!(got, 200, "{text}");
+    assert_eq!(server.state()["lanes"][0]["seed"], 666);
+}
+
+#[test]
+fn an_oversized_body_gets_413_without_waiting_for_it() {
+    let server = Server::start(&[&village()]);
+    // Announced as 1.5 MB, and never sent: the answer cannot wait for it (the body timeout is
+    // 10 s; the bound here is only a sanity limit).
+    let mut s = server.connect();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let start = Instant::now();
+    write!(
+        s,
+        "POST /api/event HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
+         X-Commune-Token: {}\r\nContent-Length: 1570000\r\nConnection: close\r\n\r\n",
+        server.addr, server.token
+    )
+    .unwrap();
+    let (status, text) = read_response(&mut s);
+    assert_eq!(status, 413, "{text}");
+    assert!(text.contains("at most 16 kB"), "{text}");
+    assert!(start.elapsed() < Duration::from_secs(5));
+    // A body that does not say its length is cut off as soon as it is too long.
+    let mut s = server.connect();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let chunk = format!(
+        "{{\"kind\": \"drought\", \"x\": \"{}\"}}",
+        "y".repeat(17_000)
+    );
+    write!(
+        s,
+        "POST /api/event HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
+         X-Commune-Token: {}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n\
+         {:x}\r\n{chunk}\r\n",
+        server.addr,
+        server.token,
+        chunk.len()
+    )
+    .unwrap();
+    let (status, text) = read_response(&mut s);
+    assert_eq!(status, 413, "{text}");
+    // An event with thousands of keys within the limit is refused before it reaches the
+    // simulation.
+    let keys: Vec<String> = (0..1000).map(|i| format!("\"k{i}\": 1")).collect();
+    let (status, text) = server.request(
+        "POST",
+        "/api/event",
+        &format!("{{\"kind\": \"drought\", {}}}", keys.join(", ")),
+    );
+    assert_eq!(status, 400, "{text}");
+    assert!(text.contains("at most 16 keys"), "{text}");
+    assert_eq!(server.post("/api/step", json!({}))["tick"], 1);
+}
+
+#[test]
+fn a_connection_that_sends_nothing_is_closed() {
+    let server = Server::start(&[&village()]);
+    let mut s = server.connect();
+    // Half a request head, then nothing: the server gives up after its header timeout (10 s).
+    write!(s, "GET / HTTP/1.1\r\nHost: {}\r\n", server.addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
+    let mut sink = Vec::new();
+    // Closed (the end of the stream, or reset), not still open when the read gives up.
+    if let Err(e) = s.read_to_end(&mut sink) {
+        assert!(
+            !matches!(
+                e.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            ),
+            "the connection is still open: {e}"
+        );
+    }
+}
+
+#[test]
+fn a_pause_stops_a_long_step_within_a_day() {
+    let server = Server::start(&[&scenario("region").display().to_string()]);
+    let client = server.client.clone();
+    let stepping = std::thread::spawn(move || client.post("/api/step", json!({ "days": 3650 })));
+    // Wait (a bounded number of times) until the step is under way.
+    let mut tick = 0;
+    for _ in 0..600 {
+        tick = server.state()["tick"].as_u64().unwrap();
+        if tick > 0 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(tick > 0, "the step started");
+    // Another step meanwhile is told to wait.
+    let (status, text) = server.request("POST", "/api/step", r#"{"days": 5}"#);
+    assert_eq!(status, 409, "{text}");
+    let start = Instant::now();
+    let paused = server.post("/api/pause", json!({}));
+    let took = start.elapsed();
+    assert!(
+        took < Duration::from_secs(1),
+        "the pause took {took:?} (one day's step is far shorter)"
+    );
+    let stopped = stepping.join().unwrap();
+    let at = stopped["tick"].as_u64().unwrap();
+    assert!(at < 3650, "the step stopped early, on day {at}");
+    assert_eq!(paused["tick"].as_u64().unwrap(), at);
+    // And stays stopped.
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(server.state()["tick"].as_u64().unwrap(), at);
+}
+
+#[test]
+fn lever_changes_cost_the_same_late_in_a_session_as_early() {
+    let server = Server::start(&[&village()]);
+    let mut took = Vec::new();
+    for i in 0..300 {
+        if i % 10 == 0 {
+            server.post("/api/step", json!({ "days": 1 }));
+        }
+        let value = [0.3, 0.5, 0.7][i % 3];
+        let start = Instant::now();
+        server.post(
+            "/api/lever",
+            json!({ "path": "food.kitchen_share", "value": value }),
+        );
+        took.push(start.elapsed());
+    }
+    let mean = |d: &[Duration]| d.iter().sum::<Duration>() / d.len() as u32;
+    let (first, last) = (mean(&took[..10]), mean(&took[290..]));
+    // The bound is generous against noise; handling that grew with the session (each change
+    // re-read the whole session) took 30 times longer at the end.
+    assert!(
+        last <= first * 5 + Duration::from_millis(20),
+        "the last ten changes took {last:?} each, the first ten {first:?}"
+    );
+    // Every change is in the session's scenario, and the last is in force.
+    let state = server.state();
+    assert_eq!(state["lanes"][0]["changes"].as_array().unwrap().len(), 300);
+    assert_eq!(state["lanes"][0]["values"]["food.kitchen_share"], 0.7);
+    let (_, toml) = server.get("/api/scenario.toml?lane=a");
+    assert_eq!(toml.matches("path = \"food.kitchen_share\"").count(), 300);
+}
+
+#[test]
+fn undo_gives_the_last_lever_changed_its_earlier_value() {
+    let server = Server::start(&[&village()]);
+    server.post("/api/step", json!({ "days": 2 }));
+    server.post(
+        "/api/lever",
+        json!({ "path": "energy.allow_fossil", "value": true }),
+    );
+    server.post(
+        "/api/lever",
+        json!({ "path": "food.kitchen_share", "value": 0.4 }),
+    );
+    let before = server.state()["lanes"][0]["values"]["food.kitchen_share"].clone();
+    assert_eq!(before, 0.4);
+    let undone = server.post("/api/undo", json!({}));
+    assert_eq!(undone["path"], "food.kitchen_share");
+    let state = server.state();
+    let values = &state["lanes"][0]["values"];
+    assert_ne!(values["food.kitchen_share"], 0.4);
+    assert_eq!(values["energy.allow_fossil"], true);
+    // The next undo takes back the change before; then there is nothing left to undo.
+    server.post("/api/undo", json!({}));
+    assert_eq!(
+        server.state()["lanes"][0]["values"]["energy.allow_fossil"],
+        false
+    );
+    let (status, _) = server.request("POST", "/api/undo", "{}");
+    assert_eq!(status, 400);
+    // Undoing is a change like any other: the session keeps all four, and replays.
+    assert_eq!(
+        server.state()["lanes"][0]["changes"]
+            .as_array()
+            .unwrap()
+            .len(),
+        4
+    );
+}
+
+#[test]
+fn changes_before_the_scenario_files_own_policy_changes_replay_exactly() {
+    // The file changes two values on days 30 and 60; the session changes others before, between
+    // and after them, and the file's later changes must carry the session's earlier ones.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("planned.toml");
+    let mut text = std::fs::read_to_string(scenario("village")).unwrap();
+    text.push_str(
+        "\n[[events]]\nday = 30\nkind = \"set\"\npath = \"food.household_waste_share\"\nvalue = 0.2\n\
+         \n[[events]]\nday = 60\nkind = \"set\"\npath = \"energy.allow_fossil\"\nvalue = true\n",
+    );
+    std::fs::write(&file, &text).unwrap();
+    let server = Server::start(&[file.to_str().unwrap()]);
+    server.post("/api/step", json!({ "days": 10 }));
+    server.post(
+        "/api/lever",
+        json!({ "path": "food.kitchen_share", "value": 0.4 }),
+    );
+    server.post("/api/step", json!({ "days": 30 }));
+    server.post(
+        "/api/lever",
+        json!({ "path": "labour.undesirable_policy", "value": "rota" }),
+    );
+    server.post("/api/step", json!({ "days": 30 }));
+    server.post(
+        "/api/lever",
+        json!({ "path": "food.kitchen_share", "value": 0.9 }),
+    );
+    // In force now: the file's change of day 60 carries the rota chosen on day 40, and the
+    // file's own changes.
+    let values = server.state()["lanes"][0]["values"].clone();
+    assert_eq!(values["labour.undesirable_policy"], "rota");
+    assert_eq!(values["food.kitchen_share"], 0.9);
+    assert_eq!(values["food.household_waste_share"], 0.2);
+    assert_eq!(values["energy.allow_fossil"], true);
+    server.post("/api/step", json!({ "days": 20 }));
+    let (_, toml) = server.get("/api/scenario.toml?lane=a");
+    let (_, live) = server.get("/api/metrics.csv?lane=a");
+    let session = dir.path().join("session.toml");
+    std::fs::write(&session, &toml).unwrap();
+    let out = dir.path().join("replay");
+    let run = commune(&[
+        "run",
+        session.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--no-plots",
+        "--quiet",
+    ]);
+    assert!(run.status.success(), "{}", common::stderr(&run));
+    let replayed = std::fs::read_to_string(out.join("metrics.csv")).unwrap();
+    assert!(live == replayed, "the replay differs from the live session");
 }

@@ -1,14 +1,17 @@
 //! The HTTP API and the page: routes, request checks, the event stream.
 
 use std::convert::Infallible;
+use std::net::IpAddr;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use axum::Router;
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
-use axum::http::{StatusCode, Uri, header};
+use axum::extract::{Query, Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
+use axum::middleware::{self, Next};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -26,6 +29,210 @@ pub struct App {
     pub commands: mpsc::Sender<Command>,
     pub shared: Arc<Mutex<Shared>>,
     pub out: broadcast::Sender<Arc<Message>>,
+    pub guard: Arc<Guard>,
+}
+
+/// Largest request body taken (bytes): a command is a line of JSON.
+pub const MAX_BODY: usize = 16 * 1024;
+/// Longest wait for a request's body once its head has arrived.
+pub const BODY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Most keys an event request may carry (the longest event has six).
+const MAX_EVENT_KEYS: usize = 16;
+/// The header that carries the presenter's token.
+pub const TOKEN_HEADER: &str = "x-commune-token";
+
+/// Who may talk to the server, and who may change the session.
+///
+/// Every request must name the server by the address it listens on (an IP address, or
+/// `localhost` for a loopback or any-address server) and its port: a page that reached the server
+/// through another name (DNS rebinding) is refused. A request that changes anything (not GET) must
+/// also come from the server's own page or from no page at all (its `Origin`, if any, is the
+/// server's), be JSON (`Content-Type: application/json`, which a cross-site form cannot send) and
+/// carry the presenter's token.
+#[derive(Debug)]
+pub struct Guard {
+    /// The address listened on (`0.0.0.0` or `::` for every interface).
+    pub bound: IpAddr,
+    pub port: u16,
+    /// The presenter's token, printed in the presenter's address.
+    pub token: String,
+}
+
+impl Guard {
+    /// A guard with a fresh token from the operating system's random source (never from the
+    /// simulation's seeded generators).
+    pub fn new(bound: IpAddr, port: u16) -> anyhow::Result<Self> {
+        let mut bytes = [0u8; 16];
+        getrandom::fill(&mut bytes)
+            .map_err(|e| anyhow::anyhow!("no random source for the presenter's token: {e}"))?;
+        let token = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        Ok(Self { bound, port, token })
+    }
+
+    /// Whether `host` (a `Host` header: a name or address, and a port) names this server.
+    pub fn host_ok(&self, host: &str) -> bool {
+        let host = host.trim().to_ascii_lowercase();
+        let (name, port) = match host.rsplit_once(':') {
+            // `[::1]:8080`, `127.0.0.1:8080`, `localhost:8080`; a bare IPv6 address has no port.
+            Some((name, port)) if !name.contains(':') || name.ends_with(']') => {
+                (name.to_owned(), port.parse::<u16>().ok())
+            }
+            _ => (host.clone(), Some(80)),
+        };
+        if port != Some(self.port) {
+            return false;
+        }
+        let name = name.trim_start_matches('[').trim_end_matches(']');
+        if name == "localhost" {
+            return self.bound.is_loopback() || self.bound.is_unspecified();
+        }
+        match name.parse::<IpAddr>() {
+            // An address cannot be rebound to another machine; a name other than `localhost` can.
+            Ok(ip) if self.bound.is_unspecified() => !ip.is_unspecified(),
+            Ok(ip) if self.bound.is_loopback() => ip.is_loopback(),
+            Ok(ip) => ip == self.bound,
+            Err(_) => false,
+        }
+    }
+
+    /// Whether `headers` carry the presenter's token (compared in constant time).
+    pub fn is_presenter(&self, headers: &HeaderMap) -> bool {
+        headers
+            .get(TOKEN_HEADER)
+            .is_some_and(|v| same(v.as_bytes(), self.token.as_bytes()))
+    }
+
+    /// The names the server answers to, for messages.
+    fn names(&self) -> String {
+        if self.bound.is_unspecified() {
+            format!(
+                "an address of this machine or localhost, port {}",
+                self.port
+            )
+        } else if self.bound.is_loopback() {
+            format!("{0}:{1} or localhost:{1}", self.bound, self.port)
+        } else {
+            format!("{}:{}", self.bound, self.port)
+        }
+    }
+}
+
+/// `a == b`, taking as long whatever the first difference.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Checks every request against the [`Guard`], and reads a command's body (within
+/// [`MAX_BODY`] and [`BODY_TIMEOUT`]) before any handler sees it.
+async fn guard(State(app): State<App>, req: Request, next: Next) -> Response {
+    match admit(&app.guard, req).await {
+        Ok(req) => next.run(req).await,
+        Err(refusal) => refusal.into_response(),
+    }
+}
+
+async fn admit(g: &Guard, req: Request) -> Result<Request, ApiError> {
+    let headers = req.headers();
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    if !g.host_ok(&host) {
+        return Err(ApiError(
+            StatusCode::FORBIDDEN,
+            format!(
+                "this server answers to {}, not to the host `{host}`",
+                g.names()
+            ),
+        ));
+    }
+    if matches!(*req.method(), Method::GET | Method::HEAD) {
+        return Ok(req);
+    }
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let origin = origin.to_str().unwrap_or_default();
+        if !origin.eq_ignore_ascii_case(&format!("http://{host}")) {
+            return Err(ApiError(
+                StatusCode::FORBIDDEN,
+                format!(
+                    "a command from the page of another site ({origin}) is refused;                      only the dashboard's own page may send commands"
+                ),
+            ));
+        }
+    }
+    let length = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if length.is_some_and(|n| n > MAX_BODY as u64) {
+        return Err(too_large());
+    }
+    if headers.get(TOKEN_HEADER).is_none() {
+        return Err(ApiError(
+            StatusCode::UNAUTHORIZED,
+            format!(
+                "commands need the presenter's token (the `{TOKEN_HEADER}` header, from the                  presenter's address that `commune serve` prints); this page is read-only"
+            ),
+        ));
+    }
+    if !g.is_presenter(headers) {
+        return Err(ApiError(
+            StatusCode::FORBIDDEN,
+            "the presenter's token is wrong; use the presenter's address that `commune serve`              printed"
+                .to_owned(),
+        ));
+    }
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"));
+    if !json {
+        return Err(ApiError(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "commands are JSON: send `Content-Type: application/json`".to_owned(),
+        ));
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = tokio::time::timeout(BODY_TIMEOUT, read_body(body))
+        .await
+        .map_err(|_| {
+            ApiError(
+                StatusCode::REQUEST_TIMEOUT,
+                format!(
+                    "the request's body did not arrive within {} s",
+                    BODY_TIMEOUT.as_secs()
+                ),
+            )
+        })??;
+    Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+/// A body of at most [`MAX_BODY`] bytes; 413 as soon as it is longer.
+async fn read_body(body: Body) -> Result<Bytes, ApiError> {
+    use futures_util::StreamExt;
+    let mut stream = body.into_data_stream();
+    let mut buf = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| {
+            ApiError(
+                StatusCode::BAD_REQUEST,
+                format!("cannot read the request: {e}"),
+            )
+        })?;
+        if buf.len() + chunk.len() > MAX_BODY {
+            return Err(too_large());
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(Bytes::from(buf))
+}
+
+fn too_large() -> ApiError {
+    ApiError(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        format!("a command's body is at most {} kB", MAX_BODY / 1024),
+    )
 }
 
 /// An error answer: a status and a message, sent as `{"error": message}`.
@@ -51,6 +258,7 @@ pub fn router(app: App) -> Router {
         .route("/app.js", get(script))
         .route("/style.css", get(style))
         .route("/api/state", get(state))
+        .route("/api/role", get(role))
         .route("/api/stream", get(stream))
         .route("/api/play", post(play))
         .route("/api/pause", post(pause))
@@ -60,10 +268,12 @@ pub fn router(app: App) -> Router {
         .route("/api/lever", post(lever))
         .route("/api/event", post(event))
         .route("/api/compare", post(compare))
+        .route("/api/undo", post(undo))
         .route("/api/scenario.toml", get(scenario_toml))
         .route("/api/metrics.csv", get(metrics_csv))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(app.clone(), guard))
         .with_state(app)
 }
 
@@ -111,6 +321,11 @@ async fn script() -> Response {
 
 async fn style() -> Response {
     asset("text/css; charset=utf-8", include_str!("assets/style.css"))
+}
+
+/// Whether the request carries the presenter's token: the page shows controls only if so.
+async fn role(State(app): State<App>, headers: HeaderMap) -> axum::Json<Value> {
+    axum::Json(json!({ "presenter": app.guard.is_presenter(&headers) }))
 }
 
 async fn state(State(app): State<App>) -> axum::Json<Value> {
@@ -169,6 +384,7 @@ async fn ask(app: &App, make: impl FnOnce(Reply) -> Command) -> ApiResult {
         Ok(v) => Ok(axum::Json(v)),
         Err(Refusal::Bad(m)) => Err(ApiError(StatusCode::BAD_REQUEST, m)),
         Err(Refusal::NotFound(m)) => Err(ApiError(StatusCode::NOT_FOUND, m)),
+        Err(Refusal::Busy(m)) => Err(ApiError(StatusCode::CONFLICT, m)),
     }
 }
 
@@ -285,6 +501,15 @@ async fn event(State(app): State<App>, bytes: Bytes) -> ApiResult {
         &bytes,
         Some(r#"{"lane": "a", "kind": "drought", "yield_factor": 0.5, "days": 90}"#),
     )?;
+    if fields.len() > MAX_EVENT_KEYS {
+        return Err(ApiError(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "an event has at most {MAX_EVENT_KEYS} keys, not {}",
+                fields.len()
+            ),
+        ));
+    }
     let lane = match fields.remove("lane") {
         None => 0,
         Some(Value::String(l)) => lane_index(Some(&l))?,
@@ -311,6 +536,19 @@ async fn compare(State(app): State<App>, bytes: Bytes) -> ApiResult {
             format!("mode must be `copy` or `off`, not `{other}`"),
         )),
     }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct UndoBody {
+    lane: Option<String>,
+}
+
+/// Takes back the lane's last lever change: the lever gets its earlier value from the next day
+/// (a new change, logged; the session's history stays whole).
+async fn undo(State(app): State<App>, bytes: Bytes) -> ApiResult {
+    let lane = lane_index(body::<UndoBody>(&bytes, None)?.lane.as_deref())?;
+    ask(&app, |r| Command::Undo(lane, r)).await
 }
 
 #[derive(Deserialize)]
@@ -397,6 +635,7 @@ mod tests {
             commands,
             shared: Arc::new(Mutex::new(Shared::default())),
             out: out.clone(),
+            guard: Arc::new(Guard::new("127.0.0.1".parse().unwrap(), 8080).unwrap()),
         };
         let mut stream = Box::pin(messages(&app));
         assert_eq!(stream.next().await.unwrap().event, "state");
@@ -415,5 +654,62 @@ mod tests {
             .collect::<Vec<_>>()
             .await;
         assert_eq!(rest, ["6", "7", "8", "9"]);
+    }
+}
+
+#[cfg(test)]
+mod guard_tests {
+    use super::*;
+
+    fn guard(bound: &str) -> Guard {
+        Guard::new(bound.parse().unwrap(), 8080).unwrap()
+    }
+
+    #[test]
+    fn the_server_answers_to_its_own_address_and_port_only() {
+        let local = guard("127.0.0.1");
+        for ok in [
+            "127.0.0.1:8080",
+            "localhost:8080",
+            "LOCALHOST:8080",
+            "[::1]:8080",
+        ] {
+            assert!(local.host_ok(ok), "{ok}");
+        }
+        for bad in [
+            "evil.example:8080",
+            "evil.example",
+            "127.0.0.1:8081",
+            "127.0.0.1",
+            "192.168.1.5:8080",
+            "localhost.evil.example:8080",
+            "",
+        ] {
+            assert!(!local.host_ok(bad), "{bad}");
+        }
+        let room = guard("0.0.0.0");
+        for ok in ["192.168.1.5:8080", "localhost:8080", "[fe80::1]:8080"] {
+            assert!(room.host_ok(ok), "{ok}");
+        }
+        for bad in ["teacher.example:8080", "0.0.0.0:8080", "192.168.1.5:80"] {
+            assert!(!room.host_ok(bad), "{bad}");
+        }
+        let one = guard("192.168.1.5");
+        assert!(one.host_ok("192.168.1.5:8080"));
+        assert!(!one.host_ok("localhost:8080"));
+    }
+
+    #[test]
+    fn tokens_are_fresh_and_compared_whole() {
+        let (a, b) = (guard("127.0.0.1"), guard("127.0.0.1"));
+        assert_eq!(a.token.len(), 32);
+        assert_ne!(a.token, b.token, "two servers, two tokens");
+        let mut headers = HeaderMap::new();
+        assert!(!a.is_presenter(&headers));
+        headers.insert(TOKEN_HEADER, a.token[..31].parse().unwrap());
+        assert!(!a.is_presenter(&headers));
+        headers.insert(TOKEN_HEADER, a.token.parse().unwrap());
+        assert!(a.is_presenter(&headers));
+        assert!(!b.is_presenter(&headers));
     }
 }

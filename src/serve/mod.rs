@@ -15,6 +15,7 @@ pub mod session;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, mpsc};
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::Args;
@@ -42,10 +43,15 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 8080)]
     pub port: u16,
     /// Address to listen on. The default serves this machine only; `0.0.0.0` serves the
-    /// network (a classroom), with no access control.
+    /// network (a classroom): everyone sees the session, only the presenter's address (with its
+    /// token) changes it.
     #[arg(long, default_value = "127.0.0.1")]
     pub bind: IpAddr,
 }
+
+/// A connection that sends no complete request head within this time is closed; so is an idle
+/// kept-alive connection (hyper's header-read timer runs while it waits for the next request).
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Messages kept for clients that are a little behind; one further behind gets the whole state.
 const BROADCAST_CAPACITY: usize = 256;
@@ -67,21 +73,67 @@ pub fn serve(args: &ServeArgs) -> Result<()> {
             .with_context(|| format!("cannot listen on {}:{}", args.bind, args.port))?;
         let addr = listener.local_addr()?;
         let names: Vec<&str> = scenarios.iter().map(|s| s.meta.name.as_str()).collect();
-        let app = start_session(scenarios.clone())?;
-        println!(
-            "commune serve: {} at http://{addr}/ (Ctrl-C stops)",
-            names.join(" and ")
-        );
+        let guard = http::Guard::new(addr.ip(), addr.port())?;
+        // The presenter opens the address with the token; an any-address server is reached
+        // from this machine through the loopback address.
+        let shown = if addr.ip().is_unspecified() {
+            SocketAddr::new(IpAddr::from([127, 0, 0, 1]), addr.port())
+        } else {
+            addr
+        };
+        let viewers = if addr.ip().is_unspecified() {
+            format!("http://<this machine's IP address>:{}/", addr.port())
+        } else {
+            format!("http://{shown}/")
+        };
+        // One write, and no panic if whoever started the server stopped reading.
         use std::io::Write;
-        std::io::stdout().flush().ok();
-        axum::serve(listener, http::router(app))
-            .await
-            .context("the server stopped")
+        let mut out = std::io::stdout().lock();
+        let _ = write!(
+            out,
+            "commune serve: {} for the presenter at http://{shown}/?token={} (Ctrl-C stops)\n\
+             viewers (read-only): {viewers}\n",
+            names.join(" and "),
+            guard.token
+        );
+        let _ = out.flush();
+        drop(out);
+        let app = start_session(scenarios.clone(), guard)?;
+        run_server(listener, http::router(app)).await
     })
 }
 
+/// Serves `router` on `listener` until the process ends: HTTP/1.1, each connection in its own
+/// task, with [`HEADER_TIMEOUT`] for slow or idle connections.
+async fn run_server(listener: tokio::net::TcpListener, router: axum::Router) -> Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                // Out of file descriptors and the like: wait a little rather than spin.
+                eprintln!("commune serve: cannot accept a connection: {e}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        stream.set_nodelay(true).ok();
+        let service = hyper_util::service::TowerToHyperService::new(router.clone());
+        tokio::spawn(async move {
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT);
+            // A connection that breaks or times out just ends.
+            let _ = builder
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
 /// Starts the session thread over `scenarios` and returns what the handlers share.
-pub fn start_session(scenarios: Vec<Scenario>) -> Result<http::App> {
+pub fn start_session(scenarios: Vec<Scenario>, guard: http::Guard) -> Result<http::App> {
     let shared = Arc::new(Mutex::new(Shared::default()));
     let (out, _) = broadcast::channel(BROADCAST_CAPACITY);
     let (commands, rx) = mpsc::channel();
@@ -98,6 +150,7 @@ pub fn start_session(scenarios: Vec<Scenario>) -> Result<http::App> {
         commands,
         shared,
         out,
+        guard: Arc::new(guard),
     })
 }
 

@@ -14,7 +14,7 @@ use tokio::sync::{broadcast, oneshot};
 
 use super::levers::{self, EVENT_BUTTONS, LEVERS, MAP_SERIES, SERIES};
 use crate::model::community_metrics::{COMMUNITY_COLUMNS, CommunityMetrics};
-use crate::model::events::{EventKind, LogKind};
+use crate::model::events::{EventKind, LogKind, ScheduledEvent};
 use crate::model::{COLUMNS, Params, Simulation, TickMetrics};
 use crate::scenario::{self, EventSpec, Scenario};
 
@@ -22,6 +22,14 @@ use crate::scenario::{self, EventSpec, Scenario};
 pub const MAX_TICKS: u32 = 36_500;
 /// Fastest speed offered (days a second).
 pub const MAX_SPEED: u32 = 1_000;
+/// Most days one step command may ask for (ten years). A step runs day by day, with commands
+/// handled between days, so a Pause stops it.
+pub const MAX_STEP: u32 = 3_650;
+/// Most rows of each lane's history sent to a client that joins (the state): a longer history is
+/// sent one day in every few, so joining costs the same on any day. Days after joining come whole.
+pub const MAX_HISTORY_POINTS: usize = 2_000;
+/// Most persons a community may reach through newcomers: what a scenario file allows.
+pub const MAX_COMMUNITY: u32 = 1_000;
 /// Most feed entries kept for new clients.
 const FEED_KEPT: usize = 500;
 /// Least time between two publications of rows: clients get at most ~30 messages a second,
@@ -37,11 +45,12 @@ pub struct Message {
     pub data: String,
 }
 
-/// What went wrong with a command: the client's fault (400) or not found (404).
+/// What went wrong with a command: the client's fault (400), not found (404), or not now (409).
 #[derive(Debug, PartialEq, Eq)]
 pub enum Refusal {
     Bad(String),
     NotFound(String),
+    Busy(String),
 }
 
 pub type Reply = oneshot::Sender<Result<Value, Refusal>>;
@@ -65,6 +74,8 @@ pub enum Command {
     CompareCopy(Reply),
     /// Stop comparing: keep lane A only.
     CompareOff(Reply),
+    /// Take back the lane's last lever change (its lever gets its earlier value).
+    Undo(usize, Reply),
 }
 
 /// One simulation of the session.
@@ -81,6 +92,11 @@ struct Lane {
     /// Session events announced in the feed when they were added, not to be announced again when
     /// the simulation logs them: (day, text).
     announced: Vec<(u32, String)>,
+    /// The scenario's schedule (its events, then the session's, in that order), as parsing the
+    /// session's scenario would give it; kept so that a change costs the same on any day.
+    schedule: Vec<ScheduledEvent>,
+    /// Lever changes that Undo can take back: (path, the value before).
+    undo: Vec<(String, Value)>,
 }
 
 impl Lane {
@@ -88,26 +104,40 @@ impl Lane {
         let mut sim = Simulation::new(base.params.clone(), base.meta.seed);
         sim.reschedule(base.schedule.iter().cloned());
         Self {
+            schedule: base.schedule.clone(),
             base,
             added: Vec::new(),
             sim,
             communities: Vec::new(),
             log_seen: 0,
             announced: Vec::new(),
+            undo: Vec::new(),
         }
     }
 
-    /// The scenario of the session so far: the file's, with the session's events after its own.
-    fn scenario(&self) -> Scenario {
+    /// What a new `[[events]]` entry of the session needs checked, in a scenario as small as the
+    /// file's: the file's scenario with the parameters in force now, the new entry first, then
+    /// the file's own events still to come (a `set` among them carries the parameters after it,
+    /// which the new entry may change). Session events all fall on or before today, so none of
+    /// them is needed: their effect is in the parameters in force. Checking costs the same
+    /// however many changes the session has had.
+    fn probe(&self) -> (Scenario, Vec<usize>) {
+        let now = self.sim.tick();
         let mut s = self.base.clone();
-        s.events.extend(self.added.iter().cloned());
-        s
+        s.params = params_now(&self.schedule, now, &self.base.params);
+        let later: Vec<usize> = (0..self.base.events.len())
+            .filter(|&i| self.base.events[i].day > now)
+            .collect();
+        s.events = later.iter().map(|&i| self.base.events[i].clone()).collect();
+        s.schedule.clear();
+        (s, later)
     }
 
-    /// The session's scenario with one more `[[events]]` entry, checked exactly as a scenario file
-    /// is (it is written out and read back), and the entry's index.
-    fn with_event(&self, entry: toml::Table) -> Result<(Scenario, usize), Refusal> {
-        let s = self.scenario();
+    /// The probe scenario (see [`Lane::probe`]) with the new `[[events]]` entry first, checked
+    /// exactly as a scenario file is (it is written out and read back), and the file's events
+    /// still to come (their indices in the file).
+    fn with_event(&self, entry: toml::Table) -> Result<(Scenario, Vec<usize>), Refusal> {
+        let (s, later) = self.probe();
         let mut table: toml::Table = toml::from_str(&s.to_toml()).expect("a scenario parses");
         let events = table
             .entry("events")
@@ -117,8 +147,8 @@ impl Lane {
                 "the scenario's `events` is not an array".to_owned(),
             ));
         };
-        let index = events.len();
-        events.push(toml::Value::Table(entry));
+        let index = 0;
+        events.insert(0, toml::Value::Table(entry));
         let text = toml::to_string(&table).expect("a table serializes");
         let parsed = scenario::parse(&text, &s.meta.name).map_err(|problems| {
             let this = format!("events[{index}]");
@@ -136,25 +166,53 @@ impl Lane {
                     .join("; "),
             )
         })?;
-        Ok((parsed, index))
+        Ok((parsed, later))
     }
 
-    /// Takes `parsed` (from [`Lane::with_event`]) as the session's scenario: its events still to
-    /// come replace the simulation's, so the session runs exactly as the file would.
-    fn adopt(&mut self, parsed: &Scenario, index: usize) -> EventKind {
-        let kind = parsed.schedule[index].kind.clone();
-        self.added.push(parsed.events[index].clone());
-        self.sim.reschedule(parsed.schedule.iter().cloned());
-        self.announced.push((self.sim.tick(), kind.describe()));
+    /// Takes the new entry of `parsed` (from [`Lane::with_event`]) into the session: it joins the
+    /// schedule after the events before it, the file's events still to come take their new form,
+    /// and the events still to come replace the simulation's, so the session runs exactly as its
+    /// scenario file would.
+    fn adopt(&mut self, parsed: &Scenario, later: &[usize]) -> EventKind {
+        let kind = parsed.schedule[0].kind.clone();
+        for (k, &i) in later.iter().enumerate() {
+            self.schedule[i] = parsed.schedule[k + 1].clone();
+        }
+        self.schedule.push(parsed.schedule[0].clone());
+        self.added.push(parsed.events[0].clone());
+        let now = self.sim.tick();
+        self.sim
+            .reschedule(self.schedule.iter().filter(|e| e.tick >= now).cloned());
+        self.announced.push((now, kind.describe()));
         kind
     }
+}
 
-    /// The policy in force from the next day: the running world's parameters with the
-    /// assemblies' decisions written over them, and the changes due at the start of that day.
-    fn params_now(&self, parsed: &Scenario) -> Params {
+/// The parameters set for the day after `now`: `params` with every `set` of `schedule` due by
+/// then applied in day order (in file order within a day). Assembly decisions are not
+/// parameters: they stay in the running world (see [`Lane::in_force`]).
+fn params_now(schedule: &[ScheduledEvent], now: u32, params: &Params) -> Params {
+    let mut due: Vec<&ScheduledEvent> = schedule.iter().filter(|e| e.tick <= now).collect();
+    due.sort_by_key(|e| e.tick);
+    let mut params = params.clone();
+    for e in due {
+        if let EventKind::Set { path, value } = &e.kind
+            && let Ok(next) = params.with_value(path, value)
+        {
+            params = next;
+        }
+    }
+    params
+}
+
+impl Lane {
+    /// The policy in force from the next day, as the page shows it: the running world's
+    /// parameters with the assemblies' decisions written over them, and the changes due at the
+    /// start of that day.
+    fn in_force(&self) -> Params {
         let now = self.sim.tick();
         let mut params = self.sim.in_force();
-        for event in parsed.schedule.iter().filter(|e| e.tick == now) {
+        for event in self.schedule.iter().filter(|e| e.tick == now) {
             if let EventKind::Set { path, value } = &event.kind
                 && let Ok(next) = params.with_value(path, value)
             {
@@ -230,6 +288,8 @@ pub struct Session {
     last_map: Instant,
     /// Days have run since the map's figures were last sent.
     map_pending: bool,
+    /// A step command under way: the days it still has to run, and where to answer when done.
+    stepping: Option<(u32, Reply)>,
 }
 
 impl Session {
@@ -251,6 +311,7 @@ impl Session {
             last_publish: Instant::now(),
             last_map: Instant::now(),
             map_pending: false,
+            stepping: None,
         };
         let seed = s.scenarios[0].meta.seed;
         s.start(seed, &s.scenarios.clone());
@@ -284,7 +345,7 @@ impl Session {
                 id,
                 base: lane.base.clone(),
                 added: Vec::new(),
-                values: levers::values(&lane.base, &lane.params_now(&lane.base)),
+                values: levers::values(&lane.base, &lane.in_force()),
                 changes: Vec::new(),
                 rows: Vec::new(),
                 communities: Vec::new(),
@@ -435,10 +496,11 @@ impl Session {
     ) -> Result<(u32, EventKind), Refusal> {
         let day = self.tick();
         entry.insert("day".to_owned(), toml::Value::Integer(i64::from(day)));
-        let (parsed, index) = self.lane(lane)?.with_event(entry)?;
+        let (parsed, later) = self.lane(lane)?.with_event(entry)?;
         let l = &mut self.lanes[lane];
-        let kind = l.adopt(&parsed, index);
-        let values = levers::values(&parsed, &l.params_now(&parsed));
+        let kind = l.adopt(&parsed, &later);
+        let values = levers::values(&l.base, &l.in_force());
+        let index = 0;
         let change = json!({
             "day": day,
             "kind": parsed.events[index].kind,
@@ -473,7 +535,11 @@ impl Session {
         entry.insert("kind".to_owned(), "set".into());
         entry.insert("path".to_owned(), path.into());
         entry.insert("value".to_owned(), value.clone());
+        let before = lock(&self.shared).lanes[lane].values.get(path).cloned();
         let (day, _) = self.add_event(lane, entry)?;
+        if let Some(before) = before {
+            self.lanes[lane].undo.push((path.to_owned(), before));
+        }
         let shown = levers::to_json(&value);
         self.note(
             Some(lane),
@@ -501,6 +567,9 @@ impl Session {
                 ));
             }
         };
+        if kind == "influx" {
+            self.check_newcomers(lane, &fields)?;
+        }
         if kind == "set" {
             return Err(Refusal::Bad(
                 "policy changes go through /api/lever".to_owned(),
@@ -535,6 +604,58 @@ impl Session {
         Ok(json!({ "lane": LANE_IDS[lane], "day": day, "text": text }))
     }
 
+    /// Refuses newcomers that would take a community beyond [`MAX_COMMUNITY`] persons, the most
+    /// a scenario file allows (values the scenario check refuses anyway are left to it).
+    fn check_newcomers(
+        &self,
+        lane: usize,
+        fields: &serde_json::Map<String, Value>,
+    ) -> Result<(), Refusal> {
+        let number = |key: &str| fields.get(key).and_then(Value::as_u64);
+        let (Some(community), Some(persons)) = (number("community"), number("persons")) else {
+            return Ok(());
+        };
+        if persons > u64::from(MAX_COMMUNITY) {
+            return Err(Refusal::Bad(format!(
+                "`persons`: at most {MAX_COMMUNITY} newcomers at once (a community holds at most \
+                 {MAX_COMMUNITY} persons), not {persons}"
+            )));
+        }
+        let l = &self.lanes[lane];
+        let Ok(community) = u32::try_from(community) else {
+            return Ok(());
+        };
+        if community >= l.base.params.population.communities {
+            return Ok(());
+        }
+        let now = l.sim.tick();
+        let living = l
+            .communities
+            .iter()
+            .find(|c| c.community == community)
+            .map_or(l.base.params.population.persons_per_community, |c| {
+                c.persons
+            });
+        // Newcomers already sent for today, who arrive with these.
+        let coming: u64 = l
+            .base
+            .events
+            .iter()
+            .chain(&l.added)
+            .filter(|e| e.day == now && e.kind == "influx" && e.community == Some(community))
+            .map(|e| u64::from(e.persons.unwrap_or(0)))
+            .sum();
+        let total = u64::from(living) + coming + persons;
+        if total > u64::from(MAX_COMMUNITY) {
+            return Err(Refusal::Bad(format!(
+                "`persons`: community {community} has {} persons; {persons} newcomers would \
+                 make {total}, more than the {MAX_COMMUNITY} a community may hold",
+                u64::from(living) + coming
+            )));
+        }
+        Ok(())
+    }
+
     fn handle(&mut self, cmd: Command) {
         match cmd {
             Command::Play(reply) => {
@@ -550,25 +671,29 @@ impl Session {
             }
             Command::Pause(reply) => {
                 self.playing = false;
+                self.finish_step();
                 self.publish(true);
                 self.publish_status();
                 let _ = reply.send(Ok(self.status()));
             }
             Command::Step(n, reply) => {
                 let room = MAX_TICKS - self.tick();
-                if n == 0 || n > room {
+                if n == 0 || n > room.min(MAX_STEP) {
                     let _ = reply.send(Err(Refusal::Bad(format!(
-                        "can step 1 to {room} days now (a session runs at most {MAX_TICKS})"
+                        "can step 1 to {} days now (at most {MAX_STEP} at once; a session runs \
+                         at most {MAX_TICKS})",
+                        room.min(MAX_STEP)
                     ))));
                     return;
                 }
-                for _ in 0..n {
-                    self.step();
-                    // Many days at once are published as they go, not in one huge message.
-                    self.publish(false);
+                if self.stepping.is_some() {
+                    let _ = reply.send(Err(Refusal::Busy(
+                        "a step is under way; wait for it, or pause to stop it".to_owned(),
+                    )));
+                    return;
                 }
-                self.publish(true);
-                let _ = reply.send(Ok(self.status()));
+                // The days run one at a time in `run`, with commands handled between them.
+                self.stepping = Some((n, reply));
             }
             Command::Speed(speed, reply) => {
                 if !(1..=MAX_SPEED).contains(&speed) {
@@ -582,6 +707,7 @@ impl Session {
                 let _ = reply.send(Ok(self.status()));
             }
             Command::Reset(seed, reply) => {
+                self.finish_step();
                 self.publish(true);
                 let scenarios: Vec<Scenario> = self.lanes.iter().map(|l| l.base.clone()).collect();
                 self.playing = false;
@@ -600,6 +726,7 @@ impl Session {
                 let _ = reply.send(self.event(lane, fields));
             }
             Command::CompareCopy(reply) => {
+                self.finish_step();
                 self.publish(true);
                 let a = self.lanes[0].base.clone();
                 let seed = a.meta.seed;
@@ -615,6 +742,7 @@ impl Session {
                 let _ = reply.send(Ok(json!({ "lanes": 2 })));
             }
             Command::CompareOff(reply) => {
+                self.finish_step();
                 self.publish(true);
                 let a = self.lanes[0].base.clone();
                 let seed = a.meta.seed;
@@ -627,6 +755,57 @@ impl Session {
                 );
                 let _ = reply.send(Ok(json!({ "lanes": 1 })));
             }
+            Command::Undo(lane, reply) => {
+                self.publish(true);
+                let _ = reply.send(self.undo(lane));
+            }
+        }
+    }
+
+    /// Gives the lever of the lane's last change its earlier value, from the next day.
+    fn undo(&mut self, lane: usize) -> Result<Value, Refusal> {
+        self.lane(lane)?;
+        let Some((path, before)) = self.lanes[lane].undo.pop() else {
+            return Err(Refusal::Bad(
+                "no lever change to undo in this lane".to_owned(),
+            ));
+        };
+        match self.lever(lane, &path, &before) {
+            Ok(done) => {
+                // Undoing is not itself undone by the next Undo: that takes back the change before.
+                self.lanes[lane].undo.pop();
+                Ok(done)
+            }
+            Err(e) => {
+                self.lanes[lane].undo.push((path, before));
+                Err(e)
+            }
+        }
+    }
+
+    /// Runs one day of the step under way; answers it when its days are done.
+    fn step_once(&mut self) {
+        self.step();
+        // Many days at once are published as they go, not in one huge message.
+        self.publish(false);
+        let done = match &mut self.stepping {
+            Some((left, _)) => {
+                *left -= 1;
+                *left == 0 || self.tick() >= MAX_TICKS
+            }
+            None => true,
+        };
+        if done {
+            self.finish_step();
+        }
+    }
+
+    /// Ends the step under way, if any (done, or stopped by Pause or Reset), and answers it
+    /// with the day reached.
+    fn finish_step(&mut self) {
+        if let Some((_, reply)) = self.stepping.take() {
+            self.publish(true);
+            let _ = reply.send(Ok(self.status()));
         }
     }
 
@@ -634,7 +813,14 @@ impl Session {
     pub fn run(mut self, commands: Receiver<Command>) {
         let mut next = Instant::now();
         loop {
-            let cmd = if self.playing {
+            let cmd = if self.stepping.is_some() {
+                self.step_once();
+                match commands.try_recv() {
+                    Ok(cmd) => Some(cmd),
+                    Err(std::sync::mpsc::TryRecvError::Empty) => None,
+                    Err(std::sync::mpsc::TryRecvError::Disconnected) => break,
+                }
+            } else if self.playing {
                 let now = Instant::now();
                 if now >= next {
                     self.step();
@@ -754,6 +940,23 @@ fn round(x: f64) -> f64 {
     (x * factor).round() / factor
 }
 
+/// A lane's history for a client that joins: every day, or when there are more than
+/// [`MAX_HISTORY_POINTS`], one day in every `k` (the days divisible by `k`, so every client gets
+/// the same ones) and the last day.
+fn history(rows: &[TickMetrics]) -> Vec<TickMetrics> {
+    let k = rows.len().div_ceil(MAX_HISTORY_POINTS).max(1);
+    if k == 1 {
+        return rows.to_vec();
+    }
+    let mut out: Vec<TickMetrics> = rows.iter().step_by(k).copied().collect();
+    if let Some(last) = rows.last()
+        && out.last().is_none_or(|r| r.tick != last.tick)
+    {
+        out.push(*last);
+    }
+    out
+}
+
 /// The whole session as JSON: what a new client needs to draw everything.
 pub fn state_json(sh: &Shared) -> Value {
     let lanes: Vec<Value> = sh
@@ -766,7 +969,7 @@ pub fn state_json(sh: &Shared) -> Value {
                 "description": l.base.meta.description,
                 "seed": l.base.meta.seed,
                 "values": l.values,
-                "rows": series_rows(&l.rows),
+                "rows": series_rows(&history(&l.rows)),
                 "communities": map_json(&l.communities),
                 "regions": l.communities.iter().map(|c| c.region).collect::<Vec<_>>(),
                 "links": l.links.iter().map(|(a, b, km)| json!([a, b, round(*km)])).collect::<Vec<_>>(),
@@ -795,6 +998,27 @@ pub fn state_json(sh: &Shared) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_history_is_sent_thinned_to_a_bounded_number_of_days() {
+        let rows = |n: u32| -> Vec<TickMetrics> {
+            (0..n)
+                .map(|tick| TickMetrics {
+                    tick,
+                    ..TickMetrics::default()
+                })
+                .collect()
+        };
+        assert_eq!(history(&rows(2_000)).len(), 2_000);
+        for n in [2_001, 5_000, 18_000, 36_500] {
+            let h = history(&rows(n));
+            assert!(h.len() <= MAX_HISTORY_POINTS + 1, "{n}: {}", h.len());
+            assert!(h.len() >= MAX_HISTORY_POINTS / 2, "{n}: {}", h.len());
+            assert_eq!(h[0].tick, 0);
+            assert_eq!(h.last().unwrap().tick, n - 1, "the last day is always sent");
+            assert!(h.windows(2).all(|w| w[0].tick < w[1].tick));
+        }
+    }
 
     #[test]
     fn rounding_keeps_six_significant_digits() {

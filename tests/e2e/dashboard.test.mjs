@@ -90,9 +90,47 @@ async function main() {
     // A bad value is refused with a message and the page shows it.
     const res = await fetch(new URL('/api/lever', server.url), {
       method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Commune-Token': server.token },
       body: JSON.stringify({ path: 'food.kitchen_share', value: 2 }),
     });
     assert.equal(res.status, 400);
+    // Without the token, a command is refused.
+    const anon = await fetch(new URL('/api/pause', server.url), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    assert.equal(anon.status, 401);
+
+    // The token left the address bar (a projector shows it), and the page keeps its controls.
+    assert.equal(new URL(page.url()).searchParams.get('token'), null);
+    assert.equal(await page.getAttribute('body', 'data-role'), 'presenter');
+
+    // New seed asks first: declined, the session goes on as it was.
+    const tickBefore = Number(await page.getAttribute('body', 'data-tick'));
+    page.once('dialog', (d) => d.dismiss());
+    await page.click('#newseed');
+    await page.waitForTimeout(300);
+    assert.equal(Number(await page.getAttribute('body', 'data-tick')), tickBefore);
+
+    // Undo: the last lever changed (the rota) gets its earlier value back.
+    await page.click('#undo');
+    await page.waitForFunction(
+      () => document.querySelector('select[data-path="labour.undesirable_policy"]').value === 'volunteer',
+      null, WAIT);
+
+    // A viewer (the address without the token) sees the session but no controls.
+    const watch = await browser.context.newPage();
+    watch.on('pageerror', (e) => errors.push(e.message));
+    await watch.goto(server.viewer);
+    await watch.waitForSelector('#levers .lever', WAIT);
+    assert.equal(await watch.getAttribute('body', 'data-role'), 'viewer');
+    for (const id of ['#play', '#pause', '#reset', '#newseed', '#compare', '#undo']) {
+      assert.equal(await watch.isVisible(id), false, `${id} hidden from viewers`);
+    }
+    assert.equal(await watch.isVisible('#events-box'), false);
+    assert.equal(await watch.locator('#levers input:enabled, #levers select:enabled').count(), 0);
+    assert.ok(await watch.isVisible('#chart0'));
 
     assert.deepEqual(errors, [], 'no errors in the page');
     console.log(`ok: played, charts grew, lever logged on day ${day}`);

@@ -15,7 +15,8 @@ export function communeBin() {
   return join(target, 'debug', 'commune');
 }
 
-/// Starts `commune serve ARGS --port 0` and resolves with { url, stop } once it prints its address.
+/// Starts `commune serve ARGS --port 0` and resolves with { url, viewer, token, stop } once it
+/// prints its addresses: `url` is the presenter's (with the token), `viewer` the read-only one.
 export function startServer(args) {
   return new Promise((ok, fail) => {
     const child = spawn(communeBin(), ['serve', ...args, '--port', '0'], {
@@ -25,8 +26,8 @@ export function startServer(args) {
     let out = '';
     child.stdout.on('data', (chunk) => {
       out += chunk;
-      const m = out.match(/http:\/\/[0-9.]+:\d+\//);
-      if (m) ok({ url: m[0], stop: () => child.kill('SIGTERM') });
+      const m = out.match(/(http:\/\/[0-9.]+:\d+\/)\?token=([0-9a-f]+)/);
+      if (m) ok({ url: m[0], viewer: m[1], token: m[2], stop: () => child.kill('SIGTERM') });
     });
     child.on('error', fail);
     child.on('exit', (code) => fail(new Error(`commune serve exited with ${code}: ${out}`)));

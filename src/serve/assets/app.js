@@ -15,13 +15,50 @@ let extraSeries = 4;   // series index shown in the fifth chart
 let layoutKey = '';    // what the map's node positions were computed for
 let positions = [];    // map node positions
 
+// The presenter's token: it comes in the presenter's address (`?token=...`), is kept for this tab
+// (so a reload keeps the controls) and taken out of the address bar, which a projector shows.
+// Without it the page is read-only: commands need it, and the server refuses them without.
+const TOKEN = (() => {
+  const url = new URL(location.href);
+  const given = url.searchParams.get('token');
+  if (given) {
+    try { sessionStorage.setItem('commune-token', given); } catch (e) { /* private mode */ }
+    url.searchParams.delete('token');
+    history.replaceState(null, '', url.pathname + url.search + url.hash);
+    return given;
+  }
+  try { return sessionStorage.getItem('commune-token') || ''; } catch (e) { return ''; }
+})();
+let presenter = false; // whether the server took the token: controls are shown only then
+
+function setRole(isPresenter) {
+  presenter = isPresenter;
+  document.body.dataset.role = presenter ? 'presenter' : 'viewer';
+  if (S) { renderLevers(); renderEvents(); }
+}
+
+async function checkRole() {
+  setRole(false);
+  if (!TOKEN) return;
+  try {
+    const res = await fetch('/api/role', { headers: { 'X-Commune-Token': TOKEN } });
+    const data = await res.json();
+    setRole(data.presenter === true);
+    if (!data.presenter) {
+      showError('this address\'s presenter token is not the server\'s (was it restarted?): the page is read-only; open the presenter address it printed');
+    }
+  } catch (e) {
+    showError(`the server cannot be reached (${e.message})`);
+  }
+}
+
 // ---------------------------------------------------------------- requests
 
 async function post(path, body) {
   try {
     const res = await fetch(path, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', 'X-Commune-Token': TOKEN },
       body: body === undefined ? '' : JSON.stringify(body),
     });
     const data = await res.json().catch(() => ({}));
@@ -158,6 +195,7 @@ function renderLevers() {
       const input = document.createElement('input');
       input.type = 'checkbox';
       input.checked = value === true;
+      input.disabled = !presenter;
       input.dataset.path = lever.path;
       input.addEventListener('change', () => setLever(lever, input.checked));
       label.appendChild(input);
@@ -172,6 +210,7 @@ function renderLevers() {
         select.appendChild(opt);
       }
       select.value = value;
+      select.disabled = !presenter;
       select.dataset.path = lever.path;
       select.setAttribute('aria-label', lever.label);
       select.addEventListener('change', () => setLever(lever, select.value));
@@ -187,6 +226,7 @@ function renderLevers() {
       input.max = lever.max;
       input.step = lever.step;
       input.value = value;
+      input.disabled = !presenter;
       input.dataset.path = lever.path;
       input.setAttribute('aria-label', lever.label);
       input.addEventListener('input', () => { out.textContent = fmt(Number(input.value)); });
@@ -663,13 +703,30 @@ $('play').addEventListener('click', () => post('/api/play'));
 $('pause').addEventListener('click', () => post('/api/pause'));
 $('step').addEventListener('click', () => post('/api/step', { days: 1 }));
 $('speed').addEventListener('change', () => post('/api/speed', { days_per_second: Number($('speed').value) }));
+// What a restart loses, for the question asked before one.
+function loses() {
+  if (!S || S.tick === 0) return '';
+  const changes = S.lanes.reduce((n, l) => n + l.changes.length, 0);
+  return ` The ${S.tick} days run so far${changes ? ` and ${changes} change${changes > 1 ? 's' : ''}` : ''} will be gone (download the scenario file first to keep them).`;
+}
 $('reset').addEventListener('click', () => {
   const v = $('seed').value.trim();
   if (v !== '' && !/^\d+$/.test(v)) { showError('the seed is a whole number, 0 or more'); return; }
+  if (!confirm(`Start again from day 0 with seed ${v === '' ? 'new' : v}?${loses()}`)) return;
   post('/api/reset', v === '' ? {} : { seed: Number(v) });
 });
-$('newseed').addEventListener('click', () => post('/api/reset', {}));
-$('compare').addEventListener('click', () => post('/api/compare', { mode: S && S.lanes.length > 1 ? 'off' : 'copy' }));
+$('newseed').addEventListener('click', () => {
+  if (!confirm(`Start again from day 0 with a new seed?${loses()}`)) return;
+  post('/api/reset', {});
+});
+$('compare').addEventListener('click', () => {
+  const two = S && S.lanes.length > 1;
+  const what = two ? 'Keep lane A alone, from day 0?' : 'Run a copy beside this scenario, both from day 0?';
+  if (!confirm(`${what}${loses()}`)) return;
+  post('/api/compare', { mode: two ? 'off' : 'copy' });
+});
+$('undo').addEventListener('click', () => post('/api/undo', { lane: ['a', 'b'][laneTarget()] }));
+$('error').addEventListener('click', hideError);
 $('extra').addEventListener('change', () => { extraSeries = Number($('extra').value); dirty = true; });
 $('mapmetric').addEventListener('change', () => { mapDirty = true; });
 document.querySelectorAll('input[name=lane]').forEach((r) => r.addEventListener('change', () => {
@@ -683,9 +740,11 @@ document.querySelectorAll('input[name=maplane]').forEach((r) => r.addEventListen
 window.addEventListener('resize', () => { dirty = true; });
 document.addEventListener('keydown', (e) => {
   if (e.target.tagName === 'INPUT' || e.target.tagName === 'SELECT') return;
+  if (!presenter) return;
   if (e.key === ' ') { e.preventDefault(); post(S && S.playing ? '/api/pause' : '/api/play'); }
   if (e.key === 'ArrowRight') post('/api/step', { days: 1 });
 });
 
+checkRole();
 connect();
 requestAnimationFrame(frame);
