@@ -8,6 +8,7 @@
 
 pub mod events;
 mod locate;
+pub mod sensitivity;
 pub mod sweep;
 mod validate;
 
@@ -122,6 +123,7 @@ pub const SECTIONS: &[&str] = &[
     "global",
     "learning",
     "sweep",
+    "sensitivity",
     "events",
 ];
 
@@ -340,6 +342,11 @@ pub fn parse(text: &str, default_name: &str) -> Result<Scenario, Vec<Problem>> {
         // repeat the base's problems.
         let base_ok = problems.is_empty();
         scenario.sweep = sweep::parse(&value, &scenario, base_ok, &locator, &mut problems);
+    }
+    if let Some(value) = take("sensitivity") {
+        // Read again by `sensitivity::load` for `commune sensitivity`; checked here for all.
+        let base_ok = problems.is_empty();
+        sensitivity::parse(&value, &scenario, base_ok, &locator, &mut problems);
     }
     if problems.is_empty() && !scenario.events.is_empty() {
         match events::build(&scenario) {

@@ -178,7 +178,7 @@ pub fn as_f64(v: &toml::Value) -> f64 {
 }
 
 /// The kind of value at a dotted path in the full scenario, or why it cannot be swept.
-fn kind_at(defaults: &toml::Table, path: &str) -> Result<toml::Value, String> {
+pub(super) fn kind_at(defaults: &toml::Table, path: &str) -> Result<toml::Value, String> {
     let not_sweepable = ["name", "description", "seed"];
     if not_sweepable.contains(&path) {
         return Err(format!(
@@ -542,7 +542,7 @@ fn as_number(v: &toml::Value) -> Option<f64> {
 }
 
 /// `v` as a value of the same kind as `kind`.
-fn coerce(v: &toml::Value, kind: &toml::Value) -> Result<toml::Value, String> {
+pub(super) fn coerce(v: &toml::Value, kind: &toml::Value) -> Result<toml::Value, String> {
     match kind {
         toml::Value::Boolean(_) => match v {
             toml::Value::Boolean(_) => Ok(v.clone()),
