@@ -217,8 +217,9 @@ fn output_values(dir: &Path, plan: &Plan, record: &Record) -> Result<Vec<Vec<f64
                     ][i]
                 })
                 .with_context(|| format!("unknown aggregate {agg} in sensitivity.json"))?;
+            // One by one: polars reads on its own pool, and these are small files.
             let per_run: Vec<Result<(usize, f64)>> = run_ids
-                .par_iter()
+                .iter()
                 .map(|&id| {
                     let path = dir
                         .join("runs")

@@ -106,7 +106,8 @@ pub fn normal_cdf(z: f64) -> f64 {
 }
 
 /// The standard normal quantile (Wichura 1988, algorithm AS 241, PPND16: relative error about
-/// 1e-16).
+/// 1e-16). The coefficients are written as published.
+#[allow(clippy::inconsistent_digit_grouping, clippy::excessive_precision)]
 pub fn normal_quantile(p: f64) -> f64 {
     if p <= 0.0 {
         return f64::NEG_INFINITY;
