@@ -1,4 +1,5 @@
-//! The command line: `commune validate`, `run`, `sweep`, `merge`, `compare`, `serve` and `plot`.
+//! The command line: `commune validate`, `run`, `sweep`, `sensitivity`, `merge`, `compare`,
+//! `serve` and `plot`.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -46,6 +47,9 @@ pub enum Command {
     Run(RunArgs),
     /// Run a scenario's [sweep]: every point and replicate, in parallel, resumable.
     Sweep(SweepArgs),
+    /// Run a scenario's [sensitivity] analysis (Sobol' indices or Morris screening) over the
+    /// sweep machinery: in parallel, resumable, in shards joined by `merge`.
+    Sensitivity(SensitivityArgs),
     /// Join sweep directories (the shards of one sweep) into one.
     Merge {
         /// Sweep directories written by `commune sweep --shard K/N`.
@@ -126,6 +130,29 @@ pub struct SweepArgs {
     /// Days each run simulates, overriding the scenario's `ticks` (1 to 36500).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=36_500))]
     pub ticks: Option<u32>,
+    /// Do not draw plots or write report.html.
+    #[arg(long)]
+    pub no_plots: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct SensitivityArgs {
+    /// Scenario file (TOML) with a [sensitivity] section.
+    pub file: PathBuf,
+    /// Output directory (default: output/<scenario name>/sensitivity). Started again with the
+    /// same directory, it skips the runs already complete.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Runs at a time (default: one per core).
+    #[arg(long, short, default_value_t = 0)]
+    pub jobs: usize,
+    /// Run only slice K of N (from 1); join the slices with `commune merge`, which then computes
+    /// the indices.
+    #[arg(long, value_parser = clap::value_parser!(Shard))]
+    pub shard: Option<Shard>,
     /// Do not draw plots or write report.html.
     #[arg(long)]
     pub no_plots: bool,
@@ -224,6 +251,7 @@ pub fn main() -> Result<ExitCode> {
         } => validate(&files, strict, quiet),
         Command::Run(args) => run(&args).map(|_| ExitCode::SUCCESS),
         Command::Sweep(args) => sweep_command(&args).map(|_| ExitCode::SUCCESS),
+        Command::Sensitivity(args) => sensitivity_command(&args).map(|_| ExitCode::SUCCESS),
         Command::Merge {
             dirs,
             out,
@@ -630,6 +658,7 @@ pub fn sweep_command(args: &SweepArgs) -> Result<PathBuf> {
 /// `commune merge`.
 fn merge_command(dirs: &[PathBuf], out: &Path, no_plots: bool, quiet: bool) -> Result<()> {
     let (have, missing) = sweep::merge(dirs, out)?;
+    let indices = crate::experiment::sensitivity::run::after_merge(dirs, out)?;
     if !no_plots {
         crate::plot::plot_dir(out)?;
     }
@@ -645,7 +674,71 @@ fn merge_command(dirs: &[PathBuf], out: &Path, no_plots: bool, quiet: bool) -> R
             format!("; {missing} runs of the sweep are still missing")
         }
     );
+    if indices {
+        println!(
+            "sensitivity indices in {}",
+            out.join("indices.csv").display()
+        );
+    }
     Ok(())
+}
+
+/// `commune sensitivity`.
+pub fn sensitivity_command(args: &SensitivityArgs) -> Result<PathBuf> {
+    use crate::experiment::sensitivity::run::{self, SensitivityOptions};
+    let text = std::fs::read_to_string(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let (base, spec) = scenario::sensitivity::load(&args.file)?;
+    let out = args.out.clone().unwrap_or_else(|| {
+        Path::new("output")
+            .join(&base.meta.name)
+            .join("sensitivity")
+    });
+    let shard = args.shard.unwrap_or(Shard::WHOLE);
+    if !args.quiet {
+        println!(
+            "{}: {} parameters, {} design points x {} replicates = {} runs{}, into {}",
+            base.meta.name,
+            spec.parameters.len(),
+            spec.point_count(),
+            spec.replicates,
+            spec.runs(),
+            if shard == Shard::WHOLE {
+                String::new()
+            } else {
+                format!(" (shard {shard})")
+            },
+            out.display()
+        );
+    }
+    let opts = SensitivityOptions {
+        out: out.clone(),
+        jobs: args.jobs,
+        shard,
+        quiet: args.quiet,
+    };
+    let report = run::run(base, &spec, &text, &opts)?;
+    // A shard's plots wait for the merge, which has the indices.
+    if !args.no_plots && report.indices.is_some() {
+        crate::plot::plot_dir(&out)?;
+    }
+    if !args.quiet {
+        println!(
+            "\n{} runs made, {} already complete, in {:.1} s",
+            report.sweep.ran, report.sweep.skipped, report.sweep.wall_seconds
+        );
+        match &report.indices {
+            Some(rows) => {
+                print!("{}", run::format_indices(rows, &run::read_record(&out)?));
+                println!("\nindices in {}", out.join("indices.csv").display());
+            }
+            None => println!(
+                "this shard is done; join the shards with `commune merge --out DIR ...`, which \
+                 computes the indices"
+            ),
+        }
+    }
+    Ok(out)
 }
 
 /// `commune compare`.

@@ -16,6 +16,8 @@ use crate::experiment::stats::{self, floats, strings};
 use crate::experiment::{HEADLINES, SERIES, people};
 use crate::output::read_parquet;
 
+mod sensitivity;
+
 static FONT: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
 
 pub(crate) fn register_font() {
@@ -536,6 +538,7 @@ pub fn kind_of(dir: &Path) -> Result<DirKind> {
 pub fn plot_dir(dir: &Path) -> Result<Vec<PathBuf>> {
     let stems = match kind_of(dir)? {
         DirKind::Run => plot_run(dir)?,
+        DirKind::Sweep if dir.join("indices.parquet").is_file() => sensitivity::plot(dir)?,
         DirKind::Sweep => plot_sweep(dir)?,
         DirKind::Comparison => plot_comparison(dir)?,
     };
@@ -918,6 +921,14 @@ fn write_report(dir: &Path, stems: &Stems) -> Result<PathBuf> {
                 "Each scenario's mean over the common seeds with its 95% interval, and its \
                  paired difference from the first",
                 500,
+            ),
+            ("runs.csv", "Every run", 200),
+        ],
+        DirKind::Sweep if dir.join("indices.csv").is_file() => &[
+            (
+                "indices.csv",
+                "Sensitivity indices of each output, with bootstrap 95% intervals",
+                2000,
             ),
             ("runs.csv", "Every run", 200),
         ],

@@ -7,6 +7,7 @@
 
 pub mod compare;
 pub mod people;
+pub mod sensitivity;
 pub mod stats;
 pub mod sweep;
 

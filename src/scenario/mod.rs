@@ -9,6 +9,7 @@
 pub mod events;
 mod locate;
 pub mod reference;
+pub mod sensitivity;
 pub mod sweep;
 mod validate;
 
@@ -162,6 +163,7 @@ pub const SECTIONS: &[&str] = &[
     "global",
     "learning",
     "sweep",
+    "sensitivity",
     "events",
 ];
 
@@ -398,6 +400,11 @@ pub fn parse(text: &str, default_name: &str) -> Result<Scenario, Vec<Problem>> {
         // repeat the base's problems.
         let base_ok = problems.is_empty();
         scenario.sweep = sweep::parse(&value, &scenario, base_ok, &locator, &mut problems);
+    }
+    if let Some(value) = take("sensitivity") {
+        // Read again by `sensitivity::load` for `commune sensitivity`; checked here for all.
+        let base_ok = problems.is_empty();
+        sensitivity::parse(&value, &scenario, base_ok, &locator, &mut problems);
     }
     if problems.is_empty() && !scenario.events.is_empty() {
         let mut warnings = Vec::new();

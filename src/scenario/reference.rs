@@ -102,7 +102,7 @@ pub fn markdown() -> String {
     }
     for section in SECTIONS
         .iter()
-        .filter(|s| !matches!(**s, "sweep" | "events"))
+        .filter(|s| !matches!(**s, "sweep" | "sensitivity" | "events"))
     {
         let _ = writeln!(out, "\n## `[{section}]`\n");
         let _ = writeln!(

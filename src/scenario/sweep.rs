@@ -191,7 +191,7 @@ pub fn choices(path: &str) -> &'static [&'static str] {
 }
 
 /// The kind of value at a dotted path in the full scenario, or why it cannot be swept.
-fn kind_at(defaults: &toml::Table, path: &str) -> Result<toml::Value, String> {
+pub(super) fn kind_at(defaults: &toml::Table, path: &str) -> Result<toml::Value, String> {
     let not_sweepable = ["name", "description", "seed"];
     if not_sweepable.contains(&path) {
         return Err(format!(
@@ -565,7 +565,7 @@ fn as_number(v: &toml::Value) -> Option<f64> {
 }
 
 /// `v` as a value of the same kind as `kind`.
-fn coerce(v: &toml::Value, kind: &toml::Value) -> Result<toml::Value, String> {
+pub(super) fn coerce(v: &toml::Value, kind: &toml::Value) -> Result<toml::Value, String> {
     match kind {
         toml::Value::String(_) => match v {
             toml::Value::String(_) => Ok(v.clone()),
