@@ -983,6 +983,8 @@ fn lever_changes_cost_the_same_late_in_a_session_as_early() {
     let state = server.state();
     assert_eq!(state["lanes"][0]["changes"].as_array().unwrap().len(), 300);
     assert_eq!(state["lanes"][0]["values"]["food.kitchen_share"], 0.7);
+    // The last ten take effect from day 30: once it has run, the session's scenario replays all.
+    server.post("/api/step", json!({ "days": 1 }));
     let (_, toml) = server.get("/api/scenario.toml?lane=a");
     assert_eq!(toml.matches("path = \"food.kitchen_share\"").count(), 300);
 }
@@ -1077,4 +1079,35 @@ fn changes_before_the_scenario_files_own_policy_changes_replay_exactly() {
     assert!(run.status.success(), "{}", common::stderr(&run));
     let replayed = std::fs::read_to_string(out.join("metrics.csv")).unwrap();
     assert!(live == replayed, "the replay differs from the live session");
+}
+
+/// A lever moved after an assembly's vote leaves the vote standing, and the page shows the
+/// policy in force, decisions included.
+#[test]
+fn a_lever_moved_after_a_vote_leaves_it_standing_and_the_page_shows_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(scenario("fossil-allowed"))
+        .unwrap()
+        .replace("interval_days = 36500", "interval_days = 90");
+    let file = dir.path().join("fossil-world.toml");
+    std::fs::write(&file, text).unwrap();
+    let server = Server::start(&[file.to_str().unwrap()]);
+    assert_eq!(
+        server.state()["lanes"][0]["values"]["energy.allow_fossil"],
+        true
+    );
+    // The world votes fossil energy out at one of its meetings (on day 360 at this seed, as
+    // tests/policy.rs shows), and the page's lever follows.
+    server.post("/api/step", json!({ "days": 400 }));
+    let state = server.state();
+    assert_eq!(state["lanes"][0]["values"]["energy.allow_fossil"], false);
+    // An unrelated lever leaves the vote standing.
+    server.post(
+        "/api/lever",
+        json!({ "path": "food.kitchen_share", "value": 0.5 }),
+    );
+    server.post("/api/step", json!({ "days": 30 }));
+    let state = server.state();
+    assert_eq!(state["lanes"][0]["values"]["energy.allow_fossil"], false);
+    assert_eq!(state["lanes"][0]["values"]["food.kitchen_share"], 0.5);
 }

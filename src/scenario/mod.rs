@@ -46,9 +46,10 @@ pub struct Meta {
     pub name: String,
     /// What the scenario asks, in a sentence or two.
     pub description: String,
-    /// Root seed of every random stream (a whole number from 0 to 18446744073709551615). Default
-    /// 1. TOML integers stop at 9223372036854775807, so larger seeds (which sweeps and comparisons
-    /// derive) are written as strings, `seed = "13679457532755275413"`; both forms are read.
+    /// Root seed of every random stream, a whole number from 0 to 18446744073709551615 (default
+    /// one). TOML integers stop at 9223372036854775807, so larger seeds (which sweeps and
+    /// comparisons derive) are written as strings, `seed = "13679457532755275413"`; both forms
+    /// are read.
     #[serde(with = "seed_format")]
     pub seed: u64,
     /// Days to simulate (ticks). Default 365.

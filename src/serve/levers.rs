@@ -540,6 +540,37 @@ mod tests {
     }
 
     #[test]
+    fn every_lever_is_a_declared_parameter_that_may_change_during_a_run() {
+        use crate::model::decl::{self, Check, Live};
+        for l in LEVERS {
+            let d = decl::find(l.path).unwrap_or_else(|| panic!("{} is not declared", l.path));
+            assert_eq!(
+                d.live,
+                Live::Yes,
+                "{}: a lever must act during a run",
+                l.path
+            );
+            match (l.control, d.check) {
+                (Control::Choice { options }, Check::Choice(words)) => {
+                    assert_eq!(options, words, "{}: the declared choices", l.path)
+                }
+                (Control::Slider { min, max, .. }, Check::Range(lo, hi)) => {
+                    assert!(
+                        lo <= min && max <= hi,
+                        "{}: within the declared range",
+                        l.path
+                    )
+                }
+                (Control::Slider { min, max, .. }, Check::Share) => {
+                    assert!(0.0 <= min && max <= 1.0, "{}: a share", l.path)
+                }
+                (Control::Toggle, Check::Free) => {}
+                (c, k) => panic!("{}: control {c:?} for a parameter checked as {k:?}", l.path),
+            }
+        }
+    }
+
+    #[test]
     fn every_series_is_a_declared_column() {
         for s in SERIES {
             assert!(COLUMNS.iter().any(|c| c.name == s.name), "{}", s.name);

@@ -422,20 +422,52 @@ impl Session {
             return;
         }
         let mut notes = Vec::new();
+        let mut logged = Vec::new();
         for (i, lane) in self.lanes.iter_mut().enumerate() {
             let row = lane.sim.step();
             lane.communities.clear();
             lane.sim.community_metrics(&mut lane.communities);
             self.unpublished[i].push(row);
             self.map_pending = true;
-            notes.extend(
-                new_log_entries(lane)
-                    .into_iter()
-                    .map(|(k, t, d)| (i, k, t, d)),
-            );
+            let entries = new_log_entries(lane);
+            if !entries.is_empty() {
+                logged.push(i);
+            }
+            notes.extend(entries.into_iter().map(|(k, t, d)| (i, k, t, d)));
         }
         for (lane, kind, text, day) in notes {
             self.note_on(day, Some(lane), kind, text);
+        }
+        // A decision or a scheduled change may have moved a lever: the page shows the policy in
+        // force, so tell it.
+        for i in logged {
+            self.refresh_values(i);
+        }
+    }
+
+    /// Sends the levers of lane `i` whose value in force differs from what the page shows.
+    fn refresh_values(&mut self, i: usize) {
+        let lane = &self.lanes[i];
+        let values = levers::values(&lane.base, &lane.in_force());
+        let mut sh = lock(&self.shared);
+        let Some(view) = sh.lanes.get_mut(i) else {
+            return;
+        };
+        let changed: Vec<(String, Value)> = values
+            .into_iter()
+            .filter(|(k, v)| view.values.get(k) != Some(v))
+            .collect();
+        for (k, v) in &changed {
+            view.values.insert(k.clone(), v.clone());
+        }
+        drop(sh);
+        let day = self.tick();
+        for (path, value) in changed {
+            self.send(
+                "lever",
+                json!({ "lane": LANE_IDS[i], "path": path, "value": value, "day": day })
+                    .to_string(),
+            );
         }
     }
 
