@@ -329,3 +329,17 @@ fn text_parameters_can_be_swept() {
     .unwrap_err();
     assert!(!ps.is_empty());
 }
+
+#[test]
+fn event_problems_are_reported_with_the_others() {
+    let ps = scenario::parse(
+        "ticks = 30\n[population]\nchild_share = 1.5\n[[events]]\nday = 40\nkind = \"set\"\n\
+         path = \"food.arable_ha_per_person\"\nvalue = 0.3\n",
+        "t",
+    )
+    .unwrap_err();
+    let keys: Vec<&str> = ps.iter().map(|p| p.key.as_str()).collect();
+    for key in ["population.child_share", "events[0].day", "events[0].path"] {
+        assert!(keys.contains(&key), "{key} in {keys:?}");
+    }
+}

@@ -421,6 +421,51 @@ pub(super) fn build(
     }
 }
 
+/// The checks of each event that need no valid scenario around it: its day within the run, and
+/// a `set` of a parameter that exists and may change during a run.
+pub(super) fn checks_of_their_own(s: &Scenario) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for (i, e) in s.events.iter().enumerate() {
+        if e.day >= s.meta.ticks && s.meta.ticks > 0 {
+            problems.push(Problem {
+                line: None,
+                key: format!("events[{i}].day"),
+                message: format!(
+                    "day {} is after the run's last day ({}: ticks = {}), so the event would \
+                     never happen",
+                    e.day,
+                    s.meta.ticks - 1,
+                    s.meta.ticks
+                ),
+            });
+        }
+        if e.kind == "set"
+            && let Some(path) = &e.path
+        {
+            let message = match crate::model::decl::find(path) {
+                None => Some(format!(
+                    "{path:?} is not a parameter{}",
+                    super::suggestion(path)
+                )),
+                Some(d) => match d.live {
+                    Live::No(why) => Some(format!(
+                        "`{path}` cannot change during a run ({why}); set it in the file instead"
+                    )),
+                    Live::Yes => None,
+                },
+            };
+            if let Some(message) = message {
+                problems.push(Problem {
+                    line: None,
+                    key: format!("events[{i}].path"),
+                    message,
+                });
+            }
+        }
+    }
+    problems
+}
+
 /// A TOML value as a parameter value (tables have no parameter value).
 pub(crate) fn to_param(value: &toml::Value) -> Option<ParamValue> {
     Some(match value {

@@ -407,7 +407,18 @@ pub fn parse(text: &str, default_name: &str) -> Result<Scenario, Vec<Problem>> {
         let base_ok = problems.is_empty();
         sensitivity::parse(&value, &scenario, base_ok, &locator, &mut problems);
     }
-    if problems.is_empty() && !scenario.events.is_empty() {
+    if !problems.is_empty() {
+        // The events cannot be checked against values that are wrong, but what they ask for
+        // alone can be: say so now rather than after the other problems are fixed.
+        problems.extend(
+            events::checks_of_their_own(&scenario)
+                .into_iter()
+                .map(|p| Problem {
+                    line: locator.line(&p.key),
+                    ..p
+                }),
+        );
+    } else if !scenario.events.is_empty() {
         let mut warnings = Vec::new();
         match events::build(&scenario, &mut warnings) {
             Ok(schedule) => {
