@@ -340,7 +340,6 @@ pub(super) fn build(
                 let path = e.path.clone().unwrap_or_default();
                 let value = e.value.clone().unwrap_or(toml::Value::Boolean(false));
                 let top = path.split('.').next().unwrap_or_default();
-                let declared = crate::model::decl::find(&path);
                 if top == "population" || top == "sweep" || top == "events" || !path.contains('.') {
                     fail(
                         "path",
@@ -352,19 +351,8 @@ pub(super) fn build(
                     );
                     continue;
                 }
-                let Some(declared) = declared else {
-                    let hint = super::suggestion(&path);
-                    fail("path", format!("{path:?} is not a parameter{hint}"));
-                    continue;
-                };
-                if let Live::No(why) = declared.live {
-                    fail(
-                        "path",
-                        format!(
-                            "`{path}` cannot change during a run ({why}); set it in the file \
-                             instead"
-                        ),
-                    );
+                if let Err(message) = settable(&path) {
+                    fail("path", message);
                     continue;
                 }
                 let Some(param_value) = to_param(&value) else {
@@ -399,17 +387,8 @@ pub(super) fn build(
                 }
             }
         };
-        if e.day >= s.meta.ticks {
-            fail(
-                "day",
-                format!(
-                    "day {} is after the run's last day ({}: ticks = {}), so the event would \
-                     never happen",
-                    e.day,
-                    s.meta.ticks.saturating_sub(1),
-                    s.meta.ticks
-                ),
-            );
+        if let Err(message) = within_run(e.day, s.meta.ticks) {
+            fail("day", message);
         }
         out.push((i, ScheduledEvent { tick: e.day, kind }));
     }
@@ -421,46 +400,52 @@ pub(super) fn build(
     }
 }
 
+/// Whether an event on `day` happens in a run of `ticks` days.
+fn within_run(day: u32, ticks: u32) -> Result<(), String> {
+    if day < ticks {
+        return Ok(());
+    }
+    Err(format!(
+        "day {day} is after the run's last day ({}: ticks = {ticks}), so the event would never \
+         happen",
+        ticks.saturating_sub(1)
+    ))
+}
+
+/// Whether a `set` may name `path`: a declared parameter that may change during a run.
+fn settable(path: &str) -> Result<(), String> {
+    match crate::model::decl::find(path).map(|d| d.live) {
+        None => Err(format!(
+            "{path:?} is not a parameter{}",
+            super::suggestion(path)
+        )),
+        Some(Live::No(why)) => Err(format!(
+            "`{path}` cannot change during a run ({why}); set it in the file instead"
+        )),
+        Some(Live::Yes) => Ok(()),
+    }
+}
+
 /// The checks of each event that need no valid scenario around it: its day within the run, and
 /// a `set` of a parameter that exists and may change during a run.
 pub(super) fn checks_of_their_own(s: &Scenario) -> Vec<Problem> {
     let mut problems = Vec::new();
+    let mut fail = |i: usize, key: &str, message: String| {
+        problems.push(Problem {
+            line: None,
+            key: format!("events[{i}].{key}"),
+            message,
+        })
+    };
     for (i, e) in s.events.iter().enumerate() {
-        if e.day >= s.meta.ticks && s.meta.ticks > 0 {
-            problems.push(Problem {
-                line: None,
-                key: format!("events[{i}].day"),
-                message: format!(
-                    "day {} is after the run's last day ({}: ticks = {}), so the event would \
-                     never happen",
-                    e.day,
-                    s.meta.ticks - 1,
-                    s.meta.ticks
-                ),
-            });
+        if let Err(message) = within_run(e.day, s.meta.ticks) {
+            fail(i, "day", message);
         }
         if e.kind == "set"
             && let Some(path) = &e.path
+            && let Err(message) = settable(path)
         {
-            let message = match crate::model::decl::find(path) {
-                None => Some(format!(
-                    "{path:?} is not a parameter{}",
-                    super::suggestion(path)
-                )),
-                Some(d) => match d.live {
-                    Live::No(why) => Some(format!(
-                        "`{path}` cannot change during a run ({why}); set it in the file instead"
-                    )),
-                    Live::Yes => None,
-                },
-            };
-            if let Some(message) = message {
-                problems.push(Problem {
-                    line: None,
-                    key: format!("events[{i}].path"),
-                    message,
-                });
-            }
+            fail(i, "path", message);
         }
     }
     problems
