@@ -3,7 +3,7 @@
 //! One thread owns the simulations ([`session`]) and steps them; a small axum server on tokio
 //! ([`http`]) serves the page (embedded in the binary: [`ASSETS`]) and a Server-Sent Events stream,
 //! and forwards commands (play, step, levers...) to the session thread over a channel. The core
-//! knows nothing of this: levers go through the scenario layer and `Simulation::set_params`.
+//! knows nothing of this: levers go through the scenario layer and `Simulation::set`.
 //!
 //! The server writes no files. What a client can take away (the session as a scenario file, the
 //! metrics as CSV) is made in memory and downloaded.
