@@ -487,7 +487,7 @@ fn write_log(dir: &Path, sim: &Simulation) -> Result<()> {
     let marks: Vec<_> = sim
         .log()
         .iter()
-        .filter(|e| e.kind != crate::model::events::LogKind::Decision)
+        .filter(|e| e.kind != crate::model::kernel::log::LogKind::Decision)
         .collect();
     let mut events = DataFrame::new(
         marks.len(),
@@ -868,11 +868,11 @@ fn print_summary(scenario: &Scenario, s: &Summary, wall: f64, dir: &Path) {
         wall,
         f64::from(ticks) / wall.max(1e-9)
     );
-    let years = ticks / crate::model::calendar::YEAR;
+    let years = ticks / crate::model::kernel::calendar::YEAR;
     let waste_window = match years {
         0 => "n/a: production is seasonal, so waste needs a run of a year or more".to_owned(),
         1 => "of food produced, over the last 365 days".to_owned(),
-        n if n * crate::model::calendar::YEAR == ticks => {
+        n if n * crate::model::kernel::calendar::YEAR == ticks => {
             format!("of food produced, over the {n} years")
         }
         n => format!("of food produced, over the last {n} whole years"),

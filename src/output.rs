@@ -13,8 +13,9 @@ use polars::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::model::community_metrics::{COMMUNITY_COLUMNS, CommunityMetrics};
-use crate::model::metrics::{self, COLUMNS, Kind, TickMetrics};
+use crate::model::metrics::community::{COMMUNITY_COLUMNS, CommunityMetrics};
+use crate::model::metrics::row as metrics;
+use crate::model::metrics::row::{COLUMNS, Kind, TickMetrics};
 
 /// What a run directory's `manifest.json` records.
 #[derive(Debug, Serialize)]

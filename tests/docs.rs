@@ -1,6 +1,6 @@
 //! The README documents every scenario key and every metric column the code has.
 
-use commune::model::goods::Good;
+use commune::model::kernel::goods::Good;
 use commune::model::{COLUMNS, Params};
 use commune::scenario::{Meta, Scenario};
 
@@ -42,7 +42,7 @@ fn every_scenario_key_has_one_declaration_in_the_reference() {
                     continue;
                 }
                 assert!(
-                    commune::model::decl::find(&path).is_some(),
+                    commune::model::kernel::decl::find(&path).is_some(),
                     "{path} has no declaration"
                 );
             }
@@ -81,7 +81,7 @@ fn readme_documents_every_metric_column() {
 #[test]
 fn readme_documents_every_community_column() {
     let readme = readme();
-    let missing: Vec<_> = commune::model::community_metrics::COMMUNITY_COLUMNS
+    let missing: Vec<_> = commune::model::metrics::community::COMMUNITY_COLUMNS
         .iter()
         .map(|c| c.name)
         .filter(|name| !readme.contains(&format!("`{name}`")))

@@ -1,8 +1,9 @@
 //! Installations that wear out and are rebuilt, and regional energy syndicates against each
 //! community running its own (appropriate technology).
 
-use commune::model::energy::{EnergySystem, Organisation};
-use commune::model::goods::Good;
+use commune::model::energy::EnergySystem;
+use commune::model::kernel::goods::Good;
+use commune::model::kernel::params::energy::Organisation;
 use commune::model::{Params, Simulation, TickMetrics};
 use commune::scenario;
 
@@ -122,7 +123,7 @@ fn a_regional_syndicate_runs_a_kw_with_fewer_hours() {
         // The same kW cost fewer hours to build.
         let mut sa = Simulation::new(community.clone(), seed);
         let mut sb = Simulation::new(regional.clone(), seed);
-        let geo = commune::model::energy::Source::Geothermal;
+        let geo = commune::model::kernel::params::energy::Source::Geothermal;
         commune::model::energy::request_build(sa.world_mut(), 0, geo, 10.0);
         commune::model::energy::request_build(sb.world_mut(), 0, geo, 10.0);
         let (ha, hb) = (
@@ -140,7 +141,10 @@ fn a_regional_syndicate_runs_a_kw_with_fewer_hours() {
 /// Takes every installation from community 0.
 fn strip_community_zero(sim: &mut Simulation) {
     let world = sim.world_mut();
-    let mut q = world.query::<(&commune::model::components::Community, &mut EnergySystem)>();
+    let mut q = world.query::<(
+        &commune::model::kernel::components::Community,
+        &mut EnergySystem,
+    )>();
     for (c, mut system) in q.iter_mut(world) {
         if c.id == 0 {
             system.capacity_kw = [0.0; 6];

@@ -1,9 +1,10 @@
 //! Events from a scenario file and from the API: each does what it says, is logged, and a
 //! session driven through the API replays exactly from a scenario with the same events.
 
-use commune::model::events::{EventKind, LogKind, ScheduledEvent, Target};
-use commune::model::params::UndesirablePolicy;
-use commune::model::setting::ParamValue;
+use commune::model::events::{EventKind, ScheduledEvent, Target};
+use commune::model::kernel::log::LogKind;
+use commune::model::kernel::params::UndesirablePolicy;
+use commune::model::kernel::params::setting::ParamValue;
 use commune::model::{Params, Simulation, TickMetrics};
 use commune::scenario;
 
@@ -77,7 +78,7 @@ fn an_installation_failure_cuts_generation_until_repaired() {
         tick: 10,
         kind: EventKind::InstallationFailure {
             community: 0,
-            source: commune::model::energy::Source::Solar,
+            source: commune::model::kernel::params::energy::Source::Solar,
             share: 1.0,
             days: 5,
         },
@@ -138,7 +139,7 @@ fn a_guild_with_an_accepted_agreement_makes_goods_and_the_syndicate_makes_less()
                 tick: 1,
                 kind: EventKind::GuildFounded {
                     community: 0,
-                    good: commune::model::goods::Good::Clothing,
+                    good: commune::model::kernel::goods::Good::Clothing,
                     members: 12,
                 },
             });
@@ -152,7 +153,7 @@ fn a_guild_with_an_accepted_agreement_makes_goods_and_the_syndicate_makes_less()
         d.passed
             && matches!(
                 d.subject,
-                commune::model::assembly::Subject::GuildAgreement(_)
+                commune::model::kernel::decisions::Subject::GuildAgreement(_)
             )
     });
     assert!(accepted, "{:?}", sim.decisions());

@@ -2,11 +2,12 @@
 //! work, consensus is harder to reach than a majority, production stops and restarts with
 //! stocks, a drought is met by the region, and a deviating delegate is recalled.
 
-use commune::model::assembly::{Level, Subject, VotingRule};
-use commune::model::community_metrics::CommunityMetrics;
 use commune::model::events::{EventKind, ScheduledEvent, Target};
-use commune::model::goods::Good;
-use commune::model::params::{Sector, UndesirablePolicy};
+use commune::model::kernel::decisions::{Level, Subject};
+use commune::model::kernel::goods::Good;
+use commune::model::kernel::params::assembly::VotingRule;
+use commune::model::kernel::params::{Sector, UndesirablePolicy};
+use commune::model::metrics::community::CommunityMetrics;
 use commune::model::{Params, Simulation, TickMetrics};
 use rayon::prelude::*;
 
@@ -267,7 +268,11 @@ fn a_community_short_of_energy_votes_to_build_and_the_capacity_comes() {
         let build = sim
             .decisions()
             .iter()
-            .find(|d| d.passed && d.subject == Subject::Build(commune::model::energy::Source::Wind))
+            .find(|d| {
+                d.passed
+                    && d.subject
+                        == Subject::Build(commune::model::kernel::params::energy::Source::Wind)
+            })
             .unwrap_or_else(|| panic!("seed {seed}: no build passed: {:?}", sim.decisions()));
         let built: f64 = rows.iter().map(|m| m.energy_built_kw).sum();
         assert!(

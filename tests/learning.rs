@@ -3,10 +3,10 @@
 
 #![allow(clippy::needless_range_loop)]
 
-use commune::model::components::{AgeClass, Ledger, Person, Work};
-use commune::model::global::DeviceMaking;
-use commune::model::goods::{Good, N_GOODS, coefficient_matrix};
-use commune::model::params::{N_SECTORS, Sector};
+use commune::model::kernel::components::{AgeClass, Ledger, Person, Work};
+use commune::model::kernel::goods::{Good, N_GOODS, coefficient_matrix};
+use commune::model::kernel::params::global::DeviceMaking;
+use commune::model::kernel::params::{N_SECTORS, Sector};
 use commune::model::{Params, Simulation, TickMetrics};
 
 fn run(p: &Params, seed: u64, days: usize) -> Vec<TickMetrics> {

@@ -5,8 +5,9 @@
 mod common;
 
 use common::{commune, scenario as shipped, stderr, stdout};
-use commune::model::decl::{self, Check, Live};
-use commune::model::setting::ParamValue;
+use commune::model::kernel::decl;
+use commune::model::kernel::decl::{Check, Live};
+use commune::model::kernel::params::setting::ParamValue;
 use commune::model::{Params, Simulation, TickMetrics};
 use commune::scenario::{self, Scenario};
 

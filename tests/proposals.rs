@@ -3,11 +3,12 @@
 //! full-time, guilds founded by people who love the work, and syndicates created for needs no
 //! one covers.
 
-use commune::model::assembly::{Level, Subject};
-use commune::model::components::{Member, Person, Vocation, Work};
-use commune::model::events::{EventKind, LogKind, ScheduledEvent, Target};
-use commune::model::labour::is_sedentary;
-use commune::model::params::UndesirablePolicy;
+use commune::model::events::{EventKind, ScheduledEvent, Target};
+use commune::model::kernel::components::{Member, Person, Vocation, Work};
+use commune::model::kernel::decisions::{Level, Subject};
+use commune::model::kernel::log::LogKind;
+use commune::model::kernel::params::UndesirablePolicy;
+use commune::model::labour::allocation::is_sedentary;
 use commune::model::{Params, Simulation, TickMetrics};
 use rayon::prelude::*;
 
@@ -335,7 +336,7 @@ fn people_who_love_a_craft_found_a_guild_and_the_community_votes_on_its_agreemen
 
 #[test]
 fn a_community_creates_a_syndicate_when_a_need_is_no_longer_covered() {
-    use commune::model::goods::Good;
+    use commune::model::kernel::goods::Good;
     let mut p = base(1, 100);
     p.assembly.syndicates_from_start = false;
     // Stocks for a few weeks, so that needs go uncovered within the run.

@@ -2,11 +2,12 @@
 //! failed link reroutes or stops freight until it is repaired, and exchange helpers' travel is
 //! counted as transport.
 
-use commune::model::components::{Community, Directory, Land, Stocks, StoreRoom};
-use commune::model::events::{EventKind, LogKind, ScheduledEvent};
-use commune::model::goods::Good;
-use commune::model::params::UndesirablePolicy;
-use commune::model::rail::LinkSpec;
+use commune::model::events::{EventKind, ScheduledEvent};
+use commune::model::kernel::components::{Community, Directory, Land, Stocks, StoreRoom};
+use commune::model::kernel::goods::Good;
+use commune::model::kernel::log::LogKind;
+use commune::model::kernel::params::UndesirablePolicy;
+use commune::model::kernel::params::rail::LinkSpec;
 use commune::model::{Params, Simulation, TickMetrics};
 
 fn total(rows: &[TickMetrics], f: fn(&TickMetrics) -> f64) -> f64 {

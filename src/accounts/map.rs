@@ -2,14 +2,14 @@
 //!
 //! A CSV file with columns `code`, `sector`, `essay_without` and optionally `note`; lines starting
 //! with `#` are comments. Every industry appears exactly once. `sector` is a model sector's name
-//! (`crate::model::params::Sector::name`) or [`OTHER`]; `essay_without` is `true` for the
+//! (`crate::model::kernel::params::Sector::name`) or [`OTHER`]; `essay_without` is `true` for the
 //! industries the essay does without. The defaults are `data/wiod2016/sector_map.csv`.
 
 use std::path::Path;
 
 use super::csv::Csv;
 use super::{AccountsError, DataSource, Flows, Industry};
-use crate::model::params::Sector;
+use crate::model::kernel::params::Sector;
 
 /// The group of industries the model has no sector for (kept so that the accounts add up).
 pub const OTHER: &str = "other";

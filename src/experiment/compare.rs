@@ -90,7 +90,8 @@ pub fn run_compare(scenarios: &[Scenario], opts: &CompareOptions) -> Result<Comp
                 let series = SERIES
                     .iter()
                     .map(|(name, _, _)| {
-                        let col = crate::model::metrics::column(name).expect("declared metric");
+                        let col =
+                            crate::model::metrics::row::column(name).expect("declared metric");
                         rows.iter().map(|r| (col.get)(r)).collect()
                     })
                     .collect();

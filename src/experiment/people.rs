@@ -7,7 +7,7 @@ use bevy_ecs::prelude::*;
 use rayon::prelude::*;
 
 use crate::model::Simulation;
-use crate::model::components::{AgeClass, Person, Ration, Work};
+use crate::model::kernel::components::{AgeClass, Person, Ration, Work};
 
 /// One person's totals over a run.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]

@@ -5,44 +5,26 @@
 //! draws at random comes from seeded ChaCha streams ([`rng`]), so a scenario and seed always give
 //! the same rows.
 
-pub mod accounting;
-pub mod assembly;
-pub mod calendar;
-pub mod community_metrics;
-pub mod components;
-pub mod decl;
-pub mod distribution;
-pub mod dwellings;
-pub mod economy;
 pub mod energy;
 pub mod events;
-pub mod global;
-pub mod goods;
-pub mod guild;
+pub mod food;
+pub mod governance;
+pub mod guilds;
+pub mod housing;
+pub mod kernel;
 pub mod labour;
 pub mod learning;
-pub mod life;
-pub mod market;
 pub mod metrics;
-pub mod needs;
-pub mod params;
-pub mod plan;
-pub mod policy;
-pub mod production;
+pub mod population;
 pub mod rail;
-pub mod rng;
-pub mod setting;
-pub mod setup;
-pub mod stats;
-pub mod summary;
-pub mod transport;
+pub mod syndicates;
 
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::SingleThreadedExecutor;
 
-pub use metrics::{COLUMNS, TickMetrics};
-pub use params::Params;
-pub use summary::Summary;
+pub use kernel::params::Params;
+pub use metrics::row::{COLUMNS, TickMetrics};
+pub use metrics::summary::Summary;
 
 /// The phases of a day, run in this order. Every system belongs to exactly one phase.
 #[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -85,66 +67,72 @@ fn build_schedule() -> Schedule {
         )
             .chain(),
     );
-    schedule.add_systems(life::update_health.in_set(Phase::Life));
+    schedule.add_systems(population::life::update_health.in_set(Phase::Life));
     schedule.add_systems(
-        (needs::reset_ledger, needs::assess_needs)
+        (
+            population::needs::reset_ledger,
+            population::needs::assess_needs,
+        )
             .chain()
             .in_set(Phase::Needs),
     );
-    schedule.add_systems(assembly::hold_assemblies.in_set(Phase::Assemblies));
+    schedule.add_systems(governance::assembly::hold_assemblies.in_set(Phase::Assemblies));
     schedule.add_systems(
         (
-            plan::plan_season,
-            rail::ship_food,
-            plan::decide_allowance,
-            plan::post_farm_hours,
-            plan::post_kitchen_hours,
+            food::plan::plan_season,
+            rail::network::ship_food,
+            food::plan::decide_allowance,
+            food::plan::post_farm_hours,
+            food::plan::post_kitchen_hours,
             energy::wear_installations,
             energy::plan_builds,
-            dwellings::plan_dwellings,
-            rail::ship_goods,
-            economy::plan_goods,
+            housing::plan_dwellings,
+            rail::network::ship_goods,
+            syndicates::economy::plan_goods,
             learning::study,
-            market::post_money_law_hours,
+            labour::market::post_money_law_hours,
         )
             .chain()
             .in_set(Phase::Plan),
     );
     schedule.add_systems(
-        (labour::allocate_labour, rail::exchange_travel)
+        (
+            labour::allocation::allocate_labour,
+            rail::network::exchange_travel,
+        )
             .chain()
             .in_set(Phase::Labour),
     );
     schedule.add_systems(
         (
-            production::harvest_fields,
-            production::harvest_gardens,
-            production::cook_meals,
+            food::production::harvest_fields,
+            food::production::harvest_gardens,
+            food::production::cook_meals,
             energy::draw_weather,
             energy::generate_energy,
-            economy::make_goods,
+            syndicates::economy::make_goods,
             energy::build_installations,
-            dwellings::build_dwellings,
-            guild::guild_production,
+            housing::build_dwellings,
+            guilds::guild_production,
         )
             .chain()
             .in_set(Phase::Production),
     );
     schedule.add_systems(
         (
-            distribution::serve_food,
-            distribution::deliver_rations,
-            economy::deliver_goods,
+            food::distribution::serve_food,
+            food::distribution::deliver_rations,
+            syndicates::economy::deliver_goods,
         )
             .chain()
             .in_set(Phase::Distribution),
     );
     schedule.add_systems(
         (
-            accounting::spoil_food,
-            assembly::remember_day,
-            accounting::collect_metrics,
-            accounting::advance_clock,
+            metrics::accounting::spoil_food,
+            governance::assembly::remember_day,
+            metrics::accounting::collect_metrics,
+            metrics::accounting::advance_clock,
         )
             .chain()
             .in_set(Phase::Accounting),
@@ -162,38 +150,42 @@ impl Simulation {
     /// Builds the initial world for `params` and `seed`.
     pub fn new(params: Params, seed: u64) -> Self {
         let mut world = World::new();
-        let economy = economy::Economy::new(&params);
-        setup::populate(&mut world, &params, &economy, seed);
+        let economy = kernel::technology::Economy::new(&params);
+        population::setup::populate(&mut world, &params, &economy, seed);
         world.insert_resource(economy);
-        world.insert_resource(rng::CommunityRngs::new(seed, params.population.communities));
+        world.insert_resource(kernel::rng::CommunityRngs::new(
+            seed,
+            params.population.communities,
+        ));
         world.insert_resource(energy::Weather::new(seed, params.regions()));
-        let network = rail::RailNetwork::new(&params, seed);
-        world.insert_resource(rail::RailUpkeep(rail::upkeep_hours(
+        let network = rail::network::RailNetwork::new(&params, seed);
+        world.insert_resource(rail::network::RailUpkeep(rail::network::upkeep_hours(
             &params,
             &network,
             params.population.communities as usize,
         )));
         world.insert_resource(network);
-        world.insert_resource(rail::FreightRoom::default());
-        world.insert_resource(calendar::Calendar::new(&params.food));
-        world.insert_resource(calendar::Clock::default());
-        world.insert_resource(accounting::WasteWindow::default());
-        world.insert_resource(accounting::MetricsScratch::default());
+        world.insert_resource(rail::network::FreightRoom::default());
+        world.insert_resource(kernel::calendar::Calendar::new(&params.food));
+        world.insert_resource(kernel::calendar::Clock::default());
+        world.insert_resource(metrics::accounting::WasteWindow::default());
+        world.insert_resource(metrics::accounting::MetricsScratch::default());
         world.insert_resource(TickMetrics::default());
         let communities = params.population.communities;
-        let mut government = assembly::Government::new(seed, communities, params.regions());
+        let mut government =
+            kernel::decisions::Government::new(seed, communities, params.regions());
         if params.assembly.enabled && !params.assembly.syndicates_from_start {
             government.without_syndicates();
         }
         world.insert_resource(government);
-        world.insert_resource(events::Log::default());
+        world.insert_resource(kernel::log::Log::default());
         world.insert_resource(events::EventQueue::default());
-        world.insert_resource(events::Droughts::new(communities as usize));
+        world.insert_resource(food::droughts::Droughts::new(communities as usize));
         world.insert_resource(events::Failures::default());
         world.insert_resource(events::EventRngs::new(seed, communities));
-        world.insert_resource(guild::FoundingRngs::new(seed, communities));
+        world.insert_resource(guilds::FoundingRngs::new(seed, communities));
         world.insert_resource(learning::Knowledge::new(seed, communities));
-        world.insert_resource(policy::Decided::default());
+        world.insert_resource(kernel::decisions::Decided::default());
         world.insert_resource(params);
         Self {
             world,
@@ -217,18 +209,22 @@ impl Simulation {
                     kind.describe()
                 }
             };
-            self.world
-                .resource_mut::<events::Log>()
-                .push(tick, events::LogKind::Event, text);
+            self.world.resource_mut::<kernel::log::Log>().push(
+                tick,
+                kernel::log::LogKind::Event,
+                text,
+            );
         }
-        for (community, good, members) in guild::found_spontaneously(&mut self.world, tick) {
+        for (community, good, members) in guilds::found_spontaneously(&mut self.world, tick) {
             let text = format!(
                 "{members} people of community {community} found a {} guild",
                 good.name()
             );
-            self.world
-                .resource_mut::<events::Log>()
-                .push(tick, events::LogKind::Event, text);
+            self.world.resource_mut::<kernel::log::Log>().push(
+                tick,
+                kernel::log::LogKind::Event,
+                text,
+            );
         }
         self.schedule.run(&mut self.world);
         *self.world.resource::<TickMetrics>()
@@ -236,7 +232,7 @@ impl Simulation {
 
     /// Ticks run so far.
     pub fn tick(&self) -> u32 {
-        self.world.resource::<calendar::Clock>().tick
+        self.world.resource::<kernel::calendar::Clock>().tick
     }
 
     /// The parameters in force. Changes take effect at the next tick.
@@ -249,12 +245,12 @@ impl Simulation {
     pub fn in_force(&self) -> Params {
         let mut params = self
             .world
-            .resource::<policy::Decided>()
+            .resource::<kernel::decisions::Decided>()
             .in_force(self.params());
         // A rota adopted by every community's assembly is the world's policy.
-        let rota = &self.world.resource::<assembly::Government>().rota;
+        let rota = &self.world.resource::<kernel::decisions::Government>().rota;
         if !rota.is_empty() && rota.iter().all(|r| *r) {
-            params.labour.undesirable_policy = params::UndesirablePolicy::Rota;
+            params.labour.undesirable_policy = kernel::params::UndesirablePolicy::Rota;
         }
         params
     }
@@ -263,9 +259,9 @@ impl Simulation {
     /// and every assembly decision as it is, except the decision this value overrides (the
     /// outside change wins, and the returned log line says which decision it overrode). What the
     /// value needs is recomputed: willing hours and gardeners from each person's own draws.
-    /// The value must have been checked by the scenario layer (`decl::Live` says which paths
+    /// The value must have been checked by the scenario layer (`kernel::decl::Live` says which paths
     /// may change); a path or type that does not fit is logged and changes nothing.
-    pub fn set(&mut self, path: &str, value: &setting::ParamValue) -> String {
+    pub fn set(&mut self, path: &str, value: &kernel::params::setting::ParamValue) -> String {
         let params = match self.params().with_value(path, value) {
             Ok(p) => p,
             Err(e) => return format!("policy not changed: {e}"),
@@ -273,10 +269,10 @@ impl Simulation {
         let mut text = format!("policy: {path} = {value}");
         let mut overridden = self
             .world
-            .resource_mut::<policy::Decided>()
+            .resource_mut::<kernel::decisions::Decided>()
             .overridden_by(path);
         if path == "labour.undesirable_policy" {
-            let mut gov = self.world.resource_mut::<assembly::Government>();
+            let mut gov = self.world.resource_mut::<kernel::decisions::Government>();
             let adopted = gov.rota.iter().filter(|r| **r).count();
             if adopted > 0 {
                 gov.rota.iter_mut().for_each(|r| *r = false);
@@ -298,9 +294,9 @@ impl Simulation {
         let gardens_changed = params.food.garden_share != self.params().food.garden_share;
         if willingness_changed || gardens_changed {
             let mut persons = self.world.query::<(
-                &mut components::Person,
-                &mut components::Vocation,
-                &components::Draws,
+                &mut kernel::components::Person,
+                &mut kernel::components::Vocation,
+                &kernel::components::Draws,
             )>();
             for (mut person, mut vocation, draws) in persons.iter_mut(&mut self.world) {
                 if willingness_changed {
@@ -319,16 +315,21 @@ impl Simulation {
     /// parameters (and the decisions in force).
     pub fn set_params(&mut self, params: Params) {
         self.world
-            .insert_resource(calendar::Calendar::new(&params.food));
-        let in_force = self.world.resource::<policy::Decided>().in_force(&params);
-        self.world.insert_resource(economy::Economy::new(&in_force));
+            .insert_resource(kernel::calendar::Calendar::new(&params.food));
+        let in_force = self
+            .world
+            .resource::<kernel::decisions::Decided>()
+            .in_force(&params);
+        self.world
+            .insert_resource(kernel::technology::Economy::new(&in_force));
         // The lines already built stay; their upkeep follows the new parameters.
-        let upkeep = rail::upkeep_hours(
+        let upkeep = rail::network::upkeep_hours(
             &params,
-            self.world.resource::<rail::RailNetwork>(),
+            self.world.resource::<rail::network::RailNetwork>(),
             params.population.communities as usize,
         );
-        self.world.insert_resource(rail::RailUpkeep(upkeep));
+        self.world
+            .insert_resource(rail::network::RailUpkeep(upkeep));
         self.world.insert_resource(params);
     }
 
@@ -357,25 +358,28 @@ impl Simulation {
     }
 
     /// Events applied and assembly decisions made so far, in order.
-    pub fn log(&self) -> &[events::LogEntry] {
-        &self.world.resource::<events::Log>().entries
+    pub fn log(&self) -> &[kernel::log::LogEntry] {
+        &self.world.resource::<kernel::log::Log>().entries
     }
 
     /// Every proposal decided so far.
-    pub fn decisions(&self) -> &[assembly::Decision] {
-        &self.world.resource::<assembly::Government>().decisions
+    pub fn decisions(&self) -> &[kernel::decisions::Decision] {
+        &self
+            .world
+            .resource::<kernel::decisions::Government>()
+            .decisions
     }
 
     /// Appends every community's figures for the day just run to `out` (the `communities` table).
-    pub fn community_metrics(&mut self, out: &mut Vec<community_metrics::CommunityMetrics>) {
+    pub fn community_metrics(&mut self, out: &mut Vec<metrics::community::CommunityMetrics>) {
         // The clock has already moved on to the next day.
         let tick = self.tick().saturating_sub(1);
-        community_metrics::collect(&mut self.world, tick, out);
+        metrics::community::collect(&mut self.world, tick, out);
     }
 
     /// The rail network: its links and distances (read-only, for maps).
-    pub fn rail_network(&self) -> &rail::RailNetwork {
-        self.world.resource::<rail::RailNetwork>()
+    pub fn rail_network(&self) -> &rail::network::RailNetwork {
+        self.world.resource::<rail::network::RailNetwork>()
     }
 
     /// The world, for inspection by tests and tools.
@@ -386,10 +390,10 @@ impl Simulation {
 
 #[cfg(test)]
 mod tests {
-    use super::components::{
+    use super::*;
+    use crate::model::kernel::components::{
         FarmPlan, HealthState, KitchenState, Ledger, Person, Ration, StoreRoom, Vocation, Work,
     };
-    use super::*;
 
     fn small(communities: u32) -> Params {
         let mut p = Params::default();
@@ -556,10 +560,10 @@ mod tests {
 
 #[cfg(test)]
 mod economy_tests {
-    use super::components::{AgeClass, Person};
-    use super::goods::{Good, N_GOODS, coefficient_matrix};
-    use super::params::Sector;
     use super::*;
+    use crate::model::kernel::components::{AgeClass, Person};
+    use crate::model::kernel::goods::{Good, N_GOODS, coefficient_matrix};
+    use crate::model::kernel::params::Sector;
 
     /// A village with perfect planning: no reserves, no stocks, no illness, no cooking energy,
     /// and more willingness than work.
@@ -596,7 +600,7 @@ mod economy_tests {
 
     /// (I - A)^-1 d by the Neumann series d + A d + A^2 d + ..., independent of the model's
     /// Gauss-Jordan inverse.
-    fn gross_output(a: &goods::Matrix, d: &[f64; N_GOODS]) -> [f64; N_GOODS] {
+    fn gross_output(a: &kernel::goods::Matrix, d: &[f64; N_GOODS]) -> [f64; N_GOODS] {
         let mut total = *d;
         let mut term = *d;
         for _ in 0..200 {
@@ -640,8 +644,8 @@ mod economy_tests {
         for _ in 0..30 {
             let m = sim.step();
             let world = sim.world_mut();
-            let ledger = world.resource::<components::Ledger>();
-            let sector_sum = |f: &dyn Fn(&components::CommunityDay, usize) -> f64| -> f64 {
+            let ledger = world.resource::<kernel::components::Ledger>();
+            let sector_sum = |f: &dyn Fn(&kernel::components::CommunityDay, usize) -> f64| -> f64 {
                 ledger
                     .days
                     .iter()
@@ -698,12 +702,12 @@ mod economy_tests {
 
 #[cfg(test)]
 mod curtailment_tests {
-    use super::components::Ledger;
-    use super::goods::Good;
     use super::*;
+    use crate::model::kernel::components::Ledger;
+    use crate::model::kernel::goods::Good;
 
     /// A day's figures of the one community, after `days` days of a village short of energy.
-    fn short_of_energy(order: &[&str], days: usize) -> Vec<components::GoodsDay> {
+    fn short_of_energy(order: &[&str], days: usize) -> Vec<kernel::components::GoodsDay> {
         let mut p = economy_tests::perfect();
         p.population.communities = 1;
         // About two thirds of the energy wanted.
@@ -767,8 +771,9 @@ mod curtailment_tests {
 
 #[cfg(test)]
 mod energy_tests {
-    use super::energy::{EnergySystem, Source};
     use super::*;
+    use crate::model::energy::EnergySystem;
+    use crate::model::kernel::params::energy::Source;
 
     fn region_of(communities: u32) -> Params {
         let mut p = Params::default();
@@ -789,7 +794,7 @@ mod energy_tests {
         for _ in 0..120 {
             sim.step();
             let world = sim.world_mut();
-            for day in &world.resource::<components::Ledger>().days {
+            for day in &world.resource::<kernel::components::Ledger>().days {
                 let e = &day.energy;
                 let generated: f64 = e.generated.iter().sum();
                 let fossil = e.generated[Source::Fossil as usize];
@@ -853,8 +858,8 @@ mod energy_tests {
 
 #[cfg(test)]
 mod clothing_tests {
-    use super::goods::Good;
     use super::*;
+    use crate::model::kernel::goods::Good;
 
     fn year(exchange_store: bool) -> Vec<TickMetrics> {
         let mut p = Params::default();
@@ -935,8 +940,9 @@ mod rail_tests {
 
 #[cfg(test)]
 mod build_tests {
-    use super::energy::{EnergySystem, Source, request_build};
     use super::*;
+    use crate::model::energy::{EnergySystem, request_build};
+    use crate::model::kernel::params::energy::Source;
 
     fn wind_kw(sim: &mut Simulation) -> f64 {
         let world = sim.world_mut();
@@ -964,7 +970,7 @@ mod build_tests {
         let before = wind_kw(&mut sim);
         assert!(request_build(sim.world_mut(), 0, Source::Wind, 100.0));
         assert!(!request_build(sim.world_mut(), 7, Source::Wind, 100.0));
-        let c = 2 + goods::Good::Construction.index();
+        let c = 2 + kernel::goods::Good::Construction.index();
         let mut hours = 0.0;
         for day in 0..days + 5 {
             let plain = base.step();
@@ -1026,8 +1032,8 @@ mod build_tests {
 
 #[cfg(test)]
 mod market_tests {
-    use super::goods::Good;
     use super::*;
+    use crate::model::kernel::goods::Good;
 
     fn run(p: Params, days: usize) -> Vec<TickMetrics> {
         let mut sim = Simulation::new(p, 5);
@@ -1112,9 +1118,9 @@ mod market_tests {
 
 #[cfg(test)]
 mod goods_freight_tests {
-    use super::components::{Directory, Stocks};
-    use super::goods::Good;
     use super::*;
+    use crate::model::kernel::components::{Directory, Stocks};
+    use crate::model::kernel::goods::Good;
 
     /// Two regions of two communities; devices cannot be made anywhere (their labour is
     /// absurd), community 0 holds a large stock of them and community 3, in the other region,
@@ -1174,8 +1180,8 @@ mod goods_freight_tests {
 
 #[cfg(test)]
 mod dwelling_tests {
-    use super::goods::Good;
     use super::*;
+    use crate::model::kernel::goods::Good;
 
     fn run(p: Params, days: usize) -> Vec<TickMetrics> {
         let mut sim = Simulation::new(p, 9);

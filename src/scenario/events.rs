@@ -27,11 +27,11 @@ use serde::{Deserialize, Serialize};
 
 use super::locate::Locator;
 use super::{Problem, Scenario, closest};
-use crate::model::decl::Live;
-use crate::model::energy::Source;
 use crate::model::events::{EventKind, ScheduledEvent, Target};
-use crate::model::goods::Good;
-use crate::model::setting::ParamValue;
+use crate::model::kernel::decl::Live;
+use crate::model::kernel::goods::Good;
+use crate::model::kernel::params::energy::Source;
+use crate::model::kernel::params::setting::ParamValue;
 
 /// One `[[events]]` entry as written in the file.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -303,7 +303,7 @@ pub(super) fn build(
                 }
                 if from < communities
                     && to < communities
-                    && !crate::model::rail::link_exists(&s.params, from, to)
+                    && !crate::model::rail::network::link_exists(&s.params, from, to)
                 {
                     let how = if s.params.rail.links.is_empty() {
                         "a generated network has links between neighbouring communities of a \
@@ -370,7 +370,8 @@ pub(super) fn build(
                     }
                 }
                 let after = current.params.value_at(&path);
-                if before == after && !crate::model::policy::DECIDED_PATHS.contains(&path.as_str())
+                if before == after
+                    && !crate::model::kernel::decisions::DECIDED_PATHS.contains(&path.as_str())
                 {
                     warnings.push(Problem {
                         line: None,
@@ -414,7 +415,7 @@ fn within_run(day: u32, ticks: u32) -> Result<(), String> {
 
 /// Whether a `set` may name `path`: a declared parameter that may change during a run.
 fn settable(path: &str) -> Result<(), String> {
-    match crate::model::decl::find(path).map(|d| d.live) {
+    match crate::model::kernel::decl::find(path).map(|d| d.live) {
         None => Err(format!(
             "{path:?} is not a parameter{}",
             super::suggestion(path)

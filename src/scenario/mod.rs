@@ -20,20 +20,20 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::model::Params;
-use crate::model::assembly::AssemblyParams;
-use crate::model::dwellings::DwellingParams;
-use crate::model::energy::EnergyParams;
 use crate::model::events::ScheduledEvent;
-use crate::model::global::GlobalParams;
-use crate::model::goods::{ClothingParams, GoodsParams, InputsParams};
-use crate::model::guild::GuildParams;
-use crate::model::learning::LearningParams;
-use crate::model::market::MarketParams;
-use crate::model::params::{
+use crate::model::kernel::goods::{ClothingParams, GoodsParams, InputsParams};
+use crate::model::kernel::params::assembly::AssemblyParams;
+use crate::model::kernel::params::dwellings::DwellingParams;
+use crate::model::kernel::params::energy::EnergyParams;
+use crate::model::kernel::params::global::GlobalParams;
+use crate::model::kernel::params::guilds::GuildParams;
+use crate::model::kernel::params::learning::LearningParams;
+use crate::model::kernel::params::market::MarketParams;
+use crate::model::kernel::params::rail::RailParams;
+use crate::model::kernel::params::transport::TransportParams;
+use crate::model::kernel::params::{
     FoodParams, FootprintParams, HealthParams, LabourParams, PopulationParams,
 };
-use crate::model::rail::RailParams;
-use crate::model::transport::TransportParams;
 pub use events::EventSpec;
 use locate::Locator;
 pub use sweep::SweepSpec;
@@ -710,14 +710,18 @@ mod tests {
     fn a_partial_table_keeps_the_other_defaults() {
         let goods: GoodsParams = toml::from_str("[care]\nneed_child = 5.0\n").unwrap();
         assert_eq!(goods.care.need_child, 5.0);
-        let default = crate::model::goods::GoodParams::default_for(crate::model::goods::Good::Care);
+        let default = crate::model::kernel::goods::GoodParams::default_for(
+            crate::model::kernel::goods::Good::Care,
+        );
         assert_eq!(
             goods.care.labour_hours_per_unit,
             default.labour_hours_per_unit
         );
         assert_eq!(
             goods.clothing,
-            crate::model::goods::GoodParams::default_for(crate::model::goods::Good::Clothing)
+            crate::model::kernel::goods::GoodParams::default_for(
+                crate::model::kernel::goods::Good::Clothing
+            )
         );
         let inputs: InputsParams = toml::from_str("[clothing]\ntextiles = 0.5\n").unwrap();
         assert_eq!(inputs.clothing.textiles, 0.5);

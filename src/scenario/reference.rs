@@ -5,8 +5,9 @@
 use std::fmt::Write;
 
 use crate::model::Params;
-use crate::model::decl::{self, Check, Decl, Live};
-use crate::model::setting::ParamValue;
+use crate::model::kernel::decl;
+use crate::model::kernel::decl::{Check, Decl, Live};
+use crate::model::kernel::params::setting::ParamValue;
 
 use super::SECTIONS;
 use super::events::KINDS;

@@ -898,7 +898,7 @@ fn metric_output(
             ok = false;
         }
     }
-    let columns: Vec<&str> = crate::model::metrics::COLUMNS
+    let columns: Vec<&str> = crate::model::metrics::row::COLUMNS
         .iter()
         .map(|c| c.name)
         .collect();

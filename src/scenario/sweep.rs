@@ -184,8 +184,8 @@ pub fn as_f64(path: &str, v: &toml::Value) -> f64 {
 
 /// The words a text parameter takes, in declared order (empty for other parameters).
 pub fn choices(path: &str) -> &'static [&'static str] {
-    match crate::model::decl::find(path).map(|d| d.check) {
-        Some(crate::model::decl::Check::Choice(words)) => words,
+    match crate::model::kernel::decl::find(path).map(|d| d.check) {
+        Some(crate::model::kernel::decl::Check::Choice(words)) => words,
         _ => &[],
     }
 }

@@ -2,13 +2,14 @@
 
 use super::Scenario;
 use crate::model::Params;
-use crate::model::assembly::{COMMUNITY_AGENDA, REGION_AGENDA, WORLD_AGENDA};
-use crate::model::calendar::YEAR;
-use crate::model::decl::{self, Check};
-use crate::model::economy::technical_matrix;
-use crate::model::energy::{EnergyUser, Source};
-use crate::model::goods::{Good, leontief_inverse};
-use crate::model::params::Sector;
+use crate::model::kernel::calendar::YEAR;
+use crate::model::kernel::decisions::{COMMUNITY_AGENDA, REGION_AGENDA, WORLD_AGENDA};
+use crate::model::kernel::decl;
+use crate::model::kernel::decl::Check;
+use crate::model::kernel::goods::{Good, leontief_inverse};
+use crate::model::kernel::params::Sector;
+use crate::model::kernel::params::energy::{EnergyUser, Source};
+use crate::model::kernel::technology::technical_matrix;
 
 /// Most persons a scenario may hold: about 2 GB of state, far beyond the shipped `large` scenario.
 pub const MAX_PERSONS: u64 = 20_000_000;

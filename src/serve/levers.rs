@@ -500,7 +500,7 @@ pub const MAP_SERIES: &[Series] = &[
 mod tests {
     use super::*;
     use crate::model::COLUMNS;
-    use crate::model::community_metrics::COMMUNITY_COLUMNS;
+    use crate::model::metrics::community::COMMUNITY_COLUMNS;
 
     #[test]
     fn every_lever_is_a_scenario_key_of_its_kind() {
@@ -541,7 +541,8 @@ mod tests {
 
     #[test]
     fn every_lever_is_a_declared_parameter_that_may_change_during_a_run() {
-        use crate::model::decl::{self, Check, Live};
+        use crate::model::kernel::decl;
+        use crate::model::kernel::decl::{Check, Live};
         for l in LEVERS {
             let d = decl::find(l.path).unwrap_or_else(|| panic!("{} is not declared", l.path));
             assert_eq!(

@@ -13,8 +13,9 @@ use serde_json::{Value, json};
 use tokio::sync::{broadcast, oneshot};
 
 use super::levers::{self, EVENT_BUTTONS, LEVERS, MAP_SERIES, SERIES};
-use crate::model::community_metrics::{COMMUNITY_COLUMNS, CommunityMetrics};
-use crate::model::events::{EventKind, LogKind, ScheduledEvent};
+use crate::model::events::{EventKind, ScheduledEvent};
+use crate::model::kernel::log::LogKind;
+use crate::model::metrics::community::{COMMUNITY_COLUMNS, CommunityMetrics};
 use crate::model::{COLUMNS, Params, Simulation, TickMetrics};
 use crate::scenario::{self, EventSpec, Scenario};
 

@@ -1,0 +1,643 @@
+//! Energy: installations by source with their seasons and weather, community storage, regional
+//! grid links that move surplus to deficit, and curtailment.
+//!
+//! Each community holds installed capacity per source (kW per person at the start). A day's
+//! generation is capacity x 24 h x capacity factor x the source's season x the region's weather,
+//! scaled by the share of the energy syndicate's hours that were filled. Each community meets its
+//! own demand first, then charges or draws on its storage; what is left over in a region is
+//! shared over its grid links (less a loss) with the communities still short; fossil plants, where
+//! allowed, fill what is still missing; any surplus left is curtailed.
+
+use bevy_ecs::prelude::*;
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+
+use crate::model::kernel::calendar::Clock;
+use crate::model::kernel::components::EnergyDay;
+use crate::model::kernel::components::{Community, Directory, Ledger, Stocks};
+use crate::model::kernel::decisions::Decided;
+use crate::model::kernel::goods::{Good, N_GOODS};
+use crate::model::kernel::params::energy::{EnergyParams, EnergyUser, N_SOURCES, Source};
+use crate::model::kernel::params::{Params, Sector};
+use crate::model::kernel::rng::{Purpose, stream};
+
+/// How a deficit of energy is shared out. `homes` is what homes would take, `sectors[j]` what
+/// sector `j` would take at its staffing today, and `available` what there is (kWh). The users in
+/// `order` are cut first, one after another, each down to nothing before the next is touched;
+/// users not in `order` are cut last, together, in proportion to their use. Returns what homes
+/// and each sector may take.
+pub fn curtail(
+    order: &[EnergyUser],
+    homes: f64,
+    sectors: &[f64; N_GOODS],
+    available: f64,
+) -> (f64, [f64; N_GOODS]) {
+    let mut homes_left = homes;
+    let mut left = *sectors;
+    let mut deficit = homes + sectors.iter().sum::<f64>() - available;
+    if deficit <= 0.0 {
+        return (homes_left, left);
+    }
+    let mut listed_homes = false;
+    let mut listed = [false; N_GOODS];
+    for user in order {
+        let use_ = match user {
+            EnergyUser::Homes => {
+                listed_homes = true;
+                &mut homes_left
+            }
+            EnergyUser::Sector(g) => {
+                listed[g.index()] = true;
+                &mut left[g.index()]
+            }
+        };
+        let cut = deficit.min(*use_);
+        *use_ -= cut;
+        deficit -= cut;
+    }
+    let rest: f64 = (0..N_GOODS)
+        .filter(|j| !listed[*j])
+        .map(|j| left[j])
+        .sum::<f64>()
+        + if listed_homes { 0.0 } else { homes_left };
+    if deficit > 0.0 && rest > 0.0 {
+        let scale = ((rest - deficit) / rest).max(0.0);
+        for j in 0..N_GOODS {
+            if !listed[j] {
+                left[j] *= scale;
+            }
+        }
+        if !listed_homes {
+            homes_left *= scale;
+        }
+    }
+    (homes_left, left)
+}
+
+/// A community's installations and store of energy.
+#[derive(Component, Clone, Copy, Debug, Default)]
+pub struct EnergySystem {
+    /// Installed capacity by source (kW).
+    pub capacity_kw: [f64; N_SOURCES],
+    /// Energy in storage (kWh).
+    pub stored_kwh: f64,
+    /// Storage capacity (kWh).
+    pub storage_kwh: f64,
+}
+
+/// Today's weather factor for each region and weather-dependent source (mean 1).
+#[derive(Resource)]
+pub struct Weather {
+    rngs: Vec<ChaCha8Rng>,
+    /// Factor by region and source (solar, wind, hydro).
+    pub factors: Vec<[f64; 3]>,
+}
+
+impl Weather {
+    pub fn new(seed: u64, regions: u32) -> Self {
+        Self {
+            rngs: (0..regions)
+                .map(|r| stream(seed, Purpose::Weather, u64::from(r)))
+                .collect(),
+            factors: vec![[1.0; 3]; regions as usize],
+        }
+    }
+}
+
+/// Draws today's weather in every region.
+pub fn draw_weather(params: Res<Params>, mut weather: ResMut<Weather>) {
+    let spread = params.energy.weather_cv * 3f64.sqrt();
+    let weather = &mut *weather;
+    for (rng, factors) in weather.rngs.iter_mut().zip(weather.factors.iter_mut()) {
+        for f in factors.iter_mut() {
+            *f = (1.0 + spread * (2.0 * rng.random::<f64>() - 1.0)).max(0.0);
+        }
+    }
+}
+
+/// Generates, stores, shares and curtails energy, and sets how much each community has to meet
+/// today's planned demand.
+pub fn generate_energy(
+    clock: Res<Clock>,
+    params: Res<Params>,
+    decided: Res<Decided>,
+    weather: Res<Weather>,
+    mut ledger: ResMut<Ledger>,
+    mut communities: Query<(&Community, &mut EnergySystem)>,
+) {
+    let e = &params.energy;
+    let regional = e.regional();
+    let day = clock.day_of_year();
+    let energy_sector = Sector::Making(Good::Energy).index();
+    let regions = weather.factors.len();
+    let mut per_kw = [0.0; N_SOURCES];
+    for source in Source::ALL {
+        per_kw[source as usize] = e.seasonal_kwh_per_kw(source, day);
+        // A regional syndicate sites its solar, wind and water where they give most.
+        if regional && source.weather_index().is_some() {
+            per_kw[source as usize] *= e.regional_site_gain;
+        }
+    }
+    // Under a regional syndicate the region's hours are pooled: its installations run at the
+    // share of the region's energy hours that were filled.
+    // The pool is shared in proportion to each community's demand.
+    let mut posted_r = vec![0.0; regions];
+    let mut filled_r = vec![0.0; regions];
+    let mut demand_r = vec![0.0; regions];
+    if regional {
+        for (community, _) in &communities {
+            let today = &ledger.days[community.id as usize];
+            let r = community.region as usize;
+            posted_r[r] += today.posted[energy_sector];
+            filled_r[r] += today.posted[energy_sector] - today.unfilled[energy_sector];
+            demand_r[r] += today.goods.planned[Good::Energy.index()];
+        }
+    }
+    // Each community's installations generate.
+    let mut generated_r = vec![0.0; regions];
+    for (community, system) in &communities {
+        let r = community.region as usize;
+        let today = &mut ledger.days[community.id as usize];
+        let (posted, filled) = if regional {
+            (posted_r[r], filled_r[r])
+        } else {
+            let posted = today.posted[energy_sector];
+            (posted, posted - today.unfilled[energy_sector])
+        };
+        let staffed = if posted > 0.0 {
+            (filled / posted).clamp(0.0, 1.0)
+        } else {
+            1.0
+        };
+        let region_weather = weather.factors[r];
+        let mut flows = EnergyDay::default();
+        let mut local = 0.0;
+        for source in Source::ALL {
+            if source == Source::Fossil || !e.allowed(source) {
+                continue;
+            }
+            let w = source.weather_index().map_or(1.0, |i| region_weather[i]);
+            let kwh = system.capacity_kw[source as usize] * per_kw[source as usize] * w * staffed;
+            flows.generated[source as usize] = kwh;
+            local += kwh;
+        }
+        today.energy = flows;
+        today.energy_surplus = local;
+        generated_r[r] += local;
+    }
+    // Own generation (or, under a regional syndicate, a share of the region's pool in
+    // proportion to demand, less transmission losses) meets demand first; then storage.
+    for (community, mut system) in &mut communities {
+        let r = community.region as usize;
+        let today = &mut ledger.days[community.id as usize];
+        let demand = today.goods.planned[Good::Energy.index()];
+        let mut local = today.energy_surplus;
+        if regional {
+            let keep = 1.0 - e.transmission_loss_share;
+            let own = local * keep;
+            let share = if demand_r[r] > 0.0 {
+                generated_r[r] * keep * demand / demand_r[r]
+            } else {
+                own
+            };
+            today.energy.lost += local - own;
+            today.energy.imported = (share - own).max(0.0);
+            today.energy.exported = (own - share).max(0.0);
+            local = share;
+        }
+        let flows = &mut today.energy;
+        let used = local.min(demand);
+        let mut surplus = local - used;
+        let mut short = demand - used;
+        let room = system.storage_kwh - system.stored_kwh;
+        let charge = surplus.min(room);
+        system.stored_kwh += charge;
+        surplus -= charge;
+        flows.charged = charge;
+        let draw = (short / e.storage_efficiency).min(system.stored_kwh);
+        system.stored_kwh -= draw;
+        flows.discharged = draw * e.storage_efficiency;
+        flows.lost += draw - flows.discharged;
+        short -= flows.discharged;
+        flows.available = used + flows.discharged;
+        today.energy_surplus = surplus;
+        today.energy_short = short;
+    }
+    // Regional grid: surplus shared over each region's links, in proportion to need. A
+    // regional syndicate's grid is always there.
+    if e.regional_grid || regional {
+        let mut surplus = vec![0.0; regions];
+        let mut short = vec![0.0; regions];
+        for (community, _) in &communities {
+            let today = &ledger.days[community.id as usize];
+            surplus[community.region as usize] += today.energy_surplus;
+            short[community.region as usize] += today.energy_short;
+        }
+        let keep = 1.0 - e.grid_loss_share;
+        for (community, _) in &communities {
+            let r = community.region as usize;
+            let sent = (surplus[r] * keep).min(short[r]);
+            if sent <= 0.0 {
+                continue;
+            }
+            let today = &mut ledger.days[community.id as usize];
+            // Each short community receives its part of what is sent; each in surplus gives its
+            // part of what leaves, including the losses.
+            let received = sent * today.energy_short / short[r];
+            let given = (sent / keep) * today.energy_surplus / surplus[r];
+            today.energy.imported += received;
+            today.energy.exported += given;
+            today.energy.lost += given * e.grid_loss_share;
+            today.energy.available += received;
+            today.energy_short -= received;
+            today.energy_surplus -= given;
+        }
+    }
+    // Fossil plants, where allowed, fill what is still short; the rest of any surplus is
+    // curtailed.
+    let fossil_per_kw = per_kw[Source::Fossil as usize] / e.fossil.capacity_factor.max(1e-9);
+    for (community, system) in &communities {
+        let today = &mut ledger.days[community.id as usize];
+        if decided.allow_fossil(&params) && today.energy_short > 0.0 {
+            let room = system.capacity_kw[Source::Fossil as usize] * fossil_per_kw;
+            let burn = today.energy_short.min(room);
+            today.energy.generated[Source::Fossil as usize] = burn;
+            today.energy.available += burn;
+            today.energy_short -= burn;
+        }
+        today.energy.curtailed = today.energy_surplus;
+    }
+}
+
+/// Installations a community is building, by source. Each request adds its kW, its hours
+/// (`build_hours_per_kw`) and its materials (`build_materials_t_per_kw` of construction goods),
+/// spread over `build_days`; the capacity is added only when every hour is worked and every tonne
+/// delivered, so a build short of hands or materials takes longer.
+#[derive(Component, Clone, Copy, Debug, Default)]
+pub struct EnergyBuilds {
+    /// Capacity under construction (kW).
+    pub kw: [f64; N_SOURCES],
+    /// Effective hours still to work (hours).
+    pub hours_left: [f64; N_SOURCES],
+    /// Construction goods still to deliver (t).
+    pub materials_left: [f64; N_SOURCES],
+    /// Hours posted a day at full pace (hours/day).
+    pub hours_per_day: [f64; N_SOURCES],
+    /// Construction goods taken a day at full pace (t/day).
+    pub materials_per_day: [f64; N_SOURCES],
+    /// Energy the community was short of since its last review (kWh), for the standing rule.
+    pub shortage_kwh: f64,
+    /// Worn-out capacity waiting to be rebuilt until the build of its source under way is
+    /// finished (kW).
+    pub worn_kw: [f64; N_SOURCES],
+    /// Part of `kw` that replaces worn-out capacity (kW).
+    pub replacing_kw: [f64; N_SOURCES],
+}
+
+impl EnergyBuilds {
+    /// Starts building `kw` more of `source` (added to any build of it under way).
+    pub fn request(&mut self, params: &EnergyParams, source: Source, kw: f64) {
+        if !(kw > 0.0 && kw.is_finite()) {
+            return;
+        }
+        let p = params.source(source);
+        let i = source as usize;
+        let days = p.build_days.max(1.0);
+        // A regional syndicate builds larger installations, with fewer hours a kW.
+        let hours_per_kw = p.build_hours_per_kw * params.labour_scale();
+        self.kw[i] += kw;
+        self.hours_left[i] += kw * hours_per_kw;
+        self.materials_left[i] += kw * p.build_materials_t_per_kw;
+        self.hours_per_day[i] += kw * hours_per_kw / days;
+        self.materials_per_day[i] += kw * p.build_materials_t_per_kw / days;
+    }
+
+    /// Capacity under construction, all sources (kW).
+    pub fn building_kw(&self) -> f64 {
+        self.kw.iter().sum()
+    }
+
+    /// Capacity under construction that replaces worn-out installations, all sources (kW).
+    pub fn replacing_kw(&self) -> f64 {
+        self.replacing_kw.iter().sum()
+    }
+}
+
+/// When a community's installations wear out. The capacity standing at the start has ages
+/// spread evenly over its source's lifetime, so it wears out at an even pace until the lifetime
+/// has passed; each finished build wears out whole a lifetime after it was finished.
+#[derive(Component, Clone, Debug, Default)]
+pub struct Vintages {
+    /// Capacity standing at the start that wears out each day, by source (kW/day).
+    initial_kw_per_day: [f64; N_SOURCES],
+    /// Tick from which none of the capacity standing at the start is left, by source.
+    initial_until: [u32; N_SOURCES],
+    /// Finished builds still standing: (tick it is worn out, source index, kW), in the order
+    /// they were finished.
+    built: Vec<(u32, usize, f64)>,
+}
+
+impl Vintages {
+    /// The vintages of a community's capacity at the start.
+    pub fn new(params: &EnergyParams, system: &EnergySystem) -> Self {
+        let mut v = Self::default();
+        for source in Source::ALL {
+            let i = source as usize;
+            let days = params.lifetime_days(source);
+            v.initial_until[i] = days.round().min(f64::from(u32::MAX)) as u32;
+            v.initial_kw_per_day[i] = system.capacity_kw[i] / f64::from(v.initial_until[i].max(1));
+        }
+        v
+    }
+
+    /// Capacity finished on `tick`, to wear out a lifetime later.
+    fn add(&mut self, params: &EnergyParams, source: Source, tick: u32, kw: f64) {
+        let until = (f64::from(tick) + params.lifetime_days(source))
+            .round()
+            .min(f64::from(u32::MAX)) as u32;
+        self.built.push((until, source as usize, kw));
+    }
+
+    /// Capacity that will wear out on `tick`, by source (kW), forgetting nothing.
+    fn due(&self, tick: u32) -> [f64; N_SOURCES] {
+        let mut due = [0.0; N_SOURCES];
+        for i in 0..N_SOURCES {
+            if tick < self.initial_until[i] {
+                due[i] += self.initial_kw_per_day[i];
+            }
+        }
+        for &(until, i, kw) in &self.built {
+            if until == tick {
+                due[i] += kw;
+            }
+        }
+        due
+    }
+
+    /// Capacity wearing out on `tick`, by source (kW); the builds worn out are forgotten.
+    fn wear(&mut self, tick: u32) -> [f64; N_SOURCES] {
+        let mut worn = [0.0; N_SOURCES];
+        for i in 0..N_SOURCES {
+            if tick < self.initial_until[i] {
+                worn[i] += self.initial_kw_per_day[i];
+            }
+        }
+        self.built.retain(|&(until, i, kw)| {
+            let gone = until <= tick;
+            if gone {
+                worn[i] += kw;
+            }
+            !gone
+        });
+        worn
+    }
+}
+
+/// With `energy.wear` on, installations past their lifetime are retired, and each community
+/// rebuilds, like for like, through the build path (`EnergyBuilds`): keeping its installations
+/// in repair is the energy syndicate's standing work, not a new decision. Retirement dates are
+/// known, so a replacement is started a build time (`build_days`) before the capacity it
+/// replaces wears out (on the first day, for everything wearing out within a build time).
+/// What falls due while a build of the same source is under way waits for it to finish.
+/// Sources the scenario does not allow are not rebuilt.
+pub fn wear_installations(
+    clock: Res<Clock>,
+    params: Res<Params>,
+    decided: Res<Decided>,
+    mut ledger: ResMut<Ledger>,
+    mut communities: Query<(
+        &Community,
+        &mut EnergySystem,
+        &mut EnergyBuilds,
+        &mut Vintages,
+    )>,
+) {
+    let e = &params.energy;
+    if !e.wear {
+        return;
+    }
+    let tick = clock.tick;
+    for (community, mut system, mut builds, mut vintages) in &mut communities {
+        // What to start replacing today: what wears out a build time from now.
+        let mut ahead = [0.0; N_SOURCES];
+        for source in Source::ALL {
+            let i = source as usize;
+            let lead = e.source(source).build_days.max(0.0).ceil() as u32;
+            let first = if tick == 0 { 0 } else { lead };
+            for t in first..=lead {
+                ahead[i] += vintages.due(tick.saturating_add(t))[i];
+            }
+        }
+        let worn = vintages.wear(tick);
+        let mut retired = 0.0;
+        for source in Source::ALL {
+            let i = source as usize;
+            // Capacity out of service after a failure cannot wear out twice.
+            let kw = worn[i].min(system.capacity_kw[i].max(0.0));
+            system.capacity_kw[i] -= kw;
+            retired += kw;
+            if !decided.allowed(&params, source) {
+                continue;
+            }
+            builds.worn_kw[i] += ahead[i];
+            if builds.worn_kw[i] > 0.0 && builds.kw[i] <= 0.0 {
+                let kw = builds.worn_kw[i];
+                builds.worn_kw[i] = 0.0;
+                builds.request(e, source, kw);
+                builds.replacing_kw[i] += kw;
+            }
+        }
+        ledger.days[community.id as usize].retired_kw = retired;
+    }
+}
+
+/// Asks community `community` to build `kw` of `source` (what an assembly's decision to build an
+/// installation does). Returns false, and does nothing, if there is no such community.
+pub fn request_build(world: &mut World, community: u32, source: Source, kw: f64) -> bool {
+    let Some(&entity) = world
+        .resource::<Directory>()
+        .communities
+        .get(community as usize)
+    else {
+        return false;
+    };
+    let params = world.resource::<Params>().energy.clone();
+    match world.get_mut::<EnergyBuilds>(entity) {
+        Some(mut builds) => {
+            builds.request(&params, source, kw);
+            true
+        }
+        None => false,
+    }
+}
+
+/// The standing rule (`energy.expand_source`), then today's build hours and materials, for the
+/// construction syndicate's plan.
+pub fn plan_builds(
+    clock: Res<Clock>,
+    params: Res<Params>,
+    decided: Res<Decided>,
+    mut ledger: ResMut<Ledger>,
+    mut communities: Query<(&Community, &mut EnergyBuilds)>,
+) {
+    let e = &params.energy;
+    let review = e.expand_review_days.max(1);
+    // Where assemblies meet, building is their decision (`assembly::hold_assemblies`).
+    let rule = Source::from_name(&e.expand_source)
+        .filter(|s| decided.allowed(&params, *s))
+        .filter(|_| !params.assembly.enabled);
+    let review_day = clock.tick > 0 && clock.tick.is_multiple_of(review);
+    for (community, mut builds) in &mut communities {
+        if review_day && rule.is_some() {
+            if let Some(source) = rule {
+                // Enough capacity to have covered the shortage at the source's mean output.
+                let per_kw = f64::from(review) * 24.0 * e.source(source).capacity_factor;
+                // Less what is already being built of it.
+                let kw = builds.shortage_kwh / per_kw - builds.kw[source as usize];
+                if kw > 0.0 {
+                    builds.request(e, source, kw);
+                }
+            }
+            builds.shortage_kwh = 0.0;
+        }
+        let day = &mut ledger.days[community.id as usize];
+        day.build_hours = 0.0;
+        day.build_materials_t = 0.0;
+        for i in 0..N_SOURCES {
+            if builds.kw[i] > 0.0 {
+                day.build_hours += builds.hours_per_day[i].min(builds.hours_left[i]);
+                day.build_materials_t += builds.materials_per_day[i].min(builds.materials_left[i]);
+            }
+        }
+    }
+}
+
+/// Builds go on as far as the construction syndicate's hours and stock of construction goods
+/// allow; finished installations add their capacity. Also counts each community's energy
+/// shortage for the standing rule.
+pub fn build_installations(
+    clock: Res<Clock>,
+    params: Res<Params>,
+    mut ledger: ResMut<Ledger>,
+    mut communities: Query<(
+        &Community,
+        &mut EnergyBuilds,
+        &mut EnergySystem,
+        &mut Stocks,
+        &mut Vintages,
+    )>,
+) {
+    let s = Sector::Making(Good::Construction).index();
+    let c_good = Good::Construction.index();
+    let e = Good::Energy.index();
+    for (community, mut builds, mut system, mut stock, mut vintages) in &mut communities {
+        let day = &mut ledger.days[community.id as usize];
+        builds.shortage_kwh += (day.goods.planned[e] - day.goods.made[e]).max(0.0);
+        let staffed = if day.posted[s] > 0.0 {
+            ((day.posted[s] - day.unfilled[s]) / day.posted[s]).clamp(0.0, 1.0)
+        } else {
+            1.0
+        };
+        for i in 0..N_SOURCES {
+            if builds.kw[i] <= 0.0 {
+                continue;
+            }
+            let hours = builds.hours_per_day[i].min(builds.hours_left[i]) * staffed;
+            builds.hours_left[i] -= hours;
+            day.build_hours_done += hours;
+            let taken = builds.materials_per_day[i]
+                .min(builds.materials_left[i])
+                .min(stock.0[c_good].max(0.0));
+            stock.0[c_good] -= taken;
+            builds.materials_left[i] -= taken;
+            day.build_materials_used_t += taken;
+            // Hours are filled in single precision, so a build is done when less than a
+            // ten-thousandth of a day's work and materials is left.
+            let hours_done = builds.hours_left[i] <= 1e-4 * builds.hours_per_day[i];
+            let materials_in = builds.materials_left[i] <= 1e-4 * builds.materials_per_day[i];
+            if hours_done && materials_in {
+                system.capacity_kw[i] += builds.kw[i];
+                day.built_kw += builds.kw[i];
+                vintages.add(&params.energy, Source::ALL[i], clock.tick, builds.kw[i]);
+                builds.kw[i] = 0.0;
+                builds.replacing_kw[i] = 0.0;
+                builds.hours_left[i] = 0.0;
+                builds.materials_left[i] = 0.0;
+                builds.hours_per_day[i] = 0.0;
+                builds.materials_per_day[i] = 0.0;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::kernel::params::energy::SourceParams;
+
+    fn uses() -> [f64; N_GOODS] {
+        let mut u = [0.0; N_GOODS];
+        u[Good::Devices.index()] = 10.0;
+        u[Good::Construction.index()] = 20.0;
+        u[Good::Learning.index()] = 30.0;
+        u
+    }
+
+    #[test]
+    fn users_are_cut_in_the_order_given_and_the_rest_in_proportion() {
+        use EnergyUser::*;
+        let order = [Sector(Good::Devices), Sector(Good::Construction), Homes];
+        // 100 kWh wanted, 85 there: devices lose their 10, construction 5 of its 20.
+        let (homes, left) = curtail(&order, 40.0, &uses(), 85.0);
+        assert_eq!(homes, 40.0);
+        assert_eq!(left[Good::Devices.index()], 0.0);
+        assert_eq!(left[Good::Construction.index()], 15.0);
+        assert_eq!(left[Good::Learning.index()], 30.0);
+        // 100 wanted, 20 there: devices, construction and then 40 of homes go; learning, not
+        // named, loses the last 10 of the 80 kWh deficit.
+        let (homes, left) = curtail(&order, 40.0, &uses(), 20.0);
+        assert_eq!(homes, 0.0);
+        assert_eq!(left[Good::Construction.index()], 0.0);
+        assert!((left[Good::Learning.index()] - 20.0).abs() < 1e-12);
+        // Unnamed users share what is left in proportion: homes 40 and learning 30 of 70 keep
+        // 49 kWh between them after devices and construction are cut.
+        let (homes, left) = curtail(&order[..2], 40.0, &uses(), 49.0);
+        assert!((homes - 28.0).abs() < 1e-12);
+        assert!((left[Good::Learning.index()] - 21.0).abs() < 1e-12);
+        // Enough energy: nobody is cut.
+        let (homes, left) = curtail(&order, 40.0, &uses(), 100.0);
+        assert_eq!((homes, left), (40.0, uses()));
+    }
+
+    #[test]
+    fn a_source_table_keeps_the_defaults_of_the_keys_it_leaves_out() {
+        let e: EnergyParams = toml::from_str("[solar]\nkw_per_person = 2.0\n").unwrap();
+        let d = EnergyParams::default();
+        assert_eq!(e.solar.kw_per_person, 2.0);
+        assert_eq!(
+            e.solar,
+            SourceParams {
+                kw_per_person: 2.0,
+                ..d.solar.clone()
+            }
+        );
+        assert_eq!(e.solar.seasonal_amplitude, 0.4);
+        assert_eq!(e.wind, d.wind);
+    }
+
+    #[test]
+    fn a_build_adds_capacity_only_when_its_hours_and_materials_are_in() {
+        let params = EnergyParams::default();
+        let mut builds = EnergyBuilds::default();
+        builds.request(&params, Source::Wind, 100.0);
+        let w = Source::Wind as usize;
+        assert_eq!(builds.kw[w], 100.0);
+        assert!((builds.hours_left[w] - 100.0 * params.wind.build_hours_per_kw).abs() < 1e-9);
+        assert!(
+            (builds.hours_per_day[w] * params.wind.build_days - builds.hours_left[w]).abs() < 1e-9
+        );
+        builds.request(&params, Source::Wind, f64::NAN);
+        builds.request(&params, Source::Wind, -5.0);
+        assert_eq!(builds.building_kw(), 100.0);
+    }
+}

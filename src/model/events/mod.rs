@@ -1,0 +1,316 @@
+//! Events: things that happen to the world on a given day (a drought, newcomers, an illness
+//! wave, an installation failing, a guild founded, a policy changed), and the log of events and
+//! assembly decisions that charts and the dashboard's feed show.
+//!
+//! Events are applied at the start of their day, before the schedule runs, so a policy change on
+//! day `d` governs day `d` itself. A scenario schedules them (`[[events]]`); the dashboard applies
+//! them as a teacher presses buttons. Either way they go through [`apply`], so a session replays
+//! exactly from a scenario file holding the same events on the same days.
+
+use bevy_ecs::prelude::*;
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+
+use crate::model::energy::EnergySystem;
+use crate::model::food::droughts::Droughts;
+use crate::model::kernel::components::{Community, HealthState, Member, Person};
+use crate::model::kernel::goods::Good;
+use crate::model::kernel::params::Params;
+use crate::model::kernel::params::energy::{N_SOURCES, Source};
+use crate::model::kernel::params::setting::ParamValue;
+use crate::model::kernel::rng::{Purpose, stream};
+
+/// Which communities an event touches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    All,
+    Region(u32),
+    Community(u32),
+}
+
+impl Target {
+    pub fn includes(self, community: &Community) -> bool {
+        match self {
+            Target::All => true,
+            Target::Region(r) => community.region == r,
+            Target::Community(c) => community.id == c,
+        }
+    }
+
+    fn describe(self) -> String {
+        match self {
+            Target::All => "everywhere".to_owned(),
+            Target::Region(r) => format!("in region {r}"),
+            Target::Community(c) => format!("in community {c}"),
+        }
+    }
+}
+
+/// What happens.
+#[derive(Clone, Debug, PartialEq)]
+pub enum EventKind {
+    /// Harvests of the land in `target` are scaled by `yield_factor` for `days` days; a season
+    /// planned while the drought lasts is planned for the lower yield.
+    Drought {
+        target: Target,
+        yield_factor: f64,
+        days: u32,
+    },
+    /// `persons` newcomers, drawn like the first population, join `community`.
+    Influx { community: u32, persons: u32 },
+    /// Each well person in `target` falls ill with probability `share`.
+    IllnessWave { target: Target, share: f64 },
+    /// `share` of `source`'s capacity in `community` stops working for `days` days.
+    InstallationFailure {
+        community: u32,
+        source: Source,
+        share: f64,
+        days: u32,
+    },
+    /// The rail links joining communities `from` and `to` carry nothing for `days` days; freight
+    /// takes the next shortest route, or stops where the network is split.
+    RailFailure { from: u32, to: u32, days: u32 },
+    /// `members` of `community`'s people with the most appeal for making `good` found a guild.
+    GuildFounded {
+        community: u32,
+        good: Good,
+        members: u32,
+    },
+    /// One parameter takes a new value from this day (a `set` event or a lever moved). It
+    /// carries only that path and value: every other parameter, and every decision the
+    /// assemblies have taken, stays as it is (see `policy`).
+    Set { path: String, value: ParamValue },
+}
+
+impl EventKind {
+    /// Short name of the kind, as in scenario files.
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventKind::Drought { .. } => "drought",
+            EventKind::Influx { .. } => "influx",
+            EventKind::IllnessWave { .. } => "illness_wave",
+            EventKind::InstallationFailure { .. } => "installation_failure",
+            EventKind::RailFailure { .. } => "rail_failure",
+            EventKind::GuildFounded { .. } => "guild",
+            EventKind::Set { .. } => "set",
+        }
+    }
+
+    /// A line for the log and chart markers.
+    pub fn describe(&self) -> String {
+        match self {
+            EventKind::Drought {
+                target,
+                yield_factor,
+                days,
+            } => format!(
+                "drought {}: yields x{yield_factor} for {days} days",
+                target.describe()
+            ),
+            EventKind::Influx { community, persons } => {
+                format!("{persons} newcomers join community {community}")
+            }
+            EventKind::IllnessWave { target, share } => {
+                format!(
+                    "illness wave {}: {:.0}% fall ill",
+                    target.describe(),
+                    share * 100.0
+                )
+            }
+            EventKind::InstallationFailure {
+                community,
+                source,
+                share,
+                days,
+            } => format!(
+                "{:.0}% of {} capacity fails in community {community} for {days} days",
+                share * 100.0,
+                source.name()
+            ),
+            EventKind::RailFailure { from, to, days } => {
+                format!("the rail link between communities {from} and {to} fails for {days} days")
+            }
+            EventKind::GuildFounded {
+                community,
+                good,
+                members,
+            } => format!(
+                "{members} people found a {} guild in community {community}",
+                good.name()
+            ),
+            EventKind::Set { path, value } => format!("policy: {path} = {value}"),
+        }
+    }
+}
+
+/// An event and the tick it happens on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScheduledEvent {
+    pub tick: u32,
+    pub kind: EventKind,
+}
+
+/// Events still to come, ordered by tick (stable: same-day events keep their given order).
+#[derive(Resource, Default, Debug)]
+pub struct EventQueue {
+    pending: Vec<ScheduledEvent>,
+}
+
+impl EventQueue {
+    pub fn add(&mut self, event: ScheduledEvent) {
+        let at = self.pending.partition_point(|e| e.tick <= event.tick);
+        self.pending.insert(at, event);
+    }
+
+    /// Forgets every event still to come.
+    pub fn clear(&mut self) {
+        self.pending.clear();
+    }
+
+    /// Removes and returns the events due on or before `tick`.
+    pub fn take_due(&mut self, tick: u32) -> Vec<ScheduledEvent> {
+        let n = self.pending.partition_point(|e| e.tick <= tick);
+        self.pending.drain(..n).collect()
+    }
+}
+
+/// Capacity out of service after failures: (community, source, kW, tick it returns).
+#[derive(Resource, Debug, Default)]
+pub struct Failures {
+    pub out: Vec<(u32, usize, f64, u32)>,
+}
+
+/// Random streams for events, one per community, so an event's draws do not shift the model's.
+#[derive(Resource)]
+pub struct EventRngs(pub Vec<ChaCha8Rng>);
+
+impl EventRngs {
+    pub fn new(seed: u64, communities: u32) -> Self {
+        Self(
+            (0..communities)
+                .map(|c| stream(seed, Purpose::Events, u64::from(c)))
+                .collect(),
+        )
+    }
+}
+
+/// Puts back capacity and rail links whose repair time has come. Runs at the start of each
+/// tick.
+pub fn repair(world: &mut World, tick: u32) {
+    world
+        .resource_mut::<crate::model::rail::network::RailNetwork>()
+        .repair(tick);
+    let mut failures = world.resource_mut::<Failures>();
+    if failures.out.is_empty() {
+        return;
+    }
+    let (back, still): (Vec<_>, Vec<_>) = failures.out.drain(..).partition(|f| f.3 <= tick);
+    failures.out = still;
+    for (c, source, kw, _) in back {
+        let mut query = world.query::<(&Community, &mut EnergySystem)>();
+        for (community, mut system) in query.iter_mut(world) {
+            if community.id == c {
+                system.capacity_kw[source] += kw;
+            }
+        }
+    }
+}
+
+/// Applies one event (other than a policy change, which the caller applies with the world's
+/// parameters) on `tick`.
+pub fn apply(world: &mut World, tick: u32, kind: &EventKind) {
+    match kind {
+        EventKind::Drought {
+            target,
+            yield_factor,
+            days,
+        } => {
+            let hit: Vec<usize> = world
+                .query::<&Community>()
+                .iter(world)
+                .filter(|c| target.includes(c))
+                .map(|c| c.id as usize)
+                .collect();
+            let mut droughts = world.resource_mut::<Droughts>();
+            for c in hit {
+                droughts.factor[c] = *yield_factor;
+                droughts.until[c] = tick.saturating_add(*days);
+            }
+        }
+        EventKind::Influx { community, persons } => {
+            let params = world.resource::<Params>().clone();
+            let c = *community;
+            let newcomers: Vec<_> = {
+                let mut rngs = world.resource_mut::<EventRngs>();
+                let rng = &mut rngs.0[c as usize];
+                (0..*persons)
+                    .map(|_| {
+                        let person = crate::model::population::setup::draw_person(rng, &params, c);
+                        (person, crate::model::kernel::decisions::Values::draw(rng))
+                    })
+                    .collect()
+            };
+            world.spawn_batch(newcomers);
+        }
+        EventKind::IllnessWave { target, share } => {
+            let mean_days = world.resource::<Params>().health.mean_illness_days.max(1.0);
+            let communities: Vec<Community> = {
+                let mut q = world.query::<&Community>();
+                let mut v: Vec<Community> = q.iter(world).copied().collect();
+                v.sort_by_key(|c| c.id);
+                v
+            };
+            world.resource_scope(|world, mut rngs: Mut<EventRngs>| {
+                let mut q = world.query::<(&Member, &mut Person)>();
+                for (member, mut person) in q.iter_mut(world) {
+                    let c = member.0 as usize;
+                    if !target.includes(&communities[c]) || person.health != HealthState::Well {
+                        continue;
+                    }
+                    let rng = &mut rngs.0[c];
+                    if rng.random::<f64>() < *share {
+                        let u: f64 = 1.0 - rng.random::<f64>();
+                        let days = (-u.ln() * mean_days).ceil().clamp(1.0, 365.0);
+                        person.health = HealthState::Ill;
+                        person.sick_days = days as u16;
+                    }
+                }
+            });
+        }
+        EventKind::InstallationFailure {
+            community,
+            source,
+            share,
+            days,
+        } => {
+            let s = *source as usize;
+            debug_assert!(s < N_SOURCES);
+            let mut lost = 0.0;
+            let mut query = world.query::<(&Community, &mut EnergySystem)>();
+            for (c, mut system) in query.iter_mut(world) {
+                if c.id == *community {
+                    lost = system.capacity_kw[s] * share.clamp(0.0, 1.0);
+                    system.capacity_kw[s] -= lost;
+                }
+            }
+            world.resource_mut::<Failures>().out.push((
+                *community,
+                s,
+                lost,
+                tick.saturating_add(*days),
+            ));
+        }
+        EventKind::RailFailure { from, to, days } => {
+            world
+                .resource_mut::<crate::model::rail::network::RailNetwork>()
+                .fail(*from, *to, tick.saturating_add(*days));
+        }
+        EventKind::GuildFounded {
+            community,
+            good,
+            members,
+        } => crate::model::guilds::found(world, *community, *good, *members),
+        // Applied by `Simulation::set`, which also keeps what the new value needs.
+        EventKind::Set { .. } => {}
+    }
+}

@@ -1,0 +1,77 @@
+//! Distribution by need: the kitchen serves from what it has cooked, oldest first; what it cannot
+//! serve is taken home raw from the store-room; under scarcity the ill and incapacitated are served
+//! first and everyone else gets the same share of their need.
+
+use bevy_ecs::prelude::*;
+
+use crate::model::kernel::components::{
+    Directory, KitchenState, Ledger, Member, Person, Ration, StoreRoom, Syndicate,
+};
+use crate::model::kernel::params::Params;
+
+/// Weight of today's demand in the kitchen's forecast for tomorrow (0..1).
+const FORECAST_WEIGHT: f64 = 0.3;
+
+/// Serves each community's allowance and works out the shares of need delivered.
+pub fn serve_food(
+    params: Res<Params>,
+    directory: Res<Directory>,
+    mut ledger: ResMut<Ledger>,
+    mut stores: Query<&mut StoreRoom>,
+    mut kitchens: Query<(&Syndicate, &mut KitchenState)>,
+) {
+    let food = &params.food;
+    for (syndicate, mut kitchen) in &mut kitchens {
+        let c = syndicate.community as usize;
+        let day = &mut ledger.days[c];
+        let Ok(mut store) = stores.get_mut(directory.communities[c]) else {
+            continue;
+        };
+        // The kitchen serves its share of the allowance, oldest leftovers first.
+        let demand = day.allowance_kg * food.kitchen_share;
+        let mut to_serve = demand;
+        for slot in kitchen.leftovers.iter_mut().rev() {
+            let take = slot.min(to_serve);
+            *slot -= take;
+            to_serve -= take;
+        }
+        let from_kitchen = demand - to_serve;
+        // The rest of the allowance is taken home raw; households waste a share of what they take.
+        let keep = 1.0 - food.household_waste_share;
+        let home_wanted = day.allowance_kg - from_kitchen;
+        let taken = (home_wanted / keep).min(store.food_kg).max(0.0);
+        store.food_kg -= taken;
+        let from_home = taken * keep;
+        day.wasted_kg += taken - from_home;
+        day.eaten_kg = from_kitchen + from_home;
+        kitchen.forecast_kg =
+            (1.0 - FORECAST_WEIGHT) * kitchen.forecast_kg + FORECAST_WEIGHT * demand;
+        // Shares of need: the ill and incapacitated first, then an equal share for everyone else.
+        let delivered = day.eaten_kg;
+        let priority = day.priority_need_kg;
+        let others = day.need_kg - priority;
+        day.share_priority = if priority > 0.0 {
+            (delivered / priority).min(1.0)
+        } else {
+            1.0
+        };
+        day.share_other = if others > 0.0 {
+            ((delivered - priority * day.share_priority) / others).clamp(0.0, 1.0)
+        } else {
+            1.0
+        };
+    }
+}
+
+/// Each person receives their community's share of their need.
+pub fn deliver_rations(ledger: Res<Ledger>, mut persons: Query<(&Member, &Person, &mut Ration)>) {
+    for (member, person, mut ration) in &mut persons {
+        let day = &ledger.days[member.0 as usize];
+        let share = if person.has_priority() {
+            day.share_priority
+        } else {
+            day.share_other
+        };
+        ration.delivered = ration.need * share as f32;
+    }
+}

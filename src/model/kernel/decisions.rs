@@ -1,0 +1,347 @@
+//! Decisions in force: what the assemblies have decided about the world's policies, kept apart
+//! from the scenario's parameters.
+//!
+//! A scenario's parameters say what the scenario sets (in its file, or by a `set` event or a lever
+//! during the run). The assemblies' standing decisions are run state: the community decisions
+//! (rotas, rationing, idle syndicates, artists, agreements) live in `assembly::Government`, and the
+//! world's decisions on energy and cars live here. The policy in force is the parameter unless a
+//! decision stands; a later `set` of the same parameter from outside overrides the decision (it is
+//! cleared, and the log says so). A `set` of any other parameter leaves every decision as it is.
+
+use crate::model::kernel::goods::{Good, N_GOODS};
+use crate::model::kernel::params::energy::Source;
+use crate::model::kernel::params::{Params, UndesirablePolicy};
+use crate::model::kernel::rng::{Purpose, stream};
+use bevy_ecs::prelude::*;
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+
+use bevy_ecs::prelude::Resource;
+
+/// The parameters whose value an assembly decision can stand over: a `set` of one of them
+/// overrides the decision, so it is never a no-op.
+pub const DECIDED_PATHS: &[&str] = &[
+    "energy.allow_fossil",
+    "transport.cars_allowed",
+    "labour.undesirable_policy",
+];
+
+/// The world assembly's standing decisions, each with the day it was taken.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Resource)]
+pub struct Decided {
+    /// The world assembly voted to phase out fossil energy on this day.
+    pub fossil_phased_out: Option<u32>,
+    /// The world assembly allowed cars (`true`) or gave them up (`false`) on this day.
+    pub cars: Option<(bool, u32)>,
+}
+
+impl Decided {
+    /// Whether fossil plants may run.
+    pub fn allow_fossil(&self, params: &Params) -> bool {
+        self.fossil_phased_out.is_none() && params.energy.allow_fossil
+    }
+
+    /// Whether plants of `source` may run.
+    pub fn allowed(&self, params: &Params, source: Source) -> bool {
+        match source {
+            Source::Fossil => self.allow_fossil(params),
+            _ => params.energy.allowed(source),
+        }
+    }
+
+    /// Whether cars carry a share of passenger-km.
+    pub fn cars_allowed(&self, params: &Params) -> bool {
+        self.cars
+            .map_or(params.transport.cars_allowed, |(allowed, _)| allowed)
+    }
+
+    /// The parameters with the decisions in force written over them: the policy as it stands,
+    /// for what is computed from the whole parameter set (the technical coefficients) and for
+    /// showing.
+    pub fn in_force(&self, params: &Params) -> Params {
+        let mut p = params.clone();
+        p.energy.allow_fossil = self.allow_fossil(params);
+        p.transport.cars_allowed = self.cars_allowed(params);
+        p
+    }
+
+    /// Clears the decision that a `set` of `path` from outside overrides, and says which it was.
+    pub fn overridden_by(&mut self, path: &str) -> Option<String> {
+        match path {
+            "energy.allow_fossil" => self.fossil_phased_out.take().map(|day| {
+                format!("the world assembly's decision of day {day} to phase out fossil energy")
+            }),
+            "transport.cars_allowed" => self.cars.take().map(|(allowed, day)| {
+                format!(
+                    "the world assembly's decision of day {day} to {}",
+                    if allowed {
+                        "allow cars"
+                    } else {
+                        "give up cars"
+                    }
+                )
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// What a person weighs when voting: leisure, goods, environment (each 0..1, summing to 1).
+#[derive(Component, Clone, Copy, Debug)]
+pub struct Values(pub [f32; 3]);
+
+impl Values {
+    pub fn draw(rng: &mut ChaCha8Rng) -> Self {
+        let raw: [f32; 3] = [
+            rng.random::<f32>() + 0.05,
+            rng.random::<f32>() + 0.05,
+            rng.random::<f32>() + 0.05,
+        ];
+        let total: f32 = raw.iter().sum();
+        Values(raw.map(|x| x / total))
+    }
+}
+
+/// What is proposed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subject {
+    Idle(Good),
+    Resume(Good),
+    GuildAgreement(Good),
+    Rota,
+    FoodAgreement,
+    PhaseOutFossil,
+    /// Build more of a source's capacity (the kW are in the proposal).
+    Build(Source),
+    /// Ration food until the scarcity is over.
+    Ration,
+    /// Allow cars for a share of passenger-km (a global automobile syndicate).
+    AllowCars,
+    /// Give up cars: rail only.
+    GiveUpCars,
+    /// Ask a well-loved artist to give their working hours to their art.
+    Artist,
+    /// Create a syndicate for a need no syndicate covers.
+    Create(Good),
+}
+
+/// The kinds of proposal each level of assembly takes up, as `off_agenda` names them.
+pub const COMMUNITY_AGENDA: &[&str] = &[
+    "idle",
+    "resume",
+    "create",
+    "guild_agreement",
+    "rota",
+    "build",
+    "ration",
+    "artist",
+];
+
+pub const REGION_AGENDA: &[&str] = &["food_agreement"];
+
+pub const WORLD_AGENDA: &[&str] = &["phase_out_fossil", "cars"];
+
+impl Subject {
+    /// The kind of proposal, as `off_agenda` names it.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Subject::Idle(_) => "idle",
+            Subject::Resume(_) => "resume",
+            Subject::Create(_) => "create",
+            Subject::GuildAgreement(_) => "guild_agreement",
+            Subject::Rota => "rota",
+            Subject::FoodAgreement => "food_agreement",
+            Subject::PhaseOutFossil => "phase_out_fossil",
+            Subject::Build(_) => "build",
+            Subject::Ration => "ration",
+            Subject::AllowCars | Subject::GiveUpCars => "cars",
+            Subject::Artist => "artist",
+        }
+    }
+
+    /// The scenario parameter a passed decision on this subject stands over, if the scenario
+    /// set that parameter otherwise.
+    pub(crate) fn reverses(self, params: &Params) -> Option<&'static str> {
+        match self {
+            Subject::PhaseOutFossil => Some("energy.allow_fossil"),
+            Subject::AllowCars | Subject::GiveUpCars => Some("transport.cars_allowed"),
+            Subject::Rota if params.labour.undesirable_policy != UndesirablePolicy::Rota => {
+                Some("labour.undesirable_policy")
+            }
+            _ => None,
+        }
+    }
+
+    pub fn describe(self) -> String {
+        match self {
+            Subject::Idle(g) => format!("idle the {} syndicate (stocks cover need)", g.name()),
+            Subject::Resume(g) => format!("resume the {} syndicate", g.name()),
+            Subject::GuildAgreement(g) => {
+                format!("accept the {} guild's raw-material agreement", g.name())
+            }
+            Subject::Rota => "adopt a rota for undesirable work".to_owned(),
+            Subject::FoodAgreement => "keep the regional food agreement".to_owned(),
+            Subject::PhaseOutFossil => "phase out fossil energy".to_owned(),
+            Subject::Build(source) => format!("build more {} capacity", source.name()),
+            Subject::Ration => "ration food until the scarcity is over".to_owned(),
+            Subject::AllowCars => "allow cars (a global automobile syndicate)".to_owned(),
+            Subject::GiveUpCars => "give up cars (rail only)".to_owned(),
+            Subject::Artist => "ask a well-loved artist to work at their art full-time".to_owned(),
+            Subject::Create(g) => format!("create a {} syndicate for an uncovered need", g.name()),
+        }
+    }
+}
+
+/// Which assembly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Community(u32),
+    Region(u32),
+    World,
+}
+
+impl Level {
+    pub fn name(self) -> String {
+        match self {
+            Level::Community(c) => format!("community {c}"),
+            Level::Region(r) => format!("region {r}"),
+            Level::World => "world".to_owned(),
+        }
+    }
+}
+
+/// One decided proposal.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Decision {
+    pub tick: u32,
+    pub level: Level,
+    pub subject: Subject,
+    /// Votes (members, or delegates' weights) for, against, and standing aside or blocking at
+    /// the end.
+    pub yes: f64,
+    pub no: f64,
+    pub rounds: u32,
+    pub passed: bool,
+    /// The scenario parameter whose value this decision, passed, stands over (the scenario
+    /// allowed fossil energy, say, and the world phased it out).
+    pub reverses: Option<&'static str>,
+}
+
+/// A community's delegate to the regional and global assemblies.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Delegate {
+    /// Tick the delegate was chosen.
+    pub since: u32,
+    /// The delegate deviated and the community saw it: recalled at the next meeting.
+    pub seen_deviating: bool,
+    /// Times this community has recalled a delegate.
+    pub recalls: u32,
+}
+
+/// The assemblies' standing decisions, the delegates, and their record.
+#[derive(Resource)]
+pub struct Government {
+    /// Syndicates idled by their community's assembly (or not yet created), by community and
+    /// good.
+    pub idle: Vec<[bool; N_GOODS]>,
+    /// Syndicates that exist, by community and good.
+    pub created: Vec<[bool; N_GOODS]>,
+    /// Communities that adopted a rota for undesirable work.
+    pub rota: Vec<bool>,
+    /// Regions whose food agreement is in force.
+    pub food_agreement: Vec<bool>,
+    /// Communities whose assembly voted to ration food until the scarcity is over.
+    pub rationing: Vec<bool>,
+    /// Full-time artists of each community.
+    pub artists: Vec<u32>,
+    pub delegates: Vec<Delegate>,
+    /// Effective undesirable hours left unfilled since each community's last meeting.
+    pub undesirable_unfilled: Vec<f64>,
+    pub decisions: Vec<Decision>,
+    /// Each community's figures of the day before.
+    pub yesterday: Vec<Yesterday>,
+    /// Today's counts, for the metrics row.
+    pub today: Tally,
+    pub(crate) rngs: Vec<ChaCha8Rng>,
+}
+
+/// What a community's meeting knows of the day before.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Yesterday {
+    /// Effective hours of undesirable work done.
+    pub undesirable_done: f64,
+    /// Energy generated from fossil fuel (kWh).
+    pub fossil_kwh: f64,
+    /// Energy made available to the community (kWh).
+    pub energy_made: f64,
+    /// Lifecycle emissions of the energy generated (g CO2e/kWh; 0 if none was generated).
+    pub energy_g_per_kwh: f64,
+    /// Share of food need that what was held and still to come would cover until the next
+    /// harvest (1: no scarcity ahead).
+    pub food_outlook: f64,
+}
+
+/// Today's assembly figures.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Tally {
+    pub meetings: u32,
+    pub without_quorum: u32,
+    pub passed: u32,
+    pub failed: u32,
+    pub recalls: u32,
+    pub deviations: u32,
+}
+
+impl Government {
+    pub fn new(seed: u64, communities: u32, regions: u32) -> Self {
+        let n = communities as usize;
+        Self {
+            idle: vec![[false; N_GOODS]; n],
+            created: vec![[true; N_GOODS]; n],
+            rota: vec![false; n],
+            food_agreement: vec![true; regions as usize],
+            rationing: vec![false; n],
+            artists: vec![0; n],
+            delegates: vec![Delegate::default(); n],
+            undesirable_unfilled: vec![0.0; n],
+            decisions: Vec::new(),
+            yesterday: vec![Yesterday::default(); n],
+            today: Tally::default(),
+            rngs: (0..communities)
+                .map(|c| stream(seed, Purpose::Assembly, u64::from(c)))
+                .collect(),
+        }
+    }
+
+    /// Starts every community without syndicates for storable goods (`syndicates_from_start`
+    /// off): they are created by their assemblies when the need is no longer covered.
+    pub fn without_syndicates(&mut self) {
+        for (idle, created) in self.idle.iter_mut().zip(&mut self.created) {
+            for good in Good::ALL.iter().filter(|g| g.storable()) {
+                idle[good.index()] = true;
+                created[good.index()] = false;
+            }
+        }
+    }
+
+    /// The labour policy in force for undesirable work in community `c`.
+    pub fn policy(&self, params: &Params, c: usize) -> UndesirablePolicy {
+        if self.rota.get(c).copied().unwrap_or(false) {
+            UndesirablePolicy::Rota
+        } else {
+            params.labour.undesirable_policy
+        }
+    }
+
+    /// Syndicates active and idle across the world (syndicates not yet created are neither).
+    pub fn syndicates(&self) -> (u32, u32) {
+        let (mut active, mut idle) = (0, 0);
+        for (i, c) in self.idle.iter().zip(&self.created) {
+            for g in 0..N_GOODS {
+                active += u32::from(!i[g]);
+                idle += u32::from(i[g] && c[g]);
+            }
+        }
+        (active, idle)
+    }
+}

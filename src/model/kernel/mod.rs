@@ -1,0 +1,17 @@
+//! The kernel: the types every mechanism reads and none owns. The parameters and their
+//! declarations, the calendar, the seeded random streams, the ECS components and the day ledger,
+//! the goods catalogue and its technology matrices, the decisions in force, and the log.
+//!
+//! Nothing here imports a mechanism folder; every mechanism may import from here.
+
+pub mod calendar;
+pub mod chunks;
+pub mod components;
+pub mod decisions;
+pub mod decl;
+pub mod goods;
+pub mod log;
+pub mod params;
+pub mod rng;
+pub mod stats;
+pub mod technology;

@@ -1,0 +1,628 @@
+//! Validated model parameters.
+//!
+//! These are plain data: the scenario loader (`crate::scenario`) turns a TOML file into `Params`
+//! after checking every value, so the model can trust them. Units are in each field's doc comment.
+//! Changing a field between ticks (as the live dashboard will) takes effect at the next tick.
+//!
+//! The section structs derive serde so that scenario files map onto them field by field; the core
+//! itself never parses or writes anything. Defaults are here, once, with their sources; the
+//! published figures are collected in `shared/CALIBRATION.md`.
+
+pub mod assembly;
+pub mod dwellings;
+pub mod energy;
+pub mod global;
+pub mod guilds;
+pub mod learning;
+pub mod market;
+pub mod rail;
+pub mod setting;
+pub mod transport;
+
+use assembly::AssemblyParams;
+use dwellings::DwellingParams;
+use energy::EnergyParams;
+use global::GlobalParams;
+use guilds::GuildParams;
+use learning::LearningParams;
+use market::MarketParams;
+use rail::RailParams;
+use transport::TransportParams;
+
+use bevy_ecs::prelude::Resource;
+use serde::{Deserialize, Serialize};
+
+use crate::model::kernel::decl::{Check, Decl};
+use crate::model::kernel::goods::{ClothingParams, Good, GoodsParams, InputsParams, N_GOODS};
+
+/// Largest community allowed. The essay's communities are "no more than 200 people"; larger ones
+/// are allowed for experiments, up to this face-to-face limit.
+pub const MAX_COMMUNITY: u32 = 1_000;
+
+/// Number of sectors whose labour the model allocates: agriculture, the kitchen, and one per
+/// good. Indexes into per-person skill and appeal arrays; see [`Sector`].
+pub const N_SECTORS: usize = 2 + N_GOODS;
+
+/// A branch of production that posts hours and draws volunteers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Sector {
+    /// The community's agricultural syndicate working the common land.
+    Agriculture,
+    /// The community kitchen, run by a rotating group of volunteers.
+    Kitchen,
+    /// The syndicate making a good.
+    Making(Good),
+}
+
+impl Sector {
+    /// Every sector, in index order.
+    pub fn all() -> impl Iterator<Item = Sector> {
+        [Sector::Agriculture, Sector::Kitchen]
+            .into_iter()
+            .chain(Good::ALL.iter().map(|g| Sector::Making(*g)))
+    }
+
+    pub fn index(self) -> usize {
+        match self {
+            Sector::Agriculture => 0,
+            Sector::Kitchen => 1,
+            Sector::Making(good) => 2 + good.index(),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Sector::Agriculture => "agriculture",
+            Sector::Kitchen => "kitchen",
+            Sector::Making(good) => good.name(),
+        }
+    }
+}
+
+/// Everything the model needs to know about a scenario, already validated.
+#[derive(Clone, Debug, Default, PartialEq, Resource, Serialize, Deserialize)]
+pub struct Params {
+    pub population: PopulationParams,
+    pub health: HealthParams,
+    pub labour: LabourParams,
+    pub food: FoodParams,
+    pub goods: GoodsParams,
+    pub inputs: InputsParams,
+    pub clothing: ClothingParams,
+    pub energy: EnergyParams,
+    pub rail: RailParams,
+    pub footprint: FootprintParams,
+    pub assembly: AssemblyParams,
+    pub guilds: GuildParams,
+    pub transport: TransportParams,
+    pub market: MarketParams,
+    pub dwellings: DwellingParams,
+    pub global: GlobalParams,
+    pub learning: LearningParams,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PopulationParams {
+    /// Number of communities (count).
+    pub communities: u32,
+    /// Persons living in each community at the start (count).
+    pub persons_per_community: u32,
+    /// Communities per region (count); the last region may hold fewer.
+    pub communities_per_region: u32,
+    /// Share of persons who are children (0..1).
+    pub child_share: f64,
+    /// Share of persons who are elders (0..1).
+    pub elder_share: f64,
+    /// Share of persons who are permanently incapacitated (0..1).
+    pub incapacitated_share: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HealthParams {
+    /// Probability that a well person falls ill on a given day (0..1).
+    pub daily_illness_probability: f64,
+    /// Mean length of an illness (days); lengths are geometric with this mean.
+    pub mean_illness_days: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LabourParams {
+    /// Mean hours a day an able adult is willing to give (hours/day).
+    pub willing_hours_mean: f64,
+    /// Standard deviation of willing hours across adults (hours/day).
+    pub willing_hours_sd: f64,
+    /// No one works more than this in a day, whatever they are willing to give (hours/day).
+    pub max_hours_per_day: f64,
+    /// Elders' willing hours as a share of an adult's (0..1).
+    pub elder_willingness: f64,
+    /// Lowest skill anyone has in a sector; skills are uniform between this and 1 (0..1).
+    pub min_skill: f64,
+    /// Waking hours in a day, from which work hours are subtracted to give leisure (hours/day).
+    pub waking_hours: f64,
+    /// Rounds of volunteering: in each, people still willing offer hours to sectors still short.
+    pub volunteer_rounds: u32,
+    /// Sectors whose work is "undesirable but necessary" (names of sectors: `agriculture`,
+    /// `kitchen` or a good).
+    pub undesirable_sectors: Vec<String>,
+    /// How much undesirable work appeals to people, as a share of the appeal drawn for it (0..1).
+    pub undesirable_appeal: f64,
+    /// How undesirable work is staffed: `volunteer`, `incentive`, `rota` or `exchange`. The
+    /// community assembly may adopt a rota later; a `set` event may change it.
+    pub undesirable_policy: UndesirablePolicy,
+    /// Under `incentive`, an hour of undesirable work counts as this many hours of a person's
+    /// willingness (1 or more), and draws volunteers as much more.
+    pub incentive_factor: f64,
+    /// Sectors of sedentary, "intellectual" work whose people swap jobs under `swap` (names of
+    /// sectors, as for `undesirable_sectors`).
+    pub sedentary_sectors: Vec<String>,
+    /// Under `swap`, the first day of the year of the swap season (day of year, 0..365).
+    pub swap_start_day: u32,
+    /// Under `swap`, how long the swap season lasts (days, 0..=365).
+    pub swap_days: u32,
+}
+
+/// How a community staffs work that is undesirable but necessary.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UndesirablePolicy {
+    /// Volunteering alone: whoever is willing, by appeal.
+    #[default]
+    Volunteer,
+    /// Volunteering, with each hour counting as `incentive_factor` hours.
+    Incentive,
+    /// Shared equally among all able adults before anyone volunteers for other work.
+    Rota,
+    /// Volunteering; what stays unfilled is done by people of the region with hours to spare,
+    /// who travel by rail (farm work at harvest too).
+    Exchange,
+    /// Job swaps: in the swap season, people whose work is sedentary (their most appealing
+    /// sector is one of `sedentary_sectors`) take over the undesirable work, shared in equal
+    /// hours among them, and those who would have done it volunteer elsewhere; volunteering
+    /// the rest of the year.
+    Swap,
+}
+
+impl UndesirablePolicy {
+    pub const ALL: [UndesirablePolicy; 5] = [
+        UndesirablePolicy::Volunteer,
+        UndesirablePolicy::Incentive,
+        UndesirablePolicy::Rota,
+        UndesirablePolicy::Exchange,
+        UndesirablePolicy::Swap,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            UndesirablePolicy::Volunteer => "volunteer",
+            UndesirablePolicy::Incentive => "incentive",
+            UndesirablePolicy::Rota => "rota",
+            UndesirablePolicy::Exchange => "exchange",
+            UndesirablePolicy::Swap => "swap",
+        }
+    }
+}
+
+/// 1 for each sector named, 0 otherwise (unknown names are caught by validation).
+fn sector_mask(names: &[String]) -> [f32; N_SECTORS] {
+    let mut mask = [0.0; N_SECTORS];
+    for name in names {
+        if let Some(s) = Sector::all().find(|s| s.name() == name) {
+            mask[s.index()] = 1.0;
+        }
+    }
+    mask
+}
+
+impl LabourParams {
+    /// 1 for each undesirable sector, 0 otherwise.
+    pub fn undesirable_mask(&self) -> [f32; N_SECTORS] {
+        sector_mask(&self.undesirable_sectors)
+    }
+
+    /// 1 for each sedentary sector, 0 otherwise.
+    pub fn sedentary_mask(&self) -> [f32; N_SECTORS] {
+        sector_mask(&self.sedentary_sectors)
+    }
+
+    /// Whether day of year `day` falls in the swap season (which may run over the new year).
+    pub fn in_swap_season(&self, day: u32) -> bool {
+        (day + 365 - self.swap_start_day % 365) % 365 < self.swap_days
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FoodParams {
+    /// Food energy an adult needs (kcal/person/day).
+    pub need_kcal_per_day: f64,
+    /// A child's need as a share of an adult's (0..1).
+    pub child_need_factor: f64,
+    /// Energy density of food as eaten (kcal/kg).
+    pub kcal_per_kg: f64,
+    /// Day-to-day variation of each person's appetite (coefficient of variation, 0..1).
+    pub appetite_cv: f64,
+    /// Arable common land per person at the start (ha/person).
+    pub arable_ha_per_person: f64,
+    /// How much communities' land differs: each community's arable land is scaled by a factor
+    /// drawn uniformly from 1 - spread to 1 + spread (0..1).
+    pub arable_spread: f64,
+    /// Harvest yield of the land (kg/ha/year).
+    pub yield_kg_per_ha: f64,
+    /// Labour to work one hectare for a year (hours/ha/year).
+    pub labour_hours_per_ha: f64,
+    /// Day of the year on which the syndicate plans the coming season (0..364).
+    pub planning_day: u32,
+    /// Day of the year at the centre of the harvest (0..364).
+    pub harvest_peak_day: u32,
+    /// Spread of the harvest around its peak (days, standard deviation).
+    pub harvest_spread_days: f64,
+    /// Share of the year's farm labour that falls in the harvest; the rest is spread over the
+    /// growing season (0..1).
+    pub harvest_labour_share: f64,
+    /// Reserve the syndicate plans above a year's need (share of annual need, 0..1).
+    pub reserve_share: f64,
+    /// Store-room stock at the start (days of the community's need).
+    pub initial_stock_days: f64,
+    /// Share of store-room stock that spoils each day (1/day).
+    pub store_spoilage_per_day: f64,
+    /// Share of adults and elders who keep a garden plot (0..1).
+    pub garden_share: f64,
+    /// Food a garden plot yields in a year (kg/plot/year).
+    pub garden_yield_kg_per_year: f64,
+    /// Hours a gardener spends on a plot in the growing season (hours/day), at most what they
+    /// are willing to give.
+    pub garden_hours_per_day: f64,
+    /// First and last day of the growing season (day of year, inclusive).
+    pub growing_season: (u32, u32),
+    /// Share of food eaten through the community kitchen; the rest is taken home raw (0..1).
+    pub kitchen_share: f64,
+    /// Kitchen labour per kg of food cooked (hours/kg).
+    pub kitchen_hours_per_kg: f64,
+    /// Extra the kitchen cooks above its forecast so latecomers find food (share, 0..1).
+    pub kitchen_margin: f64,
+    /// Days cooked leftovers keep before they spoil (days).
+    pub leftover_days: u32,
+    /// Share of food taken home raw that is wasted in households (0..1).
+    pub household_waste_share: f64,
+    /// Spread stocks over the days until the next harvest when they run short (on/off).
+    pub rationing: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FootprintParams {
+    /// Lifecycle emissions of farming (kg CO2e per kg of food harvested).
+    pub farm_kg_co2e_per_kg: f64,
+    /// Energy to cook a kg of food (kWh/kg).
+    pub cooking_kwh_per_kg: f64,
+    /// Emissions of a kg of food wasted, beyond those of growing it (kg CO2e/kg).
+    pub waste_kg_co2e_per_kg: f64,
+}
+
+impl Params {
+    /// Total persons at the start.
+    pub fn initial_population(&self) -> u64 {
+        u64::from(self.population.communities) * u64::from(self.population.persons_per_community)
+    }
+
+    /// Number of regions implied by the community count.
+    pub fn regions(&self) -> u32 {
+        self.population
+            .communities
+            .div_ceil(self.population.communities_per_region)
+    }
+
+    /// An adult's food need in kilograms a day.
+    pub fn adult_need_kg(&self) -> f64 {
+        self.food.need_kcal_per_day / self.food.kcal_per_kg
+    }
+}
+
+impl Default for PopulationParams {
+    fn default() -> Self {
+        Self {
+            communities: 1,
+            // The essay: "a group of probably no more than 200 people".
+            persons_per_community: 150,
+            communities_per_region: 10,
+            // Assumptions near today's world age structure (UN WPP 2022: about 25% under 15,
+            // 10% over 65); not in CALIBRATION.md.
+            child_share: 0.25,
+            elder_share: 0.10,
+            incapacitated_share: 0.01,
+        }
+    }
+}
+
+impl Default for HealthParams {
+    fn default() -> Self {
+        // Assumption: about four sick days a year per person (0.8% of days), a week at a time.
+        Self {
+            daily_illness_probability: 0.0015,
+            mean_illness_days: 5.0,
+        }
+    }
+}
+
+impl Default for LabourParams {
+    fn default() -> Self {
+        Self {
+            // The essay's "three to four hours a day" as what people are willing to give.
+            willing_hours_mean: 4.0,
+            willing_hours_sd: 1.0,
+            max_hours_per_day: 10.0,
+            elder_willingness: 0.3,
+            min_skill: 0.5,
+            waking_hours: 16.0,
+            volunteer_rounds: 3,
+            // Mining and raw materials, and the upkeep of dwellings (cleaning, repairs, sewers):
+            // the essay's examples of work few would choose.
+            undesirable_sectors: vec!["materials".to_owned(), "housing".to_owned()],
+            // Assumption: such work appeals a fifth as much as other work.
+            undesirable_appeal: 0.2,
+            undesirable_policy: UndesirablePolicy::Volunteer,
+            incentive_factor: 1.5,
+            // Learning and device making stand for the essay's "more sedentary but
+            // 'intellectual' occupations".
+            sedentary_sectors: vec!["learning".to_owned(), "devices".to_owned()],
+            // Assumption: a season of three months, from the start of April (day 90).
+            swap_start_day: 90,
+            swap_days: 91,
+        }
+    }
+}
+
+impl Default for FoodParams {
+    fn default() -> Self {
+        Self {
+            // WHO planning figure (Clugston 1993): 2,100 kcal/person/day.
+            need_kcal_per_day: 2100.0,
+            child_need_factor: 0.7,
+            // Assumption: a mixed diet as eaten, about 1.5 kcal/g.
+            kcal_per_kg: 1500.0,
+            appetite_cv: 0.1,
+            // 0.15 ha/person grows a year's food at the yield below, with a 15% reserve.
+            arable_ha_per_person: 0.2,
+            arable_spread: 0.2,
+            // Assumption: about 4 t/ha/yr, near the world cereal yield (FAOSTAT); not in
+            // CALIBRATION.md.
+            yield_kg_per_ha: 4000.0,
+            // Langemeier (Purdue, FINBIN 2007-2024): 14.8 h/ha/yr on small US crop farms.
+            labour_hours_per_ha: 14.8,
+            planning_day: 60,
+            harvest_peak_day: 240,
+            harvest_spread_days: 20.0,
+            harvest_labour_share: 0.5,
+            reserve_share: 0.15,
+            // Enough to reach the first harvest from 1 January, with a margin.
+            initial_stock_days: 270.0,
+            // Assumption: about 3% of average stock a year lost in store.
+            store_spoilage_per_day: 0.0001,
+            garden_share: 0.2,
+            // Assumption: a 30 m2 plot at about 3 kg/m2 in a season.
+            garden_yield_kg_per_year: 90.0,
+            garden_hours_per_day: 0.5,
+            growing_season: (90, 290),
+            kitchen_share: 1.0,
+            // Assumption: four cooks for six hours feed 150 people (about 0.11 h/kg).
+            kitchen_hours_per_kg: 0.11,
+            kitchen_margin: 0.05,
+            leftover_days: 2,
+            // UNEP Food Waste Index 2024: households waste 79 kg/person/yr, about 13% of the
+            // roughly 600 kg bought.
+            household_waste_share: 0.13,
+            rationing: true,
+        }
+    }
+}
+
+impl Default for FootprintParams {
+    fn default() -> Self {
+        Self {
+            // Assumption: plant-rich diet, about 1 kg CO2e/kg at the farm gate (Poore and
+            // Nemecek 2018 give 0.4-3 for plant foods); not in CALIBRATION.md.
+            farm_kg_co2e_per_kg: 1.0,
+            // Assumption: 0.5 kWh to cook a kg of food in a shared kitchen.
+            cooking_kwh_per_kg: 0.5,
+            // Assumption: landfill methane from food waste, about 0.5 kg CO2e/kg.
+            waste_kg_co2e_per_kg: 0.5,
+        }
+    }
+}
+
+/// The declarations of this section's parameters (see [`super::decl`]).
+pub const POPULATION: &[Decl] = &[
+    Decl::new("population.communities", "communities", Check::Count(1, 1000000), "Number of communities.", "")
+        .fixed("the population is drawn when the world is built; use an `influx` event to add people"),
+    Decl::new("population.persons_per_community", "persons", Check::Count(1, MAX_COMMUNITY as u64), "Persons living in each community at the start.", "The essay: \"a group of probably no more than 200 people\".")
+        .fixed("the population is drawn when the world is built; use an `influx` event to add people"),
+    Decl::new("population.communities_per_region", "communities", Check::Count(1, 1000000), "Communities per region (count); the last region may hold fewer.", "")
+        .fixed("the population is drawn when the world is built; use an `influx` event to add people"),
+    Decl::new("population.child_share", "share", Check::Share, "Share of persons who are children.", "Assumptions near today's world age structure (UN WPP 2022: about 25% under 15, 10% over 65); not in CALIBRATION.md.")
+        .fixed("the population is drawn when the world is built; use an `influx` event to add people"),
+    Decl::new("population.elder_share", "share", Check::Share, "Share of persons who are elders.", "Assumption near today's world age structure (UN WPP 2022: about 10% over 65).")
+        .fixed("the population is drawn when the world is built; use an `influx` event to add people"),
+    Decl::new("population.incapacitated_share", "share", Check::Share, "Share of persons who are permanently incapacitated.", "")
+        .fixed("the population is drawn when the world is built; use an `influx` event to add people"),
+];
+
+/// The declarations of this section's parameters (see [`super::decl`]).
+pub const HEALTH: &[Decl] = &[
+    Decl::new(
+        "health.daily_illness_probability",
+        "share",
+        Check::Share,
+        "Probability that a well person falls ill on a given day.",
+        "Assumption: about four sick days a year per person (0.8% of days), a week at a time.",
+    ),
+    Decl::new(
+        "health.mean_illness_days",
+        "days",
+        Check::Range(1.0, 365.0),
+        "Mean length of an illness (days); lengths are geometric with this mean.",
+        "",
+    ),
+];
+
+/// The declarations of this section's parameters (see [`super::decl`]).
+pub const LABOUR: &[Decl] = &[
+    Decl::new(
+        "labour.willing_hours_mean",
+        "h/day",
+        Check::Range(0.0, 24.0),
+        "Mean hours a day an able adult is willing to give.",
+        "The essay's \"three to four hours a day\" as what people are willing to give.",
+    ),
+    Decl::new(
+        "labour.willing_hours_sd",
+        "h/day",
+        Check::Range(0.0, 12.0),
+        "Standard deviation of willing hours across adults.",
+        "",
+    ),
+    Decl::new(
+        "labour.max_hours_per_day",
+        "h/day",
+        Check::Range(0.0, 24.0),
+        "No one works more than this in a day, whatever they are willing to give.",
+        "",
+    ),
+    Decl::new(
+        "labour.elder_willingness",
+        "share",
+        Check::Share,
+        "Elders' willing hours as a share of an adult's.",
+        "",
+    ),
+    Decl::new(
+        "labour.min_skill",
+        "share",
+        Check::Range(0.01, 1.0),
+        "Lowest skill anyone has in a sector; skills are uniform between this and 1.",
+        "",
+    )
+    .fixed("skills are drawn when persons are made"),
+    Decl::new(
+        "labour.waking_hours",
+        "h/day",
+        Check::Range(0.0, 24.0),
+        "Waking hours in a day, from which work hours are subtracted to give leisure.",
+        "",
+    ),
+    Decl::new(
+        "labour.volunteer_rounds",
+        "rounds",
+        Check::Count(1, 20),
+        "Rounds of volunteering: in each, people still willing offer hours to sectors still short.",
+        "",
+    ),
+    Decl::new(
+        "labour.undesirable_sectors",
+        "sector names",
+        Check::Free,
+        "Sectors whose work is \"undesirable but necessary\".",
+        "Mining and raw materials, and the upkeep of dwellings (cleaning, repairs, sewers): the essay's examples of work few would choose.",
+    ),
+    Decl::new(
+        "labour.undesirable_appeal",
+        "share",
+        Check::Share,
+        "How much undesirable work appeals to people, as a share of the appeal drawn for it.",
+        "Assumption: such work appeals a fifth as much as other work.",
+    ),
+    Decl::new(
+        "labour.undesirable_policy",
+        "",
+        Check::Choice(&["volunteer", "incentive", "rota", "exchange", "swap"]),
+        "How undesirable work is staffed: `volunteer`, `incentive`, `rota` or `exchange`. The community assembly may adopt a rota later; a `set` event may change it.",
+        "",
+    ),
+    Decl::new(
+        "labour.incentive_factor",
+        "hours per hour",
+        Check::Range(1.0, 10.0),
+        "Under `incentive`, an hour of undesirable work counts as this many hours of a person's willingness (1 or more), and draws volunteers as much more.",
+        "",
+    ),
+    Decl::new(
+        "labour.sedentary_sectors",
+        "sector names",
+        Check::Free,
+        "Sectors of sedentary, \"intellectual\" work whose people swap jobs under `swap`.",
+        "Learning and device making stand for the essay's \"more sedentary but 'intellectual' occupations\".",
+    ),
+    Decl::new(
+        "labour.swap_start_day",
+        "day of year",
+        Check::Range(0.0, 364.0),
+        "Under `swap`, the first day of the year of the swap season.",
+        "Assumption: a season of three months, from the start of April (day 90).",
+    ),
+    Decl::new(
+        "labour.swap_days",
+        "days",
+        Check::Range(0.0, 365.0),
+        "Under `swap`, how long the swap season lasts.",
+        "",
+    ),
+];
+
+/// The declarations of this section's parameters (see [`super::decl`]).
+pub const FOOD: &[Decl] = &[
+    Decl::new("food.need_kcal_per_day", "kcal", Check::Range(1.0, 10000.0), "Food energy an adult needs.", "WHO planning figure (Clugston 1993): 2,100 kcal/person/day."),
+    Decl::new("food.child_need_factor", "", Check::Range(0.0, 2.0), "A child's need as a share of an adult's.", ""),
+    Decl::new("food.kcal_per_kg", "kcal/kg", Check::Range(100.0, 9000.0), "Energy density of food as eaten.", "Assumption: a mixed diet as eaten, about 1.5 kcal/g."),
+    Decl::new("food.appetite_cv", "", Check::Range(0.0, 0.5), "Day-to-day variation of each person's appetite.", ""),
+    Decl::new("food.arable_ha_per_person", "ha", Check::Range(0.0, 100.0), "Arable common land per person at the start.", "0.15 ha/person grows a year's food at the yield below, with a 15% reserve.")
+        .fixed("land is given to communities when the world is built"),
+    Decl::new("food.arable_spread", "share", Check::Share, "How much communities' land differs: each community's arable land is scaled by a factor drawn uniformly from 1 - spread to 1 + spread.", "")
+        .fixed("land is given to communities when the world is built"),
+    Decl::new("food.yield_kg_per_ha", "kg/ha/yr", Check::Range(1.0, 100000.0), "Harvest yield of the land.", "Assumption: about 4 t/ha/yr, near the world cereal yield (FAOSTAT); not in CALIBRATION.md."),
+    Decl::new("food.labour_hours_per_ha", "h/ha/yr", Check::Range(0.0, 10000.0), "Labour to work one hectare for a year.", "Langemeier (Purdue, FINBIN 2007-2024): 14.8 h/ha/yr on small US crop farms."),
+    Decl::new("food.planning_day", "day of year", Check::Count(0, 364), "Day of the year on which the syndicate plans the coming season.", ""),
+    Decl::new("food.harvest_peak_day", "day of year", Check::Count(0, 364), "Day of the year at the centre of the harvest.", ""),
+    Decl::new("food.harvest_spread_days", "days", Check::Range(1.0, 60.0), "Spread of the harvest around its peak.", ""),
+    Decl::new("food.harvest_labour_share", "share", Check::Share, "Share of the year's farm labour that falls in the harvest; the rest is spread over the growing season.", ""),
+    Decl::new("food.reserve_share", "share of annual need", Check::Range(0.0, 2.0), "Reserve the syndicate plans above a year's need.", ""),
+    Decl::new("food.initial_stock_days", "days", Check::Range(0.0, 3650.0), "Store-room stock at the start.", "Enough to reach the first harvest from 1 January, with a margin.")
+        .fixed("it is the stock on day 0"),
+    Decl::new("food.store_spoilage_per_day", "share a day", Check::Share, "Share of store-room stock that spoils each day.", "Assumption: about 3% of average stock a year lost in store."),
+    Decl::new("food.garden_share", "share", Check::Share, "Share of adults and elders who keep a garden plot.", ""),
+    Decl::new("food.garden_yield_kg_per_year", "kg", Check::Range(0.0, 10000.0), "Food a garden plot yields in a year.", "Assumption: a 30 m2 plot at about 3 kg/m2 in a season."),
+    Decl::new("food.garden_hours_per_day", "h/day", Check::Range(0.0, 12.0), "Hours a gardener spends on a plot in the growing season (hours/day), at most what they are willing to give.", ""),
+    Decl::new("food.growing_season", "first and last day of year", Check::Free, "First and last day of the growing season.", ""),
+    Decl::new("food.kitchen_share", "share", Check::Share, "Share of food eaten through the community kitchen; the rest is taken home raw.", ""),
+    Decl::new("food.kitchen_hours_per_kg", "h/kg", Check::Range(0.0, 10.0), "Kitchen labour per kg of food cooked.", "Assumption: four cooks for six hours feed 150 people (about 0.11 h/kg)."),
+    Decl::new("food.kitchen_margin", "share", Check::Share, "Extra the kitchen cooks above its forecast so latecomers find food.", ""),
+    Decl::new("food.leftover_days", "days", Check::Count(0, 7), "Days cooked leftovers keep before they spoil.", ""),
+    Decl::new("food.household_waste_share", "share", Check::Range(0.0, 0.9), "Share of food taken home raw that is wasted in households.", "UNEP Food Waste Index 2024: households waste 79 kg/person/yr, about 13% of the roughly 600 kg bought."),
+    Decl::new("food.rationing", "", Check::Free, "Spread stocks over the days until the next harvest when they run short.", ""),
+];
+
+/// The declarations of this section's parameters (see [`super::decl`]).
+pub const FOOTPRINT: &[Decl] = &[
+    Decl::new(
+        "footprint.farm_kg_co2e_per_kg",
+        "kg/kg",
+        Check::Range(0.0, 100.0),
+        "Lifecycle emissions of farming.",
+        "Assumption: plant-rich diet, about 1 kg CO2e/kg at the farm gate (Poore and Nemecek 2018 give 0.4-3 for plant foods); not in CALIBRATION.md.",
+    ),
+    Decl::new(
+        "footprint.cooking_kwh_per_kg",
+        "kWh/kg",
+        Check::Range(0.0, 100.0),
+        "Energy to cook a kg of food.",
+        "Assumption: 0.5 kWh to cook a kg of food in a shared kitchen.",
+    ),
+    Decl::new(
+        "footprint.waste_kg_co2e_per_kg",
+        "kg/kg",
+        Check::Range(0.0, 100.0),
+        "Emissions of a kg of food wasted, beyond those of growing it.",
+        "Assumption: landfill methane from food waste, about 0.5 kg CO2e/kg.",
+    ),
+];

@@ -1,0 +1,100 @@
+//! The `[rail]` section: the network's links, freight and upkeep.
+
+use crate::model::kernel::decl::{Check, Decl};
+use serde::{Deserialize, Serialize};
+
+/// A link given in a scenario: `[[rail.links]]` with `from`, `to` and `km`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkSpec {
+    /// Community id at one end (0-based).
+    pub from: u32,
+    /// Community id at the other end (0-based).
+    pub to: u32,
+    /// Length (km).
+    pub km: f64,
+}
+
+/// The `[rail]` section.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RailParams {
+    /// Whether food is moved between communities (on/off).
+    pub freight: bool,
+    /// Links to build instead of the generated network; empty to generate one.
+    pub links: Vec<LinkSpec>,
+    /// Shortest and longest generated link (km).
+    pub link_km_min: f64,
+    pub link_km_max: f64,
+    /// Generated links in each region beyond the line through its communities (count).
+    pub extra_links_per_region: u32,
+    /// Freight each link can carry (tonne-km/day).
+    pub capacity_tonne_km_per_day: f64,
+    /// Energy to move a tonne one km (kWh/tonne-km).
+    pub kwh_per_tonne_km: f64,
+    /// Labour to keep a km of line in repair for a year (hours/km/year).
+    pub maintenance_hours_per_km_year: f64,
+    /// A community ships food only when it is short by more than this many days of need (days).
+    pub min_shortfall_days: f64,
+    /// Whether storable goods move between communities, within regions and over trunk lines to
+    /// neighbouring regions (on/off).
+    pub goods_freight: bool,
+    /// Mass of a device, for freight (kg).
+    pub device_kg: f64,
+    /// Energy of a passenger-km by rail, for exchange helpers travelling to their hosts
+    /// (kWh/passenger-km).
+    pub kwh_per_passenger_km: f64,
+    /// How many of the nearest regions with a surplus a region short of food or of a good asks
+    /// each day (count); bounds the day's work in a world of many regions.
+    pub source_regions: u32,
+}
+
+impl Default for RailParams {
+    fn default() -> Self {
+        Self {
+            freight: true,
+            links: Vec::new(),
+            link_km_min: 5.0,
+            link_km_max: 30.0,
+            extra_links_per_region: 2,
+            // Assumption: a lightly used regional line.
+            capacity_tonne_km_per_day: 5_000.0,
+            // IEA (The Future of Trucks, 2017) and ORNL (Transportation Energy Data Book 34):
+            // rail freight about 0.14-0.21 MJ/tonne-km, about 0.05 kWh.
+            kwh_per_tonne_km: 0.05,
+            // Assumption: about 100 hours of track work per km a year.
+            maintenance_hours_per_km_year: 100.0,
+            min_shortfall_days: 1.0,
+            goods_freight: true,
+            // Assumption: phones, computers and tools, about 2 kg a device.
+            device_kg: 2.0,
+            // Odyssee-Mure (EU 2019, CALIBRATION.md): a car takes 7.3 times rail's energy per
+            // passenger-km; rail at about 0.05 kWh, as in `transport.car_kwh_per_km`'s note.
+            kwh_per_passenger_km: 0.05,
+            // Assumption: a short region asks its 16 nearest regions with a surplus a day.
+            source_regions: 16,
+        }
+    }
+}
+
+/// The declarations of this section's parameters (see [`super::decl`]).
+pub const DECLS: &[Decl] = &[
+    Decl::new("rail.freight", "", Check::Free, "Whether food is moved between communities.", ""),
+    Decl::new("rail.links", "", Check::Free, "Links to build instead of the generated network; empty to generate one.", "")
+        .fixed("the network is laid when the world is built; a `rail_failure` event takes a link out of service"),
+    Decl::new("rail.link_km_min", "km", Check::Range(0.01, 10000.0), "Shortest generated link (links are drawn between this and `link_km_max`).", "")
+        .fixed("the network is laid when the world is built"),
+    Decl::new("rail.link_km_max", "km", Check::Range(0.01, 10000.0), "Longest generated link.", "")
+        .fixed("the network is laid when the world is built"),
+    Decl::new("rail.extra_links_per_region", "count", Check::Count(0, 1000), "Generated links in each region beyond the line through its communities.", "")
+        .fixed("the network is laid when the world is built"),
+    Decl::new("rail.capacity_tonne_km_per_day", "tonne-km/day", Check::Range(0.0, 1000000000.0), "Freight each link can carry.", "Assumption: a lightly used regional line.")
+        .fixed("line capacity is set when the network is laid"),
+    Decl::new("rail.kwh_per_tonne_km", "kWh/tonne-km", Check::Range(0.0, 100.0), "Energy to move a tonne one km.", "IEA (The Future of Trucks, 2017) and ORNL (Transportation Energy Data Book 34): rail freight about 0.14-0.21 MJ/tonne-km, about 0.05 kWh."),
+    Decl::new("rail.maintenance_hours_per_km_year", "h/km/yr", Check::Range(0.0, 100000.0), "Labour to keep a km of line in repair for a year.", "Assumption: about 100 hours of track work per km a year."),
+    Decl::new("rail.min_shortfall_days", "days", Check::Range(0.0, 365.0), "A community ships food only when it is short by more than this many days of need.", ""),
+    Decl::new("rail.goods_freight", "", Check::Free, "Whether storable goods move between communities, within regions and over trunk lines to neighbouring regions.", ""),
+    Decl::new("rail.device_kg", "kg", Check::Range(0.0, 1000.0), "Mass of a device, for freight.", "Assumption: phones, computers and tools, about 2 kg a device."),
+    Decl::new("rail.kwh_per_passenger_km", "kWh/passenger-km", Check::Range(0.0, 10.0), "Energy of a passenger-km by rail, for exchange helpers travelling to their hosts.", "Odyssee-Mure (EU 2019, CALIBRATION.md): a car takes 7.3 times rail's energy per passenger-km; rail at about 0.05 kWh, as in `transport.car_kwh_per_km`'s note."),
+    Decl::new("rail.source_regions", "regions", Check::Count(1, 100000), "How many of the nearest regions with a surplus a region short of food or of a good asks each day (count); bounds the day's work in a world of many regions.", "Assumption: a short region asks its 16 nearest regions with a surplus a day."),
+];

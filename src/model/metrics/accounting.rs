@@ -1,0 +1,474 @@
+//! Accounting: spoilage and the ageing of leftovers, then the day's metrics row.
+
+use bevy_ecs::prelude::*;
+use rayon::prelude::*;
+
+use crate::model::energy::{EnergyBuilds, EnergySystem};
+use crate::model::guilds::{Agreement, Guild};
+use crate::model::housing::Dwellings;
+use crate::model::kernel::calendar::{Clock, YEAR};
+use crate::model::kernel::components::{
+    AgeClass, Directory, KitchenState, LEFTOVER_SLOTS, Ledger, Member, Person, StoreRoom,
+    Syndicate, Vocation, Work, lane_sum,
+};
+use crate::model::kernel::decisions::Government;
+use crate::model::kernel::goods::{Good, N_GOODS};
+use crate::model::kernel::params::energy::Source;
+use crate::model::kernel::params::{N_SECTORS, Params, Sector};
+use crate::model::kernel::stats::Histogram;
+use crate::model::kernel::technology::Economy;
+use crate::model::learning::Knowledge;
+use crate::model::metrics::row::TickMetrics;
+
+/// Store-room food spoils at the scenario's daily rate; leftovers older than the keeping time are
+/// thrown away, and the rest grow a day older.
+pub fn spoil_food(
+    params: Res<Params>,
+    directory: Res<Directory>,
+    mut ledger: ResMut<Ledger>,
+    mut stores: Query<&mut StoreRoom>,
+    mut kitchens: Query<(&Syndicate, &mut KitchenState)>,
+) {
+    let keep = params.food.leftover_days as usize;
+    for (syndicate, mut kitchen) in &mut kitchens {
+        let c = syndicate.community as usize;
+        let day = &mut ledger.days[c];
+        if let Ok(mut store) = stores.get_mut(directory.communities[c]) {
+            let spoiled = store.food_kg * params.food.store_spoilage_per_day;
+            store.food_kg -= spoiled;
+            day.wasted_kg += spoiled;
+        }
+        // After tonight, leftovers of age `keep` or more would be too old to serve.
+        let mut aged = [0.0; LEFTOVER_SLOTS];
+        for (age, kg) in kitchen.leftovers.iter().enumerate() {
+            if age + 1 > keep || age + 1 >= LEFTOVER_SLOTS {
+                day.wasted_kg += kg;
+            } else {
+                aged[age + 1] = *kg;
+            }
+        }
+        kitchen.leftovers = aged;
+    }
+}
+
+/// Food produced and wasted over the last year, for the waste share.
+#[derive(Resource)]
+pub struct WasteWindow {
+    produced: [f64; YEAR as usize],
+    wasted: [f64; YEAR as usize],
+}
+
+impl Default for WasteWindow {
+    fn default() -> Self {
+        Self {
+            produced: [0.0; YEAR as usize],
+            wasted: [0.0; YEAR as usize],
+        }
+    }
+}
+
+/// Kinds of person whose needs differ: age class, and whether ill (or incapacitated).
+const KINDS: usize = 6;
+
+fn kind(person: &Person) -> usize {
+    person.age as usize * 2 + usize::from(person.has_priority())
+}
+
+/// How a kind of person fared today in one community.
+#[derive(Clone, Copy, Debug, Default)]
+struct KindDay {
+    /// Mean over the goods this kind needs of the share delivered (0..1).
+    satisfaction: f64,
+    /// Some good this kind needs was short.
+    short: bool,
+}
+
+/// Persons per chunk of the metrics pass. Fixed, so that the chunks' sums, added in chunk order,
+/// are the same on any number of threads.
+const METRICS_CHUNK: usize = 16_384;
+
+/// One chunk's figures of the persons pass.
+#[derive(Clone)]
+struct PersonTally {
+    hours: Histogram,
+    undesirable: Histogram,
+    satisfaction: Histogram,
+    population: u64,
+    unmet: u64,
+    ever: u64,
+    sector_hours: [f64; N_SECTORS],
+    garden_hours: f64,
+    worker_hours: f64,
+    workers: u64,
+    /// Adults' skills summed over sectors, and adults counted (for the mean skill).
+    skill_sum: f64,
+    adults: u64,
+}
+
+impl Default for PersonTally {
+    fn default() -> Self {
+        Self {
+            hours: Histogram::hours(),
+            undesirable: Histogram::hours(),
+            satisfaction: Histogram::shares(),
+            population: 0,
+            unmet: 0,
+            ever: 0,
+            sector_hours: [0.0; N_SECTORS],
+            garden_hours: 0.0,
+            worker_hours: 0.0,
+            workers: 0,
+            skill_sum: 0.0,
+            adults: 0,
+        }
+    }
+}
+
+impl PersonTally {
+    fn clear(&mut self) {
+        self.hours.clear();
+        self.undesirable.clear();
+        self.satisfaction.clear();
+        self.population = 0;
+        self.unmet = 0;
+        self.ever = 0;
+        self.sector_hours = [0.0; N_SECTORS];
+        self.garden_hours = 0.0;
+        self.worker_hours = 0.0;
+        self.workers = 0;
+        self.skill_sum = 0.0;
+        self.adults = 0;
+    }
+
+    /// Adds `other`'s figures (chunks are merged in order, so sums keep a fixed order).
+    fn merge(&mut self, other: &PersonTally) {
+        self.hours.merge(&other.hours);
+        self.undesirable.merge(&other.undesirable);
+        self.satisfaction.merge(&other.satisfaction);
+        self.population += other.population;
+        self.unmet += other.unmet;
+        self.ever += other.ever;
+        for (a, b) in self.sector_hours.iter_mut().zip(other.sector_hours) {
+            *a += b;
+        }
+        self.garden_hours += other.garden_hours;
+        self.worker_hours += other.worker_hours;
+        self.workers += other.workers;
+        self.skill_sum += other.skill_sum;
+        self.adults += other.adults;
+    }
+
+    /// Counts one person.
+    #[inline]
+    fn add(
+        &mut self,
+        person: &Person,
+        work: &Work,
+        vocation: &Vocation,
+        fared: KindDay,
+        mask: &[f32; N_SECTORS],
+    ) {
+        self.population += 1;
+        self.unmet += u64::from(fared.short);
+        self.satisfaction.add(fared.satisfaction);
+        for (total, h) in self.sector_hours.iter_mut().zip(work.hours) {
+            *total += f64::from(h);
+        }
+        self.garden_hours += f64::from(work.garden);
+        if person.is_able_adult() {
+            let total = f64::from(work.total());
+            self.hours.add(total);
+            if total > 0.0 {
+                self.worker_hours += total;
+                self.workers += 1;
+            }
+            self.undesirable.add(f64::from(work.masked_hours(mask)));
+        }
+        self.ever += u64::from(work.ever_undesirable);
+        if person.age == AgeClass::Adult {
+            self.skill_sum += f64::from(lane_sum(&vocation.skill));
+            self.adults += 1;
+        }
+    }
+}
+
+/// Reusable buffers for the metrics pass.
+#[derive(Resource, Default)]
+pub struct MetricsScratch {
+    total: PersonTally,
+    chunks: Vec<PersonTally>,
+    kinds: Vec<[KindDay; KINDS]>,
+}
+
+/// Fills `kinds` with how each kind of person fared in each community.
+fn tally_kinds(params: &Params, ledger: &Ledger, kinds: &mut Vec<[KindDay; KINDS]>) {
+    kinds.resize(ledger.days.len(), [KindDay::default(); KINDS]);
+    for (day, out) in ledger.days.iter().zip(kinds.iter_mut()) {
+        for age in [AgeClass::Child, AgeClass::Adult, AgeClass::Elder] {
+            for ill in [false, true] {
+                let food = if ill {
+                    day.share_priority
+                } else {
+                    day.share_other
+                };
+                let mut sum = food;
+                let mut count = 1.0;
+                let mut short = food < 1.0 - 1e-6;
+                for good in Good::ALL {
+                    let g = good.index();
+                    let p = params.goods.get(*good);
+                    let own = match age {
+                        AgeClass::Child => p.need_child,
+                        AgeClass::Adult => p.need_adult,
+                        AgeClass::Elder => p.need_elder,
+                    } + if ill { p.need_ill_extra } else { 0.0 };
+                    let needed = day.goods.need[g];
+                    if own > 0.0 && needed > 0.0 {
+                        let share = (day.goods.delivered[g] / needed).min(1.0);
+                        sum += share;
+                        count += 1.0;
+                        short |= share < 1.0 - 1e-6;
+                    }
+                }
+                out[age as usize * 2 + usize::from(ill)] = KindDay {
+                    satisfaction: sum / count,
+                    short,
+                };
+            }
+        }
+    }
+}
+
+/// Sums the day into the world's metrics row.
+#[allow(clippy::too_many_arguments)]
+pub fn collect_metrics(
+    clock: Res<Clock>,
+    params: Res<Params>,
+    ledger: Res<Ledger>,
+    mut window: ResMut<WasteWindow>,
+    mut scratch: ResMut<MetricsScratch>,
+    mut metrics: ResMut<TickMetrics>,
+    persons: Query<(&Member, &Person, &Work, &Vocation)>,
+    stores: Query<&StoreRoom>,
+    kitchens: Query<&KitchenState>,
+    systems: Query<(&EnergySystem, &EnergyBuilds, &Dwellings)>,
+    economy: Res<Economy>,
+    gov: Res<Government>,
+    guilds: Query<&Guild>,
+    knowledge: Res<Knowledge>,
+) {
+    let scratch = &mut *scratch;
+    let mask = params.labour.undesirable_mask();
+    tally_kinds(&params, &ledger, &mut scratch.kinds);
+    scratch.total.clear();
+    // The persons pass, in parallel over fixed chunks of the table, merged in chunk order.
+    let Ok(tables) = persons.contiguous_iter() else {
+        unreachable!("a query of components is always dense");
+    };
+    for (members, people, works, vocations) in tables {
+        let n = members.len();
+        let chunks = n.div_ceil(METRICS_CHUNK);
+        if scratch.chunks.len() < chunks {
+            scratch.chunks.resize(chunks, PersonTally::default());
+        }
+        let kinds = &scratch.kinds;
+        scratch.chunks[..chunks]
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(i, tally)| {
+                tally.clear();
+                let range = i * METRICS_CHUNK..((i + 1) * METRICS_CHUNK).min(n);
+                for j in range {
+                    let person = &people[j];
+                    let fared = kinds[members[j].0 as usize][kind(person)];
+                    tally.add(person, &works[j], &vocations[j], fared, &mask);
+                }
+            });
+        for chunk in &scratch.chunks[..chunks] {
+            scratch.total.merge(chunk);
+        }
+    }
+    let t = &scratch.total;
+    let (population, unmet, ever) = (t.population, t.unmet, t.ever);
+    let (sector_hours, garden_hours) = (t.sector_hours, t.garden_hours);
+    let (worker_hours, workers) = (t.worker_hours, t.workers);
+    let (skill_sum, adults) = (t.skill_sum, t.adults);
+    let hist = &scratch.total.hours;
+    let mut m = TickMetrics {
+        tick: clock.tick,
+        day_of_year: clock.day_of_year(),
+        population,
+        able_adults: hist.count(),
+        work_hours_mean: hist.mean(),
+        work_hours_p50: hist.quantile(0.5),
+        work_hours_p90: hist.quantile(0.9),
+        work_hours_max: hist.max(),
+        leisure_hours_mean: params.labour.waking_hours - hist.mean(),
+        unmet_need_share: ratio(unmet as f64, population as f64),
+        gini_work_hours: hist.gini(),
+        gini_need_satisfaction: scratch.total.satisfaction.gini(),
+        agriculture_hours: sector_hours[Sector::Agriculture.index()],
+        kitchen_hours: sector_hours[Sector::Kitchen.index()],
+        garden_hours,
+        sector_hours,
+        undesirable_hours_mean: scratch.total.undesirable.mean(),
+        undesirable_hours_max: scratch.total.undesirable.max(),
+        gini_undesirable_hours: scratch.total.undesirable.gini(),
+        persons_ever_undesirable: ever,
+        guilds_active: guilds
+            .iter()
+            .filter(|g| g.agreement == Agreement::Accepted)
+            .count() as u64,
+        assemblies_held: u64::from(gov.today.meetings),
+        meetings_without_quorum: u64::from(gov.today.without_quorum),
+        proposals_passed: u64::from(gov.today.passed),
+        proposals_failed: u64::from(gov.today.failed),
+        delegate_deviations: u64::from(gov.today.deviations),
+        delegate_recalls: u64::from(gov.today.recalls),
+        syndicates_active: u64::from(gov.syndicates().0),
+        syndicates_idle: u64::from(gov.syndicates().1),
+        communities_rationing: gov.rationing.iter().filter(|r| **r).count() as u64,
+        full_time_artists: u64::from(gov.artists.iter().sum::<u32>()),
+        ..Default::default()
+    };
+    let energy = Good::Energy.index();
+    let mut production_co2e = 0.0;
+    let mut energy_co2e = 0.0;
+    let mut transport_kwh = 0.0;
+    let mut renewable_kwh = 0.0;
+    for day in &ledger.days {
+        m.food_needed_kg += day.need_kg;
+        m.food_harvested_kg += day.harvested_kg;
+        m.food_garden_kg += day.garden_kg;
+        m.food_cooked_kg += day.cooked_kg;
+        m.food_eaten_kg += day.eaten_kg;
+        m.food_wasted_kg += day.wasted_kg;
+        m.labour_posted_hours += day.posted.iter().sum::<f64>();
+        m.labour_shortage_hours += day.unfilled.iter().sum::<f64>();
+        for s in 0..N_SECTORS {
+            m.undesirable_unfilled_hours += f64::from(mask[s]) * day.unfilled[s];
+        }
+        m.exchange_hours += day.exchange_given;
+        m.art_hours += day.art_hours;
+        m.guild_hours += day.guild_hours.iter().sum::<f64>();
+        for good in Good::ALL {
+            let g = good.index();
+            m.goods_needed[g] += day.goods.need[g];
+            m.goods_delivered[g] += day.goods.delivered[g];
+            production_co2e += day.goods.made[g] * economy.co2e[g];
+        }
+        m.energy_demanded_kwh += day.goods.planned[energy];
+        m.energy_supplied_kwh += day.goods.made[energy];
+        for source in Source::ALL {
+            let kwh = day.energy.generated[source as usize];
+            m.energy_generated_kwh += kwh;
+            if source.renewable() {
+                renewable_kwh += kwh;
+            }
+            energy_co2e += kwh * params.energy.source(source).g_co2e_per_kwh / 1000.0;
+        }
+        m.energy_curtailed_kwh += day.energy.curtailed;
+        m.garments_reused += day.goods.garments_reused;
+        m.food_shipped_kg += day.food_sent_kg;
+        m.rail_tonne_km += day.freight_tonne_km;
+        m.rail_energy_kwh += day.freight_kwh;
+        let transport = Good::Transport.index();
+        transport_kwh += economy.a[energy][transport] * day.goods.made[transport] + day.freight_kwh;
+        let car_km = economy.car_share * day.goods.made[transport];
+        m.car_passenger_km += car_km;
+        m.car_energy_kwh += car_km * params.transport.car_kwh_per_km;
+        m.energy_build_hours += day.build_hours_done;
+        m.goods_shipped_kg += day.goods_sent_kg;
+        m.dwelling_built_m2 += day.dwelling_built_m2;
+        m.dwelling_build_hours += day.dwelling_hours_done;
+        if day.device_target > 0.0 {
+            m.devices_made_global += day.goods.made[Good::Devices.index()];
+        }
+        m.data_network_hours += day.data_network_hours;
+        m.data_network_kwh += day.data_network_kwh;
+        m.training_hours += day.training_hours;
+        m.training_staff_hours += day.training_staff_hours;
+        m.training_passenger_km += day.training_passenger_km;
+        m.research_hours += day.research_hours;
+        m.trunk_tonne_km += day.trunk_tonne_km;
+        m.exchange_passenger_km += day.exchange_passenger_km;
+        m.exchange_travel_kwh += day.exchange_travel_kwh;
+        transport_kwh += day.exchange_travel_kwh;
+        m.energy_built_kw += day.built_kw;
+        m.energy_retired_kw += day.retired_kw;
+        m.garments_discarded += day.goods.garments_discarded;
+        m.energy_traded_kwh += day.energy.imported;
+        m.energy_lost_kwh += day.energy.lost;
+    }
+    m.textiles_discarded_kg = m.garments_discarded * params.clothing.garment_kg;
+    m.energy_stored_kwh = systems.iter().map(|(s, ..)| s.stored_kwh).sum();
+    m.energy_building_kw = systems.iter().map(|(_, b, _)| b.building_kw()).sum();
+    m.energy_replacing_kw = systems.iter().map(|(_, b, _)| b.replacing_kw()).sum();
+    m.energy_capacity_kw = systems
+        .iter()
+        .map(|(s, ..)| s.capacity_kw.iter().sum::<f64>())
+        .sum();
+    m.dwelling_m2 = systems.iter().map(|(.., d)| d.m2).sum();
+    m.work_hours_per_worker = ratio(worker_hours, workers as f64);
+    m.mean_skill = ratio(skill_sum, adults as f64 * N_SECTORS as f64);
+    m.technology_level = knowledge.level;
+    let money_law = params.market.money_law_share;
+    m.money_law_hours = money_law * sector_hours.iter().sum::<f64>();
+    m.energy_renewable_share = ratio(renewable_kwh, m.energy_generated_kwh);
+    m.energy_shortage_kwh = (m.energy_demanded_kwh - m.energy_supplied_kwh).max(0.0);
+    m.food_produced_kg = m.food_harvested_kg + m.food_garden_kg;
+    m.food_stored_kg = stores.iter().map(|s| s.food_kg).sum::<f64>()
+        + kitchens.iter().map(|k| k.leftovers_total()).sum::<f64>();
+    m.food_satisfaction = ratio(m.food_eaten_kg, m.food_needed_kg);
+    let mut shares = m.food_satisfaction;
+    let mut counted = 1.0;
+    for g in 0..N_GOODS {
+        if m.goods_needed[g] > 0.0 {
+            shares += m.satisfaction(g);
+            counted += 1.0;
+        }
+    }
+    m.need_satisfaction = shares / counted;
+    let slot = clock.day_of_year() as usize;
+    window.produced[slot] = m.food_produced_kg;
+    window.wasted[slot] = m.food_wasted_kg;
+    let produced: f64 = window.produced.iter().sum();
+    let wasted: f64 = window.wasted.iter().sum();
+    // Production is seasonal: a share of it means something only over a whole year (before the
+    // first harvest, the stock laid in at the start spoils while almost nothing is produced).
+    m.waste_share = if clock.tick + 1 >= YEAR && produced > 0.0 {
+        (wasted / produced).min(1.0)
+    } else {
+        f64::NAN
+    };
+    let fp = &params.footprint;
+    let people = population as f64;
+    // Rail's share of the energy (passenger trains and freight) is counted as transport, at the
+    // world's mean emissions per kWh generated.
+    let transport_co2e =
+        (transport_kwh * ratio(energy_co2e, m.energy_generated_kwh)).min(energy_co2e);
+    // Cars' emissions beyond energy (making them) count as transport, not production.
+    let car_co2e = m.car_passenger_km * params.transport.car_kg_co2e_per_km;
+    m.footprint_transport_kg_co2e_per_person = ratio(transport_co2e + car_co2e, people);
+    m.footprint_energy_kg_co2e_per_person = ratio(energy_co2e - transport_co2e, people);
+    m.footprint_production_kg_co2e_per_person = ratio(
+        m.food_harvested_kg * fp.farm_kg_co2e_per_kg + production_co2e - car_co2e,
+        people,
+    );
+    m.footprint_waste_kg_co2e_per_person =
+        ratio(m.food_wasted_kg * fp.waste_kg_co2e_per_kg, people);
+    m.footprint_kg_co2e_per_person = m.footprint_energy_kg_co2e_per_person
+        + m.footprint_transport_kg_co2e_per_person
+        + m.footprint_production_kg_co2e_per_person
+        + m.footprint_waste_kg_co2e_per_person;
+    *metrics = m;
+}
+
+fn ratio(a: f64, b: f64) -> f64 {
+    if b > 0.0 { a / b } else { 0.0 }
+}
+
+/// Moves the clock on, last thing in the tick.
+pub fn advance_clock(mut clock: ResMut<Clock>) {
+    clock.tick += 1;
+}

@@ -1,0 +1,389 @@
+//! The world's figures for one tick, and the declared list of metric columns.
+//!
+//! Output files, the headline table and (later) the dashboard read metrics through [`COLUMNS`], by
+//! the names declared here, so a metric is added in exactly one place.
+
+use std::sync::LazyLock;
+
+use bevy_ecs::prelude::Resource;
+
+use crate::model::kernel::goods::{Good, N_GOODS};
+use crate::model::kernel::params::{N_SECTORS, Sector};
+
+/// One row of the metrics table: the whole world on one day. Two rows are equal when every
+/// column holds the same bits (an empty figure, NaN, equals an empty figure), which is what
+/// "the same run" means.
+#[derive(Resource, Clone, Copy, Debug, Default)]
+pub struct TickMetrics {
+    pub tick: u32,
+    pub day_of_year: u32,
+    pub population: u64,
+    pub able_adults: u64,
+    pub work_hours_mean: f64,
+    pub work_hours_p50: f64,
+    pub work_hours_p90: f64,
+    pub work_hours_max: f64,
+    pub leisure_hours_mean: f64,
+    pub need_satisfaction: f64,
+    pub unmet_need_share: f64,
+    pub food_needed_kg: f64,
+    pub food_produced_kg: f64,
+    pub food_harvested_kg: f64,
+    pub food_garden_kg: f64,
+    pub food_cooked_kg: f64,
+    pub food_eaten_kg: f64,
+    pub food_stored_kg: f64,
+    pub food_wasted_kg: f64,
+    pub waste_share: f64,
+    pub footprint_kg_co2e_per_person: f64,
+    pub labour_posted_hours: f64,
+    pub labour_shortage_hours: f64,
+    pub agriculture_hours: f64,
+    pub kitchen_hours: f64,
+    pub garden_hours: f64,
+    pub food_satisfaction: f64,
+    pub gini_work_hours: f64,
+    pub gini_need_satisfaction: f64,
+    pub energy_demanded_kwh: f64,
+    pub energy_supplied_kwh: f64,
+    pub energy_shortage_kwh: f64,
+    pub energy_generated_kwh: f64,
+    pub energy_curtailed_kwh: f64,
+    pub energy_traded_kwh: f64,
+    pub energy_lost_kwh: f64,
+    pub energy_stored_kwh: f64,
+    pub energy_renewable_share: f64,
+    pub food_shipped_kg: f64,
+    pub rail_tonne_km: f64,
+    pub rail_energy_kwh: f64,
+    pub garments_reused: f64,
+    pub garments_discarded: f64,
+    pub textiles_discarded_kg: f64,
+    pub footprint_energy_kg_co2e_per_person: f64,
+    pub footprint_production_kg_co2e_per_person: f64,
+    pub footprint_waste_kg_co2e_per_person: f64,
+    pub footprint_transport_kg_co2e_per_person: f64,
+    pub undesirable_hours_mean: f64,
+    pub undesirable_hours_max: f64,
+    pub gini_undesirable_hours: f64,
+    pub persons_ever_undesirable: u64,
+    pub undesirable_unfilled_hours: f64,
+    pub exchange_hours: f64,
+    pub guild_hours: f64,
+    pub guilds_active: u64,
+    pub assemblies_held: u64,
+    pub meetings_without_quorum: u64,
+    pub proposals_passed: u64,
+    pub proposals_failed: u64,
+    pub delegate_deviations: u64,
+    pub delegate_recalls: u64,
+    pub syndicates_active: u64,
+    pub syndicates_idle: u64,
+    pub work_hours_per_worker: f64,
+    pub money_law_hours: f64,
+    pub energy_building_kw: f64,
+    pub energy_built_kw: f64,
+    pub energy_build_hours: f64,
+    pub car_passenger_km: f64,
+    pub car_energy_kwh: f64,
+    pub goods_shipped_kg: f64,
+    pub trunk_tonne_km: f64,
+    pub dwelling_m2: f64,
+    pub dwelling_built_m2: f64,
+    pub dwelling_build_hours: f64,
+    pub communities_rationing: u64,
+    pub full_time_artists: u64,
+    pub art_hours: f64,
+    pub energy_capacity_kw: f64,
+    pub energy_retired_kw: f64,
+    pub energy_replacing_kw: f64,
+    pub devices_made_global: f64,
+    pub data_network_hours: f64,
+    pub data_network_kwh: f64,
+    pub training_hours: f64,
+    pub training_staff_hours: f64,
+    pub training_passenger_km: f64,
+    pub mean_skill: f64,
+    pub research_hours: f64,
+    pub technology_level: f64,
+    pub exchange_passenger_km: f64,
+    pub exchange_travel_kwh: f64,
+    /// Units of each good needed by everyone today.
+    pub goods_needed: [f64; N_GOODS],
+    /// Units of each good delivered today.
+    pub goods_delivered: [f64; N_GOODS],
+    /// Hours given to each sector today.
+    pub sector_hours: [f64; N_SECTORS],
+}
+
+impl PartialEq for TickMetrics {
+    fn eq(&self, other: &Self) -> bool {
+        self.tick == other.tick
+            && self.day_of_year == other.day_of_year
+            && COLUMNS
+                .iter()
+                .all(|c| (c.get)(self).to_bits() == (c.get)(other).to_bits())
+            && self
+                .goods_needed
+                .iter()
+                .chain(&self.goods_delivered)
+                .chain(&self.sector_hours)
+                .zip(
+                    other
+                        .goods_needed
+                        .iter()
+                        .chain(&other.goods_delivered)
+                        .chain(&other.sector_hours),
+                )
+                .all(|(a, b)| a.to_bits() == b.to_bits())
+    }
+}
+
+/// Whether a column holds whole numbers or reals.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Int,
+    Float,
+}
+
+/// A declared column of a table of `T` rows (by default, the world's metrics).
+pub struct Column<T = TickMetrics> {
+    pub name: &'static str,
+    pub unit: &'static str,
+    pub doc: &'static str,
+    pub kind: Kind,
+    pub get: fn(&T) -> f64,
+}
+
+// A fn pointer is Copy whatever `T` is, so these need no bound on `T` (a derive would add one).
+impl<T> Clone for Column<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Column<T> {}
+
+/// Declares `NAME: &[Column<Row>]`, one column per listed field of `Row`, in order.
+macro_rules! declare_columns {
+    ($(#[$doc:meta])* $vis:vis $name:ident: $row:ty;
+     $( $field:ident : $kind:ident, $unit:literal, $text:literal; )*) => {
+        $(#[$doc])*
+        $vis const $name: &[$crate::model::metrics::row::Column<$row>] = &[
+            $( $crate::model::metrics::row::Column {
+                name: stringify!($field),
+                unit: $unit,
+                doc: $text,
+                kind: $crate::model::metrics::row::Kind::$kind,
+                get: |m| m.$field as f64,
+            }, )*
+        ];
+    };
+}
+pub(crate) use declare_columns;
+
+/// Accessors of array entries, one per index (a fn pointer cannot capture the index).
+macro_rules! indexed {
+    ($field:ident; $( $i:literal )*) => {
+        [ $( (|m: &TickMetrics| m.$field[$i]) as fn(&TickMetrics) -> f64, )* ]
+    };
+}
+
+/// Every metric column, in output order: the scalar columns, then per good `<good>_needed`,
+/// `<good>_delivered` and `<good>_satisfaction`, then `<sector>_hours` for each good's sector.
+pub static COLUMNS: LazyLock<Vec<Column>> = LazyLock::new(|| {
+    let needed: [fn(&TickMetrics) -> f64; N_GOODS] = indexed!(goods_needed; 0 1 2 3 4 5 6 7 8 9);
+    let delivered: [fn(&TickMetrics) -> f64; N_GOODS] =
+        indexed!(goods_delivered; 0 1 2 3 4 5 6 7 8 9);
+    let satisfaction: [fn(&TickMetrics) -> f64; N_GOODS] = [
+        |m| m.satisfaction(0),
+        |m| m.satisfaction(1),
+        |m| m.satisfaction(2),
+        |m| m.satisfaction(3),
+        |m| m.satisfaction(4),
+        |m| m.satisfaction(5),
+        |m| m.satisfaction(6),
+        |m| m.satisfaction(7),
+        |m| m.satisfaction(8),
+        |m| m.satisfaction(9),
+    ];
+    let hours: [fn(&TickMetrics) -> f64; N_SECTORS] =
+        indexed!(sector_hours; 0 1 2 3 4 5 6 7 8 9 10 11);
+    // Names are made once, for the life of the process.
+    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+    let mut columns = SCALAR_COLUMNS.to_vec();
+    for good in Good::ALL {
+        let g = good.index();
+        columns.push(Column {
+            name: leak(format!("{}_needed", good.name())),
+            unit: good.unit(),
+            doc: "Units of the good needed by everyone today.",
+            kind: Kind::Float,
+            get: needed[g],
+        });
+        columns.push(Column {
+            name: leak(format!("{}_delivered", good.name())),
+            unit: good.unit(),
+            doc: "Units of the good delivered today.",
+            kind: Kind::Float,
+            get: delivered[g],
+        });
+        columns.push(Column {
+            name: leak(format!("{}_satisfaction", good.name())),
+            unit: "0..1",
+            doc: "Delivered over needed (1 when nothing is needed).",
+            kind: Kind::Float,
+            get: satisfaction[g],
+        });
+    }
+    for sector in Sector::all().skip(2) {
+        columns.push(Column {
+            name: leak(format!("{}_hours", sector.name())),
+            unit: "h",
+            doc: "Hours given to the sector's syndicates today.",
+            kind: Kind::Float,
+            get: hours[sector.index()],
+        });
+    }
+    columns
+});
+
+impl TickMetrics {
+    /// Delivered over needed for good `g` (1 when nothing is needed).
+    pub fn satisfaction(&self, g: usize) -> f64 {
+        if self.goods_needed[g] > 0.0 {
+            self.goods_delivered[g] / self.goods_needed[g]
+        } else {
+            1.0
+        }
+    }
+}
+
+declare_columns! {
+    /// The columns of scalar fields, in output order.
+    SCALAR_COLUMNS: TickMetrics;
+    tick: Int, "day", "Tick number, counted from 0; one tick is one day.";
+    day_of_year: Int, "day", "Day of the year, 0 to 364.";
+    population: Int, "persons", "Persons alive.";
+    able_adults: Int, "persons", "Adults who are well today (the base of the work-hours statistics).";
+    work_hours_mean: Float, "h/day", "Mean hours worked per able adult: syndicate work plus own garden.";
+    work_hours_p50: Float, "h/day", "Median hours worked per able adult (to 0.01 h).";
+    work_hours_p90: Float, "h/day", "90th percentile of hours worked per able adult (to 0.01 h).";
+    work_hours_max: Float, "h/day", "Most hours anyone worked.";
+    leisure_hours_mean: Float, "h/day", "Mean waking hours left after work per able adult.";
+    need_satisfaction: Float, "0..1", "Mean over goods (food included) of delivered over needed.";
+    food_satisfaction: Float, "0..1", "Food delivered divided by food needed.";
+    unmet_need_share: Float, "0..1", "Share of persons who got less than they needed of any good.";
+    gini_work_hours: Float, "0..1", "Gini coefficient of hours worked across able adults.";
+    gini_need_satisfaction: Float, "0..1", "Gini coefficient of need satisfaction across persons.";
+    food_needed_kg: Float, "kg", "Food needed by everyone today.";
+    food_produced_kg: Float, "kg", "Food harvested from common land plus garden food.";
+    food_harvested_kg: Float, "kg", "Food harvested by the agricultural syndicates.";
+    food_garden_kg: Float, "kg", "Food from garden plots.";
+    food_cooked_kg: Float, "kg", "Food cooked by community kitchens.";
+    food_eaten_kg: Float, "kg", "Food delivered and eaten.";
+    food_stored_kg: Float, "kg", "Food in store-rooms and kept as leftovers at the end of the day.";
+    food_wasted_kg: Float, "kg", "Food spoiled in store, leftovers past keeping and household waste.";
+    waste_share: Float, "0..1", "Food wasted divided by food produced, both summed over the last 365 days; empty (NaN) until a whole year has run, as production is seasonal.";
+    footprint_kg_co2e_per_person: Float, "kg CO2e/person/day", "All emissions per person: energy, transport, production and waste.";
+    footprint_energy_kg_co2e_per_person: Float, "kg CO2e/person/day", "Lifecycle emissions of the energy generated, less rail's share.";
+    footprint_transport_kg_co2e_per_person: Float, "kg CO2e/person/day", "Emissions of the energy rail and cars use (passengers and freight), and of making cars.";
+    footprint_production_kg_co2e_per_person: Float, "kg CO2e/person/day", "Emissions of farming and of making goods, beyond their energy.";
+    footprint_waste_kg_co2e_per_person: Float, "kg CO2e/person/day", "Emissions of food wasted.";
+    energy_demanded_kwh: Float, "kWh", "Energy planned for: homes, kitchens and every sector's use.";
+    energy_supplied_kwh: Float, "kWh", "Energy made.";
+    energy_shortage_kwh: Float, "kWh", "Energy planned for but not made.";
+    energy_generated_kwh: Float, "kWh", "Energy generated by every installation, used or not.";
+    energy_curtailed_kwh: Float, "kWh", "Energy generated but neither used, stored nor sent over the grid.";
+    energy_traded_kwh: Float, "kWh", "Energy received over regional grid links (after losses).";
+    energy_lost_kwh: Float, "kWh", "Energy lost in storage and on grid links.";
+    energy_stored_kwh: Float, "kWh", "Energy in community storage at the end of the day.";
+    energy_renewable_share: Float, "0..1", "Renewable share of the energy generated.";
+    food_shipped_kg: Float, "kg", "Food moved by rail from communities with a surplus to those short.";
+    rail_tonne_km: Float, "tonne-km", "Rail freight.";
+    rail_energy_kwh: Float, "kWh", "Energy used by rail freight.";
+    garments_reused: Float, "garments", "Garments taken from exchange stores.";
+    garments_discarded: Float, "garments", "Garments thrown away: worn out, or wearable with no exchange store.";
+    textiles_discarded_kg: Float, "kg", "Mass of the garments thrown away.";
+    labour_posted_hours: Float, "h", "Effective hours the syndicates asked for.";
+    labour_shortage_hours: Float, "h", "Effective hours asked for that no one filled.";
+    agriculture_hours: Float, "h", "Hours given to agricultural syndicates.";
+    kitchen_hours: Float, "h", "Hours given to community kitchens.";
+    garden_hours: Float, "h", "Hours spent on garden plots.";
+    undesirable_hours_mean: Float, "h/day", "Mean hours of undesirable work per able adult.";
+    undesirable_hours_max: Float, "h/day", "Most hours of undesirable work anyone did.";
+    gini_undesirable_hours: Float, "0..1", "Gini coefficient of undesirable work hours across able adults.";
+    persons_ever_undesirable: Int, "persons", "Persons who have done undesirable work at least once so far.";
+    undesirable_unfilled_hours: Float, "h", "Effective hours of undesirable work asked for that no one filled.";
+    exchange_hours: Float, "h", "Hours given through exchange schemes to communities short of hands.";
+    guild_hours: Float, "h", "Effective hours guild members gave to their guilds.";
+    guilds_active: Int, "guilds", "Guilds whose raw-material agreement was accepted.";
+    assemblies_held: Int, "meetings", "Assemblies that met today with a quorum (community, regional, global).";
+    meetings_without_quorum: Int, "meetings", "Assemblies that met today without a quorum and decided nothing.";
+    proposals_passed: Int, "proposals", "Proposals passed today.";
+    proposals_failed: Int, "proposals", "Proposals that failed today.";
+    delegate_deviations: Int, "votes", "Delegate votes cast against the mandate today.";
+    delegate_recalls: Int, "delegates", "Delegates recalled today.";
+    syndicates_active: Int, "syndicates", "Goods syndicates working (not idled by their assembly).";
+    syndicates_idle: Int, "syndicates", "Goods syndicates idled by their assembly because stocks cover need.";
+    work_hours_per_worker: Float, "h/day", "Mean hours worked by the able adults who worked today (the unemployed left out).";
+    money_law_hours: Float, "h", "Hours spent on money and law, making nothing (market.money_law_share of all syndicate hours).";
+    energy_building_kw: Float, "kW", "Capacity of installations under construction at the end of the day.";
+    energy_built_kw: Float, "kW", "Capacity of installations finished today.";
+    energy_build_hours: Float, "h", "Effective hours worked building installations today (part of construction_hours).";
+    car_passenger_km: Float, "passenger-km", "Passenger-km travelled by car (where the scenario allows cars).";
+    car_energy_kwh: Float, "kWh", "Energy used by cars.";
+    goods_shipped_kg: Float, "kg", "Storable goods moved by rail from communities with a surplus to those short.";
+    trunk_tonne_km: Float, "tonne-km", "Freight over trunk lines between regions: tonnes times the km of trunk line crossed (part of rail_tonne_km).";
+    dwelling_m2: Float, "m2", "Floor area of dwellings standing at the end of the day.";
+    dwelling_built_m2: Float, "m2", "Floor area of dwellings finished today.";
+    dwelling_build_hours: Float, "h", "Effective hours worked building dwellings today (part of construction_hours).";
+    communities_rationing: Int, "communities", "Communities whose assembly voted to ration food until the scarcity is over (with assemblies on).";
+    full_time_artists: Int, "persons", "Persons the community assembly asked to give their working hours to their art.";
+    art_hours: Float, "h", "Hours full-time artists gave to their art (part of work_hours_mean).";
+    energy_capacity_kw: Float, "kW", "Installed capacity of every source at the end of the day (out of service after a failure not counted).";
+    energy_retired_kw: Float, "kW", "Capacity of installations worn out and retired today (energy.wear).";
+    energy_replacing_kw: Float, "kW", "Capacity under construction that replaces worn-out installations (part of energy_building_kw).";
+    devices_made_global: Float, "devices", "Devices made by the global device syndicate in its workshops (global.devices = \"global\").";
+    data_network_hours: Float, "h", "Effective hours posted for the data network's upkeep (part of devices_hours; global.devices = \"global\").";
+    data_network_kwh: Float, "kWh", "Energy the data network uses (part of energy_needed; global.devices = \"global\").";
+    training_hours: Float, "h", "Hours adults spent training at regional training centres.";
+    training_staff_hours: Float, "h", "Effective hours posted for the training centres' facilitators (part of learning_hours).";
+    training_passenger_km: Float, "passenger-km", "Trainees' rail trips to a training centre in another community, there and back.";
+    mean_skill: Float, "0..1", "Mean skill of adults over all sectors.";
+    research_hours: Float, "h", "Hours given to research in research communities (counted as work).";
+    technology_level: Float, "ratio", "World technology level from research: labour per unit of each good is divided by it (1 without research).";
+    exchange_passenger_km: Float, "passenger-km", "Rail travel of exchange helpers from home to the communities they help and back.";
+    exchange_travel_kwh: Float, "kWh", "Energy of exchange helpers' rail travel (rail.kwh_per_passenger_km; in the transport footprint).";
+}
+
+/// Looks a column up by name.
+pub fn column(name: &str) -> Option<&'static Column> {
+    COLUMNS.iter().find(|c| c.name == name)
+}
+
+const _: () = assert!(
+    N_GOODS == 10 && N_SECTORS == 12,
+    "update the indexed! lists above"
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_names_are_unique_and_read_their_field() {
+        let mut names: Vec<_> = COLUMNS.iter().map(|c| c.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), COLUMNS.len());
+        let m = TickMetrics {
+            tick: 3,
+            need_satisfaction: 0.5,
+            ..Default::default()
+        };
+        assert_eq!((column("tick").unwrap().get)(&m), 3.0);
+        assert_eq!((column("need_satisfaction").unwrap().get)(&m), 0.5);
+        assert!(column("no_such_metric").is_none());
+    }
+}

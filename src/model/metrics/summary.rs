@@ -1,0 +1,76 @@
+//! Headline results of a run, computed from its metrics rows.
+
+use crate::model::kernel::calendar::YEAR;
+use crate::model::metrics::row::TickMetrics;
+
+/// The figures the essay makes claims about, over a whole run.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Summary {
+    /// Mean over days of the mean hours worked per able adult (h/day).
+    pub work_hours_mean: f64,
+    /// Mean over days of the 90th percentile of hours worked (h/day).
+    pub work_hours_p90: f64,
+    /// Most hours anyone worked on any day (h).
+    pub work_hours_max: f64,
+    /// Mean over days of need satisfaction, all goods (0..1).
+    pub need_satisfaction: f64,
+    /// Food eaten over food needed, over the run (0..1).
+    pub food_satisfaction: f64,
+    /// Mean over days of the share of persons with unmet need (0..1).
+    pub unmet_need_share: f64,
+    /// Food wasted over food produced, over the run's last whole years (0..1; NaN in a run
+    /// shorter than a year, or if nothing was produced: production is seasonal, so a share of
+    /// part of a year's means nothing).
+    pub waste_share: f64,
+    /// Emissions per person per year (kg CO2e/person/year).
+    pub footprint_kg_co2e_per_person_year: f64,
+    /// Effective labour hours asked for and never filled, over the run (h).
+    pub labour_shortage_hours: f64,
+    /// Mean over days of the most hours of undesirable work anyone did (h/day).
+    pub undesirable_hours_max: f64,
+    /// Mean over days of the Gini coefficient of undesirable work hours (0..1).
+    pub gini_undesirable_hours: f64,
+    /// Proposals passed by all assemblies over the run.
+    pub proposals_passed: f64,
+    /// Delegates recalled over the run.
+    pub delegate_recalls: f64,
+    /// Mean over days of the mean hours of the able adults who worked (h/day).
+    pub work_hours_per_worker: f64,
+}
+
+impl Summary {
+    pub fn from_rows(rows: &[TickMetrics]) -> Self {
+        if rows.is_empty() {
+            return Self::default();
+        }
+        let n = rows.len() as f64;
+        let mean = |f: fn(&TickMetrics) -> f64| rows.iter().map(f).sum::<f64>() / n;
+        let sum = |f: fn(&TickMetrics) -> f64| rows.iter().map(f).sum::<f64>();
+        // The last whole years of the run (all of it when it lasts a whole number of years).
+        let years = rows.len() / YEAR as usize;
+        let whole = &rows[rows.len() - years * YEAR as usize..];
+        let produced: f64 = whole.iter().map(|r| r.food_produced_kg).sum();
+        let wasted: f64 = whole.iter().map(|r| r.food_wasted_kg).sum();
+        Self {
+            work_hours_mean: mean(|r| r.work_hours_mean),
+            work_hours_p90: mean(|r| r.work_hours_p90),
+            work_hours_max: rows.iter().map(|r| r.work_hours_max).fold(0.0, f64::max),
+            need_satisfaction: mean(|r| r.need_satisfaction),
+            food_satisfaction: sum(|r| r.food_eaten_kg) / sum(|r| r.food_needed_kg),
+            unmet_need_share: mean(|r| r.unmet_need_share),
+            waste_share: if years > 0 && produced > 0.0 {
+                (wasted / produced).min(1.0)
+            } else {
+                f64::NAN
+            },
+            footprint_kg_co2e_per_person_year: mean(|r| r.footprint_kg_co2e_per_person)
+                * f64::from(YEAR),
+            labour_shortage_hours: sum(|r| r.labour_shortage_hours),
+            undesirable_hours_max: mean(|r| r.undesirable_hours_max),
+            gini_undesirable_hours: mean(|r| r.gini_undesirable_hours),
+            proposals_passed: sum(|r| r.proposals_passed as f64),
+            delegate_recalls: sum(|r| r.delegate_recalls as f64),
+            work_hours_per_worker: mean(|r| r.work_hours_per_worker),
+        }
+    }
+}

@@ -1,0 +1,209 @@
+//! Building the initial world from validated parameters.
+
+use bevy_ecs::prelude::*;
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+
+use crate::model::energy::{EnergyBuilds, EnergySystem, Vintages};
+use crate::model::housing::Dwellings;
+use crate::model::kernel::components::*;
+use crate::model::kernel::decisions::Values;
+use crate::model::kernel::goods::{Good, Headcount, N_GOODS, mul};
+use crate::model::kernel::params::energy::Source;
+use crate::model::kernel::params::{N_SECTORS, Params, Sector};
+use crate::model::kernel::rng::{Purpose, stream};
+use crate::model::kernel::technology::Economy;
+
+/// A standard normal draw by the Box-Muller transform (rand 0.10 ships no normal distribution),
+/// as its two factors: the draw is their product.
+fn standard_normal(rng: &mut ChaCha8Rng) -> [f64; 2] {
+    let u1: f64 = 1.0 - rng.random::<f64>();
+    let u2: f64 = rng.random::<f64>();
+    [(-2.0 * u1.ln()).sqrt(), (std::f64::consts::TAU * u2).cos()]
+}
+
+/// The components every person is spawned with.
+pub(super) type PersonBundle = (Member, Person, Vocation, Work, Ration, Draws);
+
+pub(crate) fn draw_person(rng: &mut ChaCha8Rng, params: &Params, community: u32) -> PersonBundle {
+    let pop = &params.population;
+    let labour = &params.labour;
+    let u: f64 = rng.random();
+    let age = if u < pop.child_share {
+        AgeClass::Child
+    } else if u < pop.child_share + pop.elder_share {
+        AgeClass::Elder
+    } else {
+        AgeClass::Adult
+    };
+    let health = if rng.random::<f64>() < pop.incapacitated_share {
+        HealthState::Incapacitated
+    } else {
+        HealthState::Well
+    };
+    let mut draws = Draws {
+        willing_z: standard_normal(rng),
+        garden_u: f64::NAN,
+        unemployed: false,
+    };
+    let mut skill = [0.0f32; N_SECTORS];
+    let mut appeal = [0.0f32; N_SECTORS];
+    for s in 0..N_SECTORS {
+        skill[s] = rng.random_range(labour.min_skill..=1.0) as f32;
+        appeal[s] = rng.random::<f32>();
+    }
+    if age != AgeClass::Child {
+        draws.garden_u = rng.random::<f64>();
+    }
+    let gardener = draws.gardener(params.food.garden_share);
+    (
+        Member(community),
+        Person {
+            age,
+            health,
+            sick_days: 0,
+            gardener,
+            guild: 0,
+            artist: false,
+        },
+        Vocation {
+            willing: draws.willing(labour, age),
+            skill,
+            appeal,
+        },
+        Work::default(),
+        Ration::default(),
+        draws,
+    )
+}
+
+/// A community's installations and storage at the start, for `persons` members.
+fn energy_system(rng: &mut ChaCha8Rng, params: &Params, persons: f64) -> EnergySystem {
+    let mut system = EnergySystem {
+        storage_kwh: params.energy.storage_kwh_per_person * persons,
+        ..Default::default()
+    };
+    for source in Source::ALL {
+        let spread = params.energy.capacity_spread;
+        let factor = 1.0 + spread * (2.0 * rng.random::<f64>() - 1.0);
+        system.capacity_kw[source as usize] =
+            params.energy.source(source).kw_per_person * persons * factor;
+    }
+    // Storage starts half full.
+    system.stored_kwh = system.storage_kwh / 2.0;
+    system
+}
+
+/// Spawns regions, communities with their land, store-rooms and syndicates, and their members.
+pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64) {
+    let pop = &params.population;
+    for id in 0..params.regions() {
+        world.spawn(Region { id });
+    }
+    let mut directory = Directory::default();
+    let adult_kg = params.adult_need_kg();
+    for c in 0..pop.communities {
+        let mut rng = stream(seed, Purpose::Setup, u64::from(c));
+        let mut persons: Vec<_> = (0..pop.persons_per_community)
+            .map(|_| draw_person(&mut rng, params, c))
+            .collect();
+        // Adults given no work (the status quo's unemployment), from a stream of their own so
+        // that the other draws do not shift.
+        let unemployed = params.market.unemployed_share;
+        if unemployed > 0.0 {
+            let mut draws = stream(seed, Purpose::Unemployment, u64::from(c));
+            for (_, person, vocation, _, _, kept) in persons.iter_mut() {
+                if person.age == AgeClass::Adult && draws.random::<f64>() < unemployed {
+                    vocation.willing = 0.0;
+                    kept.unemployed = true;
+                }
+            }
+        }
+        let mut headcount = Headcount::default();
+        for (_, p, ..) in &persons {
+            match p.age {
+                AgeClass::Child => headcount.children += 1.0,
+                AgeClass::Adult => headcount.adults += 1.0,
+                AgeClass::Elder => headcount.elders += 1.0,
+            }
+            if p.has_priority() {
+                headcount.ill += 1.0;
+            }
+        }
+        let children = headcount.children;
+        let n = f64::from(pop.persons_per_community);
+        let daily_need = adult_kg * ((n - children) + children * params.food.child_need_factor);
+        let spread = params.food.arable_spread;
+        let land_factor = 1.0 + spread * (2.0 * rng.random::<f64>() - 1.0);
+        let mut need = [0.0; N_GOODS];
+        for good in Good::ALL {
+            need[good.index()] = params.goods.get(*good).need(&headcount);
+        }
+        let gross = mul(&economy.leontief, &need);
+        let mut stocks = Stocks::default();
+        for good in Good::ALL {
+            if good.storable() {
+                stocks.0[good.index()] =
+                    params.goods.get(*good).initial_stock_days * gross[good.index()];
+            }
+        }
+        let mut values_rng = stream(seed, Purpose::Values, u64::from(c));
+        world.spawn_batch(
+            persons
+                .into_iter()
+                .map(|p| (p, Values::draw(&mut values_rng))),
+        );
+        let system = energy_system(&mut rng, params, n);
+        let community = world
+            .spawn((
+                Community {
+                    id: c,
+                    region: c / pop.communities_per_region,
+                },
+                Land {
+                    arable_ha: n * params.food.arable_ha_per_person * land_factor,
+                },
+                StoreRoom {
+                    food_kg: daily_need * params.food.initial_stock_days,
+                },
+                stocks,
+                ExchangeStore::default(),
+                system,
+                Vintages::new(&params.energy, &system),
+                EnergyBuilds::default(),
+                Dwellings {
+                    m2: params.dwellings.m2_per_person * n,
+                    ..Default::default()
+                },
+            ))
+            .id();
+        let farm = world
+            .spawn((
+                Syndicate {
+                    community: c,
+                    sector: Sector::Agriculture,
+                },
+                FarmPlan::default(),
+            ))
+            .id();
+        let kitchen = world
+            .spawn((
+                Syndicate {
+                    community: c,
+                    sector: Sector::Kitchen,
+                },
+                KitchenState {
+                    forecast_kg: daily_need * params.food.kitchen_share,
+                    ..Default::default()
+                },
+            ))
+            .id();
+        directory.communities.push(community);
+        directory.farms.push(farm);
+        directory.kitchens.push(kitchen);
+    }
+    world.insert_resource(directory);
+    world.insert_resource(Ledger {
+        days: vec![CommunityDay::default(); pop.communities as usize],
+    });
+}

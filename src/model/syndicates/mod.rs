@@ -1,0 +1,5 @@
+//! Syndicates making goods: each community's plan, making and delivery of goods, and the world
+//! syndicates making devices.
+
+pub mod economy;
+pub mod global;
