@@ -4,19 +4,21 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::{Instant, SystemTime};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::experiment::HEADLINES;
 use crate::experiment::compare::{CompareOptions, run_compare};
 use crate::experiment::people::People;
 use crate::experiment::sweep::{self, Shard, Sweep, SweepOptions};
+use crate::model::metrics::summary::HEADLINES;
 use crate::model::{Simulation, Summary, TickMetrics};
 use crate::output::{self, Manifest, Staged};
+pub use crate::runner::INTERRUPTED;
+use crate::runner::simulate_keep;
 use crate::scenario::{self, Scenario};
 
 /// Simulate the anarchist-communist economy of "A Vision of a Better World": communities and
@@ -219,9 +221,6 @@ pub struct RunArgs {
     pub communities: bool,
 }
 
-/// Set by Ctrl-C: runs stop at the end of the day they are in, and nothing half-written is kept.
-pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
-
 /// Makes Ctrl-C stop runs cleanly; a second Ctrl-C quits at once.
 fn handle_interrupts() {
     // If a handler cannot be installed, Ctrl-C keeps its default meaning; nothing else changes.
@@ -354,49 +353,6 @@ fn validate(files: &[PathBuf], strict: bool, quiet: bool) -> Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
-}
-
-/// Runs `scenario` for its ticks, calling `on_tick` after each; returns every metrics row, or an
-/// error if Ctrl-C stopped it ([`INTERRUPTED`]).
-pub fn simulate(
-    scenario: &Scenario,
-    mut on_tick: impl FnMut(&TickMetrics),
-) -> Result<Vec<TickMetrics>> {
-    simulate_with(scenario, |_, row| on_tick(row))
-}
-
-/// Like [`simulate`], giving `on_tick` the simulation too, to read more than the metrics row.
-pub fn simulate_with(
-    scenario: &Scenario,
-    on_tick: impl FnMut(&mut Simulation, &TickMetrics),
-) -> Result<Vec<TickMetrics>> {
-    simulate_keep(scenario, on_tick).map(|(rows, _)| rows)
-}
-
-/// Like [`simulate_with`], returning the simulation at the end too (for its log of events and
-/// decisions).
-pub fn simulate_keep(
-    scenario: &Scenario,
-    mut on_tick: impl FnMut(&mut Simulation, &TickMetrics),
-) -> Result<(Vec<TickMetrics>, Simulation)> {
-    let mut sim = Simulation::new(scenario.params.clone(), scenario.meta.seed);
-    for event in &scenario.schedule {
-        sim.schedule_event(event.clone());
-    }
-    let mut rows = Vec::with_capacity(scenario.meta.ticks as usize);
-    for _ in 0..scenario.meta.ticks {
-        if INTERRUPTED.load(Ordering::Relaxed) {
-            bail!(
-                "interrupted on day {} of {}",
-                rows.len(),
-                scenario.meta.ticks
-            );
-        }
-        let row = sim.step();
-        on_tick(&mut sim, &row);
-        rows.push(row);
-    }
-    Ok((rows, sim))
 }
 
 /// `commune run`: returns the run directory.

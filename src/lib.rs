@@ -2,7 +2,7 @@
 //! "A Vision of a Better World".
 //!
 //! [`model`] is the simulation core (no I/O). [`scenario`] loads and validates scenario files,
-//! [`output`] writes run directories, [`cli`] is the command line and [`serve`] the live dashboard;
+//! [`runner`] steps a scenario through its days, [`output`] writes run directories, [`cli`] is the command line and [`serve`] the live dashboard;
 //! these are the edges.
 
 // Per-sector figures sit in parallel fixed-size arrays; indexing them by sector reads better than
@@ -10,10 +10,12 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod accounts;
+pub mod analysis;
 pub mod cli;
 pub mod experiment;
 pub mod model;
 pub mod output;
 pub mod plot;
+pub mod runner;
 pub mod scenario;
 pub mod serve;

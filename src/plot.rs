@@ -12,8 +12,10 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use polars::prelude::DataFrame;
 
-use crate::experiment::stats::{self, floats, strings};
-use crate::experiment::{HEADLINES, SERIES, people};
+use crate::analysis::inequality;
+use crate::analysis::stats::{self, floats, strings};
+use crate::model::metrics::row::{SERIES, column};
+use crate::model::metrics::summary::HEADLINES;
 use crate::output::read_parquet;
 
 mod sensitivity;
@@ -285,8 +287,9 @@ impl Figure for TimeSeries {
     {
         let root = root.titled(&self.title, ("sans-serif", 24))?;
         let areas = root.split_evenly((2, 2));
-        for ((area, lines), (_, label, unit)) in areas.iter().zip(&self.panels).zip(SERIES) {
-            line_panel(area, label, unit, lines, &self.markers)?;
+        for ((area, lines), name) in areas.iter().zip(&self.panels).zip(SERIES) {
+            let col = column(name).expect("a declared metric column");
+            line_panel(area, &col.label(), col.unit, lines, &self.markers)?;
         }
         Ok(())
     }
@@ -584,7 +587,7 @@ fn plot_run(dir: &Path) -> Result<Stems> {
     let metrics = read_parquet(&dir.join("metrics.parquet"))?;
     let ticks = floats(&metrics, "tick")?;
     let mut panels = Vec::new();
-    for (name, _, _) in SERIES {
+    for name in SERIES {
         panels.push(vec![Line {
             label: (*name).to_owned(),
             x: ticks.clone(),
@@ -633,14 +636,14 @@ fn plot_run(dir: &Path) -> Result<Stems> {
                 .to_owned(),
         ));
         let satisfaction = floats(&people, "need_satisfaction")?;
-        let curve = people::lorenz(&satisfaction);
+        let curve = inequality::lorenz(&satisfaction);
         render(
             dir,
             "lorenz_need_satisfaction",
             &Lorenz {
                 title: format!(
                     "Need satisfaction across persons (Gini {:.3})",
-                    people::gini(&curve)
+                    inequality::gini(&curve)
                 ),
                 curve,
             },
@@ -676,7 +679,7 @@ fn plot_comparison(dir: &Path) -> Result<Stems> {
     let scen = strings(&series, "scenario")?;
     let ticks = floats(&series, "tick")?;
     let mut panels = Vec::new();
-    for (name, _, _) in SERIES {
+    for name in SERIES {
         let mean = floats(&series, &format!("{name}_mean"))?;
         let lo = floats(&series, &format!("{name}_ci_low"))?;
         let hi = floats(&series, &format!("{name}_ci_high"))?;
@@ -775,7 +778,7 @@ fn plot_sweep(dir: &Path) -> Result<Stems> {
     let plan = crate::experiment::sweep::read_plan(dir)?;
     let runs = read_parquet(&dir.join("runs.parquet"))
         .context("the sweep has no runs.parquet yet: run or merge it first")?;
-    let metrics = crate::experiment::headline_names();
+    let metrics = crate::model::metrics::summary::headline_names();
     let mut stems = Vec::new();
     for (j, p) in plan.parameters.iter().enumerate() {
         // Runs grouped by this parameter's value: the interval is over replicates (and, in a grid,

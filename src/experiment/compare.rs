@@ -13,8 +13,11 @@ use polars::prelude::*;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{HEADLINES, SERIES, headline_columns, headline_names, stats, write_table};
+use super::{headline_columns, write_table};
+use crate::analysis::stats;
 use crate::model::Summary;
+use crate::model::metrics::row::SERIES;
+use crate::model::metrics::summary::{HEADLINES, headline_names};
 use crate::scenario::Scenario;
 use crate::scenario::sweep::replicate_seed;
 
@@ -86,10 +89,10 @@ pub fn run_compare(scenarios: &[Scenario], opts: &CompareOptions) -> Result<Comp
             .map(|&(i, seed)| {
                 let mut s = scenarios[i].clone();
                 s.meta.seed = seed;
-                let rows = crate::cli::simulate(&s, |_| {})?;
+                let rows = crate::runner::simulate(&s, |_| {})?;
                 let series = SERIES
                     .iter()
-                    .map(|(name, _, _)| {
+                    .map(|name| {
                         let col =
                             crate::model::metrics::row::column(name).expect("declared metric");
                         rows.iter().map(|r| (col.get)(r)).collect()
@@ -208,11 +211,11 @@ pub fn run_compare(scenarios: &[Scenario], opts: &CompareOptions) -> Result<Comp
         Column::new("scenario".into(), scen),
         Column::new("tick".into(), tick),
     ];
-    for ((name, _, _), v) in SERIES.iter().zip(series_cols) {
+    for (name, v) in SERIES.iter().zip(series_cols) {
         cols.push(Column::new((*name).into(), v));
     }
     let all = DataFrame::new(total, cols)?;
-    let names_of_series: Vec<&str> = SERIES.iter().map(|(n, _, _)| *n).collect();
+    let names_of_series: Vec<&str> = SERIES.to_vec();
     let series = stats::mean_ci(&all, &["scenario", "tick"], &names_of_series)?;
 
     Ok(Comparison {

@@ -23,8 +23,10 @@ use polars::prelude::*;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{HEADLINES, headline_columns, headline_names, stats, write_table};
+use super::{headline_columns, write_table};
+use crate::analysis::stats;
 use crate::model::Summary;
+use crate::model::metrics::summary::{HEADLINES, headline_names};
 use crate::output::{self, Staged};
 use crate::scenario::sweep::{Design, as_f64, replicate_seed};
 use crate::scenario::{Scenario, SweepSpec};
@@ -264,7 +266,7 @@ pub fn run_sweep(sweep: &Sweep, source_text: &str, opts: &SweepOptions) -> Resul
 /// Runs one run of the sweep and moves its directory into place.
 fn run_one(sweep: &Sweep, run: usize, runs_dir: &Path) -> Result<()> {
     let scenario = sweep.scenario(run)?;
-    let rows = crate::cli::simulate(&scenario, |_| {})?;
+    let rows = crate::runner::simulate(&scenario, |_| {})?;
     // Written from a thread outside the pool: polars runs its own rayon pool, and a worker of
     // ours that waits on it takes up other runs meanwhile, nesting them on its stack (a stack
     // overflow in long sweeps of debug builds).

@@ -8,8 +8,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{Figure, Stems, color, range_of, render, short};
+use crate::analysis::stats::{floats, strings};
 use crate::experiment::sensitivity::run::{Record, read_record};
-use crate::experiment::stats::{floats, strings};
 use crate::output::read_parquet;
 
 /// One parameter's figures for one output: (name, first, second), each (estimate, low, high).

@@ -822,7 +822,7 @@ fn parse_outputs(
     base: &Scenario,
     fail: &mut dyn FnMut(&str, String),
 ) -> Option<Vec<Output>> {
-    let headlines = crate::experiment::headline_names();
+    let headlines = crate::model::metrics::summary::headline_names();
     let Some(value) = value else {
         return Some(
             DEFAULT_OUTPUTS

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::morris::{self, Layout};
 use super::sobol::{self, Estimate};
-use crate::experiment::stats::floats;
+use crate::analysis::stats::floats;
 use crate::experiment::sweep::{self, Plan, Shard, Sweep, SweepOptions};
 use crate::experiment::write_table;
 use crate::scenario::Scenario;

@@ -151,6 +151,8 @@ pub struct Column<T = TickMetrics> {
     pub name: &'static str,
     pub unit: &'static str,
     pub doc: &'static str,
+    /// A short name for chart titles and tables; empty where the doc's first clause serves.
+    pub short: &'static str,
     pub kind: Kind,
     pub get: fn(&T) -> f64,
 }
@@ -164,16 +166,42 @@ impl<T> Clone for Column<T> {
 
 impl<T> Copy for Column<T> {}
 
+impl<T> Column<T> {
+    /// What the column is, in a few words, for chart titles and tables: its declared short name,
+    /// or else its doc up to the first colon, full stop or semicolon.
+    pub fn label(&self) -> String {
+        if !self.short.is_empty() {
+            return self.short.to_owned();
+        }
+        let end = self.doc.find([':', ';', '.']).unwrap_or(self.doc.len());
+        let first = self.doc[..end].trim();
+        let mut chars = first.chars();
+        match chars.next() {
+            Some(c) => c.to_lowercase().chain(chars).collect(),
+            None => self.name.to_owned(),
+        }
+    }
+}
+
+/// The metric columns drawn as time series in run plots and comparisons, in panel order.
+pub const SERIES: &[&str] = &[
+    "work_hours_mean",
+    "need_satisfaction",
+    "waste_share",
+    "footprint_kg_co2e_per_person",
+];
+
 /// Declares `NAME: &[Column<Row>]`, one column per listed field of `Row`, in order.
 macro_rules! declare_columns {
     ($(#[$doc:meta])* $vis:vis $name:ident: $row:ty;
-     $( $field:ident : $kind:ident, $unit:literal, $text:literal; )*) => {
+     $( $field:ident : $kind:ident, $unit:literal, $text:literal $(, $short:literal)?; )*) => {
         $(#[$doc])*
         $vis const $name: &[$crate::model::metrics::row::Column<$row>] = &[
             $( $crate::model::metrics::row::Column {
                 name: stringify!($field),
                 unit: $unit,
                 doc: $text,
+                short: concat!($($short)?),
                 kind: $crate::model::metrics::row::Kind::$kind,
                 get: |m| m.$field as f64,
             }, )*
@@ -218,6 +246,7 @@ pub static COLUMNS: LazyLock<Vec<Column>> = LazyLock::new(|| {
             name: leak(format!("{}_needed", good.name())),
             unit: good.unit(),
             doc: "Units of the good needed by everyone today.",
+            short: leak(format!("{} needed", good.name())),
             kind: Kind::Float,
             get: needed[g],
         });
@@ -225,6 +254,7 @@ pub static COLUMNS: LazyLock<Vec<Column>> = LazyLock::new(|| {
             name: leak(format!("{}_delivered", good.name())),
             unit: good.unit(),
             doc: "Units of the good delivered today.",
+            short: leak(format!("{} delivered", good.name())),
             kind: Kind::Float,
             get: delivered[g],
         });
@@ -232,6 +262,7 @@ pub static COLUMNS: LazyLock<Vec<Column>> = LazyLock::new(|| {
             name: leak(format!("{}_satisfaction", good.name())),
             unit: "0..1",
             doc: "Delivered over needed (1 when nothing is needed).",
+            short: leak(format!("{} satisfaction", good.name())),
             kind: Kind::Float,
             get: satisfaction[g],
         });
@@ -241,6 +272,7 @@ pub static COLUMNS: LazyLock<Vec<Column>> = LazyLock::new(|| {
             name: leak(format!("{}_hours", sector.name())),
             unit: "h",
             doc: "Hours given to the sector's syndicates today.",
+            short: leak(format!("{} hours", sector.name())),
             kind: Kind::Float,
             get: hours[sector.index()],
         });
@@ -266,14 +298,14 @@ declare_columns! {
     day_of_year: Int, "day", "Day of the year, 0 to 364.";
     population: Int, "persons", "Persons alive.";
     able_adults: Int, "persons", "Adults who are well today (the base of the work-hours statistics).";
-    work_hours_mean: Float, "h/day", "Mean hours worked per able adult: syndicate work plus own garden.";
+    work_hours_mean: Float, "h/day", "Mean hours worked per able adult: syndicate work plus own garden.", "work hours per able adult";
     work_hours_p50: Float, "h/day", "Median hours worked per able adult (to 0.01 h).";
-    work_hours_p90: Float, "h/day", "90th percentile of hours worked per able adult (to 0.01 h).";
+    work_hours_p90: Float, "h/day", "90th percentile of hours worked per able adult (to 0.01 h).", "work hours, 90th percentile";
     work_hours_max: Float, "h/day", "Most hours anyone worked.";
     leisure_hours_mean: Float, "h/day", "Mean waking hours left after work per able adult.";
-    need_satisfaction: Float, "0..1", "Mean over goods (food included) of delivered over needed.";
-    food_satisfaction: Float, "0..1", "Food delivered divided by food needed.";
-    unmet_need_share: Float, "0..1", "Share of persons who got less than they needed of any good.";
+    need_satisfaction: Float, "0..1", "Mean over goods (food included) of delivered over needed.", "need satisfaction";
+    food_satisfaction: Float, "0..1", "Food delivered divided by food needed.", "food satisfaction";
+    unmet_need_share: Float, "0..1", "Share of persons who got less than they needed of any good.", "persons short of something";
     gini_work_hours: Float, "0..1", "Gini coefficient of hours worked across able adults.";
     gini_need_satisfaction: Float, "0..1", "Gini coefficient of need satisfaction across persons.";
     food_needed_kg: Float, "kg", "Food needed by everyone today.";
@@ -282,10 +314,10 @@ declare_columns! {
     food_garden_kg: Float, "kg", "Food from garden plots.";
     food_cooked_kg: Float, "kg", "Food cooked by community kitchens.";
     food_eaten_kg: Float, "kg", "Food delivered and eaten.";
-    food_stored_kg: Float, "kg", "Food in store-rooms and kept as leftovers at the end of the day.";
+    food_stored_kg: Float, "kg", "Food in store-rooms and kept as leftovers at the end of the day.", "food in store";
     food_wasted_kg: Float, "kg", "Food spoiled in store, leftovers past keeping and household waste.";
-    waste_share: Float, "0..1", "Food wasted divided by food produced, both summed over the last 365 days; empty (NaN) until a whole year has run, as production is seasonal.";
-    footprint_kg_co2e_per_person: Float, "kg CO2e/person/day", "All emissions per person: energy, transport, production and waste.";
+    waste_share: Float, "0..1", "Food wasted divided by food produced, both summed over the last 365 days; empty (NaN) until a whole year has run, as production is seasonal.", "waste share (last 365 days)";
+    footprint_kg_co2e_per_person: Float, "kg CO2e/person/day", "All emissions per person: energy, transport, production and waste.", "footprint per person";
     footprint_energy_kg_co2e_per_person: Float, "kg CO2e/person/day", "Lifecycle emissions of the energy generated, less rail's share.";
     footprint_transport_kg_co2e_per_person: Float, "kg CO2e/person/day", "Emissions of the energy rail and cars use (passengers and freight), and of making cars.";
     footprint_production_kg_co2e_per_person: Float, "kg CO2e/person/day", "Emissions of farming and of making goods, beyond their energy.";
@@ -306,7 +338,7 @@ declare_columns! {
     garments_discarded: Float, "garments", "Garments thrown away: worn out, or wearable with no exchange store.";
     textiles_discarded_kg: Float, "kg", "Mass of the garments thrown away.";
     labour_posted_hours: Float, "h", "Effective hours the syndicates asked for.";
-    labour_shortage_hours: Float, "h", "Effective hours asked for that no one filled.";
+    labour_shortage_hours: Float, "h", "Effective hours asked for that no one filled.", "labour shortage";
     agriculture_hours: Float, "h", "Hours given to agricultural syndicates.";
     kitchen_hours: Float, "h", "Hours given to community kitchens.";
     garden_hours: Float, "h", "Hours spent on garden plots.";
