@@ -1,5 +1,5 @@
 //! The status-quo reference lands near the published figures it is calibrated to
-//! (../shared/CALIBRATION.md), and costs more than the essay's village.
+//! (docs/calibration.md), and costs more than the essay's village.
 
 mod common;
 

@@ -120,7 +120,7 @@ impl Sweep {
         let Some(spec) = base.sweep.clone() else {
             bail!(
                 "the scenario has no [sweep] section: add one naming the parameters to vary \
-                 (see README, \"Sweeps\")"
+                 (see docs/experiments.md, \"Sweeps\")"
             );
         };
         let points = spec.points(base.meta.seed);

@@ -224,7 +224,7 @@ pub fn load(path: &std::path::Path) -> Result<(Scenario, SensitivitySpec), Scena
     let Some(value) = table.get("sensitivity") else {
         return Err(fail(
             "the scenario has no [sensitivity] section: add one naming the parameters to vary \
-             and the outputs to analyse (see README, \"Sensitivity analysis\")"
+             and the outputs to analyse (see docs/experiments.md, \"Sensitivity analysis\")"
                 .to_owned(),
         ));
     };
