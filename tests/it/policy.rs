@@ -2,9 +2,7 @@
 //! assemblies' decisions alone (unless it sets the very parameter a decision is about), takes
 //! effect from the next day or is refused, and every parameter is declared once.
 
-mod common;
-
-use common::{commune, scenario as shipped, stderr, stdout};
+use crate::common::{commune, scenario as shipped, stderr, stdout};
 use commune::model::decl::{self, Check, Live};
 use commune::model::setting::ParamValue;
 use commune::model::{Params, Simulation, TickMetrics};
