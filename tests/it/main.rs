@@ -2,7 +2,9 @@
 //! crate with polars and axum, so they are linked once here rather than once per file.
 //!
 //! Each file is a module; run one of them with a filter on its name, for example
-//! `cargo test --test it rail::`. Helpers shared by the modules are in `common.rs`.
+//! `cargo test --test it rail::` (`cargo test --test it golden` checks the golden summaries of
+//! the shipped scenarios; `COMMUNE_BLESS=1` in front regenerates them). Helpers shared by the
+//! modules are in `common.rs`.
 
 mod common;
 
@@ -13,6 +15,7 @@ mod docs;
 mod energy;
 mod events;
 mod experiments;
+mod golden;
 mod governance;
 mod learning;
 mod policy;
