@@ -3,7 +3,7 @@
 //! Written here rather than taken from nalgebra: nalgebra 0.35 brings in `wide` (through simba),
 //! which turns on a `bytemuck` feature that polars does not, so adding it rebuilt all of polars
 //! (over 20 minutes and many gigabytes on the project's machines) for a 56 × 56 solve. faer was
-//! not tried. tests/accounts.rs checks the solves against a power series that does not use this
+//! not tried. tests/it/accounts.rs checks the solves against a power series that does not use this
 //! factorisation.
 
 use std::ops::{Index, IndexMut};

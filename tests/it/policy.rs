@@ -2,11 +2,8 @@
 //! assemblies' decisions alone (unless it sets the very parameter a decision is about), takes
 //! effect from the next day or is refused, and every parameter is declared once.
 
-mod common;
-
-use common::{commune, scenario as shipped, stderr, stdout};
-use commune::model::kernel::decl;
-use commune::model::kernel::decl::{Check, Live};
+use crate::common::{commune, scenario as shipped, stderr, stdout};
+use commune::model::kernel::decl::{self, Check, Live};
 use commune::model::kernel::params::setting::ParamValue;
 use commune::model::{Params, Simulation, TickMetrics};
 use commune::scenario::{self, Scenario};

@@ -1,11 +1,9 @@
 //! Global sensitivity analysis: designs and estimators against SALib's, and `commune
 //! sensitivity` through the binary (bad input, shards, tables and plots).
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 use commune::experiment::sensitivity::{morris, sample, sobol};
 use commune::output::read_parquet;
 

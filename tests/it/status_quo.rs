@@ -1,9 +1,7 @@
 //! The status-quo reference lands near the published figures it is calibrated to
 //! (docs/calibration.md), and costs more than the essay's village.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 /// The second year of a two-year run of `name` (the first starts from a stocked store-room).
 fn second_year(name: &str) -> Csv {

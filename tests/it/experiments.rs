@@ -1,10 +1,8 @@
 //! Sweeps, merges, comparisons and plots, through the binary.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 use commune::output::read_parquet;
 
 /// A small scenario with a sweep section: 3 points x 2 replicates of 40 persons for 60 days.

@@ -1,8 +1,6 @@
 //! The binary on shipped scenarios: files written, balances, determinism, help.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[test]
 fn run_writes_every_file_of_a_run_directory() {

@@ -1,13 +1,11 @@
 //! `commune serve`: the HTTP and streaming API, from outside, against the real binary.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Csv, commune, scenario};
+use crate::common::{Csv, commune, scenario};
 use serde_json::{Value, json};
 
 /// A `commune serve` process on a free port, killed when dropped.
@@ -695,7 +693,7 @@ fn the_downloaded_scenario_replays_the_live_session_exactly() {
         "--no-plots",
         "--quiet",
     ]);
-    assert!(run.status.success(), "{}", common::stderr(&run));
+    assert!(run.status.success(), "{}", crate::common::stderr(&run));
     let replayed = std::fs::read_to_string(out.join("metrics.csv")).unwrap();
     assert_eq!(Csv::read(&out.join("metrics.csv")).rows.len(), 100);
     assert!(live == replayed, "the replay differs from the live session");
@@ -1076,7 +1074,7 @@ fn changes_before_the_scenario_files_own_policy_changes_replay_exactly() {
         "--no-plots",
         "--quiet",
     ]);
-    assert!(run.status.success(), "{}", common::stderr(&run));
+    assert!(run.status.success(), "{}", crate::common::stderr(&run));
     let replayed = std::fs::read_to_string(out.join("metrics.csv")).unwrap();
     assert!(live == replayed, "the replay differs from the live session");
 }
@@ -1097,7 +1095,7 @@ fn a_lever_moved_after_a_vote_leaves_it_standing_and_the_page_shows_it() {
         true
     );
     // The world votes fossil energy out at one of its meetings (on day 360 at this seed, as
-    // tests/policy.rs shows), and the page's lever follows.
+    // tests/it/policy.rs shows), and the page's lever follows.
     server.post("/api/step", json!({ "days": 400 }));
     let state = server.state();
     assert_eq!(state["lanes"][0]["values"]["energy.allow_fossil"], false);

@@ -1,11 +1,9 @@
 //! Bad input: each kind gets a clear message naming file, line and key, a non-zero exit, and no
 //! run directory.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 /// Writes `text` as a scenario, runs it into `<tmp>/run`, and checks that it fails cleanly.
 /// Returns stderr.

@@ -1,0 +1,27 @@
+//! The integration tests, built as one test binary (`it`): each test binary links the whole
+//! crate with polars and axum, so they are linked once here rather than once per file.
+//!
+//! Each file is a module; run one of them with a filter on its name, for example
+//! `cargo test --test it rail::` (`cargo test --test it golden` checks the golden summaries of
+//! the shipped scenarios; `COMMUNE_BLESS=1` in front regenerates them). Helpers shared by the
+//! modules are in `common.rs`.
+
+mod common;
+
+mod accounts;
+mod bad_input;
+mod cli;
+mod docs;
+mod energy;
+mod events;
+mod experiments;
+mod golden;
+mod governance;
+mod layout;
+mod learning;
+mod policy;
+mod proposals;
+mod rail;
+mod sensitivity;
+mod serve;
+mod status_quo;
