@@ -184,7 +184,7 @@ impl GoodParams {
     }
 
     /// Defaults for each good. Sources are named; "assumption" marks a value not yet backed by a
-    /// published figure in CALIBRATION.md.
+    /// published figure in docs/calibration.md.
     pub fn default_for(good: Good) -> Self {
         let z = Self::zero();
         match good {

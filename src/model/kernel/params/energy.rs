@@ -286,7 +286,7 @@ impl Default for EnergyParams {
         // job-years of about 1,800 h, about 23 h/kW (unconfirmed reading). The other sources'
         // hours, the materials (tonnes of construction goods per kW) and the build times are
         // assumptions.
-        // Lifetimes (CALIBRATION.md has none) are assumptions: solar PV 25 years (the usual
+        // Lifetimes (docs/calibration.md has none) are assumptions: solar PV 25 years (the usual
         // panel warranty), wind turbines 20, small hydro and water wheels 80, geothermal 30,
         // nuclear 60 (licence extensions), fossil plants 40.
         Self {

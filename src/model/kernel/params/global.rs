@@ -37,11 +37,11 @@ impl Default for GlobalParams {
             devices: DeviceMaking::Community,
             device_communities_per_region: 1,
             // Assumption: two hours of technicians' work per person a year (about one
-            // technician per thousand people); not in CALIBRATION.md.
+            // technician per thousand people); not in docs/calibration.md.
             data_network_hours_per_person_year: 2.0,
             // Assumption: IEA (Data Centres and Data Transmission Networks, 2023) puts data
             // centres and transmission networks at about 1-1.5% of world electricity each, some
-            // 500-700 TWh a year, about 0.2 kWh per person a day; not in CALIBRATION.md.
+            // 500-700 TWh a year, about 0.2 kWh per person a day; not in docs/calibration.md.
             data_network_kwh_per_person_day: 0.2,
         }
     }
@@ -58,6 +58,6 @@ pub const DECLS: &[Decl] = &[
     Decl::new("global.devices", "", Check::Free, "Who makes devices: `community` or `global`.", ""),
     Decl::new("global.device_communities_per_region", "communities", Check::Free, "Under `global`: communities of each region (its first ones) where the global syndicate makes devices.", "")
         .fixed("device syndicates are placed when the world is built"),
-    Decl::new("global.data_network_hours_per_person_year", "h/person/year", Check::Range(0.0, 1000.0), "Under `global`: labour to keep the data network up (hours/person/year), booked to the devices sector of every community in proportion to its members.", "Assumption: two hours of technicians' work per person a year (about one technician per thousand people); not in CALIBRATION.md."),
-    Decl::new("global.data_network_kwh_per_person_day", "kWh/person/day", Check::Range(0.0, 100.0), "Under `global`: energy the data network uses, data centres and transmission (kWh/person/day), part of every community's energy need.", "Assumption: IEA (Data Centres and Data Transmission Networks, 2023) puts data centres and transmission networks at about 1-1.5% of world electricity each, some 500-700 TWh a year, about 0.2 kWh per person a day; not in CALIBRATION.md."),
+    Decl::new("global.data_network_hours_per_person_year", "h/person/year", Check::Range(0.0, 1000.0), "Under `global`: labour to keep the data network up (hours/person/year), booked to the devices sector of every community in proportion to its members.", "Assumption: two hours of technicians' work per person a year (about one technician per thousand people); not in docs/calibration.md."),
+    Decl::new("global.data_network_kwh_per_person_day", "kWh/person/day", Check::Range(0.0, 100.0), "Under `global`: energy the data network uses, data centres and transmission (kWh/person/day), part of every community's energy need.", "Assumption: IEA (Data Centres and Data Transmission Networks, 2023) puts data centres and transmission networks at about 1-1.5% of world electricity each, some 500-700 TWh a year, about 0.2 kWh per person a day; not in docs/calibration.md."),
 ];

@@ -47,7 +47,7 @@ impl Default for LearningParams {
             // base of the power; with elasticity 0.1 that lowers labour per unit by 7%.
             research_hours_scale: 1_000_000.0,
             // Assumption: an elasticity of 0.1, at the low end of published estimates of the
-            // output elasticity of R&D capital (0.05-0.2); not in CALIBRATION.md.
+            // output elasticity of R&D capital (0.05-0.2); not in docs/calibration.md.
             research_elasticity: 0.1,
             // Assumption: research can at most halve the labour per unit.
             max_technology: 2.0,
@@ -119,7 +119,7 @@ pub const DECLS: &[Decl] = &[
         "share",
         Check::Share,
         "Elasticity of productivity with respect to 1 + research hours / scale.",
-        "Assumption: an elasticity of 0.1, at the low end of published estimates of the output elasticity of R&D capital (0.05-0.2); not in CALIBRATION.md.",
+        "Assumption: an elasticity of 0.1, at the low end of published estimates of the output elasticity of R&D capital (0.05-0.2); not in docs/calibration.md.",
     ),
     Decl::new(
         "learning.max_technology",

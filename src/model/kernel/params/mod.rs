@@ -6,7 +6,7 @@
 //!
 //! The section structs derive serde so that scenario files map onto them field by field; the core
 //! itself never parses or writes anything. Defaults are here, once, with their sources; the
-//! published figures are collected in `shared/CALIBRATION.md`.
+//! published figures are collected, with their sources, in `docs/calibration.md`.
 
 pub mod assembly;
 pub mod dwellings;
@@ -329,7 +329,7 @@ impl Default for PopulationParams {
             persons_per_community: 150,
             communities_per_region: 10,
             // Assumptions near today's world age structure (UN WPP 2022: about 25% under 15,
-            // 10% over 65); not in CALIBRATION.md.
+            // 10% over 65); not in docs/calibration.md.
             child_share: 0.25,
             elder_share: 0.10,
             incapacitated_share: 0.01,
@@ -388,7 +388,7 @@ impl Default for FoodParams {
             arable_ha_per_person: 0.2,
             arable_spread: 0.2,
             // Assumption: about 4 t/ha/yr, near the world cereal yield (FAOSTAT); not in
-            // CALIBRATION.md.
+            // docs/calibration.md.
             yield_kg_per_ha: 4000.0,
             // Langemeier (Purdue, FINBIN 2007-2024): 14.8 h/ha/yr on small US crop farms.
             labour_hours_per_ha: 14.8,
@@ -423,7 +423,7 @@ impl Default for FootprintParams {
     fn default() -> Self {
         Self {
             // Assumption: plant-rich diet, about 1 kg CO2e/kg at the farm gate (Poore and
-            // Nemecek 2018 give 0.4-3 for plant foods); not in CALIBRATION.md.
+            // Nemecek 2018 give 0.4-3 for plant foods); not in docs/calibration.md.
             farm_kg_co2e_per_kg: 1.0,
             // Assumption: 0.5 kWh to cook a kg of food in a shared kitchen.
             cooking_kwh_per_kg: 0.5,
@@ -441,7 +441,7 @@ pub const POPULATION: &[Decl] = &[
         .fixed("the population is drawn when the world is built; use an `influx` event to add people"),
     Decl::new("population.communities_per_region", "communities", Check::Count(1, 1000000), "Communities per region (count); the last region may hold fewer.", "")
         .fixed("the population is drawn when the world is built; use an `influx` event to add people"),
-    Decl::new("population.child_share", "share", Check::Share, "Share of persons who are children.", "Assumptions near today's world age structure (UN WPP 2022: about 25% under 15, 10% over 65); not in CALIBRATION.md.")
+    Decl::new("population.child_share", "share", Check::Share, "Share of persons who are children.", "Assumptions near today's world age structure (UN WPP 2022: about 25% under 15, 10% over 65); not in docs/calibration.md.")
         .fixed("the population is drawn when the world is built; use an `influx` event to add people"),
     Decl::new("population.elder_share", "share", Check::Share, "Share of persons who are elders.", "Assumption near today's world age structure (UN WPP 2022: about 10% over 65).")
         .fixed("the population is drawn when the world is built; use an `influx` event to add people"),
@@ -580,7 +580,7 @@ pub const FOOD: &[Decl] = &[
         .fixed("land is given to communities when the world is built"),
     Decl::new("food.arable_spread", "share", Check::Share, "How much communities' land differs: each community's arable land is scaled by a factor drawn uniformly from 1 - spread to 1 + spread.", "")
         .fixed("land is given to communities when the world is built"),
-    Decl::new("food.yield_kg_per_ha", "kg/ha/yr", Check::Range(1.0, 100000.0), "Harvest yield of the land.", "Assumption: about 4 t/ha/yr, near the world cereal yield (FAOSTAT); not in CALIBRATION.md."),
+    Decl::new("food.yield_kg_per_ha", "kg/ha/yr", Check::Range(1.0, 100000.0), "Harvest yield of the land.", "Assumption: about 4 t/ha/yr, near the world cereal yield (FAOSTAT); not in docs/calibration.md."),
     Decl::new("food.labour_hours_per_ha", "h/ha/yr", Check::Range(0.0, 10000.0), "Labour to work one hectare for a year.", "Langemeier (Purdue, FINBIN 2007-2024): 14.8 h/ha/yr on small US crop farms."),
     Decl::new("food.planning_day", "day of year", Check::Count(0, 364), "Day of the year on which the syndicate plans the coming season.", ""),
     Decl::new("food.harvest_peak_day", "day of year", Check::Count(0, 364), "Day of the year at the centre of the harvest.", ""),
@@ -609,7 +609,7 @@ pub const FOOTPRINT: &[Decl] = &[
         "kg/kg",
         Check::Range(0.0, 100.0),
         "Lifecycle emissions of farming.",
-        "Assumption: plant-rich diet, about 1 kg CO2e/kg at the farm gate (Poore and Nemecek 2018 give 0.4-3 for plant foods); not in CALIBRATION.md.",
+        "Assumption: plant-rich diet, about 1 kg CO2e/kg at the farm gate (Poore and Nemecek 2018 give 0.4-3 for plant foods); not in docs/calibration.md.",
     ),
     Decl::new(
         "footprint.cooking_kwh_per_kg",

@@ -68,7 +68,7 @@ impl Default for RailParams {
             goods_freight: true,
             // Assumption: phones, computers and tools, about 2 kg a device.
             device_kg: 2.0,
-            // Odyssee-Mure (EU 2019, CALIBRATION.md): a car takes 7.3 times rail's energy per
+            // Odyssee-Mure (EU 2019, docs/calibration.md): a car takes 7.3 times rail's energy per
             // passenger-km; rail at about 0.05 kWh, as in `transport.car_kwh_per_km`'s note.
             kwh_per_passenger_km: 0.05,
             // Assumption: a short region asks its 16 nearest regions with a surplus a day.
@@ -95,6 +95,6 @@ pub const DECLS: &[Decl] = &[
     Decl::new("rail.min_shortfall_days", "days", Check::Range(0.0, 365.0), "A community ships food only when it is short by more than this many days of need.", ""),
     Decl::new("rail.goods_freight", "", Check::Free, "Whether storable goods move between communities, within regions and over trunk lines to neighbouring regions.", ""),
     Decl::new("rail.device_kg", "kg", Check::Range(0.0, 1000.0), "Mass of a device, for freight.", "Assumption: phones, computers and tools, about 2 kg a device."),
-    Decl::new("rail.kwh_per_passenger_km", "kWh/passenger-km", Check::Range(0.0, 10.0), "Energy of a passenger-km by rail, for exchange helpers travelling to their hosts.", "Odyssee-Mure (EU 2019, CALIBRATION.md): a car takes 7.3 times rail's energy per passenger-km; rail at about 0.05 kWh, as in `transport.car_kwh_per_km`'s note."),
+    Decl::new("rail.kwh_per_passenger_km", "kWh/passenger-km", Check::Range(0.0, 10.0), "Energy of a passenger-km by rail, for exchange helpers travelling to their hosts.", "Odyssee-Mure (EU 2019, docs/calibration.md): a car takes 7.3 times rail's energy per passenger-km; rail at about 0.05 kWh, as in `transport.car_kwh_per_km`'s note."),
     Decl::new("rail.source_regions", "regions", Check::Count(1, 100000), "How many of the nearest regions with a surplus a region short of food or of a good asks each day (count); bounds the day's work in a world of many regions.", "Assumption: a short region asks its 16 nearest regions with a surplus a day."),
 ];

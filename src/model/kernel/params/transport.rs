@@ -41,7 +41,7 @@ impl Default for TransportParams {
         Self {
             cars_allowed: false,
             // Assumption near the EU's modal split (Eurostat: cars carry about four in five
-            // inland passenger-km); not in CALIBRATION.md.
+            // inland passenger-km); not in docs/calibration.md.
             car_share: 0.8,
             // Odyssee-Mure (EU 2019): a car takes 7.3 times the energy of rail per
             // passenger-km; at rail's 0.05 kWh, about 0.365 kWh.
@@ -88,7 +88,7 @@ pub const DECLS: &[Decl] = &[
         "share",
         Check::Share,
         "Share of passenger-km travelled by car where cars are allowed.",
-        "Assumption near the EU's modal split (Eurostat: cars carry about four in five inland passenger-km); not in CALIBRATION.md.",
+        "Assumption near the EU's modal split (Eurostat: cars carry about four in five inland passenger-km); not in docs/calibration.md.",
     ),
     Decl::new(
         "transport.car_kwh_per_km",
