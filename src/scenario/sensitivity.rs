@@ -905,11 +905,8 @@ fn metric_output(
     let column = match t.get("metric").and_then(|v| v.as_str()) {
         Some(c) if columns.contains(&c) => c.to_owned(),
         Some(c) => {
-            let best = columns
-                .iter()
-                .map(|k| (super::edit_distance(c, k), *k))
-                .min()
-                .map(|(_, k)| format!("; did you mean `{k}`?"))
+            let best = super::closest(c, columns.iter().copied())
+                .map(|k| format!("; did you mean `{k}`?"))
                 .unwrap_or_default();
             fail(
                 &format!("{key}.metric"),

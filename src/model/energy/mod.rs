@@ -641,3 +641,12 @@ mod tests {
         assert_eq!(builds.building_kw(), 100.0);
     }
 }
+
+#[cfg(test)]
+mod build_tests;
+
+#[cfg(test)]
+mod energy_tests;
+
+#[cfg(test)]
+mod curtailment_tests;

@@ -2,5 +2,6 @@
 
 pub mod distribution;
 pub mod droughts;
+pub mod outlook;
 pub mod plan;
 pub mod production;

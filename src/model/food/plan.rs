@@ -8,6 +8,7 @@
 use bevy_ecs::prelude::*;
 
 use crate::model::food::droughts::Droughts;
+use crate::model::food::outlook::Outlook;
 use crate::model::kernel::calendar::{Calendar, Clock, YEAR};
 use crate::model::kernel::components::{
     Directory, FarmPlan, KitchenState, Land, Ledger, StoreRoom, Syndicate,
@@ -124,7 +125,6 @@ pub fn decide_allowance(
     gov: Res<Government>,
 ) {
     let day = clock.day_of_year() as usize;
-    let horizon = f64::from(calendar.days_to_next_season_peak[day]);
     let voted = params.assembly.enabled;
     for (c, today) in ledger.days.iter_mut().enumerate() {
         let store = stores
@@ -136,15 +136,18 @@ pub fn decide_allowance(
         let available = store + leftovers;
         today.allowance_kg = today.need_kg.min(available);
         if params.food.rationing {
-            let coming = farms.get(directory.farms[c]).map_or(0.0, |f| {
-                f.expected_kg(params.food.yield_kg_per_ha, calendar.harvest_remaining[day])
-            });
-            // What is held plus what is still to come must last until the next season's peak...
-            let mut limit = (available + coming) / horizon;
-            // ...and, before this season's peak, what is held must last until that peak.
-            if calendar.harvest_remaining[day] > 0.5 {
-                limit = limit.min(available / f64::from(calendar.days_to_harvest[day]));
-            }
+            let farm = farms.get(directory.farms[c]).ok();
+            let outlook = Outlook::new(
+                store,
+                leftovers,
+                farm,
+                params.food.yield_kg_per_ha,
+                &calendar,
+                day,
+            );
+            // What is held plus what is still to come must last until the next season's peak,
+            // and, before this season's peak, what is held must last until that peak.
+            let limit = outlook.daily_limit();
             today.food_outlook = if today.need_kg > 0.0 {
                 (limit / today.need_kg).min(1.0)
             } else {

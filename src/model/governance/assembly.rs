@@ -40,7 +40,7 @@ use crate::model::kernel::decisions::Decided;
 use crate::model::kernel::decisions::{
     Decision, Delegate, Government, Level, Subject, Tally, Values, Yesterday,
 };
-use crate::model::kernel::goods::{Good, N_GOODS, mul};
+use crate::model::kernel::goods::{Good, N_GOODS};
 use crate::model::kernel::log::{Log, LogKind};
 use crate::model::kernel::params::assembly::{AssemblyRules, Fallback, VotingRule, Weighting};
 use crate::model::kernel::params::energy::Source;
@@ -675,11 +675,8 @@ fn community_proposals(
     let stock = stocks
         .get(directory.communities[c])
         .map_or([0.0; N_GOODS], |s| s.0);
-    let mut need = [0.0; N_GOODS];
-    for good in Good::ALL {
-        need[good.index()] = params.goods.get(*good).need(&day.headcount);
-    }
-    let gross = mul(&economy.leontief, &need);
+    let need = params.goods.final_need(&day.headcount);
+    let gross = economy.gross_output(&need);
     let share_of_needs = 1.0 / (N_GOODS as f64 + 1.0);
     for good in Good::ALL {
         // The global device syndicate is the world's, not the community's, to idle.

@@ -115,3 +115,6 @@ pub fn build_dwellings(
         d.materials_left -= used;
     }
 }
+
+#[cfg(test)]
+mod dwelling_tests;

@@ -147,6 +147,18 @@ impl Good {
     }
 }
 
+impl GoodsParams {
+    /// The final need of every good for a community of `counts`: each good's own rule, per
+    /// person by age class. The one place where a headcount becomes a need vector.
+    pub fn final_need(&self, counts: &Headcount) -> [f64; N_GOODS] {
+        let mut need = [0.0; N_GOODS];
+        for good in Good::ALL {
+            need[good.index()] = self.get(*good).need(counts);
+        }
+        need
+    }
+}
+
 /// What a person needs of a good, and what making it takes.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct GoodParams {

@@ -2,7 +2,9 @@
 //! once from the parameters and the decisions in force, and read by every mechanism that turns
 //! need into gross output.
 
-use crate::model::kernel::goods::{Good, Matrix, N_GOODS, coefficient_matrix, leontief_inverse};
+use crate::model::kernel::goods::{
+    Good, Matrix, N_GOODS, coefficient_matrix, leontief_inverse, mul,
+};
 use crate::model::kernel::params::Params;
 use crate::model::kernel::params::energy::EnergyUser;
 use bevy_ecs::prelude::*;
@@ -24,6 +26,12 @@ pub struct Economy {
 }
 
 impl Economy {
+    /// The gross output of every good that meets final need `need`, with all the intermediate
+    /// goods making it takes: `(I - A)^-1 need`. The one place where need becomes gross output.
+    pub fn gross_output(&self, need: &[f64; N_GOODS]) -> [f64; N_GOODS] {
+        mul(&self.leontief, need)
+    }
+
     /// Derives the matrices. Where cars are allowed, a passenger-km is the blend of rail's and
     /// the car's inputs, labour and emissions. Validation guarantees the inverse exists; if it
     /// somehow does not, planning falls back to direct need only (no intermediate use is

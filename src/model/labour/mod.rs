@@ -3,3 +3,6 @@
 
 pub mod allocation;
 pub mod market;
+
+#[cfg(test)]
+mod market_tests;

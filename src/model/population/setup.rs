@@ -8,7 +8,7 @@ use crate::model::energy::{EnergyBuilds, EnergySystem, Vintages};
 use crate::model::housing::Dwellings;
 use crate::model::kernel::components::*;
 use crate::model::kernel::decisions::Values;
-use crate::model::kernel::goods::{Good, Headcount, N_GOODS, mul};
+use crate::model::kernel::goods::{Good, Headcount};
 use crate::model::kernel::params::energy::Source;
 use crate::model::kernel::params::{N_SECTORS, Params, Sector};
 use crate::model::kernel::rng::{Purpose, stream};
@@ -135,11 +135,8 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
         let daily_need = adult_kg * ((n - children) + children * params.food.child_need_factor);
         let spread = params.food.arable_spread;
         let land_factor = 1.0 + spread * (2.0 * rng.random::<f64>() - 1.0);
-        let mut need = [0.0; N_GOODS];
-        for good in Good::ALL {
-            need[good.index()] = params.goods.get(*good).need(&headcount);
-        }
-        let gross = mul(&economy.leontief, &need);
+        let need = params.goods.final_need(&headcount);
+        let gross = economy.gross_output(&need);
         let mut stocks = Stocks::default();
         for good in Good::ALL {
             if good.storable() {

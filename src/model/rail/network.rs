@@ -12,11 +12,12 @@
 use bevy_ecs::prelude::*;
 use rand::RngExt;
 
+use crate::model::food::outlook::Outlook;
 use crate::model::kernel::calendar::{Calendar, Clock};
 use crate::model::kernel::components::{
     Directory, FarmPlan, KitchenState, Ledger, Stocks, StoreRoom,
 };
-use crate::model::kernel::goods::{Good, N_GOODS, mul};
+use crate::model::kernel::goods::{Good, N_GOODS};
 use crate::model::kernel::params::Params;
 use crate::model::kernel::rng::{Purpose, stream};
 use crate::model::kernel::technology::Economy;
@@ -561,7 +562,6 @@ pub fn ship_food(
         return;
     }
     let day = clock.day_of_year() as usize;
-    let horizon = f64::from(calendar.days_to_next_season_peak[day]);
     let food = &params.food;
     let regions = network.members.len();
     let mut balances: Vec<Vec<f64>> = Vec::with_capacity(regions);
@@ -577,18 +577,11 @@ pub fn ship_food(
                 let kept = kitchens
                     .get(directory.kitchens[c])
                     .map_or(0.0, |k| k.leftovers_total());
-                let coming = farms.get(directory.farms[c]).map_or(0.0, |f| {
-                    f.expected_kg(food.yield_kg_per_ha, calendar.harvest_remaining[day])
-                });
-                let need = ledger.days[c].need_kg;
-                let mut balance = store + kept + coming - need * horizon;
+                let farm = farms.get(directory.farms[c]).ok();
+                let outlook = Outlook::new(store, kept, farm, food.yield_kg_per_ha, &calendar, day);
                 // Before this season's peak, only what is held can be given, and what is held
                 // must last until the peak.
-                if calendar.harvest_remaining[day] > 0.5 {
-                    let until_peak = f64::from(calendar.days_to_harvest[day]);
-                    balance = balance.min(store + kept - need * until_peak);
-                }
-                balance
+                outlook.surplus(ledger.days[c].need_kg)
             })
             .collect();
         if members.len() < 2 {
@@ -826,11 +819,8 @@ fn goods_balances(
     stock: &[f64; N_GOODS],
     c: usize,
 ) -> [f64; N_GOODS] {
-    let mut need = [0.0; N_GOODS];
-    for good in Good::ALL {
-        need[good.index()] = params.goods.get(*good).need(&ledger.days[c].headcount);
-    }
-    let gross = mul(&economy.leontief, &need);
+    let need = params.goods.final_need(&ledger.days[c].headcount);
+    let gross = economy.gross_output(&need);
     let mut balance = [0.0; N_GOODS];
     for good in Good::ALL {
         let g = good.index();

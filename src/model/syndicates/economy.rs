@@ -58,10 +58,7 @@ pub fn plan_goods(
         let (stock, exchange) = stocks
             .get(directory.communities[c])
             .map_or(([0.0; N_GOODS], 0.0), |(s, e)| (s.0, e.garments));
-        let mut need = [0.0; N_GOODS];
-        for good in Good::ALL {
-            need[good.index()] = params.goods.get(*good).need(&day.headcount);
-        }
+        let mut need = params.goods.final_need(&day.headcount);
         need[Good::Energy.index()] += day.cooking_kwh + day.freight_kwh;
         if global {
             let persons = f64::from(day.persons);
@@ -74,7 +71,7 @@ pub fn plan_goods(
         // Garments waiting in the exchange store are taken before new ones are made.
         need[clothing] -= need[clothing].min(exchange);
         // Gross use at today's need, to size the reserves of intermediate goods too.
-        let gross = mul(&economy.leontief, &need);
+        let gross = economy.gross_output(&need);
         let mut demand = [0.0; N_GOODS];
         let overproduction = params.market.overproduction;
         for good in Good::ALL {
@@ -109,7 +106,7 @@ pub fn plan_goods(
         day.guild_made = [0.0; N_GOODS];
         // Construction goods for the installations being built.
         demand[Good::Construction.index()] += day.build_materials_t;
-        let mut planned = mul(&economy.leontief, &demand);
+        let mut planned = economy.gross_output(&demand);
         // What is in store beyond its reserve is used before anything new is made.
         for good in Good::ALL {
             let g = good.index();

@@ -12,7 +12,7 @@
 //! community's own syndicate makes its own devices and no data network is modelled.
 
 use crate::model::kernel::components::CommunityDay;
-use crate::model::kernel::goods::{Good, N_GOODS, mul};
+use crate::model::kernel::goods::{Good, N_GOODS};
 use crate::model::kernel::params::Params;
 use crate::model::kernel::technology::Economy;
 
@@ -41,11 +41,8 @@ pub fn device_targets(
     // Each region's need plus reserve less stocks and guild offers (may be negative).
     let mut want = vec![0.0f64; regions];
     for (c, day) in days.iter().enumerate() {
-        let mut need = [0.0; N_GOODS];
-        for good in Good::ALL {
-            need[good.index()] = params.goods.get(*good).need(&day.headcount);
-        }
-        let gross = mul(&economy.leontief, &need);
+        let need = params.goods.final_need(&day.headcount);
+        let gross = economy.gross_output(&need);
         want[c / per_region] +=
             need[d] + reserve_days * gross[d] - stocks[c][d] - day.guild_made[d];
     }

@@ -3,3 +3,9 @@
 
 pub mod economy;
 pub mod global;
+
+#[cfg(test)]
+mod clothing_tests;
+
+#[cfg(test)]
+pub(crate) mod economy_tests;
