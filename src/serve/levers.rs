@@ -6,7 +6,8 @@
 
 use serde::Serialize;
 
-use crate::model::Params;
+use crate::model::metrics::community::COMMUNITY_COLUMNS;
+use crate::model::{COLUMNS, Params};
 use crate::scenario::Scenario;
 
 /// How a lever is shown and what JSON it accepts.
@@ -306,11 +307,12 @@ pub const EVENT_BUTTONS: &[EventButton] = &[
     },
 ];
 
-/// A series the page charts: a metric column (from `model::COLUMNS`) with a label.
-#[derive(Clone, Copy, Debug, Serialize)]
+/// A series the page charts: a declared metric column (of `COLUMNS`, or of `COMMUNITY_COLUMNS`
+/// for the map), drawn under the column's own label, scaled for display.
+#[derive(Clone, Copy, Debug)]
 pub struct Series {
     pub name: &'static str,
-    pub label: &'static str,
+    /// The unit after scaling (the declared unit when `scale` is 1).
     pub unit: &'static str,
     /// Multiply by this for display (shares as percent, daily footprint per year).
     pub scale: f64,
@@ -319,103 +321,124 @@ pub struct Series {
     pub clip: Option<f64>,
 }
 
+impl Series {
+    /// The declared label of the column, capitalised for the page: from `COMMUNITY_COLUMNS` for
+    /// the map's series, `COLUMNS` for the world's.
+    pub fn label(&self, community: bool) -> String {
+        let label = if community {
+            COMMUNITY_COLUMNS
+                .iter()
+                .find(|c| c.name == self.name)
+                .map(|c| c.label())
+        } else {
+            COLUMNS
+                .iter()
+                .find(|c| c.name == self.name)
+                .map(|c| c.label())
+        }
+        .unwrap_or_else(|| self.name.to_owned());
+        let mut chars = label.chars();
+        match chars.next() {
+            Some(first) => first.to_uppercase().chain(chars).collect(),
+            None => label,
+        }
+    }
+
+    /// The series as the page reads it: name, label, unit, scale and clip.
+    pub fn json(&self, community: bool) -> serde_json::Value {
+        serde_json::json!({
+            "name": self.name,
+            "label": self.label(community),
+            "unit": self.unit,
+            "scale": self.scale,
+            "clip": self.clip,
+        })
+    }
+}
+
 /// The world's series sent with every tick: the first four are the fixed charts, the rest can be
 /// chosen for the fifth.
 pub const SERIES: &[Series] = &[
     Series {
         name: "work_hours_mean",
-        label: "Work hours per able adult",
         unit: "h/day",
         scale: 1.0,
         clip: None,
     },
     Series {
         name: "need_satisfaction",
-        label: "Need satisfaction",
         unit: "%",
         scale: 100.0,
         clip: None,
     },
     Series {
         name: "waste_share",
-        label: "Food waste (last 365 days)",
         unit: "% of produced",
         scale: 100.0,
         clip: Some(100.0),
     },
     Series {
         name: "footprint_kg_co2e_per_person",
-        label: "Footprint per person",
         unit: "kg CO2e/yr",
         scale: 365.0,
         clip: None,
     },
     Series {
         name: "unmet_need_share",
-        label: "Persons short of something",
         unit: "%",
         scale: 100.0,
         clip: None,
     },
     Series {
         name: "food_satisfaction",
-        label: "Food satisfaction",
         unit: "%",
         scale: 100.0,
         clip: None,
     },
     Series {
         name: "work_hours_p90",
-        label: "Work hours, 90th percentile",
         unit: "h/day",
         scale: 1.0,
         clip: None,
     },
     Series {
         name: "labour_shortage_hours",
-        label: "Labour shortage",
         unit: "h",
         scale: 1.0,
         clip: None,
     },
     Series {
         name: "food_stored_kg",
-        label: "Food in store",
         unit: "kg",
         scale: 1.0,
         clip: None,
     },
     Series {
         name: "food_shipped_kg",
-        label: "Food moved by rail",
         unit: "kg",
         scale: 1.0,
         clip: None,
     },
     Series {
         name: "energy_renewable_share",
-        label: "Renewable share of energy",
         unit: "%",
         scale: 100.0,
         clip: None,
     },
     Series {
         name: "energy_shortage_kwh",
-        label: "Energy shortage",
         unit: "kWh",
         scale: 1.0,
         clip: None,
     },
     Series {
         name: "garments_discarded",
-        label: "Garments thrown away",
         unit: "garments",
         scale: 1.0,
         clip: None,
     },
     Series {
         name: "leisure_hours_mean",
-        label: "Leisure per able adult",
         unit: "h/day",
         scale: 1.0,
         clip: None,
@@ -426,70 +449,60 @@ pub const SERIES: &[Series] = &[
 pub const MAP_SERIES: &[Series] = &[
     Series {
         name: "need_satisfaction",
-        label: "Need satisfaction",
         unit: "%",
         scale: 100.0,
         clip: None,
     },
     Series {
         name: "food_satisfaction",
-        label: "Food satisfaction",
         unit: "%",
         scale: 100.0,
         clip: None,
     },
     Series {
         name: "food_stored_kg",
-        label: "Food in store",
         unit: "kg",
         scale: 1.0,
         clip: None,
     },
     Series {
         name: "food_received_kg",
-        label: "Food received by rail",
         unit: "kg",
         scale: 1.0,
         clip: None,
     },
     Series {
         name: "food_sent_kg",
-        label: "Food sent by rail",
         unit: "kg",
         scale: 1.0,
         clip: None,
     },
     Series {
         name: "energy_generated_kwh",
-        label: "Energy generated",
         unit: "kWh",
         scale: 1.0,
         clip: None,
     },
     Series {
         name: "energy_shortage_kwh",
-        label: "Energy shortage",
         unit: "kWh",
         scale: 1.0,
         clip: None,
     },
     Series {
         name: "energy_traded_kwh",
-        label: "Energy received over the grid",
         unit: "kWh",
         scale: 1.0,
         clip: None,
     },
     Series {
         name: "labour_shortage_hours",
-        label: "Labour shortage",
         unit: "h",
         scale: 1.0,
         clip: None,
     },
     Series {
         name: "persons",
-        label: "Persons",
         unit: "persons",
         scale: 1.0,
         clip: None,
@@ -499,8 +512,6 @@ pub const MAP_SERIES: &[Series] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::COLUMNS;
-    use crate::model::metrics::community::COMMUNITY_COLUMNS;
 
     #[test]
     fn every_lever_is_a_scenario_key_of_its_kind() {
@@ -568,6 +579,23 @@ mod tests {
                 (Control::Toggle, Check::Free) => {}
                 (c, k) => panic!("{}: control {c:?} for a parameter checked as {k:?}", l.path),
             }
+        }
+    }
+
+    #[test]
+    fn series_take_their_labels_from_the_column_declarations() {
+        let work = SERIES.iter().find(|s| s.name == "work_hours_mean").unwrap();
+        assert_eq!(work.label(false), "Work hours per able adult");
+        let received = MAP_SERIES
+            .iter()
+            .find(|s| s.name == "food_received_kg")
+            .unwrap();
+        assert_eq!(received.label(true), "Food received by rail");
+        for s in SERIES {
+            assert_ne!(s.label(false), s.name, "{} has no declared label", s.name);
+        }
+        for s in MAP_SERIES {
+            assert_ne!(s.label(true), s.name, "{} has no declared label", s.name);
         }
     }
 
