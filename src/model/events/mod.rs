@@ -19,6 +19,7 @@ use crate::model::kernel::params::Params;
 use crate::model::kernel::params::energy::{N_SOURCES, Source};
 use crate::model::kernel::params::setting::ParamValue;
 use crate::model::kernel::rng::{Purpose, stream};
+use crate::model::population::life::illness_days;
 
 /// Which communities an event touches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -253,7 +254,7 @@ pub fn apply(world: &mut World, tick: u32, kind: &EventKind) {
             world.spawn_batch(newcomers);
         }
         EventKind::IllnessWave { target, share } => {
-            let mean_days = world.resource::<Params>().health.mean_illness_days.max(1.0);
+            let mean_days = world.resource::<Params>().health.mean_illness_days;
             let communities: Vec<Community> = {
                 let mut q = world.query::<&Community>();
                 let mut v: Vec<Community> = q.iter(world).copied().collect();
@@ -269,10 +270,8 @@ pub fn apply(world: &mut World, tick: u32, kind: &EventKind) {
                     }
                     let rng = &mut rngs.0[c];
                     if rng.random::<f64>() < *share {
-                        let u: f64 = 1.0 - rng.random::<f64>();
-                        let days = (-u.ln() * mean_days).ceil().clamp(1.0, 365.0);
                         person.health = HealthState::Ill;
-                        person.sick_days = days as u16;
+                        person.sick_days = illness_days(rng, mean_days);
                     }
                 }
             });

@@ -10,112 +10,6 @@ use bevy_ecs::prelude::Resource;
 use crate::model::kernel::goods::{Good, N_GOODS};
 use crate::model::kernel::params::{N_SECTORS, Sector};
 
-/// One row of the metrics table: the whole world on one day. Two rows are equal when every
-/// column holds the same bits (an empty figure, NaN, equals an empty figure), which is what
-/// "the same run" means.
-#[derive(Resource, Clone, Copy, Debug, Default)]
-pub struct TickMetrics {
-    pub tick: u32,
-    pub day_of_year: u32,
-    pub population: u64,
-    pub able_adults: u64,
-    pub work_hours_mean: f64,
-    pub work_hours_p50: f64,
-    pub work_hours_p90: f64,
-    pub work_hours_max: f64,
-    pub leisure_hours_mean: f64,
-    pub need_satisfaction: f64,
-    pub unmet_need_share: f64,
-    pub food_needed_kg: f64,
-    pub food_produced_kg: f64,
-    pub food_harvested_kg: f64,
-    pub food_garden_kg: f64,
-    pub food_cooked_kg: f64,
-    pub food_eaten_kg: f64,
-    pub food_stored_kg: f64,
-    pub food_wasted_kg: f64,
-    pub waste_share: f64,
-    pub footprint_kg_co2e_per_person: f64,
-    pub labour_posted_hours: f64,
-    pub labour_shortage_hours: f64,
-    pub agriculture_hours: f64,
-    pub kitchen_hours: f64,
-    pub garden_hours: f64,
-    pub food_satisfaction: f64,
-    pub gini_work_hours: f64,
-    pub gini_need_satisfaction: f64,
-    pub energy_demanded_kwh: f64,
-    pub energy_supplied_kwh: f64,
-    pub energy_shortage_kwh: f64,
-    pub energy_generated_kwh: f64,
-    pub energy_curtailed_kwh: f64,
-    pub energy_traded_kwh: f64,
-    pub energy_lost_kwh: f64,
-    pub energy_stored_kwh: f64,
-    pub energy_renewable_share: f64,
-    pub food_shipped_kg: f64,
-    pub rail_tonne_km: f64,
-    pub rail_energy_kwh: f64,
-    pub garments_reused: f64,
-    pub garments_discarded: f64,
-    pub textiles_discarded_kg: f64,
-    pub footprint_energy_kg_co2e_per_person: f64,
-    pub footprint_production_kg_co2e_per_person: f64,
-    pub footprint_waste_kg_co2e_per_person: f64,
-    pub footprint_transport_kg_co2e_per_person: f64,
-    pub undesirable_hours_mean: f64,
-    pub undesirable_hours_max: f64,
-    pub gini_undesirable_hours: f64,
-    pub persons_ever_undesirable: u64,
-    pub undesirable_unfilled_hours: f64,
-    pub exchange_hours: f64,
-    pub guild_hours: f64,
-    pub guilds_active: u64,
-    pub assemblies_held: u64,
-    pub meetings_without_quorum: u64,
-    pub proposals_passed: u64,
-    pub proposals_failed: u64,
-    pub delegate_deviations: u64,
-    pub delegate_recalls: u64,
-    pub syndicates_active: u64,
-    pub syndicates_idle: u64,
-    pub work_hours_per_worker: f64,
-    pub money_law_hours: f64,
-    pub energy_building_kw: f64,
-    pub energy_built_kw: f64,
-    pub energy_build_hours: f64,
-    pub car_passenger_km: f64,
-    pub car_energy_kwh: f64,
-    pub goods_shipped_kg: f64,
-    pub trunk_tonne_km: f64,
-    pub dwelling_m2: f64,
-    pub dwelling_built_m2: f64,
-    pub dwelling_build_hours: f64,
-    pub communities_rationing: u64,
-    pub full_time_artists: u64,
-    pub art_hours: f64,
-    pub energy_capacity_kw: f64,
-    pub energy_retired_kw: f64,
-    pub energy_replacing_kw: f64,
-    pub devices_made_global: f64,
-    pub data_network_hours: f64,
-    pub data_network_kwh: f64,
-    pub training_hours: f64,
-    pub training_staff_hours: f64,
-    pub training_passenger_km: f64,
-    pub mean_skill: f64,
-    pub research_hours: f64,
-    pub technology_level: f64,
-    pub exchange_passenger_km: f64,
-    pub exchange_travel_kwh: f64,
-    /// Units of each good needed by everyone today.
-    pub goods_needed: [f64; N_GOODS],
-    /// Units of each good delivered today.
-    pub goods_delivered: [f64; N_GOODS],
-    /// Hours given to each sector today.
-    pub sector_hours: [f64; N_SECTORS],
-}
-
 impl PartialEq for TickMetrics {
     fn eq(&self, other: &Self) -> bool {
         self.tick == other.tick
@@ -210,6 +104,28 @@ macro_rules! declare_columns {
 }
 pub(crate) use declare_columns;
 
+/// Declares a row struct and its columns at once: each field with its type, kind, unit, meaning
+/// and optional short label, so that a metric is added in exactly one place. Fields after
+/// `@extra` are part of the row but not columns of their own (arrays read through other columns).
+macro_rules! declare_row {
+    ($(#[$smeta:meta])* $svis:vis struct $row:ident;
+     $(#[$cmeta:meta])* $cvis:vis $cols:ident;
+     $( $field:ident : $ty:ty, $kind:ident, $unit:literal, $text:literal $(, $short:literal)?; )*
+     $( @extra { $( $(#[$xmeta:meta])* $xfield:ident : $xty:ty, )* } )?
+    ) => {
+        $(#[$smeta])*
+        $svis struct $row {
+            $( #[doc = $text] pub $field: $ty, )*
+            $($( $(#[$xmeta])* pub $xfield: $xty, )*)?
+        }
+        $crate::model::metrics::row::declare_columns! {
+            $(#[$cmeta])* $cvis $cols: $row;
+            $( $field: $kind, $unit, $text $(, $short)?; )*
+        }
+    };
+}
+pub(crate) use declare_row;
+
 /// Accessors of array entries, one per index (a fn pointer cannot capture the index).
 macro_rules! indexed {
     ($field:ident; $( $i:literal )*) => {
@@ -291,102 +207,115 @@ impl TickMetrics {
     }
 }
 
-declare_columns! {
+declare_row! {
+    /// One row of the metrics table: the whole world on one day. Two rows are equal when every
+    /// column holds the same bits (an empty figure, NaN, equals an empty figure), which is what
+    /// "the same run" means.
+    #[derive(Resource, Clone, Copy, Debug, Default)]
+    pub struct TickMetrics;
     /// The columns of scalar fields, in output order.
-    SCALAR_COLUMNS: TickMetrics;
-    tick: Int, "day", "Tick number, counted from 0; one tick is one day.";
-    day_of_year: Int, "day", "Day of the year, 0 to 364.";
-    population: Int, "persons", "Persons alive.";
-    able_adults: Int, "persons", "Adults who are well today (the base of the work-hours statistics).";
-    work_hours_mean: Float, "h/day", "Mean hours worked per able adult: syndicate work plus own garden.", "work hours per able adult";
-    work_hours_p50: Float, "h/day", "Median hours worked per able adult (to 0.01 h).";
-    work_hours_p90: Float, "h/day", "90th percentile of hours worked per able adult (to 0.01 h).", "work hours, 90th percentile";
-    work_hours_max: Float, "h/day", "Most hours anyone worked.";
-    leisure_hours_mean: Float, "h/day", "Mean waking hours left after work per able adult.", "leisure per able adult";
-    need_satisfaction: Float, "0..1", "Mean over goods (food included) of delivered over needed.", "need satisfaction";
-    food_satisfaction: Float, "0..1", "Food delivered divided by food needed.", "food satisfaction";
-    unmet_need_share: Float, "0..1", "Share of persons who got less than they needed of any good.", "persons short of something";
-    gini_work_hours: Float, "0..1", "Gini coefficient of hours worked across able adults.";
-    gini_need_satisfaction: Float, "0..1", "Gini coefficient of need satisfaction across persons.";
-    food_needed_kg: Float, "kg", "Food needed by everyone today.";
-    food_produced_kg: Float, "kg", "Food harvested from common land plus garden food.";
-    food_harvested_kg: Float, "kg", "Food harvested by the agricultural syndicates.";
-    food_garden_kg: Float, "kg", "Food from garden plots.";
-    food_cooked_kg: Float, "kg", "Food cooked by community kitchens.";
-    food_eaten_kg: Float, "kg", "Food delivered and eaten.";
-    food_stored_kg: Float, "kg", "Food in store-rooms and kept as leftovers at the end of the day.", "food in store";
-    food_wasted_kg: Float, "kg", "Food spoiled in store, leftovers past keeping and household waste.";
-    waste_share: Float, "0..1", "Food wasted divided by food produced, both summed over the last 365 days; empty (NaN) until a whole year has run, as production is seasonal.", "waste share (last 365 days)";
-    footprint_kg_co2e_per_person: Float, "kg CO2e/person/day", "All emissions per person: energy, transport, production and waste.", "footprint per person";
-    footprint_energy_kg_co2e_per_person: Float, "kg CO2e/person/day", "Lifecycle emissions of the energy generated, less rail's share.";
-    footprint_transport_kg_co2e_per_person: Float, "kg CO2e/person/day", "Emissions of the energy rail and cars use (passengers and freight), and of making cars.";
-    footprint_production_kg_co2e_per_person: Float, "kg CO2e/person/day", "Emissions of farming and of making goods, beyond their energy.";
-    footprint_waste_kg_co2e_per_person: Float, "kg CO2e/person/day", "Emissions of food wasted.";
-    energy_demanded_kwh: Float, "kWh", "Energy planned for: homes, kitchens and every sector's use.";
-    energy_supplied_kwh: Float, "kWh", "Energy made.";
-    energy_shortage_kwh: Float, "kWh", "Energy planned for but not made.", "energy shortage";
-    energy_generated_kwh: Float, "kWh", "Energy generated by every installation, used or not.";
-    energy_curtailed_kwh: Float, "kWh", "Energy generated but neither used, stored nor sent over the grid.";
-    energy_traded_kwh: Float, "kWh", "Energy received over regional grid links (after losses).";
-    energy_lost_kwh: Float, "kWh", "Energy lost in storage and on grid links.";
-    energy_stored_kwh: Float, "kWh", "Energy in community storage at the end of the day.";
-    energy_renewable_share: Float, "0..1", "Renewable share of the energy generated.", "renewable share of energy";
-    food_shipped_kg: Float, "kg", "Food moved by rail from communities with a surplus to those short.", "food moved by rail";
-    rail_tonne_km: Float, "tonne-km", "Rail freight.";
-    rail_energy_kwh: Float, "kWh", "Energy used by rail freight.";
-    garments_reused: Float, "garments", "Garments taken from exchange stores.";
-    garments_discarded: Float, "garments", "Garments thrown away: worn out, or wearable with no exchange store.", "garments thrown away";
-    textiles_discarded_kg: Float, "kg", "Mass of the garments thrown away.";
-    labour_posted_hours: Float, "h", "Effective hours the syndicates asked for.";
-    labour_shortage_hours: Float, "h", "Effective hours asked for that no one filled.", "labour shortage";
-    agriculture_hours: Float, "h", "Hours given to agricultural syndicates.";
-    kitchen_hours: Float, "h", "Hours given to community kitchens.";
-    garden_hours: Float, "h", "Hours spent on garden plots.";
-    undesirable_hours_mean: Float, "h/day", "Mean hours of undesirable work per able adult.";
-    undesirable_hours_max: Float, "h/day", "Most hours of undesirable work anyone did.";
-    gini_undesirable_hours: Float, "0..1", "Gini coefficient of undesirable work hours across able adults.";
-    persons_ever_undesirable: Int, "persons", "Persons who have done undesirable work at least once so far.";
-    undesirable_unfilled_hours: Float, "h", "Effective hours of undesirable work asked for that no one filled.";
-    exchange_hours: Float, "h", "Hours given through exchange schemes to communities short of hands.";
-    guild_hours: Float, "h", "Effective hours guild members gave to their guilds.";
-    guilds_active: Int, "guilds", "Guilds whose raw-material agreement was accepted.";
-    assemblies_held: Int, "meetings", "Assemblies that met today with a quorum (community, regional, global).";
-    meetings_without_quorum: Int, "meetings", "Assemblies that met today without a quorum and decided nothing.";
-    proposals_passed: Int, "proposals", "Proposals passed today.";
-    proposals_failed: Int, "proposals", "Proposals that failed today.";
-    delegate_deviations: Int, "votes", "Delegate votes cast against the mandate today.";
-    delegate_recalls: Int, "delegates", "Delegates recalled today.";
-    syndicates_active: Int, "syndicates", "Goods syndicates working (not idled by their assembly).";
-    syndicates_idle: Int, "syndicates", "Goods syndicates idled by their assembly because stocks cover need.";
-    work_hours_per_worker: Float, "h/day", "Mean hours worked by the able adults who worked today (the unemployed left out).";
-    money_law_hours: Float, "h", "Hours spent on money and law, making nothing (market.money_law_share of all syndicate hours).";
-    energy_building_kw: Float, "kW", "Capacity of installations under construction at the end of the day.";
-    energy_built_kw: Float, "kW", "Capacity of installations finished today.";
-    energy_build_hours: Float, "h", "Effective hours worked building installations today (part of construction_hours).";
-    car_passenger_km: Float, "passenger-km", "Passenger-km travelled by car (where the scenario allows cars).";
-    car_energy_kwh: Float, "kWh", "Energy used by cars.";
-    goods_shipped_kg: Float, "kg", "Storable goods moved by rail from communities with a surplus to those short.";
-    trunk_tonne_km: Float, "tonne-km", "Freight over trunk lines between regions: tonnes times the km of trunk line crossed (part of rail_tonne_km).";
-    dwelling_m2: Float, "m2", "Floor area of dwellings standing at the end of the day.";
-    dwelling_built_m2: Float, "m2", "Floor area of dwellings finished today.";
-    dwelling_build_hours: Float, "h", "Effective hours worked building dwellings today (part of construction_hours).";
-    communities_rationing: Int, "communities", "Communities whose assembly voted to ration food until the scarcity is over (with assemblies on).";
-    full_time_artists: Int, "persons", "Persons the community assembly asked to give their working hours to their art.";
-    art_hours: Float, "h", "Hours full-time artists gave to their art (part of work_hours_mean).";
-    energy_capacity_kw: Float, "kW", "Installed capacity of every source at the end of the day (out of service after a failure not counted).";
-    energy_retired_kw: Float, "kW", "Capacity of installations worn out and retired today (energy.wear).";
-    energy_replacing_kw: Float, "kW", "Capacity under construction that replaces worn-out installations (part of energy_building_kw).";
-    devices_made_global: Float, "devices", "Devices made by the global device syndicate in its workshops (global.devices = \"global\").";
-    data_network_hours: Float, "h", "Effective hours posted for the data network's upkeep (part of devices_hours; global.devices = \"global\").";
-    data_network_kwh: Float, "kWh", "Energy the data network uses (part of energy_needed; global.devices = \"global\").";
-    training_hours: Float, "h", "Hours adults spent training at regional training centres.";
-    training_staff_hours: Float, "h", "Effective hours posted for the training centres' facilitators (part of learning_hours).";
-    training_passenger_km: Float, "passenger-km", "Trainees' rail trips to a training centre in another community, there and back.";
-    mean_skill: Float, "0..1", "Mean skill of adults over all sectors.";
-    research_hours: Float, "h", "Hours given to research in research communities (counted as work).";
-    technology_level: Float, "ratio", "World technology level from research: labour per unit of each good is divided by it (1 without research).";
-    exchange_passenger_km: Float, "passenger-km", "Rail travel of exchange helpers from home to the communities they help and back.";
-    exchange_travel_kwh: Float, "kWh", "Energy of exchange helpers' rail travel (rail.kwh_per_passenger_km; in the transport footprint).";
+    SCALAR_COLUMNS;
+    tick: u32, Int, "day", "Tick number, counted from 0; one tick is one day.";
+    day_of_year: u32, Int, "day", "Day of the year, 0 to 364.";
+    population: u64, Int, "persons", "Persons alive.";
+    able_adults: u64, Int, "persons", "Adults who are well today (the base of the work-hours statistics).";
+    work_hours_mean: f64, Float, "h/day", "Mean hours worked per able adult: syndicate work plus own garden.", "work hours per able adult";
+    work_hours_p50: f64, Float, "h/day", "Median hours worked per able adult (to 0.01 h).";
+    work_hours_p90: f64, Float, "h/day", "90th percentile of hours worked per able adult (to 0.01 h).", "work hours, 90th percentile";
+    work_hours_max: f64, Float, "h/day", "Most hours anyone worked.";
+    leisure_hours_mean: f64, Float, "h/day", "Mean waking hours left after work per able adult.", "leisure per able adult";
+    need_satisfaction: f64, Float, "0..1", "Mean over goods (food included) of delivered over needed.", "need satisfaction";
+    food_satisfaction: f64, Float, "0..1", "Food delivered divided by food needed.", "food satisfaction";
+    unmet_need_share: f64, Float, "0..1", "Share of persons who got less than they needed of any good.", "persons short of something";
+    gini_work_hours: f64, Float, "0..1", "Gini coefficient of hours worked across able adults.";
+    gini_need_satisfaction: f64, Float, "0..1", "Gini coefficient of need satisfaction across persons.";
+    food_needed_kg: f64, Float, "kg", "Food needed by everyone today.";
+    food_produced_kg: f64, Float, "kg", "Food harvested from common land plus garden food.";
+    food_harvested_kg: f64, Float, "kg", "Food harvested by the agricultural syndicates.";
+    food_garden_kg: f64, Float, "kg", "Food from garden plots.";
+    food_cooked_kg: f64, Float, "kg", "Food cooked by community kitchens.";
+    food_eaten_kg: f64, Float, "kg", "Food delivered and eaten.";
+    food_stored_kg: f64, Float, "kg", "Food in store-rooms and kept as leftovers at the end of the day.", "food in store";
+    food_wasted_kg: f64, Float, "kg", "Food spoiled in store, leftovers past keeping and household waste.";
+    waste_share: f64, Float, "0..1", "Food wasted divided by food produced, both summed over the last 365 days; empty (NaN) until a whole year has run, as production is seasonal.", "waste share (last 365 days)";
+    footprint_kg_co2e_per_person: f64, Float, "kg CO2e/person/day", "All emissions per person: energy, transport, production and waste.", "footprint per person";
+    footprint_energy_kg_co2e_per_person: f64, Float, "kg CO2e/person/day", "Lifecycle emissions of the energy generated, less rail's share.";
+    footprint_transport_kg_co2e_per_person: f64, Float, "kg CO2e/person/day", "Emissions of the energy rail and cars use (passengers and freight), and of making cars.";
+    footprint_production_kg_co2e_per_person: f64, Float, "kg CO2e/person/day", "Emissions of farming and of making goods, beyond their energy.";
+    footprint_waste_kg_co2e_per_person: f64, Float, "kg CO2e/person/day", "Emissions of food wasted.";
+    energy_demanded_kwh: f64, Float, "kWh", "Energy planned for: homes, kitchens and every sector's use.";
+    energy_supplied_kwh: f64, Float, "kWh", "Energy made.";
+    energy_shortage_kwh: f64, Float, "kWh", "Energy planned for but not made.", "energy shortage";
+    energy_generated_kwh: f64, Float, "kWh", "Energy generated by every installation, used or not.";
+    energy_curtailed_kwh: f64, Float, "kWh", "Energy generated but neither used, stored nor sent over the grid.";
+    energy_traded_kwh: f64, Float, "kWh", "Energy received over regional grid links (after losses).";
+    energy_lost_kwh: f64, Float, "kWh", "Energy lost in storage and on grid links.";
+    energy_stored_kwh: f64, Float, "kWh", "Energy in community storage at the end of the day.";
+    energy_renewable_share: f64, Float, "0..1", "Renewable share of the energy generated.", "renewable share of energy";
+    food_shipped_kg: f64, Float, "kg", "Food moved by rail from communities with a surplus to those short.", "food moved by rail";
+    rail_tonne_km: f64, Float, "tonne-km", "Rail freight.";
+    rail_energy_kwh: f64, Float, "kWh", "Energy used by rail freight.";
+    garments_reused: f64, Float, "garments", "Garments taken from exchange stores.";
+    garments_discarded: f64, Float, "garments", "Garments thrown away: worn out, or wearable with no exchange store.", "garments thrown away";
+    textiles_discarded_kg: f64, Float, "kg", "Mass of the garments thrown away.";
+    labour_posted_hours: f64, Float, "h", "Effective hours the syndicates asked for.";
+    labour_shortage_hours: f64, Float, "h", "Effective hours asked for that no one filled.", "labour shortage";
+    agriculture_hours: f64, Float, "h", "Hours given to agricultural syndicates.";
+    kitchen_hours: f64, Float, "h", "Hours given to community kitchens.";
+    garden_hours: f64, Float, "h", "Hours spent on garden plots.";
+    undesirable_hours_mean: f64, Float, "h/day", "Mean hours of undesirable work per able adult.";
+    undesirable_hours_max: f64, Float, "h/day", "Most hours of undesirable work anyone did.";
+    gini_undesirable_hours: f64, Float, "0..1", "Gini coefficient of undesirable work hours across able adults.";
+    persons_ever_undesirable: u64, Int, "persons", "Persons who have done undesirable work at least once so far.";
+    undesirable_unfilled_hours: f64, Float, "h", "Effective hours of undesirable work asked for that no one filled.";
+    exchange_hours: f64, Float, "h", "Hours given through exchange schemes to communities short of hands.";
+    guild_hours: f64, Float, "h", "Effective hours guild members gave to their guilds.";
+    guilds_active: u64, Int, "guilds", "Guilds whose raw-material agreement was accepted.";
+    assemblies_held: u64, Int, "meetings", "Assemblies that met today with a quorum (community, regional, global).";
+    meetings_without_quorum: u64, Int, "meetings", "Assemblies that met today without a quorum and decided nothing.";
+    proposals_passed: u64, Int, "proposals", "Proposals passed today.";
+    proposals_failed: u64, Int, "proposals", "Proposals that failed today.";
+    delegate_deviations: u64, Int, "votes", "Delegate votes cast against the mandate today.";
+    delegate_recalls: u64, Int, "delegates", "Delegates recalled today.";
+    syndicates_active: u64, Int, "syndicates", "Goods syndicates working (not idled by their assembly).";
+    syndicates_idle: u64, Int, "syndicates", "Goods syndicates idled by their assembly because stocks cover need.";
+    work_hours_per_worker: f64, Float, "h/day", "Mean hours worked by the able adults who worked today (the unemployed left out).";
+    money_law_hours: f64, Float, "h", "Hours spent on money and law, making nothing (market.money_law_share of all syndicate hours).";
+    energy_building_kw: f64, Float, "kW", "Capacity of installations under construction at the end of the day.";
+    energy_built_kw: f64, Float, "kW", "Capacity of installations finished today.";
+    energy_build_hours: f64, Float, "h", "Effective hours worked building installations today (part of construction_hours).";
+    car_passenger_km: f64, Float, "passenger-km", "Passenger-km travelled by car (where the scenario allows cars).";
+    car_energy_kwh: f64, Float, "kWh", "Energy used by cars.";
+    goods_shipped_kg: f64, Float, "kg", "Storable goods moved by rail from communities with a surplus to those short.";
+    trunk_tonne_km: f64, Float, "tonne-km", "Freight over trunk lines between regions: tonnes times the km of trunk line crossed (part of rail_tonne_km).";
+    dwelling_m2: f64, Float, "m2", "Floor area of dwellings standing at the end of the day.";
+    dwelling_built_m2: f64, Float, "m2", "Floor area of dwellings finished today.";
+    dwelling_build_hours: f64, Float, "h", "Effective hours worked building dwellings today (part of construction_hours).";
+    communities_rationing: u64, Int, "communities", "Communities whose assembly voted to ration food until the scarcity is over (with assemblies on).";
+    full_time_artists: u64, Int, "persons", "Persons the community assembly asked to give their working hours to their art.";
+    art_hours: f64, Float, "h", "Hours full-time artists gave to their art (part of work_hours_mean).";
+    energy_capacity_kw: f64, Float, "kW", "Installed capacity of every source at the end of the day (out of service after a failure not counted).";
+    energy_retired_kw: f64, Float, "kW", "Capacity of installations worn out and retired today (energy.wear).";
+    energy_replacing_kw: f64, Float, "kW", "Capacity under construction that replaces worn-out installations (part of energy_building_kw).";
+    devices_made_global: f64, Float, "devices", "Devices made by the global device syndicate in its workshops (global.devices = \"global\").";
+    data_network_hours: f64, Float, "h", "Effective hours posted for the data network's upkeep (part of devices_hours; global.devices = \"global\").";
+    data_network_kwh: f64, Float, "kWh", "Energy the data network uses (part of energy_needed; global.devices = \"global\").";
+    training_hours: f64, Float, "h", "Hours adults spent training at regional training centres.";
+    training_staff_hours: f64, Float, "h", "Effective hours posted for the training centres' facilitators (part of learning_hours).";
+    training_passenger_km: f64, Float, "passenger-km", "Trainees' rail trips to a training centre in another community, there and back.";
+    mean_skill: f64, Float, "0..1", "Mean skill of adults over all sectors.";
+    research_hours: f64, Float, "h", "Hours given to research in research communities (counted as work).";
+    technology_level: f64, Float, "ratio", "World technology level from research: labour per unit of each good is divided by it (1 without research).";
+    exchange_passenger_km: f64, Float, "passenger-km", "Rail travel of exchange helpers from home to the communities they help and back.";
+    exchange_travel_kwh: f64, Float, "kWh", "Energy of exchange helpers' rail travel (rail.kwh_per_passenger_km; in the transport footprint).";
+    @extra {
+        /// Units of each good needed by everyone today.
+        goods_needed: [f64; N_GOODS],
+        /// Units of each good delivered today.
+        goods_delivered: [f64; N_GOODS],
+        /// Hours given to each sector today.
+        sector_hours: [f64; N_SECTORS],
+    }
 }
 
 /// Looks a column up by name.
