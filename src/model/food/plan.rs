@@ -15,6 +15,7 @@ use crate::model::kernel::components::{
 };
 use crate::model::kernel::decisions::Government;
 use crate::model::kernel::params::{Params, Sector};
+use crate::model::kernel::regions::Regions;
 
 /// On the planning day, each agricultural syndicate decides how much land to work this season.
 ///
@@ -64,14 +65,12 @@ pub fn plan_season(
     let mut extra = vec![0.0; n];
     let mut promised = vec![0.0; n];
     if params.rail.freight {
-        let per_region = params.population.communities_per_region as usize;
-        for start in (0..n).step_by(per_region.max(1)) {
+        let regions = Regions::new(n as u32, params.population.communities_per_region);
+        for (region, members) in regions.all().enumerate() {
             // The regional assembly may have let the agreement lapse.
-            let region = start / per_region.max(1);
             if !gov.food_agreement.get(region).copied().unwrap_or(true) {
                 continue;
             }
-            let members = start..(start + per_region).min(n);
             let short: f64 = members
                 .clone()
                 .map(|c| (target[c] - capacity[c]).max(0.0))

@@ -45,6 +45,7 @@ use crate::model::kernel::log::{Log, LogKind};
 use crate::model::kernel::params::assembly::{AssemblyRules, Fallback, VotingRule, Weighting};
 use crate::model::kernel::params::energy::Source;
 use crate::model::kernel::params::{N_SECTORS, Params, UndesirablePolicy};
+use crate::model::kernel::regions::Regions;
 use crate::model::kernel::technology::Economy;
 
 /// A proposal's estimated effect on a member: leisure (h/day), goods (share of need met, 0..1),
@@ -521,16 +522,10 @@ pub fn hold_assemblies(
         bodies.push((Level::World, *subject, kind));
         kind += 1;
     }
-    let per_region = params.population.communities_per_region.max(1) as usize;
+    let regions = Regions::new(n as u32, params.population.communities_per_region);
     for (level, subject, k) in bodies {
         let (members, rules) = match level {
-            Level::Region(r) => {
-                let start = r as usize * per_region;
-                (
-                    start..(start + per_region).min(n),
-                    params.assembly.region.clone(),
-                )
-            }
+            Level::Region(r) => (regions.members(r as usize), params.assembly.region.clone()),
             _ => (0..n, params.assembly.world.clone()),
         };
         let mut votes = Votes::default();
@@ -854,12 +849,11 @@ fn food_agreement_effects(
 ) -> Option<(Vec<Effect>, Vec<u32>)> {
     let food = &params.food;
     let n = ledger.days.len();
-    let per_region = params.population.communities_per_region.max(1) as usize;
     let per_need = 1.0 / (N_GOODS as f64 + 1.0);
     let mut effects = vec![Effect::default(); n];
     let mut regions = Vec::new();
-    for start in (0..n).step_by(per_region) {
-        let members = start..(start + per_region).min(n);
+    let membership = Regions::new(n as u32, params.population.communities_per_region);
+    for (region, members) in membership.all().enumerate() {
         let mut short = 0.0;
         let mut spare = 0.0;
         let mut need_total = 0.0;
@@ -883,7 +877,7 @@ fn food_agreement_effects(
         if short <= 0.0 || spare <= 0.0 {
             continue;
         }
-        regions.push((start / per_region) as u32);
+        regions.push(region as u32);
         let given = f64::min(short, spare);
         // The region's needs met through the agreement, as a share of its food need.
         let regional = given / need_total.max(1e-9) * per_need;

@@ -12,6 +12,7 @@ pub mod decl;
 pub mod goods;
 pub mod log;
 pub mod params;
+pub mod regions;
 pub mod rng;
 pub mod stats;
 pub mod technology;

@@ -23,6 +23,7 @@ use crate::model::kernel::components::{
 use crate::model::kernel::decisions::Government;
 use crate::model::kernel::goods::N_GOODS;
 use crate::model::kernel::params::{N_SECTORS, Params, UndesirablePolicy};
+use crate::model::kernel::regions::Regions;
 
 /// Unfilled hours below this are treated as filled.
 const EPS_HOURS: f64 = 1e-9;
@@ -499,10 +500,8 @@ fn exchange(
     spare: &[[f64; N_SECTORS]],
 ) {
     let n = ledger.days.len();
-    let per_region = params.population.communities_per_region.max(1) as usize;
     let agriculture = crate::model::kernel::params::Sector::Agriculture.index();
-    for start in (0..n).step_by(per_region) {
-        let members = start..(start + per_region).min(n);
+    for members in Regions::new(n as u32, params.population.communities_per_region).all() {
         let mut unfilled = [0.0f64; N_SECTORS];
         for c in members.clone() {
             let day = &ledger.days[c];

@@ -22,6 +22,7 @@ use crate::model::kernel::components::{Ledger, Member, Person, Vocation, Work};
 use crate::model::kernel::goods::Good;
 use crate::model::kernel::params::learning::LearningParams;
 use crate::model::kernel::params::{N_SECTORS, Params, Sector};
+use crate::model::kernel::regions::Regions;
 use crate::model::kernel::rng::{Purpose, stream};
 use crate::model::rail::network::RailNetwork;
 
@@ -97,7 +98,7 @@ pub fn study(
     }
     knowledge.set = true;
     let n = ledger.days.len();
-    let per_region = params.population.communities_per_region.max(1) as usize;
+    let regions = Regions::new(n as u32, params.population.communities_per_region);
     let mut researching = vec![false; n];
     if lp.research {
         for &c in &lp.research_communities {
@@ -118,8 +119,8 @@ pub fn study(
         work.research = 0.0;
         if lp.training && person.is_able_adult() && vocation.willing > 0.0 {
             let draw: f64 = knowledge.rngs[c].random();
-            let r = c / per_region;
-            let centre = r * per_region;
+            let r = regions.of(c);
+            let centre = regions.members(r).start;
             let km = network
                 .distance
                 .get(r)

@@ -11,6 +11,7 @@ use crate::model::kernel::decisions::Values;
 use crate::model::kernel::goods::{Good, Headcount};
 use crate::model::kernel::params::energy::Source;
 use crate::model::kernel::params::{N_SECTORS, Params, Sector};
+use crate::model::kernel::regions::Regions;
 use crate::model::kernel::rng::{Purpose, stream};
 use crate::model::kernel::technology::Economy;
 
@@ -155,7 +156,7 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
             .spawn((
                 Community {
                     id: c,
-                    region: c / pop.communities_per_region,
+                    region: Regions::of_params(params).of(c as usize) as u32,
                 },
                 Land {
                     arable_ha: n * params.food.arable_ha_per_person * land_factor,

@@ -19,6 +19,7 @@ use crate::model::kernel::components::{
 };
 use crate::model::kernel::goods::{Good, N_GOODS};
 use crate::model::kernel::params::Params;
+use crate::model::kernel::regions::Regions;
 use crate::model::kernel::rng::{Purpose, stream};
 use crate::model::kernel::technology::Economy;
 
@@ -58,7 +59,7 @@ pub struct RailNetwork {
     pub trunks: Vec<usize>,
     /// Tick each link is out of service until (exclusive); 0 when it works.
     pub down_until: Vec<u32>,
-    per_region: u32,
+    regions: Regions,
     link_capacity: f64,
     /// Gateways (communities at the ends of working trunk links), in id order, and each
     /// region's gateways (by index in `gateways`).
@@ -77,14 +78,12 @@ pub type Leg = (u32, f64);
 
 impl RailNetwork {
     pub fn new(params: &Params, seed: u64) -> Self {
-        let pop = &params.population;
         let rail = &params.rail;
-        let regions = params.regions() as usize;
-        let per_region = pop.communities_per_region.max(1);
-        let mut members = vec![Vec::new(); regions];
-        for c in 0..pop.communities {
-            members[(c / per_region) as usize].push(c);
-        }
+        let membership = Regions::of_params(params);
+        let members: Vec<Vec<u32>> = membership
+            .all()
+            .map(|m| m.map(|c| c as u32).collect())
+            .collect();
         let links = if rail.links.is_empty() {
             generate(params, &members, seed)
         } else {
@@ -104,7 +103,7 @@ impl RailNetwork {
             distance: Vec::new(),
             capacity: Vec::new(),
             trunks: Vec::new(),
-            per_region,
+            regions: membership,
             link_capacity: rail.capacity_tonne_km_per_day,
             gateways: Vec::new(),
             region_gateways: Vec::new(),
@@ -118,11 +117,11 @@ impl RailNetwork {
 
     /// Region of community `c`.
     pub fn region_of(&self, c: u32) -> usize {
-        (c / self.per_region) as usize
+        self.regions.of(c as usize)
     }
 
     fn position(&self, c: u32) -> usize {
-        (c % self.per_region) as usize
+        self.regions.rank(c as usize)
     }
 
     /// Number of capacity slots: one per region, then one per link (used for trunk links).
@@ -436,12 +435,15 @@ pub fn link_exists(params: &Params, a: u32, b: u32) -> bool {
             .iter()
             .any(|l| (l.from.min(l.to), l.from.max(l.to)) == (a, b));
     }
-    let per = params.population.communities_per_region.max(1);
     let n = params.population.communities;
     if b >= n || a == b {
         return false;
     }
-    (b == a + 1 && a / per == b / per) || (a % per == 0 && b == a + per)
+    let regions = Regions::of_params(params);
+    let (ra, rb) = (regions.of(a as usize), regions.of(b as usize));
+    // Neighbours within a region, or the first communities of consecutive regions (trunk).
+    (b == a + 1 && ra == rb)
+        || (regions.rank(a as usize) == 0 && regions.rank(b as usize) == 0 && rb == ra + 1)
 }
 
 /// Each day's freight capacity left in every room (tonne-km), shared by food and goods.

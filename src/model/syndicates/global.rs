@@ -14,12 +14,13 @@
 use crate::model::kernel::components::CommunityDay;
 use crate::model::kernel::goods::{Good, N_GOODS};
 use crate::model::kernel::params::Params;
+use crate::model::kernel::regions::Regions;
 use crate::model::kernel::technology::Economy;
 
 /// Whether community `c` holds a workshop of the global device syndicate.
 pub fn is_device_community(params: &Params, c: usize) -> bool {
-    let per_region = params.population.communities_per_region.max(1) as usize;
-    params.global.global() && c % per_region < params.global.device_communities_per_region as usize
+    params.global.global()
+        && Regions::of_params(params).rank(c) < params.global.device_communities_per_region as usize
 }
 
 /// The global syndicate's device target for each community (devices/day; 0 where it has no
@@ -35,15 +36,15 @@ pub fn device_targets(
 ) -> Vec<f64> {
     let d = Good::Devices.index();
     let n = days.len();
-    let per_region = params.population.communities_per_region.max(1) as usize;
-    let regions = n.div_ceil(per_region);
+    let membership = Regions::new(n as u32, params.population.communities_per_region);
+    let regions = membership.count();
     let reserve_days = params.goods.devices.reserve_days;
     // Each region's need plus reserve less stocks and guild offers (may be negative).
     let mut want = vec![0.0f64; regions];
     for (c, day) in days.iter().enumerate() {
         let need = params.goods.final_need(&day.headcount);
         let gross = economy.gross_output(&need);
-        want[c / per_region] +=
+        want[membership.of(c)] +=
             need[d] + reserve_days * gross[d] - stocks[c][d] - day.guild_made[d];
     }
     let world = want.iter().sum::<f64>().max(0.0);
@@ -53,7 +54,7 @@ pub fn device_targets(
         return targets;
     }
     for (r, w) in want.iter().enumerate() {
-        let members = (r * per_region)..((r + 1) * per_region).min(n);
+        let members = membership.members(r);
         let workshops: Vec<usize> = members
             .filter(|&c| is_device_community(params, c))
             .collect();

@@ -310,9 +310,7 @@ impl Params {
 
     /// Number of regions implied by the community count.
     pub fn regions(&self) -> u32 {
-        self.population
-            .communities
-            .div_ceil(self.population.communities_per_region)
+        crate::model::kernel::regions::Regions::of_params(self).count() as u32
     }
 
     /// An adult's food need in kilograms a day.

@@ -1,0 +1,74 @@
+//! Which communities form each region. Communities are numbered region by region, so a region is
+//! a run of consecutive ids; this is the one place that says how, and every mechanism asks it
+//! rather than dividing ids itself.
+
+use std::ops::Range;
+
+use bevy_ecs::prelude::Resource;
+
+use crate::model::kernel::params::Params;
+
+/// The regions' membership, built once from the scenario and kept as a resource.
+#[derive(Resource, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Regions {
+    communities: usize,
+    per_region: usize,
+}
+
+impl Regions {
+    /// `communities` communities in regions of `per_region` (the last may be smaller).
+    pub fn new(communities: u32, per_region: u32) -> Self {
+        Regions {
+            communities: communities as usize,
+            per_region: per_region.max(1) as usize,
+        }
+    }
+
+    /// The scenario's regions.
+    pub fn of_params(params: &Params) -> Self {
+        Regions::new(
+            params.population.communities,
+            params.population.communities_per_region,
+        )
+    }
+
+    /// How many regions there are.
+    pub fn count(&self) -> usize {
+        self.communities.div_ceil(self.per_region)
+    }
+
+    /// The region of community `c`.
+    pub fn of(&self, c: usize) -> usize {
+        c / self.per_region
+    }
+
+    /// Community `c`'s place within its region, from 0.
+    pub fn rank(&self, c: usize) -> usize {
+        c % self.per_region
+    }
+
+    /// The communities of region `r`.
+    pub fn members(&self, r: usize) -> Range<usize> {
+        let start = r * self.per_region;
+        start..(start + self.per_region).min(self.communities)
+    }
+
+    /// Every region's communities, in region order.
+    pub fn all(&self) -> impl Iterator<Item = Range<usize>> + '_ {
+        (0..self.count()).map(|r| self.members(r))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regions_tile_the_communities_in_order() {
+        let r = Regions::new(7, 3);
+        assert_eq!(r.count(), 3);
+        assert_eq!(r.all().collect::<Vec<_>>(), vec![0..3, 3..6, 6..7]);
+        assert_eq!((r.of(4), r.rank(4)), (1, 1));
+        assert_eq!(Regions::new(5, 0).count(), 5);
+    }
+}
