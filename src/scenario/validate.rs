@@ -77,6 +77,22 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
     let mut c = Checks {
         problems: Vec::new(),
     };
+    meta(&mut c, s);
+    declared(&mut c, &s.params);
+    population(&mut c, s);
+    labour(&mut c, s);
+    assembly(&mut c, s);
+    guilds(&mut c, s);
+    food_and_goods(&mut c, s);
+    energy(&mut c, s);
+    rail(&mut c, s);
+    global(&mut c, s);
+    learning(&mut c, s);
+    c.problems
+}
+
+/// The scenario's name (it names an output folder) and its length.
+fn meta(c: &mut Checks, s: &Scenario) {
     let name = &s.meta.name;
     if name.is_empty()
         || name.starts_with('.')
@@ -93,8 +109,10 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
         );
     }
     c.count("ticks", u64::from(s.meta.ticks), 1, 100 * u64::from(YEAR));
-    declared(&mut c, &s.params);
+}
 
+/// `[population]`: how many persons fit, and age shares that add up.
+fn population(c: &mut Checks, s: &Scenario) {
     let p = &s.params.population;
     let total = u64::from(p.communities) * u64::from(p.persons_per_community);
     if total > MAX_PERSONS {
@@ -117,7 +135,10 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
             ),
         );
     }
+}
 
+/// `[labour]`.
+fn labour(c: &mut Checks, s: &Scenario) {
     let l = &s.params.labour;
     if l.waking_hours < l.max_hours_per_day {
         c.fail(
@@ -142,7 +163,10 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
             }
         }
     }
+}
 
+/// `[assembly]`.
+fn assembly(c: &mut Checks, s: &Scenario) {
     let a = &s.params.assembly;
     for (level, rules, agenda) in [
         ("community", &a.community, COMMUNITY_AGENDA),
@@ -172,6 +196,10 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
             }
         }
     }
+}
+
+/// `[guilds]`.
+fn guilds(c: &mut Checks, s: &Scenario) {
     let g = &s.params.guilds;
     for name in &g.goods {
         if !Good::ALL.iter().any(|good| good.name() == name) {
@@ -182,7 +210,10 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
             );
         }
     }
+}
 
+/// `[food]`, the goods, their inputs and transport: the coefficients must be able to meet a need.
+fn food_and_goods(c: &mut Checks, s: &Scenario) {
     let f = &s.params.food;
     // A uniform appetite factor stays positive while its coefficient of variation is below 1/sqrt(3).
     if f.planning_day < YEAR && f.harvest_peak_day < YEAR && f.harvest_spread_days.is_finite() {
@@ -245,7 +276,10 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
                 .to_owned(),
         );
     }
+}
 
+/// `[energy]`.
+fn energy(c: &mut Checks, s: &Scenario) {
     let en = &s.params.energy;
     let mut seen = Vec::new();
     for (i, name) in en.curtailment_order.iter().enumerate() {
@@ -291,7 +325,11 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
             Some(_) => {}
         }
     }
+}
 
+/// `[rail]`.
+fn rail(c: &mut Checks, s: &Scenario) {
+    let p = &s.params.population;
     let rail = &s.params.rail;
     if rail.link_km_max < rail.link_km_min {
         c.fail(
@@ -323,7 +361,11 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
         }
         c.range(&key("km"), link.km, 0.01, 10_000.0, "km");
     }
+}
 
+/// `[global]`.
+fn global(c: &mut Checks, s: &Scenario) {
+    let p = &s.params.population;
     let gl = &s.params.global;
     c.count(
         "global.device_communities_per_region",
@@ -331,7 +373,11 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
         1,
         u64::from(p.communities_per_region.max(1)),
     );
+}
 
+/// `[learning]`, whose research communities must exist.
+fn learning(c: &mut Checks, s: &Scenario) {
+    let p = &s.params.population;
     let l = &s.params.learning;
     c.range(
         "learning.training_hours_per_day",
@@ -358,8 +404,6 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
             );
         }
     }
-
-    c.problems
 }
 
 #[cfg(test)]
