@@ -24,6 +24,7 @@
 
 use bevy_ecs::prelude::*;
 use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
 
 use crate::model::food::droughts::Droughts;
 use crate::model::governance::proposals::{
@@ -35,7 +36,7 @@ use crate::model::kernel::components::{AgeClass, Directory, HealthState, Ledger}
 use crate::model::kernel::decisions::{Decided, Delegate, Government, Level, Tally, Yesterday};
 use crate::model::kernel::goods::Good;
 use crate::model::kernel::log::{Log, LogKind};
-use crate::model::kernel::params::assembly::{AssemblyRules, Weighting};
+use crate::model::kernel::params::assembly::{AssemblyParams, AssemblyRules, Weighting};
 use crate::model::kernel::params::energy::Source;
 use crate::model::kernel::params::{N_SECTORS, Params};
 use crate::model::kernel::technology::Economy;
@@ -125,7 +126,7 @@ pub fn hold_assemblies(
 
 /// Each community's own agenda: on a community meeting day, what every kind proposes, in the
 /// order of `KINDS`, less what the community assembly does not take up.
-fn agendas(m: &Meeting, rngs: &mut [rand_chacha::ChaCha8Rng], days: Days) -> Vec<Vec<Proposal>> {
+fn agendas(m: &Meeting, rngs: &mut [ChaCha8Rng], days: Days) -> Vec<Vec<Proposal>> {
     let n = m.ledger.days.len();
     let mut proposals: Vec<Vec<Proposal>> = vec![Vec::new(); n];
     if days.community {
@@ -355,7 +356,7 @@ fn upper_assemblies(acts: &mut Acts, ledger: &Ledger, upper: &[Upper], mandates:
 /// community's margin.
 fn delegate_vote(
     gov: &mut Government,
-    a: &crate::model::kernel::params::assembly::AssemblyParams,
+    a: &AssemblyParams,
     c: usize,
     mut yes: bool,
     mut margin: f64,
