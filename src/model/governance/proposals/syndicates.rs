@@ -1,0 +1,89 @@
+//! Idle a syndicate whose stocks cover need well beyond its reserve, resume it when they fall
+//! back to the reserve ("production ceases until the need arises again"), and create one for a
+//! need that no syndicate covers. The three are made in one pass over the goods, in the
+//! catalogue's order, which is their order on the agenda.
+
+use super::{Acts, Effect, Meeting, Proposal, ProposalKind};
+use crate::model::kernel::decisions::Subject;
+use crate::model::kernel::goods::{Good, N_GOODS};
+use rand_chacha::ChaCha8Rng;
+
+#[derive(Debug)]
+pub struct Syndicates;
+
+impl ProposalKind for Syndicates {
+    fn names(&self) -> (&'static [&'static str], &'static str) {
+        (&["idle", "resume", "create"], "community")
+    }
+
+    fn propose(&self, m: &Meeting, _rngs: &mut [ChaCha8Rng], out: &mut [Vec<Proposal>]) {
+        for (c, out) in out.iter_mut().enumerate() {
+            propose_in(m, c, out);
+        }
+    }
+
+    fn decided(&self, p: &Proposal, c: usize, passed: bool, acts: &mut Acts) {
+        if !passed {
+            return;
+        }
+        let gov = &mut *acts.gov;
+        match p.subject {
+            Subject::Idle(g) => gov.idle[c][g.index()] = true,
+            Subject::Resume(g) => gov.idle[c][g.index()] = false,
+            Subject::Create(g) => {
+                gov.idle[c][g.index()] = false;
+                gov.created[c][g.index()] = true;
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Community `c`'s proposals to idle, resume or create syndicates.
+fn propose_in(m: &Meeting, c: usize, out: &mut Vec<Proposal>) {
+    let (params, gov) = (m.params, m.gov);
+    let day = &m.ledger.days[c];
+    let persons = f64::from(day.persons.max(1));
+    let stock = m
+        .holdings
+        .stocks
+        .get(m.directory.communities[c])
+        .map_or([0.0; N_GOODS], |s| s.0);
+    let need = params.goods.final_need(&day.headcount);
+    let gross = m.economy.gross_output(&need);
+    let share_of_needs = 1.0 / (N_GOODS as f64 + 1.0);
+    for good in Good::ALL {
+        // The global device syndicate is the world's, not the community's, to idle.
+        if !good.storable() || (*good == Good::Devices && params.global.global()) {
+            continue;
+        }
+        let g = good.index();
+        let p = params.goods.get(*good);
+        if gross[g] <= 0.0 {
+            continue;
+        }
+        let reserve = p.reserve_days * gross[g];
+        let hours = gross[g] * p.labour_hours_per_unit / persons;
+        let co2 = gross[g] * p.kg_co2e_per_unit / persons;
+        if !gov.idle[c][g] && stock[g] >= reserve + params.assembly.idle_cover_days * gross[g] {
+            let effect = Effect {
+                leisure: hours as f32,
+                goods: 0.0,
+                environment: co2 as f32,
+            };
+            out.push(Proposal::new(&Syndicates, Subject::Idle(*good), effect));
+        } else if gov.idle[c][g] && stock[g] < reserve + gross[g] {
+            let subject = if gov.created[c][g] {
+                Subject::Resume(*good)
+            } else {
+                Subject::Create(*good)
+            };
+            let effect = Effect {
+                leisure: -hours as f32,
+                goods: share_of_needs as f32,
+                environment: -co2 as f32,
+            };
+            out.push(Proposal::new(&Syndicates, subject, effect));
+        }
+    }
+}
