@@ -1,5 +1,5 @@
 //! The scenario reference (`docs/scenario-reference.md`), written from the parameter declarations
-//! (`model::decl`) and the defaults: `commune reference` prints it, and a test fails when the
+//! (`model::kernel::decl`) and the defaults: `commune reference` prints it, and a test fails when the
 //! checked-in file differs from what the declarations say.
 
 use std::fmt::Write;

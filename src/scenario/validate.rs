@@ -51,7 +51,7 @@ impl Checks {
     }
 }
 
-/// The checks every parameter's declaration states (`model::decl`): shares, ranges, counts.
+/// The checks every parameter's declaration states (`model::kernel::decl`): shares, ranges, counts.
 fn declared(c: &mut Checks, params: &Params) {
     for (path, value) in params.leaves() {
         let (Some(d), Some(x)) = (decl::find(&path), value.as_f64()) else {

@@ -3,7 +3,7 @@
 //!
 //! A scenario's parameters say what the scenario sets (in its file, or by a `set` event or a lever
 //! during the run). The assemblies' standing decisions are run state: the community decisions
-//! (rotas, rationing, idle syndicates, artists, agreements) live in `assembly::Government`, and the
+//! (rotas, rationing, idle syndicates, artists, agreements) live in `Government`, and the
 //! world's decisions on energy and cars live here. The policy in force is the parameter unless a
 //! decision stands; a later `set` of the same parameter from outside overrides the decision (it is
 //! cleared, and the log says so). A `set` of any other parameter leaves every decision as it is.

@@ -1,7 +1,8 @@
 //! The world's figures for one tick, and the declared list of metric columns.
 //!
-//! Output files, the headline table and (later) the dashboard read metrics through [`COLUMNS`], by
-//! the names declared here, so a metric is added in exactly one place.
+//! Output files, plots, comparisons and the dashboard read metrics through [`COLUMNS`], by the
+//! names, units and labels declared here: `declare_row!` makes each field of the row and its
+//! column from one line, so a metric is added in exactly one place.
 
 use std::sync::LazyLock;
 

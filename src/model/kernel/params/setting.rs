@@ -2,8 +2,8 @@
 //! (`labour.willing_hours_mean`), as a `set` event or a dashboard lever does during a run.
 //!
 //! A change carries only its path and value, so it never touches what the run has decided for
-//! itself (the assemblies' decisions live in their own state, see `assembly::Government` and
-//! [`crate::model::decl`] for which parameters may change during a run).
+//! itself (the assemblies' decisions live in their own state, see `decisions::Government` and
+//! [`crate::model::kernel::decl`] for which parameters may change during a run).
 //!
 //! The values pass through serde's data model (the parameter structs derive it), as an in-memory
 //! tree: nothing here reads or writes a file.
