@@ -172,12 +172,11 @@ impl Simulation {
         world.insert_resource(metrics::accounting::MetricsScratch::default());
         world.insert_resource(TickMetrics::default());
         let communities = params.population.communities;
-        let mut government =
-            kernel::decisions::Government::new(seed, communities, params.regions());
-        if params.assembly.enabled && !params.assembly.syndicates_from_start {
-            government.without_syndicates();
-        }
-        world.insert_resource(government);
+        world.insert_resource(kernel::decisions::Government::new(
+            seed,
+            communities,
+            params.regions(),
+        ));
         world.insert_resource(kernel::log::Log::default());
         world.insert_resource(events::EventQueue::default());
         world.insert_resource(food::droughts::Droughts::new(communities as usize));

@@ -336,7 +336,9 @@ fn people_who_love_a_craft_found_a_guild_and_the_community_votes_on_its_agreemen
 
 #[test]
 fn a_community_creates_a_syndicate_when_a_need_is_no_longer_covered() {
+    use commune::model::kernel::components::{Standing, Syndicate};
     use commune::model::kernel::goods::Good;
+    use commune::model::kernel::params::Sector;
     let mut p = base(1, 100);
     p.assembly.syndicates_from_start = false;
     // Stocks for a few weeks, so that needs go uncovered within the run.
@@ -381,6 +383,42 @@ fn a_community_creates_a_syndicate_when_a_need_is_no_longer_covered() {
             assert!(created.iter().filter(|(_, g)| g == good).count() <= 1);
         }
     }
+    // The syndicates are entities: before the run, one per good in each community, those of
+    // storable goods not yet created; after it, the ones created stand active, and the metric
+    // counts what the entities say.
+    let mut sim = Simulation::new(p.clone(), 0);
+    let standings = |sim: &mut Simulation| -> Vec<(Good, Standing)> {
+        let world = sim.world_mut();
+        let mut q = world.query::<(&Syndicate, &Standing)>();
+        let mut v: Vec<_> = q
+            .iter(world)
+            .filter_map(|(s, st)| match s.sector {
+                Sector::Making(g) => Some((g, *st)),
+                _ => None,
+            })
+            .collect();
+        v.sort_by_key(|(g, _)| g.index());
+        v
+    };
+    let before = standings(&mut sim);
+    assert_eq!(before.len(), Good::ALL.len());
+    for (good, standing) in &before {
+        let expected = if good.storable() {
+            Standing::Uncreated
+        } else {
+            Standing::Active
+        };
+        assert_eq!(*standing, expected, "{good:?}");
+    }
+    let mut last = TickMetrics::default();
+    for _ in 0..120 {
+        last = sim.step();
+    }
+    let after = standings(&mut sim);
+    let clothing = after.iter().find(|(g, _)| *g == Good::Clothing).unwrap();
+    assert_ne!(clothing.1, Standing::Uncreated, "{after:?}");
+    let active = after.iter().filter(|(_, s)| *s == Standing::Active).count();
+    assert_eq!(last.syndicates_active, active as u64);
     // From the start (the default), nothing needs creating.
     let mut sim = Simulation::new(base(1, 100), 1);
     for _ in 0..60 {

@@ -220,6 +220,28 @@ pub struct Syndicate {
     pub sector: crate::model::kernel::params::Sector,
 }
 
+/// Where a goods syndicate stands by its community's assembly's decisions. Every community has
+/// one syndicate entity per good; with `assembly.syndicates_from_start = false` those of the
+/// storable goods start `Uncreated` and the assembly creates them when the need is no longer
+/// covered.
+#[derive(Component, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Standing {
+    /// Makes what its community plans.
+    #[default]
+    Active,
+    /// Idled by its assembly while stocks cover need: makes nothing until resumed.
+    Idle,
+    /// Not created yet: makes nothing, and the assembly must create it rather than resume it.
+    Uncreated,
+}
+
+impl Standing {
+    /// Whether it makes nothing today.
+    pub fn idle(self) -> bool {
+        self != Standing::Active
+    }
+}
+
 /// The agricultural syndicate's plan for the current season.
 #[derive(Component, Clone, Copy, Debug, Default)]
 pub struct FarmPlan {
@@ -437,6 +459,8 @@ pub struct Directory {
     pub communities: Vec<Entity>,
     pub farms: Vec<Entity>,
     pub kitchens: Vec<Entity>,
+    /// Each community's goods syndicates, by good (`Syndicate` and `Standing`).
+    pub goods: Vec<[Entity; N_GOODS]>,
 }
 
 /// One community's energy flows today (kWh).

@@ -8,7 +8,7 @@
 //! decision stands; a later `set` of the same parameter from outside overrides the decision (it is
 //! cleared, and the log says so). A `set` of any other parameter leaves every decision as it is.
 
-use crate::model::kernel::goods::{Good, N_GOODS};
+use crate::model::kernel::goods::Good;
 use crate::model::kernel::params::energy::Source;
 use crate::model::kernel::params::{Params, UndesirablePolicy};
 use crate::model::kernel::rng::{Purpose, stream};
@@ -241,11 +241,6 @@ pub struct Delegate {
 /// The assemblies' standing decisions, the delegates, and their record.
 #[derive(Resource)]
 pub struct Government {
-    /// Syndicates idled by their community's assembly (or not yet created), by community and
-    /// good.
-    pub idle: Vec<[bool; N_GOODS]>,
-    /// Syndicates that exist, by community and good.
-    pub created: Vec<[bool; N_GOODS]>,
     /// Communities that adopted a rota for undesirable work.
     pub rota: Vec<bool>,
     /// Regions whose food agreement is in force.
@@ -296,8 +291,6 @@ impl Government {
     pub fn new(seed: u64, communities: u32, regions: u32) -> Self {
         let n = communities as usize;
         Self {
-            idle: vec![[false; N_GOODS]; n],
-            created: vec![[true; N_GOODS]; n],
             rota: vec![false; n],
             food_agreement: vec![true; regions as usize],
             rationing: vec![false; n],
@@ -313,17 +306,6 @@ impl Government {
         }
     }
 
-    /// Starts every community without syndicates for storable goods (`syndicates_from_start`
-    /// off): they are created by their assemblies when the need is no longer covered.
-    pub fn without_syndicates(&mut self) {
-        for (idle, created) in self.idle.iter_mut().zip(&mut self.created) {
-            for good in Good::ALL.iter().filter(|g| g.storable()) {
-                idle[good.index()] = true;
-                created[good.index()] = false;
-            }
-        }
-    }
-
     /// The labour policy in force for undesirable work in community `c`.
     pub fn policy(&self, params: &Params, c: usize) -> UndesirablePolicy {
         if self.rota.get(c).copied().unwrap_or(false) {
@@ -331,17 +313,5 @@ impl Government {
         } else {
             params.labour.undesirable_policy
         }
-    }
-
-    /// Syndicates active and idle across the world (syndicates not yet created are neither).
-    pub fn syndicates(&self) -> (u32, u32) {
-        let (mut active, mut idle) = (0, 0);
-        for (i, c) in self.idle.iter().zip(&self.created) {
-            for g in 0..N_GOODS {
-                active += u32::from(!i[g]);
-                idle += u32::from(i[g] && c[g]);
-            }
-        }
-        (active, idle)
     }
 }

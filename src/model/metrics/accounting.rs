@@ -8,7 +8,7 @@ use crate::model::guilds::{Agreement, Guild};
 use crate::model::housing::Dwellings;
 use crate::model::kernel::calendar::{Clock, YEAR};
 use crate::model::kernel::components::{
-    AgeClass, Directory, KitchenState, LEFTOVER_SLOTS, Ledger, Member, Person, StoreRoom,
+    AgeClass, Directory, KitchenState, LEFTOVER_SLOTS, Ledger, Member, Person, Standing, StoreRoom,
     Syndicate, Vocation, Work, lane_sum,
 };
 use crate::model::kernel::decisions::Government;
@@ -256,6 +256,7 @@ pub fn collect_metrics(
     gov: Res<Government>,
     guilds: Query<&Guild>,
     knowledge: Res<Knowledge>,
+    syndicates: Query<&Standing>,
 ) {
     let scratch = &mut *scratch;
     let mask = params.labour.undesirable_mask();
@@ -325,8 +326,11 @@ pub fn collect_metrics(
         proposals_failed: u64::from(gov.today.failed),
         delegate_deviations: u64::from(gov.today.deviations),
         delegate_recalls: u64::from(gov.today.recalls),
-        syndicates_active: u64::from(gov.syndicates().0),
-        syndicates_idle: u64::from(gov.syndicates().1),
+        syndicates_active: syndicates
+            .iter()
+            .filter(|s| **s == Standing::Active)
+            .count() as u64,
+        syndicates_idle: syndicates.iter().filter(|s| **s == Standing::Idle).count() as u64,
         communities_rationing: gov.rationing.iter().filter(|r| **r).count() as u64,
         full_time_artists: u64::from(gov.artists.iter().sum::<u32>()),
         ..Default::default()

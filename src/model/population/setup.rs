@@ -8,7 +8,7 @@ use crate::model::energy::{EnergyBuilds, EnergySystem, Vintages};
 use crate::model::housing::Dwellings;
 use crate::model::kernel::components::*;
 use crate::model::kernel::decisions::Values;
-use crate::model::kernel::goods::{Good, Headcount};
+use crate::model::kernel::goods::{Good, Headcount, N_GOODS};
 use crate::model::kernel::params::energy::Source;
 use crate::model::kernel::params::{N_SECTORS, Params, Sector};
 use crate::model::kernel::regions::Regions;
@@ -196,6 +196,27 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
                 },
             ))
             .id();
+        // A syndicate for every good; those of storable goods not yet created when the
+        // assemblies create them as the need arises.
+        let uncreated = params.assembly.enabled && !params.assembly.syndicates_from_start;
+        let goods: [Entity; N_GOODS] = std::array::from_fn(|g| {
+            let good = Good::ALL[g];
+            let standing = if uncreated && good.storable() {
+                Standing::Uncreated
+            } else {
+                Standing::Active
+            };
+            world
+                .spawn((
+                    Syndicate {
+                        community: c,
+                        sector: Sector::Making(good),
+                    },
+                    standing,
+                ))
+                .id()
+        });
+        directory.goods.push(goods);
         directory.communities.push(community);
         directory.farms.push(farm);
         directory.kitchens.push(kitchen);

@@ -12,8 +12,7 @@ use bevy_ecs::prelude::*;
 
 use crate::model::energy::curtail;
 use crate::model::housing::Dwellings;
-use crate::model::kernel::components::{Directory, ExchangeStore, Ledger, Stocks};
-use crate::model::kernel::decisions::Government;
+use crate::model::kernel::components::{Directory, ExchangeStore, Ledger, Standing, Stocks};
 use crate::model::kernel::goods::{Good, N_GOODS, mul};
 use crate::model::kernel::params::{Params, Sector};
 use crate::model::kernel::technology::Economy;
@@ -32,10 +31,10 @@ pub fn plan_goods(
     economy: Res<Economy>,
     directory: Res<Directory>,
     upkeep: Res<RailUpkeep>,
-    gov: Res<Government>,
     knowledge: Res<Knowledge>,
     mut ledger: ResMut<Ledger>,
     stocks: Query<(&Stocks, &ExchangeStore)>,
+    standings: Query<&Standing>,
 ) {
     let clothing = Good::Clothing.index();
     let devices = Good::Devices.index();
@@ -119,9 +118,10 @@ pub fn plan_goods(
         }
         // A syndicate its assembly idled makes nothing until it is resumed; its users draw on
         // the store. (The global device syndicate is not the community's to idle.)
-        if let Some(idle) = gov.idle.get(c) {
+        if let Some(syndicates) = directory.goods.get(c) {
             for g in 0..N_GOODS {
-                if idle[g] && !(global && g == devices) {
+                let idle = standings.get(syndicates[g]).is_ok_and(|s| s.idle());
+                if idle && !(global && g == devices) {
                     planned[g] = 0.0;
                 }
             }

@@ -16,7 +16,9 @@ use rand_chacha::ChaCha8Rng;
 use crate::model::energy::EnergyBuilds;
 use crate::model::food::droughts::Droughts;
 use crate::model::guilds::Guild;
-use crate::model::kernel::components::{Directory, Land, Ledger, Member, Person, Stocks, Work};
+use crate::model::kernel::components::{
+    Directory, Land, Ledger, Member, Person, Standing, Stocks, Work,
+};
 use crate::model::kernel::decisions::{Decided, Government, Level, Subject, Values};
 use crate::model::kernel::log::Log;
 use crate::model::kernel::params::{N_SECTORS, Params};
@@ -119,6 +121,8 @@ pub struct Holdings<'w, 's> {
     pub guilds: Query<'w, 's, &'static mut Guild>,
     pub lands: Query<'w, 's, &'static Land>,
     pub builds: Query<'w, 's, &'static mut EnergyBuilds>,
+    /// Goods syndicates, by entity (`Directory::goods`).
+    pub syndicates: Query<'w, 's, &'static mut Standing>,
 }
 
 /// What a meeting knows when proposals are made.

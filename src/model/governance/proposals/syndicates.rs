@@ -4,6 +4,7 @@
 //! catalogue's order, which is their order on the agenda.
 
 use super::{Acts, Effect, Meeting, Proposal, ProposalKind};
+use crate::model::kernel::components::Standing;
 use crate::model::kernel::decisions::Subject;
 use crate::model::kernel::goods::{Good, N_GOODS};
 use rand_chacha::ChaCha8Rng;
@@ -26,22 +27,21 @@ impl ProposalKind for Syndicates {
         if !passed {
             return;
         }
-        let gov = &mut *acts.gov;
-        match p.subject {
-            Subject::Idle(g) => gov.idle[c][g.index()] = true,
-            Subject::Resume(g) => gov.idle[c][g.index()] = false,
-            Subject::Create(g) => {
-                gov.idle[c][g.index()] = false;
-                gov.created[c][g.index()] = true;
-            }
-            _ => {}
+        let (good, standing) = match p.subject {
+            Subject::Idle(g) => (g, Standing::Idle),
+            Subject::Resume(g) | Subject::Create(g) => (g, Standing::Active),
+            _ => return,
+        };
+        let entity = acts.directory.goods[c][good.index()];
+        if let Ok(mut s) = acts.holdings.syndicates.get_mut(entity) {
+            *s = standing;
         }
     }
 }
 
 /// Community `c`'s proposals to idle, resume or create syndicates.
 fn propose_in(m: &Meeting, c: usize, out: &mut Vec<Proposal>) {
-    let (params, gov) = (m.params, m.gov);
+    let params = m.params;
     let day = &m.ledger.days[c];
     let persons = f64::from(day.persons.max(1));
     let stock = m
@@ -62,18 +62,23 @@ fn propose_in(m: &Meeting, c: usize, out: &mut Vec<Proposal>) {
         if gross[g] <= 0.0 {
             continue;
         }
+        let standing = m
+            .holdings
+            .syndicates
+            .get(m.directory.goods[c][g])
+            .map_or(Standing::Active, |s| *s);
         let reserve = p.reserve_days * gross[g];
         let hours = gross[g] * p.labour_hours_per_unit / persons;
         let co2 = gross[g] * p.kg_co2e_per_unit / persons;
-        if !gov.idle[c][g] && stock[g] >= reserve + params.assembly.idle_cover_days * gross[g] {
+        if !standing.idle() && stock[g] >= reserve + params.assembly.idle_cover_days * gross[g] {
             let effect = Effect {
                 leisure: hours as f32,
                 goods: 0.0,
                 environment: co2 as f32,
             };
             out.push(Proposal::new(&Syndicates, Subject::Idle(*good), effect));
-        } else if gov.idle[c][g] && stock[g] < reserve + gross[g] {
-            let subject = if gov.created[c][g] {
+        } else if standing.idle() && stock[g] < reserve + gross[g] {
+            let subject = if standing == Standing::Idle {
                 Subject::Resume(*good)
             } else {
                 Subject::Create(*good)
