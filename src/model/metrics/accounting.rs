@@ -19,6 +19,7 @@ use crate::model::kernel::stats::Histogram;
 use crate::model::kernel::technology::Economy;
 use crate::model::learning::Knowledge;
 use crate::model::metrics::row::TickMetrics;
+use crate::model::metrics::satisfaction::Satisfaction;
 
 /// Store-room food spoils at the scenario's daily rate; leftovers older than the keeping time are
 /// thrown away, and the rest grow a day older.
@@ -211,8 +212,7 @@ fn tally_kinds(params: &Params, ledger: &Ledger, kinds: &mut Vec<[KindDay; KINDS
                 } else {
                     day.share_other
                 };
-                let mut sum = food;
-                let mut count = 1.0;
+                let mut satisfaction = Satisfaction::of_food_share(food);
                 let mut short = food < 1.0 - 1e-6;
                 for good in Good::ALL {
                     let g = good.index();
@@ -222,16 +222,16 @@ fn tally_kinds(params: &Params, ledger: &Ledger, kinds: &mut Vec<[KindDay; KINDS
                         AgeClass::Adult => p.need_adult,
                         AgeClass::Elder => p.need_elder,
                     } + if ill { p.need_ill_extra } else { 0.0 };
-                    let needed = day.goods.need[g];
-                    if own > 0.0 && needed > 0.0 {
-                        let share = (day.goods.delivered[g] / needed).min(1.0);
-                        sum += share;
-                        count += 1.0;
+                    if own <= 0.0 {
+                        continue;
+                    }
+                    if let Some(share) = satisfaction.add(day.goods.delivered[g], day.goods.need[g])
+                    {
                         short |= share < 1.0 - 1e-6;
                     }
                 }
                 out[age as usize * 2 + usize::from(ill)] = KindDay {
-                    satisfaction: sum / count,
+                    satisfaction: satisfaction.mean(),
                     short,
                 };
             }
@@ -424,15 +424,11 @@ pub fn collect_metrics(
     m.food_stored_kg = stores.iter().map(|s| s.food_kg).sum::<f64>()
         + kitchens.iter().map(|k| k.leftovers_total()).sum::<f64>();
     m.food_satisfaction = ratio(m.food_eaten_kg, m.food_needed_kg);
-    let mut shares = m.food_satisfaction;
-    let mut counted = 1.0;
+    let mut satisfaction = Satisfaction::of_food(m.food_eaten_kg, m.food_needed_kg);
     for g in 0..N_GOODS {
-        if m.goods_needed[g] > 0.0 {
-            shares += m.satisfaction(g);
-            counted += 1.0;
-        }
+        satisfaction.add(m.goods_delivered[g], m.goods_needed[g]);
     }
-    m.need_satisfaction = shares / counted;
+    m.need_satisfaction = satisfaction.mean();
     let slot = clock.day_of_year() as usize;
     window.produced[slot] = m.food_produced_kg;
     window.wasted[slot] = m.food_wasted_kg;

@@ -5,6 +5,7 @@ use bevy_ecs::prelude::*;
 use crate::model::kernel::components::{Community, Directory, KitchenState, Ledger, StoreRoom};
 use crate::model::kernel::goods::{Good, N_GOODS};
 use crate::model::metrics::row::declare_row;
+use crate::model::metrics::satisfaction::Satisfaction;
 
 declare_row! {
     /// One community on one day.
@@ -16,7 +17,7 @@ declare_row! {
     community: u32, Int, "id", "Community id, from 0.";
     region: u32, Int, "id", "Region id, from 0.";
     persons: u32, Int, "persons", "Persons living here.", "persons";
-    need_satisfaction: f64, Float, "0..1", "Mean over goods (food included) of delivered over needed.", "need satisfaction";
+    need_satisfaction: f64, Float, "0..1", "Mean over food and each good needed of the share of need delivered, each capped at 1 (metrics::satisfaction).", "need satisfaction";
     food_needed_kg: f64, Float, "kg", "Food needed by the members today.";
     food_eaten_kg: f64, Float, "kg", "Food delivered and eaten.";
     food_satisfaction: f64, Float, "0..1", "Food eaten over food needed.", "food satisfaction";
@@ -53,13 +54,9 @@ pub fn collect(world: &mut World, tick: u32, out: &mut Vec<CommunityMetrics>) {
         } else {
             1.0
         };
-        let mut shares = food_satisfaction;
-        let mut counted = 1.0;
+        let mut satisfaction = Satisfaction::of_food(day.eaten_kg, day.need_kg);
         for g in 0..N_GOODS {
-            if day.goods.need[g] > 0.0 {
-                shares += (day.goods.delivered[g] / day.goods.need[g]).min(1.0);
-                counted += 1.0;
-            }
+            satisfaction.add(day.goods.delivered[g], day.goods.need[g]);
         }
         let e = Good::Energy.index();
         out.push(CommunityMetrics {
@@ -67,7 +64,7 @@ pub fn collect(world: &mut World, tick: u32, out: &mut Vec<CommunityMetrics>) {
             community: c as u32,
             region,
             persons: day.persons,
-            need_satisfaction: shares / counted,
+            need_satisfaction: satisfaction.mean(),
             food_needed_kg: day.need_kg,
             food_eaten_kg: day.eaten_kg,
             food_satisfaction,

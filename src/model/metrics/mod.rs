@@ -4,4 +4,5 @@
 pub mod accounting;
 pub mod community;
 pub mod row;
+pub mod satisfaction;
 pub mod summary;

@@ -225,7 +225,7 @@ declare_row! {
     work_hours_p90: f64, Float, "h/day", "90th percentile of hours worked per able adult (to 0.01 h).", "work hours, 90th percentile";
     work_hours_max: f64, Float, "h/day", "Most hours anyone worked.";
     leisure_hours_mean: f64, Float, "h/day", "Mean waking hours left after work per able adult.", "leisure per able adult";
-    need_satisfaction: f64, Float, "0..1", "Mean over goods (food included) of delivered over needed.", "need satisfaction";
+    need_satisfaction: f64, Float, "0..1", "Mean over food and each good needed of the share of need delivered, each capped at 1 (metrics::satisfaction).", "need satisfaction";
     food_satisfaction: f64, Float, "0..1", "Food delivered divided by food needed.", "food satisfaction";
     unmet_need_share: f64, Float, "0..1", "Share of persons who got less than they needed of any good.", "persons short of something";
     gini_work_hours: f64, Float, "0..1", "Gini coefficient of hours worked across able adults.";
