@@ -70,7 +70,7 @@ fn build_schedule() -> Schedule {
     schedule.add_systems(population::life::update_health.in_set(Phase::Life));
     schedule.add_systems(
         (
-            population::needs::reset_ledger,
+            population::needs::reset_ledgers,
             population::needs::assess_needs,
         )
             .chain()
@@ -391,8 +391,9 @@ impl Simulation {
 mod tests {
     use super::*;
     use crate::model::kernel::components::{
-        FarmPlan, HealthState, KitchenState, Ledger, Person, Ration, StoreRoom, Vocation, Work,
+        FarmPlan, HealthState, KitchenState, Person, Ration, StoreRoom, Vocation, Work,
     };
+    use crate::model::kernel::ledger::{Days, FoodDay};
 
     fn small(communities: u32) -> Params {
         let mut p = Params::default();
@@ -487,7 +488,7 @@ mod tests {
             let m = sim.step();
             assert!(m.need_satisfaction < 1.0, "rationing spreads a short stock");
             let world = sim.world_mut();
-            let share = world.resource::<Ledger>().days[0].share_other;
+            let share = world.resource::<Days<FoodDay>>()[0].share_other;
             for (person, ration) in world.query::<(&Person, &Ration)>().iter(world) {
                 let got = f64::from(ration.delivered / ration.need);
                 if person.health == HealthState::Well {
@@ -497,7 +498,7 @@ mod tests {
                         (got - 1.0).abs() < 1e-5,
                         "the ill are served in full: {got} {:?} {:?}",
                         person,
-                        world.resource::<Ledger>().days[0]
+                        world.resource::<Days<FoodDay>>()[0]
                     );
                     checked += 1;
                 }

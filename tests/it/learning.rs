@@ -3,8 +3,9 @@
 
 #![allow(clippy::needless_range_loop)]
 
-use commune::model::kernel::components::{AgeClass, Ledger, Person, Work};
+use commune::model::kernel::components::{AgeClass, Person, Work};
 use commune::model::kernel::goods::{Good, N_GOODS, coefficient_matrix};
+use commune::model::kernel::ledger::{Days, GoodsDay, LabourDay};
 use commune::model::kernel::params::global::DeviceMaking;
 use commune::model::kernel::params::{N_SECTORS, Sector};
 use commune::model::{Params, Simulation, TickMetrics};
@@ -43,9 +44,9 @@ fn in_global_mode_only_workshops_make_devices_and_everyone_still_gets_them() {
         let mut rows = Vec::new();
         for _ in 0..400 {
             rows.push(sim.step());
-            let ledger = sim.world_mut().resource::<Ledger>();
-            for (c, day) in ledger.days.iter().enumerate() {
-                made[c] += day.goods.made[d];
+            let goods = sim.world_mut().resource::<Days<GoodsDay>>();
+            for (c, day) in goods.iter().enumerate() {
+                made[c] += day.made[d];
             }
         }
         // Communities 0 and 3 are the workshops of their regions; no one else makes devices.
@@ -178,9 +179,9 @@ fn the_global_syndicate_plans_the_classical_labour_value_of_the_worlds_need() {
     // The world makes exactly its need every day, all of it in the workshop.
     for day in 0..40 {
         let m = sim.step();
-        let ledger = sim.world_mut().resource::<Ledger>();
-        let posted: f64 = ledger
-            .days
+        let world = sim.world_mut();
+        let posted: f64 = world
+            .resource::<Days<LabourDay>>()
             .iter()
             .map(|day| {
                 Good::ALL
@@ -189,7 +190,7 @@ fn the_global_syndicate_plans_the_classical_labour_value_of_the_worlds_need() {
                     .sum::<f64>()
             })
             .sum();
-        assert_eq!(ledger.days[1].goods.made[dev], 0.0);
+        assert_eq!(world.resource::<Days<GoodsDay>>()[1].made[dev], 0.0);
         // (Stocks carried from day to day add rounding: the world's stock is summed anew.)
         assert!(
             (posted - value).abs() < 1e-7 * value,
@@ -258,9 +259,9 @@ fn research_raises_technology_and_lowers_the_hours_per_unit() {
     assert!(level > 1.1 && level <= p.learning.max_technology, "{level}");
     // Care is a service made to need every day: its hours per unit fell by the level.
     let care = Good::Care.index();
-    let ledger = sim.world_mut().resource::<Ledger>();
-    let day = &ledger.days[0];
-    let per_unit = day.posted[Sector::Making(Good::Care).index()] / day.goods.planned[care];
+    let world = sim.world_mut();
+    let posted = world.resource::<Days<LabourDay>>()[0].posted[Sector::Making(Good::Care).index()];
+    let per_unit = posted / world.resource::<Days<GoodsDay>>()[0].planned[care];
     let base = p.goods.care.labour_hours_per_unit;
     assert!(per_unit < base / 1.1, "{per_unit} h/unit");
     // The goods syndicates work less for the same need.

@@ -1,11 +1,11 @@
 //! Tests of the whole simulation that exercise this folder's mechanism.
 
-use crate::model::kernel::components::Ledger;
 use crate::model::kernel::goods::Good;
+use crate::model::kernel::ledger::{Days, GoodsDay};
 use crate::model::*;
 
 /// A day's figures of the one community, after `days` days of a village short of energy.
-fn short_of_energy(order: &[&str], days: usize) -> Vec<kernel::components::GoodsDay> {
+fn short_of_energy(order: &[&str], days: usize) -> Vec<GoodsDay> {
     let mut p = crate::model::syndicates::economy_tests::perfect();
     p.population.communities = 1;
     // About two thirds of the energy wanted.
@@ -16,7 +16,7 @@ fn short_of_energy(order: &[&str], days: usize) -> Vec<kernel::components::Goods
     (0..days)
         .map(|_| {
             sim.step();
-            sim.world_mut().resource::<Ledger>().days[0].goods
+            sim.world_mut().resource::<Days<GoodsDay>>()[0]
         })
         .collect()
 }

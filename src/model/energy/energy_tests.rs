@@ -23,8 +23,10 @@ fn energy_flows_balance_in_every_community_and_storage_stays_in_bounds() {
     for _ in 0..120 {
         sim.step();
         let world = sim.world_mut();
-        for day in &world.resource::<kernel::components::Ledger>().days {
-            let e = &day.energy;
+        for e in world
+            .resource::<kernel::ledger::Days<kernel::ledger::EnergyDay>>()
+            .iter()
+        {
             let generated: f64 = e.generated.iter().sum();
             let fossil = e.generated[Source::Fossil as usize];
             let own_use = e.available - e.discharged - e.imported - fossil;

@@ -13,10 +13,10 @@ use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
 use crate::model::kernel::calendar::Clock;
-use crate::model::kernel::components::EnergyDay;
-use crate::model::kernel::components::{Community, Directory, Ledger, Stocks};
+use crate::model::kernel::components::{Community, Directory, Stocks};
 use crate::model::kernel::decisions::Decided;
 use crate::model::kernel::goods::{Good, N_GOODS};
+use crate::model::kernel::ledger::{BuildDay, Days, EnergyDay, GoodsDay, LabourDay};
 use crate::model::kernel::params::energy::{EnergyParams, EnergyUser, N_SOURCES, Source};
 use crate::model::kernel::params::{Params, Sector};
 use crate::model::kernel::rng::{Purpose, stream};
@@ -122,7 +122,9 @@ pub fn generate_energy(
     params: Res<Params>,
     decided: Res<Decided>,
     weather: Res<Weather>,
-    mut ledger: ResMut<Ledger>,
+    labour: Res<Days<LabourDay>>,
+    goods: Res<Days<GoodsDay>>,
+    mut energy: ResMut<Days<EnergyDay>>,
     mut communities: Query<(&Community, &mut EnergySystem)>,
 ) {
     let e = &params.energy;
@@ -146,23 +148,26 @@ pub fn generate_energy(
     let mut demand_r = vec![0.0; regions];
     if regional {
         for (community, _) in &communities {
-            let today = &ledger.days[community.id as usize];
             let r = community.region as usize;
-            posted_r[r] += today.posted[energy_sector];
-            filled_r[r] += today.posted[energy_sector] - today.unfilled[energy_sector];
-            demand_r[r] += today.goods.planned[Good::Energy.index()];
+            posted_r[r] += labour[community.id as usize].posted[energy_sector];
+            filled_r[r] += labour[community.id as usize].posted[energy_sector]
+                - labour[community.id as usize].unfilled[energy_sector];
+            demand_r[r] += goods[community.id as usize].planned[Good::Energy.index()];
         }
     }
     // Each community's installations generate.
     let mut generated_r = vec![0.0; regions];
     for (community, system) in &communities {
         let r = community.region as usize;
-        let today = &mut ledger.days[community.id as usize];
+        let today = &mut energy[community.id as usize];
         let (posted, filled) = if regional {
             (posted_r[r], filled_r[r])
         } else {
-            let posted = today.posted[energy_sector];
-            (posted, posted - today.unfilled[energy_sector])
+            let posted = labour[community.id as usize].posted[energy_sector];
+            (
+                posted,
+                posted - labour[community.id as usize].unfilled[energy_sector],
+            )
         };
         let staffed = if posted > 0.0 {
             (filled / posted).clamp(0.0, 1.0)
@@ -181,17 +186,17 @@ pub fn generate_energy(
             flows.generated[source as usize] = kwh;
             local += kwh;
         }
-        today.energy = flows;
-        today.energy_surplus = local;
+        *today = flows;
+        today.surplus = local;
         generated_r[r] += local;
     }
     // Own generation (or, under a regional syndicate, a share of the region's pool in
     // proportion to demand, less transmission losses) meets demand first; then storage.
     for (community, mut system) in &mut communities {
         let r = community.region as usize;
-        let today = &mut ledger.days[community.id as usize];
-        let demand = today.goods.planned[Good::Energy.index()];
-        let mut local = today.energy_surplus;
+        let today = &mut energy[community.id as usize];
+        let demand = goods[community.id as usize].planned[Good::Energy.index()];
+        let mut local = today.surplus;
         if regional {
             let keep = 1.0 - e.transmission_loss_share;
             let own = local * keep;
@@ -200,12 +205,12 @@ pub fn generate_energy(
             } else {
                 own
             };
-            today.energy.lost += local - own;
-            today.energy.imported = (share - own).max(0.0);
-            today.energy.exported = (own - share).max(0.0);
+            today.lost += local - own;
+            today.imported = (share - own).max(0.0);
+            today.exported = (own - share).max(0.0);
             local = share;
         }
-        let flows = &mut today.energy;
+        let flows = &mut *today;
         let used = local.min(demand);
         let mut surplus = local - used;
         let mut short = demand - used;
@@ -220,8 +225,8 @@ pub fn generate_energy(
         flows.lost += draw - flows.discharged;
         short -= flows.discharged;
         flows.available = used + flows.discharged;
-        today.energy_surplus = surplus;
-        today.energy_short = short;
+        today.surplus = surplus;
+        today.short = short;
     }
     // Regional grid: surplus shared over each region's links, in proportion to need. A
     // regional syndicate's grid is always there.
@@ -229,9 +234,9 @@ pub fn generate_energy(
         let mut surplus = vec![0.0; regions];
         let mut short = vec![0.0; regions];
         for (community, _) in &communities {
-            let today = &ledger.days[community.id as usize];
-            surplus[community.region as usize] += today.energy_surplus;
-            short[community.region as usize] += today.energy_short;
+            let today = &energy[community.id as usize];
+            surplus[community.region as usize] += today.surplus;
+            short[community.region as usize] += today.short;
         }
         let keep = 1.0 - e.grid_loss_share;
         for (community, _) in &communities {
@@ -240,32 +245,32 @@ pub fn generate_energy(
             if sent <= 0.0 {
                 continue;
             }
-            let today = &mut ledger.days[community.id as usize];
+            let today = &mut energy[community.id as usize];
             // Each short community receives its part of what is sent; each in surplus gives its
             // part of what leaves, including the losses.
-            let received = sent * today.energy_short / short[r];
-            let given = (sent / keep) * today.energy_surplus / surplus[r];
-            today.energy.imported += received;
-            today.energy.exported += given;
-            today.energy.lost += given * e.grid_loss_share;
-            today.energy.available += received;
-            today.energy_short -= received;
-            today.energy_surplus -= given;
+            let received = sent * today.short / short[r];
+            let given = (sent / keep) * today.surplus / surplus[r];
+            today.imported += received;
+            today.exported += given;
+            today.lost += given * e.grid_loss_share;
+            today.available += received;
+            today.short -= received;
+            today.surplus -= given;
         }
     }
     // Fossil plants, where allowed, fill what is still short; the rest of any surplus is
     // curtailed.
     let fossil_per_kw = per_kw[Source::Fossil as usize] / e.fossil.capacity_factor.max(1e-9);
     for (community, system) in &communities {
-        let today = &mut ledger.days[community.id as usize];
-        if decided.allow_fossil(&params) && today.energy_short > 0.0 {
+        let today = &mut energy[community.id as usize];
+        if decided.allow_fossil(&params) && today.short > 0.0 {
             let room = system.capacity_kw[Source::Fossil as usize] * fossil_per_kw;
-            let burn = today.energy_short.min(room);
-            today.energy.generated[Source::Fossil as usize] = burn;
-            today.energy.available += burn;
-            today.energy_short -= burn;
+            let burn = today.short.min(room);
+            today.generated[Source::Fossil as usize] = burn;
+            today.available += burn;
+            today.short -= burn;
         }
-        today.energy.curtailed = today.energy_surplus;
+        today.curtailed = today.surplus;
     }
 }
 
@@ -404,7 +409,7 @@ pub fn wear_installations(
     clock: Res<Clock>,
     params: Res<Params>,
     decided: Res<Decided>,
-    mut ledger: ResMut<Ledger>,
+    mut days: ResMut<Days<BuildDay>>,
     mut communities: Query<(
         &Community,
         &mut EnergySystem,
@@ -447,7 +452,7 @@ pub fn wear_installations(
                 builds.replacing_kw[i] += kw;
             }
         }
-        ledger.days[community.id as usize].retired_kw = retired;
+        days[community.id as usize].retired_kw = retired;
     }
 }
 
@@ -477,7 +482,7 @@ pub fn plan_builds(
     clock: Res<Clock>,
     params: Res<Params>,
     decided: Res<Decided>,
-    mut ledger: ResMut<Ledger>,
+    mut days: ResMut<Days<BuildDay>>,
     mut communities: Query<(&Community, &mut EnergyBuilds)>,
 ) {
     let e = &params.energy;
@@ -500,7 +505,7 @@ pub fn plan_builds(
             }
             builds.shortage_kwh = 0.0;
         }
-        let day = &mut ledger.days[community.id as usize];
+        let day = &mut days[community.id as usize];
         day.build_hours = 0.0;
         day.build_materials_t = 0.0;
         for i in 0..N_SOURCES {
@@ -518,7 +523,9 @@ pub fn plan_builds(
 pub fn build_installations(
     clock: Res<Clock>,
     params: Res<Params>,
-    mut ledger: ResMut<Ledger>,
+    labour: Res<Days<LabourDay>>,
+    goods: Res<Days<GoodsDay>>,
+    mut days: ResMut<Days<BuildDay>>,
     mut communities: Query<(
         &Community,
         &mut EnergyBuilds,
@@ -531,10 +538,11 @@ pub fn build_installations(
     let c_good = Good::Construction.index();
     let e = Good::Energy.index();
     for (community, mut builds, mut system, mut stock, mut vintages) in &mut communities {
-        let day = &mut ledger.days[community.id as usize];
-        builds.shortage_kwh += (day.goods.planned[e] - day.goods.made[e]).max(0.0);
-        let staffed = if day.posted[s] > 0.0 {
-            ((day.posted[s] - day.unfilled[s]) / day.posted[s]).clamp(0.0, 1.0)
+        let id = community.id as usize;
+        let (day, made, work) = (&mut days[id], &goods[id], &labour[id]);
+        builds.shortage_kwh += (made.planned[e] - made.made[e]).max(0.0);
+        let staffed = if work.posted[s] > 0.0 {
+            ((work.posted[s] - work.unfilled[s]) / work.posted[s]).clamp(0.0, 1.0)
         } else {
             1.0
         };

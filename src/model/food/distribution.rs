@@ -5,8 +5,9 @@
 use bevy_ecs::prelude::*;
 
 use crate::model::kernel::components::{
-    Directory, KitchenState, Ledger, Member, Person, Ration, StoreRoom, Syndicate,
+    Directory, KitchenState, Member, Person, Ration, StoreRoom, Syndicate,
 };
+use crate::model::kernel::ledger::{Days, FoodDay};
 use crate::model::kernel::params::Params;
 
 /// Weight of today's demand in the kitchen's forecast for tomorrow (0..1).
@@ -16,14 +17,14 @@ const FORECAST_WEIGHT: f64 = 0.3;
 pub fn serve_food(
     params: Res<Params>,
     directory: Res<Directory>,
-    mut ledger: ResMut<Ledger>,
+    mut days: ResMut<Days<FoodDay>>,
     mut stores: Query<&mut StoreRoom>,
     mut kitchens: Query<(&Syndicate, &mut KitchenState)>,
 ) {
     let food = &params.food;
     for (syndicate, mut kitchen) in &mut kitchens {
         let c = syndicate.community as usize;
-        let day = &mut ledger.days[c];
+        let day = &mut days[c];
         let Ok(mut store) = stores.get_mut(directory.communities[c]) else {
             continue;
         };
@@ -64,9 +65,12 @@ pub fn serve_food(
 }
 
 /// Each person receives their community's share of their need.
-pub fn deliver_rations(ledger: Res<Ledger>, mut persons: Query<(&Member, &Person, &mut Ration)>) {
+pub fn deliver_rations(
+    days: Res<Days<FoodDay>>,
+    mut persons: Query<(&Member, &Person, &mut Ration)>,
+) {
     for (member, person, mut ration) in &mut persons {
-        let day = &ledger.days[member.0 as usize];
+        let day = &days[member.0 as usize];
         let share = if person.has_priority() {
             day.share_priority
         } else {

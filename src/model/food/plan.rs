@@ -11,9 +11,10 @@ use crate::model::food::droughts::Droughts;
 use crate::model::food::outlook::Outlook;
 use crate::model::kernel::calendar::{Calendar, Clock, YEAR};
 use crate::model::kernel::components::{
-    Directory, FarmPlan, KitchenState, Land, Ledger, StoreRoom, Syndicate,
+    Directory, FarmPlan, KitchenState, Land, StoreRoom, Syndicate,
 };
 use crate::model::kernel::decisions::Government;
+use crate::model::kernel::ledger::{Days, FoodDay, LabourDay};
 use crate::model::kernel::params::{Params, Sector};
 use crate::model::kernel::regions::Regions;
 
@@ -30,7 +31,7 @@ pub fn plan_season(
     clock: Res<Clock>,
     params: Res<Params>,
     calendar: Res<Calendar>,
-    ledger: Res<Ledger>,
+    days: Res<Days<FoodDay>>,
     directory: Res<Directory>,
     stores: Query<(&StoreRoom, &Land)>,
     mut farms: Query<(&Syndicate, &mut FarmPlan)>,
@@ -44,11 +45,11 @@ pub fn plan_season(
     }
     let food = &params.food;
     let to_harvest = f64::from(calendar.days_to_harvest[day as usize]);
-    let n = ledger.days.len();
+    let n = days.len();
     // Each community's own target and the harvest its land can give (kg).
     let mut target = vec![0.0; n];
     let mut capacity = vec![0.0; n];
-    for (c, today) in ledger.days.iter().enumerate() {
+    for (c, today) in days.iter().enumerate() {
         let Ok((store, land)) = stores.get(directory.communities[c]) else {
             continue;
         };
@@ -117,7 +118,7 @@ pub fn decide_allowance(
     params: Res<Params>,
     calendar: Res<Calendar>,
     directory: Res<Directory>,
-    mut ledger: ResMut<Ledger>,
+    mut days: ResMut<Days<FoodDay>>,
     stores: Query<&StoreRoom>,
     kitchens: Query<&KitchenState>,
     farms: Query<&FarmPlan>,
@@ -125,7 +126,7 @@ pub fn decide_allowance(
 ) {
     let day = clock.day_of_year() as usize;
     let voted = params.assembly.enabled;
-    for (c, today) in ledger.days.iter_mut().enumerate() {
+    for (c, today) in days.iter_mut().enumerate() {
         let store = stores
             .get(directory.communities[c])
             .map_or(0.0, |s| s.food_kg);
@@ -166,14 +167,14 @@ pub fn post_farm_hours(
     clock: Res<Clock>,
     params: Res<Params>,
     calendar: Res<Calendar>,
-    mut ledger: ResMut<Ledger>,
+    mut labour: ResMut<Days<LabourDay>>,
     farms: Query<(&Syndicate, &FarmPlan)>,
 ) {
     let share = calendar.labour[clock.day_of_year() as usize];
     let a = Sector::Agriculture.index();
     for (syndicate, plan) in &farms {
         let hours = plan.planned_ha * params.food.labour_hours_per_ha * share;
-        let day = &mut ledger.days[syndicate.community as usize];
+        let day = &mut labour[syndicate.community as usize];
         day.posted[a] = hours;
         day.unfilled[a] = hours;
     }
@@ -185,7 +186,8 @@ pub fn post_farm_hours(
 pub fn post_kitchen_hours(
     params: Res<Params>,
     directory: Res<Directory>,
-    mut ledger: ResMut<Ledger>,
+    mut food: ResMut<Days<FoodDay>>,
+    mut labour: ResMut<Days<LabourDay>>,
     stores: Query<&StoreRoom>,
     kitchens: Query<(&Syndicate, &KitchenState)>,
 ) {
@@ -195,7 +197,7 @@ pub fn post_kitchen_hours(
         let store = stores
             .get(directory.communities[c])
             .map_or(0.0, |s| s.food_kg);
-        let day = &mut ledger.days[c];
+        let day = &mut food[c];
         // The kitchen never cooks for more than today's allowance: under rationing, food cooked
         // beyond it would only spoil.
         let expected = kitchen
@@ -206,7 +208,7 @@ pub fn post_kitchen_hours(
         day.cook_plan_kg = wanted.min(store);
         day.cooking_kwh = day.cook_plan_kg * params.footprint.cooking_kwh_per_kg;
         let hours = day.cook_plan_kg * params.food.kitchen_hours_per_kg;
-        day.posted[k] = hours;
-        day.unfilled[k] = hours;
+        labour[c].posted[k] = hours;
+        labour[c].unfilled[k] = hours;
     }
 }

@@ -4,12 +4,13 @@ use bevy_ecs::prelude::*;
 
 use crate::model::kernel::calendar::{Calendar, Clock};
 use crate::model::kernel::components::{
-    Community, Directory, FarmPlan, KitchenState, Ledger, StoreRoom, Syndicate,
+    Community, Directory, FarmPlan, KitchenState, StoreRoom, Syndicate,
 };
+use crate::model::kernel::ledger::{Days, FoodDay, LabourDay};
 use crate::model::kernel::params::{Params, Sector};
 
 /// Effective hours a sector got today in a community.
-fn filled(day: &crate::model::kernel::components::CommunityDay, sector: Sector) -> f64 {
+fn filled(day: &LabourDay, sector: Sector) -> f64 {
     let s = sector.index();
     (day.posted[s] - day.unfilled[s]).max(0.0)
 }
@@ -22,7 +23,8 @@ pub fn harvest_fields(
     params: Res<Params>,
     calendar: Res<Calendar>,
     directory: Res<Directory>,
-    mut ledger: ResMut<Ledger>,
+    labour: Res<Days<LabourDay>>,
+    mut food: ResMut<Days<FoodDay>>,
     mut stores: Query<&mut StoreRoom>,
     mut farms: Query<(&Syndicate, &mut FarmPlan)>,
     droughts: Res<crate::model::food::droughts::Droughts>,
@@ -30,9 +32,9 @@ pub fn harvest_fields(
     let share = calendar.harvest[clock.day_of_year() as usize];
     for (syndicate, mut plan) in &mut farms {
         let c = syndicate.community as usize;
-        let day = &mut ledger.days[c];
-        plan.season_posted += day.posted[Sector::Agriculture.index()];
-        plan.season_filled += filled(day, Sector::Agriculture);
+        let day = &mut food[c];
+        plan.season_posted += labour[c].posted[Sector::Agriculture.index()];
+        plan.season_filled += filled(&labour[c], Sector::Agriculture);
         let kg = plan.planned_ha
             * params.food.yield_kg_per_ha
             * droughts.factor(c, clock.tick)
@@ -49,12 +51,12 @@ pub fn harvest_fields(
 pub fn harvest_gardens(
     params: Res<Params>,
     calendar: Res<Calendar>,
-    mut ledger: ResMut<Ledger>,
+    mut food: ResMut<Days<FoodDay>>,
     mut communities: Query<(&Community, &mut StoreRoom)>,
 ) {
     let per_plot = params.food.garden_yield_kg_per_year / f64::from(calendar.growing_days.max(1));
     for (community, mut store) in &mut communities {
-        let day = &mut ledger.days[community.id as usize];
+        let day = &mut food[community.id as usize];
         let kg = f64::from(day.gardens_tended) * per_plot;
         store.food_kg += kg;
         day.garden_kg += kg;
@@ -65,19 +67,20 @@ pub fn harvest_gardens(
 pub fn cook_meals(
     params: Res<Params>,
     directory: Res<Directory>,
-    mut ledger: ResMut<Ledger>,
+    labour: Res<Days<LabourDay>>,
+    mut food: ResMut<Days<FoodDay>>,
     mut stores: Query<&mut StoreRoom>,
     mut kitchens: Query<(&Syndicate, &mut KitchenState)>,
 ) {
     let per_kg = params.food.kitchen_hours_per_kg;
     for (syndicate, mut kitchen) in &mut kitchens {
         let c = syndicate.community as usize;
-        let day = &mut ledger.days[c];
+        let day = &mut food[c];
         let Ok(mut store) = stores.get_mut(directory.communities[c]) else {
             continue;
         };
         let by_labour = if per_kg > 0.0 {
-            filled(day, Sector::Kitchen) / per_kg
+            filled(&labour[c], Sector::Kitchen) / per_kg
         } else {
             day.cook_plan_kg
         };

@@ -32,9 +32,10 @@ use crate::model::governance::proposals::{
 };
 use crate::model::governance::voting::{Outcome, Votes, decide, record, vote};
 use crate::model::kernel::calendar::Clock;
-use crate::model::kernel::components::{AgeClass, Directory, HealthState, Ledger};
+use crate::model::kernel::components::{AgeClass, Directory, HealthState};
 use crate::model::kernel::decisions::{Decided, Delegate, Government, Level, Tally, Yesterday};
 use crate::model::kernel::goods::Good;
+use crate::model::kernel::ledger::{Books, PeopleDay};
 use crate::model::kernel::log::{Log, LogKind};
 use crate::model::kernel::params::assembly::{AssemblyParams, AssemblyRules, Weighting};
 use crate::model::kernel::params::energy::Source;
@@ -72,7 +73,7 @@ pub fn hold_assemblies(
     params: Res<Params>,
     mut decided: ResMut<Decided>,
     mut economy: ResMut<Economy>,
-    ledger: Res<Ledger>,
+    books: Books,
     directory: Res<Directory>,
     mut gov: ResMut<Government>,
     mut log: ResMut<Log>,
@@ -96,7 +97,7 @@ pub fn hold_assemblies(
             params: &params,
             tick,
             economy: &economy,
-            ledger: &ledger,
+            books: &books,
             directory: &directory,
             gov: &*gov,
             decided: &decided,
@@ -122,13 +123,13 @@ pub fn hold_assemblies(
     for kind in KINDS {
         kind.all_met(&mut acts);
     }
-    upper_assemblies(&mut acts, &ledger, &upper, &mandates);
+    upper_assemblies(&mut acts, &books.people, &upper, &mandates);
 }
 
 /// Each community's own agenda: on a community meeting day, what every kind proposes, in the
 /// order of `KINDS`, less what the community assembly does not take up.
 fn agendas(m: &Meeting, rngs: &mut [ChaCha8Rng], days: Days) -> Vec<Vec<Proposal>> {
-    let n = m.ledger.days.len();
+    let n = m.books.len();
     let mut proposals: Vec<Vec<Proposal>> = vec![Vec::new(); n];
     if days.community {
         for kind in KINDS {
@@ -307,7 +308,7 @@ fn recall(acts: &mut Acts, c: usize) {
 
 /// The regional and world assemblies, through delegates: each quorate community's delegate casts
 /// its mandate, weighted as the scenario says, and each decision goes back to its kind.
-fn upper_assemblies(acts: &mut Acts, ledger: &Ledger, upper: &[Upper], mandates: &Mandates) {
+fn upper_assemblies(acts: &mut Acts, people: &[PeopleDay], upper: &[Upper], mandates: &Mandates) {
     let n = mandates.quorate.len();
     let params = acts.params;
     let a = &params.assembly;
@@ -325,7 +326,7 @@ fn upper_assemblies(acts: &mut Acts, ledger: &Ledger, upper: &[Upper], mandates:
                 seated += 1;
                 let weight = match a.delegate_weighting {
                     Weighting::Equal => 1.0,
-                    Weighting::Population => f64::from(ledger.days[c].persons),
+                    Weighting::Population => f64::from(people[c].persons),
                 };
                 let s = delegate_vote(acts.gov, a, c, mandates.yes[c][k], mandates.margin[c][k]);
                 votes.add(s as f32, a.stand_aside_step, weight);
@@ -379,11 +380,12 @@ fn delegate_vote(
 /// (what a rota proposal answers; unfilled hours add up until the community meets), the energy
 /// made and generated from fossil fuel, and the food outlook; ends rationing where the scarcity
 /// is over.
-pub fn remember_day(params: Res<Params>, ledger: Res<Ledger>, mut gov: ResMut<Government>) {
+pub fn remember_day(params: Res<Params>, books: Books, mut gov: ResMut<Government>) {
     let mask = params.labour.undesirable_mask();
     let gov = &mut *gov;
     let fossil = Source::Fossil as usize;
-    for (c, day) in ledger.days.iter().enumerate() {
+    for (c, day) in books.labour.iter().enumerate() {
+        let (energy, goods, food) = (&books.energy[c], &books.goods[c], &books.food[c]);
         let mut unfilled = 0.0;
         let mut done = 0.0;
         for s in 0..N_SECTORS {
@@ -393,18 +395,18 @@ pub fn remember_day(params: Res<Params>, ledger: Res<Ledger>, mut gov: ResMut<Go
         gov.undesirable_unfilled[c] += unfilled;
         let (mut kwh, mut grams) = (0.0, 0.0);
         for source in Source::ALL {
-            let k = day.energy.generated[source as usize];
+            let k = energy.generated[source as usize];
             kwh += k;
             grams += k * params.energy.source(source).g_co2e_per_kwh;
         }
         gov.yesterday[c] = Yesterday {
             undesirable_done: done,
-            fossil_kwh: day.energy.generated[fossil],
-            energy_made: day.goods.made[Good::Energy.index()],
+            fossil_kwh: energy.generated[fossil],
+            energy_made: goods.made[Good::Energy.index()],
             energy_g_per_kwh: if kwh > 0.0 { grams / kwh } else { 0.0 },
-            food_outlook: day.food_outlook,
+            food_outlook: food.food_outlook,
         };
-        if day.food_outlook >= 1.0 {
+        if food.food_outlook >= 1.0 {
             // The scarcity is over: the rationing agreed for it ends.
             gov.rationing[c] = false;
         }

@@ -12,8 +12,9 @@
 
 use bevy_ecs::prelude::*;
 
-use crate::model::kernel::components::{Directory, Ledger, Member, Person, Stocks, Vocation};
+use crate::model::kernel::components::{Directory, Member, Person, Stocks, Vocation};
 use crate::model::kernel::goods::{Good, N_GOODS};
+use crate::model::kernel::ledger::{Days, GoodsDay, GuildDay, LabourDay};
 use crate::model::kernel::log::{Log, LogKind};
 use crate::model::kernel::params::{Params, Sector};
 use crate::model::kernel::technology::Economy;
@@ -160,7 +161,9 @@ pub fn guild_production(
     economy: Res<Economy>,
     directory: Res<Directory>,
     clock: Res<crate::model::kernel::calendar::Clock>,
-    mut ledger: ResMut<Ledger>,
+    labour: Res<Days<LabourDay>>,
+    mut goods: ResMut<Days<GoodsDay>>,
+    mut guild_days: ResMut<Days<GuildDay>>,
     mut stocks: Query<&mut Stocks>,
     guilds: Query<&Guild>,
     mut log: ResMut<Log>,
@@ -172,8 +175,8 @@ pub fn guild_production(
         }
         let c = guild.community as usize;
         let g = guild.good.index();
-        let day = &mut ledger.days[c];
-        let hours = day.guild_hours[g];
+        let (day, guild_day) = (&mut goods[c], &mut guild_days[c]);
+        let hours = labour[c].guild_hours[g];
         let per_unit = params.goods.get(guild.good).labour_hours_per_unit;
         if hours <= 0.0 || per_unit <= 0.0 {
             continue;
@@ -193,12 +196,12 @@ pub fn guild_production(
             if i != g {
                 let used = economy.a[i][g] * units;
                 stock.0[i] -= used;
-                day.goods.used[i] += used;
+                day.used[i] += used;
             }
         }
         stock.0[g] += units;
-        day.goods.made[g] += units;
-        day.guild_made[g] += units;
+        day.made[g] += units;
+        guild_day.made[g] += units;
         if !announced.contains(&(guild.community, guild.good)) && units > 0.0 {
             announced.push((guild.community, guild.good));
             log.push(

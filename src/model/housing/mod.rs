@@ -13,8 +13,9 @@
 
 use bevy_ecs::prelude::*;
 
-use crate::model::kernel::components::{Community, Ledger, Stocks};
+use crate::model::kernel::components::{Community, Stocks};
 use crate::model::kernel::goods::Good;
+use crate::model::kernel::ledger::{BuildDay, Days, LabourDay, PeopleDay};
 use crate::model::kernel::params::dwellings::DwellingParams;
 use crate::model::kernel::params::{Params, Sector};
 
@@ -46,17 +47,21 @@ impl Dwellings {
 /// a build; today's building hours and materials join the construction syndicate's plan.
 pub fn plan_dwellings(
     params: Res<Params>,
-    mut ledger: ResMut<Ledger>,
+    people: Res<Days<PeopleDay>>,
+    mut builds: ResMut<Days<BuildDay>>,
     mut communities: Query<(&Community, &mut Dwellings)>,
 ) {
     let p = &params.dwellings;
     let wear = 1.0 / (p.life_years.max(1.0) * 365.0);
     let pace = 1.0 / p.build_days.max(1.0);
     for (community, mut d) in &mut communities {
-        let day = &mut ledger.days[community.id as usize];
+        let day = &mut builds[community.id as usize];
         let worn = d.m2 * wear;
         d.m2 -= worn;
-        let needed = params.goods.get(Good::Housing).need(&day.headcount);
+        let needed = params
+            .goods
+            .get(Good::Housing)
+            .need(&people[community.id as usize].headcount);
         let target = needed * (1.0 + p.vacancy_share + p.build_days.max(1.0) * wear);
         let gap = target - d.m2 - d.building_m2;
         if gap > 0.0 {
@@ -76,18 +81,20 @@ pub fn plan_dwellings(
 /// Building goes on as far as the construction syndicate's hours and the construction goods in
 /// store allow; floor area is finished in proportion.
 pub fn build_dwellings(
-    mut ledger: ResMut<Ledger>,
+    labour: Res<Days<LabourDay>>,
+    mut builds: ResMut<Days<BuildDay>>,
     mut communities: Query<(&Community, &mut Dwellings, &mut Stocks)>,
 ) {
     let s = Sector::Making(Good::Construction).index();
     let c_good = Good::Construction.index();
     for (community, mut d, mut stock) in &mut communities {
-        let day = &mut ledger.days[community.id as usize];
+        let day = &mut builds[community.id as usize];
         if d.building_m2 <= 0.0 {
             continue;
         }
-        let staffed = if day.posted[s] > 0.0 {
-            ((day.posted[s] - day.unfilled[s]) / day.posted[s]).clamp(0.0, 1.0)
+        let work = &labour[community.id as usize];
+        let staffed = if work.posted[s] > 0.0 {
+            ((work.posted[s] - work.unfilled[s]) / work.posted[s]).clamp(0.0, 1.0)
         } else {
             1.0
         };

@@ -1,18 +1,17 @@
-//! Components and per-tick ledgers: plain data, units in the doc comments.
+//! Components: plain data, units in the doc comments.
 //!
 //! Persons all share one archetype (no marker components are added or removed while the model
 //! runs), so they sit in one table in spawn order, which is community by community. Durable state
 //! of communities and syndicates lives on their entities; the flows of the current day live in the
-//! [`Ledger`], indexed by community id, so that person-level systems can read and add to their
-//! community's figures in O(1).
+//! day's ledgers ([`crate::model::kernel::ledger`]), indexed by community id, so that
+//! person-level systems can read and add to their community's figures in O(1).
 
-use crate::model::kernel::params::energy::N_SOURCES;
 use bevy_ecs::prelude::*;
 
-use crate::model::kernel::goods::{Headcount, N_GOODS};
+use crate::model::kernel::goods::N_GOODS;
 use crate::model::kernel::params::N_SECTORS;
 
-/// The community a person lives in: its dense id, an index into the [`Ledger`].
+/// The community a person lives in: its dense id, an index into the day's ledgers.
 #[derive(Component, Clone, Copy, Debug)]
 pub struct Member(pub u32);
 
@@ -292,167 +291,6 @@ impl KitchenState {
     }
 }
 
-/// One community's figures for the current day. Reset at the start of each tick.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct CommunityDay {
-    /// Persons living here today (count).
-    pub persons: u32,
-    /// Food needed today by everyone (kg).
-    pub need_kg: f64,
-    /// Food needed today by the ill and incapacitated (kg).
-    pub priority_need_kg: f64,
-    /// Share of today's food need that what is held and still to come would cover every day
-    /// until the next season's harvest peak (1 when there is no scarcity ahead; 0..1).
-    pub food_outlook: f64,
-    /// Food the community can hand out today, after any rationing (kg).
-    pub allowance_kg: f64,
-    /// Food the kitchen plans to cook today (kg).
-    pub cook_plan_kg: f64,
-    /// Labour posted per sector (effective hours: hours times skill).
-    pub posted: [f64; N_SECTORS],
-    /// Labour still unfilled per sector while volunteering goes on (effective hours).
-    pub unfilled: [f64; N_SECTORS],
-    /// Effective hours offered per sector in the current volunteering round.
-    pub offered: [f64; N_SECTORS],
-    /// Share of each offered hour that is taken in the current round (0..1).
-    pub take: [f32; N_SECTORS],
-    /// 1 for each sector still short of labour in the current round, 0 otherwise.
-    pub open: [f32; N_SECTORS],
-    /// The same for the next round.
-    pub open_next: [f32; N_SECTORS],
-    /// Effective hours taken per sector in the current round.
-    pub filled: [f64; N_SECTORS],
-    /// Persons who keep a garden plot (count).
-    pub gardeners: u32,
-    /// Garden plots tended today (count).
-    pub gardens_tended: u32,
-    /// Food harvested from the common land today (kg).
-    pub harvested_kg: f64,
-    /// Food from gardens today (kg).
-    pub garden_kg: f64,
-    /// Food cooked by the kitchen today (kg).
-    pub cooked_kg: f64,
-    /// Food eaten today (kg).
-    pub eaten_kg: f64,
-    /// Food wasted today: spoiled in store, leftovers past keeping, household waste (kg).
-    pub wasted_kg: f64,
-    /// Share of need delivered to the ill and incapacitated, and to everyone else (0..1).
-    pub share_priority: f64,
-    pub share_other: f64,
-    /// Persons of each kind here today.
-    pub headcount: Headcount,
-    /// Energy the kitchen needs to cook today's plan (kWh), part of the community's energy need.
-    pub cooking_kwh: f64,
-    /// Flows of the goods beyond food.
-    pub goods: GoodsDay,
-    /// Energy flows.
-    pub energy: crate::model::kernel::components::EnergyDay,
-    /// Energy generated and not yet used, stored or sent (kWh; working figure).
-    pub energy_surplus: f64,
-    /// Energy demand not yet met (kWh; working figure).
-    pub energy_short: f64,
-    /// Food sent to and received from other communities by rail (kg).
-    pub food_sent_kg: f64,
-    pub food_received_kg: f64,
-    /// Freight sent by rail (tonne-km) and the energy it took (kWh, part of the energy need).
-    pub freight_tonne_km: f64,
-    pub freight_kwh: f64,
-    /// How undesirable work is staffed here today.
-    pub policy: crate::model::kernel::params::UndesirablePolicy,
-    /// Weight of each sector's appeal to volunteers (undesirable work's is lower, raised by an
-    /// incentive).
-    pub appeal_scale: [f32; N_SECTORS],
-    /// Hours of willingness an hour of each sector's work uses (above 1 under an incentive).
-    pub counts_as: [f32; N_SECTORS],
-    /// Hours full-time artists gave to their art today.
-    pub art_hours: f64,
-    /// Hours each able adult gives to each sector by rota today.
-    pub rota_hours: [f32; N_SECTORS],
-    /// Under `swap`, in the swap season: sedentary workers take the undesirable work today.
-    pub swap_today: bool,
-    /// Under exchange: share of a helper's spare hours given to each sector of the region's
-    /// communities short of hands.
-    pub exchange_take: [f32; N_SECTORS],
-    /// Guilds with an accepted agreement, by good.
-    pub guild_active: [bool; N_GOODS],
-    /// Effective hours guild members gave to their guild, and units the guild made, by good.
-    pub guild_hours: [f64; N_GOODS],
-    pub guild_made: [f64; N_GOODS],
-    /// Effective hours of this community's unfilled work done by exchange helpers.
-    pub exchange_received: f64,
-    /// Hours this community's members gave through exchange schemes.
-    pub exchange_given: f64,
-    /// Members who gave hours through exchange schemes today (persons).
-    pub exchange_helpers: u32,
-    /// Rail travel of those helpers to their hosts and back (passenger-km), and its energy
-    /// (kWh, part of this community's energy need).
-    pub exchange_passenger_km: f64,
-    pub exchange_travel_kwh: f64,
-    /// Effective hours posted today to build installations, and construction goods wanted for
-    /// them (t); both part of the construction syndicate's plan.
-    pub build_hours: f64,
-    pub build_materials_t: f64,
-    /// Effective hours worked on builds today, construction goods built in (t), and capacity
-    /// finished (kW).
-    pub build_hours_done: f64,
-    pub build_materials_used_t: f64,
-    pub built_kw: f64,
-    /// Installed capacity worn out and retired today (kW).
-    pub retired_kw: f64,
-    /// Storable goods sent to other communities by rail (kg), and the part of this community's
-    /// freight that went over trunk lines to another region (tonne-km).
-    pub goods_sent_kg: f64,
-    pub trunk_tonne_km: f64,
-    /// Effective hours and construction goods (t) posted today for dwellings (part of
-    /// `build_hours` and `build_materials_t`), hours worked on them and floor area finished (m2).
-    pub dwelling_hours: f64,
-    pub dwelling_materials_t: f64,
-    pub dwelling_hours_done: f64,
-    pub dwelling_built_m2: f64,
-    /// Under global device making: devices the global syndicate is to make here today, and the
-    /// data network's upkeep booked here (effective hours, part of the devices sector's posted
-    /// hours; energy in kWh, part of the energy need).
-    pub device_target: f64,
-    pub data_network_hours: f64,
-    pub data_network_kwh: f64,
-    /// Hours members spent training, the passenger-km of their trips to the training centre,
-    /// and (at a centre) the facilitators' effective hours posted to the learning syndicate.
-    pub training_hours: f64,
-    pub training_passenger_km: f64,
-    pub training_staff_hours: f64,
-    /// Hours members gave to research today.
-    pub research_hours: f64,
-}
-
-/// One community's flows of each good for the current day (units of the good).
-#[derive(Clone, Copy, Debug, Default)]
-pub struct GoodsDay {
-    /// Final need of the community's members (and, for energy, its kitchen).
-    pub need: [f64; N_GOODS],
-    /// Gross output planned: final need and reserves plus what other sectors will use.
-    pub planned: [f64; N_GOODS],
-    /// Gross output made, after labour shortages and missing inputs.
-    pub made: [f64; N_GOODS],
-    /// Used up as inputs by other sectors.
-    pub used: [f64; N_GOODS],
-    /// Delivered to members to meet their need.
-    pub delivered: [f64; N_GOODS],
-    /// Made but neither used nor delivered nor storable (services and energy given up).
-    pub wasted: [f64; N_GOODS],
-    /// Garments taken from the exchange store (part of `delivered` for clothing).
-    pub garments_reused: f64,
-    /// Garments thrown away: worn out, or wearable with no exchange store to take them.
-    pub garments_discarded: f64,
-    /// Planned beyond the want, to be thrown away unsold (`market.overproduction`).
-    pub overproduced: [f64; N_GOODS],
-}
-
-/// Today's figures for every community, indexed by community id.
-#[derive(Resource, Default)]
-pub struct Ledger {
-    pub days: Vec<CommunityDay>,
-}
-
 /// Entities of each community and of its syndicates, indexed by community id.
 #[derive(Resource, Default)]
 pub struct Directory {
@@ -461,25 +299,4 @@ pub struct Directory {
     pub kitchens: Vec<Entity>,
     /// Each community's goods syndicates, by good (`Syndicate` and `Standing`).
     pub goods: Vec<[Entity; N_GOODS]>,
-}
-
-/// One community's energy flows today (kWh).
-#[derive(Clone, Copy, Debug, Default)]
-pub struct EnergyDay {
-    /// Generated by each source.
-    pub generated: [f64; N_SOURCES],
-    /// Available to meet today's demand: own generation used, storage drawn, imports, fossil.
-    pub available: f64,
-    /// Put into storage (before losses).
-    pub charged: f64,
-    /// Drawn from storage (after losses).
-    pub discharged: f64,
-    /// Received from other communities of the region (after losses).
-    pub imported: f64,
-    /// Sent to other communities of the region.
-    pub exported: f64,
-    /// Generated but neither used, stored nor exported.
-    pub curtailed: f64,
-    /// Lost in storage and on grid links.
-    pub lost: f64,
 }

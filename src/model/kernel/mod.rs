@@ -10,6 +10,7 @@ pub mod components;
 pub mod decisions;
 pub mod decl;
 pub mod goods;
+pub mod ledger;
 pub mod log;
 pub mod params;
 pub mod regions;

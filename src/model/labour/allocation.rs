@@ -17,11 +17,10 @@ use rayon::prelude::*;
 use crate::model::guilds::{Agreement, Guild};
 use crate::model::kernel::calendar::{Calendar, Clock};
 use crate::model::kernel::chunks::{chunk_ranges, split_by};
-use crate::model::kernel::components::{
-    CommunityDay, Ledger, Member, Person, Vocation, Work, lane_sum,
-};
+use crate::model::kernel::components::{Member, Person, Vocation, Work, lane_sum};
 use crate::model::kernel::decisions::Government;
 use crate::model::kernel::goods::N_GOODS;
+use crate::model::kernel::ledger::{Days, FoodDay, LabourDay};
 use crate::model::kernel::params::{N_SECTORS, Params, UndesirablePolicy};
 use crate::model::kernel::regions::Regions;
 
@@ -56,7 +55,7 @@ fn offers(weights: &[f32; N_SECTORS], remaining: f32, open: &[f32; N_SECTORS]) -
 /// sector is sedentary) swaps: undesirable work weighs as their favourite sector did, and their
 /// sedentary work as undesirable work would.
 #[inline(always)]
-fn weights(vocation: &Vocation, day: &CommunityDay, masks: &Masks) -> [f32; N_SECTORS] {
+fn weights(vocation: &Vocation, day: &LabourDay, masks: &Masks) -> [f32; N_SECTORS] {
     let mut w = [0.0f32; N_SECTORS];
     for s in 0..N_SECTORS {
         w[s] = vocation.appeal[s] * day.appeal_scale[s];
@@ -128,11 +127,11 @@ fn pass<F>(
     columns: &Columns<'_>,
     ranges: &[Range<usize>],
     works: &mut [Work],
-    days: &[CommunityDay],
+    days: &[LabourDay],
     visit: F,
 ) -> Vec<Vec<(usize, Sums)>>
 where
-    F: Fn(&Person, &Vocation, &mut Work, &CommunityDay, &mut Sums) + Sync,
+    F: Fn(&Person, &Vocation, &mut Work, &LabourDay, &mut Sums) + Sync,
 {
     let pieces = split_by(works, ranges);
     ranges
@@ -165,7 +164,7 @@ fn add_offers(
     person: &Person,
     vocation: &Vocation,
     work: &Work,
-    day: &CommunityDay,
+    day: &LabourDay,
     open: &[f32; N_SECTORS],
     weights: &[f32; N_SECTORS],
     sums: &mut Sums,
@@ -177,14 +176,14 @@ fn add_offers(
 }
 
 /// Adds each community's sums to its ledger entry, in a fixed order.
-fn add_sums(ledger: &mut Ledger, chunks: Vec<Vec<(usize, Sums)>>) {
+fn add_sums(labour: &mut [LabourDay], food: &mut [FoodDay], chunks: Vec<Vec<(usize, Sums)>>) {
     for (c, sums) in chunks.into_iter().flatten() {
-        let day = &mut ledger.days[c];
+        let day = &mut labour[c];
         for s in 0..N_SECTORS {
             day.offered[s] += sums.offered[s];
             day.filled[s] += sums.filled[s];
         }
-        day.gardens_tended += sums.gardens;
+        food[c].gardens_tended += sums.gardens;
         for g in 0..N_GOODS {
             day.guild_hours[g] += sums.guild[g];
         }
@@ -197,7 +196,7 @@ fn add_sums(ledger: &mut Ledger, chunks: Vec<Vec<(usize, Sums)>>) {
 /// Remaining willing hours of a person today: an hour of work uses `counts_as` hours of
 /// willingness (1, or more for undesirable work under an incentive).
 #[inline(always)]
-fn remaining(person: &Person, vocation: &Vocation, work: &Work, day: &CommunityDay) -> f32 {
+fn remaining(person: &Person, vocation: &Vocation, work: &Work, day: &LabourDay) -> f32 {
     if person.can_work() && !person.artist {
         let mut used = [0.0f32; N_SECTORS];
         for s in 0..N_SECTORS {
@@ -215,13 +214,13 @@ fn set_rules(
     params: &Params,
     gov: Option<&Government>,
     guilds: &Query<&Guild>,
-    ledger: &mut Ledger,
+    labour: &mut [LabourDay],
     day_of_year: u32,
 ) {
     let swap_season = params.labour.in_swap_season(day_of_year);
     let mask = params.labour.undesirable_mask();
     let l = &params.labour;
-    for (c, day) in ledger.days.iter_mut().enumerate() {
+    for (c, day) in labour.iter_mut().enumerate() {
         day.policy = gov.map_or(l.undesirable_policy, |g| g.policy(params, c));
         let incentive = day.policy == UndesirablePolicy::Incentive;
         day.swap_today = day.policy == UndesirablePolicy::Swap && swap_season;
@@ -240,16 +239,16 @@ fn set_rules(
             day.rota_hours[s] = 0.0;
             day.exchange_take[s] = 0.0;
         }
-        day.guild_active = [false; N_GOODS];
+        day.guild_open = [false; N_GOODS];
         day.guild_hours = [0.0; N_GOODS];
         day.exchange_given = 0.0;
         day.exchange_received = 0.0;
     }
     for guild in guilds {
         if guild.agreement == Agreement::Accepted
-            && let Some(day) = ledger.days.get_mut(guild.community as usize)
+            && let Some(day) = labour.get_mut(guild.community as usize)
         {
-            day.guild_active[guild.good.index()] = true;
+            day.guild_open[guild.good.index()] = true;
         }
     }
 }
@@ -267,7 +266,8 @@ pub fn allocate_labour(
     calendar: Res<Calendar>,
     gov: Option<Res<Government>>,
     guilds: Query<&Guild>,
-    mut ledger: ResMut<Ledger>,
+    mut labour: ResMut<Days<LabourDay>>,
+    mut food: ResMut<Days<FoodDay>>,
     mut persons: Query<(&Member, &Person, &Vocation, &mut Work)>,
 ) {
     let growing = calendar.growing[clock.day_of_year() as usize];
@@ -283,18 +283,14 @@ pub fn allocate_labour(
         &params,
         gov.as_deref(),
         &guilds,
-        &mut ledger,
+        &mut labour,
         clock.day_of_year(),
     );
-    let any_rota = ledger
-        .days
-        .iter()
-        .any(|d| d.policy == UndesirablePolicy::Rota);
-    let any_exchange = ledger
-        .days
+    let any_rota = labour.iter().any(|d| d.policy == UndesirablePolicy::Rota);
+    let any_exchange = labour
         .iter()
         .any(|d| d.policy == UndesirablePolicy::Exchange);
-    for day in ledger.days.iter_mut() {
+    for day in labour.iter_mut() {
         day.offered = [0.0; N_SECTORS];
         day.open = day.unfilled.map(|u| f32::from(u8::from(u > EPS_HOURS)));
     }
@@ -321,7 +317,7 @@ pub fn allocate_labour(
                 &columns,
                 &ranges,
                 works,
-                &ledger.days,
+                &labour,
                 |person, vocation, _, day, sums| {
                     if day.policy == UndesirablePolicy::Rota
                         && person.is_able_adult()
@@ -334,13 +330,13 @@ pub fn allocate_labour(
                 },
             );
             // A community may appear in more than one chunk (newcomers are stored apart).
-            let mut skill = vec![[0.0f64; N_SECTORS]; ledger.days.len()];
+            let mut skill = vec![[0.0f64; N_SECTORS]; labour.len()];
             for (c, sums) in chunks.into_iter().flatten() {
                 for s in 0..N_SECTORS {
                     skill[c][s] += sums.skill[s];
                 }
             }
-            for (day, skill) in ledger.days.iter_mut().zip(&skill) {
+            for (day, skill) in labour.iter_mut().zip(&skill) {
                 for s in 0..N_SECTORS {
                     if mask[s] > 0.0 && skill[s] > 0.0 {
                         day.rota_hours[s] = ((day.unfilled[s] / skill[s]) as f32).min(max_hours);
@@ -355,7 +351,7 @@ pub fn allocate_labour(
             &columns,
             &ranges,
             works,
-            &ledger.days,
+            &labour,
             |person, vocation, work, day, sums| {
                 // Training and research were set before volunteering (`learning::study`).
                 *work = Work {
@@ -383,7 +379,7 @@ pub fn allocate_labour(
                 }
                 if person.guild > 0 && person.can_work() {
                     let g = usize::from(person.guild - 1);
-                    if day.guild_active[g] {
+                    if day.guild_open[g] {
                         let s = 2 + g;
                         let h = guild_hours.min(remaining(person, vocation, work, day));
                         work.hours[s] += h;
@@ -394,12 +390,12 @@ pub fn allocate_labour(
                 add_offers(person, vocation, work, day, &day.open, &w, sums);
             },
         );
-        add_sums(&mut ledger, chunks);
+        add_sums(&mut labour, &mut food, chunks);
         for round in 0..rounds {
             // Each community takes the same share of every offer to a sector, just enough to
             // fill it; a sector whose offers fell short stays open for the next round.
             let mut any_open = false;
-            for day in ledger.days.iter_mut() {
+            for day in labour.iter_mut() {
                 for s in 0..N_SECTORS {
                     let take = if day.open[s] > 0.0 && day.offered[s] > 0.0 {
                         (day.unfilled[s] / day.offered[s]).min(1.0)
@@ -420,7 +416,7 @@ pub fn allocate_labour(
                 &columns,
                 &ranges,
                 works,
-                &ledger.days,
+                &labour,
                 |person, vocation, work, day, sums| {
                     let w = weights(vocation, day, &masks);
                     let o = offers(&w, remaining(person, vocation, work, day), &day.open);
@@ -441,14 +437,14 @@ pub fn allocate_labour(
                     work.ever_undesirable |= work.masked_hours(&mask) > 0.0;
                 },
             );
-            let mut spare = vec![[0.0f64; N_SECTORS]; ledger.days.len()];
+            let mut spare = vec![[0.0f64; N_SECTORS]; labour.len()];
             for (c, sums) in chunks.iter().flatten() {
                 for s in 0..N_SECTORS {
                     spare[*c][s] += sums.spare[s];
                 }
             }
-            add_sums(&mut ledger, chunks);
-            for day in ledger.days.iter_mut() {
+            add_sums(&mut labour, &mut food, chunks);
+            for day in labour.iter_mut() {
                 for s in 0..N_SECTORS {
                     day.unfilled[s] = (day.unfilled[s] - day.filled[s]).max(0.0);
                     day.filled[s] = 0.0;
@@ -457,12 +453,12 @@ pub fn allocate_labour(
             }
             if last {
                 if any_exchange {
-                    exchange(&params, &mask, &mut ledger, &spare);
+                    exchange(&params, &mask, &mut labour, &spare);
                     let chunks = pass(
                         &columns,
                         &ranges,
                         works,
-                        &ledger.days,
+                        &labour,
                         |person, vocation, work, day, sums| {
                             let rem = remaining(person, vocation, work, day);
                             if rem <= 0.0 {
@@ -479,7 +475,7 @@ pub fn allocate_labour(
                             work.ever_undesirable |= work.masked_hours(&mask) > 0.0;
                         },
                     );
-                    add_sums(&mut ledger, chunks);
+                    add_sums(&mut labour, &mut food, chunks);
                 }
                 break;
             }
@@ -496,15 +492,15 @@ pub fn allocate_labour(
 fn exchange(
     params: &Params,
     mask: &[f32; N_SECTORS],
-    ledger: &mut Ledger,
+    labour: &mut [LabourDay],
     spare: &[[f64; N_SECTORS]],
 ) {
-    let n = ledger.days.len();
+    let n = labour.len();
     let agriculture = crate::model::kernel::params::Sector::Agriculture.index();
     for members in Regions::new(n as u32, params.population.communities_per_region).all() {
         let mut unfilled = [0.0f64; N_SECTORS];
         for c in members.clone() {
-            let day = &ledger.days[c];
+            let day = &labour[c];
             if day.policy != UndesirablePolicy::Exchange {
                 continue;
             }
@@ -532,7 +528,7 @@ fn exchange(
             done[s] = offered * take;
         }
         for c in members {
-            let day = &mut ledger.days[c];
+            let day = &mut labour[c];
             day.exchange_take = share.map(|x| x as f32);
             if day.policy != UndesirablePolicy::Exchange {
                 continue;
@@ -606,9 +602,9 @@ mod tests {
         };
         masks.undesirable[3] = 1.0;
         masks.sedentary[5] = 1.0;
-        let mut day = CommunityDay {
+        let mut day = LabourDay {
             appeal_scale: [1.0; N_SECTORS],
-            ..CommunityDay::default()
+            ..LabourDay::default()
         };
         day.appeal_scale[3] = 0.2;
         assert!(is_sedentary(&v, &masks.sedentary));

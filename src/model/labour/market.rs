@@ -14,18 +14,18 @@
 
 use bevy_ecs::prelude::*;
 
-use crate::model::kernel::components::Ledger;
+use crate::model::kernel::ledger::{Days, LabourDay};
 use crate::model::kernel::params::{N_SECTORS, Params};
 
 /// Adds money and law to every syndicate's posted hours, so that `money_law_share` of the
 /// hours posted make nothing; runs last in the Plan phase.
-pub fn post_money_law_hours(params: Res<Params>, mut ledger: ResMut<Ledger>) {
+pub fn post_money_law_hours(params: Res<Params>, mut labour: ResMut<Days<LabourDay>>) {
     let share = params.market.money_law_share;
     if share <= 0.0 {
         return;
     }
     let scale = 1.0 / (1.0 - share);
-    for day in ledger.days.iter_mut() {
+    for day in labour.iter_mut() {
         for s in 0..N_SECTORS {
             day.posted[s] *= scale;
             day.unfilled[s] *= scale;

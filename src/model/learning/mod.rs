@@ -18,8 +18,9 @@ use bevy_ecs::prelude::*;
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
-use crate::model::kernel::components::{Ledger, Member, Person, Vocation, Work};
+use crate::model::kernel::components::{Member, Person, Vocation, Work};
 use crate::model::kernel::goods::Good;
+use crate::model::kernel::ledger::{Days, LabourDay, LearningDay};
 use crate::model::kernel::params::learning::LearningParams;
 use crate::model::kernel::params::{N_SECTORS, Params, Sector};
 use crate::model::kernel::regions::Regions;
@@ -82,7 +83,8 @@ pub fn study(
     params: Res<Params>,
     network: Res<RailNetwork>,
     mut knowledge: ResMut<Knowledge>,
-    mut ledger: ResMut<Ledger>,
+    mut days: ResMut<Days<LearningDay>>,
+    mut labour: ResMut<Days<LabourDay>>,
     mut persons: Query<(&Member, &Person, &mut Vocation, &mut Work)>,
 ) {
     let lp = &params.learning;
@@ -97,7 +99,7 @@ pub fn study(
         return;
     }
     knowledge.set = true;
-    let n = ledger.days.len();
+    let n = days.len();
     let regions = Regions::new(n as u32, params.population.communities_per_region);
     let mut researching = vec![false; n];
     if lp.research {
@@ -134,23 +136,22 @@ pub fn study(
                 let skill = &mut vocation.skill[s];
                 *skill += (1.0 - *skill) * (gain * h).min(1.0);
                 work.training = h;
-                let day = &mut ledger.days[c];
+                let day = &mut days[c];
                 day.training_hours += f64::from(h);
                 day.training_passenger_km += 2.0 * km;
                 let staff = f64::from(h) * per_learner;
-                let centre_day = &mut ledger.days[centre];
-                centre_day.training_staff_hours += staff;
-                centre_day.posted[learning] += staff;
-                centre_day.unfilled[learning] += staff;
+                days[centre].training_staff_hours += staff;
+                labour[centre].posted[learning] += staff;
+                labour[centre].unfilled[learning] += staff;
             }
         }
         if researching[c] && person.can_work() {
             let h = (vocation.willing - work.training).max(0.0) * share;
             work.research = h;
-            ledger.days[c].research_hours += f64::from(h);
+            days[c].research_hours += f64::from(h);
         }
     }
-    let today: f64 = ledger.days.iter().map(|d| d.research_hours).sum();
+    let today: f64 = days.iter().map(|d| d.research_hours).sum();
     knowledge.research_hours += today;
     // What research found is kept if research stops.
     knowledge.level = technology_level(lp, knowledge.research_hours);

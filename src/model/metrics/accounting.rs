@@ -8,11 +8,14 @@ use crate::model::guilds::{Agreement, Guild};
 use crate::model::housing::Dwellings;
 use crate::model::kernel::calendar::{Clock, YEAR};
 use crate::model::kernel::components::{
-    AgeClass, Directory, KitchenState, LEFTOVER_SLOTS, Ledger, Member, Person, Standing, StoreRoom,
+    AgeClass, Directory, KitchenState, LEFTOVER_SLOTS, Member, Person, Standing, StoreRoom,
     Syndicate, Vocation, Work, lane_sum,
 };
 use crate::model::kernel::decisions::Government;
 use crate::model::kernel::goods::{Good, N_GOODS};
+use crate::model::kernel::ledger::{
+    Books, BuildDay, Days, EnergyDay, FoodDay, GoodsDay, LabourDay, LearningDay, RailDay,
+};
 use crate::model::kernel::params::energy::Source;
 use crate::model::kernel::params::{N_SECTORS, Params, Sector};
 use crate::model::kernel::stats::Histogram;
@@ -26,14 +29,14 @@ use crate::model::metrics::satisfaction::Satisfaction;
 pub fn spoil_food(
     params: Res<Params>,
     directory: Res<Directory>,
-    mut ledger: ResMut<Ledger>,
+    mut food: ResMut<Days<FoodDay>>,
     mut stores: Query<&mut StoreRoom>,
     mut kitchens: Query<(&Syndicate, &mut KitchenState)>,
 ) {
     let keep = params.food.leftover_days as usize;
     for (syndicate, mut kitchen) in &mut kitchens {
         let c = syndicate.community as usize;
-        let day = &mut ledger.days[c];
+        let day = &mut food[c];
         if let Ok(mut store) = stores.get_mut(directory.communities[c]) {
             let spoiled = store.food_kg * params.food.store_spoilage_per_day;
             store.food_kg -= spoiled;
@@ -202,9 +205,14 @@ pub struct MetricsScratch {
 }
 
 /// Fills `kinds` with how each kind of person fared in each community.
-fn tally_kinds(params: &Params, ledger: &Ledger, kinds: &mut Vec<[KindDay; KINDS]>) {
-    kinds.resize(ledger.days.len(), [KindDay::default(); KINDS]);
-    for (day, out) in ledger.days.iter().zip(kinds.iter_mut()) {
+fn tally_kinds(
+    params: &Params,
+    food: &[FoodDay],
+    goods: &[GoodsDay],
+    kinds: &mut Vec<[KindDay; KINDS]>,
+) {
+    kinds.resize(food.len(), [KindDay::default(); KINDS]);
+    for ((day, goods), out) in food.iter().zip(goods).zip(kinds.iter_mut()) {
         for age in [AgeClass::Child, AgeClass::Adult, AgeClass::Elder] {
             for ill in [false, true] {
                 let food = if ill {
@@ -225,8 +233,7 @@ fn tally_kinds(params: &Params, ledger: &Ledger, kinds: &mut Vec<[KindDay; KINDS
                     if own <= 0.0 {
                         continue;
                     }
-                    if let Some(share) = satisfaction.add(day.goods.delivered[g], day.goods.need[g])
-                    {
+                    if let Some(share) = satisfaction.add(goods.delivered[g], goods.need[g]) {
                         short |= share < 1.0 - 1e-6;
                     }
                 }
@@ -244,7 +251,7 @@ fn tally_kinds(params: &Params, ledger: &Ledger, kinds: &mut Vec<[KindDay; KINDS
 pub fn collect_metrics(
     clock: Res<Clock>,
     params: Res<Params>,
-    ledger: Res<Ledger>,
+    books: Books,
     mut window: ResMut<WasteWindow>,
     mut scratch: ResMut<MetricsScratch>,
     mut metrics: ResMut<TickMetrics>,
@@ -260,7 +267,7 @@ pub fn collect_metrics(
 ) {
     let scratch = &mut *scratch;
     let mask = params.labour.undesirable_mask();
-    tally_kinds(&params, &ledger, &mut scratch.kinds);
+    tally_kinds(&params, &books.food, &books.goods, &mut scratch.kinds);
     scratch.total.clear();
     // The persons pass, in parallel over fixed chunks of the table, merged in chunk order.
     let Ok(tables) = persons.contiguous_iter() else {
@@ -335,75 +342,7 @@ pub fn collect_metrics(
         full_time_artists: u64::from(gov.artists.iter().sum::<u32>()),
         ..Default::default()
     };
-    let energy = Good::Energy.index();
-    let mut production_co2e = 0.0;
-    let mut energy_co2e = 0.0;
-    let mut transport_kwh = 0.0;
-    let mut renewable_kwh = 0.0;
-    for day in &ledger.days {
-        m.food_needed_kg += day.need_kg;
-        m.food_harvested_kg += day.harvested_kg;
-        m.food_garden_kg += day.garden_kg;
-        m.food_cooked_kg += day.cooked_kg;
-        m.food_eaten_kg += day.eaten_kg;
-        m.food_wasted_kg += day.wasted_kg;
-        m.labour_posted_hours += day.posted.iter().sum::<f64>();
-        m.labour_shortage_hours += day.unfilled.iter().sum::<f64>();
-        for s in 0..N_SECTORS {
-            m.undesirable_unfilled_hours += f64::from(mask[s]) * day.unfilled[s];
-        }
-        m.exchange_hours += day.exchange_given;
-        m.art_hours += day.art_hours;
-        m.guild_hours += day.guild_hours.iter().sum::<f64>();
-        for good in Good::ALL {
-            let g = good.index();
-            m.goods_needed[g] += day.goods.need[g];
-            m.goods_delivered[g] += day.goods.delivered[g];
-            production_co2e += day.goods.made[g] * economy.co2e[g];
-        }
-        m.energy_demanded_kwh += day.goods.planned[energy];
-        m.energy_supplied_kwh += day.goods.made[energy];
-        for source in Source::ALL {
-            let kwh = day.energy.generated[source as usize];
-            m.energy_generated_kwh += kwh;
-            if source.renewable() {
-                renewable_kwh += kwh;
-            }
-            energy_co2e += kwh * params.energy.source(source).g_co2e_per_kwh / 1000.0;
-        }
-        m.energy_curtailed_kwh += day.energy.curtailed;
-        m.garments_reused += day.goods.garments_reused;
-        m.food_shipped_kg += day.food_sent_kg;
-        m.rail_tonne_km += day.freight_tonne_km;
-        m.rail_energy_kwh += day.freight_kwh;
-        let transport = Good::Transport.index();
-        transport_kwh += economy.a[energy][transport] * day.goods.made[transport] + day.freight_kwh;
-        let car_km = economy.car_share * day.goods.made[transport];
-        m.car_passenger_km += car_km;
-        m.car_energy_kwh += car_km * params.transport.car_kwh_per_km;
-        m.energy_build_hours += day.build_hours_done;
-        m.goods_shipped_kg += day.goods_sent_kg;
-        m.dwelling_built_m2 += day.dwelling_built_m2;
-        m.dwelling_build_hours += day.dwelling_hours_done;
-        if day.device_target > 0.0 {
-            m.devices_made_global += day.goods.made[Good::Devices.index()];
-        }
-        m.data_network_hours += day.data_network_hours;
-        m.data_network_kwh += day.data_network_kwh;
-        m.training_hours += day.training_hours;
-        m.training_staff_hours += day.training_staff_hours;
-        m.training_passenger_km += day.training_passenger_km;
-        m.research_hours += day.research_hours;
-        m.trunk_tonne_km += day.trunk_tonne_km;
-        m.exchange_passenger_km += day.exchange_passenger_km;
-        m.exchange_travel_kwh += day.exchange_travel_kwh;
-        transport_kwh += day.exchange_travel_kwh;
-        m.energy_built_kw += day.built_kw;
-        m.energy_retired_kw += day.retired_kw;
-        m.garments_discarded += day.goods.garments_discarded;
-        m.energy_traded_kwh += day.energy.imported;
-        m.energy_lost_kwh += day.energy.lost;
-    }
+    let flows = add_ledgers(&mut m, &books, &params, &economy, &mask);
     m.textiles_discarded_kg = m.garments_discarded * params.clothing.garment_kg;
     m.energy_stored_kwh = systems.iter().map(|(s, ..)| s.stored_kwh).sum();
     m.energy_building_kw = systems.iter().map(|(_, b, _)| b.building_kw()).sum();
@@ -418,7 +357,7 @@ pub fn collect_metrics(
     m.technology_level = knowledge.level;
     let money_law = params.market.money_law_share;
     m.money_law_hours = money_law * sector_hours.iter().sum::<f64>();
-    m.energy_renewable_share = ratio(renewable_kwh, m.energy_generated_kwh);
+    m.energy_renewable_share = ratio(flows.renewable_kwh, m.energy_generated_kwh);
     m.energy_shortage_kwh = (m.energy_demanded_kwh - m.energy_supplied_kwh).max(0.0);
     m.food_produced_kg = m.food_harvested_kg + m.food_garden_kg;
     m.food_stored_kg = stores.iter().map(|s| s.food_kg).sum::<f64>()
@@ -445,14 +384,14 @@ pub fn collect_metrics(
     let people = population as f64;
     // Rail's share of the energy (passenger trains and freight) is counted as transport, at the
     // world's mean emissions per kWh generated.
-    let transport_co2e =
-        (transport_kwh * ratio(energy_co2e, m.energy_generated_kwh)).min(energy_co2e);
+    let transport_co2e = (flows.transport_kwh * ratio(flows.energy_co2e, m.energy_generated_kwh))
+        .min(flows.energy_co2e);
     // Cars' emissions beyond energy (making them) count as transport, not production.
     let car_co2e = m.car_passenger_km * params.transport.car_kg_co2e_per_km;
     m.footprint_transport_kg_co2e_per_person = ratio(transport_co2e + car_co2e, people);
-    m.footprint_energy_kg_co2e_per_person = ratio(energy_co2e - transport_co2e, people);
+    m.footprint_energy_kg_co2e_per_person = ratio(flows.energy_co2e - transport_co2e, people);
     m.footprint_production_kg_co2e_per_person = ratio(
-        m.food_harvested_kg * fp.farm_kg_co2e_per_kg + production_co2e - car_co2e,
+        m.food_harvested_kg * fp.farm_kg_co2e_per_kg + flows.production_co2e - car_co2e,
         people,
     );
     m.footprint_waste_kg_co2e_per_person =
@@ -462,6 +401,155 @@ pub fn collect_metrics(
         + m.footprint_production_kg_co2e_per_person
         + m.footprint_waste_kg_co2e_per_person;
     *metrics = m;
+}
+
+/// What the metrics row needs from the ledgers beyond its own columns.
+#[derive(Default)]
+struct Flows {
+    /// Emissions of what the syndicates made (kg CO2e).
+    production_co2e: f64,
+    /// Lifecycle emissions of the energy generated (kg CO2e).
+    energy_co2e: f64,
+    /// Energy used by rail: passenger trains, freight and helpers' travel (kWh).
+    transport_kwh: f64,
+    /// Energy generated from renewable sources (kWh).
+    renewable_kwh: f64,
+}
+
+/// Adds every community's ledgers into the row, one mechanism at a time, each summed in
+/// community order.
+fn add_ledgers(
+    m: &mut TickMetrics,
+    books: &Books,
+    params: &Params,
+    economy: &Economy,
+    mask: &[f32; N_SECTORS],
+) -> Flows {
+    let mut flows = Flows::default();
+    add_food(m, &books.food);
+    add_labour(m, &books.labour, mask);
+    add_goods(m, &books.goods, params, economy, &mut flows);
+    add_energy(m, &books.energy, params, &mut flows);
+    add_rail(m, &books.rail);
+    add_builds(m, &books.builds);
+    add_learning(m, &books.learning);
+    // Rail's energy, in the order it has always been summed: per community, trains, freight,
+    // then helpers' travel.
+    let energy = Good::Energy.index();
+    let transport = Good::Transport.index();
+    for ((goods, rail), labour) in books
+        .goods
+        .iter()
+        .zip(books.rail.iter())
+        .zip(books.labour.iter())
+    {
+        flows.transport_kwh +=
+            economy.a[energy][transport] * goods.made[transport] + rail.freight_kwh;
+        flows.transport_kwh += labour.exchange_travel_kwh;
+    }
+    flows
+}
+
+fn add_food(m: &mut TickMetrics, days: &[FoodDay]) {
+    for day in days {
+        m.food_needed_kg += day.need_kg;
+        m.food_harvested_kg += day.harvested_kg;
+        m.food_garden_kg += day.garden_kg;
+        m.food_cooked_kg += day.cooked_kg;
+        m.food_eaten_kg += day.eaten_kg;
+        m.food_wasted_kg += day.wasted_kg;
+    }
+}
+
+fn add_labour(m: &mut TickMetrics, days: &[LabourDay], mask: &[f32; N_SECTORS]) {
+    for day in days {
+        m.labour_posted_hours += day.posted.iter().sum::<f64>();
+        m.labour_shortage_hours += day.unfilled.iter().sum::<f64>();
+        for s in 0..N_SECTORS {
+            m.undesirable_unfilled_hours += f64::from(mask[s]) * day.unfilled[s];
+        }
+        m.exchange_hours += day.exchange_given;
+        m.art_hours += day.art_hours;
+        m.guild_hours += day.guild_hours.iter().sum::<f64>();
+        m.exchange_passenger_km += day.exchange_passenger_km;
+        m.exchange_travel_kwh += day.exchange_travel_kwh;
+    }
+}
+
+fn add_goods(
+    m: &mut TickMetrics,
+    days: &[GoodsDay],
+    params: &Params,
+    economy: &Economy,
+    flows: &mut Flows,
+) {
+    let energy = Good::Energy.index();
+    let transport = Good::Transport.index();
+    for day in days {
+        for good in Good::ALL {
+            let g = good.index();
+            m.goods_needed[g] += day.need[g];
+            m.goods_delivered[g] += day.delivered[g];
+            flows.production_co2e += day.made[g] * economy.co2e[g];
+        }
+        m.energy_demanded_kwh += day.planned[energy];
+        m.energy_supplied_kwh += day.made[energy];
+        m.garments_reused += day.garments_reused;
+        let car_km = economy.car_share * day.made[transport];
+        m.car_passenger_km += car_km;
+        m.car_energy_kwh += car_km * params.transport.car_kwh_per_km;
+        if day.device_target > 0.0 {
+            m.devices_made_global += day.made[Good::Devices.index()];
+        }
+        m.data_network_hours += day.data_network_hours;
+        m.data_network_kwh += day.data_network_kwh;
+        m.garments_discarded += day.garments_discarded;
+    }
+}
+
+fn add_energy(m: &mut TickMetrics, days: &[EnergyDay], params: &Params, flows: &mut Flows) {
+    for day in days {
+        for source in Source::ALL {
+            let kwh = day.generated[source as usize];
+            m.energy_generated_kwh += kwh;
+            if source.renewable() {
+                flows.renewable_kwh += kwh;
+            }
+            flows.energy_co2e += kwh * params.energy.source(source).g_co2e_per_kwh / 1000.0;
+        }
+        m.energy_curtailed_kwh += day.curtailed;
+        m.energy_traded_kwh += day.imported;
+        m.energy_lost_kwh += day.lost;
+    }
+}
+
+fn add_rail(m: &mut TickMetrics, days: &[RailDay]) {
+    for day in days {
+        m.food_shipped_kg += day.food_sent_kg;
+        m.rail_tonne_km += day.freight_tonne_km;
+        m.rail_energy_kwh += day.freight_kwh;
+        m.goods_shipped_kg += day.goods_sent_kg;
+        m.trunk_tonne_km += day.trunk_tonne_km;
+    }
+}
+
+fn add_builds(m: &mut TickMetrics, days: &[BuildDay]) {
+    for day in days {
+        m.energy_build_hours += day.build_hours_done;
+        m.dwelling_built_m2 += day.dwelling_built_m2;
+        m.dwelling_build_hours += day.dwelling_hours_done;
+        m.energy_built_kw += day.built_kw;
+        m.energy_retired_kw += day.retired_kw;
+    }
+}
+
+fn add_learning(m: &mut TickMetrics, days: &[LearningDay]) {
+    for day in days {
+        m.training_hours += day.training_hours;
+        m.training_staff_hours += day.training_staff_hours;
+        m.training_passenger_km += day.training_passenger_km;
+        m.research_hours += day.research_hours;
+    }
 }
 
 fn ratio(a: f64, b: f64) -> f64 {

@@ -2,8 +2,11 @@
 
 use bevy_ecs::prelude::*;
 
-use crate::model::kernel::components::{Community, Directory, KitchenState, Ledger, StoreRoom};
+use crate::model::kernel::components::{Community, Directory, KitchenState, StoreRoom};
 use crate::model::kernel::goods::{Good, N_GOODS};
+use crate::model::kernel::ledger::{
+    Days, EnergyDay, FoodDay, GoodsDay, LabourDay, PeopleDay, RailDay,
+};
 use crate::model::metrics::row::declare_row;
 use crate::model::metrics::satisfaction::Satisfaction;
 
@@ -38,8 +41,14 @@ pub fn collect(world: &mut World, tick: u32, out: &mut Vec<CommunityMetrics>) {
     let mut stores = world.query::<&StoreRoom>();
     let mut kitchens = world.query::<&KitchenState>();
     let directory = world.resource::<Directory>();
-    let ledger = world.resource::<Ledger>();
-    for (c, day) in ledger.days.iter().enumerate() {
+    let people = world.resource::<Days<PeopleDay>>();
+    let food = world.resource::<Days<FoodDay>>();
+    let labour = world.resource::<Days<LabourDay>>();
+    let goods = world.resource::<Days<GoodsDay>>();
+    let energy = world.resource::<Days<EnergyDay>>();
+    let rail = world.resource::<Days<RailDay>>();
+    for (c, day) in food.iter().enumerate() {
+        let (goods, energy, rail, labour) = (&goods[c], &energy[c], &rail[c], &labour[c]);
         let region = communities
             .get(world, directory.communities[c])
             .map_or(0, |x| x.region);
@@ -56,27 +65,27 @@ pub fn collect(world: &mut World, tick: u32, out: &mut Vec<CommunityMetrics>) {
         };
         let mut satisfaction = Satisfaction::of_food(day.eaten_kg, day.need_kg);
         for g in 0..N_GOODS {
-            satisfaction.add(day.goods.delivered[g], day.goods.need[g]);
+            satisfaction.add(goods.delivered[g], goods.need[g]);
         }
         let e = Good::Energy.index();
         out.push(CommunityMetrics {
             tick,
             community: c as u32,
             region,
-            persons: day.persons,
+            persons: people[c].persons,
             need_satisfaction: satisfaction.mean(),
             food_needed_kg: day.need_kg,
             food_eaten_kg: day.eaten_kg,
             food_satisfaction,
             food_stored_kg: store + kept,
-            food_received_kg: day.food_received_kg,
-            food_sent_kg: day.food_sent_kg,
-            energy_generated_kwh: day.energy.generated.iter().sum(),
-            energy_shortage_kwh: (day.goods.planned[e] - day.goods.made[e]).max(0.0),
-            energy_traded_kwh: day.energy.imported,
-            energy_curtailed_kwh: day.energy.curtailed,
-            labour_posted_hours: day.posted.iter().sum(),
-            labour_shortage_hours: day.unfilled.iter().sum(),
+            food_received_kg: rail.food_received_kg,
+            food_sent_kg: rail.food_sent_kg,
+            energy_generated_kwh: energy.generated.iter().sum(),
+            energy_shortage_kwh: (goods.planned[e] - goods.made[e]).max(0.0),
+            energy_traded_kwh: energy.imported,
+            energy_curtailed_kwh: energy.curtailed,
+            labour_posted_hours: labour.posted.iter().sum(),
+            labour_shortage_hours: labour.unfilled.iter().sum(),
         });
     }
 }

@@ -5,19 +5,35 @@ use rand::RngExt;
 use rayon::prelude::*;
 
 use crate::model::kernel::chunks::{community_chunks, split_by};
-use crate::model::kernel::components::{AgeClass, CommunityDay, Ledger, Member, Person, Ration};
+use crate::model::kernel::components::{AgeClass, Member, Person, Ration};
+use crate::model::kernel::ledger::{
+    BuildDay, Days, EnergyDay, FoodDay, GoodsDay, LabourDay, LearningDay, PeopleDay, RailDay,
+};
 use crate::model::kernel::params::Params;
 use crate::model::kernel::rng::CommunityRngs;
 
-/// Clears yesterday's figures so today's can be summed.
-pub fn reset_ledger(mut ledger: ResMut<Ledger>) {
-    // What guilds made yesterday is kept: the goods plan expects it again.
-    ledger.days.iter_mut().for_each(|d| {
-        *d = CommunityDay {
-            guild_made: d.guild_made,
-            ..Default::default()
-        }
-    });
+/// Clears yesterday's figures in every ledger so today's can be summed.
+#[allow(clippy::too_many_arguments)]
+pub fn reset_ledgers(
+    mut people: ResMut<Days<PeopleDay>>,
+    mut food: ResMut<Days<FoodDay>>,
+    mut labour: ResMut<Days<LabourDay>>,
+    mut goods: ResMut<Days<GoodsDay>>,
+    mut energy: ResMut<Days<EnergyDay>>,
+    mut rail: ResMut<Days<RailDay>>,
+    mut builds: ResMut<Days<BuildDay>>,
+    mut learning: ResMut<Days<LearningDay>>,
+) {
+    people.clear();
+    food.clear();
+    labour.clear();
+    goods.clear();
+    energy.clear();
+    rail.clear();
+    // The guilds' ledger is not cleared: what they made yesterday is kept for the goods plan,
+    // which expects it again and clears it.
+    builds.clear();
+    learning.clear();
 }
 
 /// Each person's need today: an adult's need, scaled for children, times a day-to-day appetite
@@ -26,14 +42,15 @@ pub fn reset_ledger(mut ledger: ResMut<Ledger>) {
 pub fn assess_needs(
     params: Res<Params>,
     mut rngs: ResMut<CommunityRngs>,
-    mut ledger: ResMut<Ledger>,
+    mut census: ResMut<Days<PeopleDay>>,
+    mut food: ResMut<Days<FoodDay>>,
     mut persons: Query<(&Member, &Person, &mut Ration)>,
 ) {
     let adult_kg = params.adult_need_kg();
     let child_kg = adult_kg * params.food.child_need_factor;
     // A uniform on [1 - a, 1 + a] has standard deviation a / sqrt(3).
     let spread = params.food.appetite_cv * 3f64.sqrt();
-    let n = ledger.days.len();
+    let n = census.len();
     let Ok(tables) = persons.contiguous_iter_mut() else {
         unreachable!("a query of components is always dense");
     };
@@ -41,16 +58,18 @@ pub fn assess_needs(
         let rations = rations.bypass_change_detection();
         // In parallel over whole communities: each touches only its own streams and sums.
         let (ranges, spans) = community_chunks(members, n);
-        let days = split_by(&mut ledger.days, &spans);
+        let days = split_by(&mut census.0, &spans);
+        let food_days = split_by(&mut food.0, &spans);
         let streams = split_by(&mut rngs.0, &spans);
         let rations = split_by(rations, &ranges);
         ranges
             .into_par_iter()
             .zip(spans)
             .zip(days)
+            .zip(food_days)
             .zip(streams)
             .zip(rations)
-            .for_each(|((((range, span), days), streams), rations)| {
+            .for_each(|(((((range, span), days), food_days), streams), rations)| {
                 for (i, ration) in range.zip(rations.iter_mut()) {
                     let c = members[i].0 as usize - span.start;
                     let person = &people[i];
@@ -68,13 +87,14 @@ pub fn assess_needs(
                     ration.need = need as f32;
                     ration.delivered = 0.0;
                     let day = &mut days[c];
+                    let food = &mut food_days[c];
                     day.persons += 1;
-                    day.need_kg += need;
+                    food.need_kg += need;
                     if person.has_priority() {
-                        day.priority_need_kg += need;
+                        food.priority_need_kg += need;
                     }
                     if person.gardener {
-                        day.gardeners += 1;
+                        food.gardeners += 1;
                     }
                     let count = &mut day.headcount;
                     match person.age {

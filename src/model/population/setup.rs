@@ -222,7 +222,5 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
         directory.kitchens.push(kitchen);
     }
     world.insert_resource(directory);
-    world.insert_resource(Ledger {
-        days: vec![CommunityDay::default(); pop.communities as usize],
-    });
+    crate::model::kernel::ledger::insert_ledgers(world, pop.communities as usize);
 }

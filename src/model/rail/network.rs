@@ -14,10 +14,9 @@ use rand::RngExt;
 
 use crate::model::food::outlook::Outlook;
 use crate::model::kernel::calendar::{Calendar, Clock};
-use crate::model::kernel::components::{
-    Directory, FarmPlan, KitchenState, Ledger, Stocks, StoreRoom,
-};
+use crate::model::kernel::components::{Directory, FarmPlan, KitchenState, Stocks, StoreRoom};
 use crate::model::kernel::goods::{Good, N_GOODS};
+use crate::model::kernel::ledger::{Days, FoodDay, GoodsDay, LabourDay, PeopleDay, RailDay};
 use crate::model::kernel::params::Params;
 use crate::model::kernel::regions::Regions;
 use crate::model::kernel::rng::{Purpose, stream};
@@ -553,7 +552,8 @@ pub fn ship_food(
     network: Res<RailNetwork>,
     directory: Res<Directory>,
     mut room: ResMut<FreightRoom>,
-    mut ledger: ResMut<Ledger>,
+    food_days: Res<Days<FoodDay>>,
+    mut rail: ResMut<Days<RailDay>>,
     mut stores: Query<&mut StoreRoom>,
     kitchens: Query<&KitchenState>,
     farms: Query<&FarmPlan>,
@@ -583,7 +583,7 @@ pub fn ship_food(
                 let outlook = Outlook::new(store, kept, farm, food.yield_kg_per_ha, &calendar, day);
                 // Before this season's peak, only what is held can be given, and what is held
                 // must last until the peak.
-                outlook.surplus(ledger.days[c].need_kg)
+                outlook.surplus(food_days[c].need_kg)
             })
             .collect();
         if members.len() < 2 {
@@ -591,7 +591,7 @@ pub fn ship_food(
             continue;
         }
         for (i, &short_c) in members.iter().enumerate() {
-            let need = ledger.days[short_c as usize].need_kg;
+            let need = food_days[short_c as usize].need_kg;
             let mut wanted = -balance[i];
             if need <= 0.0 || wanted < need * params.rail.min_shortfall_days {
                 continue;
@@ -627,14 +627,14 @@ pub fn ship_food(
                 let tonne_km = kg / 1000.0 * km;
                 room.left[r] -= tonne_km;
                 wanted -= kg;
-                let giver = &mut ledger.days[from];
+                let giver = &mut rail[from];
                 giver.food_sent_kg += kg;
                 giver.freight_tonne_km += tonne_km;
                 giver.freight_kwh += tonne_km * params.rail.kwh_per_tonne_km;
                 if let Ok(mut taker_store) = stores.get_mut(directory.communities[short_c as usize])
                 {
                     taker_store.food_kg += kg;
-                    ledger.days[short_c as usize].food_received_kg += kg;
+                    rail[short_c as usize].food_received_kg += kg;
                 }
             }
             balance[i] = -wanted;
@@ -667,7 +667,7 @@ pub fn ship_food(
                 break;
             }
             'region: for (i, &short_c) in network.members[r].iter().enumerate() {
-                let need = ledger.days[short_c as usize].need_kg;
+                let need = food_days[short_c as usize].need_kg;
                 if need <= 0.0 || -balances[r][i] < need * params.rail.min_shortfall_days {
                     continue;
                 }
@@ -710,7 +710,7 @@ pub fn ship_food(
                     let trunk = room.take(&network, kg / 1000.0, &legs);
                     room.legs = legs;
                     let tonne_km = kg / 1000.0 * km;
-                    let giver = &mut ledger.days[from as usize];
+                    let giver = &mut rail[from as usize];
                     giver.food_sent_kg += kg;
                     giver.freight_tonne_km += tonne_km;
                     giver.trunk_tonne_km += trunk;
@@ -719,7 +719,7 @@ pub fn ship_food(
                         stores.get_mut(directory.communities[short_c as usize])
                     {
                         taker_store.food_kg += kg;
-                        ledger.days[short_c as usize].food_received_kg += kg;
+                        rail[short_c as usize].food_received_kg += kg;
                     }
                 }
             }
@@ -735,24 +735,29 @@ pub fn ship_food(
 /// the help it received, over the network's shortest distance (a host no working line reaches
 /// adds nothing). The passenger-km and their energy are counted on the helpers' home community;
 /// the energy is added to its energy need and plan for today.
-pub fn exchange_travel(params: Res<Params>, network: Res<RailNetwork>, mut ledger: ResMut<Ledger>) {
+pub fn exchange_travel(
+    params: Res<Params>,
+    network: Res<RailNetwork>,
+    mut labour: ResMut<Days<LabourDay>>,
+    mut goods: ResMut<Days<GoodsDay>>,
+) {
     let e = Good::Energy.index();
     for (r, members) in network.members.iter().enumerate() {
         let received: f64 = members
             .iter()
-            .map(|&c| ledger.days[c as usize].exchange_received)
+            .map(|&c| labour[c as usize].exchange_received)
             .sum();
         if received <= 0.0 {
             continue;
         }
         for (i, &home) in members.iter().enumerate() {
-            let helpers = ledger.days[home as usize].exchange_helpers;
+            let helpers = labour[home as usize].exchange_helpers;
             if helpers == 0 {
                 continue;
             }
             let mut km = 0.0;
             for (j, &host) in members.iter().enumerate() {
-                let got = ledger.days[host as usize].exchange_received;
+                let got = labour[host as usize].exchange_received;
                 let d = network.distance[r][i][j];
                 if got > 0.0 && d.is_finite() {
                     km += got / received * d;
@@ -760,14 +765,14 @@ pub fn exchange_travel(params: Res<Params>, network: Res<RailNetwork>, mut ledge
             }
             let day_of_help = params.labour.willing_hours_mean.max(1e-9);
             let trips =
-                (ledger.days[home as usize].exchange_given / day_of_help).min(f64::from(helpers));
+                (labour[home as usize].exchange_given / day_of_help).min(f64::from(helpers));
             let passenger_km = trips * 2.0 * km;
             let kwh = passenger_km * params.rail.kwh_per_passenger_km;
-            let day = &mut ledger.days[home as usize];
+            let day = &mut labour[home as usize];
             day.exchange_passenger_km = passenger_km;
             day.exchange_travel_kwh = kwh;
-            day.goods.need[e] += kwh;
-            day.goods.planned[e] += kwh;
+            goods[home as usize].need[e] += kwh;
+            goods[home as usize].planned[e] += kwh;
         }
     }
 }
@@ -817,11 +822,11 @@ pub fn unit_kg(params: &Params, good: Good) -> f64 {
 fn goods_balances(
     params: &Params,
     economy: &Economy,
-    ledger: &Ledger,
+    people: &[PeopleDay],
     stock: &[f64; N_GOODS],
     c: usize,
 ) -> [f64; N_GOODS] {
-    let need = params.goods.final_need(&ledger.days[c].headcount);
+    let need = params.goods.final_need(&people[c].headcount);
     let gross = economy.gross_output(&need);
     let mut balance = [0.0; N_GOODS];
     for good in Good::ALL {
@@ -843,7 +848,7 @@ fn goods_balances(
 #[allow(clippy::too_many_arguments)]
 fn move_goods(
     params: &Params,
-    ledger: &mut Ledger,
+    rail: &mut [RailDay],
     stocks: &mut Query<&mut Stocks>,
     directory: &Directory,
     g: Good,
@@ -860,7 +865,7 @@ fn move_goods(
     }
     let kg = units * unit_kg(params, g);
     let tonne_km = kg / 1000.0 * km;
-    let giver = &mut ledger.days[from];
+    let giver = &mut rail[from];
     giver.goods_sent_kg += kg;
     giver.freight_tonne_km += tonne_km;
     giver.freight_kwh += tonne_km * params.rail.kwh_per_tonne_km;
@@ -881,21 +886,22 @@ pub fn ship_goods(
     network: Res<RailNetwork>,
     directory: Res<Directory>,
     mut room: ResMut<FreightRoom>,
-    mut ledger: ResMut<Ledger>,
+    people: Res<Days<PeopleDay>>,
+    mut rail: ResMut<Days<RailDay>>,
     mut stocks: Query<&mut Stocks>,
 ) {
     if !params.rail.goods_freight {
         return;
     }
     let room = &mut *room;
-    let n = ledger.days.len();
+    let n = people.len();
     // Balances of every community, from the stocks at the start of the day.
     let mut balance: Vec<[f64; N_GOODS]> = (0..n)
         .map(|c| {
             let stock = stocks
                 .get(directory.communities[c])
                 .map_or([0.0; N_GOODS], |s| s.0);
-            goods_balances(&params, &economy, &ledger, &stock, c)
+            goods_balances(&params, &economy, &people, &stock, c)
         })
         .collect();
     for (r, members) in network.members.iter().enumerate() {
@@ -933,7 +939,7 @@ pub fn ship_goods(
                     }
                     *capacity -= move_goods(
                         &params,
-                        &mut ledger,
+                        &mut rail,
                         &mut stocks,
                         &directory,
                         good,
@@ -1010,7 +1016,7 @@ pub fn ship_goods(
                         }
                         move_goods(
                             &params,
-                            &mut ledger,
+                            &mut rail,
                             &mut stocks,
                             &directory,
                             good,
@@ -1022,7 +1028,7 @@ pub fn ship_goods(
                         let legs = std::mem::take(&mut room.legs);
                         let trunk = room.take(&network, units * tonnes_per_unit, &legs);
                         room.legs = legs;
-                        ledger.days[giver_c].trunk_tonne_km += trunk;
+                        rail[giver_c].trunk_tonne_km += trunk;
                         balance[giver_c][g] -= units;
                         balance[taker_c][g] += units;
                         net[s] -= units;

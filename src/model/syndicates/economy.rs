@@ -12,8 +12,11 @@ use bevy_ecs::prelude::*;
 
 use crate::model::energy::curtail;
 use crate::model::housing::Dwellings;
-use crate::model::kernel::components::{Directory, ExchangeStore, Ledger, Standing, Stocks};
+use crate::model::kernel::components::{Directory, ExchangeStore, Standing, Stocks};
 use crate::model::kernel::goods::{Good, N_GOODS, mul};
+use crate::model::kernel::ledger::{
+    BuildDay, Days, EnergyDay, FoodDay, GoodsDay, GuildDay, LabourDay, PeopleDay, RailDay,
+};
 use crate::model::kernel::params::{Params, Sector};
 use crate::model::kernel::technology::Economy;
 use crate::model::learning::Knowledge;
@@ -32,7 +35,13 @@ pub fn plan_goods(
     directory: Res<Directory>,
     upkeep: Res<RailUpkeep>,
     knowledge: Res<Knowledge>,
-    mut ledger: ResMut<Ledger>,
+    people: Res<Days<PeopleDay>>,
+    food: Res<Days<FoodDay>>,
+    rail: Res<Days<RailDay>>,
+    builds: Res<Days<BuildDay>>,
+    mut guilds: ResMut<Days<GuildDay>>,
+    mut labour: ResMut<Days<LabourDay>>,
+    mut goods: ResMut<Days<GoodsDay>>,
     stocks: Query<(&Stocks, &ExchangeStore)>,
     standings: Query<&Standing>,
 ) {
@@ -40,33 +49,34 @@ pub fn plan_goods(
     let devices = Good::Devices.index();
     let global = params.global.global();
     if global {
-        let held: Vec<[f64; N_GOODS]> = (0..ledger.days.len())
+        let held: Vec<[f64; N_GOODS]> = (0..goods.len())
             .map(|c| {
                 stocks
                     .get(directory.communities[c])
                     .map_or([0.0; N_GOODS], |(s, _)| s.0)
             })
             .collect();
-        let targets = device_targets(&params, &economy, &ledger.days, &held);
-        for (day, target) in ledger.days.iter_mut().zip(targets) {
+        let targets = device_targets(&params, &economy, &people, &guilds, &held);
+        for (day, target) in goods.iter_mut().zip(targets) {
             day.device_target = target;
         }
     }
     let level = knowledge.level;
-    for (c, day) in ledger.days.iter_mut().enumerate() {
+    for (c, day) in goods.iter_mut().enumerate() {
+        let (who, guild) = (&people[c], &mut guilds[c]);
         let (stock, exchange) = stocks
             .get(directory.communities[c])
             .map_or(([0.0; N_GOODS], 0.0), |(s, e)| (s.0, e.garments));
-        let mut need = params.goods.final_need(&day.headcount);
-        need[Good::Energy.index()] += day.cooking_kwh + day.freight_kwh;
+        let mut need = params.goods.final_need(&who.headcount);
+        need[Good::Energy.index()] += food[c].cooking_kwh + rail[c].freight_kwh;
         if global {
-            let persons = f64::from(day.persons);
+            let persons = f64::from(who.persons);
             day.data_network_kwh = persons * params.global.data_network_kwh_per_person_day;
             day.data_network_hours =
                 persons * params.global.data_network_hours_per_person_year / 365.0;
             need[Good::Energy.index()] += day.data_network_kwh;
         }
-        day.goods.need = need;
+        day.need = need;
         // Garments waiting in the exchange store are taken before new ones are made.
         need[clothing] -= need[clothing].min(exchange);
         // Gross use at today's need, to size the reserves of intermediate goods too.
@@ -78,14 +88,14 @@ pub fn plan_goods(
             demand[g] = if global && g == devices {
                 // The global syndicate's share for this workshop (0 elsewhere).
                 let wanted = day.device_target;
-                day.goods.overproduced[g] = wanted * overproduction;
-                wanted + day.goods.overproduced[g]
+                day.overproduced[g] = wanted * overproduction;
+                wanted + day.overproduced[g]
             } else if good.storable() {
                 let reserve = params.goods.get(*good).reserve_days * gross[g];
                 let wanted = (need[g] + reserve - stock[g]).max(0.0);
                 // Made beyond the want, to be thrown away unsold (the status quo only).
-                day.goods.overproduced[g] = wanted * overproduction;
-                wanted + day.goods.overproduced[g]
+                day.overproduced[g] = wanted * overproduction;
+                wanted + day.overproduced[g]
             } else {
                 need[g]
             };
@@ -94,17 +104,17 @@ pub fn plan_goods(
         // (The global device target already counts the world's guild offers.)
         for g in 0..N_GOODS {
             if !(global && g == devices) {
-                demand[g] = (demand[g] - day.guild_made[g]).max(0.0);
+                demand[g] = (demand[g] - guild.made[g]).max(0.0);
             }
         }
         // The materials and energy their agreement promised them are planned for too.
-        let guild_inputs = mul(&economy.a, &day.guild_made);
+        let guild_inputs = mul(&economy.a, &guild.made);
         for i in 0..N_GOODS {
             demand[i] += guild_inputs[i];
         }
-        day.guild_made = [0.0; N_GOODS];
+        guild.made = [0.0; N_GOODS];
         // Construction goods for the installations being built.
-        demand[Good::Construction.index()] += day.build_materials_t;
+        demand[Good::Construction.index()] += builds[c].build_materials_t;
         let mut planned = economy.gross_output(&demand);
         // What is in store beyond its reserve is used before anything new is made.
         for good in Good::ALL {
@@ -126,7 +136,7 @@ pub fn plan_goods(
                 }
             }
         }
-        day.goods.planned = planned;
+        day.planned = planned;
         for good in Good::ALL {
             let s = Sector::Making(*good).index();
             let mut hours = planned[good.index()] * economy.labour[good.index()] / level;
@@ -137,10 +147,10 @@ pub fn plan_goods(
                 hours += upkeep.0.get(c).copied().unwrap_or(0.0);
             }
             if *good == Good::Construction {
-                hours += day.build_hours;
+                hours += builds[c].build_hours;
             }
-            day.posted[s] = hours;
-            day.unfilled[s] = hours;
+            labour[c].posted[s] = hours;
+            labour[c].unfilled[s] = hours;
         }
     }
 }
@@ -153,28 +163,31 @@ const INPUT_PASSES: usize = 32;
 pub fn make_goods(
     economy: Res<Economy>,
     directory: Res<Directory>,
-    mut ledger: ResMut<Ledger>,
+    labour: Res<Days<LabourDay>>,
+    energy: Res<Days<EnergyDay>>,
+    mut goods: ResMut<Days<GoodsDay>>,
     mut stocks: Query<&mut Stocks>,
 ) {
     let a = &economy.a;
-    for (c, day) in ledger.days.iter_mut().enumerate() {
+    for (c, day) in goods.iter_mut().enumerate() {
+        let (work, power) = (&labour[c], &energy[c]);
         let Ok(mut stock) = stocks.get_mut(directory.communities[c]) else {
             continue;
         };
         let mut rate = [1.0; N_GOODS];
         for good in Good::ALL {
             let s = Sector::Making(*good).index();
-            if day.posted[s] > 0.0 {
+            if work.posted[s] > 0.0 {
                 rate[good.index()] =
-                    ((day.posted[s] - day.unfilled[s]) / day.posted[s]).clamp(0.0, 1.0);
+                    ((work.posted[s] - work.unfilled[s]) / work.posted[s]).clamp(0.0, 1.0);
             }
         }
-        let planned = day.goods.planned;
+        let planned = day.planned;
         // Energy is what the installations, storage and grid made available (the energy
         // syndicate's staffing already scaled the generation).
         let e = Good::Energy.index();
         rate[e] = if planned[e] > 0.0 {
-            (day.energy.available / planned[e]).clamp(0.0, 1.0)
+            (power.available / planned[e]).clamp(0.0, 1.0)
         } else {
             1.0
         };
@@ -184,8 +197,8 @@ pub fn make_goods(
             for j in 0..N_GOODS {
                 full[j] = a[e][j] * planned[j] * rate[j];
             }
-            let homes = day.goods.need[e];
-            let (_, allowed) = curtail(&economy.curtailment, homes, &full, day.energy.available);
+            let homes = day.need[e];
+            let (_, allowed) = curtail(&economy.curtailment, homes, &full, power.available);
             for j in 0..N_GOODS {
                 if full[j] > 0.0 {
                     rate[j] *= (allowed[j] / full[j]).clamp(0.0, 1.0);
@@ -225,8 +238,8 @@ pub fn make_goods(
         for g in 0..N_GOODS {
             stock.0[g] += made[g] - used[g];
         }
-        day.goods.made = made;
-        day.goods.used = used;
+        day.made = made;
+        day.used = used;
     }
 }
 
@@ -235,28 +248,28 @@ pub fn make_goods(
 pub fn deliver_goods(
     params: Res<Params>,
     directory: Res<Directory>,
-    mut ledger: ResMut<Ledger>,
+    mut goods: ResMut<Days<GoodsDay>>,
     mut stocks: Query<(&mut Stocks, &mut ExchangeStore, &Dwellings)>,
 ) {
     let clothing = Good::Clothing.index();
     let housing = Good::Housing.index();
     let cp = &params.clothing;
-    for (c, day) in ledger.days.iter_mut().enumerate() {
+    for (c, day) in goods.iter_mut().enumerate() {
         let Ok((mut stock, mut exchange, dwellings)) = stocks.get_mut(directory.communities[c])
         else {
             continue;
         };
         // Garments: the exchange store first, then new ones from the free store. As many leave
         // use as are taken; the wearable ones go back to the exchange store, if there is one.
-        let reused = day.goods.need[clothing].min(exchange.garments);
+        let reused = day.need[clothing].min(exchange.garments);
         exchange.garments -= reused;
-        day.goods.garments_reused = reused;
+        day.garments_reused = reused;
         for good in Good::ALL {
             let g = good.index();
             let wanted = if g == clothing {
-                day.goods.need[g] - reused
+                day.need[g] - reused
             } else {
-                day.goods.need[g]
+                day.need[g]
             };
             let mut delivered = wanted.min(stock.0[g].max(0.0));
             if g == housing {
@@ -272,25 +285,25 @@ pub fn deliver_goods(
                     0.0
                 };
                 exchange.garments += wearable;
-                day.goods.garments_discarded = delivered - wearable;
+                day.garments_discarded = delivered - wearable;
             }
-            day.goods.delivered[g] = delivered;
+            day.delivered[g] = delivered;
             if !good.storable() {
-                day.goods.wasted[g] = stock.0[g].max(0.0);
+                day.wasted[g] = stock.0[g].max(0.0);
                 stock.0[g] = 0.0;
-            } else if day.goods.overproduced[g] > 0.0 {
+            } else if day.overproduced[g] > 0.0 {
                 // What was made beyond the want is thrown away unsold, in the share of the plan
                 // that was made.
-                let made_share = if day.goods.planned[g] > 0.0 {
-                    (day.goods.made[g] / day.goods.planned[g]).min(1.0)
+                let made_share = if day.planned[g] > 0.0 {
+                    (day.made[g] / day.planned[g]).min(1.0)
                 } else {
                     0.0
                 };
-                let thrown = (day.goods.overproduced[g] * made_share).min(stock.0[g].max(0.0));
+                let thrown = (day.overproduced[g] * made_share).min(stock.0[g].max(0.0));
                 stock.0[g] -= thrown;
-                day.goods.wasted[g] = thrown;
+                day.wasted[g] = thrown;
                 if g == clothing {
-                    day.goods.garments_discarded += thrown;
+                    day.garments_discarded += thrown;
                 }
             }
         }

@@ -84,10 +84,9 @@ fn steady_state_labour_equals_the_classical_labour_value() {
     for _ in 0..30 {
         let m = sim.step();
         let world = sim.world_mut();
-        let ledger = world.resource::<kernel::components::Ledger>();
-        let sector_sum = |f: &dyn Fn(&kernel::components::CommunityDay, usize) -> f64| -> f64 {
-            ledger
-                .days
+        let labour = world.resource::<kernel::ledger::Days<kernel::ledger::LabourDay>>();
+        let sector_sum = |f: &dyn Fn(&kernel::ledger::LabourDay, usize) -> f64| -> f64 {
+            labour
                 .iter()
                 .map(|day| {
                     Good::ALL

@@ -11,8 +11,8 @@
 //! every community, in proportion to its members. Under `"community"` (the default) each
 //! community's own syndicate makes its own devices and no data network is modelled.
 
-use crate::model::kernel::components::CommunityDay;
 use crate::model::kernel::goods::{Good, N_GOODS};
+use crate::model::kernel::ledger::{GuildDay, PeopleDay};
 use crate::model::kernel::params::Params;
 use crate::model::kernel::regions::Regions;
 use crate::model::kernel::technology::Economy;
@@ -31,21 +31,21 @@ pub fn is_device_community(params: &Params, c: usize) -> bool {
 pub fn device_targets(
     params: &Params,
     economy: &Economy,
-    days: &[CommunityDay],
+    people: &[PeopleDay],
+    guilds: &[GuildDay],
     stocks: &[[f64; N_GOODS]],
 ) -> Vec<f64> {
     let d = Good::Devices.index();
-    let n = days.len();
+    let n = people.len();
     let membership = Regions::new(n as u32, params.population.communities_per_region);
     let regions = membership.count();
     let reserve_days = params.goods.devices.reserve_days;
     // Each region's need plus reserve less stocks and guild offers (may be negative).
     let mut want = vec![0.0f64; regions];
-    for (c, day) in days.iter().enumerate() {
+    for (c, (day, guild)) in people.iter().zip(guilds).enumerate() {
         let need = params.goods.final_need(&day.headcount);
         let gross = economy.gross_output(&need);
-        want[membership.of(c)] +=
-            need[d] + reserve_days * gross[d] - stocks[c][d] - day.guild_made[d];
+        want[membership.of(c)] += need[d] + reserve_days * gross[d] - stocks[c][d] - guild.made[d];
     }
     let world = want.iter().sum::<f64>().max(0.0);
     let asked: f64 = want.iter().map(|w| w.max(0.0)).sum();
@@ -96,7 +96,8 @@ mod tests {
         p.population.communities_per_region = 2;
         p.global.devices = DeviceMaking::Global;
         let economy = Economy::new(&p);
-        let mut days = vec![CommunityDay::default(); 4];
+        let mut days = vec![PeopleDay::default(); 4];
+        let guilds = vec![GuildDay::default(); 4];
         for day in &mut days {
             day.headcount.adults = 365.0;
         }
@@ -106,13 +107,13 @@ mod tests {
         let mut stocks = vec![[0.0; N_GOODS]; 4];
         stocks[0][d] = 15.25;
         stocks[1][d] = 15.25;
-        let t = device_targets(&p, &economy, &days, &stocks);
+        let t = device_targets(&p, &economy, &days, &guilds, &stocks);
         // Region 0 wants nothing; region 1 wants 30.5; the world 30.5, all made in community 2.
         assert!((t[2] - 30.5).abs() < 1e-9, "{t:?}");
         assert_eq!(t[0] + t[1] + t[3], 0.0);
         // A surplus in region 0 lowers the world's target; region 1 still gets it all.
         stocks[0][d] = 25.25;
-        let t = device_targets(&p, &economy, &days, &stocks);
+        let t = device_targets(&p, &economy, &days, &guilds, &stocks);
         assert!((t[2] - 20.5).abs() < 1e-9, "{t:?}");
     }
 }

@@ -34,7 +34,7 @@ impl ProposalKind for Artist {
             let rng = &mut rngs[c];
             let following = rng.random::<f32>();
             let pick = rng.random::<f64>();
-            let persons = f64::from(m.ledger.days[c].persons.max(1));
+            let persons = f64::from(m.books.people[c].persons.max(1));
             let effect = Effect {
                 leisure: -(m.params.labour.willing_hours_mean / persons) as f32,
                 goods: 0.0,

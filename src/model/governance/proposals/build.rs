@@ -33,7 +33,7 @@ impl ProposalKind for Build {
             if kw <= 0.0 || b.shortage_kwh <= 0.0 {
                 continue;
             }
-            let persons = f64::from(m.ledger.days[c].persons.max(1));
+            let persons = f64::from(m.books.people[c].persons.max(1));
             let used = (m.gov.yesterday[c].energy_made * interval).max(1e-9);
             let kwh_a_day = kw * 24.0 * sp.capacity_factor;
             let effect = Effect {

@@ -3,9 +3,9 @@
 //! of transport.
 
 use super::{Acts, Effect, Meeting, ProposalKind, Upper};
-use crate::model::kernel::components::CommunityDay;
 use crate::model::kernel::decisions::{Level, Subject, Yesterday};
 use crate::model::kernel::goods::Good;
+use crate::model::kernel::ledger::PeopleDay;
 use crate::model::kernel::params::Params;
 use crate::model::kernel::technology::Economy;
 
@@ -28,8 +28,8 @@ impl ProposalKind for Cars {
             Subject::AllowCars
         };
         let effects = m
-            .ledger
-            .days
+            .books
+            .people
             .iter()
             .zip(&m.gov.yesterday)
             .map(|(d, y)| {
@@ -57,7 +57,7 @@ impl ProposalKind for Cars {
 /// saves, less the extra hours of making, servicing and road-building beyond rail's (h/day);
 /// the emissions of the car's energy at the community's energy mix of the day before, and of
 /// making the cars, beyond rail's (kg CO2e/day, as a loss).
-fn car_effect(params: &Params, d: &CommunityDay, y: &Yesterday) -> Effect {
+fn car_effect(params: &Params, d: &PeopleDay, y: &Yesterday) -> Effect {
     let t = &params.transport;
     let persons = f64::from(d.persons.max(1));
     let rail = params.goods.get(Good::Transport);

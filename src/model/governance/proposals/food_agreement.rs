@@ -4,9 +4,9 @@
 
 use super::{Acts, Effect, Meeting, ProposalKind, Upper};
 use crate::model::food::droughts::Droughts;
-use crate::model::kernel::components::Ledger;
 use crate::model::kernel::decisions::{Level, Subject};
 use crate::model::kernel::goods::N_GOODS;
+use crate::model::kernel::ledger::Books;
 use crate::model::kernel::params::Params;
 use crate::model::kernel::regions::Regions;
 
@@ -25,7 +25,7 @@ impl ProposalKind for FoodAgreement {
             .iter()
             .map(|e| m.holdings.lands.get(*e).map_or(0.0, |l| l.arable_ha))
             .collect();
-        let (effects, regions) = effects(m.params, m.ledger, &arable, m.droughts, m.tick)?;
+        let (effects, regions) = effects(m.params, m.books, &arable, m.droughts, m.tick)?;
         Some(Upper {
             kind: &FoodAgreement,
             bodies: regions
@@ -50,13 +50,13 @@ impl ProposalKind for FoodAgreement {
 /// one is.
 fn effects(
     params: &Params,
-    ledger: &Ledger,
+    books: &Books,
     arable_ha: &[f64],
     droughts: &Droughts,
     tick: u32,
 ) -> Option<(Vec<Effect>, Vec<u32>)> {
     let food = &params.food;
-    let n = ledger.days.len();
+    let n = books.len();
     let per_need = 1.0 / (N_GOODS as f64 + 1.0);
     let mut effects = vec![Effect::default(); n];
     let mut regions = Vec::new();
@@ -68,7 +68,7 @@ fn effects(
         let balance: Vec<f64> = members
             .clone()
             .map(|c| {
-                let d = &ledger.days[c];
+                let d = &books.food[c];
                 let need = d.need_kg * 365.0 * (1.0 + food.reserve_share);
                 need_total += d.need_kg * 365.0;
                 let land = arable_ha[c] * food.yield_kg_per_ha * droughts.factor(c, tick);
@@ -90,8 +90,8 @@ fn effects(
         // The region's needs met through the agreement, as a share of its food need.
         let regional = given / need_total.max(1e-9) * per_need;
         for (i, c) in members.enumerate() {
-            let d = &ledger.days[c];
-            let persons = f64::from(d.persons.max(1));
+            let d = &books.food[c];
+            let persons = f64::from(books.people[c].persons.max(1));
             let b = balance[i];
             effects[c] = if b < 0.0 {
                 let need = (d.need_kg * 365.0).max(1e-9);

@@ -20,7 +20,7 @@ impl ProposalKind for GuildAgreement {
         for guild in m.holdings.guilds.iter() {
             if guild.agreement == Agreement::Pending {
                 let c = guild.community as usize;
-                let persons = f64::from(m.ledger.days[c].persons.max(1));
+                let persons = f64::from(m.books.people[c].persons.max(1));
                 let hours = f64::from(guild.members) * params.guilds.hours_per_member / persons;
                 let effect = Effect {
                     leisure: (hours * 0.5) as f32,

@@ -16,10 +16,9 @@ use rand_chacha::ChaCha8Rng;
 use crate::model::energy::EnergyBuilds;
 use crate::model::food::droughts::Droughts;
 use crate::model::guilds::Guild;
-use crate::model::kernel::components::{
-    Directory, Land, Ledger, Member, Person, Standing, Stocks, Work,
-};
+use crate::model::kernel::components::{Directory, Land, Member, Person, Standing, Stocks, Work};
 use crate::model::kernel::decisions::{Decided, Government, Level, Subject, Values};
+use crate::model::kernel::ledger::Books;
 use crate::model::kernel::log::Log;
 use crate::model::kernel::params::{N_SECTORS, Params};
 use crate::model::kernel::technology::Economy;
@@ -130,7 +129,7 @@ pub struct Meeting<'a, 'w, 's> {
     pub params: &'a Params,
     pub tick: u32,
     pub economy: &'a Economy,
-    pub ledger: &'a Ledger,
+    pub books: &'a Books<'w>,
     pub directory: &'a Directory,
     pub gov: &'a Government,
     pub decided: &'a Decided,

@@ -20,8 +20,8 @@ impl ProposalKind for PhaseOutFossil {
         }
         let g = m.params.energy.fossil.g_co2e_per_kwh / 1000.0;
         let effects = m
-            .ledger
-            .days
+            .books
+            .people
             .iter()
             .zip(&m.gov.yesterday)
             .map(|(d, y)| {

@@ -28,7 +28,7 @@ impl ProposalKind for Rota {
                 continue;
             }
             // Each able adult's equal share of the undesirable work, done and undone.
-            let able = m.ledger.days[c].headcount.adults.max(1.0);
+            let able = m.books.people[c].headcount.adults.max(1.0);
             let interval = f64::from(params.assembly.community.interval_days.max(1));
             let done = gov.yesterday[c].undesirable_done;
             let share = (done + gov.undesirable_unfilled[c] / interval) / able;

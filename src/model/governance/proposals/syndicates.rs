@@ -42,7 +42,7 @@ impl ProposalKind for Syndicates {
 /// Community `c`'s proposals to idle, resume or create syndicates.
 fn propose_in(m: &Meeting, c: usize, out: &mut Vec<Proposal>) {
     let params = m.params;
-    let day = &m.ledger.days[c];
+    let day = &m.books.people[c];
     let persons = f64::from(day.persons.max(1));
     let stock = m
         .holdings
