@@ -52,14 +52,9 @@ impl LinkState {
         self.down_until = self.down_until.max(until.max(1));
     }
 
-    /// Puts the link back if its repair time has come on `tick`; whether it did.
-    pub fn repair(&mut self, tick: u32) -> bool {
-        if self.down_until != 0 && self.down_until <= tick {
-            self.down_until = 0;
-            true
-        } else {
-            false
-        }
+    /// Whether the link is down and its repair time has come on `tick`.
+    pub fn repair_due(&self, tick: u32) -> bool {
+        self.down_until != 0 && self.down_until <= tick
     }
 }
 
@@ -144,8 +139,9 @@ pub fn fail(world: &mut World, a: u32, b: u32, until: u32) -> usize {
 pub fn repair(world: &mut World, tick: u32) -> bool {
     let mut any = false;
     for mut state in world.query::<&mut LinkState>().iter_mut(world) {
-        if state.down_until != 0 && state.down_until <= tick {
-            any |= state.repair(tick);
+        if state.repair_due(tick) {
+            state.down_until = 0;
+            any = true;
         }
     }
     if any {

@@ -396,7 +396,10 @@ mod tests {
     fn repair(links: &mut [(RailLink, LinkState)], net: &mut RailNetwork, tick: u32) -> bool {
         let mut any = false;
         for (_, state) in links.iter_mut() {
-            any |= state.repair(tick);
+            if state.repair_due(tick) {
+                state.down_until = 0;
+                any = true;
+            }
         }
         if any {
             net.reroute(links);
