@@ -80,14 +80,14 @@ fn build_schedule() -> Schedule {
     schedule.add_systems(
         (
             food::plan::plan_season,
-            rail::network::ship_food,
+            rail::freight::ship_food,
             food::plan::decide_allowance,
             food::plan::post_farm_hours,
             food::plan::post_kitchen_hours,
             energy::wear_installations,
             energy::plan_builds,
             housing::plan_dwellings,
-            rail::network::ship_goods,
+            rail::freight::ship_goods,
             syndicates::economy::plan_goods,
             learning::study,
             labour::market::post_money_law_hours,
@@ -98,7 +98,7 @@ fn build_schedule() -> Schedule {
     schedule.add_systems(
         (
             labour::allocation::allocate_labour,
-            rail::network::exchange_travel,
+            rail::travel::exchange_travel,
         )
             .chain()
             .in_set(Phase::Labour),
@@ -158,14 +158,15 @@ impl Simulation {
             params.population.communities,
         ));
         world.insert_resource(energy::Weather::new(seed, params.regions()));
-        let network = rail::network::RailNetwork::new(&params, seed);
-        world.insert_resource(rail::network::RailUpkeep(rail::network::upkeep_hours(
+        let links = rail::links::spawn(&mut world, &params, seed);
+        let built: Vec<_> = links.iter().map(|l| l.0).collect();
+        world.insert_resource(rail::links::RailUpkeep(rail::links::upkeep_hours(
             &params,
-            &network,
+            &built,
             params.population.communities as usize,
         )));
-        world.insert_resource(network);
-        world.insert_resource(rail::network::FreightRoom::default());
+        world.insert_resource(rail::network::RailNetwork::new(&params, &links));
+        world.insert_resource(rail::freight::FreightRoom::default());
         world.insert_resource(kernel::calendar::Calendar::new(&params.food));
         world.insert_resource(kernel::calendar::Clock::default());
         world.insert_resource(metrics::accounting::WasteWindow::default());
@@ -322,13 +323,12 @@ impl Simulation {
         self.world
             .insert_resource(kernel::technology::Economy::new(&in_force));
         // The lines already built stay; their upkeep follows the new parameters.
-        let upkeep = rail::network::upkeep_hours(
+        let upkeep = rail::links::upkeep_hours(
             &params,
-            self.world.resource::<rail::network::RailNetwork>(),
+            &rail::links::built(&self.world),
             params.population.communities as usize,
         );
-        self.world
-            .insert_resource(rail::network::RailUpkeep(upkeep));
+        self.world.insert_resource(rail::links::RailUpkeep(upkeep));
         self.world.insert_resource(params);
     }
 
@@ -376,9 +376,14 @@ impl Simulation {
         metrics::community::collect(&mut self.world, tick, out);
     }
 
-    /// The rail network: its links and distances (read-only, for maps).
+    /// The rail network: its distances and routes (read-only).
     pub fn rail_network(&self) -> &rail::network::RailNetwork {
         self.world.resource::<rail::network::RailNetwork>()
+    }
+
+    /// The rail links built, in order (read-only, for maps).
+    pub fn rail_links(&self) -> Vec<rail::links::RailLink> {
+        rail::links::built(&self.world)
     }
 
     /// The world, for inspection by tests and tools.

@@ -303,7 +303,7 @@ pub(super) fn build(
                 }
                 if from < communities
                     && to < communities
-                    && !crate::model::rail::network::link_exists(&s.params, from, to)
+                    && !crate::model::rail::links::link_exists(&s.params, from, to)
                 {
                     let how = if s.params.rail.links.is_empty() {
                         "a generated network has links between neighbouring communities of a \

@@ -352,8 +352,7 @@ impl Session {
                 communities: Vec::new(),
                 links: lane
                     .sim
-                    .rail_network()
-                    .links
+                    .rail_links()
                     .iter()
                     .map(|l| (l.a, l.b, l.km))
                     .collect(),

@@ -198,9 +198,7 @@ impl EventRngs {
 /// Puts back capacity and rail links whose repair time has come. Runs at the start of each
 /// tick.
 pub fn repair(world: &mut World, tick: u32) {
-    world
-        .resource_mut::<crate::model::rail::network::RailNetwork>()
-        .repair(tick);
+    crate::model::rail::links::repair(world, tick);
     let mut failures = world.resource_mut::<Failures>();
     if failures.out.is_empty() {
         return;
@@ -300,9 +298,7 @@ pub fn apply(world: &mut World, tick: u32, kind: &EventKind) {
             ));
         }
         EventKind::RailFailure { from, to, days } => {
-            world
-                .resource_mut::<crate::model::rail::network::RailNetwork>()
-                .fail(*from, *to, tick.saturating_add(*days));
+            crate::model::rail::links::fail(world, *from, *to, tick.saturating_add(*days));
         }
         EventKind::GuildFounded {
             community,

@@ -20,7 +20,7 @@ use crate::model::kernel::ledger::{
 use crate::model::kernel::params::{Params, Sector};
 use crate::model::kernel::technology::Economy;
 use crate::model::learning::Knowledge;
-use crate::model::rail::network::RailUpkeep;
+use crate::model::rail::links::RailUpkeep;
 use crate::model::syndicates::global::device_targets;
 
 /// Each community's syndicates plan today's output and post the hours it takes; the rail
