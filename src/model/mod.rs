@@ -157,7 +157,8 @@ impl Simulation {
             seed,
             params.population.communities,
         ));
-        world.insert_resource(energy::Weather::new(seed, params.regions()));
+        let regions = world.resource::<kernel::regions::Regions>().count() as u32;
+        world.insert_resource(energy::Weather::new(seed, regions));
         let network = rail::network::RailNetwork::new(&params, seed);
         world.insert_resource(rail::network::RailUpkeep(rail::network::upkeep_hours(
             &params,
@@ -172,8 +173,7 @@ impl Simulation {
         world.insert_resource(metrics::accounting::MetricsScratch::default());
         world.insert_resource(TickMetrics::default());
         let communities = params.population.communities;
-        let mut government =
-            kernel::decisions::Government::new(seed, communities, params.regions());
+        let mut government = kernel::decisions::Government::new(seed, communities, regions);
         if params.assembly.enabled && !params.assembly.syndicates_from_start {
             government.without_syndicates();
         }

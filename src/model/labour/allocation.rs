@@ -266,6 +266,7 @@ pub fn allocate_labour(
     params: Res<Params>,
     calendar: Res<Calendar>,
     gov: Option<Res<Government>>,
+    regions: Res<Regions>,
     guilds: Query<&Guild>,
     mut ledger: ResMut<Ledger>,
     mut persons: Query<(&Member, &Person, &Vocation, &mut Work)>,
@@ -457,7 +458,7 @@ pub fn allocate_labour(
             }
             if last {
                 if any_exchange {
-                    exchange(&params, &mask, &mut ledger, &spare);
+                    exchange(&regions, &mask, &mut ledger, &spare);
                     let chunks = pass(
                         &columns,
                         &ranges,
@@ -494,14 +495,13 @@ pub fn allocate_labour(
 /// shortfall. Sets each community's `exchange_take` (a share of a helper's spare hours per
 /// sector) and reduces the unfilled hours.
 fn exchange(
-    params: &Params,
+    regions: &Regions,
     mask: &[f32; N_SECTORS],
     ledger: &mut Ledger,
     spare: &[[f64; N_SECTORS]],
 ) {
-    let n = ledger.days.len();
     let agriculture = crate::model::kernel::params::Sector::Agriculture.index();
-    for members in Regions::new(n as u32, params.population.communities_per_region).all() {
+    for members in regions.all() {
         let mut unfilled = [0.0f64; N_SECTORS];
         for c in members.clone() {
             let day = &ledger.days[c];

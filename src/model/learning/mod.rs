@@ -81,6 +81,7 @@ fn training_sector(vocation: &Vocation) -> usize {
 pub fn study(
     params: Res<Params>,
     network: Res<RailNetwork>,
+    regions: Res<Regions>,
     mut knowledge: ResMut<Knowledge>,
     mut ledger: ResMut<Ledger>,
     mut persons: Query<(&Member, &Person, &mut Vocation, &mut Work)>,
@@ -98,7 +99,6 @@ pub fn study(
     }
     knowledge.set = true;
     let n = ledger.days.len();
-    let regions = Regions::new(n as u32, params.population.communities_per_region);
     let mut researching = vec![false; n];
     if lp.research {
         for &c in &lp.research_communities {

@@ -16,6 +16,7 @@ use crate::model::kernel::components::{Directory, ExchangeStore, Ledger, Stocks}
 use crate::model::kernel::decisions::Government;
 use crate::model::kernel::goods::{Good, N_GOODS, mul};
 use crate::model::kernel::params::{Params, Sector};
+use crate::model::kernel::regions::Regions;
 use crate::model::kernel::technology::Economy;
 use crate::model::learning::Knowledge;
 use crate::model::rail::network::RailUpkeep;
@@ -34,6 +35,7 @@ pub fn plan_goods(
     upkeep: Res<RailUpkeep>,
     gov: Res<Government>,
     knowledge: Res<Knowledge>,
+    regions: Res<Regions>,
     mut ledger: ResMut<Ledger>,
     stocks: Query<(&Stocks, &ExchangeStore)>,
 ) {
@@ -48,7 +50,7 @@ pub fn plan_goods(
                     .map_or([0.0; N_GOODS], |(s, _)| s.0)
             })
             .collect();
-        let targets = device_targets(&params, &economy, &ledger.days, &held);
+        let targets = device_targets(&params, &regions, &economy, &ledger.days, &held);
         for (day, target) in ledger.days.iter_mut().zip(targets) {
             day.device_target = target;
         }
