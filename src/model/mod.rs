@@ -157,7 +157,8 @@ impl Simulation {
             seed,
             params.population.communities,
         ));
-        world.insert_resource(energy::Weather::new(seed, params.regions()));
+        let regions = world.resource::<kernel::regions::Regions>().count() as u32;
+        world.insert_resource(energy::Weather::new(seed, regions));
         let links = rail::links::spawn(&mut world, &params, seed);
         let built: Vec<_> = links.iter().map(|l| l.0).collect();
         world.insert_resource(rail::links::RailUpkeep(rail::links::upkeep_hours(
@@ -176,7 +177,7 @@ impl Simulation {
         world.insert_resource(kernel::decisions::Government::new(
             seed,
             communities,
-            params.regions(),
+            regions,
         ));
         world.insert_resource(kernel::log::Log::default());
         world.insert_resource(events::EventQueue::default());

@@ -1,6 +1,8 @@
 //! Tests of the whole simulation that exercise this folder's mechanism.
 
-use crate::model::energy::EnergySystem;
+use crate::model::energy::{EnergySystem, Grid};
+use crate::model::kernel::components::Region;
+use crate::model::kernel::ledger::{Days, EnergyDay};
 use crate::model::kernel::params::energy::Source;
 use crate::model::*;
 
@@ -81,4 +83,83 @@ fn fossil_plants_fill_the_gap_only_where_allowed() {
         last(&fossil).footprint_energy_kg_co2e_per_person
             > 5.0 * last(&clean).footprint_energy_kg_co2e_per_person
     );
+}
+
+/// Each region's entity and its grid after the last day, in region order, with the day's energy
+/// ledger.
+fn grids(sim: &mut Simulation) -> (Vec<(Region, Grid)>, Vec<EnergyDay>) {
+    let world = sim.world_mut();
+    let mut grids: Vec<(Region, Grid)> = world
+        .query::<(&Region, &Grid)>()
+        .iter(world)
+        .map(|(r, g)| (*r, *g))
+        .collect();
+    grids.sort_by_key(|(r, _)| r.id);
+    (grids, world.resource::<Days<EnergyDay>>().0.clone())
+}
+
+#[test]
+fn each_regions_grid_entity_records_what_moved_over_its_links() {
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0);
+    let mut p = region_of(7);
+    p.energy.capacity_spread = 0.9;
+    p.energy.storage_kwh_per_person = 0.0;
+    p.energy.regional_grid = true;
+    let mut sim = Simulation::new(p.clone(), 21);
+    let mut moved = 0.0;
+    for _ in 0..60 {
+        sim.step();
+        let (grids, days) = grids(&mut sim);
+        let members: Vec<_> = grids.iter().map(|(r, _)| r.members()).collect();
+        assert_eq!(members, vec![0..3, 3..6, 6..7]);
+        for (region, grid) in &grids {
+            assert!(grid.built && !grid.pooled);
+            assert_eq!(grid.loss_share, p.energy.grid_loss_share);
+            let days = &days[region.members()];
+            let sum = |f: fn(&EnergyDay) -> f64| days.iter().map(f).sum();
+            let generated: f64 =
+                sum(|d| d.generated.iter().sum::<f64>() - d.generated[Source::Fossil as usize]);
+            assert!(close(grid.generated_kwh, generated), "{grid:?}");
+            assert!(close(grid.received_kwh, sum(|d| d.imported)), "{grid:?}");
+            assert!(close(grid.sent_kwh, sum(|d| d.exported)), "{grid:?}");
+            assert!(
+                close(grid.sent_kwh, grid.received_kwh + grid.lost_kwh),
+                "{grid:?}"
+            );
+            assert!(
+                grid.received_kwh <= grid.short_kwh * (1.0 + 1e-12),
+                "{grid:?}"
+            );
+            assert!(
+                grid.sent_kwh <= grid.surplus_kwh * (1.0 + 1e-12),
+                "{grid:?}"
+            );
+            moved += grid.received_kwh;
+        }
+        // A region of one community has no one to share with.
+        assert_eq!(grids[2].1.received_kwh, 0.0);
+    }
+    assert!(moved > 0.0);
+
+    p.energy.regional_grid = false;
+    let mut sim = Simulation::new(p, 21);
+    for _ in 0..60 {
+        sim.step();
+        let (grids, days) = grids(&mut sim);
+        assert_eq!(grids.len(), 3);
+        for (_, grid) in &grids {
+            assert!(!grid.built && !grid.pooled);
+            assert!(grid.generated_kwh > 0.0);
+            assert_eq!(
+                (grid.surplus_kwh, grid.short_kwh),
+                (0.0, 0.0),
+                "no grid, no sums for it"
+            );
+            assert_eq!(
+                (grid.sent_kwh, grid.received_kwh, grid.lost_kwh),
+                (0.0, 0.0, 0.0)
+            );
+        }
+        assert!(days.iter().all(|d| d.imported == 0.0 && d.exported == 0.0));
+    }
 }

@@ -37,6 +37,7 @@ pub fn plan_season(
     mut farms: Query<(&Syndicate, &mut FarmPlan)>,
     droughts: Res<Droughts>,
     gov: Res<Government>,
+    regions: Res<Regions>,
 ) {
     let day = clock.day_of_year();
     // The first tick plans the season already under way, so a run may start on any day.
@@ -66,7 +67,6 @@ pub fn plan_season(
     let mut extra = vec![0.0; n];
     let mut promised = vec![0.0; n];
     if params.rail.freight {
-        let regions = Regions::new(n as u32, params.population.communities_per_region);
         for (region, members) in regions.all().enumerate() {
             // The regional assembly may have let the agreement lapse.
             if !gov.food_agreement.get(region).copied().unwrap_or(true) {

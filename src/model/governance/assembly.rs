@@ -78,6 +78,7 @@ pub fn hold_assemblies(
     mut gov: ResMut<Government>,
     mut log: ResMut<Log>,
     droughts: Res<Droughts>,
+    regions: Res<Regions>,
     mut holdings: Holdings,
 ) {
     let gov = &mut *gov;
@@ -102,6 +103,7 @@ pub fn hold_assemblies(
             gov: &*gov,
             decided: &decided,
             droughts: &droughts,
+            regions: &regions,
             holdings: &holdings,
         };
         (agendas(&m, &mut rngs, days), upper_agendas(&m, days))
@@ -123,7 +125,7 @@ pub fn hold_assemblies(
     for kind in KINDS {
         kind.all_met(&mut acts);
     }
-    upper_assemblies(&mut acts, &books.people, &upper, &mandates);
+    upper_assemblies(&mut acts, &regions, &books.people, &upper, &mandates);
 }
 
 /// Each community's own agenda: on a community meeting day, what every kind proposes, in the
@@ -308,11 +310,16 @@ fn recall(acts: &mut Acts, c: usize) {
 
 /// The regional and world assemblies, through delegates: each quorate community's delegate casts
 /// its mandate, weighted as the scenario says, and each decision goes back to its kind.
-fn upper_assemblies(acts: &mut Acts, people: &[PeopleDay], upper: &[Upper], mandates: &Mandates) {
+fn upper_assemblies(
+    acts: &mut Acts,
+    regions: &Regions,
+    people: &[PeopleDay],
+    upper: &[Upper],
+    mandates: &Mandates,
+) {
     let n = mandates.quorate.len();
     let params = acts.params;
     let a = &params.assembly;
-    let regions = Regions::new(n as u32, params.population.communities_per_region);
     for (k, up) in upper.iter().enumerate() {
         for &(level, subject) in &up.bodies {
             let (members, rules) = match level {

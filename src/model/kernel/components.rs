@@ -206,10 +206,23 @@ pub struct ExchangeStore {
     pub garments: f64,
 }
 
-/// A region: communities that co-operate on a larger scale.
-#[derive(Component, Clone, Copy, Debug)]
+/// A region: communities that co-operate on a larger scale. Its members are the `count`
+/// communities from id `first` (as [`crate::model::kernel::regions::Regions`] says). Mechanisms
+/// keep their per-region state on the region's entity (e.g. its energy grid).
+#[derive(Component, Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Region {
     pub id: u32,
+    /// Id of the region's first community.
+    pub first: u32,
+    /// Number of communities in the region.
+    pub count: u32,
+}
+
+impl Region {
+    /// The ids of the region's communities.
+    pub fn members(&self) -> std::ops::Range<usize> {
+        self.first as usize..(self.first + self.count) as usize
+    }
 }
 
 /// A working group created by a community to meet a need.

@@ -265,6 +265,7 @@ pub fn allocate_labour(
     params: Res<Params>,
     calendar: Res<Calendar>,
     gov: Option<Res<Government>>,
+    regions: Res<Regions>,
     guilds: Query<&Guild>,
     mut labour: ResMut<Days<LabourDay>>,
     mut food: ResMut<Days<FoodDay>>,
@@ -453,7 +454,7 @@ pub fn allocate_labour(
             }
             if last {
                 if any_exchange {
-                    exchange(&params, &mask, &mut labour, &spare);
+                    exchange(&regions, &mask, &mut labour, &spare);
                     let chunks = pass(
                         &columns,
                         &ranges,
@@ -490,14 +491,13 @@ pub fn allocate_labour(
 /// shortfall. Sets each community's `exchange_take` (a share of a helper's spare hours per
 /// sector) and reduces the unfilled hours.
 fn exchange(
-    params: &Params,
+    regions: &Regions,
     mask: &[f32; N_SECTORS],
     labour: &mut [LabourDay],
     spare: &[[f64; N_SECTORS]],
 ) {
-    let n = labour.len();
     let agriculture = crate::model::kernel::params::Sector::Agriculture.index();
-    for members in Regions::new(n as u32, params.population.communities_per_region).all() {
+    for members in regions.all() {
         let mut unfilled = [0.0f64; N_SECTORS];
         for c in members.clone() {
             let day = &labour[c];

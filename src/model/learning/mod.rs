@@ -82,6 +82,7 @@ fn training_sector(vocation: &Vocation) -> usize {
 pub fn study(
     params: Res<Params>,
     network: Res<RailNetwork>,
+    regions: Res<Regions>,
     mut knowledge: ResMut<Knowledge>,
     mut days: ResMut<Days<LearningDay>>,
     mut labour: ResMut<Days<LabourDay>>,
@@ -100,7 +101,6 @@ pub fn study(
     }
     knowledge.set = true;
     let n = days.len();
-    let regions = Regions::new(n as u32, params.population.communities_per_region);
     let mut researching = vec![false; n];
     if lp.research {
         for &c in &lp.research_communities {

@@ -4,7 +4,7 @@ use bevy_ecs::prelude::*;
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
-use crate::model::energy::{EnergyBuilds, EnergySystem, Vintages};
+use crate::model::energy::{EnergyBuilds, EnergySystem, Grid, Vintages};
 use crate::model::housing::Dwellings;
 use crate::model::kernel::components::*;
 use crate::model::kernel::decisions::Values;
@@ -95,12 +95,22 @@ fn energy_system(rng: &mut ChaCha8Rng, params: &Params, persons: f64) -> EnergyS
     system
 }
 
-/// Spawns regions, communities with their land, store-rooms and syndicates, and their members.
+/// Inserts the [`Regions`] resource and spawns regions (each with its energy grid), communities
+/// with their land, store-rooms and syndicates, and their members.
 pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64) {
     let pop = &params.population;
-    for id in 0..params.regions() {
-        world.spawn(Region { id });
+    let regions = Regions::of_params(params);
+    for (id, members) in regions.all().enumerate() {
+        world.spawn((
+            Region {
+                id: id as u32,
+                first: members.start as u32,
+                count: members.len() as u32,
+            },
+            Grid::default(),
+        ));
     }
+    world.insert_resource(regions);
     let mut directory = Directory::default();
     let adult_kg = params.adult_need_kg();
     for c in 0..pop.communities {
@@ -156,7 +166,7 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
             .spawn((
                 Community {
                     id: c,
-                    region: Regions::of_params(params).of(c as usize) as u32,
+                    region: regions.of(c as usize) as u32,
                 },
                 Land {
                     arable_ha: n * params.food.arable_ha_per_person * land_factor,

@@ -18,6 +18,7 @@ use crate::model::kernel::ledger::{
     BuildDay, Days, EnergyDay, FoodDay, GoodsDay, GuildDay, LabourDay, PeopleDay, RailDay,
 };
 use crate::model::kernel::params::{Params, Sector};
+use crate::model::kernel::regions::Regions;
 use crate::model::kernel::technology::Economy;
 use crate::model::learning::Knowledge;
 use crate::model::rail::links::RailUpkeep;
@@ -35,6 +36,7 @@ pub fn plan_goods(
     directory: Res<Directory>,
     upkeep: Res<RailUpkeep>,
     knowledge: Res<Knowledge>,
+    regions: Res<Regions>,
     people: Res<Days<PeopleDay>>,
     food: Res<Days<FoodDay>>,
     rail: Res<Days<RailDay>>,
@@ -56,7 +58,7 @@ pub fn plan_goods(
                     .map_or([0.0; N_GOODS], |(s, _)| s.0)
             })
             .collect();
-        let targets = device_targets(&params, &economy, &people, &guilds, &held);
+        let targets = device_targets(&params, &regions, &economy, &people, &guilds, &held);
         for (day, target) in goods.iter_mut().zip(targets) {
             day.device_target = target;
         }

@@ -18,9 +18,8 @@ use crate::model::kernel::regions::Regions;
 use crate::model::kernel::technology::Economy;
 
 /// Whether community `c` holds a workshop of the global device syndicate.
-pub fn is_device_community(params: &Params, c: usize) -> bool {
-    params.global.global()
-        && Regions::of_params(params).rank(c) < params.global.device_communities_per_region as usize
+pub fn is_device_community(params: &Params, regions: &Regions, c: usize) -> bool {
+    params.global.global() && regions.rank(c) < params.global.device_communities_per_region as usize
 }
 
 /// The global syndicate's device target for each community (devices/day; 0 where it has no
@@ -30,6 +29,7 @@ pub fn is_device_community(params: &Params, c: usize) -> bool {
 /// shortest make the most, and within a region equally over its workshops.
 pub fn device_targets(
     params: &Params,
+    membership: &Regions,
     economy: &Economy,
     people: &[PeopleDay],
     guilds: &[GuildDay],
@@ -37,7 +37,6 @@ pub fn device_targets(
 ) -> Vec<f64> {
     let d = Good::Devices.index();
     let n = people.len();
-    let membership = Regions::new(n as u32, params.population.communities_per_region);
     let regions = membership.count();
     let reserve_days = params.goods.devices.reserve_days;
     // Each region's need plus reserve less stocks and guild offers (may be negative).
@@ -56,7 +55,7 @@ pub fn device_targets(
     for (r, w) in want.iter().enumerate() {
         let members = membership.members(r);
         let workshops: Vec<usize> = members
-            .filter(|&c| is_device_community(params, c))
+            .filter(|&c| is_device_community(params, membership, c))
             .collect();
         if workshops.is_empty() {
             continue;
@@ -80,13 +79,17 @@ mod tests {
         p.population.communities = 7;
         p.population.communities_per_region = 3;
         p.global.devices = DeviceMaking::Global;
-        let makers: Vec<usize> = (0..7).filter(|&c| is_device_community(&p, c)).collect();
+        let makers: Vec<usize> = (0..7)
+            .filter(|&c| is_device_community(&p, &Regions::of_params(&p), c))
+            .collect();
         assert_eq!(makers, vec![0, 3, 6]);
         p.global.device_communities_per_region = 2;
-        let makers: Vec<usize> = (0..7).filter(|&c| is_device_community(&p, c)).collect();
+        let makers: Vec<usize> = (0..7)
+            .filter(|&c| is_device_community(&p, &Regions::of_params(&p), c))
+            .collect();
         assert_eq!(makers, vec![0, 1, 3, 4, 6]);
         p.global.devices = DeviceMaking::Community;
-        assert!((0..7).all(|c| !is_device_community(&p, c)));
+        assert!((0..7).all(|c| !is_device_community(&p, &Regions::of_params(&p), c)));
     }
 
     #[test]
@@ -107,13 +110,27 @@ mod tests {
         let mut stocks = vec![[0.0; N_GOODS]; 4];
         stocks[0][d] = 15.25;
         stocks[1][d] = 15.25;
-        let t = device_targets(&p, &economy, &days, &guilds, &stocks);
+        let t = device_targets(
+            &p,
+            &Regions::of_params(&p),
+            &economy,
+            &days,
+            &guilds,
+            &stocks,
+        );
         // Region 0 wants nothing; region 1 wants 30.5; the world 30.5, all made in community 2.
         assert!((t[2] - 30.5).abs() < 1e-9, "{t:?}");
         assert_eq!(t[0] + t[1] + t[3], 0.0);
         // A surplus in region 0 lowers the world's target; region 1 still gets it all.
         stocks[0][d] = 25.25;
-        let t = device_targets(&p, &economy, &days, &guilds, &stocks);
+        let t = device_targets(
+            &p,
+            &Regions::of_params(&p),
+            &economy,
+            &days,
+            &guilds,
+            &stocks,
+        );
         assert!((t[2] - 20.5).abs() < 1e-9, "{t:?}");
     }
 }

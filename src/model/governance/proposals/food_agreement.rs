@@ -25,7 +25,8 @@ impl ProposalKind for FoodAgreement {
             .iter()
             .map(|e| m.holdings.lands.get(*e).map_or(0.0, |l| l.arable_ha))
             .collect();
-        let (effects, regions) = effects(m.params, m.books, &arable, m.droughts, m.tick)?;
+        let (effects, regions) =
+            effects(m.params, m.regions, m.books, &arable, m.droughts, m.tick)?;
         Some(Upper {
             kind: &FoodAgreement,
             bodies: regions
@@ -50,6 +51,7 @@ impl ProposalKind for FoodAgreement {
 /// one is.
 fn effects(
     params: &Params,
+    membership: &Regions,
     books: &Books,
     arable_ha: &[f64],
     droughts: &Droughts,
@@ -60,7 +62,6 @@ fn effects(
     let per_need = 1.0 / (N_GOODS as f64 + 1.0);
     let mut effects = vec![Effect::default(); n];
     let mut regions = Vec::new();
-    let membership = Regions::new(n as u32, params.population.communities_per_region);
     for (region, members) in membership.all().enumerate() {
         let mut short = 0.0;
         let mut spare = 0.0;

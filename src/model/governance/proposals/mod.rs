@@ -21,6 +21,7 @@ use crate::model::kernel::decisions::{Decided, Government, Level, Subject, Value
 use crate::model::kernel::ledger::Books;
 use crate::model::kernel::log::Log;
 use crate::model::kernel::params::{N_SECTORS, Params};
+use crate::model::kernel::regions::Regions;
 use crate::model::kernel::technology::Economy;
 
 pub mod artist;
@@ -134,6 +135,7 @@ pub struct Meeting<'a, 'w, 's> {
     pub gov: &'a Government,
     pub decided: &'a Decided,
     pub droughts: &'a Droughts,
+    pub regions: &'a Regions,
     pub holdings: &'a Holdings<'w, 's>,
 }
 
