@@ -166,7 +166,11 @@ impl Simulation {
             &built,
             params.population.communities as usize,
         )));
-        world.insert_resource(rail::network::RailNetwork::new(&params, &links));
+        world.insert_resource(rail::network::RailNetwork::new(
+            &params,
+            *world.resource::<kernel::regions::Regions>(),
+            &links,
+        ));
         world.insert_resource(rail::freight::FreightRoom::default());
         world.insert_resource(kernel::calendar::Calendar::new(&params.food));
         world.insert_resource(kernel::calendar::Clock::default());

@@ -271,14 +271,16 @@ pub fn allocate_labour(
     mut food: ResMut<Days<FoodDay>>,
     mut persons: Query<(&Member, &Person, &Vocation, &mut Work)>,
 ) {
-    let growing = calendar.growing[clock.day_of_year() as usize];
-    let garden_hours = params.food.garden_hours_per_day as f32;
-    let guild_hours = params.guilds.hours_per_member as f32;
-    let mask = params.labour.undesirable_mask();
-    let masks = Masks {
-        undesirable: mask,
-        sedentary: params.labour.sedentary_mask(),
-        undesirable_appeal: params.labour.undesirable_appeal as f32,
+    let rules = Rules {
+        growing: calendar.growing[clock.day_of_year() as usize],
+        garden_hours: params.food.garden_hours_per_day as f32,
+        guild_hours: params.guilds.hours_per_member as f32,
+        max_hours: params.labour.max_hours_per_day as f32,
+        masks: Masks {
+            undesirable: params.labour.undesirable_mask(),
+            sedentary: params.labour.sedentary_mask(),
+            undesirable_appeal: params.labour.undesirable_appeal as f32,
+        },
     };
     set_rules(
         &params,
@@ -302,7 +304,6 @@ pub fn allocate_labour(
     // though each table's pass then sees only its own persons' offers of the round.
     let mut tables: Vec<_> = tables.collect();
     let rounds = params.labour.volunteer_rounds;
-    let max_hours = params.labour.max_hours_per_day as f32;
     let target = 8 * rayon::current_num_threads();
     for (members, persons, vocations, works) in tables.iter_mut() {
         let columns = Columns {
@@ -310,49 +311,98 @@ pub fn allocate_labour(
             persons,
             vocations,
         };
-        let works = works.bypass_change_detection();
-        let ranges = chunk_ranges(columns.members, target);
+        let mut table = Table {
+            ranges: chunk_ranges(columns.members, target),
+            columns,
+            works: works.bypass_change_detection(),
+            labour: &mut labour,
+            food: &mut food,
+        };
         if any_rota {
-            // The able adults' skills, to share each undesirable sector's hours equally.
-            let chunks = pass(
-                &columns,
-                &ranges,
-                works,
-                &labour,
-                |person, vocation, _, day, sums| {
-                    if day.policy == UndesirablePolicy::Rota
-                        && person.is_able_adult()
-                        && !person.artist
-                    {
-                        for s in 0..N_SECTORS {
-                            sums.skill[s] += f64::from(vocation.skill[s] * mask[s]);
-                        }
-                    }
-                },
-            );
-            // A community may appear in more than one chunk (newcomers are stored apart).
-            let mut skill = vec![[0.0f64; N_SECTORS]; labour.len()];
-            for (c, sums) in chunks.into_iter().flatten() {
-                for s in 0..N_SECTORS {
-                    skill[c][s] += sums.skill[s];
+            table.share_rota(&rules);
+        }
+        table.first_pass(&rules);
+        for round in 0..rounds {
+            let any_open = set_takes(table.labour);
+            let last = round + 1 == rounds || !any_open;
+            let spare = table.take_offers(&rules, last, any_exchange);
+            close_round(table.labour);
+            if last {
+                if any_exchange {
+                    exchange(&regions, &rules.masks.undesirable, table.labour, &spare);
+                    table.exchange_pass(&rules);
                 }
+                break;
             }
-            for (day, skill) in labour.iter_mut().zip(&skill) {
-                for s in 0..N_SECTORS {
-                    if mask[s] > 0.0 && skill[s] > 0.0 {
-                        day.rota_hours[s] = ((day.unfilled[s] / skill[s]) as f32).min(max_hours);
-                        // The rota takes the sector; volunteers go elsewhere.
-                        day.open[s] = 0.0;
+        }
+    }
+}
+
+/// What the day's passes over persons read besides each community's ledger.
+struct Rules {
+    /// Whether gardens grow today.
+    growing: bool,
+    /// Hours a gardener gives their plot, a guild member their guild, and anyone a rota.
+    garden_hours: f32,
+    guild_hours: f32,
+    max_hours: f32,
+    masks: Masks,
+}
+
+/// One table of persons, split into ranges of whole communities, and the ledgers its passes
+/// add to.
+struct Table<'a, 'c> {
+    columns: Columns<'c>,
+    ranges: Vec<Range<usize>>,
+    works: &'a mut [Work],
+    labour: &'a mut [LabourDay],
+    food: &'a mut [FoodDay],
+}
+
+impl Table<'_, '_> {
+    /// Shares each rota community's undesirable work equally over its able adults' skills.
+    fn share_rota(&mut self, rules: &Rules) {
+        let mask = rules.masks.undesirable;
+        let chunks = pass(
+            &self.columns,
+            &self.ranges,
+            self.works,
+            self.labour,
+            |person, vocation, _, day, sums| {
+                if day.policy == UndesirablePolicy::Rota && person.is_able_adult() && !person.artist
+                {
+                    for s in 0..N_SECTORS {
+                        sums.skill[s] += f64::from(vocation.skill[s] * mask[s]);
                     }
+                }
+            },
+        );
+        // A community may appear in more than one chunk (newcomers are stored apart).
+        let mut skill = vec![[0.0f64; N_SECTORS]; self.labour.len()];
+        for (c, sums) in chunks.into_iter().flatten() {
+            for s in 0..N_SECTORS {
+                skill[c][s] += sums.skill[s];
+            }
+        }
+        for (day, skill) in self.labour.iter_mut().zip(&skill) {
+            for s in 0..N_SECTORS {
+                if mask[s] > 0.0 && skill[s] > 0.0 {
+                    day.rota_hours[s] = ((day.unfilled[s] / skill[s]) as f32).min(rules.max_hours);
+                    // The rota takes the sector; volunteers go elsewhere.
+                    day.open[s] = 0.0;
                 }
             }
         }
-        // First pass: gardens, rota, guilds, and the first round's offers.
+    }
+
+    /// The first pass: gardens, art, rota, guilds, and the first round's offers.
+    fn first_pass(&mut self, rules: &Rules) {
+        let masks = &rules.masks;
         let chunks = pass(
-            &columns,
-            &ranges,
-            works,
-            &labour,
+            &self.columns,
+            &self.ranges,
+            self.works,
+            self.labour,
             |person, vocation, work, day, sums| {
                 // Training and research were set before volunteering (`learning::study`).
                 *work = Work {
@@ -361,8 +411,8 @@ pub fn allocate_labour(
                     research: work.research,
                     ..Work::default()
                 };
-                if growing && person.gardener && person.can_work() {
-                    work.garden = garden_hours.min(vocation.willing);
+                if rules.growing && person.gardener && person.can_work() {
+                    work.garden = rules.garden_hours.min(vocation.willing);
                     sums.gardens += 1;
                 }
                 if person.artist && person.can_work() {
@@ -382,105 +432,125 @@ pub fn allocate_labour(
                     let g = usize::from(person.guild - 1);
                     if day.guild_open[g] {
                         let s = 2 + g;
-                        let h = guild_hours.min(remaining(person, vocation, work, day));
+                        let h = rules
+                            .guild_hours
+                            .min(remaining(person, vocation, work, day));
                         work.hours[s] += h;
                         sums.guild[g] += f64::from(h * vocation.skill[s]);
                     }
                 }
-                let w = weights(vocation, day, &masks);
+                let w = weights(vocation, day, masks);
                 add_offers(person, vocation, work, day, &day.open, &w, sums);
             },
         );
-        add_sums(&mut labour, &mut food, chunks);
-        for round in 0..rounds {
-            // Each community takes the same share of every offer to a sector, just enough to
-            // fill it; a sector whose offers fell short stays open for the next round.
-            let mut any_open = false;
-            for day in labour.iter_mut() {
+        add_sums(self.labour, self.food, chunks);
+    }
+
+    /// Takes this round's offers and, unless this is the `last` round, makes the next round's;
+    /// in the last round, with an exchange scheme anywhere, sums each community's spare hours
+    /// (effective hours, per sector), which it returns.
+    fn take_offers(
+        &mut self,
+        rules: &Rules,
+        last: bool,
+        any_exchange: bool,
+    ) -> Vec<[f64; N_SECTORS]> {
+        let (masks, mask) = (&rules.masks, &rules.masks.undesirable);
+        let chunks = pass(
+            &self.columns,
+            &self.ranges,
+            self.works,
+            self.labour,
+            |person, vocation, work, day, sums| {
+                let w = weights(vocation, day, masks);
+                let o = offers(&w, remaining(person, vocation, work, day), &day.open);
                 for s in 0..N_SECTORS {
-                    let take = if day.open[s] > 0.0 && day.offered[s] > 0.0 {
-                        (day.unfilled[s] / day.offered[s]).min(1.0)
-                    } else {
-                        0.0
-                    };
-                    day.take[s] = take as f32;
-                    let still_short =
-                        day.open[s] > 0.0 && day.unfilled[s] - day.offered[s] * take > EPS_HOURS;
-                    day.open_next[s] = f32::from(u8::from(still_short));
-                    any_open |= still_short;
-                    day.offered[s] = 0.0;
+                    let hours = o[s] / day.counts_as[s] * day.take[s];
+                    work.hours[s] += hours;
+                    sums.filled[s] += f64::from(hours * vocation.skill[s]);
                 }
-            }
-            let last = round + 1 == rounds || !any_open;
-            // Take this round's offers and, unless this is the last round, make the next round's.
-            let chunks = pass(
-                &columns,
-                &ranges,
-                works,
-                &labour,
-                |person, vocation, work, day, sums| {
-                    let w = weights(vocation, day, &masks);
-                    let o = offers(&w, remaining(person, vocation, work, day), &day.open);
+                if !last {
+                    add_offers(person, vocation, work, day, &day.open_next, &w, sums);
+                }
+                if any_exchange && last {
+                    let rem = remaining(person, vocation, work, day);
                     for s in 0..N_SECTORS {
-                        let hours = o[s] / day.counts_as[s] * day.take[s];
-                        work.hours[s] += hours;
-                        sums.filled[s] += f64::from(hours * vocation.skill[s]);
+                        sums.spare[s] += f64::from(rem * vocation.skill[s]);
                     }
-                    if !last {
-                        add_offers(person, vocation, work, day, &day.open_next, &w, sums);
-                    }
-                    if any_exchange && last {
-                        let rem = remaining(person, vocation, work, day);
-                        for s in 0..N_SECTORS {
-                            sums.spare[s] += f64::from(rem * vocation.skill[s]);
-                        }
-                    }
-                    work.ever_undesirable |= work.masked_hours(&mask) > 0.0;
-                },
-            );
-            let mut spare = vec![[0.0f64; N_SECTORS]; labour.len()];
-            for (c, sums) in chunks.iter().flatten() {
-                for s in 0..N_SECTORS {
-                    spare[*c][s] += sums.spare[s];
                 }
-            }
-            add_sums(&mut labour, &mut food, chunks);
-            for day in labour.iter_mut() {
-                for s in 0..N_SECTORS {
-                    day.unfilled[s] = (day.unfilled[s] - day.filled[s]).max(0.0);
-                    day.filled[s] = 0.0;
-                }
-                day.open = day.open_next;
-            }
-            if last {
-                if any_exchange {
-                    exchange(&regions, &mask, &mut labour, &spare);
-                    let chunks = pass(
-                        &columns,
-                        &ranges,
-                        works,
-                        &labour,
-                        |person, vocation, work, day, sums| {
-                            let rem = remaining(person, vocation, work, day);
-                            if rem <= 0.0 {
-                                return;
-                            }
-                            let mut gave = false;
-                            for s in 0..N_SECTORS {
-                                let h = rem * day.exchange_take[s];
-                                work.hours[s] += h;
-                                sums.exchanged += f64::from(h);
-                                gave |= h > 0.0;
-                            }
-                            sums.helpers += u32::from(gave);
-                            work.ever_undesirable |= work.masked_hours(&mask) > 0.0;
-                        },
-                    );
-                    add_sums(&mut labour, &mut food, chunks);
-                }
-                break;
+                work.ever_undesirable |= work.masked_hours(mask) > 0.0;
+            },
+        );
+        let mut spare = vec![[0.0f64; N_SECTORS]; self.labour.len()];
+        for (c, sums) in chunks.iter().flatten() {
+            for s in 0..N_SECTORS {
+                spare[*c][s] += sums.spare[s];
             }
         }
+        add_sums(self.labour, self.food, chunks);
+        spare
+    }
+
+    /// Exchange helpers give their remaining hours to the region's communities short of hands
+    /// (`exchange_take`, set by [`exchange`]).
+    fn exchange_pass(&mut self, rules: &Rules) {
+        let mask = &rules.masks.undesirable;
+        let chunks = pass(
+            &self.columns,
+            &self.ranges,
+            self.works,
+            self.labour,
+            |person, vocation, work, day, sums| {
+                let rem = remaining(person, vocation, work, day);
+                if rem <= 0.0 {
+                    return;
+                }
+                let mut gave = false;
+                for s in 0..N_SECTORS {
+                    let h = rem * day.exchange_take[s];
+                    work.hours[s] += h;
+                    sums.exchanged += f64::from(h);
+                    gave |= h > 0.0;
+                }
+                sums.helpers += u32::from(gave);
+                work.ever_undesirable |= work.masked_hours(mask) > 0.0;
+            },
+        );
+        add_sums(self.labour, self.food, chunks);
+    }
+}
+
+/// Each community takes the same share of every offer to a sector, just enough to fill it; a
+/// sector whose offers fell short stays open for the next round. Returns whether any does.
+fn set_takes(labour: &mut [LabourDay]) -> bool {
+    let mut any_open = false;
+    for day in labour.iter_mut() {
+        for s in 0..N_SECTORS {
+            let take = if day.open[s] > 0.0 && day.offered[s] > 0.0 {
+                (day.unfilled[s] / day.offered[s]).min(1.0)
+            } else {
+                0.0
+            };
+            day.take[s] = take as f32;
+            let still_short =
+                day.open[s] > 0.0 && day.unfilled[s] - day.offered[s] * take > EPS_HOURS;
+            day.open_next[s] = f32::from(u8::from(still_short));
+            any_open |= still_short;
+            day.offered[s] = 0.0;
+        }
+    }
+    any_open
+}
+
+/// After a round: what was filled comes off what is unfilled, and the next round's open
+/// sectors become the current ones.
+fn close_round(labour: &mut [LabourDay]) {
+    for day in labour.iter_mut() {
+        for s in 0..N_SECTORS {
+            day.unfilled[s] = (day.unfilled[s] - day.filled[s]).max(0.0);
+            day.filled[s] = 0.0;
+        }
+        day.open = day.open_next;
     }
 }
 

@@ -59,11 +59,11 @@ impl LinkState {
 }
 
 /// The links `params` and `seed` build, in order (`id` is the position): the scenario's, or a
-/// generated network.
-pub fn plan(params: &Params, seed: u64) -> Vec<RailLink> {
+/// generated network over `regions`.
+pub fn plan(params: &Params, regions: &Regions, seed: u64) -> Vec<RailLink> {
     let rail = &params.rail;
     if rail.links.is_empty() {
-        let members: Vec<Vec<u32>> = Regions::of_params(params)
+        let members: Vec<Vec<u32>> = regions
             .all()
             .map(|m| m.map(|c| c as u32).collect())
             .collect();
@@ -85,7 +85,8 @@ pub fn plan(params: &Params, seed: u64) -> Vec<RailLink> {
 /// Spawns an entity for every link `params` and `seed` build, all working, and returns them in
 /// order.
 pub fn spawn(world: &mut World, params: &Params, seed: u64) -> Vec<(RailLink, LinkState)> {
-    let links: Vec<(RailLink, LinkState)> = plan(params, seed)
+    let regions = *world.resource::<Regions>();
+    let links: Vec<(RailLink, LinkState)> = plan(params, &regions, seed)
         .into_iter()
         .map(|l| (l, LinkState::default()))
         .collect();

@@ -56,10 +56,10 @@ pub struct RailNetwork {
 pub type Leg = (u32, f64);
 
 impl RailNetwork {
-    /// The network over `links` (in order of id, with their states), for the regions and link
+    /// The network over `links` (in order of id, with their states), for `regions` and the link
     /// capacity of `params`.
-    pub fn new(params: &Params, links: &[(RailLink, LinkState)]) -> Self {
-        let membership = Regions::of_params(params);
+    pub fn new(params: &Params, regions: Regions, links: &[(RailLink, LinkState)]) -> Self {
+        let membership = regions;
         let members: Vec<Vec<u32>> = membership
             .all()
             .map(|m| m.map(|c| c as u32).collect())
@@ -365,11 +365,12 @@ mod tests {
 
     /// The links `p` builds with `seed`, all working, and the network over them.
     fn built(p: &Params, seed: u64) -> (Vec<(RailLink, LinkState)>, RailNetwork) {
-        let links: Vec<_> = plan(p, seed)
+        let regions = Regions::of_params(p);
+        let links: Vec<_> = plan(p, &regions, seed)
             .into_iter()
             .map(|l| (l, LinkState::default()))
             .collect();
-        let net = RailNetwork::new(p, &links);
+        let net = RailNetwork::new(p, regions, &links);
         (links, net)
     }
 
