@@ -157,6 +157,7 @@ fn grids_by_region<'a>(grids: &'a mut Query<(&Region, &mut Grid)>) -> Vec<Mut<'a
 /// Generates, stores, shares and curtails energy, and sets how much each community has to meet
 /// today's planned demand. Each region's working sums and what moved over its links are kept on
 /// its [`Grid`].
+#[allow(clippy::too_many_arguments)]
 pub fn generate_energy(
     clock: Res<Clock>,
     params: Res<Params>,

@@ -510,6 +510,7 @@ impl Cargo for Goods<'_, '_, '_, '_> {
 /// Moves storable goods from communities with more than their reserve to those that hold less
 /// than a day's use (see the module), good by good: first within each region, within what the
 /// region's freight capacity has left after food; then between regions.
+#[allow(clippy::too_many_arguments)]
 pub fn ship_goods(
     params: Res<Params>,
     economy: Res<Economy>,
