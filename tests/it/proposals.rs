@@ -430,3 +430,71 @@ fn a_community_creates_a_syndicate_when_a_need_is_no_longer_covered() {
             .any(|d| matches!(d.subject, Subject::Create(_)))
     );
 }
+
+/// Deliberation has a cost in hours, reported apart from work: the rounds counted are the
+/// decisions' own, the hours grow with the time a round takes, and consensus, which may discuss
+/// a proposal over several rounds, costs more of them than a majority vote on the same days.
+#[test]
+fn meetings_cost_hours_and_consensus_costs_more_rounds_than_majority() {
+    use commune::model::kernel::params::assembly::{Fallback, VotingRule};
+    let run = |p: &Params| -> (Vec<TickMetrics>, u64) {
+        let mut sim = Simulation::new(p.clone(), 5);
+        let rows: Vec<TickMetrics> = (0..120).map(|_| sim.step()).collect();
+        let rounds = sim.decisions().iter().map(|d| u64::from(d.rounds)).sum();
+        (rows, rounds)
+    };
+    let total =
+        |rows: &[TickMetrics], f: fn(&TickMetrics) -> f64| -> f64 { rows.iter().map(f).sum() };
+    // Syndicates to create as stocks run down, so that there is something to decide.
+    let mut majority = base(2, 80);
+    majority.assembly.syndicates_from_start = false;
+    for good in commune::model::kernel::goods::Good::ALL {
+        majority.goods.get_mut(*good).initial_stock_days = 20.0;
+    }
+    majority.assembly.community.rule = VotingRule::Majority;
+    majority.assembly.community.meeting_hours = 0.0;
+    majority.assembly.community.round_hours = 0.5;
+    let mut consensus = majority.clone();
+    consensus.assembly.community.rule = VotingRule::Consensus;
+    consensus.assembly.community.fallback = Fallback::Majority;
+    consensus.assembly.community.consensus_rounds = 3;
+    let (m_rows, m_rounds) = run(&majority);
+    let (c_rows, c_rounds) = run(&consensus);
+    // The rows count the rounds the decisions record.
+    assert_eq!(
+        total(&m_rows, |r| r.deliberation_rounds as f64) as u64,
+        m_rounds
+    );
+    assert_eq!(
+        total(&c_rows, |r| r.deliberation_rounds as f64) as u64,
+        c_rounds
+    );
+    assert!(
+        m_rounds > 0,
+        "no proposal was decided: the test exercises nothing"
+    );
+    assert!(
+        c_rounds > m_rounds,
+        "consensus {c_rounds} rounds, majority {m_rounds}"
+    );
+    let m_hours = total(&m_rows, |r| r.meeting_hours);
+    let c_hours = total(&c_rows, |r| r.meeting_hours);
+    assert!(
+        m_hours > 0.0 && c_hours > m_hours,
+        "{c_hours} h against {m_hours} h"
+    );
+    // Twice the time a round takes, twice the hours (no time for the meeting itself here).
+    let mut slower = majority.clone();
+    slower.assembly.community.round_hours = 1.0;
+    let (s_rows, _) = run(&slower);
+    let s_hours = total(&s_rows, |r| r.meeting_hours);
+    assert!(
+        (s_hours - 2.0 * m_hours).abs() < 1e-9 * s_hours,
+        "{s_hours} against {m_hours}"
+    );
+    // Meeting hours are reported, not worked: the work figures do not move.
+    assert_eq!(
+        total(&s_rows, |r| r.work_hours_mean),
+        total(&m_rows, |r| r.work_hours_mean)
+    );
+}

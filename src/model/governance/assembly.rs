@@ -255,6 +255,9 @@ fn community_meetings(
         if !(days.community || n_upper > 0) {
             continue;
         }
+        // Those who came spend the meeting's time, and each round of discussion, there.
+        let there = f64::from(present[c]);
+        acts.gov.today.meeting_hours += there * rules.meeting_hours;
         if !mandates.quorate[c] {
             acts.gov.today.without_quorum += 1;
             continue;
@@ -266,6 +269,7 @@ fn community_meetings(
         for (k, p) in proposals[c].iter().enumerate() {
             let votes = &ballots.own[c][k];
             let (passed, rounds) = decide(&rules, votes);
+            acts.gov.today.meeting_hours += there * rules.round_hours * f64::from(rounds);
             let level = Level::Community(c as u32);
             let outcome = Outcome {
                 level,
@@ -338,12 +342,14 @@ fn upper_assemblies(
                 let s = delegate_vote(acts.gov, a, c, mandates.yes[c][k], mandates.margin[c][k]);
                 votes.add(s as f32, a.stand_aside_step, weight);
             }
+            acts.gov.today.meeting_hours += seated as f64 * rules.meeting_hours;
             if (seated as f64) < rules.quorum * total as f64 {
                 acts.gov.today.without_quorum += 1;
                 continue;
             }
             acts.gov.today.meetings += 1;
             let (passed, rounds) = decide(&rules, &votes);
+            acts.gov.today.meeting_hours += seated as f64 * rules.round_hours * f64::from(rounds);
             let outcome = Outcome {
                 level,
                 subject,

@@ -114,6 +114,7 @@ pub(crate) fn record(gov: &mut Government, log: &mut Log, params: &Params, tick:
         rounds,
         passed,
     } = o;
+    gov.today.rounds += rounds;
     if passed {
         gov.today.passed += 1;
     } else {

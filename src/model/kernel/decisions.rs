@@ -285,6 +285,10 @@ pub struct Tally {
     pub failed: u32,
     pub recalls: u32,
     pub deviations: u32,
+    /// Rounds of discussion held on the proposals decided today.
+    pub rounds: u32,
+    /// Hours the persons at today's meetings spent there (person-hours).
+    pub meeting_hours: f64,
 }
 
 impl Government {

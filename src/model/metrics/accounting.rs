@@ -329,6 +329,8 @@ pub fn collect_metrics(
             .count() as u64,
         assemblies_held: u64::from(gov.today.meetings),
         meetings_without_quorum: u64::from(gov.today.without_quorum),
+        deliberation_rounds: u64::from(gov.today.rounds),
+        meeting_hours: gov.today.meeting_hours,
         proposals_passed: u64::from(gov.today.passed),
         proposals_failed: u64::from(gov.today.failed),
         delegate_deviations: u64::from(gov.today.deviations),

@@ -274,6 +274,8 @@ declare_row! {
     guilds_active: u64, Int, "guilds", "Guilds whose raw-material agreement was accepted.";
     assemblies_held: u64, Int, "meetings", "Assemblies that met today with a quorum (community, regional, global).";
     meetings_without_quorum: u64, Int, "meetings", "Assemblies that met today without a quorum and decided nothing.";
+    deliberation_rounds: u64, Int, "rounds", "Rounds of discussion held on the proposals decided today (one per proposal, up to `consensus_rounds` under consensus).";
+    meeting_hours: f64, Float, "h", "Hours persons spent at today's assemblies: those there times the meeting's `meeting_hours` and `round_hours` per round of discussion (not counted in work hours).", "hours at assemblies";
     proposals_passed: u64, Int, "proposals", "Proposals passed today.";
     proposals_failed: u64, Int, "proposals", "Proposals that failed today.";
     delegate_deviations: u64, Int, "votes", "Delegate votes cast against the mandate today.";

@@ -45,6 +45,11 @@ pub struct AssemblyRules {
     /// Kinds of proposal this assembly may not take up, such as `["phase_out_fossil"]` for the
     /// world: the scenario's own policy on them then stands.
     pub off_agenda: Vec<String>,
+    /// Hours a meeting takes of each person there (members, or delegates), before any proposal
+    /// is discussed (h).
+    pub meeting_hours: f64,
+    /// Hours each round of discussion of one proposal adds for each person there (h).
+    pub round_hours: f64,
 }
 
 impl AssemblyRules {
@@ -58,6 +63,10 @@ impl AssemblyRules {
             quorum: 0.25,
             attendance: 0.6,
             off_agenda: Vec::new(),
+            // Assumption: an hour for a meeting's business, and a quarter of an hour for each
+            // round of discussion of a proposal.
+            meeting_hours: 1.0,
+            round_hours: 0.25,
         }
     }
 
@@ -176,4 +185,6 @@ pub const DECLS: &[Decl] = &[
     Decl::new("assembly.*.quorum", "share", Check::Share, "Least share of members (or delegates) who must take part for any decision.", ""),
     Decl::new("assembly.*.off_agenda", "kinds of proposal", Check::Free, "Kinds of proposal this assembly may not take up, so the scenario's own policy on them stands: for communities `idle`, `resume`, `create`, `guild_agreement`, `rota`, `build`, `ration`, `artist`; for regions `food_agreement`; for the world `phase_out_fossil`, `cars`.", "A modelling choice: by default every assembly takes up everything the essay gives it."),
     Decl::new("assembly.*.attendance", "share", Check::Share, "Chance that an able member attends a community meeting.", ""),
+    Decl::new("assembly.*.meeting_hours", "h", Check::Range(0.0, 24.0), "Hours a meeting takes of each person there (members, or delegates), before any proposal is discussed. Reported as `meeting_hours`; not yet counted against willing hours.", "Assumption: an hour for a meeting's business."),
+    Decl::new("assembly.*.round_hours", "h", Check::Range(0.0, 24.0), "Hours each round of discussion of one proposal adds for each person there. Consensus takes up to `consensus_rounds` rounds; the other rules one.", "Assumption: a quarter of an hour a round."),
 ];
