@@ -360,23 +360,24 @@ struct Table<'a, 'c> {
 }
 
 impl Table<'_, '_> {
+    /// A pass over this table's persons (see [`pass`]).
+    fn pass<F>(&mut self, visit: F) -> Vec<Vec<(usize, Sums)>>
+    where
+        F: Fn(&Person, &Vocation, &mut Work, &LabourDay, &mut Sums) + Sync,
+    {
+        pass(&self.columns, &self.ranges, self.works, self.labour, visit)
+    }
+
     /// Shares each rota community's undesirable work equally over its able adults' skills.
     fn share_rota(&mut self, rules: &Rules) {
         let mask = rules.masks.undesirable;
-        let chunks = pass(
-            &self.columns,
-            &self.ranges,
-            self.works,
-            self.labour,
-            |person, vocation, _, day, sums| {
-                if day.policy == UndesirablePolicy::Rota && person.is_able_adult() && !person.artist
-                {
-                    for s in 0..N_SECTORS {
-                        sums.skill[s] += f64::from(vocation.skill[s] * mask[s]);
-                    }
+        let chunks = self.pass(|person, vocation, _, day, sums| {
+            if day.policy == UndesirablePolicy::Rota && person.is_able_adult() && !person.artist {
+                for s in 0..N_SECTORS {
+                    sums.skill[s] += f64::from(vocation.skill[s] * mask[s]);
                 }
-            },
-        );
+            }
+        });
         // A community may appear in more than one chunk (newcomers are stored apart).
         let mut skill = vec![[0.0f64; N_SECTORS]; self.labour.len()];
         for (c, sums) in chunks.into_iter().flatten() {
@@ -398,51 +399,44 @@ impl Table<'_, '_> {
     /// The first pass: gardens, art, rota, guilds, and the first round's offers.
     fn first_pass(&mut self, rules: &Rules) {
         let masks = &rules.masks;
-        let chunks = pass(
-            &self.columns,
-            &self.ranges,
-            self.works,
-            self.labour,
-            |person, vocation, work, day, sums| {
-                // Training and research were set before volunteering (`learning::study`).
-                *work = Work {
-                    ever_undesirable: work.ever_undesirable,
-                    training: work.training,
-                    research: work.research,
-                    ..Work::default()
-                };
-                if rules.growing && person.gardener && person.can_work() {
-                    work.garden = rules.garden_hours.min(vocation.willing);
-                    sums.gardens += 1;
+        let chunks = self.pass(|person, vocation, work, day, sums| {
+            // Training and research were set before volunteering (`learning::study`).
+            *work = Work {
+                ever_undesirable: work.ever_undesirable,
+                training: work.training,
+                research: work.research,
+                ..Work::default()
+            };
+            if rules.growing && person.gardener && person.can_work() {
+                work.garden = rules.garden_hours.min(vocation.willing);
+                sums.gardens += 1;
+            }
+            if person.artist && person.can_work() {
+                // The community asked them to give their working hours to their art.
+                work.art = (vocation.willing - work.garden).max(0.0);
+                sums.art += f64::from(work.art);
+            }
+            if day.policy == UndesirablePolicy::Rota && person.is_able_adult() && !person.artist {
+                for s in 0..N_SECTORS {
+                    let h = day.rota_hours[s];
+                    work.hours[s] += h;
+                    sums.filled[s] += f64::from(h * vocation.skill[s]);
                 }
-                if person.artist && person.can_work() {
-                    // The community asked them to give their working hours to their art.
-                    work.art = (vocation.willing - work.garden).max(0.0);
-                    sums.art += f64::from(work.art);
+            }
+            if person.guild > 0 && person.can_work() {
+                let g = usize::from(person.guild - 1);
+                if day.guild_open[g] {
+                    let s = 2 + g;
+                    let h = rules
+                        .guild_hours
+                        .min(remaining(person, vocation, work, day));
+                    work.hours[s] += h;
+                    sums.guild[g] += f64::from(h * vocation.skill[s]);
                 }
-                if day.policy == UndesirablePolicy::Rota && person.is_able_adult() && !person.artist
-                {
-                    for s in 0..N_SECTORS {
-                        let h = day.rota_hours[s];
-                        work.hours[s] += h;
-                        sums.filled[s] += f64::from(h * vocation.skill[s]);
-                    }
-                }
-                if person.guild > 0 && person.can_work() {
-                    let g = usize::from(person.guild - 1);
-                    if day.guild_open[g] {
-                        let s = 2 + g;
-                        let h = rules
-                            .guild_hours
-                            .min(remaining(person, vocation, work, day));
-                        work.hours[s] += h;
-                        sums.guild[g] += f64::from(h * vocation.skill[s]);
-                    }
-                }
-                let w = weights(vocation, day, masks);
-                add_offers(person, vocation, work, day, &day.open, &w, sums);
-            },
-        );
+            }
+            let w = weights(vocation, day, masks);
+            add_offers(person, vocation, work, day, &day.open, &w, sums);
+        });
         add_sums(self.labour, self.food, chunks);
     }
 
@@ -456,31 +450,25 @@ impl Table<'_, '_> {
         any_exchange: bool,
     ) -> Vec<[f64; N_SECTORS]> {
         let (masks, mask) = (&rules.masks, &rules.masks.undesirable);
-        let chunks = pass(
-            &self.columns,
-            &self.ranges,
-            self.works,
-            self.labour,
-            |person, vocation, work, day, sums| {
-                let w = weights(vocation, day, masks);
-                let o = offers(&w, remaining(person, vocation, work, day), &day.open);
+        let chunks = self.pass(|person, vocation, work, day, sums| {
+            let w = weights(vocation, day, masks);
+            let o = offers(&w, remaining(person, vocation, work, day), &day.open);
+            for s in 0..N_SECTORS {
+                let hours = o[s] / day.counts_as[s] * day.take[s];
+                work.hours[s] += hours;
+                sums.filled[s] += f64::from(hours * vocation.skill[s]);
+            }
+            if !last {
+                add_offers(person, vocation, work, day, &day.open_next, &w, sums);
+            }
+            if any_exchange && last {
+                let rem = remaining(person, vocation, work, day);
                 for s in 0..N_SECTORS {
-                    let hours = o[s] / day.counts_as[s] * day.take[s];
-                    work.hours[s] += hours;
-                    sums.filled[s] += f64::from(hours * vocation.skill[s]);
+                    sums.spare[s] += f64::from(rem * vocation.skill[s]);
                 }
-                if !last {
-                    add_offers(person, vocation, work, day, &day.open_next, &w, sums);
-                }
-                if any_exchange && last {
-                    let rem = remaining(person, vocation, work, day);
-                    for s in 0..N_SECTORS {
-                        sums.spare[s] += f64::from(rem * vocation.skill[s]);
-                    }
-                }
-                work.ever_undesirable |= work.masked_hours(mask) > 0.0;
-            },
-        );
+            }
+            work.ever_undesirable |= work.masked_hours(mask) > 0.0;
+        });
         let mut spare = vec![[0.0f64; N_SECTORS]; self.labour.len()];
         for (c, sums) in chunks.iter().flatten() {
             for s in 0..N_SECTORS {
@@ -495,27 +483,21 @@ impl Table<'_, '_> {
     /// (`exchange_take`, set by [`exchange`]).
     fn exchange_pass(&mut self, rules: &Rules) {
         let mask = &rules.masks.undesirable;
-        let chunks = pass(
-            &self.columns,
-            &self.ranges,
-            self.works,
-            self.labour,
-            |person, vocation, work, day, sums| {
-                let rem = remaining(person, vocation, work, day);
-                if rem <= 0.0 {
-                    return;
-                }
-                let mut gave = false;
-                for s in 0..N_SECTORS {
-                    let h = rem * day.exchange_take[s];
-                    work.hours[s] += h;
-                    sums.exchanged += f64::from(h);
-                    gave |= h > 0.0;
-                }
-                sums.helpers += u32::from(gave);
-                work.ever_undesirable |= work.masked_hours(mask) > 0.0;
-            },
-        );
+        let chunks = self.pass(|person, vocation, work, day, sums| {
+            let rem = remaining(person, vocation, work, day);
+            if rem <= 0.0 {
+                return;
+            }
+            let mut gave = false;
+            for s in 0..N_SECTORS {
+                let h = rem * day.exchange_take[s];
+                work.hours[s] += h;
+                sums.exchanged += f64::from(h);
+                gave |= h > 0.0;
+            }
+            sums.helpers += u32::from(gave);
+            work.ever_undesirable |= work.masked_hours(mask) > 0.0;
+        });
         add_sums(self.labour, self.food, chunks);
     }
 }
