@@ -80,7 +80,19 @@ fn user_guide_documents_every_metric_column() {
         Good::ALL.iter().find_map(|g| {
             name.strip_prefix(g.name())
                 .and_then(|rest| rest.strip_prefix('_'))
-                .filter(|suffix| ["needed", "delivered", "satisfaction", "hours"].contains(suffix))
+                .filter(|suffix| {
+                    [
+                        "needed",
+                        "delivered",
+                        "satisfaction",
+                        "hours",
+                        "made",
+                        "used",
+                        "wasted",
+                        "stock",
+                    ]
+                    .contains(suffix)
+                })
                 .map(|suffix| format!("`<good>_{suffix}`"))
         })
     };

@@ -114,6 +114,7 @@ pub fn build_dwellings(
         let built = d.building_m2 * f;
         let used = d.materials_left * f;
         stock.0[c_good] -= used;
+        day.dwelling_materials_used_t = used;
         day.dwelling_hours_done = hours;
         day.dwelling_built_m2 = built;
         d.m2 += built;

@@ -236,6 +236,8 @@ pub struct BuildDay {
     pub dwelling_materials_t: f64,
     pub dwelling_hours_done: f64,
     pub dwelling_built_m2: f64,
+    /// Construction goods taken from store and built into dwellings today (t).
+    pub dwelling_materials_used_t: f64,
 }
 
 /// Learning: training and research (learning).

@@ -8,7 +8,7 @@ use crate::model::guilds::{Agreement, Guild};
 use crate::model::housing::Dwellings;
 use crate::model::kernel::calendar::{Clock, YEAR};
 use crate::model::kernel::components::{
-    AgeClass, Directory, KitchenState, LEFTOVER_SLOTS, Member, Person, Standing, StoreRoom,
+    AgeClass, Directory, KitchenState, LEFTOVER_SLOTS, Member, Person, Standing, Stocks, StoreRoom,
     Syndicate, Vocation, Work, lane_sum,
 };
 use crate::model::kernel::decisions::Government;
@@ -264,6 +264,7 @@ pub fn collect_metrics(
     guilds: Query<&Guild>,
     knowledge: Res<Knowledge>,
     syndicates: Query<&Standing>,
+    goods_stocks: Query<&Stocks>,
 ) {
     let scratch = &mut *scratch;
     let mask = params.labour.undesirable_mask();
@@ -354,6 +355,11 @@ pub fn collect_metrics(
         .map(|(s, ..)| s.capacity_kw.iter().sum::<f64>())
         .sum();
     m.dwelling_m2 = systems.iter().map(|(.., d)| d.m2).sum();
+    for stock in &goods_stocks {
+        for g in 0..N_GOODS {
+            m.goods_stock[g] += stock.0[g];
+        }
+    }
     m.work_hours_per_worker = ratio(worker_hours, workers as f64);
     m.mean_skill = ratio(skill_sum, adults as f64 * N_SECTORS as f64);
     m.technology_level = knowledge.level;
@@ -492,6 +498,9 @@ fn add_goods(
             let g = good.index();
             m.goods_needed[g] += day.need[g];
             m.goods_delivered[g] += day.delivered[g];
+            m.goods_made[g] += day.made[g];
+            m.goods_used[g] += day.used[g];
+            m.goods_wasted[g] += day.wasted[g];
             flows.production_co2e += day.made[g] * economy.co2e[g];
         }
         m.energy_demanded_kwh += day.planned[energy];
@@ -542,6 +551,8 @@ fn add_builds(m: &mut TickMetrics, days: &[BuildDay]) {
         m.dwelling_build_hours += day.dwelling_hours_done;
         m.energy_built_kw += day.built_kw;
         m.energy_retired_kw += day.retired_kw;
+        m.energy_build_materials_t += day.build_materials_used_t;
+        m.dwelling_build_materials_t += day.dwelling_materials_used_t;
     }
 }
 

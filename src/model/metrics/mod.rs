@@ -6,3 +6,6 @@ pub mod community;
 pub mod row;
 pub mod satisfaction;
 pub mod summary;
+
+#[cfg(test)]
+mod balance_tests;

@@ -134,12 +134,26 @@ macro_rules! indexed {
     };
 }
 
+declare_columns! {
+    /// Scalar columns written after the per-good and per-sector blocks (added later than those,
+    /// so that every older column keeps its position); their fields are in the row's `@extra`.
+    TAIL_COLUMNS: TickMetrics;
+    energy_build_materials_t: Float, "t", "Construction goods taken from store and built into energy installations today.";
+    dwelling_build_materials_t: Float, "t", "Construction goods taken from store and built into dwellings today.";
+}
+
 /// Every metric column, in output order: the scalar columns, then per good `<good>_needed`,
-/// `<good>_delivered` and `<good>_satisfaction`, then `<sector>_hours` for each good's sector.
+/// `<good>_delivered` and `<good>_satisfaction`, then `<sector>_hours` for each good's sector,
+/// then per good `<good>_made`, `<good>_used`, `<good>_wasted` and `<good>_stock`, then
+/// [`TAIL_COLUMNS`].
 pub static COLUMNS: LazyLock<Vec<Column>> = LazyLock::new(|| {
     let needed: [fn(&TickMetrics) -> f64; N_GOODS] = indexed!(goods_needed; 0 1 2 3 4 5 6 7 8 9);
     let delivered: [fn(&TickMetrics) -> f64; N_GOODS] =
         indexed!(goods_delivered; 0 1 2 3 4 5 6 7 8 9);
+    let made: [fn(&TickMetrics) -> f64; N_GOODS] = indexed!(goods_made; 0 1 2 3 4 5 6 7 8 9);
+    let used: [fn(&TickMetrics) -> f64; N_GOODS] = indexed!(goods_used; 0 1 2 3 4 5 6 7 8 9);
+    let wasted: [fn(&TickMetrics) -> f64; N_GOODS] = indexed!(goods_wasted; 0 1 2 3 4 5 6 7 8 9);
+    let stock: [fn(&TickMetrics) -> f64; N_GOODS] = indexed!(goods_stock; 0 1 2 3 4 5 6 7 8 9);
     let satisfaction: [fn(&TickMetrics) -> f64; N_GOODS] = [
         |m| m.satisfaction(0),
         |m| m.satisfaction(1),
@@ -194,6 +208,43 @@ pub static COLUMNS: LazyLock<Vec<Column>> = LazyLock::new(|| {
             get: hours[sector.index()],
         });
     }
+    for good in Good::ALL {
+        let g = good.index();
+        let unit = good.unit();
+        let per_good = [
+            (
+                "made",
+                "Units of the good made today by its syndicates and guilds (gross output).",
+                made[g],
+            ),
+            (
+                "used",
+                "Units of the good taken from store today as inputs to making goods (the syndicates' and guilds').",
+                used[g],
+            ),
+            (
+                "wasted",
+                "Units of the good made but given up (services and energy not used the day they are made) or thrown away unsold (overproduction) today.",
+                wasted[g],
+            ),
+            (
+                "stock",
+                "Units of the good held in all communities' stores at the end of the day (0 for services).",
+                stock[g],
+            ),
+        ];
+        for (suffix, doc, get) in per_good {
+            columns.push(Column {
+                name: leak(format!("{}_{suffix}", good.name())),
+                unit,
+                doc,
+                short: leak(format!("{} {suffix}", good.name())),
+                kind: Kind::Float,
+                get,
+            });
+        }
+    }
+    columns.extend_from_slice(TAIL_COLUMNS);
     columns
 });
 
@@ -318,6 +369,19 @@ declare_row! {
         goods_delivered: [f64; N_GOODS],
         /// Hours given to each sector today.
         sector_hours: [f64; N_SECTORS],
+        /// Units of each good made today (syndicates and guilds).
+        goods_made: [f64; N_GOODS],
+        /// Units of each good used up today as inputs of other goods.
+        goods_used: [f64; N_GOODS],
+        /// Units of each good given up or thrown away unsold today.
+        goods_wasted: [f64; N_GOODS],
+        /// Units of each good in all communities' stores at the end of the day.
+        goods_stock: [f64; N_GOODS],
+        /// Construction goods built into energy installations today (t; a column of
+        /// [`TAIL_COLUMNS`]).
+        energy_build_materials_t: f64,
+        /// Construction goods built into dwellings today (t; a column of [`TAIL_COLUMNS`]).
+        dwelling_build_materials_t: f64,
     }
 }
 
