@@ -442,7 +442,7 @@ impl Table<'_, '_> {
 
     /// Takes this round's offers and, unless this is the `last` round, makes the next round's;
     /// in the last round, with an exchange scheme anywhere, sums each community's spare hours
-    /// (effective hours, per sector), which it returns.
+    /// (effective hours, per sector), which it returns (empty otherwise).
     fn take_offers(
         &mut self,
         rules: &Rules,
@@ -469,10 +469,13 @@ impl Table<'_, '_> {
             }
             work.ever_undesirable |= work.masked_hours(mask) > 0.0;
         });
-        let mut spare = vec![[0.0f64; N_SECTORS]; self.labour.len()];
-        for (c, sums) in chunks.iter().flatten() {
-            for s in 0..N_SECTORS {
-                spare[*c][s] += sums.spare[s];
+        let mut spare = Vec::new();
+        if any_exchange && last {
+            spare = vec![[0.0f64; N_SECTORS]; self.labour.len()];
+            for (c, sums) in chunks.iter().flatten() {
+                for s in 0..N_SECTORS {
+                    spare[*c][s] += sums.spare[s];
+                }
             }
         }
         add_sums(self.labour, self.food, chunks);

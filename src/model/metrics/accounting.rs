@@ -267,6 +267,11 @@ pub fn collect_metrics(
     goods_stocks: Query<&Stocks>,
 ) {
     let scratch = &mut *scratch;
+    let (mut active, mut idle) = (0, 0);
+    for standing in &syndicates {
+        active += u64::from(*standing == Standing::Active);
+        idle += u64::from(*standing == Standing::Idle);
+    }
     let mask = params.labour.undesirable_mask();
     tally_kinds(&params, &books.food, &books.goods, &mut scratch.kinds);
     scratch.total.clear();
@@ -336,11 +341,8 @@ pub fn collect_metrics(
         proposals_failed: u64::from(gov.today.failed),
         delegate_deviations: u64::from(gov.today.deviations),
         delegate_recalls: u64::from(gov.today.recalls),
-        syndicates_active: syndicates
-            .iter()
-            .filter(|s| **s == Standing::Active)
-            .count() as u64,
-        syndicates_idle: syndicates.iter().filter(|s| **s == Standing::Idle).count() as u64,
+        syndicates_active: active,
+        syndicates_idle: idle,
         communities_rationing: gov.rationing.iter().filter(|r| **r).count() as u64,
         full_time_artists: u64::from(gov.artists.iter().sum::<u32>()),
         ..Default::default()

@@ -134,18 +134,9 @@ macro_rules! indexed {
     };
 }
 
-declare_columns! {
-    /// Scalar columns written after the per-good and per-sector blocks (added later than those,
-    /// so that every older column keeps its position); their fields are in the row's `@extra`.
-    TAIL_COLUMNS: TickMetrics;
-    energy_build_materials_t: Float, "t", "Construction goods taken from store and built into energy installations today.";
-    dwelling_build_materials_t: Float, "t", "Construction goods taken from store and built into dwellings today.";
-}
-
 /// Every metric column, in output order: the scalar columns, then per good `<good>_needed`,
 /// `<good>_delivered` and `<good>_satisfaction`, then `<sector>_hours` for each good's sector,
-/// then per good `<good>_made`, `<good>_used`, `<good>_wasted` and `<good>_stock`, then
-/// [`TAIL_COLUMNS`].
+/// then per good `<good>_made`, `<good>_used`, `<good>_wasted` and `<good>_stock`.
 pub static COLUMNS: LazyLock<Vec<Column>> = LazyLock::new(|| {
     let needed: [fn(&TickMetrics) -> f64; N_GOODS] = indexed!(goods_needed; 0 1 2 3 4 5 6 7 8 9);
     let delivered: [fn(&TickMetrics) -> f64; N_GOODS] =
@@ -171,33 +162,50 @@ pub static COLUMNS: LazyLock<Vec<Column>> = LazyLock::new(|| {
     // Names are made once, for the life of the process.
     let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
     let mut columns = SCALAR_COLUMNS.to_vec();
-    for good in Good::ALL {
-        let g = good.index();
-        columns.push(Column {
-            name: leak(format!("{}_needed", good.name())),
-            unit: good.unit(),
-            doc: "Units of the good needed by everyone today.",
-            short: leak(format!("{} needed", good.name())),
-            kind: Kind::Float,
-            get: needed[g],
-        });
-        columns.push(Column {
-            name: leak(format!("{}_delivered", good.name())),
-            unit: good.unit(),
-            doc: "Units of the good delivered today.",
-            short: leak(format!("{} delivered", good.name())),
-            kind: Kind::Float,
-            get: delivered[g],
-        });
-        columns.push(Column {
-            name: leak(format!("{}_satisfaction", good.name())),
-            unit: "0..1",
-            doc: "Delivered over needed (1 when nothing is needed).",
-            short: leak(format!("{} satisfaction", good.name())),
-            kind: Kind::Float,
-            get: satisfaction[g],
-        });
-    }
+    // Per good: suffix, unit (the good's own where none), meaning and accessors.
+    type PerGood = (
+        &'static str,
+        Option<&'static str>,
+        &'static str,
+        [fn(&TickMetrics) -> f64; N_GOODS],
+    );
+    let per_good = |columns: &mut Vec<Column>, blocks: &[PerGood]| {
+        for good in Good::ALL {
+            for (suffix, unit, doc, get) in blocks {
+                columns.push(Column {
+                    name: leak(format!("{}_{suffix}", good.name())),
+                    unit: unit.unwrap_or(good.unit()),
+                    doc,
+                    short: leak(format!("{} {suffix}", good.name())),
+                    kind: Kind::Float,
+                    get: get[good.index()],
+                });
+            }
+        }
+    };
+    per_good(
+        &mut columns,
+        &[
+            (
+                "needed",
+                None,
+                "Units of the good needed by everyone today.",
+                needed,
+            ),
+            (
+                "delivered",
+                None,
+                "Units of the good delivered today.",
+                delivered,
+            ),
+            (
+                "satisfaction",
+                Some("0..1"),
+                "Delivered over needed (1 when nothing is needed).",
+                satisfaction,
+            ),
+        ],
+    );
     for sector in Sector::all().skip(2) {
         columns.push(Column {
             name: leak(format!("{}_hours", sector.name())),
@@ -208,43 +216,35 @@ pub static COLUMNS: LazyLock<Vec<Column>> = LazyLock::new(|| {
             get: hours[sector.index()],
         });
     }
-    for good in Good::ALL {
-        let g = good.index();
-        let unit = good.unit();
-        let per_good = [
+    per_good(
+        &mut columns,
+        &[
             (
                 "made",
+                None,
                 "Units of the good made today by its syndicates and guilds (gross output).",
-                made[g],
+                made,
             ),
             (
                 "used",
+                None,
                 "Units of the good taken from store today as inputs to making goods (the syndicates' and guilds').",
-                used[g],
+                used,
             ),
             (
                 "wasted",
+                None,
                 "Units of the good made but given up (services and energy not used the day they are made) or thrown away unsold (overproduction) today.",
-                wasted[g],
+                wasted,
             ),
             (
                 "stock",
+                None,
                 "Units of the good held in all communities' stores at the end of the day (0 for services).",
-                stock[g],
+                stock,
             ),
-        ];
-        for (suffix, doc, get) in per_good {
-            columns.push(Column {
-                name: leak(format!("{}_{suffix}", good.name())),
-                unit,
-                doc,
-                short: leak(format!("{} {suffix}", good.name())),
-                kind: Kind::Float,
-                get,
-            });
-        }
-    }
-    columns.extend_from_slice(TAIL_COLUMNS);
+        ],
+    );
     columns
 });
 
@@ -338,6 +338,7 @@ declare_row! {
     energy_building_kw: f64, Float, "kW", "Capacity of installations under construction at the end of the day.";
     energy_built_kw: f64, Float, "kW", "Capacity of installations finished today.";
     energy_build_hours: f64, Float, "h", "Effective hours worked building installations today (part of construction_hours).";
+    energy_build_materials_t: f64, Float, "t", "Construction goods taken from store and built into energy installations today.";
     car_passenger_km: f64, Float, "passenger-km", "Passenger-km travelled by car (where the scenario allows cars).";
     car_energy_kwh: f64, Float, "kWh", "Energy used by cars.";
     goods_shipped_kg: f64, Float, "kg", "Storable goods moved by rail from communities with a surplus to those short.";
@@ -345,6 +346,7 @@ declare_row! {
     dwelling_m2: f64, Float, "m2", "Floor area of dwellings standing at the end of the day.";
     dwelling_built_m2: f64, Float, "m2", "Floor area of dwellings finished today.";
     dwelling_build_hours: f64, Float, "h", "Effective hours worked building dwellings today (part of construction_hours).";
+    dwelling_build_materials_t: f64, Float, "t", "Construction goods taken from store and built into dwellings today.";
     communities_rationing: u64, Int, "communities", "Communities whose assembly voted to ration food until the scarcity is over (with assemblies on).";
     full_time_artists: u64, Int, "persons", "Persons the community assembly asked to give their working hours to their art.";
     art_hours: f64, Float, "h", "Hours full-time artists gave to their art (part of work_hours_mean).";
@@ -377,11 +379,6 @@ declare_row! {
         goods_wasted: [f64; N_GOODS],
         /// Units of each good in all communities' stores at the end of the day.
         goods_stock: [f64; N_GOODS],
-        /// Construction goods built into energy installations today (t; a column of
-        /// [`TAIL_COLUMNS`]).
-        energy_build_materials_t: f64,
-        /// Construction goods built into dwellings today (t; a column of [`TAIL_COLUMNS`]).
-        dwelling_build_materials_t: f64,
     }
 }
 
