@@ -20,6 +20,7 @@
 
 pub mod chart;
 mod csv;
+pub mod economy;
 mod flows;
 pub mod linalg;
 mod map;

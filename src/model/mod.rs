@@ -90,6 +90,7 @@ fn build_schedule() -> Schedule {
             rail::freight::ship_goods,
             syndicates::economy::plan_goods,
             learning::study,
+            syndicates::table::post_table_hours,
             labour::market::post_money_law_hours,
         )
             .chain()
@@ -111,6 +112,7 @@ fn build_schedule() -> Schedule {
             energy::draw_weather,
             energy::generate_energy,
             syndicates::economy::make_goods,
+            syndicates::table::make_table,
             energy::build_installations,
             housing::build_dwellings,
             guilds::guild_production,
@@ -153,6 +155,12 @@ impl Simulation {
         let economy = kernel::technology::Economy::new(&params);
         population::setup::populate(&mut world, &params, &economy, seed);
         world.insert_resource(economy);
+        if params.economy.from_table() {
+            let table = params.economy.derived.as_deref().expect(
+                "a table economy is derived when the scenario is read (commune::scenario::parse)",
+            );
+            world.insert_resource(table.clone());
+        }
         world.insert_resource(kernel::rng::CommunityRngs::new(
             seed,
             params.population.communities,

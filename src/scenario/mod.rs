@@ -24,6 +24,7 @@ use crate::model::events::ScheduledEvent;
 use crate::model::kernel::goods::{ClothingParams, GoodsParams, InputsParams};
 use crate::model::kernel::params::assembly::AssemblyParams;
 use crate::model::kernel::params::dwellings::DwellingParams;
+use crate::model::kernel::params::economy::EconomyParams;
 use crate::model::kernel::params::energy::EnergyParams;
 use crate::model::kernel::params::global::GlobalParams;
 use crate::model::kernel::params::guilds::GuildParams;
@@ -139,6 +140,7 @@ struct FileLayout<'a> {
     dwellings: &'a DwellingParams,
     global: &'a GlobalParams,
     learning: &'a LearningParams,
+    economy: &'a EconomyParams,
     // Last: an array of tables follows every table.
     #[serde(skip_serializing_if = "<[EventSpec]>::is_empty")]
     events: &'a [EventSpec],
@@ -163,6 +165,7 @@ pub const SECTIONS: &[&str] = &[
     "dwellings",
     "global",
     "learning",
+    "economy",
     "sweep",
     "sensitivity",
     "events",
@@ -190,6 +193,7 @@ impl Scenario {
             dwellings: &self.params.dwellings,
             global: &self.params.global,
             learning: &self.params.learning,
+            economy: &self.params.economy,
             events: &self.events,
         };
         let body = toml::to_string_pretty(&layout).expect("a scenario always serializes");
@@ -377,6 +381,7 @@ pub fn parse(text: &str, default_name: &str) -> Result<Scenario, Vec<Problem>> {
         dwellings: maybe_section(take("dwellings"), "dwellings", &locator, &mut problems),
         global: maybe_section(take("global"), "global", &locator, &mut problems),
         learning: maybe_section(take("learning"), "learning", &locator, &mut problems),
+        economy: maybe_section(take("economy"), "economy", &locator, &mut problems),
     };
     let events = take("events")
         .map(|v| events::parse(v, &locator, &mut problems))
@@ -395,6 +400,16 @@ pub fn parse(text: &str, default_name: &str) -> Result<Scenario, Vec<Problem>> {
             key,
             message,
         });
+    }
+    if problems.is_empty() && scenario.params.economy.from_table() {
+        match crate::accounts::economy::table_economy(&scenario.params.economy) {
+            Ok(table) => scenario.params.economy.derived = Some(std::sync::Arc::new(table)),
+            Err(found) => problems.extend(found.into_iter().map(|(key, message)| Problem {
+                line: locator.line(&key),
+                key,
+                message,
+            })),
+        }
     }
     if let Some(value) = take("sweep") {
         // The points are checked only against a valid base scenario, or every point would

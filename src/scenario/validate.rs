@@ -88,7 +88,43 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
     rail(&mut c, s);
     global(&mut c, s);
     learning(&mut c, s);
+    economy(&mut c, s);
     c.problems
+}
+
+/// `[economy]`: a table's hours are hours actually worked, and already include what the market
+/// spends on money and law and what it throws away.
+fn economy(c: &mut Checks, s: &Scenario) {
+    let p = &s.params;
+    if !p.economy.from_table() {
+        return;
+    }
+    if p.labour.min_skill < 1.0 {
+        c.fail(
+            "labour.min_skill",
+            format!(
+                "is {}; with `economy.table` it must be 1: the table's hours per US$ are hours \
+                 actually worked at today's skills, and a skill below 1 would make each of them \
+                 count for less",
+                p.labour.min_skill
+            ),
+        );
+    }
+    for (key, value) in [
+        ("market.money_law_share", p.market.money_law_share),
+        ("market.overproduction", p.market.overproduction),
+    ] {
+        if value > 0.0 {
+            c.fail(
+                key,
+                format!(
+                    "is {value}; with `economy.table` it must be 0: the table's hours and output \
+                     already include finance, law and what is made and thrown away (remove \
+                     industries with `[economy.scale]` instead)"
+                ),
+            );
+        }
+    }
 }
 
 /// The scenario's name (it names an output folder) and its length.

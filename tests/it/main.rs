@@ -25,3 +25,4 @@ mod rail;
 mod sensitivity;
 mod serve;
 mod status_quo;
+mod table_economy;

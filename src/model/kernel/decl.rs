@@ -102,8 +102,8 @@ impl Decl {
 pub fn all() -> impl Iterator<Item = &'static Decl> {
     use super::goods;
     use super::params::{
-        self, assembly, dwellings, energy, global, guilds as guild, learning, market, rail,
-        transport,
+        self, assembly, dwellings, economy, energy, global, guilds as guild, learning, market,
+        rail, transport,
     };
     [
         params::POPULATION,
@@ -123,6 +123,7 @@ pub fn all() -> impl Iterator<Item = &'static Decl> {
         dwellings::DECLS,
         global::DECLS,
         learning::DECLS,
+        economy::DECLS,
     ]
     .into_iter()
     .flatten()
@@ -146,8 +147,10 @@ mod tests {
             assert_eq!(n, 1, "{path} has {n} declarations");
         }
         for d in all() {
+            // The keys of a table the user fills (like `economy.scale.*`), empty by default.
+            let users_table = d.path.ends_with(".*") && !d.path[..d.path.len() - 2].contains('*');
             assert!(
-                leaves.iter().any(|(p, _)| d.matches(p)),
+                users_table || leaves.iter().any(|(p, _)| d.matches(p)),
                 "{} declares no parameter",
                 d.path
             );

@@ -15,6 +15,7 @@ use bevy_ecs::system::SystemParam;
 use crate::model::kernel::goods::{Headcount, N_GOODS};
 use crate::model::kernel::params::energy::N_SOURCES;
 use crate::model::kernel::params::{N_SECTORS, UndesirablePolicy};
+use crate::model::kernel::technology::TABLE_SECTORS;
 
 /// One ledger: an entry per community, by community id.
 #[derive(Resource, Clone, Debug, Default)]
@@ -263,6 +264,24 @@ pub fn insert_ledgers(world: &mut World, communities: usize) {
     world.insert_resource(Days::<GuildDay>::new(communities));
     world.insert_resource(Days::<BuildDay>::new(communities));
     world.insert_resource(Days::<LearningDay>::new(communities));
+    world.insert_resource(Days::<TableDay>::new(communities));
+}
+
+/// A table economy's day (`[economy] table`; all zero otherwise) (syndicates::table).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TableDay {
+    /// Residents whose final demand is met (persons).
+    pub persons: f64,
+    /// Gross output planned per sector (k$).
+    pub planned: [f64; TABLE_SECTORS],
+    /// Hours that output takes per sector, as posted (h).
+    pub hours: [f64; TABLE_SECTORS],
+    /// Gross output made per sector (k$).
+    pub made: [f64; TABLE_SECTORS],
+    /// CO2 of what was made and of residents' own fuel (kg).
+    pub co2_kg: f64,
+    /// Of which residents' own fuel: heating and cars (kg).
+    pub household_co2_kg: f64,
 }
 
 /// Every ledger, read only: for the metrics and the assemblies, which read the whole day.
@@ -277,6 +296,7 @@ pub struct Books<'w> {
     pub guilds: Res<'w, Days<GuildDay>>,
     pub builds: Res<'w, Days<BuildDay>>,
     pub learning: Res<'w, Days<LearningDay>>,
+    pub table: Res<'w, Days<TableDay>>,
 }
 
 impl Books<'_> {

@@ -5,8 +5,8 @@
 use crate::model::kernel::goods::{
     Good, Matrix, N_GOODS, coefficient_matrix, leontief_inverse, mul,
 };
-use crate::model::kernel::params::Params;
 use crate::model::kernel::params::energy::EnergyUser;
+use crate::model::kernel::params::{N_SECTORS, Params};
 use bevy_ecs::prelude::*;
 
 /// The technical coefficients and their Leontief inverse, derived from the parameters, with
@@ -91,4 +91,43 @@ pub fn technical_matrix(params: &Params) -> Matrix {
         a[Good::Materials.index()][t] += car_share * tp.car_materials_t_per_km;
     }
     a
+}
+
+/// Sectors of a table economy (`[economy] table`): the model's sectors, then `other`.
+pub const TABLE_SECTORS: usize = N_SECTORS + 1;
+
+/// A table economy's coefficients, per thousand US$ of each sector's output, and the final
+/// demand it meets, per resident.
+#[derive(Resource, Clone, Debug, PartialEq)]
+pub struct TableEconomy {
+    /// What it was built from, for the run header and reports ("WIOD 2016, DEU 2014, ...").
+    pub label: String,
+    /// Sector names, in order: the model's sectors, then `other`.
+    pub sectors: [String; TABLE_SECTORS],
+    /// The labour sector each table sector's hours go to (`None`: spread over all of them).
+    pub slot: [Option<usize>; TABLE_SECTORS],
+    /// The Leontief inverse `(I - A)^-1`, `leontief[i][j]`: output of `i` per unit of final
+    /// demand for `j`.
+    pub leontief: [[f64; TABLE_SECTORS]; TABLE_SECTORS],
+    /// Hours worked per thousand US$ of output (h/k$).
+    pub labour: [f64; TABLE_SECTORS],
+    /// CO2 emitted per thousand US$ of output (kg/k$).
+    pub co2: [f64; TABLE_SECTORS],
+    /// Final demand met per resident (k$/person/day).
+    pub final_use: [f64; TABLE_SECTORS],
+    /// Of which consumption by households, non-profits and government (k$/person/day).
+    pub consumption: [f64; TABLE_SECTORS],
+    /// Residents' direct CO2: fuels burned at home and in cars (kg/person/day).
+    pub household_co2: f64,
+}
+
+impl TableEconomy {
+    /// Gross output of each sector that meets final demand `f`: `(I - A)^-1 f`.
+    pub fn gross_output(&self, f: &[f64; TABLE_SECTORS]) -> [f64; TABLE_SECTORS] {
+        let mut x = [0.0; TABLE_SECTORS];
+        for (i, row) in self.leontief.iter().enumerate() {
+            x[i] = row.iter().zip(f).map(|(l, f)| l * f).sum();
+        }
+        x
+    }
 }

@@ -14,7 +14,7 @@ use crate::model::kernel::components::{
 use crate::model::kernel::decisions::Government;
 use crate::model::kernel::goods::{Good, N_GOODS};
 use crate::model::kernel::ledger::{
-    Books, BuildDay, Days, EnergyDay, FoodDay, GoodsDay, LabourDay, LearningDay, RailDay,
+    Books, BuildDay, Days, EnergyDay, FoodDay, GoodsDay, LabourDay, LearningDay, RailDay, TableDay,
 };
 use crate::model::kernel::params::energy::Source;
 use crate::model::kernel::params::{N_SECTORS, Params, Sector};
@@ -104,6 +104,8 @@ struct PersonTally {
     garden_hours: f64,
     worker_hours: f64,
     workers: u64,
+    /// Hours worked by anyone, adults and elders, ill or well.
+    all_hours: f64,
     /// Adults' skills summed over sectors, and adults counted (for the mean skill).
     skill_sum: f64,
     adults: u64,
@@ -122,6 +124,7 @@ impl Default for PersonTally {
             garden_hours: 0.0,
             worker_hours: 0.0,
             workers: 0,
+            all_hours: 0.0,
             skill_sum: 0.0,
             adults: 0,
         }
@@ -140,6 +143,7 @@ impl PersonTally {
         self.garden_hours = 0.0;
         self.worker_hours = 0.0;
         self.workers = 0;
+        self.all_hours = 0.0;
         self.skill_sum = 0.0;
         self.adults = 0;
     }
@@ -158,6 +162,7 @@ impl PersonTally {
         self.garden_hours += other.garden_hours;
         self.worker_hours += other.worker_hours;
         self.workers += other.workers;
+        self.all_hours += other.all_hours;
         self.skill_sum += other.skill_sum;
         self.adults += other.adults;
     }
@@ -179,6 +184,7 @@ impl PersonTally {
             *total += f64::from(h);
         }
         self.garden_hours += f64::from(work.garden);
+        self.all_hours += f64::from(work.total());
         if person.is_able_adult() {
             let total = f64::from(work.total());
             self.hours.add(total);
@@ -363,6 +369,9 @@ pub fn collect_metrics(
         }
     }
     m.work_hours_per_worker = ratio(worker_hours, workers as f64);
+    m.work_hours_per_person = ratio(t.all_hours, population as f64);
+    m.work_and_meeting_hours_mean =
+        m.work_hours_mean + ratio(m.meeting_hours, m.able_adults as f64);
     m.mean_skill = ratio(skill_sum, adults as f64 * N_SECTORS as f64);
     m.technology_level = knowledge.level;
     let money_law = params.market.money_law_share;
@@ -406,6 +415,11 @@ pub fn collect_metrics(
     );
     m.footprint_waste_kg_co2e_per_person =
         ratio(m.food_wasted_kg * fp.waste_kg_co2e_per_kg, people);
+    if params.economy.from_table() {
+        // A table economy's emissions are the table's (its industries' and residents' own
+        // fuel); the physical mechanisms' are not counted again.
+        add_table_footprint(&mut m, &books.table, people);
+    }
     m.footprint_kg_co2e_per_person = m.footprint_energy_kg_co2e_per_person
         + m.footprint_transport_kg_co2e_per_person
         + m.footprint_production_kg_co2e_per_person
@@ -443,6 +457,7 @@ fn add_ledgers(
     add_rail(m, &books.rail);
     add_builds(m, &books.builds);
     add_learning(m, &books.learning);
+    add_table(m, &books.table);
     // Rail's energy, in the order it has always been summed: per community, trains, freight,
     // then helpers' travel.
     let energy = Good::Energy.index();
@@ -458,6 +473,24 @@ fn add_ledgers(
         flows.transport_kwh += labour.exchange_travel_kwh;
     }
     flows
+}
+
+fn add_table(m: &mut TickMetrics, days: &[TableDay]) {
+    for day in days {
+        m.table_output_kusd += day.made.iter().sum::<f64>();
+        m.table_hours += day.hours.iter().sum::<f64>();
+        m.table_co2_kg += day.co2_kg;
+    }
+}
+
+/// A table economy's footprint: what its industries emitted, as production, and residents'
+/// own fuel (heating and cars), as energy; nothing else (CO2 only, as the JRC accounts).
+fn add_table_footprint(m: &mut TickMetrics, days: &[TableDay], people: f64) {
+    let own: f64 = days.iter().map(|d| d.household_co2_kg).sum();
+    m.footprint_energy_kg_co2e_per_person = ratio(own, people);
+    m.footprint_transport_kg_co2e_per_person = 0.0;
+    m.footprint_waste_kg_co2e_per_person = 0.0;
+    m.footprint_production_kg_co2e_per_person = ratio(m.table_co2_kg - own, people);
 }
 
 fn add_food(m: &mut TickMetrics, days: &[FoodDay]) {

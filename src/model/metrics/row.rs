@@ -334,6 +334,11 @@ declare_row! {
     syndicates_active: u64, Int, "syndicates", "Goods syndicates working (not idled by their assembly).";
     syndicates_idle: u64, Int, "syndicates", "Goods syndicates idled by their assembly because stocks cover need.";
     work_hours_per_worker: f64, Float, "h/day", "Mean hours worked by the able adults who worked today (the unemployed left out).";
+    work_and_meeting_hours_mean: f64, Float, "h/day", "Work plus assembly time per able adult: work_hours_mean plus everyone's meeting_hours shared over the able adults (assemblies take time, which the essay's society must find).", "work and assembly hours per able adult";
+    work_hours_per_person: f64, Float, "h/day", "Hours worked by everyone (adults and elders, syndicates, gardens, guilds, training and research) per person alive, children included: comparable with national accounts' hours worked per resident.";
+    table_output_kusd: f64, Float, "k US$", "A table economy's gross output made ([economy] table; 0 otherwise), thousands of US$ at the table's basic prices.";
+    table_hours: f64, Float, "h", "Hours a table economy's sectors posted: the table's hours per US$ times the output planned (0 without a table).";
+    table_co2_kg: f64, Float, "kg", "CO2 of a table economy: its industries' for what was made, and residents' own fuel (0 without a table).";
     money_law_hours: f64, Float, "h", "Hours spent on money and law, making nothing (market.money_law_share of all syndicate hours).";
     energy_building_kw: f64, Float, "kW", "Capacity of installations under construction at the end of the day.";
     energy_built_kw: f64, Float, "kW", "Capacity of installations finished today.";

@@ -36,6 +36,10 @@ pub struct Summary {
     pub delegate_recalls: f64,
     /// Mean over days of the mean hours of the able adults who worked (h/day).
     pub work_hours_per_worker: f64,
+    /// Mean over days of work plus assembly time per able adult (h/day).
+    pub work_and_meeting_hours_mean: f64,
+    /// Mean over days of the hours everyone worked per person alive (h/day).
+    pub work_hours_per_person: f64,
 }
 
 impl Summary {
@@ -71,6 +75,8 @@ impl Summary {
             proposals_passed: sum(|r| r.proposals_passed as f64),
             delegate_recalls: sum(|r| r.delegate_recalls as f64),
             work_hours_per_worker: mean(|r| r.work_hours_per_worker),
+            work_and_meeting_hours_mean: mean(|r| r.work_and_meeting_hours_mean),
+            work_hours_per_person: mean(|r| r.work_hours_per_person),
         }
     }
 }
@@ -170,6 +176,18 @@ pub const HEADLINES: &[Headline] = &[
         label: "work hours per worker",
         unit: "h/day",
         get: |s| s.work_hours_per_worker,
+    },
+    Headline {
+        name: "work_and_meeting_hours_mean",
+        label: "work and assembly hours per able adult",
+        unit: "h/day",
+        get: |s| s.work_and_meeting_hours_mean,
+    },
+    Headline {
+        name: "work_hours_per_person",
+        label: "hours worked per person alive",
+        unit: "h/day",
+        get: |s| s.work_hours_per_person,
     },
 ];
 

@@ -3,6 +3,7 @@
 
 pub mod economy;
 pub mod global;
+pub mod table;
 
 #[cfg(test)]
 mod clothing_tests;

@@ -10,6 +10,7 @@
 
 pub mod assembly;
 pub mod dwellings;
+pub mod economy;
 pub mod energy;
 pub mod global;
 pub mod guilds;
@@ -99,6 +100,7 @@ pub struct Params {
     pub dwellings: DwellingParams,
     pub global: GlobalParams,
     pub learning: LearningParams,
+    pub economy: economy::EconomyParams,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
