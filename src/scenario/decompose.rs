@@ -141,7 +141,11 @@ fn chain(
                 Err(e) => {
                     fail(
                         format!("{at}.scenario"),
-                        format!("{} cannot be used: {e}", path.display()),
+                        format!(
+                            "{} cannot be used: {}",
+                            path.display(),
+                            e.to_string().replace('\n', "\n    ")
+                        ),
                     );
                     current = None;
                 }
