@@ -1,5 +1,5 @@
 //! The command line: `commune validate`, `run`, `sweep`, `sensitivity`, `merge`, `compare`,
-//! `serve` and `plot`.
+//! `decompose`, `serve` and `plot`.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -69,6 +69,9 @@ pub enum Command {
     },
     /// Run scenarios over the same seeds and compare their headline figures.
     Compare(CompareArgs),
+    /// Run a scenario's [decompose] chain of cumulative changes over the same seeds: each
+    /// step's headline figures and its change from the step before, drawn as a waterfall.
+    Decompose(DecomposeArgs),
     /// Run a scenario live in the browser: charts, map, levers, side by side (a teaching dashboard).
     Serve(crate::serve::ServeArgs),
     /// Draw the plots and report.html of run, sweep or comparison directories.
@@ -195,6 +198,33 @@ pub struct CompareArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct DecomposeArgs {
+    /// Scenario file (TOML) with a [decompose] section.
+    pub file: PathBuf,
+    /// Runs per step, over the same seeds for each (default: the section's `replicates`, or 10).
+    #[arg(long, short, value_parser = clap::value_parser!(u32).range(2..=10_000))]
+    pub replicates: Option<u32>,
+    /// Days each run simulates (default: the section's `ticks`, or the scenario's).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=36_500))]
+    pub ticks: Option<u32>,
+    /// Runs at a time (default: one per core).
+    #[arg(long, short, default_value_t = 0)]
+    pub jobs: usize,
+    /// Write results to exactly this directory (default: output/decompose/<name>/<time>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Replace the --out directory if it already holds files.
+    #[arg(long)]
+    pub force: bool,
+    /// Do not draw the waterfall.
+    #[arg(long)]
+    pub no_plots: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Args, Debug)]
 pub struct RunArgs {
     /// Scenario file (TOML).
     pub file: PathBuf,
@@ -258,6 +288,7 @@ pub fn main() -> Result<ExitCode> {
             quiet,
         } => merge_command(&dirs, &out, no_plots, quiet).map(|_| ExitCode::SUCCESS),
         Command::Compare(args) => compare_command(&args).map(|_| ExitCode::SUCCESS),
+        Command::Decompose(args) => decompose_command(&args).map(|_| ExitCode::SUCCESS),
         Command::Accounts(args) => accounts_command(&args).map(|()| ExitCode::SUCCESS),
         Command::Reference { out } => {
             let text = scenario::reference::markdown();
@@ -316,7 +347,12 @@ fn accounts_command(args: &AccountsArgs) -> Result<()> {
 fn validate(files: &[PathBuf], strict: bool, quiet: bool) -> Result<ExitCode> {
     let mut ok = true;
     for file in files {
-        match scenario::load(file) {
+        // A [decompose] section's steps name scenario files beside this one: check them too.
+        let loaded = scenario::load(file).and_then(|s| match &s.decompose {
+            Some(spec) => scenario::decompose::steps(&s, spec, file).map(|_| s),
+            None => Ok(s),
+        });
+        match loaded {
             Ok(s) if !s.warnings.is_empty() => {
                 let e = scenario::ScenarioError {
                     file: file.clone(),
@@ -759,6 +795,65 @@ pub fn compare_command(args: &CompareArgs) -> Result<PathBuf> {
             wall
         );
         print!("{}", cmp.format()?);
+        println!("\nresults in {}", dir.display());
+    }
+    Ok(dir)
+}
+
+/// `commune decompose`.
+pub fn decompose_command(args: &DecomposeArgs) -> Result<PathBuf> {
+    use crate::experiment::decompose::{DecomposeOptions, run_decompose};
+    let base = scenario::load(&args.file)?;
+    let Some(spec) = base.decompose.clone() else {
+        anyhow::bail!(
+            "{}: the scenario has no [decompose] section: add one with at least one \
+             `[[decompose.steps]]` (see docs/user-guide.md, \"Decomposing a change step by step\")",
+            args.file.display()
+        );
+    };
+    // Every step is built, and every scenario file read, before anything runs.
+    let steps = scenario::decompose::steps(&base, &spec, &args.file)?;
+    let replicates = args.replicates.unwrap_or(spec.replicates);
+    let ticks = args.ticks.or(spec.ticks).unwrap_or(base.meta.ticks);
+    let started = SystemTime::now();
+    let dest = match &args.out {
+        Some(d) => d.clone(),
+        None => Path::new("output")
+            .join("decompose")
+            .join(&base.meta.name)
+            .join(output::run_id(started, base.meta.seed)),
+    };
+    let staged = Staged::new(&dest, args.force)?;
+    if !args.quiet {
+        println!(
+            "{}: {} steps x {} common seeds = {} runs of {} days",
+            base.meta.name,
+            steps.len(),
+            replicates,
+            steps.len() as u64 * u64::from(replicates),
+            ticks
+        );
+    }
+    let clock = Instant::now();
+    let d = run_decompose(
+        &steps,
+        &spec.metrics,
+        &DecomposeOptions {
+            replicates,
+            ticks,
+            jobs: args.jobs,
+            quiet: args.quiet,
+        },
+    )?;
+    let wall = clock.elapsed().as_secs_f64();
+    d.write(staged.path(), &args.file, &spec, started, wall)?;
+    if !args.no_plots {
+        d.draw_waterfall(staged.path())?;
+    }
+    let dir = staged.commit()?;
+    if !args.quiet {
+        println!("({wall:.1} s)\n");
+        print!("{}", d.format());
         println!("\nresults in {}", dir.display());
     }
     Ok(dir)

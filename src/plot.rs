@@ -19,6 +19,7 @@ use crate::model::metrics::summary::HEADLINES;
 use crate::output::read_parquet;
 
 mod sensitivity;
+pub mod waterfall;
 
 static FONT: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
 

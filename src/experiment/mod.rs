@@ -6,6 +6,7 @@
 //! sweep or comparison gives the same tables whatever the number of threads.
 
 pub mod compare;
+pub mod decompose;
 pub mod people;
 pub mod sensitivity;
 pub mod sweep;

@@ -6,6 +6,7 @@
 //! a time. Finally every value is checked against its allowed range ([`validate`]). Each problem
 //! names the file, the line and the key.
 
+pub mod decompose;
 pub mod events;
 mod locate;
 pub mod reference;
@@ -35,6 +36,7 @@ use crate::model::kernel::params::transport::TransportParams;
 use crate::model::kernel::params::{
     FoodParams, FootprintParams, HealthParams, LabourParams, PopulationParams,
 };
+pub use decompose::DecomposeSpec;
 pub use events::EventSpec;
 use locate::Locator;
 pub use sweep::SweepSpec;
@@ -109,6 +111,9 @@ pub struct Scenario {
     /// The `[sweep]` section, if the file has one: what `commune sweep` varies. `commune run`
     /// ignores it, and the scenario as run (`to_toml`) leaves it out.
     pub sweep: Option<SweepSpec>,
+    /// The `[decompose]` section, if the file has one: the chain of changes `commune decompose`
+    /// runs. `commune run` ignores it, and the scenario as run leaves it out.
+    pub decompose: Option<DecomposeSpec>,
     /// The `[[events]]` entries, as written.
     pub events: Vec<EventSpec>,
     /// The events as the model takes them, checked, in file order (built from `events`).
@@ -168,6 +173,7 @@ pub const SECTIONS: &[&str] = &[
     "economy",
     "sweep",
     "sensitivity",
+    "decompose",
     "events",
 ];
 
@@ -390,6 +396,7 @@ pub fn parse(text: &str, default_name: &str) -> Result<Scenario, Vec<Problem>> {
         meta,
         params,
         sweep: None,
+        decompose: None,
         events,
         schedule: Vec::new(),
         warnings: Vec::new(),
@@ -421,6 +428,11 @@ pub fn parse(text: &str, default_name: &str) -> Result<Scenario, Vec<Problem>> {
         // Read again by `sensitivity::load` for `commune sensitivity`; checked here for all.
         let base_ok = problems.is_empty();
         sensitivity::parse(&value, &scenario, base_ok, &locator, &mut problems);
+    }
+    if let Some(value) = take("decompose") {
+        // Its steps' values are checked only against a valid base scenario.
+        let base_ok = problems.is_empty();
+        scenario.decompose = decompose::parse(&value, &scenario, base_ok, &locator, &mut problems);
     }
     if !problems.is_empty() {
         // The events cannot be checked against values that are wrong, but what they ask for
@@ -633,6 +645,7 @@ fn known_keys(section: &str) -> Vec<String> {
         meta: Meta::default(),
         params: Params::default(),
         sweep: None,
+        decompose: None,
         events: Vec::new(),
         schedule: Vec::new(),
         warnings: Vec::new(),

@@ -103,7 +103,7 @@ pub fn markdown() -> String {
     }
     for section in SECTIONS
         .iter()
-        .filter(|s| !matches!(**s, "sweep" | "sensitivity" | "events"))
+        .filter(|s| !matches!(**s, "sweep" | "sensitivity" | "decompose" | "events"))
     {
         let _ = writeln!(out, "\n## `[{section}]`\n");
         let _ = writeln!(

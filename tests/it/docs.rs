@@ -46,6 +46,7 @@ fn every_scenario_key_has_one_declaration_in_the_reference() {
         meta: Meta::default(),
         params: Params::default(),
         sweep: None,
+        decompose: None,
         events: Vec::new(),
         schedule: Vec::new(),
         warnings: Vec::new(),

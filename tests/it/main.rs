@@ -11,6 +11,7 @@ mod common;
 mod accounts;
 mod bad_input;
 mod cli;
+mod decompose;
 mod docs;
 mod energy;
 mod events;
