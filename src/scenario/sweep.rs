@@ -224,6 +224,17 @@ pub(super) fn kind_at(defaults: &toml::Table, path: &str) -> Result<toml::Value,
             _ => break,
         }
     }
+    // A key of a table the user fills, like `economy.scale.K64`: the section's own checks say
+    // whether the key names something when the scenario is read.
+    if let Some(d) = crate::model::kernel::decl::find(path)
+        && d.path.ends_with(".*")
+        && !d.path[..d.path.len() - 2].contains('*')
+    {
+        return Ok(match d.check {
+            crate::model::kernel::decl::Check::Free => toml::Value::String(String::new()),
+            _ => toml::Value::Float(1.0),
+        });
+    }
     // Suggest the closest known path.
     let mut known = Vec::new();
     for (k, v) in defaults {
