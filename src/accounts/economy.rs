@@ -9,7 +9,7 @@ use super::{
     Coefficients, CountryYear, DAYS_PER_YEAR, DataSource, FINAL_DEMAND, Flows, Imports, Matrix,
     SectorMap, YEARS,
 };
-use crate::model::kernel::params::economy::EconomyParams;
+use crate::model::kernel::params::economy::{EconomyParams, FinalDemand, ImportsRule};
 use crate::model::kernel::technology::{TABLE_SECTORS, TableEconomy};
 
 /// The key naming every industry the essay does without, in `[economy.scale]`.
@@ -31,11 +31,19 @@ fn country_year(country: &str, year: u16) -> Result<Arc<CountryYear>, String> {
 }
 
 /// The final-demand columns of each `economy.final_demand` choice.
-fn columns(final_demand: &str) -> std::ops::Range<usize> {
+fn columns(final_demand: FinalDemand) -> std::ops::Range<usize> {
     match final_demand {
-        "consumption" => 0..3,
-        "home" => 0..5,
-        _ => 0..FINAL_DEMAND.len(),
+        FinalDemand::Consumption => 0..3,
+        FinalDemand::Home => 0..5,
+        FinalDemand::All => 0..FINAL_DEMAND.len(),
+    }
+}
+
+fn name(final_demand: FinalDemand) -> &'static str {
+    match final_demand {
+        FinalDemand::Consumption => "consumption",
+        FinalDemand::Home => "home",
+        FinalDemand::All => "all",
     }
 }
 
@@ -55,7 +63,7 @@ pub fn table_economy(p: &EconomyParams) -> Result<TableEconomy, Vec<(String, Str
                 ),
             )
         })?;
-    let cy = country_year(&p.country, year).map_err(|e| one("country", e))?;
+    let cy = country_year(p.country.code(), year).map_err(|e| one("country", e))?;
     let mut map = SectorMap::default_for(&DataSource::BuiltIn, &cy.industries)
         .map_err(|e| one("map", e.to_string()))?;
     let code_of = |code: &str| cy.industries.iter().position(|i| i.code == code);
@@ -102,10 +110,9 @@ pub fn table_economy(p: &EconomyParams) -> Result<TableEconomy, Vec<(String, Str
     if !problems.is_empty() {
         return Err(problems);
     }
-    let imports = if p.imports == "made_at_home" {
-        Imports::MadeAtHome
-    } else {
-        Imports::Domestic
+    let imports = match p.imports {
+        ImportsRule::MadeAtHome => Imports::MadeAtHome,
+        ImportsRule::Domestic => Imports::Domestic,
     };
     let numeric = |e: super::AccountsError| one("table", e.to_string());
     let flows = scaled(&cy.flows(imports).map_err(numeric)?, &scale).map_err(numeric)?;
@@ -129,24 +136,29 @@ pub fn table_economy(p: &EconomyParams) -> Result<TableEconomy, Vec<(String, Str
         }
         out
     };
-    let final_use = demand(columns(&p.final_demand));
+    let final_use = demand(columns(p.final_demand));
     let x = leontief.times(&final_use);
     if let Some(s) = (0..TABLE_SECTORS).find(|&s| x[s] < -1e-12) {
         return Err(one(
             "final_demand",
             format!(
                 "`{}` asks {} for a negative output ({:.3e} k US$ a resident a day, from falling inventories); use `all` or `consumption`",
-                p.final_demand, sectors.labels[s], x[s]
+                name(p.final_demand),
+                sectors.labels[s],
+                x[s]
             ),
         ));
     }
     Ok(TableEconomy {
         label: format!(
             "WIOD 2016, {} {}, {} imports, {} final demand{}",
-            p.country,
+            p.country.code(),
             p.year,
-            p.imports.replace('_', " "),
-            p.final_demand,
+            match p.imports {
+                ImportsRule::Domestic => "domestic",
+                ImportsRule::MadeAtHome => "made at home",
+            },
+            name(p.final_demand),
             if p.scale.is_empty() && p.map.is_empty() {
                 String::new()
             } else {
@@ -159,7 +171,7 @@ pub fn table_economy(p: &EconomyParams) -> Result<TableEconomy, Vec<(String, Str
         labour: std::array::from_fn(|i| c.labour[i] / 1000.0),
         co2: std::array::from_fn(|i| c.co2[i]),
         final_use,
-        consumption: demand(columns("consumption")),
+        consumption: demand(columns(FinalDemand::Consumption)),
         household_co2: cy.households_co2 * 1000.0 / cy.population / DAYS_PER_YEAR,
     })
 }

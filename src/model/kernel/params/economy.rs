@@ -11,22 +11,82 @@ use crate::model::kernel::decl::{Check, Decl};
 use crate::model::kernel::technology::TableEconomy;
 use serde::{Deserialize, Serialize};
 
+/// Where the coefficients of production come from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TableSource {
+    /// The scenario's own `[goods]`, `[inputs]` and food parameters.
+    #[default]
+    Model,
+    /// The WIOD 2016 national input-output tables shipped in `data/wiod2016/`.
+    Wiod2016,
+}
+
+/// A country of the shipped tables (ISO 3166 alpha-3).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Country {
+    USA,
+    #[default]
+    DEU,
+    GBR,
+    FRA,
+    CAN,
+    AUS,
+}
+
+impl Country {
+    pub fn code(self) -> &'static str {
+        match self {
+            Country::USA => "USA",
+            Country::DEU => "DEU",
+            Country::GBR => "GBR",
+            Country::FRA => "FRA",
+            Country::CAN => "CAN",
+            Country::AUS => "AUS",
+        }
+    }
+}
+
+/// How imported products are treated.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportsRule {
+    /// Imports are outside the economy: their hours and CO2 abroad are not counted.
+    #[default]
+    Domestic,
+    /// Everything used is made at home with the country's own techniques.
+    MadeAtHome,
+}
+
+/// Which final demand the residents' economy meets.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FinalDemand {
+    /// Consumption, investment, inventories and exports: every hour worked in the country.
+    #[default]
+    All,
+    /// All but exports.
+    Home,
+    /// Consumption by households, non-profits and government.
+    Consumption,
+}
+
 /// The `[economy]` section.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct EconomyParams {
     /// Where the coefficients come from: `model` or `wiod2016`.
-    pub table: String,
+    pub table: TableSource,
     /// Country of the table (ISO 3166 alpha-3).
-    pub country: String,
+    pub country: Country,
     /// Year of the table.
     pub year: u32,
     /// `domestic` (imports are outside the economy) or `made_at_home` (made with the country's
     /// own techniques).
-    pub imports: String,
+    pub imports: ImportsRule,
     /// Which final demand residents' economy meets: `all` (consumption, investment,
     /// inventories and exports), `home` (all but exports) or `consumption`.
-    pub final_demand: String,
+    pub final_demand: FinalDemand,
     /// Industries moved to another sector than the shipped mapping's: code = sector.
     pub map: BTreeMap<String, String>,
     /// Demand for industries' products scaled by a factor: code (or `essay_without`, every
@@ -41,11 +101,11 @@ pub struct EconomyParams {
 impl Default for EconomyParams {
     fn default() -> Self {
         Self {
-            table: "model".to_owned(),
-            country: "DEU".to_owned(),
+            table: TableSource::Model,
+            country: Country::DEU,
             year: 2014,
-            imports: "domestic".to_owned(),
-            final_demand: "all".to_owned(),
+            imports: ImportsRule::Domestic,
+            final_demand: FinalDemand::All,
             map: BTreeMap::new(),
             scale: BTreeMap::new(),
             derived: None,
@@ -56,7 +116,7 @@ impl Default for EconomyParams {
 impl EconomyParams {
     /// Whether the coefficients come from a published table.
     pub fn from_table(&self) -> bool {
-        self.table != "model"
+        self.table != TableSource::Model
     }
 }
 
