@@ -18,6 +18,7 @@ mod events;
 mod experiments;
 mod golden;
 mod governance;
+mod kitchens;
 mod layout;
 mod learning;
 mod policy;

@@ -28,15 +28,20 @@ pub fn serve_food(
         let Ok(mut store) = stores.get_mut(directory.communities[c]) else {
             continue;
         };
-        // The kitchen serves its share of the allowance, oldest leftovers first.
+        // The kitchen serves its share of the allowance, oldest leftovers first; a share of what
+        // is served is left on plates, so it serves that much more.
         let demand = day.allowance_kg * food.kitchen_share;
-        let mut to_serve = demand;
+        let plate = food.plate_waste_share;
+        let served_wanted = demand / (1.0 - plate);
+        let mut to_serve = served_wanted;
         for slot in kitchen.leftovers.iter_mut().rev() {
             let take = slot.min(to_serve);
             *slot -= take;
             to_serve -= take;
         }
-        let from_kitchen = demand - to_serve;
+        let served = served_wanted - to_serve;
+        let from_kitchen = served * (1.0 - plate);
+        day.wasted_kg += served - from_kitchen;
         // The rest of the allowance is taken home raw; households waste a share of what they take.
         let keep = 1.0 - food.household_waste_share;
         let home_wanted = day.allowance_kg - from_kitchen;
@@ -46,7 +51,7 @@ pub fn serve_food(
         day.wasted_kg += taken - from_home;
         day.eaten_kg = from_kitchen + from_home;
         kitchen.forecast_kg =
-            (1.0 - FORECAST_WEIGHT) * kitchen.forecast_kg + FORECAST_WEIGHT * demand;
+            (1.0 - FORECAST_WEIGHT) * kitchen.forecast_kg + FORECAST_WEIGHT * served_wanted;
         // Shares of need: the ill and incapacitated first, then an equal share for everyone else.
         let delivered = day.eaten_kg;
         let priority = day.priority_need_kg;

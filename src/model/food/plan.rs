@@ -198,11 +198,11 @@ pub fn post_kitchen_hours(
             .get(directory.communities[c])
             .map_or(0.0, |s| s.food_kg);
         let day = &mut food[c];
-        // The kitchen never cooks for more than today's allowance: under rationing, food cooked
-        // beyond it would only spoil.
-        let expected = kitchen
-            .forecast_kg
-            .min(day.allowance_kg * params.food.kitchen_share);
+        // The kitchen never cooks for more than today's allowance (and what is left on plates):
+        // under rationing, food cooked beyond it would only spoil.
+        let expected = kitchen.forecast_kg.min(
+            day.allowance_kg * params.food.kitchen_share / (1.0 - params.food.plate_waste_share),
+        );
         let wanted =
             (expected * (1.0 + params.food.kitchen_margin) - kitchen.leftovers_total()).max(0.0);
         day.cook_plan_kg = wanted.min(store);

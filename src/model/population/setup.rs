@@ -201,7 +201,8 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
                     sector: Sector::Kitchen,
                 },
                 KitchenState {
-                    forecast_kg: daily_need * params.food.kitchen_share,
+                    forecast_kg: daily_need * params.food.kitchen_share
+                        / (1.0 - params.food.plate_waste_share),
                     ..Default::default()
                 },
             ))

@@ -287,6 +287,8 @@ pub struct FoodParams {
     pub kitchen_margin: f64,
     /// Days cooked leftovers keep before they spoil (days).
     pub leftover_days: u32,
+    /// Share of food served by the kitchen that is left on plates and thrown away (0..0.5).
+    pub plate_waste_share: f64,
     /// Share of food taken home raw that is wasted in households (0..1).
     pub household_waste_share: f64,
     /// Spread stocks over the days until the next harvest when they run short (on/off).
@@ -411,6 +413,8 @@ impl Default for FoodParams {
             kitchen_hours_per_kg: 0.11,
             kitchen_margin: 0.05,
             leftover_days: 2,
+            // The essay's claim, not a published figure: kitchens-plate-waste.toml takes WRAP's.
+            plate_waste_share: 0.0,
             // UNEP Food Waste Index 2024: households waste 79 kg/person/yr, about 13% of the
             // roughly 600 kg bought.
             household_waste_share: 0.13,
@@ -598,6 +602,7 @@ pub const FOOD: &[Decl] = &[
     Decl::new("food.kitchen_hours_per_kg", "h/kg", Check::Range(0.0, 10.0), "Kitchen labour per kg of food cooked.", "Assumption: four cooks for six hours feed 150 people (about 0.11 h/kg)."),
     Decl::new("food.kitchen_margin", "share", Check::Share, "Extra the kitchen cooks above its forecast so latecomers find food.", ""),
     Decl::new("food.leftover_days", "days", Check::Count(0, 7), "Days cooked leftovers keep before they spoil.", ""),
+    Decl::new("food.plate_waste_share", "share", Check::Range(0.0, 0.5), "Share of food served by the community kitchen that is left on plates and thrown away; the kitchen serves that much more, so people still eat their allowance.", "Assumption: 0, the essay's claim of little waste. Published: WRAP 2013 (UK hospitality and food service): one meal in six wasted, 34% of it left on plates, so about 0.057 of what is served; kitchens-plate-waste.toml takes it."),
     Decl::new("food.household_waste_share", "share", Check::Range(0.0, 0.9), "Share of food taken home raw that is wasted in households.", "UNEP Food Waste Index 2024: households waste 79 kg/person/yr, about 13% of the roughly 600 kg bought."),
     Decl::new("food.rationing", "", Check::Free, "Spread stocks over the days until the next harvest when they run short.", ""),
 ];
