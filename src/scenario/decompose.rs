@@ -197,17 +197,7 @@ fn chain(
 /// Flattens a `set` table into (dotted path, value), accepting both quoted dotted keys
 /// (`"food.kitchen_share" = 0.5`) and nested tables (`food = { kitchen_share = 0.5 }`).
 fn flatten(prefix: &str, table: &toml::Table, out: &mut Vec<(String, toml::Value)>) {
-    for (k, v) in table {
-        let path = if prefix.is_empty() {
-            k.clone()
-        } else {
-            format!("{prefix}.{k}")
-        };
-        match v {
-            toml::Value::Table(t) => flatten(&path, t, out),
-            _ => out.push((path, v.clone())),
-        }
-    }
+    super::sweep::flatten_where(prefix, table, out, |_| true);
 }
 
 /// Parses and checks a `[decompose]` section against `base` (already valid when `check_values`;

@@ -256,6 +256,19 @@ pub(super) fn kind_at(defaults: &toml::Table, path: &str) -> Result<toml::Value,
 /// (`"food.garden_share" = [...]`) and nested tables (`[sweep.parameters.food]`). A table with
 /// `min` or `max` is a range, not a nesting.
 fn flatten(prefix: &str, table: &toml::Table, out: &mut Vec<(String, toml::Value)>) {
+    flatten_where(prefix, table, out, |t| {
+        !t.contains_key("min") && !t.contains_key("max")
+    });
+}
+
+/// Flattens nested tables into (dotted path, value), descending into the tables `nests` accepts
+/// and taking any other value (a table included) as a leaf.
+pub(super) fn flatten_where(
+    prefix: &str,
+    table: &toml::Table,
+    out: &mut Vec<(String, toml::Value)>,
+    nests: fn(&toml::Table) -> bool,
+) {
     for (k, v) in table {
         let path = if prefix.is_empty() {
             k.clone()
@@ -263,9 +276,7 @@ fn flatten(prefix: &str, table: &toml::Table, out: &mut Vec<(String, toml::Value
             format!("{prefix}.{k}")
         };
         match v {
-            toml::Value::Table(t) if !t.contains_key("min") && !t.contains_key("max") => {
-                flatten(&path, t, out);
-            }
+            toml::Value::Table(t) if nests(t) => flatten_where(&path, t, out, nests),
             _ => out.push((path, v.clone())),
         }
     }
