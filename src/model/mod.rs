@@ -165,6 +165,10 @@ impl Simulation {
             seed,
             params.population.communities,
         ));
+        world.insert_resource(kernel::rng::RequestRngs::new(
+            seed,
+            params.population.communities,
+        ));
         let regions = world.resource::<kernel::regions::Regions>().count() as u32;
         world.insert_resource(energy::Weather::new(seed, regions));
         let links = rail::links::spawn(&mut world, &params, seed);

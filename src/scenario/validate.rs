@@ -8,6 +8,7 @@ use crate::model::kernel::decl;
 use crate::model::kernel::decl::Check;
 use crate::model::kernel::goods::{Good, leontief_inverse};
 use crate::model::kernel::params::Sector;
+use crate::model::kernel::params::economy::Planning;
 use crate::model::kernel::params::energy::{EnergyUser, Source};
 use crate::model::kernel::technology::technical_matrix;
 
@@ -96,6 +97,27 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
 /// spends on money and law and what it throws away.
 fn economy(c: &mut Checks, s: &Scenario) {
     let p = &s.params;
+    let local = p.economy.planning == Planning::Local;
+    if local && p.economy.from_table() {
+        c.fail(
+            "economy.planning",
+            "is \"local\"; with `economy.table` it must be \"perfect\": a table economy's \
+             hours come from the published accounts (its output is what was made), and its \
+             syndicates keep no stock or orders of their own"
+                .to_owned(),
+        );
+    }
+    if local && p.market.overproduction > 0.0 {
+        c.fail(
+            "market.overproduction",
+            format!(
+                "is {}; with `economy.planning = \"local\"` it must be 0: overproduction is the \
+                 status quo's rule for perfect planning, and local syndicates make what their \
+                 own forecasts say",
+                p.market.overproduction
+            ),
+        );
+    }
     if !p.economy.from_table() {
         return;
     }

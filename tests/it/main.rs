@@ -21,6 +21,7 @@ mod governance;
 mod kitchens;
 mod layout;
 mod learning;
+mod planning;
 mod policy;
 mod proposals;
 mod rail;

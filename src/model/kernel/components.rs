@@ -254,6 +254,41 @@ impl Standing {
     }
 }
 
+/// What a goods syndicate knows and keeps under local planning (`economy.planning = "local"`):
+/// its forecast of the orders it will receive, and what it has in production; and, under any
+/// planning, how long its community has been short of its good. Spawned on every goods
+/// syndicate.
+#[derive(Component, Clone, Copy, Debug, Default)]
+pub struct Ordering {
+    /// Orders it expects a day: the exponential smoothing of the orders it has received (the
+    /// store's requests and other syndicates' input orders; units/day).
+    pub forecast: f64,
+    /// The communities' stated requests of this good, smoothed the same way (what is shared
+    /// with every syndicate under `economy.share_requests`; units/day).
+    pub requests: f64,
+    /// The smoothed absolute error of its forecast (units/day).
+    pub error: f64,
+    /// Days in a row, up to today, its community has been delivered less than it requested.
+    pub short_days: u32,
+    /// Made and not yet in store: `in_production[k]` is due in `k + 1` days.
+    pub in_production: [f64; crate::model::kernel::params::economy::MAX_LEAD_DAYS],
+}
+
+impl Ordering {
+    /// Everything in production.
+    pub fn pipeline(&self) -> f64 {
+        self.in_production.iter().sum()
+    }
+
+    /// Takes what is due today and moves the rest a day closer.
+    pub fn arrive(&mut self) -> f64 {
+        let due = self.in_production[0];
+        self.in_production.copy_within(1.., 0);
+        *self.in_production.last_mut().expect("at least one day") = 0.0;
+        due
+    }
+}
+
 /// The agricultural syndicate's plan for the current season.
 #[derive(Component, Clone, Copy, Debug, Default)]
 pub struct FarmPlan {

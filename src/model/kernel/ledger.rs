@@ -145,8 +145,20 @@ pub struct LabourDay {
 pub struct GoodsDay {
     /// Final need of the community's members (and, for energy, its kitchen).
     pub need: [f64; N_GOODS],
-    /// Gross output planned: final need and reserves plus what other sectors will use.
+    /// Gross output planned: final need and reserves plus what other sectors will use (under
+    /// local planning, each syndicate's own decision).
     pub planned: [f64; N_GOODS],
+    /// Gross output today's requests take with perfect information, `(I - A)^-1 d`, without
+    /// reserves: the yardstick of the bullwhip ratio.
+    pub required: [f64; N_GOODS],
+    /// Whether the community was delivered less of the good than it requested.
+    pub short: [bool; N_GOODS],
+    /// Days in a row, up to today, the community has been short of the good.
+    pub short_days: [u32; N_GOODS],
+    /// Stock at the end of the day beyond the reserve days of today's requirement.
+    pub overstock: [f64; N_GOODS],
+    /// Made and not yet in store at the end of the day (local planning with a lead time).
+    pub in_production: [f64; N_GOODS],
     /// Gross output made, after labour shortages and missing inputs.
     pub made: [f64; N_GOODS],
     /// Used up as inputs by other sectors.

@@ -33,6 +33,8 @@ pub enum Purpose {
     Training = 9,
     /// Guilds founded by people who love a kind of work (`guilds.spontaneous`).
     Guilds = 12,
+    /// Each community's daily requests of goods around its members' need (`economy.request_cv`).
+    Requests = 13,
 }
 
 /// A stream for `purpose` and `index` under `seed`.
@@ -54,6 +56,28 @@ impl CommunityRngs {
                 .collect(),
         )
     }
+}
+
+/// Each community's stream of requests of goods (`economy.request_cv`), indexed by community id.
+#[derive(Resource)]
+pub struct RequestRngs(pub Vec<ChaCha8Rng>);
+
+impl RequestRngs {
+    pub fn new(seed: u64, communities: u32) -> Self {
+        Self(
+            (0..communities)
+                .map(|c| stream(seed, Purpose::Requests, u64::from(c)))
+                .collect(),
+        )
+    }
+}
+
+/// A standard normal draw (Box-Muller).
+pub fn standard_normal(rng: &mut ChaCha8Rng) -> f64 {
+    use rand::RngExt;
+    let u1: f64 = 1.0 - rng.random::<f64>();
+    let u2: f64 = rng.random::<f64>();
+    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
 }
 
 #[cfg(test)]

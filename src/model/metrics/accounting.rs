@@ -528,9 +528,20 @@ fn add_goods(
 ) {
     let energy = Good::Energy.index();
     let transport = Good::Transport.index();
+    let (mut requested, mut short) = (0u64, 0u64);
     for day in days {
         for good in Good::ALL {
             let g = good.index();
+            m.goods_planned[g] += day.planned[g];
+            m.goods_required[g] += day.required[g];
+            m.goods_overstock[g] += day.overstock[g];
+            m.goods_in_production[g] += day.in_production[g];
+            m.goods_short_spell_days = m.goods_short_spell_days.max(u64::from(day.short_days[g]));
+            if day.need[g] > 0.0 {
+                requested += 1;
+                short += u64::from(day.short[g]);
+                m.goods_short[g] += f64::from(u8::from(day.short[g]));
+            }
             m.goods_needed[g] += day.need[g];
             m.goods_delivered[g] += day.delivered[g];
             m.goods_made[g] += day.made[g];
@@ -551,6 +562,11 @@ fn add_goods(
         m.data_network_kwh += day.data_network_kwh;
         m.garments_discarded += day.garments_discarded;
     }
+    m.goods_short_share = if requested > 0 {
+        short as f64 / requested as f64
+    } else {
+        0.0
+    };
 }
 
 fn add_energy(m: &mut TickMetrics, days: &[EnergyDay], params: &Params, flows: &mut Flows) {

@@ -136,7 +136,9 @@ macro_rules! indexed {
 
 /// Every metric column, in output order: the scalar columns, then per good `<good>_needed`,
 /// `<good>_delivered` and `<good>_satisfaction`, then `<sector>_hours` for each good's sector,
-/// then per good `<good>_made`, `<good>_used`, `<good>_wasted` and `<good>_stock`.
+/// then per good `<good>_made`, `<good>_used`, `<good>_wasted` and `<good>_stock`, then per good
+/// `<good>_planned`, `<good>_required`, `<good>_short`, `<good>_overstock` and
+/// `<good>_in_production`.
 pub static COLUMNS: LazyLock<Vec<Column>> = LazyLock::new(|| {
     let needed: [fn(&TickMetrics) -> f64; N_GOODS] = indexed!(goods_needed; 0 1 2 3 4 5 6 7 8 9);
     let delivered: [fn(&TickMetrics) -> f64; N_GOODS] =
@@ -145,6 +147,14 @@ pub static COLUMNS: LazyLock<Vec<Column>> = LazyLock::new(|| {
     let used: [fn(&TickMetrics) -> f64; N_GOODS] = indexed!(goods_used; 0 1 2 3 4 5 6 7 8 9);
     let wasted: [fn(&TickMetrics) -> f64; N_GOODS] = indexed!(goods_wasted; 0 1 2 3 4 5 6 7 8 9);
     let stock: [fn(&TickMetrics) -> f64; N_GOODS] = indexed!(goods_stock; 0 1 2 3 4 5 6 7 8 9);
+    let planned: [fn(&TickMetrics) -> f64; N_GOODS] = indexed!(goods_planned; 0 1 2 3 4 5 6 7 8 9);
+    let required: [fn(&TickMetrics) -> f64; N_GOODS] =
+        indexed!(goods_required; 0 1 2 3 4 5 6 7 8 9);
+    let short: [fn(&TickMetrics) -> f64; N_GOODS] = indexed!(goods_short; 0 1 2 3 4 5 6 7 8 9);
+    let overstock: [fn(&TickMetrics) -> f64; N_GOODS] =
+        indexed!(goods_overstock; 0 1 2 3 4 5 6 7 8 9);
+    let in_production: [fn(&TickMetrics) -> f64; N_GOODS] =
+        indexed!(goods_in_production; 0 1 2 3 4 5 6 7 8 9);
     let satisfaction: [fn(&TickMetrics) -> f64; N_GOODS] = [
         |m| m.satisfaction(0),
         |m| m.satisfaction(1),
@@ -242,6 +252,41 @@ pub static COLUMNS: LazyLock<Vec<Column>> = LazyLock::new(|| {
                 None,
                 "Units of the good held in all communities' stores at the end of the day (0 for services).",
                 stock,
+            ),
+        ],
+    );
+    per_good(
+        &mut columns,
+        &[
+            (
+                "planned",
+                None,
+                "Units of the good its syndicates planned to make today (economy.planning: solved exactly, or each syndicate's own decision).",
+                planned,
+            ),
+            (
+                "required",
+                None,
+                "Units of the good today's requests take with perfect information, (I - A)^-1 d, without reserves: the yardstick of the bullwhip ratio.",
+                required,
+            ),
+            (
+                "short",
+                Some("communities"),
+                "Communities delivered less of the good than they requested today (a stock-out, or a service made short).",
+                short,
+            ),
+            (
+                "overstock",
+                None,
+                "Units of the good in store beyond the reserve days of today's requirement (0 for services).",
+                overstock,
+            ),
+            (
+                "in_production",
+                None,
+                "Units of the good made and not yet in store at the end of the day (economy.lead_days under local planning; 0 otherwise).",
+                in_production,
             ),
         ],
     );
@@ -369,7 +414,19 @@ declare_row! {
     technology_level: f64, Float, "ratio", "World technology level from research: labour per unit of each good is divided by it (1 without research).";
     exchange_passenger_km: f64, Float, "passenger-km", "Rail travel of exchange helpers from home to the communities they help and back.";
     exchange_travel_kwh: f64, Float, "kWh", "Energy of exchange helpers' rail travel (rail.kwh_per_passenger_km; in the transport footprint).";
+    goods_short_spell_days: u64, Int, "days", "The longest stock-out going on today: days in a row any one community has been delivered less of a good than it requested.", "longest stock-out going on";
+    goods_short_share: f64, Float, "0..1", "Share of the goods communities requested today (each community and good with a request) of which they were delivered less than they requested: stock-outs and services made short.", "goods short";
     @extra {
+        /// Units of each good planned today by its syndicates.
+        goods_planned: [f64; N_GOODS],
+        /// Gross output today's requests take with perfect information, without reserves.
+        goods_required: [f64; N_GOODS],
+        /// Communities delivered less of each good than they requested today.
+        goods_short: [f64; N_GOODS],
+        /// Units of each good in store beyond the reserve days of today's requirement.
+        goods_overstock: [f64; N_GOODS],
+        /// Units of each good made and not yet in store.
+        goods_in_production: [f64; N_GOODS],
         /// Units of each good needed by everyone today.
         goods_needed: [f64; N_GOODS],
         /// Units of each good delivered today.

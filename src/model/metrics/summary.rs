@@ -1,6 +1,7 @@
 //! Headline results of a run, computed from its metrics rows.
 
 use crate::model::kernel::calendar::YEAR;
+use crate::model::kernel::goods::Good;
 use crate::model::metrics::row::TickMetrics;
 
 /// The figures the essay makes claims about, over a whole run.
@@ -40,6 +41,33 @@ pub struct Summary {
     pub work_and_meeting_hours_mean: f64,
     /// Mean over days of the hours everyone worked per person alive (h/day).
     pub work_hours_per_person: f64,
+    /// Mean over days of the share of communities' requests of goods delivered short (0..1).
+    pub goods_short_share: f64,
+    /// The longest stock-out: most days in a row any one community was delivered less of a
+    /// good than it requested (days).
+    pub longest_stockout_days: f64,
+    /// The bullwhip ratio: the variance over days of the materials syndicates' plans over the
+    /// variance of what the day's requests take of materials with perfect information (the
+    /// most upstream good), after the first [`WARM_UP`] days (NaN if the latter never varies).
+    pub bullwhip_ratio: f64,
+}
+
+/// Days left out of the bullwhip ratio while syndicates' forecasts settle from their start.
+pub const WARM_UP: usize = 60;
+
+/// The variance over days of `x` over that of `y` (NaN if `y` does not vary).
+fn variance_ratio(x: &[f64], y: &[f64]) -> f64 {
+    let var = |v: &[f64]| {
+        let n = v.len() as f64;
+        let mean = v.iter().sum::<f64>() / n;
+        v.iter().map(|a| (a - mean).powi(2)).sum::<f64>() / n
+    };
+    let (vx, vy) = (var(x), var(y));
+    if x.len() < 2 || vy <= 0.0 || !vy.is_finite() {
+        f64::NAN
+    } else {
+        vx / vy
+    }
 }
 
 impl Summary {
@@ -77,6 +105,18 @@ impl Summary {
             work_hours_per_worker: mean(|r| r.work_hours_per_worker),
             work_and_meeting_hours_mean: mean(|r| r.work_and_meeting_hours_mean),
             work_hours_per_person: mean(|r| r.work_hours_per_person),
+            goods_short_share: mean(|r| r.goods_short_share),
+            longest_stockout_days: rows
+                .iter()
+                .map(|r| r.goods_short_spell_days as f64)
+                .fold(0.0, f64::max),
+            bullwhip_ratio: {
+                let settled = &rows[WARM_UP.min(rows.len() / 2)..];
+                let m = Good::Materials.index();
+                let planned: Vec<f64> = settled.iter().map(|r| r.goods_planned[m]).collect();
+                let required: Vec<f64> = settled.iter().map(|r| r.goods_required[m]).collect();
+                variance_ratio(&planned, &required)
+            },
         }
     }
 }
@@ -188,6 +228,24 @@ pub const HEADLINES: &[Headline] = &[
         label: "hours worked per person alive",
         unit: "h/day",
         get: |s| s.work_hours_per_person,
+    },
+    Headline {
+        name: "goods_short_share",
+        label: "goods requests delivered short",
+        unit: "0..1",
+        get: |s| s.goods_short_share,
+    },
+    Headline {
+        name: "longest_stockout_days",
+        label: "longest stock-out",
+        unit: "days",
+        get: |s| s.longest_stockout_days,
+    },
+    Headline {
+        name: "bullwhip_ratio",
+        label: "bullwhip ratio (materials)",
+        unit: "ratio",
+        get: |s| s.bullwhip_ratio,
     },
 ];
 

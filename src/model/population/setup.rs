@@ -9,6 +9,7 @@ use crate::model::housing::Dwellings;
 use crate::model::kernel::components::*;
 use crate::model::kernel::decisions::Values;
 use crate::model::kernel::goods::{Good, Headcount, N_GOODS};
+use crate::model::kernel::params::economy::MAX_LEAD_DAYS;
 use crate::model::kernel::params::energy::Source;
 use crate::model::kernel::params::{N_SECTORS, Params, Sector};
 use crate::model::kernel::regions::Regions;
@@ -217,6 +218,17 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
             } else {
                 Standing::Active
             };
+            // Under local planning it starts expecting what the first day's need takes, with
+            // that much a day already in production.
+            let mut ordering = Ordering {
+                forecast: gross[g],
+                requests: need[g],
+                ..Default::default()
+            };
+            if good.storable() {
+                let lead = (params.economy.lead_days as usize).min(MAX_LEAD_DAYS);
+                ordering.in_production[..lead].fill(gross[g]);
+            }
             world
                 .spawn((
                     Syndicate {
@@ -224,6 +236,7 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
                         sector: Sector::Making(good),
                     },
                     standing,
+                    ordering,
                 ))
                 .id()
         });

@@ -12,13 +12,15 @@ use bevy_ecs::prelude::*;
 
 use crate::model::energy::curtail;
 use crate::model::housing::Dwellings;
-use crate::model::kernel::components::{Directory, ExchangeStore, Standing, Stocks};
+use crate::model::kernel::components::{Directory, ExchangeStore, Ordering, Standing, Stocks};
 use crate::model::kernel::goods::{Good, N_GOODS, mul};
 use crate::model::kernel::ledger::{
     BuildDay, Days, EnergyDay, FoodDay, GoodsDay, GuildDay, LabourDay, PeopleDay, RailDay,
 };
+use crate::model::kernel::params::economy::Planning;
 use crate::model::kernel::params::{Params, Sector};
 use crate::model::kernel::regions::Regions;
+use crate::model::kernel::rng::{RequestRngs, standard_normal};
 use crate::model::kernel::technology::Economy;
 use crate::model::learning::Knowledge;
 use crate::model::rail::links::RailUpkeep;
@@ -29,6 +31,10 @@ use crate::model::syndicates::global::device_targets;
 /// global syndicate's target replaces each community's own plan for devices (see
 /// [`super::global`]), and the data network's upkeep is booked to every community's devices
 /// sector. Labour per unit is divided by the technology level research has reached.
+///
+/// What a community requests is its members' need, varied day to day by `economy.request_cv`.
+/// How much each syndicate makes of it is `economy.planning`'s: [`plan_perfect`] or
+/// [`plan_local`].
 #[allow(clippy::too_many_arguments)]
 pub fn plan_goods(
     params: Res<Params>,
@@ -44,11 +50,11 @@ pub fn plan_goods(
     mut guilds: ResMut<Days<GuildDay>>,
     mut labour: ResMut<Days<LabourDay>>,
     mut goods: ResMut<Days<GoodsDay>>,
+    mut requests: ResMut<RequestRngs>,
     stocks: Query<(&Stocks, &ExchangeStore)>,
-    standings: Query<&Standing>,
+    mut syndicates: Query<(&Standing, &mut Ordering)>,
 ) {
     let clothing = Good::Clothing.index();
-    let devices = Good::Devices.index();
     let global = params.global.global();
     if global {
         let held: Vec<[f64; N_GOODS]> = (0..goods.len())
@@ -64,84 +70,113 @@ pub fn plan_goods(
         }
     }
     let level = knowledge.level;
+    let local = params.economy.planning == Planning::Local;
+    let cv = params.economy.request_cv;
     for (c, day) in goods.iter_mut().enumerate() {
         let (who, guild) = (&people[c], &mut guilds[c]);
         let (stock, exchange) = stocks
             .get(directory.communities[c])
             .map_or(([0.0; N_GOODS], 0.0), |(s, e)| (s.0, e.garments));
         let mut need = params.goods.final_need(&who.headcount);
-        need[Good::Energy.index()] += food[c].cooking_kwh + rail[c].freight_kwh;
+        // Members' need as it is expected, before the day's variation: what perfect planning
+        // sizes reserves on.
+        let mut expected = need;
+        // What the community requests: its members' need, give or take the day's variation.
+        if cv > 0.0 {
+            let rng = &mut requests.0[c];
+            // (Dwellings are kept in repair whatever the day.)
+            for good in Good::ALL.iter().filter(|g| **g != Good::Housing) {
+                let e = standard_normal(rng) * cv;
+                need[good.index()] *= (1.0 + e).max(0.0);
+            }
+        }
+        for need in [&mut need, &mut expected] {
+            need[Good::Energy.index()] += food[c].cooking_kwh + rail[c].freight_kwh;
+            if global {
+                let persons = f64::from(who.persons);
+                need[Good::Energy.index()] +=
+                    persons * params.global.data_network_kwh_per_person_day;
+            }
+        }
         if global {
             let persons = f64::from(who.persons);
             day.data_network_kwh = persons * params.global.data_network_kwh_per_person_day;
             day.data_network_hours =
                 persons * params.global.data_network_hours_per_person_year / 365.0;
-            need[Good::Energy.index()] += day.data_network_kwh;
         }
         day.need = need;
         // Garments waiting in the exchange store are taken before new ones are made.
         need[clothing] -= need[clothing].min(exchange);
-        // Gross use at today's need, to size the reserves of intermediate goods too.
-        let gross = economy.gross_output(&need);
-        let mut demand = [0.0; N_GOODS];
-        let overproduction = params.market.overproduction;
-        for good in Good::ALL {
-            let g = good.index();
-            demand[g] = if global && g == devices {
-                // The global syndicate's share for this workshop (0 elsewhere).
-                let wanted = day.device_target;
-                day.overproduced[g] = wanted * overproduction;
-                wanted + day.overproduced[g]
-            } else if good.storable() {
-                let reserve = params.goods.get(*good).reserve_days * gross[g];
-                let wanted = (need[g] + reserve - stock[g]).max(0.0);
-                // Made beyond the want, to be thrown away unsold (the status quo only).
-                day.overproduced[g] = wanted * overproduction;
-                wanted + day.overproduced[g]
-            } else {
-                need[g]
-            };
-        }
-        // What guilds offered the store yesterday they are expected to offer again.
-        // (The global device target already counts the world's guild offers.)
-        for g in 0..N_GOODS {
-            if !(global && g == devices) {
-                demand[g] = (demand[g] - guild.made[g]).max(0.0);
-            }
-        }
-        // The materials and energy their agreement promised them are planned for too.
+        expected[clothing] -= expected[clothing].min(exchange);
+        // What guilds offered the store yesterday they are expected to offer again. The
+        // materials and energy their agreement promised them are asked of the syndicates too,
+        // as are the construction goods of what is being built. (The global device target
+        // already counts the world's guild offers.)
         let guild_inputs = mul(&economy.a, &guild.made);
-        for i in 0..N_GOODS {
-            demand[i] += guild_inputs[i];
-        }
-        guild.made = [0.0; N_GOODS];
-        // Construction goods for the installations being built.
-        demand[Good::Construction.index()] += builds[c].build_materials_t;
-        let mut planned = economy.gross_output(&demand);
-        // What is in store beyond its reserve is used before anything new is made.
-        for good in Good::ALL {
-            let g = good.index();
-            // (The global device target already counts every stock.)
-            if good.storable() && !(global && g == devices) {
-                let reserve = params.goods.get(*good).reserve_days * gross[g];
-                let surplus = (stock[g] - reserve - need[g]).max(0.0);
-                planned[g] = (planned[g] - surplus).max(0.0);
+        let guild_made = std::mem::take(&mut guild.made);
+        let build = builds[c].build_materials_t;
+        let mut wanted = need;
+        for g in 0..N_GOODS {
+            if !(global && g == Good::Devices.index()) {
+                wanted[g] = (wanted[g] - guild_made[g]).max(0.0);
             }
+            wanted[g] += guild_inputs[g];
         }
+        wanted[Good::Construction.index()] += build;
+        day.required = economy.gross_output(&wanted);
         // A syndicate its assembly idled makes nothing until it is resumed; its users draw on
         // the store. (The global device syndicate is not the community's to idle.)
-        if let Some(syndicates) = directory.goods.get(c) {
+        let own = directory.goods[c];
+        let idle: [bool; N_GOODS] = std::array::from_fn(|g| {
+            syndicates.get(own[g]).is_ok_and(|(s, _)| s.idle())
+                && !(global && g == Good::Devices.index())
+        });
+        let target = global.then_some(day.device_target);
+        let mut planned = if local {
+            let mut orderings = [Ordering::default(); N_GOODS];
             for g in 0..N_GOODS {
-                let idle = standings.get(syndicates[g]).is_ok_and(|s| s.idle());
-                if idle && !(global && g == devices) {
-                    planned[g] = 0.0;
+                if let Ok((_, o)) = syndicates.get(own[g]) {
+                    orderings[g] = *o;
                 }
+            }
+            let planned = plan_local(
+                &params,
+                &economy,
+                &wanted,
+                &stock,
+                &idle,
+                target,
+                &mut orderings,
+            );
+            for g in 0..N_GOODS {
+                if let Ok((_, mut o)) = syndicates.get_mut(own[g]) {
+                    *o = orderings[g];
+                }
+            }
+            planned
+        } else {
+            plan_perfect(
+                &params,
+                &economy,
+                &need,
+                &expected,
+                &guild_made,
+                &guild_inputs,
+                build,
+                &stock,
+                target,
+                day,
+            )
+        };
+        for g in 0..N_GOODS {
+            if idle[g] {
+                planned[g] = 0.0;
             }
         }
         day.planned = planned;
         for good in Good::ALL {
             let s = Sector::Making(*good).index();
-            let mut hours = planned[good.index()] * economy.labour[good.index()] / level;
+            let mut hours = day.planned[good.index()] * economy.labour[good.index()] / level;
             if *good == Good::Devices {
                 hours += day.data_network_hours;
             }
@@ -157,25 +192,179 @@ pub fn plan_goods(
     }
 }
 
+/// Perfect planning: the gross output that meets today's requests `need` (net of garments in
+/// the exchange store) and tops every storable good up to its reserve (days of the gross use of
+/// the need `expected` before the day's variation), less what guilds offer,
+/// plus the guilds' inputs and the building materials (`build`, t), solved exactly
+/// through the Leontief inverse, less what is in store beyond the reserve. `device_target` is
+/// the global device syndicate's share for this community, where there is one. Records what was
+/// made beyond the want (`market.overproduction`).
+#[allow(clippy::too_many_arguments)]
+fn plan_perfect(
+    params: &Params,
+    economy: &Economy,
+    need: &[f64; N_GOODS],
+    expected: &[f64; N_GOODS],
+    guild_made: &[f64; N_GOODS],
+    guild_inputs: &[f64; N_GOODS],
+    build: f64,
+    stock: &[f64; N_GOODS],
+    device_target: Option<f64>,
+    day: &mut GoodsDay,
+) -> [f64; N_GOODS] {
+    let devices = Good::Devices.index();
+    let global = device_target.is_some();
+    // Gross use at the need expected today, to size the reserves of intermediate goods too.
+    let gross = economy.gross_output(expected);
+    let mut demand = [0.0; N_GOODS];
+    let overproduction = params.market.overproduction;
+    for good in Good::ALL {
+        let g = good.index();
+        demand[g] = if let (Some(wanted), true) = (device_target, g == devices) {
+            // The global syndicate's share for this workshop (0 elsewhere).
+            day.overproduced[g] = wanted * overproduction;
+            wanted + day.overproduced[g]
+        } else if good.storable() {
+            let reserve = params.goods.get(*good).reserve_days * gross[g];
+            let wanted = (need[g] + reserve - stock[g]).max(0.0);
+            // Made beyond the want, to be thrown away unsold (the status quo only).
+            day.overproduced[g] = wanted * overproduction;
+            wanted + day.overproduced[g]
+        } else {
+            need[g]
+        };
+    }
+    for g in 0..N_GOODS {
+        if !(global && g == devices) {
+            demand[g] = (demand[g] - guild_made[g]).max(0.0);
+        }
+        demand[g] += guild_inputs[g];
+    }
+    demand[Good::Construction.index()] += build;
+    let mut planned = economy.gross_output(&demand);
+    // What is in store beyond its reserve is used before anything new is made.
+    for good in Good::ALL {
+        let g = good.index();
+        // (The global device target already counts every stock.)
+        if good.storable() && !(global && g == devices) {
+            let reserve = params.goods.get(*good).reserve_days * gross[g];
+            let surplus = (stock[g] - reserve - need[g]).max(0.0);
+            planned[g] = (planned[g] - surplus).max(0.0);
+        }
+    }
+    planned
+}
+
+/// Local planning: each syndicate decides from what it knows (its [`Ordering`]: the orders it
+/// received up to yesterday, what it has in production) and its own stock, then learns today's
+/// orders for tomorrow.
+/// - Its forecast `F` is the exponential smoothing of the orders it received (with
+///   `economy.share_requests`, the gross output the smoothed requests of the community take,
+///   `(I - A)^-1 R`, the same for every syndicate).
+/// - A storable good is made up to a target of `F` times its reserve days plus the lead time:
+///   `F + (target - stock - in production) / stock_adjust_days`, at least 0 (order-up-to).
+/// - A service is made to the forecast plus `economy.safety_factor` standard deviations of its
+///   forecast error: what is made and not used is given up, and a shortfall goes unmet.
+/// - Energy is balanced on the day (the grid's dispatch): the homes' request plus the inputs
+///   the other syndicates' plans take.
+/// - Each syndicate orders its inputs, `A[i][j]` per unit, from the syndicates that make them;
+///   those orders, with the store's, are what each learns today.
+/// A normal error's standard deviation over its mean absolute deviation (sqrt(pi / 2)).
+const MAD_TO_SD: f64 = 1.2533141373155003;
+
+fn plan_local(
+    params: &Params,
+    economy: &Economy,
+    wanted: &[f64; N_GOODS],
+    stock: &[f64; N_GOODS],
+    idle: &[bool; N_GOODS],
+    device_target: Option<f64>,
+    orderings: &mut [Ordering; N_GOODS],
+) -> [f64; N_GOODS] {
+    let p = &params.economy;
+    let a = &economy.a;
+    let e = Good::Energy.index();
+    let devices = Good::Devices.index();
+    let forecast: [f64; N_GOODS] = if p.share_requests {
+        economy.gross_output(&std::array::from_fn(|g| orderings[g].requests))
+    } else {
+        std::array::from_fn(|g| orderings[g].forecast)
+    };
+    let lead = p.lead_days as f64;
+    let mut planned = [0.0; N_GOODS];
+    for good in Good::ALL {
+        let g = good.index();
+        planned[g] = if g == e || idle[g] {
+            0.0
+        } else if let (Some(target), true) = (device_target, g == devices) {
+            target
+        } else if good.storable() {
+            let target = forecast[g] * (params.goods.get(*good).reserve_days + lead);
+            let position = stock[g] + orderings[g].pipeline();
+            (forecast[g] + (target - position) / p.stock_adjust_days).max(0.0)
+        } else {
+            forecast[g] + p.safety_factor * MAD_TO_SD * orderings[g].error
+        };
+    }
+    if !idle[e] {
+        let others: f64 = (0..N_GOODS)
+            .filter(|&j| j != e)
+            .map(|j| a[e][j] * planned[j])
+            .sum();
+        planned[e] = (wanted[e] + others) / (1.0 - a[e][e]).max(1e-9);
+    }
+    let inputs = mul(a, &planned);
+    let alpha = p.smoothing;
+    for g in 0..N_GOODS {
+        let o = &mut orderings[g];
+        let orders = wanted[g] + inputs[g];
+        o.error += alpha * ((orders - o.forecast).abs() - o.error);
+        o.forecast += alpha * (orders - o.forecast);
+        o.requests += alpha * (wanted[g] - o.requests);
+    }
+    planned
+}
+
 /// Most passes made to bring every sector's inputs within what is there.
 const INPUT_PASSES: usize = 32;
 
 /// Each sector makes its plan as far as its hours and inputs allow; inputs are used up, and
 /// storable output goes to the store.
+///
+/// Under local planning with a lead time, a storable good is in store `economy.lead_days` after
+/// it is made: what falls due today enters the store first, and what is made today goes into
+/// production (its inputs are used today).
 pub fn make_goods(
+    params: Res<Params>,
     economy: Res<Economy>,
     directory: Res<Directory>,
     labour: Res<Days<LabourDay>>,
     energy: Res<Days<EnergyDay>>,
     mut goods: ResMut<Days<GoodsDay>>,
     mut stocks: Query<&mut Stocks>,
+    mut orderings: Query<&mut Ordering>,
 ) {
     let a = &economy.a;
+    let lead = match params.economy.planning {
+        Planning::Local => params.economy.lead_days as usize,
+        Planning::Perfect => 0,
+    };
+    // Whether what is made today is in store today.
+    let at_once: [bool; N_GOODS] = std::array::from_fn(|g| lead == 0 || !Good::ALL[g].storable());
     for (c, day) in goods.iter_mut().enumerate() {
         let (work, power) = (&labour[c], &energy[c]);
         let Ok(mut stock) = stocks.get_mut(directory.communities[c]) else {
             continue;
         };
+        if lead > 0 {
+            for g in 0..N_GOODS {
+                if !at_once[g]
+                    && let Ok(mut o) = orderings.get_mut(directory.goods[c][g])
+                {
+                    stock.0[g] += o.arrive();
+                }
+            }
+        }
         let mut rate = [1.0; N_GOODS];
         for good in Good::ALL {
             let s = Sector::Making(*good).index();
@@ -216,7 +405,7 @@ pub fn make_goods(
             used = mul(a, &made);
             let mut consistent = true;
             for i in 0..N_GOODS {
-                let there = stock.0[i] + made[i];
+                let there = stock.0[i] + if at_once[i] { made[i] } else { 0.0 };
                 if used[i] > there * (1.0 + 1e-12) + 1e-12 {
                     consistent = false;
                     // Every sector using good i is curtailed in proportion; on the last pass
@@ -238,12 +427,24 @@ pub fn make_goods(
             }
         }
         for g in 0..N_GOODS {
-            stock.0[g] += made[g] - used[g];
+            if at_once[g] {
+                stock.0[g] += made[g] - used[g];
+            } else {
+                stock.0[g] -= used[g];
+                if let Ok(mut o) = orderings.get_mut(directory.goods[c][g]) {
+                    o.in_production[lead - 1] += made[g];
+                    day.in_production[g] = o.pipeline();
+                }
+            }
         }
         day.made = made;
         day.used = used;
     }
 }
+
+/// Below this share of its request, a community counts as short of a good (above the rounding
+/// of labour allocation, about 1e-7).
+pub const SHORT: f64 = 1e-3;
 
 /// Goods are delivered by need, the same share of need to everyone when short. Services left
 /// over are given up.
@@ -252,6 +453,7 @@ pub fn deliver_goods(
     directory: Res<Directory>,
     mut goods: ResMut<Days<GoodsDay>>,
     mut stocks: Query<(&mut Stocks, &mut ExchangeStore, &Dwellings)>,
+    mut orderings: Query<&mut Ordering>,
 ) {
     let clothing = Good::Clothing.index();
     let housing = Good::Housing.index();
@@ -290,6 +492,11 @@ pub fn deliver_goods(
                 day.garments_discarded = delivered - wearable;
             }
             day.delivered[g] = delivered;
+            day.short[g] = delivered < day.need[g] * (1.0 - SHORT);
+            if let Ok(mut o) = orderings.get_mut(directory.goods[c][g]) {
+                o.short_days = if day.short[g] { o.short_days + 1 } else { 0 };
+                day.short_days[g] = o.short_days;
+            }
             if !good.storable() {
                 day.wasted[g] = stock.0[g].max(0.0);
                 stock.0[g] = 0.0;
@@ -307,6 +514,10 @@ pub fn deliver_goods(
                 if g == clothing {
                     day.garments_discarded += thrown;
                 }
+            }
+            if good.storable() {
+                let reserve = params.goods.get(*good).reserve_days * day.required[g];
+                day.overstock[g] = (stock.0[g] - reserve).max(0.0);
             }
         }
     }

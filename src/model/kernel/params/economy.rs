@@ -71,6 +71,23 @@ pub enum FinalDemand {
     Consumption,
 }
 
+/// How syndicates decide how much to make (`economy.planning`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Planning {
+    /// Every community's output is solved exactly each day, `x = (I - A)^-1 d`, from today's
+    /// requests: perfect information, the benchmark.
+    #[default]
+    Perfect,
+    /// Each syndicate sees only the orders it has received, its own stock and what it has in
+    /// production: it forecasts by exponential smoothing, makes up to a stock target and orders
+    /// its inputs from the syndicates that make them.
+    Local,
+}
+
+/// Most days a syndicate's production may take (`economy.lead_days`).
+pub const MAX_LEAD_DAYS: usize = 14;
+
 /// The `[economy]` section.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -92,6 +109,25 @@ pub struct EconomyParams {
     /// Demand for industries' products scaled by a factor: code (or `essay_without`, every
     /// industry the essay does without) = factor.
     pub scale: BTreeMap<String, f64>,
+    /// How syndicates decide how much to make: `perfect` or `local`.
+    pub planning: Planning,
+    /// Under `local`: weight of the latest day's orders in a syndicate's forecast (exponential
+    /// smoothing, 0..1].
+    pub smoothing: f64,
+    /// Under `local`: days over which a syndicate closes the gap between its stock and its
+    /// target (1 is the classic order-up-to rule; more damps its orders).
+    pub stock_adjust_days: f64,
+    /// Under `local`: days from starting a storable good to having it in store.
+    pub lead_days: u32,
+    /// Under `local`: a service syndicate makes its forecast and this many standard deviations
+    /// of its forecast error more (services cannot be kept in store).
+    pub safety_factor: f64,
+    /// Under `local`: syndicates forecast from the communities' stated requests, shared with
+    /// every syndicate, instead of from the orders they receive.
+    pub share_requests: bool,
+    /// Day-to-day variation of what a community requests of each good around its members' need
+    /// (coefficient of variation; 0: they request exactly their need).
+    pub request_cv: f64,
     /// The table's economy, derived from the keys above when the scenario is read (never
     /// written: `scenario.toml` holds the keys, and reading it derives the same economy).
     #[serde(skip)]
@@ -108,6 +144,13 @@ impl Default for EconomyParams {
             final_demand: FinalDemand::All,
             map: BTreeMap::new(),
             scale: BTreeMap::new(),
+            planning: Planning::Perfect,
+            smoothing: 0.2,
+            stock_adjust_days: 1.0,
+            lead_days: 2,
+            safety_factor: 1.65,
+            share_requests: false,
+            request_cv: 0.0,
             derived: None,
         }
     }
@@ -181,4 +224,55 @@ pub const DECLS: &[Decl] = &[
         "",
     )
     .fixed(FIXED),
+    Decl::new(
+        "economy.planning",
+        "",
+        Check::Choice(&["perfect", "local"]),
+        "How syndicates decide how much to make. `perfect`: each community's output is solved exactly every day from today's requests, `x = (I - A)^-1 d` (perfect information, the benchmark). `local`: each syndicate sees only the orders it received up to yesterday, its own stock and what it has in production; it forecasts its orders by exponential smoothing, makes up to a stock target (order-up-to) and orders its inputs from the syndicates that make them, so shortages, overstock and the bullwhip effect can emerge. Energy is balanced on the day under both (a grid's dispatch). Model economy only.",
+        "Local rule: order-up-to policy with exponentially smoothed forecasts (Chen, Drezner, Ryan & Simchi-Levi 2000, Management Science 46(3)); see docs/planning.md.",
+    )
+    .fixed("syndicates keep different state under each rule; compare two scenarios instead"),
+    Decl::new(
+        "economy.smoothing",
+        "share",
+        Check::Range(0.01, 1.0),
+        "Under `local`: weight of the latest day's orders in a syndicate's forecast (exponential smoothing constant alpha).",
+        "Assumption: 0.2, inside the 0.01-0.3 range textbooks recommend for smoothing demand (Silver, Pyke & Peterson 1998, Inventory Management and Production Planning and Scheduling, ch. 4).",
+    ),
+    Decl::new(
+        "economy.stock_adjust_days",
+        "days",
+        Check::Range(1.0, 365.0),
+        "Under `local`: days over which a syndicate closes the gap between its stock (with what is in production) and its target; 1 is the order-up-to rule, more damps its orders.",
+        "Assumption: 1 (order-up-to). Disney & Towill 2003 (Int. J. Production Economics 85) show how a longer adjustment damps the bullwhip effect.",
+    ),
+    Decl::new(
+        "economy.lead_days",
+        "days",
+        Check::Count(0, MAX_LEAD_DAYS as u64),
+        "Under `local`: days from starting a storable good (clothing, textiles, construction, devices, materials) to having it in store. Services are given the day they are made.",
+        "Assumption: 2 days.",
+    )
+    .fixed("goods in production are kept by the day they are due; compare two scenarios instead"),
+    Decl::new(
+        "economy.safety_factor",
+        "sd",
+        Check::Range(0.0, 5.0),
+        "Under `local`: a service syndicate (transport, housing, care, learning) makes its forecast plus this many standard deviations of its forecast error (1.25 times the smoothed absolute error), since services cannot be kept in store; what is not used is given up.",
+        "Assumption: 1.65, the textbook safety factor for a 95% chance of meeting a day's demand (Silver, Pyke & Peterson 1998, ch. 7); 1.25 x mean absolute deviation = one standard deviation of a normal error (ibid., ch. 4).",
+    ),
+    Decl::new(
+        "economy.share_requests",
+        "",
+        Check::Free,
+        "Under `local`: every syndicate sees the communities' stated requests and forecasts its own gross output from them through the input coefficients, instead of forecasting from the orders it receives (information sharing along the chain).",
+        "",
+    ),
+    Decl::new(
+        "economy.request_cv",
+        "share",
+        Check::Range(0.0, 1.0),
+        "Day-to-day variation of what a community requests of each good but housing around its members' need: each day each request is the need times 1 + e, e normal with this standard deviation (cut at -1). 0: communities request exactly their members' need.",
+        "Assumption: 0 by default. planning-*.toml use 0.1.",
+    ),
 ];
