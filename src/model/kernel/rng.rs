@@ -33,6 +33,9 @@ pub enum Purpose {
     Training = 9,
     /// Guilds founded by people who love a kind of work (`guilds.spontaneous`).
     Guilds = 12,
+    /// Each region's delegate to the world assembly: whether they deviate from the region's
+    /// mandate and are seen doing so, per region.
+    RegionDelegates = 13,
 }
 
 /// A stream for `purpose` and `index` under `seed`.
