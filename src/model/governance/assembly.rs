@@ -12,10 +12,16 @@
 //! meeting decides nothing.
 //!
 //! Regional and global assemblies vote through delegates: each community's members vote on the
-//! upper assembly's proposals, which sets its delegate's mandate; the delegate casts the mandate
-//! (one vote per community, or weighted by population), except that with a set probability the
-//! delegate votes the other way. A deviation is seen with a set probability, and the community
-//! recalls and replaces the delegate at its next meeting.
+//! upper assemblies' proposals, which sets its delegate's mandate; the delegate casts the mandate
+//! at the regional assembly (one vote per community, or weighted by population), except that with
+//! a set probability the delegate votes the other way. A deviation is seen with a set
+//! probability, and the community recalls and replaces the delegate at its next meeting. The
+//! world assembly hears one delegate per region: on a world proposal each region's assembly of
+//! community delegates first decides, under the region's rules, the region's mandate, which the
+//! region's delegate casts at the world (one vote per region, or the region's population), and
+//! may deviate from in the same way; the region recalls a delegate seen deviating at its next
+//! meeting. The world's quorum counts regions. A regional delegate's draws come from the region's
+//! own stream (`Government::region_rngs`), so every community's draws are as they were.
 //!
 //! The kinds of proposal, and what passing each does, are in `proposals/`, one file each;
 //! `hold_assemblies` asks each kind registered in `proposals::KINDS`, in order, for its
