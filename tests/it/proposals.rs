@@ -265,7 +265,7 @@ fn the_world_hears_one_delegate_per_region_and_recalls_a_regional_delegate_seen_
             .filter(|e| e.text.contains("recalls its delegate to the world"))
             .count();
         assert!(recalled > 0, "seed {seed}: no regional delegate recalled");
-        let recalls: u64 = rows.iter().map(|m| m.delegate_recalls as u64).sum();
+        let recalls: u64 = rows.iter().map(|m| m.delegate_recalls).sum();
         assert!(recalls >= recalled as u64, "seed {seed}");
     }
 }

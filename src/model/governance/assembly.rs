@@ -349,10 +349,9 @@ fn upper_assemblies(
         let members = regions.members(r);
         let total = members.len();
         let seated = members.filter(|c| mandates.quorate[*c]).count();
-        if meets && seated > 0 && quorate(&a.region, seated, total) {
-            if acts.gov.region_delegates[r].seen_deviating {
-                recall_region(acts.gov, acts.log, acts.tick, r);
-            }
+        let seen = acts.gov.region_delegates[r].seen_deviating;
+        if seen && meets && seated > 0 && quorate(&a.region, seated, total) {
+            recall_region(acts.gov, acts.log, acts.tick, r);
         }
     }
     for (k, up) in upper.iter().enumerate() {
