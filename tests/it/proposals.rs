@@ -1,5 +1,6 @@
 //! The rest of the essay's self-government, each shown over 20 seeds: job swaps for sedentary
-//! workers, rationing voted under scarcity, the world voting on cars, a well-loved artist made
+//! workers, rationing voted under scarcity, the world voting on cars (through one delegate per
+//! region, recalled when seen deviating), a well-loved artist made
 //! full-time, guilds founded by people who love the work, and syndicates created for needs no
 //! one covers.
 
@@ -194,6 +195,10 @@ fn the_world_votes_on_cars_and_its_decision_is_carried_out() {
     p.transport.cars_vote = true;
     p.assembly.world.interval_days = 20;
     p.assembly.vote_noise = 0.1;
+    // Delegates keep their mandates: with two communities a region, one deviating community
+    // delegate ties its region, which then mandates against, and one region of two against
+    // fails the world's majority. Deviations are shown below and in governance.rs.
+    p.assembly.deviation_probability = 0.0;
     // Cars that save much time and cost the climate nothing: the world allows them.
     let mut tempting = p.clone();
     tempting.transport.car_hours_saved_per_km = 0.1;
@@ -219,6 +224,49 @@ fn the_world_votes_on_cars_and_its_decision_is_carried_out() {
             "seed {seed}: {c_votes:?}"
         );
         assert_eq!(*c_km, 0.0, "seed {seed}");
+    }
+}
+
+#[test]
+fn the_world_hears_one_delegate_per_region_and_recalls_a_regional_delegate_seen_deviating() {
+    // Six communities in three regions of two; the world votes on cars every 20 days.
+    let mut p = base(6, 40);
+    p.population.communities_per_region = 2;
+    p.transport.cars_vote = true;
+    p.assembly.world.interval_days = 20;
+    p.assembly.deviation_probability = 0.3;
+    p.assembly.detection_probability = 1.0;
+    for seed in 0..4 {
+        let mut sim = Simulation::new(p.clone(), seed);
+        let rows: Vec<TickMetrics> = (0..130).map(|_| sim.step()).collect();
+        let world: Vec<_> = sim
+            .decisions()
+            .iter()
+            .filter(|d| d.level == Level::World)
+            .collect();
+        assert!(!world.is_empty(), "seed {seed}: the world never decided");
+        // One vote per seated region, never one per community.
+        for d in &world {
+            let cast = d.yes + d.no;
+            assert!(
+                cast.fract() == 0.0 && (1.0..=3.0).contains(&cast),
+                "seed {seed}: {d:?}"
+            );
+        }
+        let mandates = sim
+            .log()
+            .iter()
+            .filter(|e| e.text.contains("mandates its delegate to the world"))
+            .count();
+        assert!(mandates >= world.len(), "seed {seed}: {mandates} mandates");
+        let recalled = sim
+            .log()
+            .iter()
+            .filter(|e| e.text.contains("recalls its delegate to the world"))
+            .count();
+        assert!(recalled > 0, "seed {seed}: no regional delegate recalled");
+        let recalls: u64 = rows.iter().map(|m| m.delegate_recalls).sum();
+        assert!(recalls >= recalled as u64, "seed {seed}");
     }
 }
 

@@ -12,10 +12,16 @@
 //! meeting decides nothing.
 //!
 //! Regional and global assemblies vote through delegates: each community's members vote on the
-//! upper assembly's proposals, which sets its delegate's mandate; the delegate casts the mandate
-//! (one vote per community, or weighted by population), except that with a set probability the
-//! delegate votes the other way. A deviation is seen with a set probability, and the community
-//! recalls and replaces the delegate at its next meeting.
+//! upper assemblies' proposals, which sets its delegate's mandate; the delegate casts the mandate
+//! at the regional assembly (one vote per community, or weighted by population), except that with
+//! a set probability the delegate votes the other way. A deviation is seen with a set
+//! probability, and the community recalls and replaces the delegate at its next meeting. The
+//! world assembly hears one delegate per region: on a world proposal each region's assembly of
+//! community delegates first decides, under the region's rules, the region's mandate, which the
+//! region's delegate casts at the world (one vote per region, or the region's population), and
+//! may deviate from in the same way; the region recalls a delegate seen deviating at its next
+//! meeting. The world's quorum counts regions. A regional delegate's draws come from the region's
+//! own stream (`Government::region_rngs`), so every community's draws are as they were.
 //!
 //! The kinds of proposal, and what passing each does, are in `proposals/`, one file each;
 //! `hold_assemblies` asks each kind registered in `proposals::KINDS`, in order, for its
@@ -33,7 +39,9 @@ use crate::model::governance::proposals::{
 use crate::model::governance::voting::{Outcome, Votes, decide, record, vote};
 use crate::model::kernel::calendar::Clock;
 use crate::model::kernel::components::{AgeClass, Directory, HealthState};
-use crate::model::kernel::decisions::{Decided, Delegate, Government, Level, Tally, Yesterday};
+use crate::model::kernel::decisions::{
+    Decided, Delegate, Government, Level, Subject, Tally, Yesterday,
+};
 use crate::model::kernel::goods::Good;
 use crate::model::kernel::ledger::{Books, PeopleDay};
 use crate::model::kernel::log::{Log, LogKind};
@@ -312,8 +320,14 @@ fn recall(acts: &mut Acts, c: usize) {
     );
 }
 
-/// The regional and world assemblies, through delegates: each quorate community's delegate casts
-/// its mandate, weighted as the scenario says, and each decision goes back to its kind.
+/// The regional and world assemblies, through delegates, and each decision back to its kind.
+///
+/// A regional proposal is decided by the region's assembly of its quorate communities'
+/// delegates, each casting its community's mandate. A world proposal goes up the chain: each
+/// region's assembly of community delegates first decides the region's mandate under the
+/// region's rules, then one delegate per seated region casts it at the world assembly
+/// (`world_votes`), which decides under the world's rules, its quorum counted in regions. Before
+/// any of it, a region meeting today recalls its delegate to the world if seen deviating.
 fn upper_assemblies(
     acts: &mut Acts,
     regions: &Regions,
@@ -321,34 +335,49 @@ fn upper_assemblies(
     upper: &[Upper],
     mandates: &Mandates,
 ) {
-    let n = mandates.quorate.len();
     let params = acts.params;
     let a = &params.assembly;
+    let persons: Vec<f64> = people.iter().map(|d| f64::from(d.persons)).collect();
+    let on_agenda = |level: Level| {
+        upper
+            .iter()
+            .any(|up| up.bodies.iter().any(|b| b.0 == level))
+    };
+    let world_today = on_agenda(Level::World);
+    for r in 0..regions.count() {
+        let meets = world_today || on_agenda(Level::Region(r as u32));
+        let members = regions.members(r);
+        let total = members.len();
+        let seated = members.filter(|c| mandates.quorate[*c]).count();
+        let seen = acts.gov.region_delegates[r].seen_deviating;
+        if seen && meets && seated > 0 && quorate(&a.region, seated, total) {
+            recall_region(acts.gov, acts.log, acts.tick, r);
+        }
+    }
     for (k, up) in upper.iter().enumerate() {
         for &(level, subject) in &up.bodies {
-            let (members, rules) = match level {
-                Level::Region(r) => (regions.members(r as usize), a.region.clone()),
-                _ => (0..n, a.world.clone()),
+            let (votes, seated, total, rules) = match level {
+                Level::Region(r) => {
+                    let r = r as usize;
+                    let step = region_votes(acts.gov, a, regions, r, &persons, mandates, k);
+                    (step.0, step.1, regions.members(r).len(), &a.region)
+                }
+                _ => {
+                    let tick = acts.tick;
+                    let (gov, log) = (&mut *acts.gov, &mut *acts.log);
+                    let at = Mandating { tick, subject };
+                    let (votes, seated) =
+                        world_votes(gov, log, a, regions, &persons, mandates, k, at);
+                    (votes, seated, regions.count(), &a.world)
+                }
             };
-            let total = members.len();
-            let mut votes = Votes::default();
-            let mut seated = 0usize;
-            for c in members.filter(|c| mandates.quorate[*c]) {
-                seated += 1;
-                let weight = match a.delegate_weighting {
-                    Weighting::Equal => 1.0,
-                    Weighting::Population => f64::from(people[c].persons),
-                };
-                let s = delegate_vote(acts.gov, a, c, mandates.yes[c][k], mandates.margin[c][k]);
-                votes.add(s as f32, a.stand_aside_step, weight);
-            }
             acts.gov.today.meeting_hours += seated as f64 * rules.meeting_hours;
-            if (seated as f64) < rules.quorum * total as f64 {
+            if !quorate(rules, seated, total) {
                 acts.gov.today.without_quorum += 1;
                 continue;
             }
             acts.gov.today.meetings += 1;
-            let (passed, rounds) = decide(&rules, &votes);
+            let (passed, rounds) = decide(rules, &votes);
             acts.gov.today.meeting_hours += seated as f64 * rules.round_hours * f64::from(rounds);
             let outcome = Outcome {
                 level,
@@ -363,23 +392,145 @@ fn upper_assemblies(
     }
 }
 
-/// Community `c`'s delegate's vote: the mandate (`yes`, with the community's `margin`), unless
-/// the delegate deviates (and may be seen doing so). A delegate's objection is as strong as the
-/// community's margin.
-fn delegate_vote(
+/// Whether `seated` of `total` (communities, or regions) make the assembly's quorum.
+fn quorate(rules: &AssemblyRules, seated: usize, total: usize) -> bool {
+    seated as f64 >= rules.quorum * total as f64
+}
+
+/// The world proposal a region's mandate is about, and the day, for the log.
+#[derive(Clone, Copy)]
+struct Mandating {
+    tick: u32,
+    subject: Subject,
+}
+
+/// Region `r`'s assembly of community delegates on upper proposal `k`: each quorate community's
+/// delegate casts its mandate, weighted as `delegate_weighting` says (one vote, or the
+/// community's persons). The votes and how many delegates were seated.
+fn region_votes(
     gov: &mut Government,
     a: &AssemblyParams,
-    c: usize,
+    regions: &Regions,
+    r: usize,
+    persons: &[f64],
+    mandates: &Mandates,
+    k: usize,
+) -> (Votes, usize) {
+    let mut votes = Votes::default();
+    let mut seated = 0usize;
+    for c in regions.members(r).filter(|c| mandates.quorate[*c]) {
+        seated += 1;
+        let weight = match a.delegate_weighting {
+            Weighting::Equal => 1.0,
+            Weighting::Population => persons[c],
+        };
+        let (yes, margin) = (mandates.yes[c][k], mandates.margin[c][k]);
+        let deviations = &mut gov.today.deviations;
+        let (rng, delegate) = (&mut gov.rngs[c], &mut gov.delegates[c]);
+        let s = delegate_vote(rng, delegate, deviations, a, yes, margin);
+        votes.add(s as f32, a.stand_aside_step, weight);
+    }
+    (votes, seated)
+}
+
+/// The world assembly's votes on upper proposal `k`, and how many regions were seated. Each
+/// region's assembly of community delegates meets first (`region_votes`, costing its delegates'
+/// meeting hours): without its quorum, or with no delegate seated, the region sends no one;
+/// otherwise its rules decide the region's mandate (with the margin its delegates' votes give)
+/// and its one delegate casts it, weighted 1 (`equal`) or by the region's persons
+/// (`population`), unless they deviate. A regional delegate's draws come from the region's own
+/// stream (`Government::region_rngs`), after its community delegates' draws from theirs, so
+/// they are fixed by the seed and leave every community's draws as they were.
+#[allow(clippy::too_many_arguments)]
+fn world_votes(
+    gov: &mut Government,
+    log: &mut Log,
+    a: &AssemblyParams,
+    regions: &Regions,
+    persons: &[f64],
+    mandates: &Mandates,
+    k: usize,
+    at: Mandating,
+) -> (Votes, usize) {
+    let rules = &a.region;
+    let mut votes = Votes::default();
+    let mut seated = 0usize;
+    for r in 0..regions.count() {
+        let (region, delegates) = region_votes(gov, a, regions, r, persons, mandates, k);
+        let members = regions.members(r);
+        gov.today.meeting_hours += delegates as f64 * rules.meeting_hours;
+        if delegates == 0 || !quorate(rules, delegates, members.len()) {
+            gov.today.without_quorum += 1;
+            continue;
+        }
+        gov.today.meetings += 1;
+        let (yes, rounds) = decide(rules, &region);
+        gov.today.rounds += rounds;
+        gov.today.meeting_hours += delegates as f64 * rules.round_hours * f64::from(rounds);
+        let cast = region.yes + region.no;
+        let margin = if cast > 0.0 {
+            (region.yes - region.no) / cast
+        } else {
+            0.0
+        };
+        log.push(
+            at.tick,
+            LogKind::Decision,
+            format!(
+                "region {r}: mandates its delegate to the world to vote {} \"{}\" ({:.0} for, \
+                 {:.0} against)",
+                if yes { "for" } else { "against" },
+                at.subject.describe(),
+                region.yes,
+                region.no,
+            ),
+        );
+        seated += 1;
+        let weight = match a.delegate_weighting {
+            Weighting::Equal => 1.0,
+            Weighting::Population => members.map(|c| persons[c]).sum(),
+        };
+        let deviations = &mut gov.today.deviations;
+        let (rng, delegate) = (&mut gov.region_rngs[r], &mut gov.region_delegates[r]);
+        let s = delegate_vote(rng, delegate, deviations, a, yes, margin);
+        votes.add(s as f32, a.stand_aside_step, weight);
+    }
+    (votes, seated)
+}
+
+/// Region `r` recalls its delegate to the world, seen voting against the region's mandate, and
+/// chooses another.
+fn recall_region(gov: &mut Government, log: &mut Log, tick: u32, r: usize) {
+    gov.region_delegates[r] = Delegate {
+        since: tick,
+        seen_deviating: false,
+        recalls: gov.region_delegates[r].recalls + 1,
+    };
+    gov.today.recalls += 1;
+    log.push(
+        tick,
+        LogKind::Recall,
+        format!("region {r} recalls its delegate to the world for voting against the mandate"),
+    );
+}
+
+/// A delegate's vote: the mandate (`yes`, with the margin of those who gave it), unless the
+/// delegate deviates (drawn from `rng`, counted in `deviations`) and may be seen doing so. A
+/// delegate's objection is as strong as the margin.
+fn delegate_vote(
+    rng: &mut ChaCha8Rng,
+    delegate: &mut Delegate,
+    deviations: &mut u32,
+    a: &AssemblyParams,
     mut yes: bool,
     mut margin: f64,
 ) -> f64 {
-    let rng = &mut gov.rngs[c];
     if rng.random::<f64>() < a.deviation_probability {
         yes = !yes;
         margin = -margin;
-        gov.today.deviations += 1;
+        *deviations += 1;
         if rng.random::<f64>() < a.detection_probability {
-            gov.delegates[c].seen_deviating = true;
+            delegate.seen_deviating = true;
         }
     }
     if yes {
@@ -423,5 +574,159 @@ pub fn remember_day(params: Res<Params>, books: Books, mut gov: ResMut<Governmen
             // The scarcity is over: the rationing agreed for it ends.
             gov.rationing[c] = false;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Nine communities in three regions of three, every meeting quorate, each community's
+    /// mandate on one world proposal as given (its margin is 1 either way).
+    fn nine(yes: [bool; 9]) -> (Regions, Mandates) {
+        let mandates = Mandates {
+            quorate: vec![true; 9],
+            yes: yes.iter().map(|y| vec![*y]).collect(),
+            margin: yes
+                .iter()
+                .map(|y| vec![if *y { 1.0 } else { -1.0 }])
+                .collect(),
+        };
+        (Regions::new(9, 3), mandates)
+    }
+
+    fn at() -> Mandating {
+        Mandating {
+            tick: 91,
+            subject: Subject::PhaseOutFossil,
+        }
+    }
+
+    fn faithful() -> AssemblyParams {
+        AssemblyParams {
+            deviation_probability: 0.0,
+            ..AssemblyParams::default()
+        }
+    }
+
+    #[test]
+    fn the_world_hears_one_delegate_per_region_not_one_per_community() {
+        // Region 0 is for, unanimously; regions 1 and 2 are against, two to one. Five communities
+        // of nine are for, so one vote per community would pass the proposal by a majority;
+        // through the regions it is one region for and two against, and it fails.
+        let (regions, mandates) = nine([true, true, true, false, false, true, false, false, true]);
+        let a = faithful();
+        let mut gov = Government::new(1, 9, 3);
+        let mut log = Log::default();
+        let persons = vec![10.0; 9];
+        let (votes, seated) = world_votes(
+            &mut gov,
+            &mut log,
+            &a,
+            &regions,
+            &persons,
+            &mandates,
+            0,
+            at(),
+        );
+        assert_eq!(seated, 3);
+        assert_eq!((votes.yes, votes.no), (1.0, 2.0));
+        assert!(quorate(&a.world, seated, regions.count()));
+        assert_eq!(decide(&a.world, &votes), (false, 1));
+        // The three regional meetings cost their nine delegates' hours, each deciding in one
+        // round.
+        assert_eq!(gov.today.meetings, 3);
+        assert_eq!(gov.today.rounds, 3);
+        let hours = 9.0 * (a.region.meeting_hours + a.region.round_hours);
+        assert!((gov.today.meeting_hours - hours).abs() < 1e-12);
+        // The community count the world used to take: five for, four against, passed.
+        let mut per_community = Votes::default();
+        for c in 0..9 {
+            per_community.add(mandates.margin[c][0] as f32, a.stand_aside_step, 1.0);
+        }
+        assert_eq!(decide(&a.world, &per_community), (true, 1));
+        let mandated = log
+            .entries
+            .iter()
+            .filter(|e| e.text.contains("mandates its delegate to the world"))
+            .count();
+        assert_eq!(mandated, 3);
+    }
+
+    #[test]
+    fn by_population_a_region_weighs_its_persons_and_a_region_without_quorum_sends_no_one() {
+        let (regions, mut mandates) =
+            nine([true, true, true, false, false, true, false, false, true]);
+        let mut a = faithful();
+        a.delegate_weighting = Weighting::Population;
+        a.region.quorum = 0.5;
+        // Region 0's communities are large: 100 persons each, against 10 elsewhere.
+        let persons: Vec<f64> = (0..9).map(|c| if c < 3 { 100.0 } else { 10.0 }).collect();
+        let mut gov = Government::new(1, 9, 3);
+        let mut log = Log::default();
+        let (votes, seated) = world_votes(
+            &mut gov,
+            &mut log,
+            &a,
+            &regions,
+            &persons,
+            &mandates,
+            0,
+            at(),
+        );
+        assert_eq!(seated, 3);
+        assert_eq!((votes.yes, votes.no), (300.0, 60.0));
+        assert_eq!(decide(&a.world, &votes), (true, 1));
+        // Two of region 2's three meetings without quorum: one delegate of three is below the
+        // region's quorum of half, and region 2 is not seated at the world.
+        mandates.quorate[6] = false;
+        mandates.quorate[7] = false;
+        let mut gov = Government::new(1, 9, 3);
+        let (votes, seated) = world_votes(
+            &mut gov,
+            &mut log,
+            &a,
+            &regions,
+            &persons,
+            &mandates,
+            0,
+            at(),
+        );
+        assert_eq!(seated, 2);
+        assert_eq!((votes.yes, votes.no), (300.0, 30.0));
+        assert_eq!(gov.today.without_quorum, 1);
+    }
+
+    #[test]
+    fn a_regional_delegate_who_deviates_is_seen_and_recalled() {
+        let (regions, mandates) = nine([true; 9]);
+        let mut a = faithful();
+        a.deviation_probability = 1.0;
+        a.detection_probability = 1.0;
+        let mut gov = Government::new(1, 9, 3);
+        let mut log = Log::default();
+        let persons = vec![10.0; 9];
+        let (votes, seated) = world_votes(
+            &mut gov,
+            &mut log,
+            &a,
+            &regions,
+            &persons,
+            &mandates,
+            0,
+            at(),
+        );
+        // Every community delegate votes against the mandate (so each region mandates "against"),
+        // and every regional delegate against the region's (so the world hears three for).
+        assert_eq!(seated, 3);
+        assert_eq!((votes.yes, votes.no), (3.0, 0.0));
+        assert_eq!(gov.today.deviations, 12);
+        assert!(gov.region_delegates.iter().all(|d| d.seen_deviating));
+        recall_region(&mut gov, &mut log, 182, 1);
+        let d = gov.region_delegates[1];
+        assert_eq!((d.since, d.seen_deviating, d.recalls), (182, false, 1));
+        assert_eq!(gov.today.recalls, 1);
+        assert!(log.entries.iter().any(|e| e.text
+            == "region 1 recalls its delegate to the world for voting against the mandate"));
     }
 }

@@ -227,14 +227,14 @@ pub struct Decision {
     pub reverses: Option<&'static str>,
 }
 
-/// A community's delegate to the regional and global assemblies.
+/// A delegate: a community's to its regional assembly, or a region's to the world assembly.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Delegate {
     /// Tick the delegate was chosen.
     pub since: u32,
-    /// The delegate deviated and the community saw it: recalled at the next meeting.
+    /// The delegate deviated and those who sent them saw it: recalled at their next meeting.
     pub seen_deviating: bool,
-    /// Times this community has recalled a delegate.
+    /// Times this community (or region) has recalled a delegate.
     pub recalls: u32,
 }
 
@@ -249,7 +249,10 @@ pub struct Government {
     pub rationing: Vec<bool>,
     /// Full-time artists of each community.
     pub artists: Vec<u32>,
+    /// Each community's delegate to its regional assembly.
     pub delegates: Vec<Delegate>,
+    /// Each region's delegate to the world assembly.
+    pub region_delegates: Vec<Delegate>,
     /// Effective undesirable hours left unfilled since each community's last meeting.
     pub undesirable_unfilled: Vec<f64>,
     pub decisions: Vec<Decision>,
@@ -257,7 +260,11 @@ pub struct Government {
     pub yesterday: Vec<Yesterday>,
     /// Today's counts, for the metrics row.
     pub today: Tally,
+    /// Each community's assembly draws: attendance, votes, its delegate's deviations.
     pub(crate) rngs: Vec<ChaCha8Rng>,
+    /// Each region's delegate's draws (`Purpose::RegionDelegates`): whether they deviate and are
+    /// seen, a stream of the region's own, so the communities' draws are as they were.
+    pub(crate) region_rngs: Vec<ChaCha8Rng>,
 }
 
 /// What a community's meeting knows of the day before.
@@ -300,12 +307,16 @@ impl Government {
             rationing: vec![false; n],
             artists: vec![0; n],
             delegates: vec![Delegate::default(); n],
+            region_delegates: vec![Delegate::default(); regions as usize],
             undesirable_unfilled: vec![0.0; n],
             decisions: Vec::new(),
             yesterday: vec![Yesterday::default(); n],
             today: Tally::default(),
             rngs: (0..communities)
                 .map(|c| stream(seed, Purpose::Assembly, u64::from(c)))
+                .collect(),
+            region_rngs: (0..regions)
+                .map(|r| stream(seed, Purpose::RegionDelegates, u64::from(r)))
                 .collect(),
         }
     }

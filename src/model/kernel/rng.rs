@@ -35,6 +35,9 @@ pub enum Purpose {
     Guilds = 12,
     /// Each community's daily requests of goods around its members' need (`economy.request_cv`).
     Requests = 13,
+    /// Each region's delegate to the world assembly: whether they deviate from the region's
+    /// mandate and are seen doing so, per region.
+    RegionDelegates = 14,
 }
 
 /// A stream for `purpose` and `index` under `seed`.

@@ -86,9 +86,9 @@ impl Default for AssemblyRules {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Weighting {
-    /// One vote per community.
+    /// One vote per community at a regional assembly, one per region at the world's.
     Equal,
-    /// Each delegate's vote counts as the community's population.
+    /// Each delegate's vote counts as the community's population (at the world, the region's).
     Population,
 }
 
@@ -105,7 +105,8 @@ pub struct AssemblyParams {
     pub delegate_weighting: Weighting,
     /// Chance that a delegate votes against their mandate on a proposal (0..1).
     pub deviation_probability: f64,
-    /// Chance that a deviation is seen by the delegate's community (0..1).
+    /// Chance that a deviation is seen by those who sent the delegate (their community, or
+    /// their region) (0..1).
     pub detection_probability: f64,
     /// Standard deviation of the personal term in each member's score, relative to what the
     /// proposal puts at stake (0 or more).
@@ -163,9 +164,9 @@ impl Default for AssemblyParams {
 /// The declarations of this section's parameters (see [`super::decl`]).
 pub const DECLS: &[Decl] = &[
     Decl::new("assembly.enabled", "", Check::Free, "Assemblies meet and decide (on/off). Off, the standing rules stay as they start: every syndicate active, food agreements in force, the scenario's labour policy.", ""),
-    Decl::new("assembly.delegate_weighting", "", Check::Choice(&["equal", "population"]), "How delegates' votes count in regional and world assemblies: one vote per community, or each delegate's vote counting as the community's population.", ""),
+    Decl::new("assembly.delegate_weighting", "", Check::Choice(&["equal", "population"]), "How delegates' votes count in regional and world assemblies: one vote per community at a region (per region at the world), or each delegate's vote counting as their community's (region's) population.", ""),
     Decl::new("assembly.deviation_probability", "share", Check::Share, "Chance that a delegate votes against their mandate on a proposal.", ""),
-    Decl::new("assembly.detection_probability", "share", Check::Share, "Chance that a deviation is seen by the delegate's community.", ""),
+    Decl::new("assembly.detection_probability", "share", Check::Share, "Chance that a deviation is seen by those who sent the delegate (their community, or their region).", ""),
     Decl::new("assembly.vote_noise", "", Check::Range(0.0, 10.0), "Standard deviation of the personal term in each member's score, relative to what the proposal puts at stake.", ""),
     Decl::new("assembly.stand_aside_step", "", Check::Range(0.0, 10.0), "In consensus round r (from 0), a member blocks only if their score, relative to what is at stake, is below `-r * stand_aside_step`; milder objections stand aside.", ""),
     Decl::new("assembly.idle_cover_days", "days", Check::Range(0.0, 3650.0), "A syndicate is proposed for idling when stocks cover this many days of use beyond the reserve.", ""),
