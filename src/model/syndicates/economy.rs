@@ -255,6 +255,9 @@ fn plan_perfect(
     planned
 }
 
+/// A normal error's standard deviation over its mean absolute deviation (sqrt(pi / 2)).
+const MAD_TO_SD: f64 = 1.2533141373155003;
+
 /// Local planning: each syndicate decides from what it knows (its [`Ordering`]: the orders it
 /// received up to yesterday, what it has in production) and its own stock, then learns today's
 /// orders for tomorrow.
@@ -269,9 +272,6 @@ fn plan_perfect(
 ///   the other syndicates' plans take.
 /// - Each syndicate orders its inputs, `A[i][j]` per unit, from the syndicates that make them;
 ///   those orders, with the store's, are what each learns today.
-/// A normal error's standard deviation over its mean absolute deviation (sqrt(pi / 2)).
-const MAD_TO_SD: f64 = 1.2533141373155003;
-
 fn plan_local(
     params: &Params,
     economy: &Economy,
@@ -334,6 +334,7 @@ const INPUT_PASSES: usize = 32;
 /// Under local planning with a lead time, a storable good is in store `economy.lead_days` after
 /// it is made: what falls due today enters the store first, and what is made today goes into
 /// production (its inputs are used today).
+#[allow(clippy::too_many_arguments)]
 pub fn make_goods(
     params: Res<Params>,
     economy: Res<Economy>,
