@@ -97,11 +97,11 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
 /// spends on money and law and what it throws away.
 fn economy(c: &mut Checks, s: &Scenario) {
     let p = &s.params;
-    let local = p.economy.planning == Planning::Local;
+    let local = p.economy.planning != Planning::Perfect;
     if local && p.economy.from_table() {
         c.fail(
             "economy.planning",
-            "is \"local\"; with `economy.table` it must be \"perfect\": a table economy's \
+            "must be \"perfect\" with `economy.table`: a table economy's \
              hours come from the published accounts (its output is what was made), and its \
              syndicates keep no stock or orders of their own"
                 .to_owned(),
@@ -111,7 +111,7 @@ fn economy(c: &mut Checks, s: &Scenario) {
         c.fail(
             "market.overproduction",
             format!(
-                "is {}; with `economy.planning = \"local\"` it must be 0: overproduction is the \
+                "is {}; with `economy.planning` \"local\" or \"participatory\" it must be 0: overproduction is the \
                  status quo's rule for perfect planning, and local syndicates make what their \
                  own forecasts say",
                 p.market.overproduction

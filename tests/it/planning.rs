@@ -196,6 +196,63 @@ fn perfect_planning_is_the_exact_solve_whatever_the_local_rule_says() {
     }
 }
 
+/// Sums of a column over `days` days of each of 20 seeds.
+fn sums(s: &Scenario, days: u32, f: fn(&TickMetrics) -> f64) -> Vec<f64> {
+    (1..=SEEDS)
+        .into_par_iter()
+        .map(|seed| rows(s, seed, days).iter().map(f).sum())
+        .collect()
+}
+
+#[test]
+fn participatory_planning_agrees_within_its_round_limit_and_costs_meeting_hours() {
+    // The shipped scenario: every weekly session agrees, in one round (willing hours are ample).
+    let shipped = commune::scenario::load(&scenario("planning-participatory")).unwrap();
+    let days: u32 = 365;
+    let sessions = 10.0 * f64::from(days.div_ceil(7));
+    let unagreed = sums(&shipped, days, |m| m.planning_unagreed as f64);
+    let rounds = sums(&shipped, days, |m| m.planning_rounds as f64);
+    let hours = sums(&shipped, days, |m| m.planning_meeting_hours);
+    assert!(unagreed.iter().all(|u| *u == 0.0), "{unagreed:?}");
+    assert!(
+        rounds.iter().all(|r| *r == sessions),
+        "{rounds:?} vs {sessions}"
+    );
+    // Each round: a delegate of each of the 10 goods syndicates and one of the community.
+    assert!(
+        hours
+            .iter()
+            .all(|h| (h - sessions * 11.0 * 0.5).abs() < 1e-9),
+        "{hours:?}"
+    );
+    // The village with members willing to give 0.8 hours a day, less than food and
+    // goods take: sessions need several rounds, agree within the limit, and cut requests.
+    let scarce = village(
+        &["economy.planning", "labour.willing_hours_mean"],
+        &["participatory".into(), 0.8.into()],
+    );
+    let days: u32 = 120;
+    let rounds = MeanCi::of(&sums(&scarce, days, |m| m.planning_rounds as f64));
+    let unagreed = sums(&scarce, days, |m| m.planning_unagreed as f64);
+    let cut = MeanCi::of(&sums(&scarce, days, |m| m.requests_cut_share / 120.0));
+    eprintln!("scarce hours: rounds {rounds:?}, mean share cut {cut:?}");
+    let sessions = f64::from(days.div_ceil(7));
+    assert!(rounds.low > 2.0 * sessions, "{rounds:?}");
+    assert!(unagreed.iter().all(|u| *u == 0.0), "{unagreed:?}");
+    assert!(cut.low > 0.05, "{cut:?}");
+    // With one round allowed they cannot agree.
+    let hurried = village(
+        &[
+            "economy.planning",
+            "labour.willing_hours_mean",
+            "economy.round_limit",
+        ],
+        &["participatory".into(), 0.8.into(), toml::Value::Integer(1)],
+    );
+    let unagreed = sums(&hurried, days, |m| m.planning_unagreed as f64);
+    assert!(unagreed.iter().all(|u| *u > 0.0), "{unagreed:?}");
+}
+
 #[test]
 fn bad_planning_values_are_refused_with_the_key() {
     let cases = [
@@ -207,6 +264,9 @@ fn bad_planning_values_are_refused_with_the_key() {
             "economy.stock_adjust_days",
         ),
         ("[economy]\nplanning = \"market\"\n", "economy.planning"),
+        ("[economy]\nround_limit = 0\n", "economy.round_limit"),
+        ("[economy]\nplan_days = 0\n", "economy.plan_days"),
+        ("[economy]\nrevision = 0\n", "economy.revision"),
         (
             "[goods.clothing]\nreserve_days = -1\n",
             "goods.clothing.reserve_days",

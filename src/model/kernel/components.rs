@@ -199,6 +199,20 @@ pub struct StoreRoom {
 #[derive(Component, Clone, Copy, Debug, Default)]
 pub struct Stocks(pub [f64; N_GOODS]);
 
+/// What a community and its syndicates last agreed under participatory planning
+/// (`economy.planning = "participatory"`): the share of its members' requests it keeps asking
+/// for until the next planning session (1: all of them).
+#[derive(Component, Clone, Copy, Debug)]
+pub struct Agreement {
+    pub scale: f64,
+}
+
+impl Default for Agreement {
+    fn default() -> Self {
+        Self { scale: 1.0 }
+    }
+}
+
 /// The community's exchange store of garments brought back for others to take.
 #[derive(Component, Clone, Copy, Debug, Default)]
 pub struct ExchangeStore {

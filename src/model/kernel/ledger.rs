@@ -159,6 +159,13 @@ pub struct GoodsDay {
     pub overstock: [f64; N_GOODS],
     /// Made and not yet in store at the end of the day (local planning with a lead time).
     pub in_production: [f64; N_GOODS],
+    /// Under participatory planning: rounds of today's planning session (0 on other days),
+    /// whether it ended at the round limit without agreeing, the participants' hours in it, and
+    /// the share of members' requests the community asks for until the next session.
+    pub planning_rounds: u32,
+    pub planning_unagreed: bool,
+    pub planning_hours: f64,
+    pub request_scale: f64,
     /// Gross output made, after labour shortages and missing inputs.
     pub made: [f64; N_GOODS],
     /// Used up as inputs by other sectors.

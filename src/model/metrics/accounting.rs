@@ -370,8 +370,11 @@ pub fn collect_metrics(
     }
     m.work_hours_per_worker = ratio(worker_hours, workers as f64);
     m.work_hours_per_person = ratio(t.all_hours, population as f64);
-    m.work_and_meeting_hours_mean =
-        m.work_hours_mean + ratio(m.meeting_hours, m.able_adults as f64);
+    m.work_and_meeting_hours_mean = m.work_hours_mean
+        + ratio(
+            m.meeting_hours + m.planning_meeting_hours,
+            m.able_adults as f64,
+        );
     m.mean_skill = ratio(skill_sum, adults as f64 * N_SECTORS as f64);
     m.technology_level = knowledge.level;
     let money_law = params.market.money_law_share;
@@ -562,6 +565,14 @@ fn add_goods(
         m.data_network_kwh += day.data_network_kwh;
         m.garments_discarded += day.garments_discarded;
     }
+    let mut cut = 0.0;
+    for day in days {
+        m.planning_rounds += u64::from(day.planning_rounds);
+        m.planning_unagreed += u64::from(day.planning_unagreed);
+        m.planning_meeting_hours += day.planning_hours;
+        cut += 1.0 - day.request_scale;
+    }
+    m.requests_cut_share = ratio(cut, days.len() as f64);
     m.goods_short_share = if requested > 0 {
         short as f64 / requested as f64
     } else {

@@ -379,7 +379,7 @@ declare_row! {
     syndicates_active: u64, Int, "syndicates", "Goods syndicates working (not idled by their assembly).";
     syndicates_idle: u64, Int, "syndicates", "Goods syndicates idled by their assembly because stocks cover need.";
     work_hours_per_worker: f64, Float, "h/day", "Mean hours worked by the able adults who worked today (the unemployed left out).";
-    work_and_meeting_hours_mean: f64, Float, "h/day", "Work plus assembly time per able adult: work_hours_mean plus everyone's meeting_hours shared over the able adults (assemblies take time, which the essay's society must find).", "work and assembly hours per able adult";
+    work_and_meeting_hours_mean: f64, Float, "h/day", "Work plus assembly time per able adult: work_hours_mean plus everyone's meeting_hours and planning_meeting_hours shared over the able adults (assemblies take time, which the essay's society must find).", "work and assembly hours per able adult";
     work_hours_per_person: f64, Float, "h/day", "Hours worked by everyone (adults and elders, syndicates, gardens, guilds, training and research) per person alive, children included: comparable with national accounts' hours worked per resident.";
     table_output_kusd: f64, Float, "k US$", "A table economy's gross output made ([economy] table; 0 otherwise), thousands of US$ at the table's basic prices.";
     table_hours: f64, Float, "h", "Hours a table economy's sectors posted: the table's hours per US$ times the output planned (0 without a table).";
@@ -415,6 +415,10 @@ declare_row! {
     exchange_passenger_km: f64, Float, "passenger-km", "Rail travel of exchange helpers from home to the communities they help and back.";
     exchange_travel_kwh: f64, Float, "kWh", "Energy of exchange helpers' rail travel (rail.kwh_per_passenger_km; in the transport footprint).";
     goods_short_spell_days: u64, Int, "days", "The longest stock-out going on today: days in a row any one community has been delivered less of a good than it requested.", "longest stock-out going on";
+    planning_rounds: u64, Int, "rounds", "Rounds of today's participatory planning sessions, summed over communities (economy.planning = \"participatory\"; 0 on other days).";
+    planning_unagreed: u64, Int, "communities", "Communities whose planning session today ended at economy.round_limit without the hours asked fitting the hours offered.";
+    planning_meeting_hours: f64, Float, "h", "Person-hours of today's planning rounds: each round, a delegate of each goods syndicate and one of the community, economy.round_hours each (counted in work_and_meeting_hours_mean).", "planning meeting hours";
+    requests_cut_share: f64, Float, "0..1", "Mean over communities of the share of their members' requests they agreed to do without at their last planning session (participatory planning; 0 otherwise).", "requests cut";
     goods_short_share: f64, Float, "0..1", "Share of the goods communities requested today (each community and good with a request) of which they were delivered less than they requested: stock-outs and services made short.", "goods short";
     @extra {
         /// Units of each good planned today by its syndicates.

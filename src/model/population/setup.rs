@@ -177,6 +177,7 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
                 },
                 stocks,
                 ExchangeStore::default(),
+                Agreement::default(),
                 system,
                 Vintages::new(&params.energy, &system),
                 EnergyBuilds::default(),

@@ -12,7 +12,11 @@ use bevy_ecs::prelude::*;
 
 use crate::model::energy::curtail;
 use crate::model::housing::Dwellings;
-use crate::model::kernel::components::{Directory, ExchangeStore, Ordering, Standing, Stocks};
+use crate::model::kernel::calendar::Clock;
+use crate::model::kernel::components::{
+    Agreement, Directory, ExchangeStore, Ordering, Standing, Stocks,
+};
+use crate::model::kernel::goods::Headcount;
 use crate::model::kernel::goods::{Good, N_GOODS, mul};
 use crate::model::kernel::ledger::{
     BuildDay, Days, EnergyDay, FoodDay, GoodsDay, GuildDay, LabourDay, PeopleDay, RailDay,
@@ -50,8 +54,8 @@ pub fn plan_goods(
     mut guilds: ResMut<Days<GuildDay>>,
     mut labour: ResMut<Days<LabourDay>>,
     mut goods: ResMut<Days<GoodsDay>>,
-    mut requests: ResMut<RequestRngs>,
-    stocks: Query<(&Stocks, &ExchangeStore)>,
+    (mut requests, clock): (ResMut<RequestRngs>, Res<Clock>),
+    mut stocks: Query<(&Stocks, &ExchangeStore, &mut Agreement)>,
     mut syndicates: Query<(&Standing, &mut Ordering)>,
 ) {
     let clothing = Good::Clothing.index();
@@ -61,7 +65,7 @@ pub fn plan_goods(
             .map(|c| {
                 stocks
                     .get(directory.communities[c])
-                    .map_or([0.0; N_GOODS], |(s, _)| s.0)
+                    .map_or([0.0; N_GOODS], |(s, ..)| s.0)
             })
             .collect();
         let targets = device_targets(&params, &regions, &economy, &people, &guilds, &held);
@@ -70,13 +74,17 @@ pub fn plan_goods(
         }
     }
     let level = knowledge.level;
-    let local = params.economy.planning == Planning::Local;
+    let planning = params.economy.planning;
+    let session = planning == Planning::Participatory
+        && clock.tick.is_multiple_of(params.economy.plan_days.max(1));
     let cv = params.economy.request_cv;
     for (c, day) in goods.iter_mut().enumerate() {
         let (who, guild) = (&people[c], &mut guilds[c]);
-        let (stock, exchange) = stocks
+        let (stock, exchange, scale) = stocks
             .get(directory.communities[c])
-            .map_or(([0.0; N_GOODS], 0.0), |(s, e)| (s.0, e.garments));
+            .map_or(([0.0; N_GOODS], 0.0, 1.0), |(s, e, a)| {
+                (s.0, e.garments, a.scale)
+            });
         let mut need = params.goods.final_need(&who.headcount);
         // Members' need as it is expected, before the day's variation: what perfect planning
         // sizes reserves on.
@@ -108,6 +116,49 @@ pub fn plan_goods(
         // Garments waiting in the exchange store are taken before new ones are made.
         need[clothing] -= need[clothing].min(exchange);
         expected[clothing] -= expected[clothing].min(exchange);
+        let own = directory.goods[c];
+        // Under participatory planning the community asks for the share of its members'
+        // requests it agreed at its last planning session (dwellings are kept whatever it is).
+        let mut scale = scale;
+        if session {
+            let (agreed, outcome) = plan_session(
+                &params,
+                &economy,
+                level,
+                &expected_wanted(
+                    &economy,
+                    &expected,
+                    &guild.made,
+                    builds[c].build_materials_t,
+                    global,
+                ),
+                &who.headcount,
+                labour[c].posted.iter().sum::<f64>()
+                    + day.data_network_hours
+                    + upkeep.0.get(c).copied().unwrap_or(0.0)
+                    + builds[c].build_hours,
+            );
+            scale = outcome.scale;
+            day.planning_rounds = outcome.rounds;
+            day.planning_unagreed = !outcome.agreed;
+            day.planning_hours =
+                f64::from(outcome.rounds) * params.economy.round_hours * (N_GOODS + 1) as f64;
+            if let Ok((.., mut a)) = stocks.get_mut(directory.communities[c]) {
+                a.scale = scale;
+            }
+            for g in 0..N_GOODS {
+                if let Ok((_, mut o)) = syndicates.get_mut(own[g]) {
+                    o.forecast = agreed[g];
+                }
+            }
+        }
+        day.request_scale = scale;
+        if planning == Planning::Participatory {
+            for good in Good::ALL.iter().filter(|g| **g != Good::Housing) {
+                need[good.index()] *= scale;
+                day.need[good.index()] *= scale;
+            }
+        }
         // What guilds offered the store yesterday they are expected to offer again. The
         // materials and energy their agreement promised them are asked of the syndicates too,
         // as are the construction goods of what is being built. (The global device target
@@ -126,13 +177,12 @@ pub fn plan_goods(
         day.required = economy.gross_output(&wanted);
         // A syndicate its assembly idled makes nothing until it is resumed; its users draw on
         // the store. (The global device syndicate is not the community's to idle.)
-        let own = directory.goods[c];
         let idle: [bool; N_GOODS] = std::array::from_fn(|g| {
             syndicates.get(own[g]).is_ok_and(|(s, _)| s.idle())
                 && !(global && g == Good::Devices.index())
         });
         let target = global.then_some(day.device_target);
-        let mut planned = if local {
+        let mut planned = if planning != Planning::Perfect {
             let mut orderings = [Ordering::default(); N_GOODS];
             for g in 0..N_GOODS {
                 if let Ok((_, o)) = syndicates.get(own[g]) {
@@ -190,6 +240,84 @@ pub fn plan_goods(
             labour[c].unfilled[s] = hours;
         }
     }
+}
+
+/// What a community asks of its syndicates at the need expected before the day's variation:
+/// net of what guilds offer, plus the guilds' inputs and the building materials.
+fn expected_wanted(
+    economy: &Economy,
+    expected: &[f64; N_GOODS],
+    guild_made: &[f64; N_GOODS],
+    build: f64,
+    global: bool,
+) -> [f64; N_GOODS] {
+    let inputs = mul(&economy.a, guild_made);
+    let mut wanted = *expected;
+    for g in 0..N_GOODS {
+        if !(global && g == Good::Devices.index()) {
+            wanted[g] = (wanted[g] - guild_made[g]).max(0.0);
+        }
+        wanted[g] += inputs[g];
+    }
+    wanted[Good::Construction.index()] += build;
+    wanted
+}
+
+/// How a participatory planning session ended.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Session {
+    /// Share of the stated requests agreed.
+    pub scale: f64,
+    /// Rounds held.
+    pub rounds: u32,
+    /// Whether the hours asked came within `economy.tolerance` of the hours offered.
+    pub agreed: bool,
+}
+
+/// A participatory planning session (in the spirit of Pequod): the community states its
+/// requests for the coming days (`wanted`, at the need it expects); its syndicates answer with
+/// the hours that takes, `l (I - A)^-1 R` at today's technology plus the hours already
+/// committed (`committed`: food, building, upkeep); the members offer their willing hours (the
+/// adults' mean willingness, elders' share of it). While the hours asked exceed those offered by
+/// more than `economy.tolerance`, the community lowers all its requests to close
+/// `economy.revision` of the gap, and they meet again, up to `economy.round_limit` rounds.
+/// Returns each good's agreed daily output and how the session ended.
+pub fn plan_session(
+    params: &Params,
+    economy: &Economy,
+    level: f64,
+    wanted: &[f64; N_GOODS],
+    headcount: &Headcount,
+    committed: f64,
+) -> ([f64; N_GOODS], Session) {
+    let p = &params.economy;
+    let l = &params.labour;
+    let offered = (headcount.adults - headcount.ill).max(0.0) * l.willing_hours_mean
+        + headcount.elders * l.elder_willingness * l.willing_hours_mean;
+    let room = (offered - committed).max(0.0);
+    let mut scale = 1.0;
+    let mut session = Session {
+        scale,
+        rounds: 0,
+        agreed: false,
+    };
+    let mut output = [0.0; N_GOODS];
+    for round in 1..=p.round_limit.max(1) {
+        output = economy.gross_output(&wanted.map(|w| w * scale));
+        let asked: f64 = (0..N_GOODS)
+            .map(|g| output[g] * economy.labour[g] / level)
+            .sum();
+        session = Session {
+            scale,
+            rounds: round,
+            agreed: asked <= room * (1.0 + p.tolerance),
+        };
+        if session.agreed || round == p.round_limit {
+            break;
+        }
+        scale *= 1.0 - p.revision * (1.0 - room / asked);
+    }
+    (output, session)
 }
 
 /// Perfect planning: the gross output that meets today's requests `need` (net of garments in
@@ -285,7 +413,9 @@ fn plan_local(
     let a = &economy.a;
     let e = Good::Energy.index();
     let devices = Good::Devices.index();
-    let forecast: [f64; N_GOODS] = if p.share_requests {
+    // Under participatory planning the forecast is the output agreed at the last session.
+    let agreed = p.planning == Planning::Participatory;
+    let forecast: [f64; N_GOODS] = if p.share_requests && !agreed {
         economy.gross_output(&std::array::from_fn(|g| orderings[g].requests))
     } else {
         std::array::from_fn(|g| orderings[g].forecast)
@@ -319,7 +449,9 @@ fn plan_local(
         let o = &mut orderings[g];
         let orders = wanted[g] + inputs[g];
         o.error += alpha * ((orders - o.forecast).abs() - o.error);
-        o.forecast += alpha * (orders - o.forecast);
+        if !agreed {
+            o.forecast += alpha * (orders - o.forecast);
+        }
         o.requests += alpha * (wanted[g] - o.requests);
     }
     planned
@@ -347,7 +479,7 @@ pub fn make_goods(
 ) {
     let a = &economy.a;
     let lead = match params.economy.planning {
-        Planning::Local => params.economy.lead_days as usize,
+        Planning::Local | Planning::Participatory => params.economy.lead_days as usize,
         Planning::Perfect => 0,
     };
     // Whether what is made today is in store today.

@@ -137,3 +137,59 @@ fn a_labour_shortage_in_energy_curtails_the_sectors_that_use_it() {
     assert!(m.need_satisfaction < 1.0);
     assert!(m.unmet_need_share > 0.99);
 }
+
+/// A planning session lowers the requests by `revision` of the gap each round, so with hours
+/// linear in the requests the share still to close after round `k` is `(1 - revision)^(k-1)`
+/// of `1 - s*`, `s* = room / hours asked in full`: the rounds it takes have a closed form.
+#[test]
+fn a_planning_session_takes_the_rounds_the_closed_form_says() {
+    use crate::model::kernel::goods::Headcount;
+    use crate::model::kernel::technology::Economy;
+    use crate::model::syndicates::economy::plan_session;
+    let mut p = Params::default();
+    let economy = Economy::new(&p);
+    let headcount = Headcount {
+        adults: 100.0,
+        children: 30.0,
+        elders: 20.0,
+        ill: 0.0,
+    };
+    let wanted = p.goods.final_need(&headcount);
+    let full = economy.gross_output(&wanted);
+    let asked: f64 = (0..N_GOODS).map(|g| full[g] * economy.labour[g]).sum();
+    let offered = 100.0 * p.labour.willing_hours_mean
+        + 20.0 * p.labour.elder_willingness * p.labour.willing_hours_mean;
+    // Willing hours ample: one round, nothing cut.
+    let (_, s) = plan_session(&p, &economy, 1.0, &wanted, &headcount, 0.0);
+    assert_eq!((s.rounds, s.agreed, s.scale), (1, true, 1.0));
+    // Food and building already take all but 40% of what the goods ask.
+    let committed = offered - 0.4 * asked;
+    for (revision, tolerance) in [(0.5, 0.02), (0.3, 0.01), (0.9, 0.05)] {
+        p.economy.revision = revision;
+        p.economy.tolerance = tolerance;
+        p.economy.round_limit = 100;
+        let target = 0.4;
+        // Smallest k with (1 - r)^(k - 1) (1 - s*) <= tol s*.
+        let k = (1..100)
+            .find(|&k| (1.0f64 - revision).powi(k - 1) * (1.0 - target) <= tolerance * target)
+            .unwrap();
+        let (output, s) = plan_session(&p, &economy, 1.0, &wanted, &headcount, committed);
+        assert_eq!(
+            s.rounds as i32, k,
+            "revision {revision}, tolerance {tolerance}"
+        );
+        assert!(s.agreed);
+        let hours: f64 = (0..N_GOODS).map(|g| output[g] * economy.labour[g]).sum();
+        assert!(hours <= 0.4 * asked * (1.0 + tolerance) * (1.0 + 1e-9));
+        assert!(
+            (s.scale - hours / asked).abs() < 1e-9,
+            "output is the scaled requests' solve"
+        );
+        // One round short of it, the session ends unagreed.
+        p.economy.round_limit = (k - 1) as u32;
+        if k > 1 {
+            let (_, s) = plan_session(&p, &economy, 1.0, &wanted, &headcount, committed);
+            assert_eq!((s.rounds as i32, s.agreed), (k - 1, false));
+        }
+    }
+}

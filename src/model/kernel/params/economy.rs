@@ -83,6 +83,12 @@ pub enum Planning {
     /// production: it forecasts by exponential smoothing, makes up to a stock target and orders
     /// its inputs from the syndicates that make them.
     Local,
+    /// Every `plan_days`, each community and its syndicates agree a plan in rounds: the
+    /// community states its requests, the syndicates answer with the hours they take, and the
+    /// community revises its requests until they fit the hours its members are willing to give
+    /// (within `tolerance`) or `round_limit` is reached. Each round costs meeting hours. Between
+    /// plans each syndicate makes what was agreed, as under `local`.
+    Participatory,
 }
 
 /// Most days a syndicate's production may take (`economy.lead_days`).
@@ -125,6 +131,19 @@ pub struct EconomyParams {
     /// Under `local`: syndicates forecast from the communities' stated requests, shared with
     /// every syndicate, instead of from the orders they receive.
     pub share_requests: bool,
+    /// Under `participatory`: days between planning sessions.
+    pub plan_days: u32,
+    /// Under `participatory`: most rounds of a planning session.
+    pub round_limit: u32,
+    /// Under `participatory`: the plan is agreed when the hours it takes exceed the hours
+    /// members are willing to give by at most this share.
+    pub tolerance: f64,
+    /// Under `participatory`: share of the gap between hours asked and hours offered a community
+    /// closes by lowering its requests each round.
+    pub revision: f64,
+    /// Under `participatory`: hours each participant spends in each round (a delegate of each
+    /// goods syndicate and one of the community).
+    pub round_hours: f64,
     /// Day-to-day variation of what a community requests of each good around its members' need
     /// (coefficient of variation; 0: they request exactly their need).
     pub request_cv: f64,
@@ -150,6 +169,11 @@ impl Default for EconomyParams {
             lead_days: 2,
             safety_factor: 1.65,
             share_requests: false,
+            plan_days: 7,
+            round_limit: 10,
+            tolerance: 0.02,
+            revision: 0.5,
+            round_hours: 0.5,
             request_cv: 0.0,
             derived: None,
         }
@@ -227,8 +251,8 @@ pub const DECLS: &[Decl] = &[
     Decl::new(
         "economy.planning",
         "",
-        Check::Choice(&["perfect", "local"]),
-        "How syndicates decide how much to make. `perfect`: each community's output is solved exactly every day from today's requests, `x = (I - A)^-1 d` (perfect information, the benchmark). `local`: each syndicate sees only the orders it received up to yesterday, its own stock and what it has in production; it forecasts its orders by exponential smoothing, makes up to a stock target (order-up-to) and orders its inputs from the syndicates that make them, so shortages, overstock and the bullwhip effect can emerge. Energy is balanced on the day under both (a grid's dispatch). Model economy only.",
+        Check::Choice(&["perfect", "local", "participatory"]),
+        "How syndicates decide how much to make. `perfect`: each community's output is solved exactly every day from today's requests, `x = (I - A)^-1 d` (perfect information, the benchmark). `local`: each syndicate sees only the orders it received up to yesterday, its own stock and what it has in production; it forecasts its orders by exponential smoothing, makes up to a stock target (order-up-to) and orders its inputs from the syndicates that make them, so shortages, overstock and the bullwhip effect can emerge. `participatory`: every `plan_days` each community and its syndicates agree a plan in rounds (the community states its requests, the syndicates answer with the hours they take, the community lowers its requests until they fit its members' willing hours, each round costing meeting hours); between plans each syndicate makes what was agreed, with the local rule's stock targets. Energy is balanced on the day under both (a grid's dispatch). Model economy only.",
         "Local rule: order-up-to policy with exponentially smoothed forecasts (Chen, Drezner, Ryan & Simchi-Levi 2000, Management Science 46(3)); see docs/planning.md.",
     )
     .fixed("syndicates keep different state under each rule; compare two scenarios instead"),
@@ -267,6 +291,41 @@ pub const DECLS: &[Decl] = &[
         Check::Free,
         "Under `local`: every syndicate sees the communities' stated requests and forecasts its own gross output from them through the input coefficients, instead of forecasting from the orders it receives (information sharing along the chain).",
         "",
+    ),
+    Decl::new(
+        "economy.plan_days",
+        "days",
+        Check::Count(1, 365),
+        "Under `participatory`: days between planning sessions (the first is on day 0).",
+        "Assumption: weekly.",
+    ),
+    Decl::new(
+        "economy.round_limit",
+        "rounds",
+        Check::Count(1, 100),
+        "Under `participatory`: most rounds of a planning session; a session that has not agreed by then goes ahead with its last requests (counted in planning_unagreed).",
+        "Assumption: 10.",
+    ),
+    Decl::new(
+        "economy.tolerance",
+        "share",
+        Check::Range(0.0, 1.0),
+        "Under `participatory`: a plan is agreed when the hours it takes exceed the hours members are willing to give (adults' mean willingness, elders' share of it, less the hours food and building already take) by at most this share.",
+        "Assumption: 0.02.",
+    ),
+    Decl::new(
+        "economy.revision",
+        "share",
+        Check::Range(0.01, 1.0),
+        "Under `participatory`: share of the gap between the hours asked and the hours offered that a community closes each round, by lowering all its requests in proportion.",
+        "Assumption: 0.5. Pequod's councils revise proposals by part of the gap each round (Hahnel 2021, Democratic Economic Planning, ch. 4).",
+    ),
+    Decl::new(
+        "economy.round_hours",
+        "h",
+        Check::Range(0.0, 24.0),
+        "Under `participatory`: hours each participant spends in each planning round: a delegate of each goods syndicate and one of the community. Counted in planning_meeting_hours and work_and_meeting_hours_mean.",
+        "Assumption: half an hour a round.",
     ),
     Decl::new(
         "economy.request_cv",
