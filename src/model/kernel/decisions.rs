@@ -11,7 +11,7 @@
 use crate::model::kernel::goods::Good;
 use crate::model::kernel::params::energy::Source;
 use crate::model::kernel::params::{Params, UndesirablePolicy};
-use crate::model::kernel::rng::{Purpose, stream};
+use crate::model::kernel::rng::{Purpose, streams};
 use bevy_ecs::prelude::*;
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
@@ -312,12 +312,8 @@ impl Government {
             decisions: Vec::new(),
             yesterday: vec![Yesterday::default(); n],
             today: Tally::default(),
-            rngs: (0..communities)
-                .map(|c| stream(seed, Purpose::Assembly, u64::from(c)))
-                .collect(),
-            region_rngs: (0..regions)
-                .map(|r| stream(seed, Purpose::RegionDelegates, u64::from(r)))
-                .collect(),
+            rngs: streams(seed, Purpose::Assembly, communities),
+            region_rngs: streams(seed, Purpose::RegionDelegates, regions),
         }
     }
 

@@ -51,13 +51,16 @@ pub fn stream(seed: u64, purpose: Purpose, index: u64) -> ChaCha8Rng {
 #[derive(Resource)]
 pub struct CommunityRngs(pub Vec<ChaCha8Rng>);
 
+/// One stream for `purpose` per index `0..count` (a community or a region).
+pub fn streams(seed: u64, purpose: Purpose, count: u32) -> Vec<ChaCha8Rng> {
+    (0..count)
+        .map(|i| stream(seed, purpose, u64::from(i)))
+        .collect()
+}
+
 impl CommunityRngs {
     pub fn new(seed: u64, communities: u32) -> Self {
-        Self(
-            (0..communities)
-                .map(|c| stream(seed, Purpose::Daily, u64::from(c)))
-                .collect(),
-        )
+        Self(streams(seed, Purpose::Daily, communities))
     }
 }
 
@@ -67,11 +70,7 @@ pub struct RequestRngs(pub Vec<ChaCha8Rng>);
 
 impl RequestRngs {
     pub fn new(seed: u64, communities: u32) -> Self {
-        Self(
-            (0..communities)
-                .map(|c| stream(seed, Purpose::Requests, u64::from(c)))
-                .collect(),
-        )
+        Self(streams(seed, Purpose::Requests, communities))
     }
 }
 
