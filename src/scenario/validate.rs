@@ -118,6 +118,36 @@ fn economy(c: &mut Checks, s: &Scenario) {
             ),
         );
     }
+    let mut seen = Vec::new();
+    for (i, name) in p.economy.cut_order.iter().enumerate() {
+        let key = format!("economy.cut_order.{i}");
+        let names = Good::ALL
+            .iter()
+            .filter(|g| **g != Good::Housing)
+            .map(|g| g.name());
+        match Good::ALL.iter().find(|g| g.name() == name) {
+            Some(Good::Housing) => c.fail(
+                &key,
+                "`housing` cannot be cut: dwellings are kept in repair whatever the plan"
+                    .to_owned(),
+            ),
+            Some(g) if seen.contains(g) => c.fail(&key, format!("`{name}` is named twice")),
+            Some(g) => seen.push(*g),
+            None => {
+                let hint = match super::closest(name, names.clone()) {
+                    Some(k) => format!("did you mean `{k}`? "),
+                    None => String::new(),
+                };
+                c.fail(
+                    &key,
+                    format!(
+                        "`{name}` is not a good; {hint}the goods are {}",
+                        names.collect::<Vec<_>>().join(", ")
+                    ),
+                );
+            }
+        }
+    }
     if !p.economy.from_table() {
         return;
     }

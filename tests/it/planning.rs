@@ -267,6 +267,20 @@ fn bad_planning_values_are_refused_with_the_key() {
         ("[economy]\nround_limit = 0\n", "economy.round_limit"),
         ("[economy]\nplan_days = 0\n", "economy.plan_days"),
         ("[economy]\nrevision = 0\n", "economy.revision"),
+        ("[economy]\nshortfall = \"strike\"\n", "economy.shortfall"),
+        ("[economy]\nlonger_hours = -1\n", "economy.longer_hours"),
+        (
+            "[economy]\ncut_order = [\"devices\", \"devises\"]\n",
+            "economy.cut_order.1",
+        ),
+        (
+            "[economy]\ncut_order = [\"housing\"]\n",
+            "economy.cut_order.0",
+        ),
+        (
+            "[economy]\ncut_order = [\"care\", \"care\"]\n",
+            "economy.cut_order.1",
+        ),
         (
             "[goods.clothing]\nreserve_days = -1\n",
             "goods.clothing.reserve_days",
@@ -281,4 +295,153 @@ fn bad_planning_values_are_refused_with_the_key() {
         let all: String = problems.iter().map(|p| format!("{p:?}\n")).collect();
         assert!(all.contains(key), "{text}: {all}");
     }
+}
+
+/// The village under participatory planning with members willing to give `willing` hours a
+/// day on average, and the given shortfall values.
+fn short_of_hours(willing: f64, extra: &[(&str, toml::Value)]) -> Scenario {
+    let mut paths = vec!["economy.planning", "labour.willing_hours_mean"];
+    let mut values = vec![toml::Value::from("participatory"), willing.into()];
+    for (p, v) in extra {
+        paths.push(p);
+        values.push(v.clone());
+    }
+    village(&paths, &values)
+}
+
+/// Means over 20 seeds of a column over `days` days.
+fn means(s: &Scenario, days: u32, f: fn(&TickMetrics) -> f64) -> MeanCi {
+    MeanCi::of(
+        &sums(s, days, f)
+            .iter()
+            .map(|x| x / f64::from(days))
+            .collect::<Vec<_>>(),
+    )
+}
+
+#[test]
+fn when_wants_exceed_willing_hours_the_community_works_longer_or_wants_less() {
+    const WILLING: f64 = 0.8;
+    let days: u32 = 120;
+    let less = short_of_hours(WILLING, &[]);
+    let longer = short_of_hours(WILLING, &[("economy.shortfall", "longer".into())]);
+    let cut_less = means(&less, days, |m| m.requests_cut_share);
+    let cut_longer = means(&longer, days, |m| m.requests_cut_share);
+    let extra = means(&longer, days, |m| m.planning_extra_hours);
+    let hours_less = means(&less, days, |m| m.work_hours_mean);
+    let hours_longer = means(&longer, days, |m| m.work_hours_mean);
+    eprintln!(
+        "willing {WILLING} h: cut {cut_less:?} (less) vs {cut_longer:?} (longer), extra {extra:?}, \
+         hours {hours_less:?} vs {hours_longer:?}"
+    );
+    // Wanting less: requests are cut and nobody works longer.
+    assert!(cut_less.low > 0.02, "{cut_less:?}");
+    assert!(
+        sums(&less, days, |m| m.planning_extra_hours)
+            .iter()
+            .all(|x| *x == 0.0)
+    );
+    // Working longer: members agree extra hours, within the cap, and requests are cut less.
+    assert!(extra.low > 0.05 && extra.high <= 1.0, "{extra:?}");
+    assert!(
+        cut_longer.high < cut_less.low,
+        "{cut_longer:?} vs {cut_less:?}"
+    );
+    assert!(
+        hours_longer.low > hours_less.high,
+        "{hours_longer:?} vs {hours_less:?}"
+    );
+    // Nobody's day goes past their willingness and the cap.
+    let max: f64 = (1..=4)
+        .map(|seed| {
+            rows(&longer, seed, days)
+                .iter()
+                .map(|m| m.work_hours_max)
+                .fold(0.0, f64::max)
+        })
+        .fold(0.0, f64::max);
+    let p = &longer.params.labour;
+    assert!(max <= p.max_hours_per_day + 1e-6, "{max}");
+
+    // The assembly chooses: it votes on working longer, and what it decides is what happens.
+    let vote = short_of_hours(WILLING, &[("economy.shortfall", "vote".into())]);
+    let mut sim = Simulation::new(vote.params.clone(), 1);
+    let rows_vote: Vec<TickMetrics> = (0..days).map(|_| sim.step()).collect();
+    let votes: Vec<_> = sim
+        .decisions()
+        .iter()
+        .filter(|d| d.subject.kind() == "work_longer")
+        .collect();
+    assert!(!votes.is_empty(), "no vote on working longer");
+    let passed = votes.iter().find(|d| d.passed).map(|d| d.tick);
+    let extra_days: Vec<u32> = rows_vote
+        .iter()
+        .filter(|m| m.planning_extra_hours > 0.0)
+        .map(|m| m.tick)
+        .collect();
+    match passed {
+        // Working longer starts at the first session after the vote (the same day's, as the
+        // assembly meets before the syndicates plan), not before.
+        Some(tick) => assert!(
+            !extra_days.is_empty() && extra_days[0] >= tick && extra_days[0] < tick + 7,
+            "passed on day {tick}, extra hours from {extra_days:?}"
+        ),
+        None => assert!(extra_days.is_empty(), "{extra_days:?}"),
+    }
+    // Taken off the agenda, the vote never happens and the community wants less, as under
+    // `less`, to the bit.
+    let off = short_of_hours(
+        WILLING,
+        &[
+            ("economy.shortfall", "vote".into()),
+            (
+                "assembly.community.off_agenda",
+                toml::Value::Array(vec!["work_longer".into()]),
+            ),
+        ],
+    );
+    let a = rows(&off, 1, days);
+    let b = rows(&less, 1, days);
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x.work_hours_mean.to_bits(), y.work_hours_mean.to_bits());
+        assert_eq!(
+            x.requests_cut_share.to_bits(),
+            y.requests_cut_share.to_bits()
+        );
+    }
+}
+
+#[test]
+fn a_cut_order_spares_the_goods_it_does_not_name() {
+    let days: u32 = 120;
+    let ordered = short_of_hours(
+        0.8,
+        &[(
+            "economy.cut_order",
+            toml::Value::Array(vec![
+                "devices".into(),
+                "transport".into(),
+                "clothing".into(),
+            ]),
+        )],
+    );
+    let care = commune::model::kernel::goods::Good::Care.index();
+    let devices = commune::model::kernel::goods::Good::Devices.index();
+    let r = rows(&ordered, 1, days);
+    // Care is not named: its request stays whole, while devices' is cut.
+    let from = 30;
+    let care_req: f64 = r[from..].iter().map(|m| m.goods_needed[care]).sum();
+    let proportional = rows(&short_of_hours(0.8, &[]), 1, days);
+    let care_prop: f64 = proportional[from..]
+        .iter()
+        .map(|m| m.goods_needed[care])
+        .sum();
+    let dev: f64 = r[from..].iter().map(|m| m.goods_needed[devices]).sum();
+    let dev_prop: f64 = proportional[from..]
+        .iter()
+        .map(|m| m.goods_needed[devices])
+        .sum();
+    eprintln!("care {care_req} vs {care_prop}, devices {dev} vs {dev_prop}");
+    assert!(care_req > care_prop * 1.01, "{care_req} vs {care_prop}");
+    assert!(dev < dev_prop, "{dev} vs {dev_prop}");
 }

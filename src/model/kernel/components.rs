@@ -200,16 +200,32 @@ pub struct StoreRoom {
 pub struct Stocks(pub [f64; N_GOODS]);
 
 /// What a community and its syndicates last agreed under participatory planning
-/// (`economy.planning = "participatory"`): the share of its members' requests it keeps asking
-/// for until the next planning session (1: all of them).
+/// (`economy.planning = "participatory"`), kept until the next planning session.
 #[derive(Component, Clone, Copy, Debug)]
 pub struct Agreement {
-    pub scale: f64,
+    /// Share of its members' requests of each good it keeps asking for (1: all of them).
+    pub scale: [f64; N_GOODS],
+    /// Share of the hours its members' requests take that the kept requests take (1: none
+    /// lowered).
+    pub kept: f64,
+    /// Extra hours a day each willing adult gives (elders their share), 0 unless the community
+    /// works longer.
+    pub extra: f64,
+    /// Extra hours a day each willing adult would have had to give for no request to be lowered.
+    pub needed: f64,
+    /// Whether the community's assembly has voted to work longer (`economy.shortfall = "vote"`).
+    pub longer: bool,
 }
 
 impl Default for Agreement {
     fn default() -> Self {
-        Self { scale: 1.0 }
+        Self {
+            scale: [1.0; N_GOODS],
+            kept: 1.0,
+            extra: 0.0,
+            needed: 0.0,
+            longer: false,
+        }
     }
 }
 

@@ -123,6 +123,8 @@ pub enum Subject {
     Artist,
     /// Create a syndicate for a need no syndicate covers.
     Create(Good),
+    /// Work longer rather than lower requests (participatory planning).
+    WorkLonger,
 }
 
 /// The kinds of proposal each level of assembly takes up, as `off_agenda` names them.
@@ -132,6 +134,7 @@ pub const COMMUNITY_AGENDA: &[&str] = &[
     "create",
     "guild_agreement",
     "rota",
+    "work_longer",
     "build",
     "ration",
     "artist",
@@ -156,6 +159,7 @@ impl Subject {
             Subject::Ration => "ration",
             Subject::AllowCars | Subject::GiveUpCars => "cars",
             Subject::Artist => "artist",
+            Subject::WorkLonger => "work_longer",
         }
     }
 
@@ -188,6 +192,7 @@ impl Subject {
             Subject::GiveUpCars => "give up cars (rail only)".to_owned(),
             Subject::Artist => "ask a well-loved artist to work at their art full-time".to_owned(),
             Subject::Create(g) => format!("create a {} syndicate for an uncovered need", g.name()),
+            Subject::WorkLonger => "work longer rather than lower requests".to_owned(),
         }
     }
 }

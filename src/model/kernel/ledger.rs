@@ -138,6 +138,11 @@ pub struct LabourDay {
     pub guild_open: [bool; N_GOODS],
     /// Effective hours guild members gave to their guild, by good.
     pub guild_hours: [f64; N_GOODS],
+    /// Extra willing hours today of a willing adult and of a willing elder, when the community
+    /// works longer under participatory planning (`economy.shortfall`), and the most hours a
+    /// day anyone is willing to give with them.
+    pub extra_willing: [f32; 2],
+    pub max_willing: f32,
 }
 
 /// The goods beyond food: each good's flows for the day (units of the good) (syndicates).
@@ -166,6 +171,9 @@ pub struct GoodsDay {
     pub planning_unagreed: bool,
     pub planning_hours: f64,
     pub request_scale: f64,
+    /// Extra hours a day each willing adult agreed to give at the last session (working
+    /// longer).
+    pub extra_hours: f64,
     /// Gross output made, after labour shortages and missing inputs.
     pub made: [f64; N_GOODS],
     /// Used up as inputs by other sectors.

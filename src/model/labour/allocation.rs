@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use crate::model::guilds::{Agreement, Guild};
 use crate::model::kernel::calendar::{Calendar, Clock};
 use crate::model::kernel::chunks::{chunk_ranges, split_by};
-use crate::model::kernel::components::{Member, Person, Vocation, Work, lane_sum};
+use crate::model::kernel::components::{AgeClass, Member, Person, Vocation, Work, lane_sum};
 use crate::model::kernel::decisions::Government;
 use crate::model::kernel::goods::N_GOODS;
 use crate::model::kernel::ledger::{Days, FoodDay, LabourDay};
@@ -202,7 +202,13 @@ fn remaining(person: &Person, vocation: &Vocation, work: &Work, day: &LabourDay)
         for s in 0..N_SECTORS {
             used[s] = work.hours[s] * day.counts_as[s];
         }
-        (vocation.willing - lane_sum(&used) - work.garden - work.training - work.research).max(0.0)
+        let mut willing = vocation.willing;
+        // Working longer (participatory planning): the willing give the agreed extra hours.
+        if day.extra_willing[0] > 0.0 && willing > 0.0 {
+            let extra = day.extra_willing[usize::from(person.age == AgeClass::Elder)];
+            willing = (willing + extra).min(day.max_willing.max(willing));
+        }
+        (willing - lane_sum(&used) - work.garden - work.training - work.research).max(0.0)
     } else {
         0.0
     }

@@ -565,14 +565,16 @@ fn add_goods(
         m.data_network_kwh += day.data_network_kwh;
         m.garments_discarded += day.garments_discarded;
     }
-    let mut cut = 0.0;
+    let (mut cut, mut extra) = (0.0, 0.0);
     for day in days {
         m.planning_rounds += u64::from(day.planning_rounds);
         m.planning_unagreed += u64::from(day.planning_unagreed);
         m.planning_meeting_hours += day.planning_hours;
         cut += 1.0 - day.request_scale;
+        extra += day.extra_hours;
     }
     m.requests_cut_share = ratio(cut, days.len() as f64);
+    m.planning_extra_hours = ratio(extra, days.len() as f64);
     m.goods_short_share = if requested > 0 {
         short as f64 / requested as f64
     } else {

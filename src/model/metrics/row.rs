@@ -418,7 +418,8 @@ declare_row! {
     planning_rounds: u64, Int, "rounds", "Rounds of today's participatory planning sessions, summed over communities (economy.planning = \"participatory\"; 0 on other days).";
     planning_unagreed: u64, Int, "communities", "Communities whose planning session today ended at economy.round_limit without the hours asked fitting the hours offered.";
     planning_meeting_hours: f64, Float, "h", "Person-hours of today's planning rounds: each round, a delegate of each goods syndicate and one of the community, economy.round_hours each (counted in work_and_meeting_hours_mean).", "planning meeting hours";
-    requests_cut_share: f64, Float, "0..1", "Mean over communities of the share of their members' requests they agreed to do without at their last planning session (participatory planning; 0 otherwise).", "requests cut";
+    requests_cut_share: f64, Float, "0..1", "Mean over communities of the share of the hours their members' requests take that they agreed to do without at their last planning session (participatory planning; 0 otherwise). Under a proportional cut, the share of every request.", "requests cut";
+    planning_extra_hours: f64, Float, "h/day", "Mean over communities of the extra hours a day each willing adult agreed to give at their last planning session, working longer rather than lowering requests (participatory planning with `economy.shortfall` \"longer\", or \"vote\" once the assembly passed `work_longer`; 0 otherwise).", "extra hours agreed";
     goods_short_share: f64, Float, "0..1", "Share of the goods communities requested today (each community and good with a request) of which they were delivered less than they requested: stock-outs and services made short.", "goods short";
     @extra {
         /// Units of each good planned today by its syndicates.

@@ -21,7 +21,7 @@ use crate::model::kernel::goods::{Good, N_GOODS, mul};
 use crate::model::kernel::ledger::{
     BuildDay, Days, EnergyDay, FoodDay, GoodsDay, GuildDay, LabourDay, PeopleDay, RailDay,
 };
-use crate::model::kernel::params::economy::Planning;
+use crate::model::kernel::params::economy::{Planning, Shortfall};
 use crate::model::kernel::params::{Params, Sector};
 use crate::model::kernel::regions::Regions;
 use crate::model::kernel::rng::{RequestRngs, standard_normal};
@@ -78,12 +78,19 @@ pub fn plan_goods(
     let session = planning == Planning::Participatory
         && clock.tick.is_multiple_of(params.economy.plan_days.max(1));
     let cv = params.economy.request_cv;
+    let cut_order: Vec<usize> = params
+        .economy
+        .cut_order
+        .iter()
+        .filter_map(|name| Good::ALL.iter().position(|g| g.name() == name))
+        .filter(|&g| g != Good::Housing.index())
+        .collect();
     for (c, day) in goods.iter_mut().enumerate() {
         let (who, guild) = (&people[c], &mut guilds[c]);
-        let (stock, exchange, scale) = stocks
+        let (stock, exchange, agreement) = stocks
             .get(directory.communities[c])
-            .map_or(([0.0; N_GOODS], 0.0, 1.0), |(s, e, a)| {
-                (s.0, e.garments, a.scale)
+            .map_or(([0.0; N_GOODS], 0.0, Agreement::default()), |(s, e, a)| {
+                (s.0, e.garments, *a)
             });
         let mut need = params.goods.final_need(&who.headcount);
         // Members' need as it is expected, before the day's variation: what perfect planning
@@ -119,8 +126,14 @@ pub fn plan_goods(
         let own = directory.goods[c];
         // Under participatory planning the community asks for the share of its members'
         // requests it agreed at its last planning session (dwellings are kept whatever it is).
-        let mut scale = scale;
+        let mut agreement = agreement;
         if session {
+            let longer = match params.economy.shortfall {
+                Shortfall::Less => 0.0,
+                Shortfall::Longer => params.economy.longer_hours,
+                Shortfall::Vote if agreement.longer => params.economy.longer_hours,
+                Shortfall::Vote => 0.0,
+            };
             let (agreed, outcome) = plan_session(
                 &params,
                 &economy,
@@ -137,14 +150,19 @@ pub fn plan_goods(
                     + day.data_network_hours
                     + upkeep.0.get(c).copied().unwrap_or(0.0)
                     + builds[c].build_hours,
+                longer,
+                &cut_order,
             );
-            scale = outcome.scale;
+            agreement.scale = outcome.scales;
+            agreement.kept = outcome.scale;
+            agreement.extra = outcome.extra;
+            agreement.needed = outcome.needed;
             day.planning_rounds = outcome.rounds;
             day.planning_unagreed = !outcome.agreed;
             day.planning_hours =
                 f64::from(outcome.rounds) * params.economy.round_hours * (N_GOODS + 1) as f64;
             if let Ok((.., mut a)) = stocks.get_mut(directory.communities[c]) {
-                a.scale = scale;
+                *a = agreement;
             }
             for g in 0..N_GOODS {
                 if let Ok((_, mut o)) = syndicates.get_mut(own[g]) {
@@ -152,12 +170,19 @@ pub fn plan_goods(
                 }
             }
         }
-        day.request_scale = scale;
+        day.request_scale = agreement.kept;
+        day.extra_hours = agreement.extra;
         if planning == Planning::Participatory {
             for good in Good::ALL.iter().filter(|g| **g != Good::Housing) {
-                need[good.index()] *= scale;
-                day.need[good.index()] *= scale;
+                need[good.index()] *= agreement.scale[good.index()];
+                day.need[good.index()] *= agreement.scale[good.index()];
             }
+            // Working longer: each willing member's day stretches by the agreed extra hours.
+            labour[c].extra_willing = [
+                agreement.extra as f32,
+                (agreement.extra * params.labour.elder_willingness) as f32,
+            ];
+            labour[c].max_willing = params.labour.max_hours_per_day as f32;
         }
         // What guilds offered the store yesterday they are expected to offer again. The
         // materials and energy their agreement promised them are asked of the syndicates too,
@@ -266,8 +291,15 @@ fn expected_wanted(
 /// How a participatory planning session ended.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Session {
-    /// Share of the stated requests agreed.
+    /// Share of the hours the stated requests take that the agreed requests take (under a
+    /// proportional cut, the share of every request agreed).
     pub scale: f64,
+    /// Share of each good's stated request agreed.
+    pub scales: [f64; N_GOODS],
+    /// Extra hours a day each willing adult agreed to give (elders their share).
+    pub extra: f64,
+    /// Extra hours a day each willing adult would have had to give for every request to be met.
+    pub needed: f64,
     /// Rounds held.
     pub rounds: u32,
     /// Whether the hours asked came within `economy.tolerance` of the hours offered.
@@ -278,10 +310,13 @@ pub struct Session {
 /// requests for the coming days (`wanted`, at the need it expects); its syndicates answer with
 /// the hours that takes, `l (I - A)^-1 R` at today's technology plus the hours already
 /// committed (`committed`: food, building, upkeep); the members offer their willing hours (the
-/// adults' mean willingness, elders' share of it). While the hours asked exceed those offered by
-/// more than `economy.tolerance`, the community lowers all its requests to close
-/// `economy.revision` of the gap, and they meet again, up to `economy.round_limit` rounds.
-/// Returns each good's agreed daily output and how the session ended.
+/// adults' mean willingness, elders' share of it), and up to `longer` hours a day more each if
+/// the community works longer (only what the requests need). While the hours asked exceed those
+/// offered by more than `economy.tolerance`, the community lowers its requests to close
+/// `economy.revision` of the gap: all in proportion, or, with `order` (indices of goods), the
+/// first good's down to nothing before the next's. They meet again, up to `economy.round_limit`
+/// rounds. Returns each good's agreed daily output and how the session ended.
+#[allow(clippy::too_many_arguments)]
 pub fn plan_session(
     params: &Params,
     economy: &Economy,
@@ -289,33 +324,97 @@ pub fn plan_session(
     wanted: &[f64; N_GOODS],
     headcount: &Headcount,
     committed: f64,
+    longer: f64,
+    order: &[usize],
 ) -> ([f64; N_GOODS], Session) {
     let p = &params.economy;
     let l = &params.labour;
     let offered = (headcount.adults - headcount.ill).max(0.0) * l.willing_hours_mean
         + headcount.elders * l.elder_willingness * l.willing_hours_mean;
-    let room = (offered - committed).max(0.0);
+    let mut room = (offered - committed).max(0.0);
+    let hours = |x: &[f64; N_GOODS]| -> f64 {
+        (0..N_GOODS).map(|g| x[g] * economy.labour[g] / level).sum()
+    };
+    // Willing members, elders counted at their share; what working longer could add.
+    let willing =
+        (headcount.adults - headcount.ill).max(0.0) + headcount.elders * l.elder_willingness;
+    let asked_full = hours(&economy.gross_output(wanted));
+    let needed = if willing > 0.0 {
+        ((asked_full - room) / willing).max(0.0)
+    } else {
+        0.0
+    };
+    let extra = needed.min(longer.max(0.0));
+    if extra > 0.0 {
+        room += extra * willing;
+    }
+    // Hours one unit of each good's request takes, through the inputs it needs.
+    let embodied: [f64; N_GOODS] = std::array::from_fn(|g| {
+        if order.contains(&g) {
+            let mut unit = [0.0; N_GOODS];
+            unit[g] = 1.0;
+            hours(&economy.gross_output(&unit))
+        } else {
+            0.0
+        }
+    });
     let mut scale = 1.0;
+    let mut scales = [1.0; N_GOODS];
     let mut session = Session {
         scale,
+        scales,
+        extra,
+        needed,
         rounds: 0,
         agreed: false,
     };
     let mut output = [0.0; N_GOODS];
     for round in 1..=p.round_limit.max(1) {
-        output = economy.gross_output(&wanted.map(|w| w * scale));
-        let asked: f64 = (0..N_GOODS)
-            .map(|g| output[g] * economy.labour[g] / level)
-            .sum();
+        output = if order.is_empty() {
+            economy.gross_output(&wanted.map(|w| w * scale))
+        } else {
+            economy.gross_output(&std::array::from_fn(|g| wanted[g] * scales[g]))
+        };
+        let asked = hours(&output);
         session = Session {
-            scale,
+            scale: if order.is_empty() {
+                scale
+            } else if asked_full > 0.0 {
+                asked / asked_full
+            } else {
+                1.0
+            },
+            scales: if order.is_empty() {
+                [scale; N_GOODS]
+            } else {
+                scales
+            },
+            extra,
+            needed,
             rounds: round,
             agreed: asked <= room * (1.0 + p.tolerance),
         };
         if session.agreed || round == p.round_limit {
             break;
         }
-        scale *= 1.0 - p.revision * (1.0 - room / asked);
+        if order.is_empty() {
+            scale *= 1.0 - p.revision * (1.0 - room / asked);
+        } else {
+            // The hours to give up this round, taken from the goods in order.
+            let mut cut = p.revision * (asked - room);
+            for &g in order {
+                let takes = embodied[g] * wanted[g] * scales[g];
+                if takes <= 0.0 {
+                    continue;
+                }
+                let c = cut.min(takes);
+                scales[g] *= 1.0 - c / takes;
+                cut -= c;
+                if cut <= 0.0 {
+                    break;
+                }
+            }
+        }
     }
     (output, session)
 }

@@ -160,7 +160,7 @@ fn a_planning_session_takes_the_rounds_the_closed_form_says() {
     let offered = 100.0 * p.labour.willing_hours_mean
         + 20.0 * p.labour.elder_willingness * p.labour.willing_hours_mean;
     // Willing hours ample: one round, nothing cut.
-    let (_, s) = plan_session(&p, &economy, 1.0, &wanted, &headcount, 0.0);
+    let (_, s) = plan_session(&p, &economy, 1.0, &wanted, &headcount, 0.0, 0.0, &[]);
     assert_eq!((s.rounds, s.agreed, s.scale), (1, true, 1.0));
     // Food and building already take all but 40% of what the goods ask.
     let committed = offered - 0.4 * asked;
@@ -173,7 +173,7 @@ fn a_planning_session_takes_the_rounds_the_closed_form_says() {
         let k = (1..100)
             .find(|&k| (1.0f64 - revision).powi(k - 1) * (1.0 - target) <= tolerance * target)
             .unwrap();
-        let (output, s) = plan_session(&p, &economy, 1.0, &wanted, &headcount, committed);
+        let (output, s) = plan_session(&p, &economy, 1.0, &wanted, &headcount, committed, 0.0, &[]);
         assert_eq!(
             s.rounds as i32, k,
             "revision {revision}, tolerance {tolerance}"
@@ -188,8 +188,119 @@ fn a_planning_session_takes_the_rounds_the_closed_form_says() {
         // One round short of it, the session ends unagreed.
         p.economy.round_limit = (k - 1) as u32;
         if k > 1 {
-            let (_, s) = plan_session(&p, &economy, 1.0, &wanted, &headcount, committed);
+            let (_, s) = plan_session(&p, &economy, 1.0, &wanted, &headcount, committed, 0.0, &[]);
             assert_eq!((s.rounds as i32, s.agreed), (k - 1, false));
         }
     }
+}
+
+/// When the requests take more hours than the members offer, a session that may work longer
+/// asks each willing adult for just the hours missing (the elders their share), up to the cap,
+/// and lowers no request if they suffice; past the cap it lowers requests for the rest.
+#[test]
+fn a_session_that_works_longer_asks_only_the_hours_missing() {
+    use crate::model::kernel::goods::Headcount;
+    use crate::model::kernel::technology::Economy;
+    use crate::model::syndicates::economy::plan_session;
+    let mut p = Params::default();
+    p.economy.round_limit = 100;
+    let economy = Economy::new(&p);
+    let headcount = Headcount {
+        adults: 100.0,
+        children: 30.0,
+        elders: 20.0,
+        ill: 0.0,
+    };
+    let wanted = p.goods.final_need(&headcount);
+    let full = economy.gross_output(&wanted);
+    let asked: f64 = (0..N_GOODS).map(|g| full[g] * economy.labour[g]).sum();
+    let offered = 100.0 * p.labour.willing_hours_mean
+        + 20.0 * p.labour.elder_willingness * p.labour.willing_hours_mean;
+    let willing = 100.0 + 20.0 * p.labour.elder_willingness;
+    // 30 hours short in all.
+    let committed = offered - (asked - 30.0);
+    let needed = 30.0 / willing;
+    let (_, s) = plan_session(&p, &economy, 1.0, &wanted, &headcount, committed, 1.0, &[]);
+    assert!((s.needed - needed).abs() < 1e-9, "{} {needed}", s.needed);
+    assert!((s.extra - needed).abs() < 1e-9);
+    assert_eq!((s.rounds, s.agreed, s.scale), (1, true, 1.0));
+    // Without working longer, the requests are lowered instead.
+    let (_, s) = plan_session(&p, &economy, 1.0, &wanted, &headcount, committed, 0.0, &[]);
+    assert_eq!(s.extra, 0.0);
+    assert!(s.agreed && s.scale < 1.0 && s.rounds > 1);
+    // A cap of half the hours missing: half is worked, the rest is cut.
+    let cap = needed / 2.0;
+    let (output, s) = plan_session(&p, &economy, 1.0, &wanted, &headcount, committed, cap, &[]);
+    assert!((s.extra - cap).abs() < 1e-12);
+    let hours: f64 = (0..N_GOODS).map(|g| output[g] * economy.labour[g]).sum();
+    let room = asked - 30.0 + cap * willing;
+    assert!(s.agreed && hours <= room * (1.0 + p.economy.tolerance) * (1.0 + 1e-9));
+    assert!(
+        hours > asked - 30.0,
+        "working longer kept more than the willing hours allow"
+    );
+}
+
+/// With a cut order, a session lowers the first good's request to nothing before it touches
+/// the next, leaves the goods it does not name as they are, and ends within the hours offered.
+#[test]
+fn a_session_with_a_cut_order_lowers_requests_good_by_good() {
+    use crate::model::kernel::goods::Headcount;
+    use crate::model::kernel::technology::Economy;
+    use crate::model::syndicates::economy::plan_session;
+    let mut p = Params::default();
+    p.economy.round_limit = 100;
+    p.economy.tolerance = 1e-6;
+    let economy = Economy::new(&p);
+    let headcount = Headcount {
+        adults: 100.0,
+        children: 30.0,
+        elders: 20.0,
+        ill: 0.0,
+    };
+    let wanted = p.goods.final_need(&headcount);
+    let hours_of = |x: &[f64; N_GOODS]| -> f64 {
+        let out = economy.gross_output(x);
+        (0..N_GOODS).map(|g| out[g] * economy.labour[g]).sum()
+    };
+    let asked = hours_of(&wanted);
+    let devices = Good::Devices.index();
+    let transport = Good::Transport.index();
+    let only = |g: usize| {
+        let mut x = [0.0; N_GOODS];
+        x[g] = wanted[g];
+        hours_of(&x)
+    };
+    let (h_devices, h_transport) = (only(devices), only(transport));
+    assert!(h_devices > 0.0 && h_transport > 0.0);
+    let offered = 100.0 * p.labour.willing_hours_mean
+        + 20.0 * p.labour.elder_willingness * p.labour.willing_hours_mean;
+    let order = [devices, transport];
+    // Short by all the devices take and half of what transport takes.
+    let short = h_devices + 0.5 * h_transport;
+    let committed = offered - (asked - short);
+    let (output, s) = plan_session(
+        &p, &economy, 1.0, &wanted, &headcount, committed, 0.0, &order,
+    );
+    assert!(s.agreed, "{s:?}");
+    assert!(s.scales[devices] < 0.01, "devices first: {:?}", s.scales);
+    assert!(
+        (s.scales[transport] - 0.5).abs() < 0.01,
+        "then half of transport: {:?}",
+        s.scales
+    );
+    for g in 0..N_GOODS {
+        if !order.contains(&g) {
+            assert_eq!(s.scales[g], 1.0, "{:?} was not named", Good::ALL[g]);
+        }
+    }
+    let hours: f64 = (0..N_GOODS).map(|g| output[g] * economy.labour[g]).sum();
+    assert!((s.scale - hours / asked).abs() < 1e-9);
+    assert!(hours <= (asked - short) * (1.0 + p.economy.tolerance) * (1.0 + 1e-9));
+    // Short of more than the named goods take: they go to nothing and the session cannot agree.
+    let committed = offered - (asked - 2.0 * (h_devices + h_transport));
+    let (_, s) = plan_session(
+        &p, &economy, 1.0, &wanted, &headcount, committed, 0.0, &order,
+    );
+    assert!(!s.agreed && s.scales[devices] < 1e-6 && s.scales[transport] < 1e-6);
 }

@@ -16,7 +16,9 @@ use rand_chacha::ChaCha8Rng;
 use crate::model::energy::EnergyBuilds;
 use crate::model::food::droughts::Droughts;
 use crate::model::guilds::Guild;
-use crate::model::kernel::components::{Directory, Land, Member, Person, Standing, Stocks, Work};
+use crate::model::kernel::components::{
+    Agreement, Directory, Land, Member, Person, Standing, Stocks, Work,
+};
 use crate::model::kernel::decisions::{Decided, Government, Level, Subject, Values};
 use crate::model::kernel::ledger::Books;
 use crate::model::kernel::log::Log;
@@ -33,6 +35,7 @@ pub mod phase_out_fossil;
 pub mod ration;
 pub mod rota;
 pub mod syndicates;
+pub mod work_longer;
 
 /// Every kind of proposal, in the order an assembly takes them up. A new kind is a file in this
 /// folder and one line here.
@@ -41,6 +44,7 @@ pub const KINDS: &[&dyn ProposalKind] = &[
     &syndicates::Syndicates,
     &ration::Ration,
     &rota::Rota,
+    &work_longer::WorkLonger,
     &build::Build,
     &guild_agreement::GuildAgreement,
     &artist::Artist,
@@ -123,6 +127,8 @@ pub struct Holdings<'w, 's> {
     pub builds: Query<'w, 's, &'static mut EnergyBuilds>,
     /// Goods syndicates, by entity (`Directory::goods`).
     pub syndicates: Query<'w, 's, &'static mut Standing>,
+    /// What each community agreed with its syndicates at its last planning session.
+    pub agreements: Query<'w, 's, &'static mut Agreement>,
 }
 
 /// What a meeting knows when proposals are made.

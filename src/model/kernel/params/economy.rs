@@ -91,6 +91,22 @@ pub enum Planning {
     Participatory,
 }
 
+/// What a participatory planning session does when the members' requests take more hours than
+/// they are willing to give (`economy.shortfall`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Shortfall {
+    /// Want less: requests are lowered (in proportion, or good by good in `cut_order`).
+    #[default]
+    Less,
+    /// Work longer: every willing member gives up to `longer_hours` more a day before any
+    /// request is lowered.
+    Longer,
+    /// The community's assembly chooses: when a session lowered requests, its next meeting votes
+    /// on working longer (`work_longer`); until it passes, requests are lowered.
+    Vote,
+}
+
 /// Most days a syndicate's production may take (`economy.lead_days`).
 pub const MAX_LEAD_DAYS: usize = 14;
 
@@ -147,6 +163,14 @@ pub struct EconomyParams {
     /// Day-to-day variation of what a community requests of each good around its members' need
     /// (coefficient of variation; 0: they request exactly their need).
     pub request_cv: f64,
+    /// Under `participatory`: want less, work longer, or let the assembly vote.
+    pub shortfall: Shortfall,
+    /// Under `participatory`: most extra hours a day a willing member gives when the community
+    /// works longer (elders their share of it).
+    pub longer_hours: f64,
+    /// Under `participatory`: goods whose requests are lowered first, in order, when requests
+    /// must be lowered; empty: every request in proportion.
+    pub cut_order: Vec<String>,
     /// The table's economy, derived from the keys above when the scenario is read (never
     /// written: `scenario.toml` holds the keys, and reading it derives the same economy).
     #[serde(skip)]
@@ -175,6 +199,9 @@ impl Default for EconomyParams {
             revision: 0.5,
             round_hours: 0.5,
             request_cv: 0.0,
+            shortfall: Shortfall::Less,
+            longer_hours: 1.0,
+            cut_order: Vec::new(),
             derived: None,
         }
     }
@@ -333,5 +360,26 @@ pub const DECLS: &[Decl] = &[
         Check::Range(0.0, 1.0),
         "Day-to-day variation of what a community requests of each good but housing around its members' need: each day each request is the need times 1 + e, e normal with this standard deviation (cut at -1). 0: communities request exactly their members' need.",
         "Assumption: 0 by default. planning-*.toml use 0.1.",
+    ),
+    Decl::new(
+        "economy.shortfall",
+        "",
+        Check::Choice(&["less", "longer", "vote"]),
+        "Under `participatory`: what a planning session does when the members' requests take more hours than they are willing to give. `less`: want less, lowering requests (in proportion, or good by good in `cut_order`); `longer`: every willing member works up to `longer_hours` more a day before any request is lowered; `vote`: the community's assembly chooses, voting on working longer (`work_longer`, on the community agenda) at its first meeting after a session had to lower requests, each member weighing the hours against the goods kept; requests are lowered until it passes.",
+        "Assumption: `less` by default, the rule before the choice could be made.",
+    ),
+    Decl::new(
+        "economy.longer_hours",
+        "h/day",
+        Check::Range(0.0, 24.0),
+        "Under `participatory`, when the community works longer: most extra hours a day each willing member gives (elders `labour.elder_willingness` of it), within `labour.max_hours_per_day`. A session asks only the extra hours its requests need.",
+        "Assumption: 1 h a day.",
+    ),
+    Decl::new(
+        "economy.cut_order",
+        "",
+        Check::Free,
+        "Under `participatory`: the goods whose requests are lowered first when requests must be lowered, in order, each down to nothing before the next is touched (names of goods; housing cannot be named: dwellings are kept in repair). Empty: every request but housing is lowered in proportion.",
+        "",
     ),
 ];
