@@ -546,7 +546,7 @@ pub const SERIES: &[Series] = &[
         scale: 1.0,
         clip: None,
     },
-    // The page's food waste chart divides the first by the second over a trailing window.
+    // The page's food waste chart divides the first by the sum of both over a trailing window.
     Series {
         name: "food_wasted_kg",
         unit: "kg",
@@ -554,7 +554,7 @@ pub const SERIES: &[Series] = &[
         clip: None,
     },
     Series {
-        name: "food_produced_kg",
+        name: "food_eaten_kg",
         unit: "kg",
         scale: 1.0,
         clip: None,
