@@ -119,6 +119,38 @@ async function main() {
       () => document.querySelector('select[data-path="labour.undesirable_policy"]').value === 'volunteer',
       null, WAIT);
 
+    // The projector: at 1024x768 the first chart is in view without scrolling, under the
+    // scenario's description.
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.waitForTimeout(200);
+    const box = await page.locator('#chart0').boundingBox();
+    assert.ok(box && box.y >= 0 && box.y + box.height <= 768, `chart0 at ${JSON.stringify(box)}`);
+    assert.match(await page.textContent('#description'), /rail-linked communities/);
+    assert.match(await page.textContent('#caption2'), /Food wasted.*trailing 30 days/);
+    assert.match(await page.textContent('#caption3'), /Footprint.*trailing 365 days/);
+    assert.match(await page.textContent('#caption2'), /A: \d/);
+
+    // A lever that cannot act here is disabled, with its reason beside it: the region has no
+    // nuclear plants; with food by rail in the region, it can act.
+    const nuclear = page.locator('.lever[data-path="energy.allow_nuclear"]');
+    assert.equal(await nuclear.locator('input').isDisabled(), true);
+    assert.match(await nuclear.locator('.why').textContent(), /no nuclear plants/);
+    assert.ok(await nuclear.locator('.why').isVisible());
+    assert.equal(await page.locator('input[data-path="rail.freight"]').isDisabled(), false);
+    // Under the incentive its factor acts; under a rota (set by the API here) it greys out.
+    const factor = page.locator('input[data-path="labour.incentive_factor"]');
+    assert.equal(await factor.isDisabled(), true, 'the incentive factor does nothing under volunteers');
+    await page.locator('select[data-path="labour.undesirable_policy"]').selectOption('incentive');
+    await page.waitForFunction(
+      () => !document.querySelector('input[data-path="labour.incentive_factor"]').disabled, null, WAIT);
+    await page.locator('select[data-path="labour.undesirable_policy"]').selectOption('rota');
+    await page.waitForFunction(
+      () => document.querySelector('input[data-path="labour.incentive_factor"]').disabled, null, WAIT);
+    assert.match(
+      await page.locator('.lever[data-path="labour.incentive_factor"] .why').textContent(), /rota/);
+    await page.setViewportSize({ width: 1440, height: 900 });
+
     // A viewer (the address without the token) sees the session but no controls.
     const watch = await browser.context.newPage();
     watch.on('pageerror', (e) => errors.push(e.message));
