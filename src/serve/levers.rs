@@ -817,7 +817,11 @@ mod tests {
         let idle_built = idle_in("", &built);
         assert!(!idle_built.contains_key("energy.allow_nuclear"));
         assert!(idle_built.contains_key("energy.allow_fossil"));
-        let planned = idle_in("[energy]\nexpand_source = \"fossil\"\n", &Reach::default());
+        // A standing rule to build fossil plants (which a file may only set with them allowed).
+        let planned = idle_in(
+            "[energy]\nallow_fossil = true\nexpand_source = \"fossil\"\n",
+            &Reach::default(),
+        );
         assert!(!planned.contains_key("energy.allow_fossil"));
         // Levers the model reads whatever the scenario never say they cannot act.
         for path in [
