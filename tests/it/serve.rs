@@ -1176,3 +1176,40 @@ fn levers_that_cannot_act_in_the_scenario_say_why_and_follow_the_policy_in_force
     assert!(idle.get("rail.freight").is_none(), "{idle}");
     assert!(idle.get("energy.regional_grid").is_none(), "{idle}");
 }
+
+#[test]
+fn the_incentive_factor_greys_out_when_an_assembly_adopts_a_rota() {
+    // One community staffing undesirable work by incentive, with assemblies meeting: at this
+    // seed its assembly adopts a rota on day 21, and no lever is moved.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(scenario("labour-incentive"))
+        .unwrap()
+        .replace("enabled = false", "enabled = true")
+        .replace("communities = 4", "communities = 1")
+        .replace("communities_per_region = 4", "communities_per_region = 1")
+        .replace("seed = 7", "seed = 1");
+    let file = dir.path().join("incentive-village.toml");
+    std::fs::write(&file, text).unwrap();
+    let server = Server::start(&[file.to_str().unwrap()]);
+    let lane = &server.state()["lanes"][0];
+    assert_eq!(lane["values"]["labour.undesirable_policy"], "incentive");
+    assert!(
+        lane["idle"].get("labour.incentive_factor").is_none(),
+        "{lane}"
+    );
+    server.post("/api/step", json!({ "days": 60 }));
+    let state = server.state();
+    let lane = &state["lanes"][0];
+    assert!(
+        state["feed"].as_array().unwrap().iter().any(|f| f["text"]
+            .as_str()
+            .unwrap()
+            .contains("adopt a rota for undesirable work passed")),
+        "the assembly adopted a rota"
+    );
+    assert_eq!(lane["values"]["labour.undesirable_policy"], "rota");
+    assert_eq!(
+        lane["idle"]["labour.incentive_factor"],
+        "acts only under the incentive; the policy in force is rota"
+    );
+}
