@@ -130,6 +130,24 @@ async function main() {
     assert.match(await page.textContent('#caption2'), /Food wasted.*trailing 30 days/);
     assert.match(await page.textContent('#caption3'), /Footprint.*trailing 365 days/);
     assert.match(await page.textContent('#caption2'), /A: \d/);
+    // The windowed figures are the trailing windows of the rows the server sent: the footprint
+    // the mean of the last 365 days (all so far, here) a year; the waste the wasted over eaten or
+    // wasted of the last 30 days.
+    const st = await (await fetch(new URL('/api/state', server.url))).json();
+    const col = (name) => st.series.findIndex((x) => x.name === name) + 1;
+    const rows = st.lanes[0].rows;
+    const tail = (n) => rows.filter((r) => r[0] > rows[rows.length - 1][0] - n);
+    const year = tail(365);
+    const footprint = (year.reduce((t, r) => t + r[col('footprint_kg_co2e_per_person')], 0) / year.length) * 365;
+    const month = tail(30);
+    const wasted = month.reduce((t, r) => t + r[col('food_wasted_kg')], 0);
+    const eaten = month.reduce((t, r) => t + r[col('food_eaten_kg')], 0);
+    const close = (a, b) => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
+    const shown = async (id) => Number(await page.getAttribute(id, 'data-last'));
+    assert.ok(close(await shown('#chart3'), footprint), `footprint ${await shown('#chart3')} vs ${footprint}`);
+    assert.ok(close(await shown('#chart2'), (100 * wasted) / (wasted + eaten)), 'food waste over 30 days');
+    const today = rows[rows.length - 1][col('footprint_kg_co2e_per_person')] * 365;
+    assert.ok(!close(footprint, today), 'the window is not the last day');
 
     // A lever that cannot act here is disabled, with its reason beside it: the region has no
     // nuclear plants; with food by rail in the region, it can act.
