@@ -403,6 +403,27 @@ impl Simulation {
         rail::links::built(&self.world)
     }
 
+    /// Every community's capacity by source (kW, in `Source` order), summed: installed, under
+    /// construction, and out of service until a repair. A source with none anywhere cannot
+    /// generate, whatever the policy says of it.
+    pub fn capacity_kw(&mut self) -> [f64; kernel::params::energy::N_SOURCES] {
+        let mut kw = [0.0; kernel::params::energy::N_SOURCES];
+        let mut query = self
+            .world
+            .query::<(&energy::EnergySystem, Option<&energy::EnergyBuilds>)>();
+        for (system, builds) in query.iter(&self.world) {
+            for (i, k) in kw.iter_mut().enumerate() {
+                *k += system.capacity_kw[i].max(0.0) + builds.map_or(0.0, |b| b.kw[i].max(0.0));
+            }
+        }
+        for &(_, source, out, _) in &self.world.resource::<events::Failures>().out {
+            if let Some(k) = kw.get_mut(source) {
+                *k += out.max(0.0);
+            }
+        }
+        kw
+    }
+
     /// The world, for inspection by tests and tools.
     pub fn world_mut(&mut self) -> &mut World {
         &mut self.world

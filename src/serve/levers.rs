@@ -6,6 +6,8 @@
 
 use serde::Serialize;
 
+use crate::model::kernel::params::UndesirablePolicy;
+use crate::model::kernel::params::energy::{N_SOURCES, Source};
 use crate::model::metrics::community::COMMUNITY_COLUMNS;
 use crate::model::{COLUMNS, Params};
 use crate::scenario::Scenario;
@@ -22,15 +24,41 @@ pub enum Control {
     Choice { options: &'static [&'static str] },
 }
 
-/// A scenario key the teacher can change while the simulation runs.
+/// A scenario key the teacher can change while the simulation runs. Its unit, and its help
+/// unless the lever words it for the page, come from the parameter's declaration
+/// (`kernel::decl`): see [`Lever::json`].
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct Lever {
     pub path: &'static str,
     pub label: &'static str,
-    pub unit: &'static str,
+    /// What the lever does, for the page; empty for the declaration's own meaning.
     pub help: &'static str,
     #[serde(flatten)]
     pub control: Control,
+}
+
+impl Lever {
+    /// The parameter's declaration.
+    pub fn decl(&self) -> Option<&'static crate::model::kernel::decl::Decl> {
+        crate::model::kernel::decl::find(self.path)
+    }
+
+    /// The lever as the page reads it: path, label, unit and help (from the declaration, unless
+    /// the lever has its own help) and its control.
+    pub fn json(&self) -> serde_json::Value {
+        let decl = self.decl();
+        let help = if self.help.is_empty() {
+            decl.map_or(String::new(), |d| d.doc.replace('`', ""))
+        } else {
+            self.help.to_owned()
+        };
+        let mut v = serde_json::to_value(self).unwrap_or_default();
+        if let Some(o) = v.as_object_mut() {
+            o.insert("unit".to_owned(), decl.map_or("", |d| d.unit).into());
+            o.insert("help".to_owned(), help.into());
+        }
+        v
+    }
 }
 
 const fn slider(min: f64, max: f64, step: f64) -> Control {
@@ -42,7 +70,6 @@ pub const LEVERS: &[Lever] = &[
     Lever {
         path: "labour.undesirable_policy",
         label: "Undesirable work",
-        unit: "",
         help: "How work few would choose is staffed: volunteers, an incentive (an hour counts as more), a rota of all able adults, or an exchange with the region.",
         control: Control::Choice {
             options: &["volunteer", "incentive", "rota", "exchange", "swap"],
@@ -51,14 +78,12 @@ pub const LEVERS: &[Lever] = &[
     Lever {
         path: "labour.incentive_factor",
         label: "Incentive: an hour counts as",
-        unit: "hours",
-        help: "Under the incentive, an hour of undesirable work counts as this many.",
+        help: "",
         control: slider(1.0, 3.0, 0.1),
     },
     Lever {
         path: "assembly.community.rule",
         label: "Community assemblies decide by",
-        unit: "",
         help: "Simple majority, a supermajority, or consensus (with the scenario's fallback).",
         control: Control::Choice {
             options: &["majority", "supermajority", "consensus"],
@@ -67,71 +92,61 @@ pub const LEVERS: &[Lever] = &[
     Lever {
         path: "assembly.enabled",
         label: "Assemblies meet",
-        unit: "",
-        help: "Assemblies meet and decide; off, the standing rules stay as they are.",
+        help: "",
         control: Control::Toggle,
     },
     Lever {
         path: "energy.allow_fossil",
         label: "Fossil plants allowed",
-        unit: "",
-        help: "Fossil plants may fill gaps that renewables leave.",
+        help: "",
         control: Control::Toggle,
     },
     Lever {
         path: "energy.allow_nuclear",
         label: "Nuclear plants allowed",
-        unit: "",
-        help: "Nuclear plants may run, where any were built.",
+        help: "",
         control: Control::Toggle,
     },
     Lever {
         path: "energy.regional_grid",
         label: "Regional energy grid",
-        unit: "",
-        help: "Communities of a region send each other spare energy.",
+        help: "",
         control: Control::Toggle,
     },
     Lever {
         path: "rail.freight",
         label: "Food by rail",
-        unit: "",
         help: "Regional agreements move food from communities with a surplus to those short.",
         control: Control::Toggle,
     },
     Lever {
         path: "clothing.exchange_store",
         label: "Exchange store",
-        unit: "",
-        help: "Garments leaving use are brought back and taken again.",
+        help: "",
         control: Control::Toggle,
     },
     Lever {
         path: "food.rationing",
         label: "Ration a short stock",
-        unit: "",
-        help: "Spread the stock over the days until the next harvest when it runs short.",
+        help: "",
         control: Control::Toggle,
     },
     Lever {
         path: "food.kitchen_share",
         label: "Eaten at the community kitchen",
-        unit: "share",
-        help: "Share of food eaten through the kitchen; the rest is taken home raw.",
+        help: "",
         control: slider(0.0, 1.0, 0.05),
     },
     Lever {
         path: "food.household_waste_share",
         label: "Household waste",
-        unit: "share",
-        help: "Share of food taken home raw that households waste.",
+        help: "",
         control: slider(0.0, 0.5, 0.01),
     },
     Lever {
         path: "health.daily_illness_probability",
         label: "Daily chance of falling ill",
-        unit: "per day",
-        help: "Probability that a well person falls ill on a given day.",
+        help: "",
         control: slider(0.0, 0.05, 0.0005),
     },
 ];
@@ -210,6 +225,94 @@ pub fn values(scenario: &Scenario, params: &Params) -> serde_json::Map<String, s
             Some((l.path.to_owned(), to_json(value)))
         })
         .collect()
+}
+
+/// What of the running world decides whether a lever can act, beside the parameters.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Reach {
+    /// Rail links built.
+    pub rail_links: usize,
+    /// Capacity by source, summed over the communities: installed, under construction or out
+    /// of service until a repair (kW, in `Source` order).
+    pub capacity_kw: [f64; N_SOURCES],
+}
+
+/// Why each lever that cannot act now cannot, by path (levers that can act are absent): what the
+/// model reads, under `params` (the policy in force) in a world with `reach`. The page greys such
+/// a lever out and shows the reason beside it; the lever can still be moved through the API,
+/// since a later change (a rota dropped, a plant built) may make it act.
+pub fn idle(params: &Params, reach: &Reach) -> serde_json::Map<String, serde_json::Value> {
+    let mut out = serde_json::Map::new();
+    let mut say = |path: &str, why: String| {
+        out.insert(path.to_owned(), serde_json::Value::String(why));
+    };
+    let l = &params.labour;
+    if l.undesirable_policy != UndesirablePolicy::Incentive {
+        say(
+            "labour.incentive_factor",
+            format!(
+                "acts only under the incentive; the policy in force is {}",
+                policy_name(l.undesirable_policy)
+            ),
+        );
+    } else if l.undesirable_mask().iter().all(|m| *m <= 0.0) {
+        say(
+            "labour.incentive_factor",
+            "no work is undesirable in this scenario".to_owned(),
+        );
+    }
+    if !params.assembly.enabled {
+        say(
+            "assembly.community.rule",
+            "assemblies do not meet (Assemblies meet is off)".to_owned(),
+        );
+    }
+    let e = &params.energy;
+    for (path, source, plants) in [
+        ("energy.allow_nuclear", Source::Nuclear, "nuclear"),
+        ("energy.allow_fossil", Source::Fossil, "fossil"),
+    ] {
+        if reach.capacity_kw[source as usize] <= 0.0 && e.expand_source != source.name() {
+            say(
+                path,
+                format!("no {plants} plants are built or planned in this scenario"),
+            );
+        }
+    }
+    let p = &params.population;
+    let one_per_region = p.communities < 2 || p.communities_per_region < 2;
+    if one_per_region {
+        say(
+            "energy.regional_grid",
+            if p.communities < 2 {
+                "one community: there is no one to share energy with".to_owned()
+            } else {
+                "one community a region: there is no one to share energy with".to_owned()
+            },
+        );
+    } else if e.regional() {
+        say(
+            "energy.regional_grid",
+            "a regional syndicate pools the region's energy anyway".to_owned(),
+        );
+    }
+    if p.communities < 2 {
+        say(
+            "rail.freight",
+            "one community: there is no one to send food to".to_owned(),
+        );
+    } else if reach.rail_links == 0 {
+        say("rail.freight", "no rail links are built".to_owned());
+    }
+    out
+}
+
+/// A policy's word, as the scenario files spell it.
+fn policy_name(policy: UndesirablePolicy) -> String {
+    toml::Value::try_from(policy)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| format!("{policy:?}").to_lowercase())
 }
 
 /// A number an event button asks for, sent as the event's key of the same name.
@@ -443,6 +546,19 @@ pub const SERIES: &[Series] = &[
         scale: 1.0,
         clip: None,
     },
+    // The page's food waste chart divides the first by the sum of both over a trailing window.
+    Series {
+        name: "food_wasted_kg",
+        unit: "kg",
+        scale: 1.0,
+        clip: None,
+    },
+    Series {
+        name: "food_eaten_kg",
+        unit: "kg",
+        scale: 1.0,
+        clip: None,
+    },
 ];
 
 /// The per-community columns the map can colour by (from `COMMUNITY_COLUMNS`), with labels.
@@ -610,6 +726,110 @@ mod tests {
                 "{}",
                 s.name
             );
+        }
+    }
+
+    #[test]
+    fn levers_take_unit_and_help_from_the_declarations() {
+        for l in LEVERS {
+            let d = l.decl().unwrap();
+            let j = l.json();
+            assert_eq!(j["unit"], d.unit, "{}", l.path);
+            let help = j["help"].as_str().unwrap();
+            assert!(
+                !help.is_empty() && !help.contains('`'),
+                "{}: {help}",
+                l.path
+            );
+            if l.help.is_empty() {
+                assert_eq!(help, d.doc.replace('`', ""), "{}", l.path);
+            }
+        }
+        let kitchen = lever("food.kitchen_share").unwrap().json();
+        assert_eq!(kitchen["unit"], "share");
+        assert_eq!(kitchen["kind"], "slider");
+    }
+
+    /// The levers that cannot act in `text`'s scenario with `reach`, and why.
+    fn idle_in(text: &str, reach: &Reach) -> serde_json::Map<String, serde_json::Value> {
+        let s = crate::scenario::parse(text, "t").unwrap();
+        idle(&s.params, reach)
+    }
+
+    #[test]
+    fn a_lever_with_nothing_to_act_on_says_why() {
+        let linked = Reach {
+            rail_links: 9,
+            ..Reach::default()
+        };
+        // Ten communities in one region, joined by rail: food by rail and the grid can act.
+        let region = "[population]\ncommunities = 10\ncommunities_per_region = 10\n";
+        let idle_region = idle_in(region, &linked);
+        assert!(!idle_region.contains_key("rail.freight"));
+        assert!(!idle_region.contains_key("energy.regional_grid"));
+        // One community: neither can, whatever the links.
+        let village = "[population]\ncommunities = 1\n";
+        let idle_village = idle_in(village, &linked);
+        assert!(
+            idle_village["rail.freight"]
+                .as_str()
+                .unwrap()
+                .contains("one community")
+        );
+        assert!(idle_village.contains_key("energy.regional_grid"));
+        // Ten communities, a region each: no grid to share over.
+        let apart = "[population]\ncommunities = 10\ncommunities_per_region = 1\n";
+        assert!(idle_in(apart, &linked).contains_key("energy.regional_grid"));
+        // No links: food cannot move.
+        assert!(idle_in(region, &Reach::default()).contains_key("rail.freight"));
+        // A regional syndicate pools energy with or without the grid.
+        let pooled = format!("{region}[energy]\norganisation = \"regional\"\n");
+        assert!(
+            idle_in(&pooled, &linked)["energy.regional_grid"]
+                .as_str()
+                .unwrap()
+                .contains("regional syndicate")
+        );
+    }
+
+    #[test]
+    fn the_incentive_factor_acts_only_under_the_incentive() {
+        let reach = Reach::default();
+        let rota = idle_in("[labour]\nundesirable_policy = \"rota\"\n", &reach);
+        assert_eq!(
+            rota["labour.incentive_factor"],
+            "acts only under the incentive; the policy in force is rota"
+        );
+        let incentive = idle_in("[labour]\nundesirable_policy = \"incentive\"\n", &reach);
+        assert!(!incentive.contains_key("labour.incentive_factor"));
+        let off = idle_in("[assembly]\nenabled = false\n", &reach);
+        assert!(off.contains_key("assembly.community.rule"));
+        assert!(!idle_in("", &reach).contains_key("assembly.community.rule"));
+    }
+
+    #[test]
+    fn plants_can_be_allowed_only_where_there_are_some_or_some_are_planned() {
+        let none = idle_in("", &Reach::default());
+        assert!(none.contains_key("energy.allow_nuclear"));
+        assert!(none.contains_key("energy.allow_fossil"));
+        let mut built = Reach::default();
+        built.capacity_kw[Source::Nuclear as usize] = 100.0;
+        let idle_built = idle_in("", &built);
+        assert!(!idle_built.contains_key("energy.allow_nuclear"));
+        assert!(idle_built.contains_key("energy.allow_fossil"));
+        // A standing rule to build fossil plants (which a file may only set with them allowed).
+        let planned = idle_in(
+            "[energy]\nallow_fossil = true\nexpand_source = \"fossil\"\n",
+            &Reach::default(),
+        );
+        assert!(!planned.contains_key("energy.allow_fossil"));
+        // Levers the model reads whatever the scenario never say they cannot act.
+        for path in [
+            "food.kitchen_share",
+            "labour.undesirable_policy",
+            "assembly.enabled",
+        ] {
+            assert!(!none.contains_key(path), "{path}");
         }
     }
 

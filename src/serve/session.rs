@@ -222,7 +222,20 @@ impl Lane {
         }
         params
     }
+
+    /// Why each lever cannot act now (see [`levers::idle`]), under the policy in force.
+    fn idle(&mut self) -> serde_json::Map<String, Value> {
+        let reach = levers::Reach {
+            rail_links: self.sim.rail_links().len(),
+            capacity_kw: self.sim.capacity_kw(),
+        };
+        levers::idle(&self.in_force(), &reach)
+    }
 }
+
+/// Days between two checks of which levers can act, besides those after every decision and
+/// change (capacity can wear out unannounced).
+const IDLE_EVERY: u32 = 30;
 
 /// What the web server may read: everything that happened in the session.
 #[derive(Default)]
@@ -247,6 +260,8 @@ pub struct LaneView {
     pub added: Vec<EventSpec>,
     /// The levers' values in force from the next day.
     pub values: serde_json::Map<String, Value>,
+    /// Why each lever that cannot act now cannot, by path (see [`levers::idle`]).
+    pub idle: serde_json::Map<String, Value>,
     /// What the charts mark: each session event's day and what it did.
     pub changes: Vec<Value>,
     pub rows: Vec<TickMetrics>,
@@ -331,6 +346,7 @@ impl Session {
                 Lane::new(s)
             })
             .collect();
+        let idle: Vec<_> = self.lanes.iter_mut().map(Lane::idle).collect();
         self.unpublished = vec![Vec::new(); self.lanes.len()];
         self.map_pending = false;
         let mut sh = lock(&self.shared);
@@ -342,11 +358,13 @@ impl Session {
             .lanes
             .iter()
             .zip(LANE_IDS)
-            .map(|(lane, id)| LaneView {
+            .zip(idle)
+            .map(|((lane, id), idle)| LaneView {
                 id,
                 base: lane.base.clone(),
                 added: Vec::new(),
                 values: levers::values(&lane.base, &lane.in_force()),
+                idle,
                 changes: Vec::new(),
                 rows: Vec::new(),
                 communities: Vec::new(),
@@ -443,6 +461,29 @@ impl Session {
         for i in logged {
             self.refresh_values(i);
         }
+        if self.tick().is_multiple_of(IDLE_EVERY) {
+            for i in 0..self.lanes.len() {
+                self.refresh_idle(i);
+            }
+        }
+    }
+
+    /// Sends which levers of lane `i` cannot act, and why, if that changed.
+    fn refresh_idle(&mut self, i: usize) {
+        let idle = self.lanes[i].idle();
+        let mut sh = lock(&self.shared);
+        let Some(view) = sh.lanes.get_mut(i) else {
+            return;
+        };
+        if view.idle == idle {
+            return;
+        }
+        view.idle.clone_from(&idle);
+        drop(sh);
+        self.send(
+            "idle",
+            json!({ "lane": LANE_IDS[i], "idle": idle }).to_string(),
+        );
     }
 
     /// Sends the levers of lane `i` whose value in force differs from what the page shows.
@@ -469,6 +510,7 @@ impl Session {
                     .to_string(),
             );
         }
+        self.refresh_idle(i);
     }
 
     /// Sends the rows run since the last publication (and the map, if it is due).
@@ -550,6 +592,7 @@ impl Session {
             "change",
             json!({ "lane": LANE_IDS[lane], "change": change }).to_string(),
         );
+        self.refresh_idle(lane);
         Ok((day, kind))
     }
 
@@ -1001,6 +1044,7 @@ pub fn state_json(sh: &Shared) -> Value {
                 "description": l.base.meta.description,
                 "seed": l.base.meta.seed,
                 "values": l.values,
+                "idle": l.idle,
                 "rows": series_rows(&history(&l.rows)),
                 "communities": map_json(&l.communities),
                 "regions": l.communities.iter().map(|c| c.region).collect::<Vec<_>>(),
@@ -1020,7 +1064,7 @@ pub fn state_json(sh: &Shared) -> Value {
         "max_speed": MAX_SPEED,
         "series": SERIES.iter().map(|s| s.json(false)).collect::<Vec<_>>(),
         "map_series": MAP_SERIES.iter().map(|s| s.json(true)).collect::<Vec<_>>(),
-        "levers": LEVERS,
+        "levers": LEVERS.iter().map(levers::Lever::json).collect::<Vec<_>>(),
         "event_buttons": EVENT_BUTTONS,
         "lanes": lanes,
         "feed": sh.feed,

@@ -119,6 +119,56 @@ async function main() {
       () => document.querySelector('select[data-path="labour.undesirable_policy"]').value === 'volunteer',
       null, WAIT);
 
+    // The projector: at 1024x768 the first chart is in view without scrolling, under the
+    // scenario's description.
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.waitForTimeout(200);
+    const box = await page.locator('#chart0').boundingBox();
+    assert.ok(box && box.y >= 0 && box.y + box.height <= 768, `chart0 at ${JSON.stringify(box)}`);
+    assert.match(await page.textContent('#description'), /rail-linked communities/);
+    assert.match(await page.textContent('#caption2'), /Food wasted.*trailing 30 days/);
+    assert.match(await page.textContent('#caption3'), /Footprint.*trailing 365 days/);
+    assert.match(await page.textContent('#caption2'), /A: \d/);
+    // The windowed figures are the trailing windows of the rows the server sent: the footprint
+    // the mean of the last 365 days (all so far, here) a year; the waste the wasted over eaten or
+    // wasted of the last 30 days.
+    const st = await (await fetch(new URL('/api/state', server.url))).json();
+    const col = (name) => st.series.findIndex((x) => x.name === name) + 1;
+    const rows = st.lanes[0].rows;
+    const tail = (n) => rows.filter((r) => r[0] > rows[rows.length - 1][0] - n);
+    const year = tail(365);
+    const footprint = (year.reduce((t, r) => t + r[col('footprint_kg_co2e_per_person')], 0) / year.length) * 365;
+    const month = tail(30);
+    const wasted = month.reduce((t, r) => t + r[col('food_wasted_kg')], 0);
+    const eaten = month.reduce((t, r) => t + r[col('food_eaten_kg')], 0);
+    const close = (a, b) => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
+    const shown = async (id) => Number(await page.getAttribute(id, 'data-last'));
+    assert.ok(close(await shown('#chart3'), footprint), `footprint ${await shown('#chart3')} vs ${footprint}`);
+    assert.ok(close(await shown('#chart2'), (100 * wasted) / (wasted + eaten)), 'food waste over 30 days');
+    const today = rows[rows.length - 1][col('footprint_kg_co2e_per_person')] * 365;
+    assert.ok(!close(footprint, today), 'the window is not the last day');
+
+    // A lever that cannot act here is disabled, with its reason beside it: the region has no
+    // nuclear plants; with food by rail in the region, it can act.
+    const nuclear = page.locator('.lever[data-path="energy.allow_nuclear"]');
+    assert.equal(await nuclear.locator('input').isDisabled(), true);
+    assert.match(await nuclear.locator('.why').textContent(), /no nuclear plants/);
+    assert.ok(await nuclear.locator('.why').isVisible());
+    assert.equal(await page.locator('input[data-path="rail.freight"]').isDisabled(), false);
+    // Under the incentive its factor acts; under a rota (set by the API here) it greys out.
+    const factor = page.locator('input[data-path="labour.incentive_factor"]');
+    assert.equal(await factor.isDisabled(), true, 'the incentive factor does nothing under volunteers');
+    await page.locator('select[data-path="labour.undesirable_policy"]').selectOption('incentive');
+    await page.waitForFunction(
+      () => !document.querySelector('input[data-path="labour.incentive_factor"]').disabled, null, WAIT);
+    await page.locator('select[data-path="labour.undesirable_policy"]').selectOption('rota');
+    await page.waitForFunction(
+      () => document.querySelector('input[data-path="labour.incentive_factor"]').disabled, null, WAIT);
+    assert.match(
+      await page.locator('.lever[data-path="labour.incentive_factor"] .why').textContent(), /rota/);
+    await page.setViewportSize({ width: 1440, height: 900 });
+
     // A viewer (the address without the token) sees the session but no controls.
     const watch = await browser.context.newPage();
     watch.on('pageerror', (e) => errors.push(e.message));

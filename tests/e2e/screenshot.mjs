@@ -11,7 +11,11 @@ try {
   await page.setViewportSize({ width: 1440, height: 1120 });
   await page.goto(server.url);
   await page.waitForSelector('#levers .lever');
-  const post = (path, body) => fetch(new URL(path, server.url), { method: 'POST', body: JSON.stringify(body) });
+  const post = (path, body) => fetch(new URL(path, server.url), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Commune-Token': server.token },
+    body: JSON.stringify(body),
+  });
   await post('/api/compare', { mode: 'copy' });
   await page.waitForSelector('#target:not([hidden])');
   await post('/api/step', { days: 120 });

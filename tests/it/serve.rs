@@ -1109,3 +1109,107 @@ fn a_lever_moved_after_a_vote_leaves_it_standing_and_the_page_shows_it() {
     assert_eq!(state["lanes"][0]["values"]["energy.allow_fossil"], false);
     assert_eq!(state["lanes"][0]["values"]["food.kitchen_share"], 0.5);
 }
+
+#[test]
+fn levers_that_cannot_act_in_the_scenario_say_why_and_follow_the_policy_in_force() {
+    // One community: food by rail, the regional grid and nuclear plants have nothing to act on,
+    // and the incentive's factor does nothing under the village's volunteers.
+    let server = Server::start(&[&village()]);
+    let state = server.state();
+    let idle = &state["lanes"][0]["idle"];
+    for path in [
+        "rail.freight",
+        "energy.regional_grid",
+        "energy.allow_nuclear",
+        "labour.incentive_factor",
+    ] {
+        assert!(
+            idle[path].is_string(),
+            "{path} cannot act in the village: {idle}"
+        );
+    }
+    assert!(
+        idle["rail.freight"]
+            .as_str()
+            .unwrap()
+            .contains("one community")
+    );
+    for path in ["food.kitchen_share", "labour.undesirable_policy"] {
+        assert!(idle.get(path).is_none(), "{path} acts in the village");
+    }
+    // Under the incentive its factor acts; under a rota it does not again, and the page is told.
+    let mut stream = Stream::open(&server);
+    stream.until("state");
+    server.post(
+        "/api/lever",
+        json!({ "path": "labour.undesirable_policy", "value": "incentive" }),
+    );
+    let told = stream.until("idle");
+    assert_eq!(told["lane"], "a");
+    assert!(
+        told["idle"].get("labour.incentive_factor").is_none(),
+        "{told}"
+    );
+    assert!(
+        server.state()["lanes"][0]["idle"]
+            .get("labour.incentive_factor")
+            .is_none()
+    );
+    server.post(
+        "/api/lever",
+        json!({ "path": "labour.undesirable_policy", "value": "rota" }),
+    );
+    let told = stream.until("idle");
+    assert!(
+        told["idle"]["labour.incentive_factor"]
+            .as_str()
+            .unwrap()
+            .contains("rota"),
+        "{told}"
+    );
+    drop(server);
+
+    // Ten communities joined by rail in one region: food by rail and the grid can act.
+    let region = scenario("region").display().to_string();
+    let server = Server::start(&[&region]);
+    let idle = server.state()["lanes"][0]["idle"].clone();
+    assert!(idle.get("rail.freight").is_none(), "{idle}");
+    assert!(idle.get("energy.regional_grid").is_none(), "{idle}");
+}
+
+#[test]
+fn the_incentive_factor_greys_out_when_an_assembly_adopts_a_rota() {
+    // One community staffing undesirable work by incentive, with assemblies meeting: at this
+    // seed its assembly adopts a rota on day 21, and no lever is moved.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(scenario("labour-incentive"))
+        .unwrap()
+        .replace("enabled = false", "enabled = true")
+        .replace("communities = 4", "communities = 1")
+        .replace("communities_per_region = 4", "communities_per_region = 1")
+        .replace("seed = 7", "seed = 1");
+    let file = dir.path().join("incentive-village.toml");
+    std::fs::write(&file, text).unwrap();
+    let server = Server::start(&[file.to_str().unwrap()]);
+    let lane = &server.state()["lanes"][0];
+    assert_eq!(lane["values"]["labour.undesirable_policy"], "incentive");
+    assert!(
+        lane["idle"].get("labour.incentive_factor").is_none(),
+        "{lane}"
+    );
+    server.post("/api/step", json!({ "days": 60 }));
+    let state = server.state();
+    let lane = &state["lanes"][0];
+    assert!(
+        state["feed"].as_array().unwrap().iter().any(|f| f["text"]
+            .as_str()
+            .unwrap()
+            .contains("adopt a rota for undesirable work passed")),
+        "the assembly adopted a rota"
+    );
+    assert_eq!(lane["values"]["labour.undesirable_policy"], "rota");
+    assert_eq!(
+        lane["idle"]["labour.incentive_factor"],
+        "acts only under the incentive; the policy in force is rota"
+    );
+}

@@ -98,6 +98,11 @@ function fmt(x) {
   return x.toPrecision(2);
 }
 
+// A figure that is rounding noise (7.4e-14 kg left of a sum) reads as 0.
+function roundNoise(x) {
+  return Math.abs(x) < 1e-6 ? 0 : x;
+}
+
 function dayText(tick) {
   const year = Math.floor(tick / 365) + 1;
   const day = (tick % 365) + 1;
@@ -129,6 +134,9 @@ function laneTarget() {
 // The parts that change only with a new state: titles, selectors, legend.
 function buildStatic() {
   $('names').textContent = S.lanes.map((l) => l.name).join(' vs ');
+  // The scenario's own description (both, when two different scenarios run side by side).
+  const descriptions = [...new Set(S.lanes.map((l) => l.description).filter((d) => d))];
+  $('description').textContent = descriptions.join(' · ');
   document.title = `commune · ${S.lanes.map((l) => l.name).join(' vs ')}`;
   const extra = $('extra');
   if (extra.options.length !== S.series.length - 4) {
@@ -185,6 +193,10 @@ function renderLevers() {
     div.className = 'lever';
     div.dataset.path = lever.path;
     div.title = lever.help;
+    // Why the lever cannot act in this scenario now, if it cannot (decided by the server).
+    const why = (lane.idle || {})[lever.path];
+    const locked = !presenter || !!why;
+    div.classList.toggle('idle', !!why);
     const label = document.createElement('label');
     const name = document.createElement('span');
     name.className = 'name';
@@ -195,7 +207,7 @@ function renderLevers() {
       const input = document.createElement('input');
       input.type = 'checkbox';
       input.checked = value === true;
-      input.disabled = !presenter;
+      input.disabled = locked;
       input.dataset.path = lever.path;
       input.addEventListener('change', () => setLever(lever, input.checked));
       label.appendChild(input);
@@ -210,7 +222,7 @@ function renderLevers() {
         select.appendChild(opt);
       }
       select.value = value;
-      select.disabled = !presenter;
+      select.disabled = locked;
       select.dataset.path = lever.path;
       select.setAttribute('aria-label', lever.label);
       select.addEventListener('change', () => setLever(lever, select.value));
@@ -226,7 +238,7 @@ function renderLevers() {
       input.max = lever.max;
       input.step = lever.step;
       input.value = value;
-      input.disabled = !presenter;
+      input.disabled = locked;
       input.dataset.path = lever.path;
       input.setAttribute('aria-label', lever.label);
       input.addEventListener('input', () => { out.textContent = fmt(Number(input.value)); });
@@ -237,6 +249,12 @@ function renderLevers() {
     help.className = 'help';
     help.textContent = lever.unit ? `${lever.help} (${lever.unit})` : lever.help;
     div.appendChild(help);
+    if (why) {
+      const note = document.createElement('div');
+      note.className = 'why';
+      note.textContent = `Cannot act: ${why}.`;
+      div.appendChild(note);
+    }
     box.appendChild(div);
   }
 }
@@ -405,6 +423,14 @@ function connect() {
     S.lanes[i].values[m.path] = m.value;
     if (i === laneTarget()) renderLevers();
   });
+  es.addEventListener('idle', (e) => {
+    if (!S) return;
+    const m = JSON.parse(e.data);
+    const i = m.lane === 'b' ? 1 : 0;
+    if (!S.lanes[i]) return;
+    S.lanes[i].idle = m.idle;
+    if (i === laneTarget()) renderLevers();
+  });
   es.addEventListener('change', (e) => {
     if (!S) return;
     const m = JSON.parse(e.data);
@@ -432,44 +458,127 @@ function niceTicks(lo, hi, n) {
   return ticks;
 }
 
-function drawChart(canvas, k) {
+// Charts that show a trailing window rather than the day's figure: the mean over the last `days`
+// days (all days so far while fewer), or, with `ratio` [num, dens], the sum of one series over the
+// window divided by the sum of others. A day's footprint, waste or shortage swings with the season
+// and the weather; a window shows the level. The figures are computed here from the rows the page
+// already has. Food waste is a share of food eaten or wasted, not of food produced: production
+// comes in at the harvest, so a share of it means nothing in the months before the first one.
+// The footprint takes a year: the harvest's month alone is many times a winter month's.
+const WINDOWS = {
+  waste_share: { days: 30, ratio: ['food_wasted_kg', ['food_eaten_kg', 'food_wasted_kg']], title: 'Food wasted, share of food eaten or wasted', unit: '%' },
+  footprint_kg_co2e_per_person: { days: 365 },
+  unmet_need_share: { days: 30 },
+};
+
+function windowText(w) {
+  return `trailing ${w.days} days (all days so far while fewer)`;
+}
+
+// A chart's points for a lane: [day, value] in display units (scaled, clipped), the trailing
+// window applied where the series has one. Rows may be thinned (a late joiner's history): a
+// window takes the rows it has.
+function chartPoints(lane, k) {
   const series = S.series[k];
+  const scale = series.scale;
+  const clip = series.clip === null || series.clip === undefined ? Infinity : series.clip;
+  const rows = lane.rows;
+  const w = WINDOWS[series.name];
+  const out = [];
+  if (!w) {
+    for (const r of rows) out.push([r[0], Math.min(r[k + 1] * scale, clip)]);
+    return out;
+  }
+  const col = (name) => S.series.findIndex((x) => x.name === name) + 1;
+  const num = w.ratio ? col(w.ratio[0]) : k + 1;
+  const dens = w.ratio ? w.ratio[1].map(col) : [];
+  if (num === 0 || dens.includes(0)) return out;
+  const den = (r) => (dens.length ? dens.reduce((sum, d) => sum + r[d], 0) : 1);
+  let sn = 0, sd = 0, from = 0;
+  for (let j = 0; j < rows.length; j++) {
+    sn += rows[j][num];
+    sd += den(rows[j]);
+    while (rows[from][0] <= rows[j][0] - w.days) {
+      sn -= rows[from][num];
+      sd -= den(rows[from]);
+      from++;
+    }
+    if (sd > 0) {
+      const v = w.ratio ? (sn / sd) * 100 : (sn / sd) * scale;
+      out.push([rows[j][0], Math.min(v, clip)]);
+    }
+  }
+  return out;
+}
+
+// A short name for a change, written beside its dotted line.
+function changeLabel(c) {
+  if (c.kind === 'set' && c.path) {
+    const name = c.path.split('.').pop().replace(/_/g, ' ');
+    const v = c.value === true ? 'on' : c.value === false ? 'off' : typeof c.value === 'number' ? fmt(c.value) : String(c.value);
+    const text = `${name} ${v}`;
+    return text.length > 26 ? `${text.slice(0, 25)}…` : text;
+  }
+  return String(c.kind || '').replace(/_/g, ' ');
+}
+
+function drawChart(canvas, k, caption) {
+  const series = S.series[k];
+  const w = WINDOWS[series.name];
   const dpr = window.devicePixelRatio || 1;
-  const w = canvas.clientWidth;
+  const cw = canvas.clientWidth;
   const h = canvas.clientHeight;
-  if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
-    canvas.width = Math.round(w * dpr);
+  if (canvas.width !== Math.round(cw * dpr) || canvas.height !== Math.round(h * dpr)) {
+    canvas.width = Math.round(cw * dpr);
     canvas.height = Math.round(h * dpr);
   }
   const g = canvas.getContext('2d');
   g.setTransform(dpr, 0, 0, dpr, 0, 0);
-  g.clearRect(0, 0, w, h);
-  const left = 52, right = 10, top = 36, bottom = 22;
-  const pw = w - left - right, ph = h - top - bottom;
-  g.fillStyle = '#1d232a';
-  g.font = '600 13px system-ui, sans-serif';
-  g.fillText(`${series.label} (${series.unit})`, 4, 14);
-
-  const scale = series.scale;
-  // Values beyond a series' clip (a waste share before the first harvest) are drawn at the edge.
+  g.clearRect(0, 0, cw, h);
+  const left = 50, right = 10, top = 8, bottom = 34;
+  const pw = cw - left - right, ph = h - top - bottom;
   const clip = series.clip === null || series.clip === undefined ? Infinity : series.clip;
-  const val = (r) => Math.min(r[k + 1] * scale, clip);
+
+  const lanes = S.lanes.map((lane) => chartPoints(lane, k));
+  // The title and the latest values are text above the canvas, so they wrap, never cut off.
+  caption.innerHTML = '';
+  const title = document.createElement('span');
+  title.textContent = `${w && w.title ? w.title : series.label} (${w && w.unit ? w.unit : series.unit})`;
+  caption.appendChild(title);
+  if (w) {
+    const span = document.createElement('span');
+    span.className = 'window';
+    span.textContent = ` · ${windowText(w)}`;
+    caption.appendChild(span);
+  }
+  const latest = document.createElement('span');
+  latest.className = 'latest';
+  lanes.forEach((pts, i) => {
+    const p = pts[pts.length - 1];
+    if (!p) return;
+    const item = document.createElement('span');
+    item.style.color = COLOURS[i];
+    item.style.marginRight = '1em';
+    item.textContent = `${LANE_NAMES[i]}: ${p[1] >= clip ? `${fmt(clip)} or more` : fmt(p[1])} on day ${p[0]}`;
+    latest.appendChild(item);
+  });
+  caption.appendChild(latest);
+
   let lo = Infinity, hi = -Infinity, points = 0;
-  for (const lane of S.lanes) {
-    for (const r of lane.rows) {
-      const v = val(r);
+  for (const pts of lanes) {
+    for (const [, v] of pts) {
       if (v < lo) lo = v;
       if (v > hi) hi = v;
     }
-    points += lane.rows.length;
+    points += pts.length;
   }
   canvas.dataset.points = String(S.lanes[0].rows.length);
-  const last = S.lanes[0].rows[S.lanes[0].rows.length - 1];
-  canvas.dataset.last = last ? String(last[k + 1] * scale) : '';
+  const last = lanes[0][lanes[0].length - 1];
+  canvas.dataset.last = last ? String(last[1]) : '';
   if (!points) {
     g.fillStyle = '#5f6b76';
-    g.font = '13px system-ui, sans-serif';
-    g.fillText('press Play or Step', left + 8, top + ph / 2);
+    g.font = '14px system-ui, sans-serif';
+    g.fillText(S.lanes[0].rows.length ? 'no figure yet' : 'press Play or Step', left + 8, top + ph / 2);
     return;
   }
   if (hi - lo < 1e-9 * Math.max(1, Math.abs(hi))) {
@@ -489,7 +598,7 @@ function drawChart(canvas, k) {
 
   g.strokeStyle = '#e3e6ea';
   g.fillStyle = '#5f6b76';
-  g.font = '11px system-ui, sans-serif';
+  g.font = '13px system-ui, sans-serif';
   g.lineWidth = 1;
   g.textAlign = 'right';
   for (const v of niceTicks(lo, hi, 4)) {
@@ -498,63 +607,60 @@ function drawChart(canvas, k) {
     g.fillText(fmt(v), left - 5, yy + 4);
   }
   g.textAlign = 'center';
-  for (const t of niceTicks(0, xmax, 6)) {
-    g.fillText(String(Math.round(t)), x(t), h - 6);
+  for (const t of niceTicks(0, xmax, Math.max(2, Math.floor(pw / 70)))) {
+    // Kept inside the canvas: the last day's number is not cut off at the edge.
+    const text = String(Math.round(t));
+    const half = g.measureText(text).width / 2;
+    g.fillText(text, Math.min(x(t), cw - 2 - half), top + ph + 15);
   }
+  // The day axis, labelled.
+  g.fillText('day', left + pw / 2, h - 3);
   g.textAlign = 'left';
 
-  // Lever changes and events: a dotted line on the day each took effect (events longer dashes).
+  // Lever changes and events: a dotted line on the day each took effect (events longer dashes),
+  // each with a short label along it.
+  g.font = '11px system-ui, sans-serif';
   S.lanes.forEach((lane, i) => {
     g.strokeStyle = COLOURS[i];
+    g.fillStyle = COLOURS[i];
     for (const c of lane.changes) {
       g.setLineDash(c.kind === 'set' ? [2, 3] : [5, 3]);
       const xx = Math.round(x(c.day)) + 0.5;
       g.beginPath(); g.moveTo(xx, top); g.lineTo(xx, top + ph); g.stroke();
+      g.save();
+      g.translate(xx - 3, top + 2);
+      g.rotate(-Math.PI / 2);
+      g.textAlign = 'right';
+      g.fillText(changeLabel(c), 0, 0);
+      g.restore();
     }
   });
 
-  S.lanes.forEach((lane, i) => {
+  lanes.forEach((pts, i) => {
     g.strokeStyle = COLOURS[i];
     g.lineWidth = 2;
     g.setLineDash(i ? [6, 4] : []);
     g.beginPath();
-    // At most about two points per pixel: each pixel column draws its lowest and highest value.
-    const rows = lane.rows;
-    const per = Math.max(1, Math.floor(rows.length / (pw * 2)));
+    // A long run is drawn downsampled: the days falling on one pixel are drawn as their mean,
+    // so that tens of thousands of days read as a line, not a solid block.
+    const per = Math.max(1, Math.ceil(pts.length / Math.max(1, pw)));
     let first = true;
-    for (let j = 0; j < rows.length; j += per) {
-      let mn = Infinity, mx = -Infinity;
-      const end = Math.min(rows.length, j + per);
-      for (let q = j; q < end; q++) {
-        const v = val(rows[q]);
-        if (v < mn) mn = v;
-        if (v > mx) mx = v;
-      }
-      const xx = x(rows[j][0]);
-      if (first) { g.moveTo(xx, y(mn)); first = false; } else g.lineTo(xx, y(mn));
-      if (mx !== mn) g.lineTo(xx, y(mx));
+    for (let j = 0; j < pts.length; j += per) {
+      const end = Math.min(pts.length, j + per);
+      let sum = 0;
+      for (let q = j; q < end; q++) sum += pts[q][1];
+      const xx = x(pts[Math.floor((j + end - 1) / 2)][0]);
+      const yy = y(sum / (end - j));
+      if (first) { g.moveTo(xx, yy); first = false; } else g.lineTo(xx, yy);
     }
     g.stroke();
   });
   g.setLineDash([]);
-  // The latest values, under the title.
-  g.font = '600 12px system-ui, sans-serif';
-  let at = 4;
-  S.lanes.forEach((lane, i) => {
-    const r = lane.rows[lane.rows.length - 1];
-    if (!r) return;
-    g.fillStyle = COLOURS[i];
-    const v = r[k + 1] * scale;
-    const shown = v > clip ? `over ${fmt(clip)}` : fmt(v);
-    const text = `${LANE_NAMES[i]}: ${shown} on day ${r[0]}`;
-    g.fillText(text, at, 29);
-    at += g.measureText(text).width + 16;
-  });
 }
 
 function drawCharts() {
-  for (let c = 0; c < 4; c++) drawChart($(`chart${c}`), c);
-  drawChart($('chart4'), extraSeries);
+  for (let c = 0; c < 4; c++) drawChart($(`chart${c}`), c, $(`caption${c}`));
+  drawChart($('chart4'), extraSeries, $('caption4'));
 }
 
 // ---------------------------------------------------------------- map
@@ -674,15 +780,21 @@ function drawMap() {
       `community ${c}, region ${Math.floor(c / Math.max(1, lane.communities_per_region))}: ${fmt(v * m.scale)} ${m.unit}`;
   });
   const scale = $('mapscale');
-  if (values.length) {
+  if (values.length && !(hi - lo > 1e-9 * Math.max(1, Math.abs(hi)))) {
+    // Every community has the same figure: one value, sensibly rounded, not a scale.
+    scale.innerHTML = '';
+    const one = document.createElement('span');
+    one.textContent = `every community: ${fmt(roundNoise(hi))} ${m.unit}`;
+    scale.appendChild(one);
+  } else if (values.length) {
     scale.innerHTML = '';
     const a = document.createElement('span');
-    a.textContent = fmt(lo);
+    a.textContent = fmt(roundNoise(lo));
     const bar = document.createElement('span');
     bar.className = 'bar';
     bar.style.background = `linear-gradient(to right, ${colour(0)}, ${colour(0.5)}, ${colour(1)})`;
     const b = document.createElement('span');
-    b.textContent = `${fmt(hi)} ${m.unit}`;
+    b.textContent = `${fmt(roundNoise(hi))} ${m.unit}`;
     scale.append(a, bar, b);
   } else {
     scale.textContent = 'colours appear after the first day';
@@ -724,6 +836,17 @@ $('compare').addEventListener('click', () => {
   const what = two ? 'Keep lane A alone, from day 0?' : 'Run a copy beside this scenario, both from day 0?';
   if (!confirm(`${what}${loses()}`)) return;
   post('/api/compare', { mode: two ? 'off' : 'copy' });
+});
+// Full screen (the Fullscreen API), for a projector; Esc or the button again leaves it.
+$('fullscreen').addEventListener('click', () => {
+  if (document.fullscreenElement) document.exitFullscreen();
+  else if (document.documentElement.requestFullscreen) {
+    document.documentElement.requestFullscreen().catch((e) => showError(`full screen refused: ${e.message}`));
+  }
+});
+document.addEventListener('fullscreenchange', () => {
+  $('fullscreen').textContent = document.fullscreenElement ? 'Leave full screen' : 'Full screen';
+  dirty = true;
 });
 $('undo').addEventListener('click', () => post('/api/undo', { lane: ['a', 'b'][laneTarget()] }));
 $('error').addEventListener('click', hideError);
