@@ -18,7 +18,7 @@ use crate::model::metrics::summary::HEADLINES;
 use crate::model::{Simulation, Summary, TickMetrics};
 use crate::output::{self, Manifest, Staged};
 pub use crate::runner::INTERRUPTED;
-use crate::runner::simulate_keep;
+use crate::runner::{Profile, STAGES, simulate_profiled};
 use crate::scenario::{self, Scenario};
 
 /// Simulate the anarchist-communist economy of "A Vision of a Better World": communities and
@@ -249,6 +249,11 @@ pub struct RunArgs {
     /// Also write communities.parquet: one row per community per day.
     #[arg(long)]
     pub communities: bool,
+    /// Print where the run's time went: each phase of the day (events, life, needs,
+    /// assemblies, plan, labour, production, distribution, accounting), the command's own
+    /// observations, writing the output and drawing the plots. The results are the same.
+    #[arg(long)]
+    pub profile: bool,
 }
 
 /// Makes Ctrl-C stop runs cleanly; a second Ctrl-C quits at once.
@@ -423,7 +428,8 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
     let clock = Instant::now();
     let mut people = (!args.no_plots).then(People::default);
     let mut communities = Vec::new();
-    let (rows, sim) = simulate_keep(&scenario, |sim, _| {
+    let mut profile = args.profile.then(Profile::default);
+    let (rows, sim) = simulate_profiled(&scenario, profile.as_mut(), |sim, _| {
         if let Some(p) = &mut people {
             p.observe(sim);
         }
@@ -435,6 +441,7 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
     let wall = clock.elapsed().as_secs_f64();
     progress.finish_and_clear();
 
+    let writing = Instant::now();
     let summary = Summary::from_rows(&rows);
     write_run(staged.path(), &scenario, &args.file, &rows, started, wall)?;
     write_summary(staged.path(), &summary)?;
@@ -447,8 +454,14 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
         output::write_parquet(&staged.path().join("communities.parquet"), &mut frame)?;
     }
     let dir = staged.commit()?;
+    let writing = writing.elapsed().as_secs_f64();
+    let plotting = Instant::now();
     if !args.no_plots {
         crate::plot::plot_dir(&dir)?;
+    }
+    let plotting = plotting.elapsed().as_secs_f64();
+    if let Some(p) = &profile {
+        print_profile(p, writing, (!args.no_plots).then_some(plotting));
     }
     if !args.quiet {
         print_summary(&scenario, &summary, wall, &dir);
@@ -470,6 +483,35 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
         }
     }
     Ok(dir)
+}
+
+/// `commune run --profile`: where the time went, stage by stage, with each stage's share of the
+/// whole and its mean per simulated day.
+fn print_profile(p: &Profile, writing: f64, plotting: Option<f64>) {
+    let mut stages: Vec<(&str, f64)> = STAGES.iter().copied().zip(p.stages).collect();
+    stages.push(("observing (per-person totals, --communities)", p.observing));
+    stages.push(("writing the output", writing));
+    if let Some(plotting) = plotting {
+        stages.push(("drawing plots and report", plotting));
+    }
+    let total: f64 = stages.iter().map(|(_, s)| s).sum();
+    let days = f64::from(p.days.max(1));
+    println!(
+        "where the time went (--profile), {} days, {:.3} s:",
+        p.days, total
+    );
+    println!(
+        "  {:<46} {:>10} {:>7} {:>12}",
+        "stage", "seconds", "share", "us per day"
+    );
+    for (name, seconds) in stages {
+        println!(
+            "  {name:<46} {seconds:>10.4} {:>6.1}% {:>12.1}",
+            100.0 * seconds / total.max(f64::MIN_POSITIVE),
+            1e6 * seconds / days
+        );
+    }
+    println!();
 }
 
 /// `events.csv` (events and recalls: the chart markers) and `decisions.csv` (every proposal an

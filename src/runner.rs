@@ -3,10 +3,11 @@
 //! that needs a run's rows. It writes nothing; a run is a pure function of its scenario and seed.
 
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
 
 use anyhow::{Result, bail};
 
-use crate::model::{Simulation, TickMetrics};
+use crate::model::{Phase, Simulation, TickMetrics};
 use crate::scenario::Scenario;
 
 /// Set by Ctrl-C: runs stop at the end of the day they are in, and nothing half-written is kept.
@@ -33,6 +34,42 @@ pub fn simulate_with(
 /// decisions).
 pub fn simulate_keep(
     scenario: &Scenario,
+    on_tick: impl FnMut(&mut Simulation, &TickMetrics),
+) -> Result<(Vec<TickMetrics>, Simulation)> {
+    simulate_profiled(scenario, None, on_tick)
+}
+
+/// Where a run's time went (`commune run --profile`): wall-clock seconds in each stage of the
+/// day, summed over the days run.
+#[derive(Clone, Debug, Default)]
+pub struct Profile {
+    /// The day's events ([`STAGES`]`[0]`), then each phase of [`Phase::ALL`].
+    pub stages: [f64; STAGES.len()],
+    /// The caller's own work after each day (`on_tick`: the command's observations).
+    pub observing: f64,
+    /// Days run.
+    pub days: u32,
+}
+
+/// The stages of a day a [`Profile`] times, in order: the day's events, then the phases.
+pub const STAGES: [&str; Phase::ALL.len() + 1] = [
+    "events",
+    Phase::ALL[0].name(),
+    Phase::ALL[1].name(),
+    Phase::ALL[2].name(),
+    Phase::ALL[3].name(),
+    Phase::ALL[4].name(),
+    Phase::ALL[5].name(),
+    Phase::ALL[6].name(),
+    Phase::ALL[7].name(),
+];
+
+/// Like [`simulate_keep`]; with a `profile`, each day runs phase by phase
+/// ([`Simulation::step_phased`]: the same day to the bit) and the time of each stage is added
+/// to it.
+pub fn simulate_profiled(
+    scenario: &Scenario,
+    mut profile: Option<&mut Profile>,
     mut on_tick: impl FnMut(&mut Simulation, &TickMetrics),
 ) -> Result<(Vec<TickMetrics>, Simulation)> {
     let mut sim = Simulation::new(scenario.params.clone(), scenario.meta.seed);
@@ -48,8 +85,26 @@ pub fn simulate_keep(
                 scenario.meta.ticks
             );
         }
-        let row = sim.step();
+        let row = match profile.as_deref_mut() {
+            None => sim.step(),
+            Some(p) => {
+                let mut last = Instant::now();
+                let row = sim.step_phased(|stage| {
+                    let now = Instant::now();
+                    if stage > 0 {
+                        p.stages[stage - 1] += (now - last).as_secs_f64();
+                    }
+                    last = now;
+                });
+                p.days += 1;
+                row
+            }
+        };
+        let observed = profile.is_some().then(Instant::now);
         on_tick(&mut sim, &row);
+        if let (Some(p), Some(start)) = (profile.as_deref_mut(), observed) {
+            p.observing += start.elapsed().as_secs_f64();
+        }
         rows.push(row);
     }
     Ok((rows, sim))

@@ -48,12 +48,45 @@ pub enum Phase {
     Accounting,
 }
 
+impl Phase {
+    /// The day's phases, in the order they run.
+    pub const ALL: [Phase; 8] = [
+        Phase::Life,
+        Phase::Needs,
+        Phase::Assemblies,
+        Phase::Plan,
+        Phase::Labour,
+        Phase::Production,
+        Phase::Distribution,
+        Phase::Accounting,
+    ];
+
+    /// The phase's name, as `commune run --profile` prints it.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Phase::Life => "life",
+            Phase::Needs => "needs",
+            Phase::Assemblies => "assemblies",
+            Phase::Plan => "plan",
+            Phase::Labour => "labour",
+            Phase::Production => "production",
+            Phase::Distribution => "distribution",
+            Phase::Accounting => "accounting",
+        }
+    }
+}
+
+/// A schedule run on one thread: one world is stepped on one thread (the per-person passes use
+/// rayon inside their systems); this also makes the order of every floating-point sum fixed.
+fn single_threaded() -> Schedule {
+    let mut schedule = Schedule::default();
+    schedule.set_executor(SingleThreadedExecutor::new());
+    schedule
+}
+
 /// Builds the day's schedule: the phases chained once, here, and each phase's systems in order.
 fn build_schedule() -> Schedule {
-    let mut schedule = Schedule::default();
-    // One world is stepped on one thread; parallelism is across runs. This also makes the order
-    // of every floating-point sum fixed.
-    schedule.set_executor(SingleThreadedExecutor::new());
+    let mut schedule = single_threaded();
     schedule.configure_sets(
         (
             Phase::Life,
@@ -67,16 +100,83 @@ fn build_schedule() -> Schedule {
         )
             .chain(),
     );
-    schedule.add_systems(population::life::update_health.in_set(Phase::Life));
-    schedule.add_systems(
-        (
-            population::needs::reset_ledgers,
-            population::needs::assess_needs,
-        )
-            .chain()
-            .in_set(Phase::Needs),
-    );
-    schedule.add_systems(governance::assembly::hold_assemblies.in_set(Phase::Assemblies));
+    for phase in Phase::ALL {
+        add_phase(&mut schedule, phase);
+    }
+    schedule
+}
+
+/// One schedule per phase, run one after the other: the same systems in the same order as
+/// [`build_schedule`]'s, so that a caller can time each phase (`Simulation::step_phased`).
+fn build_phase_schedules() -> Vec<Schedule> {
+    Phase::ALL
+        .iter()
+        .map(|&phase| {
+            let mut schedule = single_threaded();
+            add_phase(&mut schedule, phase);
+            schedule
+        })
+        .collect()
+}
+
+/// Adds `phase`'s systems, in their order, to `schedule`.
+fn add_phase(schedule: &mut Schedule, phase: Phase) {
+    match phase {
+        Phase::Life => {
+            schedule.add_systems(population::life::update_health.in_set(Phase::Life));
+        }
+        Phase::Needs => {
+            schedule.add_systems(
+                (
+                    population::needs::reset_ledgers,
+                    population::needs::assess_needs,
+                )
+                    .chain()
+                    .in_set(Phase::Needs),
+            );
+        }
+        Phase::Assemblies => {
+            schedule.add_systems(governance::assembly::hold_assemblies.in_set(Phase::Assemblies));
+        }
+        Phase::Plan => plan_systems(schedule),
+        Phase::Labour => {
+            schedule.add_systems(
+                (
+                    labour::allocation::allocate_labour,
+                    rail::travel::exchange_travel,
+                )
+                    .chain()
+                    .in_set(Phase::Labour),
+            );
+        }
+        Phase::Production => production_systems(schedule),
+        Phase::Distribution => {
+            schedule.add_systems(
+                (
+                    food::distribution::serve_food,
+                    food::distribution::deliver_rations,
+                    syndicates::economy::deliver_goods,
+                )
+                    .chain()
+                    .in_set(Phase::Distribution),
+            );
+        }
+        Phase::Accounting => {
+            schedule.add_systems(
+                (
+                    metrics::accounting::spoil_food,
+                    governance::assembly::remember_day,
+                    metrics::accounting::collect_metrics,
+                    metrics::accounting::advance_clock,
+                )
+                    .chain()
+                    .in_set(Phase::Accounting),
+            );
+        }
+    }
+}
+
+fn plan_systems(schedule: &mut Schedule) {
     schedule.add_systems(
         (
             food::plan::plan_season,
@@ -96,14 +196,9 @@ fn build_schedule() -> Schedule {
             .chain()
             .in_set(Phase::Plan),
     );
-    schedule.add_systems(
-        (
-            labour::allocation::allocate_labour,
-            rail::travel::exchange_travel,
-        )
-            .chain()
-            .in_set(Phase::Labour),
-    );
+}
+
+fn production_systems(schedule: &mut Schedule) {
     schedule.add_systems(
         (
             food::production::harvest_fields,
@@ -120,32 +215,14 @@ fn build_schedule() -> Schedule {
             .chain()
             .in_set(Phase::Production),
     );
-    schedule.add_systems(
-        (
-            food::distribution::serve_food,
-            food::distribution::deliver_rations,
-            syndicates::economy::deliver_goods,
-        )
-            .chain()
-            .in_set(Phase::Distribution),
-    );
-    schedule.add_systems(
-        (
-            metrics::accounting::spoil_food,
-            governance::assembly::remember_day,
-            metrics::accounting::collect_metrics,
-            metrics::accounting::advance_clock,
-        )
-            .chain()
-            .in_set(Phase::Accounting),
-    );
-    schedule
 }
 
 /// One simulated world and its schedule.
 pub struct Simulation {
     world: World,
     schedule: Schedule,
+    /// The day as one schedule per phase, once [`Simulation::step_phased`] has been called.
+    phases: Option<Vec<Schedule>>,
 }
 
 impl Simulation {
@@ -207,11 +284,42 @@ impl Simulation {
         Self {
             world,
             schedule: build_schedule(),
+            phases: None,
         }
     }
 
     /// Runs one day and returns its metrics row. Events due today are applied first.
     pub fn step(&mut self) -> TickMetrics {
+        self.begin_day();
+        match &mut self.phases {
+            Some(phases) => phases.iter_mut().for_each(|s| s.run(&mut self.world)),
+            None => self.schedule.run(&mut self.world),
+        }
+        *self.world.resource::<TickMetrics>()
+    }
+
+    /// Runs one day as [`Simulation::step`] does, phase by phase, calling `lap(i)` before
+    /// stage `i`: 0 the day's events, 1 to 8 the phases of [`Phase::ALL`], and `lap(9)` at the
+    /// end, so that the caller can time each stage (the core keeps no clock). The same systems
+    /// run in the same order, so the day is the same to the bit; from the first call on, every
+    /// day of this simulation runs phase by phase. Call it from the first day, so that no
+    /// system's own state is started afresh in the middle of a run.
+    pub fn step_phased(&mut self, mut lap: impl FnMut(usize)) -> TickMetrics {
+        // (`begin_day` needs the whole simulation: the schedules are taken out meanwhile.)
+        let mut phases = self.phases.take().unwrap_or_else(build_phase_schedules);
+        lap(0);
+        self.begin_day();
+        for (i, schedule) in phases.iter_mut().enumerate() {
+            lap(i + 1);
+            schedule.run(&mut self.world);
+        }
+        lap(Phase::ALL.len() + 1);
+        self.phases = Some(phases);
+        *self.world.resource::<TickMetrics>()
+    }
+
+    /// The start of a day: repairs due, today's events applied and logged, and guilds founded.
+    fn begin_day(&mut self) {
         let tick = self.tick();
         events::repair(&mut self.world, tick);
         let due = self
@@ -243,8 +351,6 @@ impl Simulation {
                 text,
             );
         }
-        self.schedule.run(&mut self.world);
-        *self.world.resource::<TickMetrics>()
     }
 
     /// Ticks run so far.
@@ -458,6 +564,24 @@ mod tests {
             .map(|k| k.leftovers_total())
             .sum();
         store + kept
+    }
+
+    /// A day run phase by phase (to time the phases) is the day run whole, to the bit, and the
+    /// caller is called before each stage, in order.
+    #[test]
+    fn a_day_run_phase_by_phase_is_the_same_day() {
+        let mut p = small(3);
+        p.economy.planning = kernel::params::economy::Planning::Local;
+        p.economy.request_cv = 0.1;
+        let (mut whole, mut phased) = (Simulation::new(p.clone(), 5), Simulation::new(p, 5));
+        for day in 0..400 {
+            let mut stages = Vec::new();
+            let a = whole.step();
+            let b = phased.step_phased(|i| stages.push(i));
+            assert_eq!(a, b, "day {day}");
+            assert_eq!(stages, (0..=Phase::ALL.len() + 1).collect::<Vec<_>>());
+        }
+        assert_eq!(whole.decisions(), phased.decisions());
     }
 
     #[test]

@@ -475,3 +475,70 @@ fn ctrl_c_stops_a_run_and_leaves_nothing_half_written() {
         .collect();
     assert!(left.is_empty(), "left behind: {left:?}");
 }
+
+/// `run --profile` prints every stage of the day in order with its share, the shares add up to
+/// the whole, and the run's results are those of a run without it, byte for byte.
+#[test]
+fn run_profile_prints_each_phase_and_changes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |name: &str, extra: &[&str]| {
+        let out = tmp.path().join(name);
+        let file = scenario("region");
+        let mut args = vec![
+            "run",
+            file.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--ticks",
+            "40",
+            "--no-plots",
+        ];
+        args.extend_from_slice(extra);
+        let o = commune(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        (stdout(&o), std::fs::read(out.join("metrics.csv")).unwrap())
+    };
+    let (text, profiled) = run("profiled", &["--profile", "-q"]);
+    let (_, plain) = run("plain", &["-q"]);
+    assert!(profiled == plain, "--profile changed the metrics");
+    let stages = [
+        "events",
+        "life",
+        "needs",
+        "assemblies",
+        "plan",
+        "labour",
+        "production",
+        "distribution",
+        "accounting",
+        "observing",
+        "writing the output",
+    ];
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].contains("40 days"), "{text}");
+    let mut shares = 0.0;
+    let mut at = 0;
+    for stage in stages {
+        let i = lines
+            .iter()
+            .position(|l| l.trim_start().starts_with(stage))
+            .unwrap_or_else(|| panic!("no line for {stage}: {text}"));
+        assert!(i > at, "{stage} out of order: {text}");
+        at = i;
+        let share: f64 = lines[i]
+            .split_whitespace()
+            .find_map(|w| w.strip_suffix('%'))
+            .and_then(|w| w.parse().ok())
+            .unwrap_or_else(|| panic!("no share on {:?}", lines[i]));
+        assert!((0.0..=100.0).contains(&share), "{}", lines[i]);
+        shares += share;
+    }
+    assert!(
+        (shares - 100.0).abs() < 0.6,
+        "shares add up to {shares}: {text}"
+    );
+    assert!(
+        !text.contains("drawing plots"),
+        "no plots were drawn: {text}"
+    );
+}

@@ -138,23 +138,34 @@ fn a_labour_shortage_in_energy_curtails_the_sectors_that_use_it() {
     assert!(m.unmet_need_share > 0.99);
 }
 
-/// A planning session lowers the requests by `revision` of the gap each round, so with hours
-/// linear in the requests the share still to close after round `k` is `(1 - revision)^(k-1)`
-/// of `1 - s*`, `s* = room / hours asked in full`: the rounds it takes have a closed form.
-#[test]
-fn a_planning_session_takes_the_rounds_the_closed_form_says() {
-    use crate::model::kernel::goods::Headcount;
-    use crate::model::kernel::technology::Economy;
-    use crate::model::syndicates::economy::plan_session;
-    let mut p = Params::default();
-    let economy = Economy::new(&p);
-    let headcount = Headcount {
+/// A community of 100 adults, 30 children and 20 elders planning under `p`: its economy, its
+/// headcount and its members' requests.
+fn session_community(
+    p: &Params,
+) -> (
+    crate::model::kernel::technology::Economy,
+    crate::model::kernel::goods::Headcount,
+    [f64; N_GOODS],
+) {
+    let economy = crate::model::kernel::technology::Economy::new(p);
+    let headcount = crate::model::kernel::goods::Headcount {
         adults: 100.0,
         children: 30.0,
         elders: 20.0,
         ill: 0.0,
     };
     let wanted = p.goods.final_need(&headcount);
+    (economy, headcount, wanted)
+}
+
+/// A planning session lowers the requests by `revision` of the gap each round, so with hours
+/// linear in the requests the share still to close after round `k` is `(1 - revision)^(k-1)`
+/// of `1 - s*`, `s* = room / hours asked in full`: the rounds it takes have a closed form.
+#[test]
+fn a_planning_session_takes_the_rounds_the_closed_form_says() {
+    use crate::model::syndicates::economy::plan_session;
+    let mut p = Params::default();
+    let (economy, headcount, wanted) = session_community(&p);
     let full = economy.gross_output(&wanted);
     let asked: f64 = (0..N_GOODS).map(|g| full[g] * economy.labour[g]).sum();
     let offered = 100.0 * p.labour.willing_hours_mean
@@ -199,19 +210,10 @@ fn a_planning_session_takes_the_rounds_the_closed_form_says() {
 /// and lowers no request if they suffice; past the cap it lowers requests for the rest.
 #[test]
 fn a_session_that_works_longer_asks_only_the_hours_missing() {
-    use crate::model::kernel::goods::Headcount;
-    use crate::model::kernel::technology::Economy;
     use crate::model::syndicates::economy::plan_session;
     let mut p = Params::default();
     p.economy.round_limit = 100;
-    let economy = Economy::new(&p);
-    let headcount = Headcount {
-        adults: 100.0,
-        children: 30.0,
-        elders: 20.0,
-        ill: 0.0,
-    };
-    let wanted = p.goods.final_need(&headcount);
+    let (economy, headcount, wanted) = session_community(&p);
     let full = economy.gross_output(&wanted);
     let asked: f64 = (0..N_GOODS).map(|g| full[g] * economy.labour[g]).sum();
     let offered = 100.0 * p.labour.willing_hours_mean
@@ -245,20 +247,11 @@ fn a_session_that_works_longer_asks_only_the_hours_missing() {
 /// the next, leaves the goods it does not name as they are, and ends within the hours offered.
 #[test]
 fn a_session_with_a_cut_order_lowers_requests_good_by_good() {
-    use crate::model::kernel::goods::Headcount;
-    use crate::model::kernel::technology::Economy;
     use crate::model::syndicates::economy::plan_session;
     let mut p = Params::default();
     p.economy.round_limit = 100;
     p.economy.tolerance = 1e-6;
-    let economy = Economy::new(&p);
-    let headcount = Headcount {
-        adults: 100.0,
-        children: 30.0,
-        elders: 20.0,
-        ill: 0.0,
-    };
-    let wanted = p.goods.final_need(&headcount);
+    let (economy, headcount, wanted) = session_community(&p);
     let hours_of = |x: &[f64; N_GOODS]| -> f64 {
         let out = economy.gross_output(x);
         (0..N_GOODS).map(|g| out[g] * economy.labour[g]).sum()
