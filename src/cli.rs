@@ -461,7 +461,12 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
     }
     let plotting = plotting.elapsed().as_secs_f64();
     if let Some(p) = &profile {
-        print_profile(p, writing, (!args.no_plots).then_some(plotting));
+        print_profile(
+            p,
+            writing,
+            (!args.no_plots).then_some(plotting),
+            scenario.params.initial_population(),
+        );
     }
     if !args.quiet {
         print_summary(&scenario, &summary, wall, &dir);
@@ -487,7 +492,7 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
 
 /// `commune run --profile`: where the time went, stage by stage, with each stage's share of the
 /// whole and its mean per simulated day.
-fn print_profile(p: &Profile, writing: f64, plotting: Option<f64>) {
+fn print_profile(p: &Profile, writing: f64, plotting: Option<f64>, persons: u64) {
     let mut stages: Vec<(&str, f64)> = STAGES.iter().copied().zip(p.stages).collect();
     stages.push(("observing (per-person totals, --communities)", p.observing));
     stages.push(("writing the output", writing));
@@ -511,7 +516,24 @@ fn print_profile(p: &Profile, writing: f64, plotting: Option<f64>) {
             1e6 * seconds / days
         );
     }
+    match peak_memory_bytes() {
+        Some(bytes) => println!(
+            "peak memory {:.1} MB (the whole process, its resident high-water mark), {:.0} bytes \
+             per person of the {persons} at the start",
+            bytes as f64 / 1e6,
+            bytes as f64 / persons.max(1) as f64
+        ),
+        None => println!("peak memory: not available on this system (read from /proc on Linux)"),
+    }
     println!();
+}
+
+/// The process's peak resident memory (`VmHWM` in `/proc/self/status`), where the system gives it.
+fn peak_memory_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
 }
 
 /// `events.csv` (events and recalls: the chart markers) and `decisions.csv` (every proposal an

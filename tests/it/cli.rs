@@ -541,4 +541,21 @@ fn run_profile_prints_each_phase_and_changes_nothing() {
         !text.contains("drawing plots"),
         "no plots were drawn: {text}"
     );
+    // Memory: the process's peak, and per person of the 1,500 the region starts with.
+    if cfg!(target_os = "linux") {
+        let line = lines
+            .iter()
+            .find(|l| l.starts_with("peak memory "))
+            .unwrap_or_else(|| panic!("no peak memory line: {text}"));
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let mb: f64 = words[2].parse().unwrap();
+        let per_person: f64 = words[words.iter().position(|w| *w == "bytes").unwrap() - 1]
+            .parse()
+            .unwrap();
+        assert!(mb > 1.0, "{line}");
+        assert!(
+            (per_person * 1500.0 / 1e6 - mb).abs() < 0.01 * mb,
+            "per person is the peak over the 1,500 persons: {line}"
+        );
+    }
 }
