@@ -84,22 +84,13 @@ fn single_threaded() -> Schedule {
     schedule
 }
 
-/// Builds the day's schedule: the phases chained once, here, and each phase's systems in order.
+/// Builds the day's schedule: the phases ordered once, here, as `Phase::ALL` lists them, and each
+/// phase's systems in order.
 fn build_schedule() -> Schedule {
     let mut schedule = single_threaded();
-    schedule.configure_sets(
-        (
-            Phase::Life,
-            Phase::Needs,
-            Phase::Assemblies,
-            Phase::Plan,
-            Phase::Labour,
-            Phase::Production,
-            Phase::Distribution,
-            Phase::Accounting,
-        )
-            .chain(),
-    );
+    for pair in Phase::ALL.windows(2) {
+        schedule.configure_sets(pair[1].after(pair[0]));
+    }
     for phase in Phase::ALL {
         add_phase(&mut schedule, phase);
     }

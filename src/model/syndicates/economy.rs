@@ -78,13 +78,18 @@ pub fn plan_goods(
     let session = planning == Planning::Participatory
         && clock.tick.is_multiple_of(params.economy.plan_days.max(1));
     let cv = params.economy.request_cv;
-    let cut_order: Vec<usize> = params
-        .economy
-        .cut_order
-        .iter()
-        .filter_map(|name| Good::ALL.iter().position(|g| g.name() == name))
-        .filter(|&g| g != Good::Housing.index())
-        .collect();
+    // The goods a session lowers first (resolved on session days only: no allocation otherwise).
+    let cut_order: Vec<usize> = if session {
+        params
+            .economy
+            .cut_order
+            .iter()
+            .filter_map(|name| Good::ALL.iter().position(|g| g.name() == name))
+            .filter(|&g| g != Good::Housing.index())
+            .collect()
+    } else {
+        Vec::new()
+    };
     for (c, day) in goods.iter_mut().enumerate() {
         let (who, guild) = (&people[c], &mut guilds[c]);
         let (stock, exchange, agreement) = stocks
