@@ -14,6 +14,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::experiment::compare::{CompareOptions, run_compare};
 use crate::experiment::people::People;
 use crate::experiment::sweep::{self, Shard, Sweep, SweepOptions};
+use crate::model::kernel::calendar::YEAR;
 use crate::model::metrics::summary::HEADLINES;
 use crate::model::{Simulation, Summary, TickMetrics};
 use crate::output::{self, Manifest, Staged};
@@ -653,6 +654,22 @@ fn write_people(dir: &Path, people: &People) -> Result<()> {
             Column::new(
                 "need_satisfaction".into(),
                 t.iter().map(|p| p.satisfaction()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "alive".into(),
+                t.iter()
+                    .map(|p| i64::from(people.alive(p)))
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "age_years".into(),
+                t.iter()
+                    .map(|p| f64::from(p.age_days) / f64::from(YEAR))
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "female".into(),
+                t.iter().map(|p| i64::from(p.female)).collect::<Vec<_>>(),
             ),
         ],
     )?;

@@ -276,7 +276,9 @@ where
 /// Four time series panels.
 struct TimeSeries {
     title: String,
-    /// Per panel (in [`SERIES`] order), the lines.
+    /// The metric column of each panel ([`SERIES`] for the headline figures).
+    names: &'static [&'static str],
+    /// Per panel (in `names` order), the lines.
     panels: Vec<Vec<Line>>,
     markers: Vec<Marker>,
 }
@@ -288,9 +290,74 @@ impl Figure for TimeSeries {
     {
         let root = root.titled(&self.title, ("sans-serif", 24))?;
         let areas = root.split_evenly((2, 2));
-        for ((area, lines), name) in areas.iter().zip(&self.panels).zip(SERIES) {
+        for ((area, lines), name) in areas.iter().zip(&self.panels).zip(self.names) {
             let col = column(name).expect("a declared metric column");
             line_panel(area, &col.label(), col.unit, lines, &self.markers)?;
+        }
+        Ok(())
+    }
+}
+
+/// The panels of a run's population figure (`[demography]`).
+const POPULATION_SERIES: &[&str] = &[
+    "population",
+    "dependency_ratio",
+    "elders",
+    "work_hours_mean",
+];
+
+/// Five-year age groups of the age pyramid: 0-4 to 95-99, and 100 and over.
+const PYRAMID_GROUPS: usize = 21;
+
+/// An age pyramid: persons by five-year age group, women (index 0) right, men (1) left.
+struct Pyramid {
+    title: String,
+    bars: Vec<[u32; 2]>,
+}
+
+impl Figure for Pyramid {
+    fn size(&self) -> (u32, u32) {
+        (900, 700)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()>
+    where
+        DB::ErrorType: 'static,
+    {
+        let most = self
+            .bars
+            .iter()
+            .flat_map(|b| b.iter())
+            .copied()
+            .max()
+            .unwrap_or(1)
+            .max(1);
+        let w = f64::from(most) * 1.1;
+        let groups = self.bars.len() as f64;
+        let mut chart = ChartBuilder::on(root)
+            .caption(&self.title, ("sans-serif", 20))
+            .margin(14)
+            .x_label_area_size(40)
+            .y_label_area_size(64)
+            .build_cartesian_2d(-w..w, 0.0..groups)?;
+        chart
+            .configure_mesh()
+            .x_desc("persons: men (left), women (right)")
+            .y_desc("age (years)")
+            .x_label_formatter(&|x| format!("{:.0}", x.abs()))
+            .y_labels(self.bars.len() + 1)
+            .y_label_formatter(&|y| format!("{:.0}", y * 5.0))
+            .label_style(("sans-serif", 13))
+            .light_line_style(RGBColor(235, 235, 235))
+            .draw()?;
+        for (sex, side) in [(0usize, 1.0), (1, -1.0)] {
+            chart.draw_series(self.bars.iter().enumerate().map(|(g, b)| {
+                let y = g as f64;
+                Rectangle::new(
+                    [(0.0, y + 0.05), (side * f64::from(b[sex]), y + 0.95)],
+                    color(sex).mix(0.8).filled(),
+                )
+            }))?;
         }
         Ok(())
     }
@@ -603,6 +670,7 @@ fn plot_run(dir: &Path) -> Result<Stems> {
         "timeseries",
         &TimeSeries {
             title: title.clone(),
+            names: SERIES,
             panels,
             markers: run_markers(dir),
         },
@@ -611,6 +679,41 @@ fn plot_run(dir: &Path) -> Result<Stems> {
         "timeseries".to_owned(),
         "Daily work hours, need satisfaction, waste share and footprint.".to_owned(),
     )];
+    // With `[demography]`: the population, its make-up and the hours it asks of its adults.
+    // (Runs written before these columns existed have neither.)
+    let vitals: f64 = ["births", "deaths"]
+        .iter()
+        .flat_map(|name| floats(&metrics, name).unwrap_or_default())
+        .sum();
+    if vitals > 0.0 {
+        let mut panels = Vec::new();
+        for name in POPULATION_SERIES {
+            panels.push(vec![Line {
+                label: (*name).to_owned(),
+                x: ticks.clone(),
+                y: floats(&metrics, name)?,
+                band: None,
+                color: color(0),
+            }]);
+        }
+        render(
+            dir,
+            "population",
+            &TimeSeries {
+                title: format!("{title}: population"),
+                names: POPULATION_SERIES,
+                panels,
+                // A century's decisions would hide the lines.
+                markers: Vec::new(),
+            },
+        )?;
+        stems.push((
+            "population".to_owned(),
+            "Persons alive, children and elders per adult, elders, and the daily work hours per \
+             able adult, as people are born, age and die."
+                .to_owned(),
+        ));
+    }
     let people_file = dir.join("people.parquet");
     if people_file.is_file() {
         let people = read_parquet(&people_file)?;
@@ -649,6 +752,32 @@ fn plot_run(dir: &Path) -> Result<Stems> {
                 curve,
             },
         )?;
+        if vitals > 0.0 {
+            let alive = floats(&people, "alive")?;
+            let ages = floats(&people, "age_years")?;
+            let female = floats(&people, "female")?;
+            let mut bars = vec![[0u32; 2]; PYRAMID_GROUPS];
+            for ((a, age), f) in alive.iter().zip(&ages).zip(&female) {
+                if *a > 0.5 {
+                    let g = ((age / 5.0) as usize).min(PYRAMID_GROUPS - 1);
+                    bars[g][usize::from(*f < 0.5)] += 1;
+                }
+            }
+            render(
+                dir,
+                "age_pyramid",
+                &Pyramid {
+                    title: format!("{title}: persons alive on the last day, by age"),
+                    bars,
+                },
+            )?;
+            stems.push((
+                "age_pyramid".to_owned(),
+                "Age pyramid on the last day: women to the right, men to the left, by five-year \
+                 age group (the last group is 100 and over)."
+                    .to_owned(),
+            ));
+        }
         stems.push((
             "lorenz_need_satisfaction".to_owned(),
             "Lorenz curve of each person's food delivered over food needed: the diagonal is \
@@ -711,6 +840,7 @@ fn plot_comparison(dir: &Path) -> Result<Stems> {
         "timeseries",
         &TimeSeries {
             title: format!("{}: mean over seeds, 95% bands", names.join(" vs ")),
+            names: SERIES,
             panels,
             markers: Vec::new(),
         },
@@ -1017,6 +1147,7 @@ mod tests {
         ];
         let fig = TimeSeries {
             title: "t".to_owned(),
+            names: SERIES,
             panels,
             markers: vec![Marker {
                 tick: 4.0,

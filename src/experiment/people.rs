@@ -22,6 +22,12 @@ pub struct PersonTotals {
     pub need_kg: f64,
     /// Food delivered over the run (kg).
     pub delivered_kg: f64,
+    /// Age when last seen (days; 0 without `[demography]`).
+    pub age_days: u16,
+    /// A woman (drawn only with `[demography]`).
+    pub female: bool,
+    /// Days observed so far when the person was last seen: alive at the end if that is every day.
+    pub seen: u32,
 }
 
 impl PersonTotals {
@@ -50,6 +56,8 @@ pub struct People {
     entities: Vec<Entity>,
     totals: Vec<PersonTotals>,
     index: std::collections::HashMap<Entity, usize>,
+    /// Days observed.
+    days: u32,
 }
 
 impl People {
@@ -58,6 +66,8 @@ impl People {
     /// places is added in parallel (each person's totals are their own, so the result does not
     /// depend on the threads); otherwise persons are matched one by one through the map.
     pub fn observe(&mut self, sim: &mut Simulation) {
+        self.days += 1;
+        let day = self.days;
         let world = sim.world_mut();
         let mut query = world.query::<(Entity, &Person, &Work, &Ration)>();
         let Ok(tables) = query.contiguous_iter(world) else {
@@ -73,7 +83,7 @@ impl People {
                     .for_each(|(k, chunk)| {
                         for (j, t) in chunk.iter_mut().enumerate() {
                             let i = k * 4096 + j;
-                            add(t, &persons[i], &works[i], &rations[i]);
+                            add(t, &persons[i], &works[i], &rations[i], day);
                         }
                     });
             } else {
@@ -90,7 +100,13 @@ impl People {
                         self.index.insert(entity, slot);
                         slot
                     };
-                    add(&mut self.totals[slot], &persons[i], &works[i], &rations[i]);
+                    add(
+                        &mut self.totals[slot],
+                        &persons[i],
+                        &works[i],
+                        &rations[i],
+                        day,
+                    );
                 }
             }
             offset += n;
@@ -101,12 +117,20 @@ impl People {
     pub fn totals(&self) -> &[PersonTotals] {
         &self.totals
     }
+
+    /// Whether the person with these totals was alive on the last day observed.
+    pub fn alive(&self, t: &PersonTotals) -> bool {
+        t.seen == self.days
+    }
 }
 
 /// Adds a person's day to their totals.
 #[inline]
-fn add(t: &mut PersonTotals, person: &Person, work: &Work, ration: &Ration) {
+fn add(t: &mut PersonTotals, person: &Person, work: &Work, ration: &Ration, day: u32) {
     t.adult = person.age == AgeClass::Adult;
+    t.age_days = person.age_days;
+    t.female = person.female;
+    t.seen = day;
     if person.is_able_adult() {
         t.able_days += 1;
         t.work_hours += f64::from(work.total());

@@ -29,7 +29,7 @@ pub use metrics::summary::Summary;
 /// The phases of a day, run in this order. Every system belongs to exactly one phase.
 #[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Phase {
-    /// Illness and recovery.
+    /// Ageing, births and deaths (with `[demography]`), illness and recovery.
     Life,
     /// Each person's needs, summed per community.
     Needs,
@@ -114,7 +114,14 @@ fn build_phase_schedules() -> Vec<Schedule> {
 fn add_phase(schedule: &mut Schedule, phase: Phase) {
     match phase {
         Phase::Life => {
-            schedule.add_systems(population::life::update_health.in_set(Phase::Life));
+            schedule.add_systems(
+                (
+                    population::demography::live_a_day,
+                    population::life::update_health,
+                )
+                    .chain()
+                    .in_set(Phase::Life),
+            );
         }
         Phase::Needs => {
             schedule.add_systems(
@@ -158,6 +165,7 @@ fn add_phase(schedule: &mut Schedule, phase: Phase) {
                     metrics::accounting::spoil_food,
                     governance::assembly::remember_day,
                     metrics::accounting::collect_metrics,
+                    metrics::accounting::collect_vitals,
                     metrics::accounting::advance_clock,
                 )
                     .chain()
@@ -271,6 +279,13 @@ impl Simulation {
         world.insert_resource(guilds::FoundingRngs::new(seed, communities));
         world.insert_resource(learning::Knowledge::new(seed, communities));
         world.insert_resource(kernel::decisions::Decided::default());
+        world.insert_resource(population::demography::Vitals::new(communities as usize));
+        if params.demography.enabled {
+            world.insert_resource(population::demography::DemographyRngs::new(
+                seed,
+                communities,
+            ));
+        }
         world.insert_resource(params);
         Self {
             world,

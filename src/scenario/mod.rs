@@ -8,6 +8,7 @@
 
 pub mod decompose;
 pub mod events;
+pub mod life_tables;
 mod locate;
 pub mod reference;
 pub mod sensitivity;
@@ -24,6 +25,7 @@ use crate::model::Params;
 use crate::model::events::ScheduledEvent;
 use crate::model::kernel::goods::{ClothingParams, GoodsParams, InputsParams};
 use crate::model::kernel::params::assembly::AssemblyParams;
+use crate::model::kernel::params::demography::DemographyParams;
 use crate::model::kernel::params::dwellings::DwellingParams;
 use crate::model::kernel::params::economy::EconomyParams;
 use crate::model::kernel::params::energy::EnergyParams;
@@ -146,6 +148,7 @@ struct FileLayout<'a> {
     global: &'a GlobalParams,
     learning: &'a LearningParams,
     economy: &'a EconomyParams,
+    demography: &'a DemographyParams,
     // Last: an array of tables follows every table.
     #[serde(skip_serializing_if = "<[EventSpec]>::is_empty")]
     events: &'a [EventSpec],
@@ -171,6 +174,7 @@ pub const SECTIONS: &[&str] = &[
     "global",
     "learning",
     "economy",
+    "demography",
     "sweep",
     "sensitivity",
     "decompose",
@@ -200,6 +204,7 @@ impl Scenario {
             global: &self.params.global,
             learning: &self.params.learning,
             economy: &self.params.economy,
+            demography: &self.params.demography,
             events: &self.events,
         };
         let body = toml::to_string_pretty(&layout).expect("a scenario always serializes");
@@ -388,6 +393,7 @@ pub fn parse(text: &str, default_name: &str) -> Result<Scenario, Vec<Problem>> {
         global: maybe_section(take("global"), "global", &locator, &mut problems),
         learning: maybe_section(take("learning"), "learning", &locator, &mut problems),
         economy: maybe_section(take("economy"), "economy", &locator, &mut problems),
+        demography: maybe_section(take("demography"), "demography", &locator, &mut problems),
     };
     let events = take("events")
         .map(|v| events::parse(v, &locator, &mut problems))
@@ -411,6 +417,18 @@ pub fn parse(text: &str, default_name: &str) -> Result<Scenario, Vec<Problem>> {
     if problems.is_empty() && scenario.params.economy.from_table() {
         match crate::accounts::economy::table_economy(&scenario.params.economy) {
             Ok(table) => scenario.params.economy.derived = Some(std::sync::Arc::new(table)),
+            Err(found) => problems.extend(found.into_iter().map(|(key, message)| Problem {
+                line: locator.line(&key),
+                key,
+                message,
+            })),
+        }
+    }
+    if problems.is_empty() && scenario.params.demography.enabled {
+        match life_tables::derive(&scenario.params.demography) {
+            Ok(table) => {
+                scenario.params.demography.derived = Some(std::sync::Arc::new(table));
+            }
             Err(found) => problems.extend(found.into_iter().map(|(key, message)| Problem {
                 line: locator.line(&key),
                 key,

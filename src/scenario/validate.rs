@@ -90,7 +90,22 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
     global(&mut c, s);
     learning(&mut c, s);
     economy(&mut c, s);
+    demography(&mut c, s);
     c.problems
+}
+
+/// `[demography]`: children grow into adults before adults retire.
+fn demography(c: &mut Checks, s: &Scenario) {
+    let d = &s.params.demography;
+    if d.adult_age >= d.retirement_age {
+        c.fail(
+            "demography.retirement_age",
+            format!(
+                "is {}; it must be above `adult_age` ({}), or nobody would work as an adult",
+                d.retirement_age, d.adult_age
+            ),
+        );
+    }
 }
 
 /// `[economy]`: a table's hours are hours actually worked, and already include what the market

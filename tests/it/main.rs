@@ -12,6 +12,7 @@ mod accounts;
 mod bad_input;
 mod cli;
 mod decompose;
+mod demography;
 mod docs;
 mod energy;
 mod events;

@@ -46,6 +46,10 @@ pub struct Person {
     pub guild: u8,
     /// Asked by the community assembly to give their working hours to their art, full-time.
     pub artist: bool,
+    /// A woman (who may give birth); drawn only with `[demography]`, false otherwise.
+    pub female: bool,
+    /// Age (days); kept and advanced only with `[demography]`, 0 otherwise.
+    pub age_days: u16,
 }
 
 impl Person {

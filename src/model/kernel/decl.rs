@@ -102,8 +102,8 @@ impl Decl {
 pub fn all() -> impl Iterator<Item = &'static Decl> {
     use super::goods;
     use super::params::{
-        self, assembly, dwellings, economy, energy, global, guilds as guild, learning, market,
-        rail, transport,
+        self, assembly, demography, dwellings, economy, energy, global, guilds as guild, learning,
+        market, rail, transport,
     };
     [
         params::POPULATION,
@@ -124,6 +124,7 @@ pub fn all() -> impl Iterator<Item = &'static Decl> {
         global::DECLS,
         learning::DECLS,
         economy::DECLS,
+        demography::DECLS,
     ]
     .into_iter()
     .flatten()

@@ -11,6 +11,7 @@ pub mod decisions;
 pub mod decl;
 pub mod goods;
 pub mod ledger;
+pub mod life_table;
 pub mod log;
 pub mod params;
 pub mod regions;

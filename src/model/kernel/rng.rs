@@ -38,6 +38,10 @@ pub enum Purpose {
     /// Each region's delegate to the world assembly: whether they deviate from the region's
     /// mandate and are seen doing so, per region.
     RegionDelegates = 14,
+    /// Each community's daily births and deaths (`[demography]`).
+    Demography = 15,
+    /// The sexes and ages of each community's persons at the start (`[demography]`).
+    Ages = 16,
 }
 
 /// A stream for `purpose` and `index` under `seed`.

@@ -23,6 +23,7 @@ use crate::model::kernel::technology::Economy;
 use crate::model::learning::Knowledge;
 use crate::model::metrics::row::TickMetrics;
 use crate::model::metrics::satisfaction::Satisfaction;
+use crate::model::population::demography::Vitals;
 
 /// Store-room food spoils at the scenario's daily rate; leftovers older than the keeping time are
 /// thrown away, and the rest grow a day older.
@@ -252,6 +253,13 @@ fn tally_kinds(
     }
 }
 
+/// Today's births and deaths into the metrics row (after [`collect_metrics`]; a system of its
+/// own because that one already takes as many parameters as a system may).
+pub fn collect_vitals(vitals: Res<Vitals>, mut metrics: ResMut<TickMetrics>) {
+    metrics.births = vitals.births.iter().map(|&b| u64::from(b)).sum();
+    metrics.deaths = vitals.deaths.iter().map(|&d| u64::from(d)).sum();
+}
+
 /// Sums the day into the world's metrics row.
 #[allow(clippy::too_many_arguments)]
 pub fn collect_metrics(
@@ -353,6 +361,15 @@ pub fn collect_metrics(
         full_time_artists: u64::from(gov.artists.iter().sum::<u32>()),
         ..Default::default()
     };
+    let (mut children, mut adults_all, mut elders) = (0.0, 0.0, 0.0);
+    for day in books.people.iter() {
+        children += day.headcount.children;
+        adults_all += day.headcount.adults;
+        elders += day.headcount.elders;
+    }
+    m.children = children as u64;
+    m.elders = elders as u64;
+    m.dependency_ratio = ratio(children + elders, adults_all);
     let flows = add_ledgers(&mut m, &books, &params, &economy, &mask);
     m.textiles_discarded_kg = m.garments_discarded * params.clothing.garment_kg;
     m.energy_stored_kwh = systems.iter().map(|(s, ..)| s.stored_kwh).sum();

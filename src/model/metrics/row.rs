@@ -316,6 +316,11 @@ declare_row! {
     day_of_year: u32, Int, "day", "Day of the year, 0 to 364.";
     population: u64, Int, "persons", "Persons alive.";
     able_adults: u64, Int, "persons", "Adults who are well today (the base of the work-hours statistics).";
+    children: u64, Int, "persons", "Children: younger than `demography.adult_age` with `[demography]`, drawn as children at the start without it.";
+    elders: u64, Int, "persons", "Elders: `demography.retirement_age` or older with `[demography]`, drawn as elders at the start without it.";
+    dependency_ratio: f64, Float, "persons/adult", "Children and elders per adult (well or not).", "dependency ratio";
+    births: u64, Int, "persons", "Children born today (`[demography]`).";
+    deaths: u64, Int, "persons", "Persons who died today (`[demography]`).";
     work_hours_mean: f64, Float, "h/day", "Mean hours worked per able adult: syndicate work plus own garden.", "work hours per able adult";
     work_hours_p50: f64, Float, "h/day", "Median hours worked per able adult (to 0.01 h).";
     work_hours_p90: f64, Float, "h/day", "90th percentile of hours worked per able adult (to 0.01 h).", "work hours, 90th percentile";

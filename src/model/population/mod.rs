@@ -1,6 +1,7 @@
-//! Population: founding the world (persons, communities, regions), illness and recovery, and
-//! each person's needs.
+//! Population: founding the world (persons, communities, regions), ageing, births and deaths,
+//! illness and recovery, and each person's needs.
 
+pub mod demography;
 pub mod life;
 pub mod needs;
 pub mod setup;

@@ -67,6 +67,8 @@ pub(crate) fn draw_person(rng: &mut ChaCha8Rng, params: &Params, community: u32)
             gardener,
             guild: 0,
             artist: false,
+            female: false,
+            age_days: 0,
         },
         Vocation {
             willing: draws.willing(labour, age),
@@ -130,6 +132,14 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
                     kept.unemployed = true;
                 }
             }
+        }
+        if let Some(table) = params
+            .demography
+            .derived
+            .as_deref()
+            .filter(|_| params.demography.enabled)
+        {
+            super::demography::found(params, table, seed, c, &mut persons);
         }
         let mut headcount = Headcount::default();
         for (_, p, ..) in &persons {

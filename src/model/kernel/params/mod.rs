@@ -9,6 +9,7 @@
 //! published figures are collected, with their sources, in `docs/calibration.md`.
 
 pub mod assembly;
+pub mod demography;
 pub mod dwellings;
 pub mod economy;
 pub mod energy;
@@ -101,6 +102,7 @@ pub struct Params {
     pub global: GlobalParams,
     pub learning: LearningParams,
     pub economy: economy::EconomyParams,
+    pub demography: demography::DemographyParams,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
