@@ -376,7 +376,7 @@ fn validate(files: &[PathBuf], strict: bool, quiet: bool) -> Result<ExitCode> {
                 "{}: ok ({} communities, {} persons, {} ticks, seed {}{})",
                 file.display(),
                 s.params.population.communities,
-                s.params.initial_population(),
+                s.params.initial_population(s.meta.seed),
                 s.meta.ticks,
                 s.meta.seed,
                 s.sweep.as_ref().map_or(String::new(), |sw| format!(
@@ -466,7 +466,7 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
             p,
             writing,
             (!args.no_plots).then_some(plotting),
-            scenario.params.initial_population(),
+            scenario.params.initial_population(scenario.meta.seed),
         );
     }
     if !args.quiet {
@@ -973,7 +973,7 @@ fn write_run(
         scenario_sha256: output::sha256_hex(&toml),
         seed: scenario.meta.seed,
         ticks: scenario.meta.ticks,
-        persons: scenario.params.initial_population(),
+        persons: scenario.params.initial_population(scenario.meta.seed),
         communities: scenario.params.population.communities,
         started_at: humantime::format_rfc3339_seconds(started).to_string(),
         wall_time_seconds: wall,
@@ -988,7 +988,7 @@ fn print_summary(scenario: &Scenario, s: &Summary, wall: f64, dir: &Path) {
     println!(
         "{}: {} persons in {} communit{}, {} days, seed {} ({:.1} s, {:.0} days/s)",
         scenario.meta.name,
-        scenario.params.initial_population(),
+        scenario.params.initial_population(scenario.meta.seed),
         scenario.params.population.communities,
         if scenario.params.population.communities == 1 {
             "y"

@@ -63,6 +63,8 @@ pub struct EventSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub provisions: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<toml::Value>,
@@ -75,7 +77,7 @@ pub const KINDS: &[(&str, &[&str])] = &[
         "drought",
         &["yield_factor", "days", "region?", "community?"],
     ),
-    ("influx", &["community", "persons"]),
+    ("influx", &["community", "persons", "provisions?"]),
     ("illness_wave", &["share", "region?", "community?"]),
     (
         "installation_failure",
@@ -94,6 +96,7 @@ const KEYS: &[&str] = &[
     "yield_factor",
     "days",
     "persons",
+    "provisions",
     "share",
     "source",
     "good",
@@ -163,6 +166,7 @@ pub(super) fn parse(
             "yield_factor" => spec.yield_factor.is_some(),
             "days" => spec.days.is_some(),
             "persons" => spec.persons.is_some(),
+            "provisions" => spec.provisions.is_some(),
             "share" => spec.share.is_some(),
             "source" => spec.source.is_some(),
             "good" => spec.good.is_some(),
@@ -267,7 +271,11 @@ pub(super) fn build(
                 if !(1..=100_000).contains(&persons) {
                     fail("persons", format!("{persons} is not between 1 and 100000"));
                 }
-                EventKind::Influx { community, persons }
+                EventKind::Influx {
+                    community,
+                    persons,
+                    provisions: e.provisions.unwrap_or(false),
+                }
             }
             "illness_wave" => EventKind::IllnessWave { target, share },
             "installation_failure" => {

@@ -7,9 +7,9 @@ use crate::model::kernel::decisions::{COMMUNITY_AGENDA, REGION_AGENDA, WORLD_AGE
 use crate::model::kernel::decl;
 use crate::model::kernel::decl::Check;
 use crate::model::kernel::goods::{Good, leontief_inverse};
-use crate::model::kernel::params::Sector;
 use crate::model::kernel::params::economy::Planning;
 use crate::model::kernel::params::energy::{EnergyUser, Source};
+use crate::model::kernel::params::{MAX_COMMUNITY, Sector};
 use crate::model::kernel::technology::technical_matrix;
 
 /// Most persons a scenario may hold: about 2 GB of state, far beyond the shipped `large` scenario.
@@ -217,7 +217,51 @@ fn meta(c: &mut Checks, s: &Scenario) {
 /// `[population]`: how many persons fit, and age shares that add up.
 fn population(c: &mut Checks, s: &Scenario) {
     let p = &s.params.population;
-    let total = u64::from(p.communities) * u64::from(p.persons_per_community);
+    let largest = match p.size_range[..] {
+        [_, hi] => hi,
+        _ => p.persons_per_community,
+    };
+    let total = if p.sizes.is_empty() {
+        u64::from(p.communities) * u64::from(largest)
+    } else {
+        p.sizes.iter().map(|&n| u64::from(n)).sum()
+    };
+    if !p.sizes.is_empty() && !p.size_range.is_empty() {
+        c.fail(
+            "population.size_range",
+            "cannot be given with `sizes`: give each community's size, or a range to draw them from".to_owned(),
+        );
+    }
+    if !p.sizes.is_empty() && p.sizes.len() != p.communities as usize {
+        c.fail(
+            "population.sizes",
+            format!(
+                "lists {} communities but `communities` is {}; give one size per community",
+                p.sizes.len(),
+                p.communities
+            ),
+        );
+    }
+    for (i, &n) in p.sizes.iter().enumerate() {
+        if !(1..=MAX_COMMUNITY).contains(&n) {
+            c.fail(
+                "population.sizes",
+                format!("gives community {i} {n} persons; a community has 1 to {MAX_COMMUNITY}"),
+            );
+        }
+    }
+    match p.size_range[..] {
+        [] => {}
+        [lo, hi] if (1..=hi).contains(&lo) && hi <= MAX_COMMUNITY => {}
+        [lo, hi] => c.fail(
+            "population.size_range",
+            format!("is [{lo}, {hi}]; it must be [least, most] with 1 <= least <= most <= {MAX_COMMUNITY}"),
+        ),
+        _ => c.fail(
+            "population.size_range",
+            format!("has {} entries; it is two numbers, [least, most]", p.size_range.len()),
+        ),
+    }
     if total > MAX_PERSONS {
         c.fail(
             "population.communities",

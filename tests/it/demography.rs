@@ -1,6 +1,7 @@
-//! Demography (`[demography]`) in the whole model: persons are born and die at the life table's
-//! rates, everyone is counted, children grow into the labour pool, and bad life tables are
-//! refused. (The stable age structure over a century is checked against Lotka in
+//! Communities and their people in the whole model: demography (`[demography]`: persons are
+//! born and die at the life table's rates, everyone is counted, children grow into the labour
+//! pool, bad life tables are refused), newcomers who bring their share, and communities of
+//! different sizes. (The stable age structure over a century is checked against Lotka in
 //! `model::population::demography`'s unit tests, on the demography pass alone.)
 
 use commune::model::Simulation;
@@ -162,6 +163,148 @@ fn bad_life_tables_and_ages_are_refused_with_their_keys() {
             "[demography]\nenabled = true\n[demography.table]\nq_femal = [0.1]\n",
             "demography.table.q_femal",
             "unknown",
+        ),
+    ];
+    for (text, key, says) in cases {
+        let problems = commune::scenario::parse(text, "t").expect_err(text);
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.key == *key && p.message.contains(says)),
+            "{text}: {problems:?}"
+        );
+    }
+}
+
+/// The village with `newcomers` joining on day 0, with or without provisions, over `days`.
+fn with_newcomers(seed: u64, newcomers: u32, provisions: bool, days: u32) -> Vec<f64> {
+    let text = std::fs::read_to_string(scenario("village")).unwrap();
+    let text = if newcomers > 0 {
+        format!(
+            "{text}\n[[events]]\nday = 0\nkind = \"influx\"\ncommunity = 0\npersons = {newcomers}\nprovisions = {provisions}\n"
+        )
+    } else {
+        text
+    };
+    let s = commune::scenario::parse(&text, "village").unwrap();
+    let mut sim = Simulation::new(s.params.clone(), seed);
+    for event in &s.schedule {
+        sim.schedule_event(event.clone());
+    }
+    (0..days).map(|_| sim.step().need_satisfaction).collect()
+}
+
+/// Fifteen newcomers who bring the community's land, housing, installations and stores per
+/// resident leave need satisfaction after the first harvest within a point of the village
+/// without them; without provisions they do not (20 seeds, mean of days 260-400).
+#[test]
+fn newcomers_with_provisions_do_as_well_as_the_founders() {
+    let after = |v: Vec<f64>| v[260..].iter().sum::<f64>() / (v.len() - 260) as f64;
+    let diffs: Vec<(f64, f64)> = (1..=20u64)
+        .into_par_iter()
+        .map(|seed| {
+            let base = after(with_newcomers(seed, 0, false, 400));
+            let given = after(with_newcomers(seed, 15, true, 400));
+            let bare = after(with_newcomers(seed, 15, false, 400));
+            (given - base, bare - base)
+        })
+        .collect();
+    let mean = |f: fn(&(f64, f64)) -> f64| diffs.iter().map(f).sum::<f64>() / diffs.len() as f64;
+    let (given, bare) = (mean(|d| d.0), mean(|d| d.1));
+    println!(
+        "need satisfaction against the village: with provisions {given:+.4}, without {bare:+.4}"
+    );
+    assert!(
+        given.abs() < 0.01,
+        "with provisions: {given:+.4} against the village"
+    );
+    assert!(
+        bare < -0.01,
+        "without provisions: {bare:+.4}, the test could not tell"
+    );
+}
+
+/// Communities of the sizes listed: each has its persons, and, per resident, the same land and
+/// store (so a community three times the size needs three times the food and feeds itself).
+#[test]
+fn communities_listed_by_size_have_their_persons_and_land() {
+    let text = "[population]\ncommunities = 3\nsizes = [60, 180, 120]\n";
+    let s = commune::scenario::parse(text, "t").unwrap();
+    assert_eq!(s.params.initial_population(1), 360);
+    let mut sim = Simulation::new(s.params.clone(), 1);
+    let mut rows = Vec::new();
+    let mut food = [0.0; 3];
+    let mut eaten = [0.0; 3];
+    for _ in 0..300 {
+        sim.step();
+        rows.clear();
+        sim.community_metrics(&mut rows);
+        for r in &rows {
+            food[r.community as usize] += r.food_needed_kg;
+            eaten[r.community as usize] += r.food_eaten_kg;
+        }
+    }
+    let persons: Vec<u32> = rows.iter().map(|r| r.persons).collect();
+    assert_eq!(persons, [60, 180, 120]);
+    // Food needed in proportion to size (ages differ a little from community to community).
+    let per_person: Vec<f64> = (0..3).map(|c| food[c] / f64::from(persons[c])).collect();
+    for c in 1..3 {
+        assert!(
+            (per_person[c] / per_person[0] - 1.0).abs() < 0.1,
+            "{per_person:?}"
+        );
+        assert!(
+            eaten[c] / food[c] > 0.97,
+            "community {c} fed {}",
+            eaten[c] / food[c]
+        );
+    }
+}
+
+/// Sizes drawn within a range stay within it, differ between communities, are the same for the
+/// same seed, and add up to the count a run reports (20 seeds).
+#[test]
+fn community_sizes_drawn_from_a_range() {
+    let text = "[population]\ncommunities = 12\nsize_range = [50, 200]\n";
+    let s = commune::scenario::parse(text, "t").unwrap();
+    for seed in 1..=20u64 {
+        let sizes = s.params.community_sizes(seed);
+        assert_eq!(sizes, s.params.community_sizes(seed));
+        assert!(sizes.iter().all(|n| (50..=200).contains(n)), "{sizes:?}");
+        assert!(sizes.iter().any(|&n| n != sizes[0]), "{sizes:?}");
+    }
+    let mut sim = Simulation::new(s.params.clone(), 5);
+    let m = sim.step();
+    assert_eq!(m.population, s.params.initial_population(5));
+}
+
+#[test]
+fn sizes_that_do_not_add_up_are_refused() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "[population]\ncommunities = 3\nsizes = [60, 180]\n",
+            "population.sizes",
+            "lists 2 communities but `communities` is 3",
+        ),
+        (
+            "[population]\ncommunities = 2\nsizes = [60, 0]\n",
+            "population.sizes",
+            "gives community 1 0 persons",
+        ),
+        (
+            "[population]\ncommunities = 2\nsize_range = [200, 50]\n",
+            "population.size_range",
+            "1 <= least <= most",
+        ),
+        (
+            "[population]\ncommunities = 2\nsize_range = [50]\n",
+            "population.size_range",
+            "two numbers",
+        ),
+        (
+            "[population]\ncommunities = 2\nsizes = [50, 60]\nsize_range = [50, 60]\n",
+            "population.size_range",
+            "cannot be given with `sizes`",
         ),
     ];
     for (text, key, says) in cases {

@@ -406,6 +406,27 @@ impl Vintages {
         v
     }
 
+    /// Capacity that newcomers bring on `tick` (`influx` with `provisions`): each source's
+    /// capacity and the storage grow by `factor` of what stands, the new capacity wearing out a
+    /// lifetime later like a finished build.
+    pub fn settle(
+        &mut self,
+        params: &EnergyParams,
+        system: &mut EnergySystem,
+        tick: u32,
+        factor: f64,
+    ) {
+        for source in Source::ALL {
+            let kw = system.capacity_kw[source as usize] * factor;
+            if kw > 0.0 {
+                system.capacity_kw[source as usize] += kw;
+                self.add(params, source, tick, kw);
+            }
+        }
+        system.storage_kwh *= 1.0 + factor;
+        system.stored_kwh *= 1.0 + factor;
+    }
+
     /// Capacity finished on `tick`, to wear out a lifetime later.
     fn add(&mut self, params: &EnergyParams, source: Source, tick: u32, kw: f64) {
         let until = (f64::from(tick) + params.lifetime_days(source))

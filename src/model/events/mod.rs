@@ -11,9 +11,12 @@ use bevy_ecs::prelude::*;
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
-use crate::model::energy::EnergySystem;
+use crate::model::energy::{EnergySystem, Vintages};
 use crate::model::food::droughts::Droughts;
-use crate::model::kernel::components::{Community, HealthState, Member, Person};
+use crate::model::housing::Dwellings;
+use crate::model::kernel::components::{
+    Community, HealthState, Land, Member, Person, Stocks, StoreRoom,
+};
 use crate::model::kernel::goods::Good;
 use crate::model::kernel::params::Params;
 use crate::model::kernel::params::energy::{N_SOURCES, Source};
@@ -57,8 +60,15 @@ pub enum EventKind {
         yield_factor: f64,
         days: u32,
     },
-    /// `persons` newcomers, drawn like the first population, join `community`.
-    Influx { community: u32, persons: u32 },
+    /// `persons` newcomers, drawn like the first population, join `community`. With
+    /// `provisions`, the community grows with them as if founded with them: land, floor area,
+    /// energy installations and storage, food and goods in store, each by its amount per
+    /// resident today.
+    Influx {
+        community: u32,
+        persons: u32,
+        provisions: bool,
+    },
     /// Each well person in `target` falls ill with probability `share`.
     IllnessWave { target: Target, share: f64 },
     /// `share` of `source`'s capacity in `community` stops working for `days` days.
@@ -108,8 +118,17 @@ impl EventKind {
                 "drought {}: yields x{yield_factor} for {days} days",
                 target.describe()
             ),
-            EventKind::Influx { community, persons } => {
-                format!("{persons} newcomers join community {community}")
+            EventKind::Influx {
+                community,
+                persons,
+                provisions,
+            } => {
+                let with = if *provisions {
+                    ", with land, housing, energy and stores"
+                } else {
+                    ""
+                };
+                format!("{persons} newcomers join community {community}{with}")
             }
             EventKind::IllnessWave { target, share } => {
                 format!(
@@ -215,6 +234,41 @@ pub fn repair(world: &mut World, tick: u32) {
     }
 }
 
+/// Grows community `c` for `newcomers` more residents by its amounts per resident today: land,
+/// floor area, energy installations and storage, food and goods in store.
+fn provide(world: &mut World, params: &Params, tick: u32, c: u32, newcomers: u32) {
+    let residents = world
+        .query::<&Member>()
+        .iter(world)
+        .filter(|m| m.0 == c)
+        .count();
+    if residents == 0 {
+        return;
+    }
+    let factor = f64::from(newcomers) / residents as f64;
+    let mut query = world.query::<(
+        &Community,
+        &mut Land,
+        &mut StoreRoom,
+        &mut Stocks,
+        &mut Dwellings,
+        &mut EnergySystem,
+        &mut Vintages,
+    )>();
+    for (community, mut land, mut store, mut stocks, mut dwellings, mut system, mut vintages) in
+        query.iter_mut(world)
+    {
+        if community.id != c {
+            continue;
+        }
+        land.arable_ha *= 1.0 + factor;
+        store.food_kg *= 1.0 + factor;
+        stocks.0.iter_mut().for_each(|s| *s *= 1.0 + factor);
+        dwellings.m2 *= 1.0 + factor;
+        vintages.settle(&params.energy, &mut system, tick, factor);
+    }
+}
+
 /// Applies one event (other than a policy change, which the caller applies with the world's
 /// parameters) on `tick`.
 pub fn apply(world: &mut World, tick: u32, kind: &EventKind) {
@@ -236,9 +290,16 @@ pub fn apply(world: &mut World, tick: u32, kind: &EventKind) {
                 droughts.until[c] = tick.saturating_add(*days);
             }
         }
-        EventKind::Influx { community, persons } => {
+        EventKind::Influx {
+            community,
+            persons,
+            provisions,
+        } => {
             let params = world.resource::<Params>().clone();
             let c = *community;
+            if *provisions {
+                provide(world, &params, tick, c, *persons);
+            }
             let newcomers: Vec<_> = {
                 let mut rngs = world.resource_mut::<EventRngs>();
                 let rng = &mut rngs.0[c as usize];

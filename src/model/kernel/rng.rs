@@ -42,6 +42,8 @@ pub enum Purpose {
     Demography = 15,
     /// The sexes and ages of each community's persons at the start (`[demography]`).
     Ages = 16,
+    /// Each community's size at the start, drawn within `population.size_range`.
+    Sizes = 17,
 }
 
 /// A stream for `purpose` and `index` under `seed`.

@@ -116,9 +116,10 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
     world.insert_resource(regions);
     let mut directory = Directory::default();
     let adult_kg = params.adult_need_kg();
+    let sizes = params.community_sizes(seed);
     for c in 0..pop.communities {
         let mut rng = stream(seed, Purpose::Setup, u64::from(c));
-        let mut persons: Vec<_> = (0..pop.persons_per_community)
+        let mut persons: Vec<_> = (0..sizes[c as usize])
             .map(|_| draw_person(&mut rng, params, c))
             .collect();
         // Adults given no work (the status quo's unemployment), from a stream of their own so
@@ -153,7 +154,7 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
             }
         }
         let children = headcount.children;
-        let n = f64::from(pop.persons_per_community);
+        let n = f64::from(sizes[c as usize]);
         let daily_need = adult_kg * ((n - children) + children * params.food.child_need_factor);
         let spread = params.food.arable_spread;
         let land_factor = 1.0 + spread * (2.0 * rng.random::<f64>() - 1.0);

@@ -110,8 +110,15 @@ pub struct Params {
 pub struct PopulationParams {
     /// Number of communities (count).
     pub communities: u32,
-    /// Persons living in each community at the start (count).
+    /// Persons living in each community at the start (count), unless `sizes` or `size_range`
+    /// says otherwise.
     pub persons_per_community: u32,
+    /// Persons living in each community at the start, one entry per community (count); empty
+    /// for `persons_per_community` everywhere.
+    pub sizes: Vec<u32>,
+    /// The least and most persons a community starts with, each community's drawn evenly
+    /// between them (count); empty for `persons_per_community` everywhere.
+    pub size_range: Vec<u32>,
     /// Communities per region (count); the last region may hold fewer.
     pub communities_per_region: u32,
     /// Share of persons who are children (0..1).
@@ -309,9 +316,36 @@ pub struct FootprintParams {
 }
 
 impl Params {
-    /// Total persons at the start.
-    pub fn initial_population(&self) -> u64 {
-        u64::from(self.population.communities) * u64::from(self.population.persons_per_community)
+    /// Total persons at the start under `seed`.
+    pub fn initial_population(&self, seed: u64) -> u64 {
+        self.community_sizes(seed)
+            .iter()
+            .map(|&n| u64::from(n))
+            .sum()
+    }
+
+    /// Persons in each community at the start under `seed`: `population.sizes` as listed, drawn
+    /// evenly within `population.size_range` (each community from its own stream), or else
+    /// `persons_per_community` everywhere.
+    pub fn community_sizes(&self, seed: u64) -> Vec<u32> {
+        use rand::RngExt;
+        let p = &self.population;
+        if !p.sizes.is_empty() {
+            p.sizes.clone()
+        } else if let [lo, hi] = p.size_range[..] {
+            (0..p.communities)
+                .map(|c| {
+                    let mut rng = crate::model::kernel::rng::stream(
+                        seed,
+                        crate::model::kernel::rng::Purpose::Sizes,
+                        u64::from(c),
+                    );
+                    rng.random_range(lo.min(hi)..=hi.max(lo))
+                })
+                .collect()
+        } else {
+            vec![p.persons_per_community; p.communities as usize]
+        }
     }
 
     /// Number of regions implied by the community count.
@@ -331,6 +365,8 @@ impl Default for PopulationParams {
             communities: 1,
             // The essay: "a group of probably no more than 200 people".
             persons_per_community: 150,
+            sizes: Vec::new(),
+            size_range: Vec::new(),
             communities_per_region: 10,
             // Assumptions near today's world age structure (UN WPP 2022: about 25% under 15,
             // 10% over 65); not in docs/calibration.md.
@@ -444,6 +480,10 @@ pub const POPULATION: &[Decl] = &[
     Decl::new("population.communities", "communities", Check::Count(1, 1000000), "Number of communities.", "")
         .fixed("the population is drawn when the world is built; use an `influx` event to add people"),
     Decl::new("population.persons_per_community", "persons", Check::Count(1, MAX_COMMUNITY as u64), "Persons living in each community at the start.", "The essay: \"a group of probably no more than 200 people\".")
+        .fixed("the population is drawn when the world is built; use an `influx` event to add people"),
+    Decl::new("population.sizes", "persons", Check::Free, "Persons in each community at the start, one entry per community, like `[120, 200, 80]`; empty for `persons_per_community` everywhere. Land, dwellings, installations and stores scale with each community's size.", "")
+        .fixed("the population is drawn when the world is built; use an `influx` event to add people"),
+    Decl::new("population.size_range", "persons", Check::Free, "The least and most persons a community starts with, like `[60, 200]`: each community's size is drawn evenly between them (from its own random stream); empty for `persons_per_community` everywhere.", "")
         .fixed("the population is drawn when the world is built; use an `influx` event to add people"),
     Decl::new("population.communities_per_region", "communities", Check::Count(1, 1000000), "Communities per region (count); the last region may hold fewer.", "")
         .fixed("the population is drawn when the world is built; use an `influx` event to add people"),
