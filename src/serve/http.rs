@@ -530,10 +530,11 @@ async fn compare(State(app): State<App>, bytes: Bytes) -> ApiResult {
         .as_str()
     {
         "copy" => ask(&app, Command::CompareCopy).await,
+        "fork" => ask(&app, Command::CompareFork).await,
         "off" => ask(&app, Command::CompareOff).await,
         other => Err(ApiError(
             StatusCode::BAD_REQUEST,
-            format!("mode must be `copy` or `off`, not `{other}`"),
+            format!("mode must be `fork`, `copy` or `off`, not `{other}`"),
         )),
     }
 }

@@ -73,6 +73,9 @@ pub enum Command {
     Event(usize, serde_json::Map<String, Value>, Reply),
     /// Run a copy of lane A (as loaded, without changes) beside it, both from day 0.
     CompareCopy(Reply),
+    /// Fork lane A as it stands today into lane B: B replays A's scenario and changes up to
+    /// today, and both go on from there.
+    CompareFork(Reply),
     /// Stop comparing: keep lane A only.
     CompareOff(Reply),
     /// Take back the lane's last lever change (its lever gets its earlier value).
@@ -816,18 +819,26 @@ impl Session {
                 );
                 let _ = reply.send(Ok(json!({ "lanes": 2 })));
             }
-            Command::CompareOff(reply) => {
+            Command::CompareFork(reply) => {
                 self.finish_step();
                 self.publish(true);
-                let a = self.lanes[0].base.clone();
-                let seed = a.meta.seed;
                 self.playing = false;
-                self.start(seed, &[a]);
-                self.note(
-                    None,
-                    "reset",
-                    format!("lane A alone, from day 0 with seed {seed}"),
-                );
+                self.publish_status();
+                let _ = reply.send(self.fork());
+            }
+            Command::CompareOff(reply) => {
+                // Lane A goes on as it is; only lane B is dropped.
+                self.finish_step();
+                self.publish(true);
+                self.lanes.truncate(1);
+                self.unpublished.truncate(1);
+                let mut sh = lock(&self.shared);
+                sh.lanes.truncate(1);
+                sh.epoch += 1;
+                let state = state_json(&sh);
+                drop(sh);
+                self.send("state", state.to_string());
+                self.note(None, "reset", "lane A alone: lane B dropped".to_owned());
                 let _ = reply.send(Ok(json!({ "lanes": 1 })));
             }
             Command::Undo(lane, reply) => {
@@ -835,6 +846,73 @@ impl Session {
                 let _ = reply.send(self.undo(lane));
             }
         }
+    }
+
+    /// Lane B becomes a fork of lane A as it stands today. A bevy world cannot be copied, but it
+    /// can be made again: B is a new simulation of A's scenario, seed and schedule (the file's
+    /// events and the session's changes), run from day 0 to today, which is A's state to the bit
+    /// (the same inputs give the same world, which is what makes a session's scenario file replay
+    /// it). B's history is the replay's own rows, and its changes, undo list and downloads are
+    /// A's; from tomorrow the two differ only by what is done to one of them. Forking at day N
+    /// takes as long as running N days at full speed, and the session waits meanwhile.
+    fn fork(&mut self) -> Result<Value, Refusal> {
+        let now = self.tick();
+        let a = &self.lanes[0];
+        let mut base = a.base.clone();
+        base.meta.name = format!("{}-b", a.base.meta.name);
+        let mut b = Lane::new(base);
+        b.schedule.clone_from(&a.schedule);
+        b.added.clone_from(&a.added);
+        b.undo.clone_from(&a.undo);
+        b.announced = a
+            .announced
+            .iter()
+            .filter(|(day, _)| *day >= now)
+            .cloned()
+            .collect();
+        b.sim.reschedule(b.schedule.iter().cloned());
+        let mut rows = Vec::with_capacity(now as usize);
+        while b.sim.tick() < now {
+            rows.push(b.sim.step());
+        }
+        b.sim.community_metrics(&mut b.communities);
+        b.log_seen = b.sim.log().len();
+        let idle = b.idle();
+        let values = levers::values(&b.base, &b.in_force());
+        let links = b
+            .sim
+            .rail_links()
+            .iter()
+            .map(|l| (l.a, l.b, l.km))
+            .collect();
+        let mut sh = lock(&self.shared);
+        let (added, changes) = (sh.lanes[0].added.clone(), sh.lanes[0].changes.clone());
+        let view = LaneView {
+            id: LANE_IDS[1],
+            base: b.base.clone(),
+            added,
+            values,
+            idle,
+            changes,
+            rows,
+            communities: b.communities.clone(),
+            links,
+        };
+        sh.lanes.truncate(1);
+        sh.lanes.push(view);
+        sh.epoch += 1;
+        let state = state_json(&sh);
+        drop(sh);
+        self.lanes.truncate(1);
+        self.lanes.push(b);
+        self.unpublished = vec![Vec::new(); 2];
+        self.send("state", state.to_string());
+        self.note(
+            None,
+            "reset",
+            format!("side by side: B forked from A on day {now}; the two differ from here only by what is done to one"),
+        );
+        Ok(json!({ "lanes": 2, "day": now }))
     }
 
     /// Gives the lever of the lane's last change its earlier value, from the next day.

@@ -626,6 +626,77 @@ fn side_by_side_runs_two_lanes_in_step_with_their_own_levers() {
     assert_eq!(server.get("/api/scenario.toml?lane=b").0, 404);
 }
 
+/// Lines of a metrics CSV (the header first, then one line a day).
+fn csv_lines(csv: &str) -> Vec<&str> {
+    csv.lines().collect()
+}
+
+#[test]
+fn side_by_side_forks_the_running_world_and_b_departs_only_after_its_own_change() {
+    let server = Server::start(&[&village()]);
+    server.post("/api/step", json!({ "days": 30 }));
+    server.post(
+        "/api/lever",
+        json!({ "path": "food.kitchen_share", "value": 0.55 }),
+    );
+    server.post("/api/step", json!({ "days": 20 }));
+    let done = server.post("/api/compare", json!({ "mode": "fork" }));
+    assert_eq!(done["day"], 50);
+    let state = server.state();
+    assert_eq!(state["tick"], 50, "forking does not start again");
+    let lanes = state["lanes"].as_array().unwrap();
+    assert_eq!(lanes.len(), 2);
+    assert_eq!(lanes[1]["rows"].as_array().unwrap().len(), 50);
+    assert_eq!(lanes[1]["changes"], lanes[0]["changes"]);
+    assert_eq!(lanes[1]["values"], lanes[0]["values"]);
+    // On the fork day B is A to the bit: every column of every day, at full precision.
+    let (_, a) = server.get("/api/metrics.csv?lane=a");
+    let (_, b) = server.get("/api/metrics.csv?lane=b");
+    assert_eq!(csv_lines(&a).len(), 51);
+    assert!(a == b, "the fork differs from lane A on the fork day");
+    // With nothing done to either, they stay equal.
+    server.post("/api/step", json!({ "days": 10 }));
+    let (_, a) = server.get("/api/metrics.csv?lane=a");
+    let (_, b) = server.get("/api/metrics.csv?lane=b");
+    assert!(a == b, "two equal worlds stepped in step departed");
+    // A change to B alone: the days before it stay equal, the days after differ.
+    server.post(
+        "/api/lever",
+        json!({ "lane": "b", "path": "food.household_waste_share", "value": 0.4 }),
+    );
+    server.post("/api/step", json!({ "days": 15 }));
+    let (_, a) = server.get("/api/metrics.csv?lane=a");
+    let (_, b) = server.get("/api/metrics.csv?lane=b");
+    let (a, b) = (csv_lines(&a), csv_lines(&b));
+    assert_eq!(a.len(), 76);
+    assert_eq!(a[..=60], b[..=60], "days before B's change");
+    assert!(a[61..] != b[61..], "B's change changed nothing");
+    // B's scenario file replays B: the file's events, A's change before the fork and B's after.
+    let (_, toml) = server.get("/api/scenario.toml?lane=b");
+    assert!(toml.contains("food.kitchen_share") && toml.contains("food.household_waste_share"));
+    let (_, live) = server.get("/api/metrics.csv?lane=b");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("b.toml");
+    std::fs::write(&file, &toml).unwrap();
+    let out = dir.path().join("replay");
+    let run = commune(&[
+        "run",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--no-plots",
+        "--quiet",
+    ]);
+    assert!(run.status.success(), "{}", crate::common::stderr(&run));
+    assert!(std::fs::read_to_string(out.join("metrics.csv")).unwrap() == live);
+    // Single run drops B and keeps A going from where it is.
+    server.post("/api/compare", json!({ "mode": "off" }));
+    let state = server.state();
+    assert_eq!(state["tick"], 75);
+    assert_eq!(state["lanes"].as_array().unwrap().len(), 1);
+    assert_eq!(state["lanes"][0]["rows"].as_array().unwrap().len(), 75);
+}
+
 #[test]
 fn a_second_scenario_file_runs_beside_the_first_with_its_seed() {
     let server = Server::start(&[

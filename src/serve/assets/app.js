@@ -833,9 +833,13 @@ $('newseed').addEventListener('click', () => {
 });
 $('compare').addEventListener('click', () => {
   const two = S && S.lanes.length > 1;
-  const what = two ? 'Keep lane A alone, from day 0?' : 'Run a copy beside this scenario, both from day 0?';
-  if (!confirm(`${what}${loses()}`)) return;
-  post('/api/compare', { mode: two ? 'off' : 'copy' });
+  // Side by side forks the running world (B goes on from today as a copy of A): nothing is lost.
+  // Single run drops lane B and keeps A running: only B's own changes are lost.
+  if (two) {
+    const b = S.lanes[1].changes.length - S.lanes[0].changes.length;
+    if (b > 0 && !confirm(`Drop lane B and keep A running? B's ${b} change${b > 1 ? 's' : ''} will be gone (download B's scenario file first to keep them).`)) return;
+  }
+  post('/api/compare', { mode: two ? 'off' : 'fork' });
 });
 // Full screen (the Fullscreen API), for a projector; Esc or the button again leaves it.
 $('fullscreen').addEventListener('click', () => {
