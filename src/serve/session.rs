@@ -80,6 +80,51 @@ pub enum Command {
     CompareOff(Reply),
     /// Take back the lane's last lever change (its lever gets its earlier value).
     Undo(usize, Reply),
+    /// A student joins the classroom, with the token the server drew for them.
+    Join(String, Reply),
+    /// A student (by number, from 1) votes yes or no on an item of their community's agenda.
+    Vote(usize, u32, bool, Reply),
+    /// The presenter closes the vote under way now.
+    CloseVote(Reply),
+}
+
+/// Most students a classroom takes.
+pub const MAX_STUDENTS: usize = 500;
+
+/// A classroom session (`commune serve --classroom`): students join lane A's communities and
+/// vote in their assemblies, which wait for them.
+#[derive(Clone, Debug)]
+pub struct ClassroomConfig {
+    /// How long an assembly with students waits for their votes (while the presenter does not
+    /// hold it).
+    pub wait: Duration,
+}
+
+/// A student: a member of one of lane A's communities, followed by them.
+#[derive(Clone, Debug)]
+pub struct Student {
+    /// What the student's requests carry (`X-Commune-Student`).
+    pub token: String,
+    pub community: u32,
+    /// The member followed: their index among the community's members (see
+    /// `Simulation::members`).
+    pub member: usize,
+    /// The member's hours of work on the last day run.
+    pub hours: f32,
+}
+
+/// The vote under way: lane A's day is open (`Simulation::open_day`) and its community
+/// assemblies with students wait for them.
+struct OpenVote {
+    day: u32,
+    /// The communities with students and something on their agenda: (community, items as
+    /// (kind, text)).
+    agendas: Vec<(u32, Vec<(&'static str, String)>)>,
+    /// Each student's vote on each item: (student index, item) -> yes.
+    votes: std::collections::BTreeMap<(usize, u32), bool>,
+    /// When the wait ends, or (held by the presenter) the time left.
+    deadline: Instant,
+    held: Option<Duration>,
 }
 
 /// One simulation of the session.
@@ -252,6 +297,21 @@ pub struct Shared {
     pub feed: Vec<Value>,
     /// Set if the session thread has stopped (it should not).
     pub stopped: bool,
+    /// A classroom session's students and vote; `None` for a plain session.
+    pub classroom: Option<ClassroomState>,
+}
+
+/// A classroom's students and the vote under way, as the web server sees them.
+#[derive(Default)]
+pub struct ClassroomState {
+    /// Student n is `students[n - 1]`.
+    pub students: Vec<Student>,
+    /// The vote under way, as sent to clients (`null` when none).
+    pub vote: Value,
+    /// How long an assembly waits for the students (seconds).
+    pub wait_secs: u64,
+    /// When the vote under way ends, unless the presenter holds it.
+    pub deadline: Option<Instant>,
 }
 
 /// A lane as the web server sees it.
@@ -309,6 +369,10 @@ pub struct Session {
     map_pending: bool,
     /// A step command under way: the days it still has to run, and where to answer when done.
     stepping: Option<(u32, Reply)>,
+    /// A classroom session's settings; `None` for a plain one.
+    classroom: Option<ClassroomConfig>,
+    /// The vote under way in a classroom session.
+    vote: Option<OpenVote>,
 }
 
 impl Session {
@@ -331,10 +395,27 @@ impl Session {
             last_map: Instant::now(),
             map_pending: false,
             stepping: None,
+            classroom: None,
+            vote: None,
         };
         let seed = s.scenarios[0].meta.seed;
         s.start(seed, &s.scenarios.clone());
         s
+    }
+
+    /// Makes the session a classroom: students join lane A's communities and vote in their
+    /// assemblies, which wait `cfg.wait` for them.
+    pub fn with_classroom(mut self, cfg: ClassroomConfig) -> Self {
+        let mut sh = lock(&self.shared);
+        sh.classroom = Some(ClassroomState {
+            students: Vec::new(),
+            vote: Value::Null,
+            wait_secs: cfg.wait.as_secs(),
+            deadline: None,
+        });
+        drop(sh);
+        self.classroom = Some(cfg);
+        self
     }
 
     /// Starts every lane from day 0 with `seed`.
@@ -350,6 +431,10 @@ impl Session {
             })
             .collect();
         let idle: Vec<_> = self.lanes.iter_mut().map(Lane::idle).collect();
+        // A vote under way was on a day of the lanes that are gone.
+        if self.vote.take().is_some() {
+            self.publish_vote();
+        }
         self.unpublished = vec![Vec::new(); self.lanes.len()];
         self.map_pending = false;
         let mut sh = lock(&self.shared);
@@ -428,8 +513,13 @@ impl Session {
         self.send("status", self.status().to_string());
     }
 
-    /// Runs one day in every lane, in step.
-    fn step(&mut self) {
+    /// Runs one day in every lane, in step; returns whether it ran. In a classroom, when lane
+    /// A's community assemblies with students take something up, the day stops at their vote
+    /// (it is finished when the vote closes: [`Session::close_vote`]) and this returns false.
+    fn step(&mut self) -> bool {
+        if self.vote.is_some() {
+            return false;
+        }
         if self.tick() >= MAX_TICKS {
             if self.playing {
                 self.playing = false;
@@ -440,12 +530,29 @@ impl Session {
                 );
                 self.publish_status();
             }
-            return;
+            return false;
         }
+        // Lane A's day runs in two halves, cut at the assemblies' vote; without students the
+        // second follows at once. (A day so cut is the day run whole, to the bit.)
+        self.lanes[0].sim.open_day();
+        if self.open_vote() {
+            return false;
+        }
+        self.finish_day();
+        true
+    }
+
+    /// Runs the rest of the day in every lane: lane A's open day is closed and the other lanes
+    /// run theirs.
+    fn finish_day(&mut self) {
         let mut notes = Vec::new();
         let mut logged = Vec::new();
         for (i, lane) in self.lanes.iter_mut().enumerate() {
-            let row = lane.sim.step();
+            let row = if lane.sim.is_open() {
+                lane.sim.close_day()
+            } else {
+                lane.sim.step()
+            };
             lane.communities.clear();
             lane.sim.community_metrics(&mut lane.communities);
             self.unpublished[i].push(row);
@@ -467,6 +574,298 @@ impl Session {
         if self.tick().is_multiple_of(IDLE_EVERY) {
             for i in 0..self.lanes.len() {
                 self.refresh_idle(i);
+            }
+        }
+    }
+
+    /// In a classroom, with lane A's day open: if an assembly of a community with students
+    /// takes something up, opens the vote (the assemblies wait for the students) and says so.
+    fn open_vote(&mut self) -> bool {
+        let Some(cfg) = &self.classroom else {
+            return false;
+        };
+        let wait = cfg.wait;
+        let mut communities: Vec<u32> = lock(&self.shared)
+            .classroom
+            .as_ref()
+            .map(|c| c.students.iter().map(|s| s.community).collect())
+            .unwrap_or_default();
+        communities.sort_unstable();
+        communities.dedup();
+        let sim = &self.lanes[0].sim;
+        let agendas: Vec<_> = communities
+            .into_iter()
+            .map(|c| (c, sim.agenda(c)))
+            .filter(|(_, items)| !items.is_empty())
+            .collect();
+        if agendas.is_empty() {
+            return false;
+        }
+        let day = self.tick();
+        self.vote = Some(OpenVote {
+            day,
+            agendas,
+            votes: std::collections::BTreeMap::new(),
+            deadline: Instant::now() + wait,
+            held: None,
+        });
+        self.note(
+            Some(0),
+            "vote",
+            format!(
+                "the assemblies of communities with students meet on day {day}; students vote \
+                 for {} s",
+                wait.as_secs()
+            ),
+        );
+        self.publish(true);
+        self.publish_vote();
+        true
+    }
+
+    /// The vote under way, as the presenter and the students see it (`null` if none).
+    fn vote_json(&self) -> Value {
+        let Some(v) = &self.vote else {
+            return Value::Null;
+        };
+        let students = lock(&self.shared)
+            .classroom
+            .as_ref()
+            .map(|c| c.students.iter().map(|s| s.community).collect::<Vec<_>>())
+            .unwrap_or_default();
+        let left = v
+            .held
+            .unwrap_or_else(|| v.deadline.saturating_duration_since(Instant::now()));
+        let agendas: Vec<Value> = v
+            .agendas
+            .iter()
+            .map(|(c, items)| {
+                let items: Vec<Value> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(k, (kind, text))| {
+                        let cast = v.votes.iter().filter(|((s, item), _)| {
+                            *item == k as u32 && students.get(*s) == Some(c)
+                        });
+                        let (yes, no) =
+                            cast.fold(
+                                (0, 0),
+                                |(y, n), (_, &yes)| {
+                                    if yes { (y + 1, n) } else { (y, n + 1) }
+                                },
+                            );
+                        json!({ "item": k, "kind": kind, "text": text, "yes": yes, "no": no })
+                    })
+                    .collect();
+                let members = students.iter().filter(|s| *s == c).count();
+                json!({ "community": c, "students": members, "items": items })
+            })
+            .collect();
+        json!({
+            "day": v.day,
+            "agendas": agendas,
+            "seconds_left": left.as_secs_f64().ceil(),
+            "held": v.held.is_some(),
+            "voted": v.votes.iter().map(|((s, item), yes)| json!([s + 1, item, yes])).collect::<Vec<_>>(),
+        })
+    }
+
+    /// Tells every client about the vote under way (or that there is none).
+    fn publish_vote(&self) {
+        let vote = self.vote_json();
+        if let Some(c) = lock(&self.shared).classroom.as_mut() {
+            c.vote = vote.clone();
+            c.deadline = self
+                .vote
+                .as_ref()
+                .and_then(|v| v.held.is_none().then_some(v.deadline));
+        }
+        self.send("vote", vote.to_string());
+    }
+
+    /// Closes the vote under way: the students' votes are cast into lane A's open day and kept
+    /// in its session as `vote` events of that day (so its scenario file replays them), and the
+    /// day is finished. Returns whether there was a vote.
+    fn close_vote(&mut self) -> bool {
+        let Some(v) = self.vote.take() else {
+            return false;
+        };
+        let students: Vec<u32> = lock(&self.shared)
+            .classroom
+            .as_ref()
+            .map(|c| c.students.iter().map(|s| s.community).collect())
+            .unwrap_or_default();
+        let mut specs = Vec::new();
+        let lane = &mut self.lanes[0];
+        for (&(student, item), &yes) in &v.votes {
+            let community = students[student];
+            if lane.sim.vote(community, item, yes).is_err() {
+                continue;
+            }
+            let kind = EventKind::Vote {
+                community,
+                item,
+                yes,
+            };
+            lane.announced.push((v.day, kind.describe()));
+            lane.schedule.push(ScheduledEvent { tick: v.day, kind });
+            let spec = EventSpec {
+                day: v.day,
+                kind: "vote".to_owned(),
+                community: Some(community),
+                item: Some(item),
+                yes: Some(yes),
+                ..EventSpec::default()
+            };
+            lane.added.push(spec.clone());
+            specs.push(spec);
+        }
+        lock(&self.shared).lanes[0].added.extend(specs);
+        for (c, items) in &v.agendas {
+            for (k, (_, text)) in items.iter().enumerate() {
+                let cast: Vec<bool> = v
+                    .votes
+                    .iter()
+                    .filter(|((s, item), _)| *item == k as u32 && students[*s] == *c)
+                    .map(|(_, &yes)| yes)
+                    .collect();
+                let yes = cast.iter().filter(|&&y| y).count();
+                self.note_on(
+                    v.day,
+                    Some(0),
+                    "vote",
+                    format!(
+                        "community {c}: students voted {yes} for, {} against \"{text}\"",
+                        cast.len() - yes
+                    ),
+                );
+            }
+        }
+        self.publish_vote();
+        self.finish_day();
+        self.publish(true);
+        // The day the vote held up counts in a step under way.
+        if let Some((left, _)) = &mut self.stepping {
+            *left -= 1;
+            if *left == 0 || self.tick() >= MAX_TICKS {
+                self.finish_step();
+            }
+        }
+        true
+    }
+
+    /// A student's vote on an item of their community's agenda; the vote closes early once every
+    /// student of the communities voting has voted on each of their items.
+    fn student_vote(&mut self, student: usize, item: u32, yes: bool) -> Result<Value, Refusal> {
+        let community = lock(&self.shared)
+            .classroom
+            .as_ref()
+            .and_then(|c| c.students.get(student).map(|s| s.community))
+            .ok_or_else(|| Refusal::NotFound("no such student".to_owned()))?;
+        let Some(v) = &mut self.vote else {
+            return Err(Refusal::Busy(
+                "no assembly is voting now; wait for your community's next meeting".to_owned(),
+            ));
+        };
+        let Some((_, items)) = v.agendas.iter().find(|(c, _)| *c == community) else {
+            return Err(Refusal::Busy(format!(
+                "community {community}'s assembly is not voting now"
+            )));
+        };
+        if item as usize >= items.len() {
+            return Err(Refusal::Bad(format!(
+                "community {community}'s assembly has items 0 to {} now, not {item}",
+                items.len() - 1
+            )));
+        }
+        v.votes.insert((student, item), yes);
+        let day = v.day;
+        let students: Vec<u32> = lock(&self.shared)
+            .classroom
+            .as_ref()
+            .map(|c| c.students.iter().map(|s| s.community).collect())
+            .unwrap_or_default();
+        let all = v.agendas.iter().all(|(c, items)| {
+            students
+                .iter()
+                .enumerate()
+                .filter(|(_, sc)| *sc == c)
+                .all(|(s, _)| (0..items.len() as u32).all(|k| v.votes.contains_key(&(s, k))))
+        });
+        self.note(
+            Some(0),
+            "vote",
+            format!(
+                "student {} votes {} item {item} in community {community}",
+                student + 1,
+                if yes { "for" } else { "against" }
+            ),
+        );
+        self.publish_vote();
+        if all {
+            self.close_vote();
+        }
+        Ok(json!({ "day": day, "community": community, "item": item, "yes": yes }))
+    }
+
+    /// A student joins: a member of lane A's communities in turn (student n of a community
+    /// follows its n-th adult member).
+    fn join(&mut self, token: String) -> Result<Value, Refusal> {
+        if self.classroom.is_none() {
+            return Err(Refusal::NotFound(
+                "this session is not a classroom (start it with --classroom)".to_owned(),
+            ));
+        }
+        let n = lock(&self.shared)
+            .classroom
+            .as_ref()
+            .map_or(0, |c| c.students.len());
+        if n >= MAX_STUDENTS {
+            return Err(Refusal::Busy(format!(
+                "the classroom is full ({MAX_STUDENTS} students)"
+            )));
+        }
+        let communities = self.lanes[0].base.params.population.communities;
+        let community = n as u32 % communities;
+        let nth = n / communities as usize;
+        let members = self.lanes[0].sim.members(community);
+        let adults: Vec<usize> = (0..members.len()).filter(|&i| members[i].adult).collect();
+        let member = if adults.is_empty() {
+            nth % members.len().max(1)
+        } else {
+            adults[nth % adults.len()]
+        };
+        let hours = members.get(member).map_or(0.0, |m| m.hours);
+        let number = n + 1;
+        if let Some(c) = lock(&self.shared).classroom.as_mut() {
+            c.students.push(Student {
+                token: token.clone(),
+                community,
+                member,
+                hours,
+            });
+        }
+        self.note(
+            Some(0),
+            "join",
+            format!("student {number} joined: a member of community {community}"),
+        );
+        Ok(json!({ "student": number, "token": token, "community": community, "member": member }))
+    }
+
+    /// Updates the hours of the members the students follow (lane A, the last day run).
+    fn refresh_students(&mut self) {
+        let mut sh = lock(&self.shared);
+        let Some(c) = sh.classroom.as_mut() else {
+            return;
+        };
+        let mut communities: Vec<u32> = c.students.iter().map(|s| s.community).collect();
+        communities.sort_unstable();
+        communities.dedup();
+        for community in communities {
+            let members = self.lanes[0].sim.members(community);
+            for s in c.students.iter_mut().filter(|s| s.community == community) {
+                s.hours = members.get(s.member).map_or(0.0, |m| m.hours);
             }
         }
     }
@@ -534,6 +933,7 @@ impl Session {
         if with_map {
             self.last_map = now;
             self.map_pending = false;
+            self.refresh_students();
         }
         let tick = self.tick();
         let mut sh = lock(&self.shared);
@@ -744,11 +1144,24 @@ impl Session {
                     return;
                 }
                 self.playing = true;
+                if let Some(v) = &mut self.vote
+                    && let Some(left) = v.held.take()
+                {
+                    v.deadline = Instant::now() + left;
+                    self.publish_vote();
+                }
                 self.publish_status();
                 let _ = reply.send(Ok(self.status()));
             }
             Command::Pause(reply) => {
                 self.playing = false;
+                // A vote under way waits while the class discusses.
+                if let Some(v) = &mut self.vote
+                    && v.held.is_none()
+                {
+                    v.held = Some(v.deadline.saturating_duration_since(Instant::now()));
+                    self.publish_vote();
+                }
                 self.finish_step();
                 self.publish(true);
                 self.publish_status();
@@ -795,11 +1208,19 @@ impl Session {
                 let _ = reply.send(Ok(json!({ "seed": seed })));
             }
             Command::Lever(lane, path, value, reply) => {
+                if let Some(refusal) = self.voting() {
+                    let _ = reply.send(Err(refusal));
+                    return;
+                }
                 // Days already run are published first, so the change sits after them.
                 self.publish(true);
                 let _ = reply.send(self.lever(lane, &path, &value));
             }
             Command::Event(lane, fields, reply) => {
+                if let Some(refusal) = self.voting() {
+                    let _ = reply.send(Err(refusal));
+                    return;
+                }
                 self.publish(true);
                 let _ = reply.send(self.event(lane, fields));
             }
@@ -842,10 +1263,39 @@ impl Session {
                 let _ = reply.send(Ok(json!({ "lanes": 1 })));
             }
             Command::Undo(lane, reply) => {
+                if let Some(refusal) = self.voting() {
+                    let _ = reply.send(Err(refusal));
+                    return;
+                }
                 self.publish(true);
                 let _ = reply.send(self.undo(lane));
             }
+            Command::Join(token, reply) => {
+                let _ = reply.send(self.join(token));
+            }
+            Command::Vote(student, item, yes, reply) => {
+                let _ = reply.send(self.student_vote(student, item, yes));
+            }
+            Command::CloseVote(reply) => {
+                let day = self.vote.as_ref().map(|v| v.day);
+                let _ = reply.send(if self.close_vote() {
+                    Ok(json!({ "closed": day, "tick": self.tick() }))
+                } else {
+                    Err(Refusal::Busy("no vote is under way".to_owned()))
+                });
+            }
         }
+    }
+
+    /// Why a change cannot be made now: the assemblies are voting in lane A's day under way
+    /// (a change takes effect from the next day, which has begun).
+    fn voting(&self) -> Option<Refusal> {
+        self.vote.as_ref().map(|v| {
+            Refusal::Busy(format!(
+                "the assemblies of day {} are voting; close the vote, or wait for it, first",
+                v.day
+            ))
+        })
     }
 
     /// Lane B becomes a fork of lane A as it stands today. A bevy world cannot be copied, but it
@@ -938,7 +1388,13 @@ impl Session {
 
     /// Runs one day of the step under way; answers it when its days are done.
     fn step_once(&mut self) {
-        self.step();
+        if !self.step() {
+            // A vote opened (the step goes on when it closes), or the session is at its end.
+            if self.vote.is_none() {
+                self.finish_step();
+            }
+            return;
+        }
         // Many days at once are published as they go, not in one huge message.
         self.publish(false);
         let done = match &mut self.stepping {
@@ -966,7 +1422,30 @@ impl Session {
     pub fn run(mut self, commands: Receiver<Command>) {
         let mut next = Instant::now();
         loop {
-            let cmd = if self.stepping.is_some() {
+            let cmd = if let Some(v) = &self.vote {
+                // The assemblies wait for the students: until the vote's time is up (or, held by
+                // the presenter, until a command).
+                let wait = match v.held {
+                    Some(_) => None,
+                    None => Some(v.deadline.saturating_duration_since(Instant::now())),
+                };
+                match wait {
+                    Some(w) if w.is_zero() => {
+                        self.close_vote();
+                        next = Instant::now();
+                        None
+                    }
+                    Some(w) => match commands.recv_timeout(w) {
+                        Ok(cmd) => Some(cmd),
+                        Err(RecvTimeoutError::Timeout) => None,
+                        Err(RecvTimeoutError::Disconnected) => break,
+                    },
+                    None => match commands.recv() {
+                        Ok(cmd) => Some(cmd),
+                        Err(_) => break,
+                    },
+                }
+            } else if self.stepping.is_some() {
                 self.step_once();
                 match commands.try_recv() {
                     Ok(cmd) => Some(cmd),
@@ -1146,6 +1625,11 @@ pub fn state_json(sh: &Shared) -> Value {
         "event_buttons": EVENT_BUTTONS,
         "lanes": lanes,
         "feed": sh.feed,
+        "classroom": sh.classroom.as_ref().map(|c| json!({
+            "students": c.students.iter().map(|s| s.community).collect::<Vec<_>>(),
+            "vote": c.vote,
+            "wait_secs": c.wait_secs,
+        })),
     })
 }
 

@@ -12,6 +12,8 @@ use serde_json::{Value, json};
 struct Server {
     child: Child,
     client: Client,
+    /// A classroom's join code, from the lines the server prints.
+    join_code: Option<String>,
 }
 
 /// What talks to a server: its address and the presenter's token, read from the presenter's
@@ -41,9 +43,18 @@ impl Server {
             .spawn()
             .expect("commune serve starts");
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        out.read_line(&mut line).unwrap();
+        // A classroom prints a third line: where students join, and the code.
+        let mut join_code = None;
+        if args.contains(&"--classroom") {
+            let mut more = String::new();
+            out.read_line(&mut more).unwrap();
+            more.clear();
+            out.read_line(&mut more).unwrap();
+            assert!(more.contains("/join"), "{more}");
+            join_code = more.split("code ").nth(1).map(|c| c.trim().to_owned());
+        }
         let addr = line
             .split("http://")
             .nth(1)
@@ -59,6 +70,7 @@ impl Server {
         Server {
             child,
             client: Client { addr, token },
+            join_code,
         }
     }
 }
@@ -1282,5 +1294,224 @@ fn the_incentive_factor_greys_out_when_an_assembly_adopts_a_rota() {
     assert_eq!(
         lane["idle"]["labour.incentive_factor"],
         "acts only under the incentive; the policy in force is rota"
+    );
+}
+
+// ---------------------------------------------------------------- students take part
+
+/// A student's request: the server's host, JSON, and the student's token (if any), never the
+/// presenter's.
+fn as_student(server: &Client, method: &str, path: &str, token: &str, body: &str) -> (u16, Value) {
+    let mut headers = vec![
+        format!("Host: {}", server.addr),
+        "Content-Type: application/json".to_owned(),
+        format!("Origin: http://{}", server.addr),
+    ];
+    if !token.is_empty() {
+        headers.push(format!("X-Commune-Student: {token}"));
+    }
+    let (status, text) = server.raw(method, path, &headers, body);
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// The decisions.csv rows of community 0 on `day`: (proposal, yes, no). The columns are tick,
+/// assembly, proposal, yes, no, rounds, passed, reverses.
+fn decisions_on(dir: &std::path::Path, day: u32) -> Vec<(String, f64, f64)> {
+    let text = std::fs::read_to_string(dir.join("decisions.csv")).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "tick,assembly,proposal,yes,no,rounds,passed,reverses"
+    );
+    lines
+        .filter_map(|line| {
+            let f: Vec<&str> = line.split(',').collect();
+            let n = f.len();
+            (f[0] == day.to_string() && f[1] == "community 0").then(|| {
+                (
+                    f[2..n - 5].join(","),
+                    f[n - 5].parse().unwrap(),
+                    f[n - 4].parse().unwrap(),
+                )
+            })
+        })
+        .collect()
+}
+
+fn run_to(file: &std::path::Path, out: &std::path::Path) -> String {
+    let run = commune(&[
+        "run",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--no-plots",
+        "--quiet",
+    ]);
+    assert!(run.status.success(), "{}", crate::common::stderr(&run));
+    std::fs::read_to_string(out.join("metrics.csv")).unwrap()
+}
+
+#[test]
+fn students_join_vote_in_their_assembly_and_the_session_replays_their_votes() {
+    let server = Server::start(&[
+        &village(),
+        "--classroom",
+        "--bind",
+        "127.0.0.1",
+        "--vote-seconds",
+        "600",
+    ]);
+    let code = server.join_code.clone().expect("a join code is printed");
+    assert_eq!(code.len(), 6, "{code}");
+    // A wrong code is refused; three students join with the right one.
+    let (status, _) = as_student(&server, "POST", "/api/join", "", r#"{"code": "x"}"#);
+    assert_eq!(status, 403);
+    let mut students = Vec::new();
+    for n in 1..=3 {
+        let (status, joined) = as_student(
+            &server,
+            "POST",
+            "/api/join",
+            "",
+            &json!({ "code": code }).to_string(),
+        );
+        assert_eq!(status, 200, "{joined}");
+        assert_eq!(joined["student"], n);
+        assert_eq!(joined["community"], 0, "the village has one community");
+        students.push(joined["token"].as_str().unwrap().to_owned());
+    }
+    assert_ne!(students[0], students[1]);
+    assert_ne!(students[0], server.token);
+    // Students have no presenter powers, with their token or without.
+    for path in ["/api/step", "/api/reset", "/api/vote/close", "/api/lever"] {
+        let (status, _) = as_student(&server, "POST", path, &students[0], "{}");
+        assert_eq!(status, 401, "{path}");
+    }
+    let (status, _) = as_student(&server, "GET", "/api/me", "not-a-token", "");
+    assert_eq!(status, 403);
+    let (status, _) = as_student(
+        &server,
+        "POST",
+        "/api/vote",
+        &students[0],
+        r#"{"item": 0, "yes": true}"#,
+    );
+    assert_eq!(status, 409, "no assembly is voting yet");
+
+    // The presenter steps; the day the community's assembly takes something up, it waits.
+    let stepper = {
+        let client = server.client.clone();
+        std::thread::spawn(move || client.post("/api/step", json!({ "days": 200 })))
+    };
+    let started = Instant::now();
+    let vote = loop {
+        let vote = server.state()["classroom"]["vote"].clone();
+        if !vote.is_null() {
+            break vote;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "no vote opened"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let day = vote["day"].as_u64().unwrap() as u32;
+    let items = vote["agendas"][0]["items"].as_array().unwrap().len();
+    assert!(items > 0);
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(
+        server.state()["tick"],
+        day,
+        "the day waits for the students"
+    );
+    let (status, me) = as_student(&server, "GET", "/api/me", &students[0], "");
+    assert_eq!(status, 200, "{me}");
+    assert_eq!(me["community"], 0);
+    assert!(
+        me["hours"].is_number() && me["figures"]["persons"].is_number(),
+        "{me}"
+    );
+    assert_eq!(me["vote"]["items"].as_array().unwrap().len(), items);
+    // A change now is refused: the day under way has begun.
+    let (status, _) = server.request(
+        "POST",
+        "/api/lever",
+        &json!({ "path": "food.kitchen_share", "value": 0.5 }).to_string(),
+    );
+    assert_eq!(status, 409);
+    // Two for and one against on every item; the presenter sees the students' tally.
+    for (s, yes) in [(0, true), (1, true), (2, false)] {
+        for item in 0..items {
+            if s == 2 && item == items - 1 {
+                let state = server.state();
+                let seen = &state["classroom"]["vote"]["agendas"][0]["items"][item];
+                assert_eq!(
+                    (seen["yes"].clone(), seen["no"].clone()),
+                    (json!(2), json!(0))
+                );
+            }
+            let (status, v) = as_student(
+                &server,
+                "POST",
+                "/api/vote",
+                &students[s],
+                &json!({ "item": item, "yes": yes }).to_string(),
+            );
+            assert_eq!(status, 200, "{v}");
+        }
+    }
+    // Everyone has voted: the assemblies decide and the days go on.
+    server.post("/api/pause", json!({}));
+    stepper.join().unwrap();
+    if !server.state()["classroom"]["vote"].is_null() {
+        server.post("/api/vote/close", json!({}));
+    }
+    let state = server.state();
+    assert!(state["tick"].as_u64().unwrap() > u64::from(day));
+    assert!(
+        state["feed"].as_array().unwrap().iter().any(|f| f["text"]
+            .as_str()
+            .unwrap()
+            .contains("students voted 2 for, 1 against")),
+        "the feed tells the students' votes"
+    );
+
+    // The session's scenario file holds the votes and replays the session byte for byte.
+    let (_, toml) = server.get("/api/scenario.toml?lane=a");
+    assert_eq!(toml.matches("kind = \"vote\"").count(), 3 * items, "{toml}");
+    let (_, live) = server.get("/api/metrics.csv?lane=a");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("class.toml");
+    std::fs::write(&file, &toml).unwrap();
+    assert!(
+        run_to(&file, &dir.path().join("with")) == live,
+        "the replay differs"
+    );
+    // Without the students' votes, the tallies of that day are theirs less: 2 for, 1 against.
+    let without: Vec<&str> = toml
+        .split("[[events]]")
+        .filter(|block| !block.contains("kind = \"vote\""))
+        .collect();
+    let plain = dir.path().join("plain.toml");
+    std::fs::write(&plain, without.join("[[events]]")).unwrap();
+    run_to(&plain, &dir.path().join("without"));
+    let with = decisions_on(&dir.path().join("with"), day);
+    let without = decisions_on(&dir.path().join("without"), day);
+    assert_eq!(with.len(), items);
+    assert_eq!(with.len(), without.len());
+    for (w, o) in with.iter().zip(&without) {
+        assert_eq!(w.0, o.0);
+        assert_eq!((w.1, w.2), (o.1 + 2.0, o.2 + 1.0), "{w:?} {o:?}");
+    }
+}
+
+#[test]
+fn a_plain_session_takes_no_students() {
+    let server = Server::start(&[&village()]);
+    assert!(server.state()["classroom"].is_null());
+    let (status, _) = as_student(&server, "POST", "/api/join", "", r#"{"code": "000000"}"#);
+    assert_eq!(
+        status, 401,
+        "without --classroom, joining is a command like any other"
     );
 }
