@@ -837,6 +837,7 @@ impl Session {
         };
         let hours = members.get(member).map_or(0.0, |m| m.hours);
         let number = n + 1;
+        let mut joined = Vec::new();
         if let Some(c) = lock(&self.shared).classroom.as_mut() {
             c.students.push(Student {
                 token: token.clone(),
@@ -844,7 +845,10 @@ impl Session {
                 member,
                 hours,
             });
+            joined = c.students.iter().map(|s| s.community).collect();
         }
+        // Every page learns who has joined (each student's community; no tokens).
+        self.send("classroom", json!({ "students": joined }).to_string());
         self.note(
             Some(0),
             "join",

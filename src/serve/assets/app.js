@@ -419,6 +419,11 @@ function connect() {
     renderStatus();
   });
   es.addEventListener('feed', (e) => { if (S) addFeed(JSON.parse(e.data)); });
+  es.addEventListener('classroom', (e) => {
+    if (!S || !S.classroom) return;
+    S.classroom.students = JSON.parse(e.data).students;
+    renderClassroom();
+  });
   es.addEventListener('vote', (e) => {
     if (!S || !S.classroom) return;
     S.classroom.vote = JSON.parse(e.data);
