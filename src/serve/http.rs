@@ -361,8 +361,13 @@ async fn role(State(app): State<App>, headers: HeaderMap) -> axum::Json<Value> {
     axum::Json(json!({ "presenter": presenter, "join_code": code }))
 }
 
-async fn state(State(app): State<App>) -> axum::Json<Value> {
-    axum::Json(session::state_json(&lock(&app.shared)))
+async fn state(State(app): State<App>) -> Response {
+    let msg = session::state_message(&app.shared);
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        msg.data.clone(),
+    )
+        .into_response()
 }
 
 /// Server-Sent Events: the whole state first, then every message; a client that fell behind
@@ -397,10 +402,7 @@ pub fn messages(app: &App) -> impl Stream<Item = Arc<Message>> + use<> {
 }
 
 fn state_message(shared: &Mutex<Shared>) -> Arc<Message> {
-    Arc::new(Message {
-        event: "state",
-        data: session::state_json(&lock(shared)).to_string(),
-    })
+    session::state_message(shared)
 }
 
 /// Sends a command to the session thread and waits for its answer.

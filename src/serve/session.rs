@@ -299,6 +299,10 @@ pub struct Shared {
     pub stopped: bool,
     /// A classroom session's students and vote; `None` for a plain session.
     pub classroom: Option<ClassroomState>,
+    /// Bumped by every change the session makes ([`write`]).
+    pub version: u64,
+    /// The state message as of a version ([`state_message`]).
+    pub state_cache: Option<(u64, Arc<Message>)>,
 }
 
 /// A classroom's students and the vote under way, as the web server sees them.
@@ -351,6 +355,31 @@ const LANE_IDS: [&str; 2] = ["a", "b"];
 /// Locks `shared`, recovering from a poisoned lock (the data is plain history).
 pub fn lock(shared: &Mutex<Shared>) -> MutexGuard<'_, Shared> {
     shared.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Locks `shared` to change it: the session thread's only way in, which marks the state sent to
+/// new clients stale ([`state_message`]).
+fn write(shared: &Mutex<Shared>) -> MutexGuard<'_, Shared> {
+    let mut sh = lock(shared);
+    sh.version += 1;
+    sh
+}
+
+/// The whole state as a message for a client that joins, made once for every client that joins
+/// until the session changes it: joining costs one copy, not one serialization, per client.
+pub fn state_message(shared: &Mutex<Shared>) -> Arc<Message> {
+    let mut sh = lock(shared);
+    if let Some((version, msg)) = &sh.state_cache
+        && *version == sh.version
+    {
+        return msg.clone();
+    }
+    let msg = Arc::new(Message {
+        event: "state",
+        data: state_json(&sh).to_string(),
+    });
+    sh.state_cache = Some((sh.version, msg.clone()));
+    msg
 }
 
 /// The session thread's state.
@@ -406,7 +435,7 @@ impl Session {
     /// Makes the session a classroom: students join lane A's communities and vote in their
     /// assemblies, which wait `cfg.wait` for them.
     pub fn with_classroom(mut self, cfg: ClassroomConfig) -> Self {
-        let mut sh = lock(&self.shared);
+        let mut sh = write(&self.shared);
         sh.classroom = Some(ClassroomState {
             students: Vec::new(),
             vote: Value::Null,
@@ -437,7 +466,7 @@ impl Session {
         }
         self.unpublished = vec![Vec::new(); self.lanes.len()];
         self.map_pending = false;
-        let mut sh = lock(&self.shared);
+        let mut sh = write(&self.shared);
         sh.epoch += 1;
         sh.tick = 0;
         sh.playing = self.playing;
@@ -491,7 +520,7 @@ impl Session {
             "kind": kind,
             "text": text,
         });
-        let mut sh = lock(&self.shared);
+        let mut sh = write(&self.shared);
         sh.feed.push(entry.clone());
         if sh.feed.len() > FEED_KEPT {
             let extra = sh.feed.len() - FEED_KEPT;
@@ -506,7 +535,7 @@ impl Session {
     }
 
     fn publish_status(&self) {
-        let mut sh = lock(&self.shared);
+        let mut sh = write(&self.shared);
         sh.playing = self.playing;
         sh.speed = self.speed;
         drop(sh);
@@ -585,7 +614,7 @@ impl Session {
             return false;
         };
         let wait = cfg.wait;
-        let mut communities: Vec<u32> = lock(&self.shared)
+        let mut communities: Vec<u32> = write(&self.shared)
             .classroom
             .as_ref()
             .map(|c| c.students.iter().map(|s| s.community).collect())
@@ -628,7 +657,7 @@ impl Session {
         let Some(v) = &self.vote else {
             return Value::Null;
         };
-        let students = lock(&self.shared)
+        let students = write(&self.shared)
             .classroom
             .as_ref()
             .map(|c| c.students.iter().map(|s| s.community).collect::<Vec<_>>())
@@ -673,7 +702,7 @@ impl Session {
     /// Tells every client about the vote under way (or that there is none).
     fn publish_vote(&self) {
         let vote = self.vote_json();
-        if let Some(c) = lock(&self.shared).classroom.as_mut() {
+        if let Some(c) = write(&self.shared).classroom.as_mut() {
             c.vote = vote.clone();
             c.deadline = self
                 .vote
@@ -690,7 +719,7 @@ impl Session {
         let Some(v) = self.vote.take() else {
             return false;
         };
-        let students: Vec<u32> = lock(&self.shared)
+        let students: Vec<u32> = write(&self.shared)
             .classroom
             .as_ref()
             .map(|c| c.students.iter().map(|s| s.community).collect())
@@ -720,7 +749,7 @@ impl Session {
             lane.added.push(spec.clone());
             specs.push(spec);
         }
-        lock(&self.shared).lanes[0].added.extend(specs);
+        write(&self.shared).lanes[0].added.extend(specs);
         for (c, items) in &v.agendas {
             for (k, (_, text)) in items.iter().enumerate() {
                 let cast: Vec<bool> = v
@@ -757,7 +786,7 @@ impl Session {
     /// A student's vote on an item of their community's agenda; the vote closes early once every
     /// student of the communities voting has voted on each of their items.
     fn student_vote(&mut self, student: usize, item: u32, yes: bool) -> Result<Value, Refusal> {
-        let community = lock(&self.shared)
+        let community = write(&self.shared)
             .classroom
             .as_ref()
             .and_then(|c| c.students.get(student).map(|s| s.community))
@@ -780,7 +809,7 @@ impl Session {
         }
         v.votes.insert((student, item), yes);
         let day = v.day;
-        let students: Vec<u32> = lock(&self.shared)
+        let students: Vec<u32> = write(&self.shared)
             .classroom
             .as_ref()
             .map(|c| c.students.iter().map(|s| s.community).collect())
@@ -816,7 +845,7 @@ impl Session {
                 "this session is not a classroom (start it with --classroom)".to_owned(),
             ));
         }
-        let n = lock(&self.shared)
+        let n = write(&self.shared)
             .classroom
             .as_ref()
             .map_or(0, |c| c.students.len());
@@ -838,7 +867,7 @@ impl Session {
         let hours = members.get(member).map_or(0.0, |m| m.hours);
         let number = n + 1;
         let mut joined = Vec::new();
-        if let Some(c) = lock(&self.shared).classroom.as_mut() {
+        if let Some(c) = write(&self.shared).classroom.as_mut() {
             c.students.push(Student {
                 token: token.clone(),
                 community,
@@ -859,7 +888,7 @@ impl Session {
 
     /// Updates the hours of the members the students follow (lane A, the last day run).
     fn refresh_students(&mut self) {
-        let mut sh = lock(&self.shared);
+        let mut sh = write(&self.shared);
         let Some(c) = sh.classroom.as_mut() else {
             return;
         };
@@ -877,7 +906,7 @@ impl Session {
     /// Sends which levers of lane `i` cannot act, and why, if that changed.
     fn refresh_idle(&mut self, i: usize) {
         let idle = self.lanes[i].idle();
-        let mut sh = lock(&self.shared);
+        let mut sh = write(&self.shared);
         let Some(view) = sh.lanes.get_mut(i) else {
             return;
         };
@@ -896,7 +925,7 @@ impl Session {
     fn refresh_values(&mut self, i: usize) {
         let lane = &self.lanes[i];
         let values = levers::values(&lane.base, &lane.in_force());
-        let mut sh = lock(&self.shared);
+        let mut sh = write(&self.shared);
         let Some(view) = sh.lanes.get_mut(i) else {
             return;
         };
@@ -940,7 +969,7 @@ impl Session {
             self.refresh_students();
         }
         let tick = self.tick();
-        let mut sh = lock(&self.shared);
+        let mut sh = write(&self.shared);
         let epoch = sh.epoch;
         sh.tick = tick;
         let mut lanes = Vec::new();
@@ -989,7 +1018,7 @@ impl Session {
             "path": parsed.events[index].path,
             "value": parsed.events[index].value.as_ref().map(levers::to_json),
         });
-        let mut sh = lock(&self.shared);
+        let mut sh = write(&self.shared);
         let view = &mut sh.lanes[lane];
         view.added.push(parsed.events[index].clone());
         view.values = values;
@@ -1017,7 +1046,7 @@ impl Session {
         entry.insert("kind".to_owned(), "set".into());
         entry.insert("path".to_owned(), path.into());
         entry.insert("value".to_owned(), value.clone());
-        let before = lock(&self.shared).lanes[lane].values.get(path).cloned();
+        let before = write(&self.shared).lanes[lane].values.get(path).cloned();
         let (day, _) = self.add_event(lane, entry)?;
         if let Some(before) = before {
             self.lanes[lane].undo.push((path.to_owned(), before));
@@ -1206,7 +1235,7 @@ impl Session {
                 self.publish(true);
                 let scenarios: Vec<Scenario> = self.lanes.iter().map(|l| l.base.clone()).collect();
                 self.playing = false;
-                lock(&self.shared).feed.clear();
+                write(&self.shared).feed.clear();
                 self.start(seed, &scenarios);
                 self.note(None, "reset", format!("started again with seed {seed}"));
                 let _ = reply.send(Ok(json!({ "seed": seed })));
@@ -1257,7 +1286,7 @@ impl Session {
                 self.publish(true);
                 self.lanes.truncate(1);
                 self.unpublished.truncate(1);
-                let mut sh = lock(&self.shared);
+                let mut sh = write(&self.shared);
                 sh.lanes.truncate(1);
                 sh.epoch += 1;
                 let state = state_json(&sh);
@@ -1339,7 +1368,7 @@ impl Session {
             .iter()
             .map(|l| (l.a, l.b, l.km))
             .collect();
-        let mut sh = lock(&self.shared);
+        let mut sh = write(&self.shared);
         let (added, changes) = (sh.lanes[0].added.clone(), sh.lanes[0].changes.clone());
         let view = LaneView {
             id: LANE_IDS[1],

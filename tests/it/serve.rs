@@ -1515,3 +1515,62 @@ fn a_plain_session_takes_no_students() {
         "without --classroom, joining is a command like any other"
     );
 }
+
+// ---------------------------------------------------------------- load
+
+/// Clients that join at once, late in a session.
+const LATE_JOINERS: usize = 200;
+/// The bound each late joiner's first message must arrive within. The issue asks for 2 s; this
+/// test runs in a debug build beside the rest of the suite on two cores, so it allows five times
+/// that (BENCHMARKS.md gives the times measured: 84 ms median and 338 ms slowest in a debug
+/// build, beside the other serve tests).
+const FIRST_MESSAGE_BOUND: Duration = Duration::from_secs(10);
+
+#[test]
+fn two_hundred_clients_joining_at_day_18000_each_get_their_first_message_promptly() {
+    let server = Server::start(&[&village()]);
+    for days in [3_650, 3_650, 3_650, 3_650, 3_400] {
+        server.post("/api/step", json!({ "days": days }));
+    }
+    assert_eq!(server.state()["tick"], 18_000);
+    let start = std::sync::Arc::new(std::sync::Barrier::new(LATE_JOINERS + 1));
+    let clients: Vec<_> = (0..LATE_JOINERS)
+        .map(|_| {
+            let client = server.client.clone();
+            let start = start.clone();
+            std::thread::spawn(move || {
+                start.wait();
+                let t0 = Instant::now();
+                // Open the stream and read its first event whole: the state.
+                let mut stream = Stream::open(&client);
+                let (event, state) = stream.next();
+                (
+                    t0.elapsed(),
+                    event,
+                    state["tick"].clone(),
+                    state["lanes"][0]["rows"].as_array().map_or(0, Vec::len),
+                )
+            })
+        })
+        .collect();
+    start.wait();
+    let mut times = Vec::new();
+    for c in clients {
+        let (took, event, tick, rows) = c.join().unwrap();
+        assert_eq!(event, "state");
+        assert_eq!(tick, 18_000);
+        assert!(
+            (1_000..=2_001).contains(&rows),
+            "a thinned history: {rows} rows"
+        );
+        times.push(took);
+    }
+    times.sort();
+    let (median, worst) = (times[times.len() / 2], times[times.len() - 1]);
+    eprintln!(
+        "{LATE_JOINERS} clients joining at day 18,000: first message in {:.0} ms (median), {:.0} ms (slowest)",
+        median.as_secs_f64() * 1e3,
+        worst.as_secs_f64() * 1e3
+    );
+    assert!(worst < FIRST_MESSAGE_BOUND, "the slowest waited {worst:?}");
+}
