@@ -113,6 +113,18 @@ pub struct Student {
     pub hours: f32,
 }
 
+/// Longest the session runs a fork's replay before taking commands again.
+const FORK_TURN: Duration = Duration::from_millis(50);
+
+/// Lane B being made as a fork of lane A: the new lane, its replayed rows, the fork day, and
+/// where to answer when it is done.
+struct Forking {
+    lane: Lane,
+    rows: Vec<TickMetrics>,
+    day: u32,
+    reply: Reply,
+}
+
 /// The vote under way: lane A's day is open (`Simulation::open_day`) and its community
 /// assemblies with students wait for them.
 struct OpenVote {
@@ -402,6 +414,8 @@ pub struct Session {
     classroom: Option<ClassroomConfig>,
     /// The vote under way in a classroom session.
     vote: Option<OpenVote>,
+    /// Lane B being made as a fork of lane A.
+    forking: Option<Forking>,
 }
 
 impl Session {
@@ -426,6 +440,7 @@ impl Session {
             stepping: None,
             classroom: None,
             vote: None,
+            forking: None,
         };
         let seed = s.scenarios[0].meta.seed;
         s.start(seed, &s.scenarios.clone());
@@ -460,7 +475,12 @@ impl Session {
             })
             .collect();
         let idle: Vec<_> = self.lanes.iter_mut().map(Lane::idle).collect();
-        // A vote under way was on a day of the lanes that are gone.
+        // A fork under way, or a vote, was of lanes that are gone.
+        if let Some(f) = self.forking.take() {
+            let _ = f.reply.send(Err(Refusal::Busy(
+                "the fork was given up: the session started again".to_owned(),
+            )));
+        }
         if self.vote.take().is_some() {
             self.publish_vote();
         }
@@ -1170,6 +1190,10 @@ impl Session {
     fn handle(&mut self, cmd: Command) {
         match cmd {
             Command::Play(reply) => {
+                if let Some(refusal) = self.forking() {
+                    let _ = reply.send(Err(refusal));
+                    return;
+                }
                 if self.tick() >= MAX_TICKS {
                     let _ = reply.send(Err(Refusal::Bad(format!(
                         "the session has run its {MAX_TICKS} days; reset to start again"
@@ -1201,6 +1225,10 @@ impl Session {
                 let _ = reply.send(Ok(self.status()));
             }
             Command::Step(n, reply) => {
+                if let Some(refusal) = self.forking() {
+                    let _ = reply.send(Err(refusal));
+                    return;
+                }
                 let room = MAX_TICKS - self.tick();
                 if n == 0 || n > room.min(MAX_STEP) {
                     let _ = reply.send(Err(Refusal::Bad(format!(
@@ -1258,6 +1286,10 @@ impl Session {
                 let _ = reply.send(self.event(lane, fields));
             }
             Command::CompareCopy(reply) => {
+                if let Some(refusal) = self.forking() {
+                    let _ = reply.send(Err(refusal));
+                    return;
+                }
                 self.finish_step();
                 self.publish(true);
                 let a = self.lanes[0].base.clone();
@@ -1274,13 +1306,21 @@ impl Session {
                 let _ = reply.send(Ok(json!({ "lanes": 2 })));
             }
             Command::CompareFork(reply) => {
+                if let Some(refusal) = self.forking() {
+                    let _ = reply.send(Err(refusal));
+                    return;
+                }
                 self.finish_step();
                 self.publish(true);
                 self.playing = false;
                 self.publish_status();
-                let _ = reply.send(self.fork());
+                self.fork(reply);
             }
             Command::CompareOff(reply) => {
+                if let Some(refusal) = self.forking() {
+                    let _ = reply.send(Err(refusal));
+                    return;
+                }
                 // Lane A goes on as it is; only lane B is dropped.
                 self.finish_step();
                 self.publish(true);
@@ -1310,6 +1350,10 @@ impl Session {
                 let _ = reply.send(self.student_vote(student, item, yes));
             }
             Command::CloseVote(reply) => {
+                if let Some(refusal) = self.forking() {
+                    let _ = reply.send(Err(refusal));
+                    return;
+                }
                 let day = self.vote.as_ref().map(|v| v.day);
                 let _ = reply.send(if self.close_vote() {
                     Ok(json!({ "closed": day, "tick": self.tick() }))
@@ -1320,9 +1364,23 @@ impl Session {
         }
     }
 
-    /// Why a change cannot be made now: the assemblies are voting in lane A's day under way
+    /// Why the lanes cannot move or change now: lane B is being forked from A.
+    fn forking(&self) -> Option<Refusal> {
+        self.forking.as_ref().map(|f| {
+            Refusal::Busy(format!(
+                "lane B is being forked from A on day {} (day {} of its replay); wait for it",
+                f.day,
+                f.lane.sim.tick()
+            ))
+        })
+    }
+
+    /// Why a change cannot be made now: lane B is being forked, or the assemblies are voting in lane A's day under way
     /// (a change takes effect from the next day, which has begun).
     fn voting(&self) -> Option<Refusal> {
+        if let Some(refusal) = self.forking() {
+            return Some(refusal);
+        }
         self.vote.as_ref().map(|v| {
             Refusal::Busy(format!(
                 "the assemblies of day {} are voting; close the vote, or wait for it, first",
@@ -1337,8 +1395,10 @@ impl Session {
     /// (the same inputs give the same world, which is what makes a session's scenario file replay
     /// it). B's history is the replay's own rows, and its changes, undo list and downloads are
     /// A's; from tomorrow the two differ only by what is done to one of them. Forking at day N
-    /// takes as long as running N days at full speed, and the session waits meanwhile.
-    fn fork(&mut self) -> Result<Value, Refusal> {
+    /// takes as long as running N days at full speed: the replay runs in turns of
+    /// [`FORK_TURN`] with commands taken between them ([`Session::fork_some`]), and the lanes
+    /// stand still meanwhile.
+    fn fork(&mut self, reply: Reply) {
         let now = self.tick();
         let a = &self.lanes[0];
         let mut base = a.base.clone();
@@ -1354,10 +1414,40 @@ impl Session {
             .cloned()
             .collect();
         b.sim.reschedule(b.schedule.iter().cloned());
-        let mut rows = Vec::with_capacity(now as usize);
-        while b.sim.tick() < now {
-            rows.push(b.sim.step());
+        self.note(
+            None,
+            "note",
+            format!(
+                "side by side: making lane B, a fork of A on day {now} (replaying its {now} days)"
+            ),
+        );
+        self.forking = Some(Forking {
+            lane: b,
+            rows: Vec::with_capacity(now as usize),
+            day: now,
+            reply,
+        });
+    }
+
+    /// Runs the fork under way on for a moment (commands are taken between such turns, so a
+    /// Pause or a vote is answered meanwhile); when it has reached the fork day, lane B joins.
+    fn fork_some(&mut self) {
+        let Some(f) = &mut self.forking else {
+            return;
+        };
+        let until = Instant::now() + FORK_TURN;
+        while f.lane.sim.tick() < f.day && Instant::now() < until {
+            f.rows.push(f.lane.sim.step());
         }
+        if f.lane.sim.tick() < f.day {
+            return;
+        }
+        let Forking {
+            lane: mut b,
+            rows,
+            day: now,
+            reply,
+        } = self.forking.take().expect("a fork under way");
         b.sim.community_metrics(&mut b.communities);
         b.log_seen = b.sim.log().len();
         let idle = b.idle();
@@ -1393,9 +1483,12 @@ impl Session {
         self.note(
             None,
             "reset",
-            format!("side by side: B forked from A on day {now}; the two differ from here only by what is done to one"),
+            format!(
+                "side by side: B forked from A on day {now}; the two differ from here only by \
+                 what is done to one"
+            ),
         );
-        Ok(json!({ "lanes": 2, "day": now }))
+        let _ = reply.send(Ok(json!({ "lanes": 2, "day": now })));
     }
 
     /// Gives the lever of the lane's last change its earlier value, from the next day.
@@ -1455,7 +1548,15 @@ impl Session {
     pub fn run(mut self, commands: Receiver<Command>) {
         let mut next = Instant::now();
         loop {
-            let cmd = if let Some(v) = &self.vote {
+            let cmd = if self.forking.is_some() {
+                // Lane B is being made: a turn of its replay, then any command.
+                self.fork_some();
+                match commands.try_recv() {
+                    Ok(cmd) => Some(cmd),
+                    Err(std::sync::mpsc::TryRecvError::Empty) => None,
+                    Err(std::sync::mpsc::TryRecvError::Disconnected) => break,
+                }
+            } else if let Some(v) = &self.vote {
                 // The assemblies wait for the students: until the vote's time is up (or, held by
                 // the presenter, until a command).
                 let wait = match v.held {

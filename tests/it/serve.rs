@@ -710,6 +710,38 @@ fn side_by_side_forks_the_running_world_and_b_departs_only_after_its_own_change(
 }
 
 #[test]
+fn a_fork_late_in_a_session_is_made_in_turns_and_the_session_answers_meanwhile() {
+    let server = Server::start(&[&village()]);
+    for _ in 0..3 {
+        server.post("/api/step", json!({ "days": 3_650 }));
+    }
+    let forker = {
+        let client = server.client.clone();
+        std::thread::spawn(move || client.post("/api/compare", json!({ "mode": "fork" })))
+    };
+    // Replaying 10,950 days takes seconds; meanwhile commands are answered at once, and a step
+    // is refused (the lanes stand still until B is made).
+    std::thread::sleep(Duration::from_millis(300));
+    let asked = Instant::now();
+    let (status, text) = server.request("POST", "/api/step", r#"{"days": 1}"#);
+    assert!(
+        asked.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        asked.elapsed()
+    );
+    assert_eq!(status, 409, "{text}");
+    assert!(text.contains("being forked"), "{text}");
+    server.post("/api/pause", json!({}));
+    assert_eq!(forker.join().unwrap()["day"], 10_950);
+    let state = server.state();
+    assert_eq!(state["tick"], 10_950);
+    let (_, a) = server.get("/api/metrics.csv?lane=a");
+    let (_, b) = server.get("/api/metrics.csv?lane=b");
+    assert_eq!(csv_lines(&b).len(), 10_951);
+    assert!(a == b, "the fork differs from lane A on the fork day");
+}
+
+#[test]
 fn a_second_scenario_file_runs_beside_the_first_with_its_seed() {
     let server = Server::start(&[
         &village(),
