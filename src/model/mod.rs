@@ -110,6 +110,32 @@ fn build_phase_schedules() -> Vec<Schedule> {
         .collect()
 }
 
+/// The day in two schedules, cut between the tabling of the assemblies' proposals and their vote
+/// (`Simulation::open_day`, `Simulation::close_day`): the same systems in the same order as
+/// [`build_schedule`]'s.
+fn build_halves() -> [Schedule; 2] {
+    let mut halves = [single_threaded(), single_threaded()];
+    for half in &mut halves {
+        for pair in Phase::ALL.windows(2) {
+            half.configure_sets(pair[1].after(pair[0]));
+        }
+    }
+    let [first, second] = &mut halves;
+    let mut before = true;
+    for phase in Phase::ALL {
+        if phase == Phase::Assemblies {
+            first.add_systems(governance::assembly::table_proposals.in_set(Phase::Assemblies));
+            second.add_systems(governance::assembly::hold_assemblies.in_set(Phase::Assemblies));
+            before = false;
+        } else if before {
+            add_phase(first, phase);
+        } else {
+            add_phase(second, phase);
+        }
+    }
+    halves
+}
+
 /// Adds `phase`'s systems, in their order, to `schedule`.
 fn add_phase(schedule: &mut Schedule, phase: Phase) {
     match phase {
@@ -134,7 +160,14 @@ fn add_phase(schedule: &mut Schedule, phase: Phase) {
             );
         }
         Phase::Assemblies => {
-            schedule.add_systems(governance::assembly::hold_assemblies.in_set(Phase::Assemblies));
+            schedule.add_systems(
+                (
+                    governance::assembly::table_proposals,
+                    governance::assembly::hold_assemblies,
+                )
+                    .chain()
+                    .in_set(Phase::Assemblies),
+            );
         }
         Phase::Plan => plan_systems(schedule),
         Phase::Labour => {
@@ -222,6 +255,19 @@ pub struct Simulation {
     schedule: Schedule,
     /// The day as one schedule per phase, once [`Simulation::step_phased`] has been called.
     phases: Option<Vec<Schedule>>,
+    /// The day in two halves, once [`Simulation::open_day`] has been called.
+    halves: Option<[Schedule; 2]>,
+    /// A day opened by [`Simulation::open_day`] and not yet closed.
+    open: bool,
+}
+
+/// A member of a community, as someone following them sees them: their day's hours of work.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MemberDay {
+    /// Hours worked on the last day run (syndicates, garden, art and research).
+    pub hours: f32,
+    pub adult: bool,
+    pub well: bool,
 }
 
 impl Simulation {
@@ -287,15 +333,25 @@ impl Simulation {
             ));
         }
         world.insert_resource(params);
+        world.insert_resource(governance::assembly::Agenda::default());
+        world.insert_resource(governance::assembly::OutsideVotes::default());
         Self {
             world,
             schedule: build_schedule(),
             phases: None,
+            halves: None,
+            open: false,
         }
     }
 
     /// Runs one day and returns its metrics row. Events due today are applied first.
     pub fn step(&mut self) -> TickMetrics {
+        if self.halves.is_some() {
+            if !self.open {
+                self.open_day();
+            }
+            return self.close_day();
+        }
         self.begin_day();
         match &mut self.phases {
             Some(phases) => phases.iter_mut().for_each(|s| s.run(&mut self.world)),
@@ -357,6 +413,105 @@ impl Simulation {
                 text,
             );
         }
+    }
+
+    /// Runs the start of the day up to the assemblies' vote: the day's events, the phases before
+    /// the assemblies, and the tabling of the proposals the assemblies meeting today take up
+    /// ([`Simulation::agenda`]). Votes from outside may then be cast ([`Simulation::vote`])
+    /// before [`Simulation::close_day`] runs the vote and the rest of the day. The same systems
+    /// run in the same order as in [`Simulation::step`], so a day opened and closed is the same
+    /// day to the bit; from the first call on, every day of this simulation runs in two halves.
+    /// Call it from the first day, so that no system's own state is started afresh in the middle
+    /// of a run. Opening a day already open does nothing.
+    pub fn open_day(&mut self) {
+        if self.open {
+            return;
+        }
+        let mut halves = self.halves.take().unwrap_or_else(build_halves);
+        self.begin_day();
+        halves[0].run(&mut self.world);
+        self.halves = Some(halves);
+        self.open = true;
+    }
+
+    /// Whether a day has been opened and not yet closed.
+    pub fn is_open(&self) -> bool {
+        self.open
+    }
+
+    /// Runs the rest of a day opened by [`Simulation::open_day`] (opening it first if it is not)
+    /// and returns its metrics row.
+    pub fn close_day(&mut self) -> TickMetrics {
+        if !self.open {
+            self.open_day();
+        }
+        let mut halves = self.halves.take().expect("an open day has its halves");
+        halves[1].run(&mut self.world);
+        self.halves = Some(halves);
+        self.open = false;
+        *self.world.resource::<TickMetrics>()
+    }
+
+    /// What community `community`'s assembly takes up in the day under way, in agenda order
+    /// (the items outside votes name): each proposal's kind and description. Empty unless a day
+    /// is open and that community's assembly meets in it.
+    pub fn agenda(&self, community: u32) -> Vec<(&'static str, String)> {
+        if !self.open {
+            return Vec::new();
+        }
+        self.world
+            .resource::<governance::assembly::Agenda>()
+            .community(self.tick(), community as usize)
+            .into_iter()
+            .map(|s| (s.kind(), s.describe()))
+            .collect()
+    }
+
+    /// Casts a vote from outside the simulation on item `item` of community `community`'s agenda
+    /// of the open day: what a `vote` event on this day does (see
+    /// `governance::assembly::OutsideVotes`), logged as that event is. Refused unless the day is
+    /// open and its agenda has that item.
+    pub fn vote(&mut self, community: u32, item: u32, yes: bool) -> Result<(), String> {
+        let items = self.agenda(community).len();
+        if (item as usize) >= items {
+            return Err(if items == 0 {
+                format!("community {community}'s assembly is not voting now")
+            } else {
+                format!(
+                    "community {community}'s assembly has items 0 to {} today, not {item}",
+                    items - 1
+                )
+            });
+        }
+        let tick = self.tick();
+        let kind = events::EventKind::Vote {
+            community,
+            item,
+            yes,
+        };
+        events::apply(&mut self.world, tick, &kind);
+        self.world.resource_mut::<kernel::log::Log>().push(
+            tick,
+            kernel::log::LogKind::Event,
+            kind.describe(),
+        );
+        Ok(())
+    }
+
+    /// Each member of `community` as of the last day run, in the order of the world's table
+    /// (newcomers after those before them).
+    pub fn members(&mut self, community: u32) -> Vec<MemberDay> {
+        use kernel::components::{AgeClass, HealthState, Member, Person, Work};
+        let mut query = self.world.query::<(&Member, &Person, &Work)>();
+        query
+            .iter(&self.world)
+            .filter(|(m, _, _)| m.0 == community)
+            .map(|(_, p, w)| MemberDay {
+                hours: w.total(),
+                adult: p.age != AgeClass::Child,
+                well: p.health == HealthState::Well,
+            })
+            .collect()
     }
 
     /// Ticks run so far.
@@ -588,6 +743,78 @@ mod tests {
             assert_eq!(stages, (0..=Phase::ALL.len() + 1).collect::<Vec<_>>());
         }
         assert_eq!(whole.decisions(), phased.decisions());
+    }
+
+    /// A day opened (up to the assemblies' vote) and closed is the day run whole, to the bit;
+    /// votes from outside add exactly one vote each to the tally of the item they name, and a
+    /// `vote` event on that day (what a replayed session file holds) does exactly what casting
+    /// the votes into the open day did.
+    #[test]
+    fn outside_votes_count_beside_the_members_and_replay_as_vote_events() {
+        use kernel::decisions::{Decision, Level};
+        let p = small(2);
+        let mut whole = Simulation::new(p.clone(), 3);
+        let mut halves = Simulation::new(p.clone(), 3);
+        let mut replay = Simulation::new(p, 3);
+        // The first day community 1's assembly takes something up.
+        let mut day = None;
+        for d in 0..400 {
+            halves.open_day();
+            if !halves.agenda(1).is_empty() {
+                day = Some(d);
+                break;
+            }
+            assert_eq!(halves.close_day(), whole.step(), "day {d}");
+            replay.step();
+        }
+        let day = day.expect("community 1's assembly takes something up within 400 days");
+        let items = halves.agenda(1);
+        assert!(
+            whole.agenda(1).is_empty(),
+            "no day is open in a whole-day run"
+        );
+        let last = items.len() as u32 - 1;
+        assert!(halves.vote(1, last + 1, true).is_err(), "no such item");
+        assert!(halves.vote(0, 99, true).is_err());
+        for yes in [true, true, false] {
+            halves.vote(1, last, yes).unwrap();
+        }
+        for yes in [true, true, false] {
+            replay.schedule_event(events::ScheduledEvent {
+                tick: day,
+                kind: events::EventKind::Vote {
+                    community: 1,
+                    item: last,
+                    yes,
+                },
+            });
+        }
+        halves.close_day();
+        whole.step();
+        replay.step();
+        let of = |sim: &Simulation| -> Vec<Decision> {
+            sim.decisions()
+                .iter()
+                .filter(|d| d.tick == day && d.level == Level::Community(1))
+                .copied()
+                .collect()
+        };
+        let (with, without) = (of(&halves), of(&whole));
+        assert_eq!(with.len(), items.len());
+        assert_eq!(with.len(), without.len());
+        let k = last as usize;
+        assert_eq!(with[k].subject, without[k].subject);
+        assert_eq!(with[k].yes, without[k].yes + 2.0, "two outside yes");
+        assert_eq!(with[k].no, without[k].no + 1.0, "one outside no");
+        // The other items' tallies are as they were: the votes drew no random numbers.
+        for i in 0..k {
+            assert_eq!((with[i].yes, with[i].no), (without[i].yes, without[i].no));
+        }
+        assert_eq!(of(&replay), with, "the vote events replay the votes");
+        for d in day + 1..day + 60 {
+            assert_eq!(halves.step(), replay.step(), "day {d}");
+        }
+        assert_eq!(halves.decisions(), replay.decisions());
     }
 
     #[test]

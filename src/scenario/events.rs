@@ -4,7 +4,7 @@
 //! [[events]]
 //! day = 50
 //! kind = "drought"          # drought, influx, illness_wave, installation_failure,
-//!                           # rail_failure, guild, set
+//!                           # rail_failure, guild, set, vote
 //! region = 0                # or community = 3; neither means everywhere
 //! yield_factor = 0.4
 //! days = 365
@@ -21,6 +21,13 @@
 //! kind = "set"              # a policy changed: any scenario value but population, seed, ticks
 //! path = "labour.undesirable_policy"
 //! value = "rota"
+//!
+//! [[events]]
+//! day = 140
+//! kind = "vote"             # a vote from outside (a student in `commune serve --classroom`)
+//! community = 0             # on item 1 of community 0's assembly agenda that day
+//! item = 1
+//! yes = true
 //! ```
 
 use serde::{Deserialize, Serialize};
@@ -68,6 +75,10 @@ pub struct EventSpec {
     pub path: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<toml::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub yes: Option<bool>,
 }
 
 /// The kinds of event, with the keys each takes beyond `day` and `kind` (required ones first,
@@ -86,6 +97,7 @@ pub const KINDS: &[(&str, &[&str])] = &[
     ("rail_failure", &["from", "to", "days"]),
     ("guild", &["community", "good", "members"]),
     ("set", &["path", "value"]),
+    ("vote", &["community", "item", "yes"]),
 ];
 
 const KEYS: &[&str] = &[
@@ -105,6 +117,8 @@ const KEYS: &[&str] = &[
     "to",
     "path",
     "value",
+    "item",
+    "yes",
 ];
 
 /// Reads the `events` value: an array of tables. Problems name `events[i].key` and its line.
@@ -175,6 +189,8 @@ pub(super) fn parse(
             "to" => spec.to.is_some(),
             "path" => spec.path.is_some(),
             "value" => spec.value.is_some(),
+            "item" => spec.item.is_some(),
+            "yes" => spec.yes.is_some(),
             _ => true,
         };
         for key in KEYS.iter().skip(2) {
@@ -278,6 +294,11 @@ pub(super) fn build(
                 }
             }
             "illness_wave" => EventKind::IllnessWave { target, share },
+            "vote" => EventKind::Vote {
+                community,
+                item: e.item.unwrap_or(0),
+                yes: e.yes.unwrap_or(false),
+            },
             "installation_failure" => {
                 let name = e.source.clone().unwrap_or_default();
                 let source = Source::ALL.into_iter().find(|s| s.name() == name);

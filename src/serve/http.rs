@@ -40,6 +40,10 @@ pub const BODY_TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_EVENT_KEYS: usize = 16;
 /// The header that carries the presenter's token.
 pub const TOKEN_HEADER: &str = "x-commune-token";
+/// The header that carries a student's token (a classroom).
+pub const STUDENT_HEADER: &str = "x-commune-student";
+/// Commands a student may send in a classroom, without the presenter's token.
+const STUDENT_PATHS: &[&str] = &["/api/join", "/api/vote"];
 
 /// Who may talk to the server, and who may change the session.
 ///
@@ -56,6 +60,8 @@ pub struct Guard {
     pub port: u16,
     /// The presenter's token, printed in the presenter's address.
     pub token: String,
+    /// A classroom's join code, which students type to join (`None`: not a classroom).
+    pub join_code: Option<String>,
 }
 
 impl Guard {
@@ -66,7 +72,22 @@ impl Guard {
         getrandom::fill(&mut bytes)
             .map_err(|e| anyhow::anyhow!("no random source for the presenter's token: {e}"))?;
         let token = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        Ok(Self { bound, port, token })
+        Ok(Self {
+            bound,
+            port,
+            token,
+            join_code: None,
+        })
+    }
+
+    /// The guard of a classroom: a fresh six-digit join code from the operating system's random
+    /// source, short enough to read off a projector.
+    pub fn classroom(mut self) -> anyhow::Result<Self> {
+        let mut bytes = [0u8; 8];
+        getrandom::fill(&mut bytes)
+            .map_err(|e| anyhow::anyhow!("no random source for the join code: {e}"))?;
+        self.join_code = Some(format!("{:06}", u64::from_le_bytes(bytes) % 1_000_000));
+        Ok(self)
     }
 
     /// Whether `host` (a `Host` header: a name or address, and a port) names this server.
@@ -167,7 +188,10 @@ async fn admit(g: &Guard, req: Request) -> Result<Request, ApiError> {
     if length.is_some_and(|n| n > MAX_BODY as u64) {
         return Err(too_large());
     }
-    if headers.get(TOKEN_HEADER).is_none() {
+    // A student's commands (joining, voting) carry the join code or the student's own token,
+    // checked by their handlers, never the presenter's; they are JSON like every command.
+    let student = g.join_code.is_some() && STUDENT_PATHS.contains(&req.uri().path());
+    if !student && headers.get(TOKEN_HEADER).is_none() {
         return Err(ApiError(
             StatusCode::UNAUTHORIZED,
             format!(
@@ -175,7 +199,7 @@ async fn admit(g: &Guard, req: Request) -> Result<Request, ApiError> {
             ),
         ));
     }
-    if !g.is_presenter(headers) {
+    if !student && !g.is_presenter(headers) {
         return Err(ApiError(
             StatusCode::FORBIDDEN,
             "the presenter's token is wrong; use the presenter's address that `commune serve`              printed"
@@ -269,6 +293,12 @@ pub fn router(app: App) -> Router {
         .route("/api/event", post(event))
         .route("/api/compare", post(compare))
         .route("/api/undo", post(undo))
+        .route("/join", get(student_page))
+        .route("/student.js", get(student_script))
+        .route("/api/join", post(join))
+        .route("/api/me", get(me))
+        .route("/api/vote", post(vote))
+        .route("/api/vote/close", post(close_vote))
         .route("/api/scenario.toml", get(scenario_toml))
         .route("/api/metrics.csv", get(metrics_csv))
         .fallback(not_found)
@@ -325,11 +355,19 @@ async fn style() -> Response {
 
 /// Whether the request carries the presenter's token: the page shows controls only if so.
 async fn role(State(app): State<App>, headers: HeaderMap) -> axum::Json<Value> {
-    axum::Json(json!({ "presenter": app.guard.is_presenter(&headers) }))
+    let presenter = app.guard.is_presenter(&headers);
+    // The join code goes to the presenter's page, to show the class; not to viewers.
+    let code = app.guard.join_code.as_ref().filter(|_| presenter);
+    axum::Json(json!({ "presenter": presenter, "join_code": code }))
 }
 
-async fn state(State(app): State<App>) -> axum::Json<Value> {
-    axum::Json(session::state_json(&lock(&app.shared)))
+async fn state(State(app): State<App>) -> Response {
+    let msg = session::state_message(&app.shared);
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        msg.data.clone(),
+    )
+        .into_response()
 }
 
 /// Server-Sent Events: the whole state first, then every message; a client that fell behind
@@ -364,10 +402,7 @@ pub fn messages(app: &App) -> impl Stream<Item = Arc<Message>> + use<> {
 }
 
 fn state_message(shared: &Mutex<Shared>) -> Arc<Message> {
-    Arc::new(Message {
-        event: "state",
-        data: session::state_json(&lock(shared)).to_string(),
-    })
+    session::state_message(shared)
 }
 
 /// Sends a command to the session thread and waits for its answer.
@@ -530,10 +565,11 @@ async fn compare(State(app): State<App>, bytes: Bytes) -> ApiResult {
         .as_str()
     {
         "copy" => ask(&app, Command::CompareCopy).await,
+        "fork" => ask(&app, Command::CompareFork).await,
         "off" => ask(&app, Command::CompareOff).await,
         other => Err(ApiError(
             StatusCode::BAD_REQUEST,
-            format!("mode must be `copy` or `off`, not `{other}`"),
+            format!("mode must be `fork`, `copy` or `off`, not `{other}`"),
         )),
     }
 }
@@ -549,6 +585,154 @@ struct UndoBody {
 async fn undo(State(app): State<App>, bytes: Bytes) -> ApiResult {
     let lane = lane_index(body::<UndoBody>(&bytes, None)?.lane.as_deref())?;
     ask(&app, |r| Command::Undo(lane, r)).await
+}
+
+async fn student_page() -> Response {
+    asset("text/html; charset=utf-8", super::STUDENT_HTML)
+}
+
+async fn student_script() -> Response {
+    asset("text/javascript; charset=utf-8", super::STUDENT_JS)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JoinBody {
+    code: String,
+}
+
+/// A student joins the classroom with its join code, and gets their own token (from the
+/// operating system's random source), which their requests carry in `X-Commune-Student`.
+async fn join(State(app): State<App>, bytes: Bytes) -> ApiResult {
+    let Some(code) = &app.guard.join_code else {
+        return Err(ApiError(
+            StatusCode::NOT_FOUND,
+            "this session is not a classroom (start it with --classroom)".to_owned(),
+        ));
+    };
+    let given = body::<JoinBody>(&bytes, Some(r#"{"code": "123456"}"#))?.code;
+    if !same(given.trim().as_bytes(), code.as_bytes()) {
+        return Err(ApiError(
+            StatusCode::FORBIDDEN,
+            "that is not the join code; read it off the presenter's screen".to_owned(),
+        ));
+    }
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| {
+        ApiError(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("no random source for a student's token: {e}"),
+        )
+    })?;
+    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    ask(&app, |r| Command::Join(token, r)).await
+}
+
+/// The student whose token `headers` carry: their number (from 1).
+fn student_of(app: &App, headers: &HeaderMap) -> Result<usize, ApiError> {
+    let given = headers
+        .get(STUDENT_HEADER)
+        .map(|v| v.as_bytes().to_vec())
+        .ok_or_else(|| {
+            ApiError(
+                StatusCode::UNAUTHORIZED,
+                format!("a student's request carries their token (`{STUDENT_HEADER}`); join first"),
+            )
+        })?;
+    let sh = lock(&app.shared);
+    sh.classroom
+        .as_ref()
+        .and_then(|c| {
+            c.students
+                .iter()
+                .position(|s| same(s.token.as_bytes(), &given))
+        })
+        .map(|i| i + 1)
+        .ok_or_else(|| {
+            ApiError(
+                StatusCode::FORBIDDEN,
+                "no student has this token (the server may have restarted): join again".to_owned(),
+            )
+        })
+}
+
+/// What a student sees: who they follow and their hours, what their community received, and
+/// their community's vote under way, if any.
+async fn me(State(app): State<App>, headers: HeaderMap) -> ApiResult {
+    let number = student_of(&app, &headers)?;
+    let sh = lock(&app.shared);
+    let Some(c) = sh.classroom.as_ref() else {
+        return Err(ApiError(
+            StatusCode::NOT_FOUND,
+            "not a classroom".to_owned(),
+        ));
+    };
+    let s = &c.students[number - 1];
+    let community = sh
+        .lanes
+        .first()
+        .and_then(|l| l.communities.iter().find(|x| x.community == s.community));
+    let figures = community.map(|m| {
+        json!({
+            "persons": m.persons,
+            "need_satisfaction": m.need_satisfaction,
+            "food_needed_kg": m.food_needed_kg,
+            "food_eaten_kg": m.food_eaten_kg,
+            "food_received_kg": m.food_received_kg,
+            "energy_received_kwh": m.energy_traded_kwh,
+            "labour_shortage_hours": m.labour_shortage_hours,
+        })
+    });
+    let vote = c.vote.get("agendas").and_then(|a| {
+        a.as_array()?
+            .iter()
+            .find(|x| x["community"] == s.community)
+            .cloned()
+    });
+    let mine: Vec<&Value> = c
+        .vote
+        .get("voted")
+        .and_then(Value::as_array)
+        .map_or(Vec::new(), |v| {
+            v.iter().filter(|x| x[0] == number).collect()
+        });
+    Ok(axum::Json(json!({
+        "student": number,
+        "community": s.community,
+        "member": s.member,
+        "hours": (f64::from(s.hours) * 100.0).round() / 100.0,
+        "tick": sh.tick,
+        "playing": sh.playing,
+        "figures": figures,
+        "vote": vote.map(|v| json!({
+            "day": c.vote["day"],
+            "seconds_left": c.deadline.map_or(c.vote["seconds_left"].clone(), |d| {
+                json!(d.saturating_duration_since(std::time::Instant::now()).as_secs_f64().ceil())
+            }),
+            "held": c.vote["held"],
+            "items": v["items"],
+            "mine": mine.iter().map(|x| json!([x[1], x[2]])).collect::<Vec<_>>(),
+        })),
+    })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VoteBody {
+    item: u32,
+    yes: bool,
+}
+
+/// A student's vote on an item of their community's assembly under way.
+async fn vote(State(app): State<App>, headers: HeaderMap, bytes: Bytes) -> ApiResult {
+    let number = student_of(&app, &headers)?;
+    let body = body::<VoteBody>(&bytes, Some(r#"{"item": 0, "yes": true}"#))?;
+    ask(&app, |r| Command::Vote(number - 1, body.item, body.yes, r)).await
+}
+
+/// The presenter closes the vote under way: the assemblies decide with the votes cast so far.
+async fn close_vote(State(app): State<App>) -> ApiResult {
+    ask(&app, Command::CloseVote).await
 }
 
 #[derive(Deserialize)]

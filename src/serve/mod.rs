@@ -30,7 +30,13 @@ pub const ASSETS: &[(&str, &str)] = &[
     ("index.html", include_str!("assets/index.html")),
     ("app.js", include_str!("assets/app.js")),
     ("style.css", include_str!("assets/style.css")),
+    ("student.html", include_str!("assets/student.html")),
+    ("student.js", include_str!("assets/student.js")),
 ];
+
+/// The students' page (a classroom): join with the code, follow a member, vote.
+pub const STUDENT_HTML: &str = include_str!("assets/student.html");
+pub const STUDENT_JS: &str = include_str!("assets/student.js");
 
 #[derive(Args, Debug)]
 pub struct ServeArgs {
@@ -45,8 +51,18 @@ pub struct ServeArgs {
     /// Address to listen on. The default serves this machine only; `0.0.0.0` serves the
     /// network (a classroom): everyone sees the session, only the presenter's address (with its
     /// token) changes it.
-    #[arg(long, default_value = "127.0.0.1")]
-    pub bind: IpAddr,
+    /// Address to listen on (default `127.0.0.1`, or `0.0.0.0` with `--classroom`).
+    #[arg(long)]
+    pub bind: Option<IpAddr>,
+    /// A classroom: students join from their own devices with a join code, each follows a
+    /// member of a community and votes in its assembly. Serves the network unless `--bind`
+    /// says otherwise.
+    #[arg(long)]
+    pub classroom: bool,
+    /// How long an assembly with students waits for their votes (seconds; the presenter can
+    /// hold it, or close it sooner).
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub vote_seconds: u64,
 }
 
 /// A connection that sends no complete request head within this time is closed; so is an idle
@@ -68,12 +84,20 @@ pub fn serve(args: &ServeArgs) -> Result<()> {
         .build()
         .context("cannot start the server's runtime")?;
     runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(SocketAddr::new(args.bind, args.port))
+        let bind = args.bind.unwrap_or(if args.classroom {
+            IpAddr::from([0, 0, 0, 0])
+        } else {
+            IpAddr::from([127, 0, 0, 1])
+        });
+        let listener = tokio::net::TcpListener::bind(SocketAddr::new(bind, args.port))
             .await
-            .with_context(|| format!("cannot listen on {}:{}", args.bind, args.port))?;
+            .with_context(|| format!("cannot listen on {bind}:{}", args.port))?;
         let addr = listener.local_addr()?;
         let names: Vec<&str> = scenarios.iter().map(|s| s.meta.name.as_str()).collect();
-        let guard = http::Guard::new(addr.ip(), addr.port())?;
+        let mut guard = http::Guard::new(addr.ip(), addr.port())?;
+        if args.classroom {
+            guard = guard.classroom()?;
+        }
         // The presenter opens the address with the token; an any-address server is reached
         // from this machine through the loopback address.
         let shown = if addr.ip().is_unspecified() {
@@ -81,24 +105,31 @@ pub fn serve(args: &ServeArgs) -> Result<()> {
         } else {
             addr
         };
-        let viewers = if addr.ip().is_unspecified() {
-            format!("http://<this machine's IP address>:{}/", addr.port())
+        let host = if addr.ip().is_unspecified() {
+            format!("<this machine's IP address>:{}", addr.port())
         } else {
-            format!("http://{shown}/")
+            shown.to_string()
         };
+        let viewers = format!("http://{host}/");
+        let students = guard.join_code.as_ref().map_or(String::new(), |code| {
+            format!("students: open http://{host}/join and type the code {code}\n")
+        });
         // One write, and no panic if whoever started the server stopped reading.
         use std::io::Write;
         let mut out = std::io::stdout().lock();
         let _ = write!(
             out,
             "commune serve: {} for the presenter at http://{shown}/?token={} (Ctrl-C stops)\n\
-             viewers (read-only): {viewers}\n",
+             viewers (read-only): {viewers}\n{students}",
             names.join(" and "),
             guard.token
         );
         let _ = out.flush();
         drop(out);
-        let app = start_session(scenarios.clone(), guard)?;
+        let classroom = args.classroom.then(|| session::ClassroomConfig {
+            wait: Duration::from_secs(args.vote_seconds),
+        });
+        let app = start_session(scenarios.clone(), guard, classroom)?;
         run_server(listener, http::router(app)).await
     })
 }
@@ -133,11 +164,18 @@ async fn run_server(listener: tokio::net::TcpListener, router: axum::Router) -> 
 }
 
 /// Starts the session thread over `scenarios` and returns what the handlers share.
-pub fn start_session(scenarios: Vec<Scenario>, guard: http::Guard) -> Result<http::App> {
+pub fn start_session(
+    scenarios: Vec<Scenario>,
+    guard: http::Guard,
+    classroom: Option<session::ClassroomConfig>,
+) -> Result<http::App> {
     let shared = Arc::new(Mutex::new(Shared::default()));
     let (out, _) = broadcast::channel(BROADCAST_CAPACITY);
     let (commands, rx) = mpsc::channel();
-    let session = Session::new(scenarios, shared.clone(), out.clone());
+    let mut session = Session::new(scenarios, shared.clone(), out.clone());
+    if let Some(cfg) = classroom {
+        session = session.with_classroom(cfg);
+    }
     let on_exit = shared.clone();
     std::thread::Builder::new()
         .name("simulation".to_owned())

@@ -73,10 +73,70 @@ pub enum Command {
     Event(usize, serde_json::Map<String, Value>, Reply),
     /// Run a copy of lane A (as loaded, without changes) beside it, both from day 0.
     CompareCopy(Reply),
+    /// Fork lane A as it stands today into lane B: B replays A's scenario and changes up to
+    /// today, and both go on from there.
+    CompareFork(Reply),
     /// Stop comparing: keep lane A only.
     CompareOff(Reply),
     /// Take back the lane's last lever change (its lever gets its earlier value).
     Undo(usize, Reply),
+    /// A student joins the classroom, with the token the server drew for them.
+    Join(String, Reply),
+    /// A student (by number, from 1) votes yes or no on an item of their community's agenda.
+    Vote(usize, u32, bool, Reply),
+    /// The presenter closes the vote under way now.
+    CloseVote(Reply),
+}
+
+/// Most students a classroom takes.
+pub const MAX_STUDENTS: usize = 500;
+
+/// A classroom session (`commune serve --classroom`): students join lane A's communities and
+/// vote in their assemblies, which wait for them.
+#[derive(Clone, Debug)]
+pub struct ClassroomConfig {
+    /// How long an assembly with students waits for their votes (while the presenter does not
+    /// hold it).
+    pub wait: Duration,
+}
+
+/// A student: a member of one of lane A's communities, followed by them.
+#[derive(Clone, Debug)]
+pub struct Student {
+    /// What the student's requests carry (`X-Commune-Student`).
+    pub token: String,
+    pub community: u32,
+    /// The member followed: their index among the community's members (see
+    /// `Simulation::members`).
+    pub member: usize,
+    /// The member's hours of work on the last day run.
+    pub hours: f32,
+}
+
+/// Longest the session runs a fork's replay before taking commands again.
+const FORK_TURN: Duration = Duration::from_millis(50);
+
+/// Lane B being made as a fork of lane A: the new lane, its replayed rows, the fork day, and
+/// where to answer when it is done.
+struct Forking {
+    lane: Lane,
+    rows: Vec<TickMetrics>,
+    day: u32,
+    reply: Reply,
+}
+
+/// The vote under way: lane A's day is open (`Simulation::open_day`) and its community
+/// assemblies with students wait for them.
+struct OpenVote {
+    day: u32,
+    /// The communities with students and something on their agenda: (community, items as
+    /// (kind, text)).
+    agendas: Vec<(u32, Vec<(&'static str, String)>)>,
+    /// Each student's vote on each item: (student index, item) -> yes.
+    votes: std::collections::BTreeMap<(usize, u32), bool>,
+    /// When the wait ends, or (held by the presenter) the time left.
+    deadline: Instant,
+    held: Option<Duration>,
 }
 
 /// One simulation of the session.
@@ -249,6 +309,25 @@ pub struct Shared {
     pub feed: Vec<Value>,
     /// Set if the session thread has stopped (it should not).
     pub stopped: bool,
+    /// A classroom session's students and vote; `None` for a plain session.
+    pub classroom: Option<ClassroomState>,
+    /// Bumped by every change the session makes ([`write`]).
+    pub version: u64,
+    /// The state message as of a version ([`state_message`]).
+    pub state_cache: Option<(u64, Arc<Message>)>,
+}
+
+/// A classroom's students and the vote under way, as the web server sees them.
+#[derive(Default)]
+pub struct ClassroomState {
+    /// Student n is `students[n - 1]`.
+    pub students: Vec<Student>,
+    /// The vote under way, as sent to clients (`null` when none).
+    pub vote: Value,
+    /// How long an assembly waits for the students (seconds).
+    pub wait_secs: u64,
+    /// When the vote under way ends, unless the presenter holds it.
+    pub deadline: Option<Instant>,
 }
 
 /// A lane as the web server sees it.
@@ -290,6 +369,31 @@ pub fn lock(shared: &Mutex<Shared>) -> MutexGuard<'_, Shared> {
     shared.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// Locks `shared` to change it: the session thread's only way in, which marks the state sent to
+/// new clients stale ([`state_message`]).
+fn write(shared: &Mutex<Shared>) -> MutexGuard<'_, Shared> {
+    let mut sh = lock(shared);
+    sh.version += 1;
+    sh
+}
+
+/// The whole state as a message for a client that joins, made once for every client that joins
+/// until the session changes it: joining costs one copy, not one serialization, per client.
+pub fn state_message(shared: &Mutex<Shared>) -> Arc<Message> {
+    let mut sh = lock(shared);
+    if let Some((version, msg)) = &sh.state_cache
+        && *version == sh.version
+    {
+        return msg.clone();
+    }
+    let msg = Arc::new(Message {
+        event: "state",
+        data: state_json(&sh).to_string(),
+    });
+    sh.state_cache = Some((sh.version, msg.clone()));
+    msg
+}
+
 /// The session thread's state.
 pub struct Session {
     scenarios: Vec<Scenario>,
@@ -306,6 +410,12 @@ pub struct Session {
     map_pending: bool,
     /// A step command under way: the days it still has to run, and where to answer when done.
     stepping: Option<(u32, Reply)>,
+    /// A classroom session's settings; `None` for a plain one.
+    classroom: Option<ClassroomConfig>,
+    /// The vote under way in a classroom session.
+    vote: Option<OpenVote>,
+    /// Lane B being made as a fork of lane A.
+    forking: Option<Forking>,
 }
 
 impl Session {
@@ -328,10 +438,28 @@ impl Session {
             last_map: Instant::now(),
             map_pending: false,
             stepping: None,
+            classroom: None,
+            vote: None,
+            forking: None,
         };
         let seed = s.scenarios[0].meta.seed;
         s.start(seed, &s.scenarios.clone());
         s
+    }
+
+    /// Makes the session a classroom: students join lane A's communities and vote in their
+    /// assemblies, which wait `cfg.wait` for them.
+    pub fn with_classroom(mut self, cfg: ClassroomConfig) -> Self {
+        let mut sh = write(&self.shared);
+        sh.classroom = Some(ClassroomState {
+            students: Vec::new(),
+            vote: Value::Null,
+            wait_secs: cfg.wait.as_secs(),
+            deadline: None,
+        });
+        drop(sh);
+        self.classroom = Some(cfg);
+        self
     }
 
     /// Starts every lane from day 0 with `seed`.
@@ -347,9 +475,18 @@ impl Session {
             })
             .collect();
         let idle: Vec<_> = self.lanes.iter_mut().map(Lane::idle).collect();
+        // A fork under way, or a vote, was of lanes that are gone.
+        if let Some(f) = self.forking.take() {
+            let _ = f.reply.send(Err(Refusal::Busy(
+                "the fork was given up: the session started again".to_owned(),
+            )));
+        }
+        if self.vote.take().is_some() {
+            self.publish_vote();
+        }
         self.unpublished = vec![Vec::new(); self.lanes.len()];
         self.map_pending = false;
-        let mut sh = lock(&self.shared);
+        let mut sh = write(&self.shared);
         sh.epoch += 1;
         sh.tick = 0;
         sh.playing = self.playing;
@@ -403,7 +540,7 @@ impl Session {
             "kind": kind,
             "text": text,
         });
-        let mut sh = lock(&self.shared);
+        let mut sh = write(&self.shared);
         sh.feed.push(entry.clone());
         if sh.feed.len() > FEED_KEPT {
             let extra = sh.feed.len() - FEED_KEPT;
@@ -418,15 +555,20 @@ impl Session {
     }
 
     fn publish_status(&self) {
-        let mut sh = lock(&self.shared);
+        let mut sh = write(&self.shared);
         sh.playing = self.playing;
         sh.speed = self.speed;
         drop(sh);
         self.send("status", self.status().to_string());
     }
 
-    /// Runs one day in every lane, in step.
-    fn step(&mut self) {
+    /// Runs one day in every lane, in step; returns whether it ran. In a classroom, when lane
+    /// A's community assemblies with students take something up, the day stops at their vote
+    /// (it is finished when the vote closes: [`Session::close_vote`]) and this returns false.
+    fn step(&mut self) -> bool {
+        if self.vote.is_some() {
+            return false;
+        }
         if self.tick() >= MAX_TICKS {
             if self.playing {
                 self.playing = false;
@@ -437,12 +579,29 @@ impl Session {
                 );
                 self.publish_status();
             }
-            return;
+            return false;
         }
+        // Lane A's day runs in two halves, cut at the assemblies' vote; without students the
+        // second follows at once. (A day so cut is the day run whole, to the bit.)
+        self.lanes[0].sim.open_day();
+        if self.open_vote() {
+            return false;
+        }
+        self.finish_day();
+        true
+    }
+
+    /// Runs the rest of the day in every lane: lane A's open day is closed and the other lanes
+    /// run theirs.
+    fn finish_day(&mut self) {
         let mut notes = Vec::new();
         let mut logged = Vec::new();
         for (i, lane) in self.lanes.iter_mut().enumerate() {
-            let row = lane.sim.step();
+            let row = if lane.sim.is_open() {
+                lane.sim.close_day()
+            } else {
+                lane.sim.step()
+            };
             lane.communities.clear();
             lane.sim.community_metrics(&mut lane.communities);
             self.unpublished[i].push(row);
@@ -468,10 +627,306 @@ impl Session {
         }
     }
 
+    /// In a classroom, with lane A's day open: if an assembly of a community with students
+    /// takes something up, opens the vote (the assemblies wait for the students) and says so.
+    fn open_vote(&mut self) -> bool {
+        let Some(cfg) = &self.classroom else {
+            return false;
+        };
+        let wait = cfg.wait;
+        let mut communities: Vec<u32> = write(&self.shared)
+            .classroom
+            .as_ref()
+            .map(|c| c.students.iter().map(|s| s.community).collect())
+            .unwrap_or_default();
+        communities.sort_unstable();
+        communities.dedup();
+        let sim = &self.lanes[0].sim;
+        let agendas: Vec<_> = communities
+            .into_iter()
+            .map(|c| (c, sim.agenda(c)))
+            .filter(|(_, items)| !items.is_empty())
+            .collect();
+        if agendas.is_empty() {
+            return false;
+        }
+        let day = self.tick();
+        self.vote = Some(OpenVote {
+            day,
+            agendas,
+            votes: std::collections::BTreeMap::new(),
+            deadline: Instant::now() + wait,
+            held: None,
+        });
+        self.note(
+            Some(0),
+            "vote",
+            format!(
+                "the assemblies of communities with students meet on day {day}; students vote \
+                 for {} s",
+                wait.as_secs()
+            ),
+        );
+        self.publish(true);
+        self.publish_vote();
+        true
+    }
+
+    /// The vote under way, as the presenter and the students see it (`null` if none).
+    fn vote_json(&self) -> Value {
+        let Some(v) = &self.vote else {
+            return Value::Null;
+        };
+        let students = write(&self.shared)
+            .classroom
+            .as_ref()
+            .map(|c| c.students.iter().map(|s| s.community).collect::<Vec<_>>())
+            .unwrap_or_default();
+        let left = v
+            .held
+            .unwrap_or_else(|| v.deadline.saturating_duration_since(Instant::now()));
+        let agendas: Vec<Value> = v
+            .agendas
+            .iter()
+            .map(|(c, items)| {
+                let items: Vec<Value> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(k, (kind, text))| {
+                        let cast = v.votes.iter().filter(|((s, item), _)| {
+                            *item == k as u32 && students.get(*s) == Some(c)
+                        });
+                        let (yes, no) =
+                            cast.fold(
+                                (0, 0),
+                                |(y, n), (_, &yes)| {
+                                    if yes { (y + 1, n) } else { (y, n + 1) }
+                                },
+                            );
+                        json!({ "item": k, "kind": kind, "text": text, "yes": yes, "no": no })
+                    })
+                    .collect();
+                let members = students.iter().filter(|s| *s == c).count();
+                json!({ "community": c, "students": members, "items": items })
+            })
+            .collect();
+        json!({
+            "day": v.day,
+            "agendas": agendas,
+            "seconds_left": left.as_secs_f64().ceil(),
+            "held": v.held.is_some(),
+            "voted": v.votes.iter().map(|((s, item), yes)| json!([s + 1, item, yes])).collect::<Vec<_>>(),
+        })
+    }
+
+    /// Tells every client about the vote under way (or that there is none).
+    fn publish_vote(&self) {
+        let vote = self.vote_json();
+        if let Some(c) = write(&self.shared).classroom.as_mut() {
+            c.vote = vote.clone();
+            c.deadline = self
+                .vote
+                .as_ref()
+                .and_then(|v| v.held.is_none().then_some(v.deadline));
+        }
+        self.send("vote", vote.to_string());
+    }
+
+    /// Closes the vote under way: the students' votes are cast into lane A's open day and kept
+    /// in its session as `vote` events of that day (so its scenario file replays them), and the
+    /// day is finished. Returns whether there was a vote.
+    fn close_vote(&mut self) -> bool {
+        let Some(v) = self.vote.take() else {
+            return false;
+        };
+        let students: Vec<u32> = write(&self.shared)
+            .classroom
+            .as_ref()
+            .map(|c| c.students.iter().map(|s| s.community).collect())
+            .unwrap_or_default();
+        let mut specs = Vec::new();
+        let lane = &mut self.lanes[0];
+        for (&(student, item), &yes) in &v.votes {
+            let community = students[student];
+            if lane.sim.vote(community, item, yes).is_err() {
+                continue;
+            }
+            let kind = EventKind::Vote {
+                community,
+                item,
+                yes,
+            };
+            lane.announced.push((v.day, kind.describe()));
+            lane.schedule.push(ScheduledEvent { tick: v.day, kind });
+            let spec = EventSpec {
+                day: v.day,
+                kind: "vote".to_owned(),
+                community: Some(community),
+                item: Some(item),
+                yes: Some(yes),
+                ..EventSpec::default()
+            };
+            lane.added.push(spec.clone());
+            specs.push(spec);
+        }
+        write(&self.shared).lanes[0].added.extend(specs);
+        for (c, items) in &v.agendas {
+            for (k, (_, text)) in items.iter().enumerate() {
+                let cast: Vec<bool> = v
+                    .votes
+                    .iter()
+                    .filter(|((s, item), _)| *item == k as u32 && students[*s] == *c)
+                    .map(|(_, &yes)| yes)
+                    .collect();
+                let yes = cast.iter().filter(|&&y| y).count();
+                self.note_on(
+                    v.day,
+                    Some(0),
+                    "vote",
+                    format!(
+                        "community {c}: students voted {yes} for, {} against \"{text}\"",
+                        cast.len() - yes
+                    ),
+                );
+            }
+        }
+        self.publish_vote();
+        self.finish_day();
+        self.publish(true);
+        // The day the vote held up counts in a step under way.
+        if let Some((left, _)) = &mut self.stepping {
+            *left -= 1;
+            if *left == 0 || self.tick() >= MAX_TICKS {
+                self.finish_step();
+            }
+        }
+        true
+    }
+
+    /// A student's vote on an item of their community's agenda; the vote closes early once every
+    /// student of the communities voting has voted on each of their items.
+    fn student_vote(&mut self, student: usize, item: u32, yes: bool) -> Result<Value, Refusal> {
+        let community = write(&self.shared)
+            .classroom
+            .as_ref()
+            .and_then(|c| c.students.get(student).map(|s| s.community))
+            .ok_or_else(|| Refusal::NotFound("no such student".to_owned()))?;
+        let Some(v) = &mut self.vote else {
+            return Err(Refusal::Busy(
+                "no assembly is voting now; wait for your community's next meeting".to_owned(),
+            ));
+        };
+        let Some((_, items)) = v.agendas.iter().find(|(c, _)| *c == community) else {
+            return Err(Refusal::Busy(format!(
+                "community {community}'s assembly is not voting now"
+            )));
+        };
+        if item as usize >= items.len() {
+            return Err(Refusal::Bad(format!(
+                "community {community}'s assembly has items 0 to {} now, not {item}",
+                items.len() - 1
+            )));
+        }
+        v.votes.insert((student, item), yes);
+        let day = v.day;
+        let students: Vec<u32> = write(&self.shared)
+            .classroom
+            .as_ref()
+            .map(|c| c.students.iter().map(|s| s.community).collect())
+            .unwrap_or_default();
+        let all = v.agendas.iter().all(|(c, items)| {
+            students
+                .iter()
+                .enumerate()
+                .filter(|(_, sc)| *sc == c)
+                .all(|(s, _)| (0..items.len() as u32).all(|k| v.votes.contains_key(&(s, k))))
+        });
+        self.note(
+            Some(0),
+            "vote",
+            format!(
+                "student {} votes {} item {item} in community {community}",
+                student + 1,
+                if yes { "for" } else { "against" }
+            ),
+        );
+        self.publish_vote();
+        if all {
+            self.close_vote();
+        }
+        Ok(json!({ "day": day, "community": community, "item": item, "yes": yes }))
+    }
+
+    /// A student joins: a member of lane A's communities in turn (student n of a community
+    /// follows its n-th adult member).
+    fn join(&mut self, token: String) -> Result<Value, Refusal> {
+        if self.classroom.is_none() {
+            return Err(Refusal::NotFound(
+                "this session is not a classroom (start it with --classroom)".to_owned(),
+            ));
+        }
+        let n = write(&self.shared)
+            .classroom
+            .as_ref()
+            .map_or(0, |c| c.students.len());
+        if n >= MAX_STUDENTS {
+            return Err(Refusal::Busy(format!(
+                "the classroom is full ({MAX_STUDENTS} students)"
+            )));
+        }
+        let communities = self.lanes[0].base.params.population.communities;
+        let community = n as u32 % communities;
+        let nth = n / communities as usize;
+        let members = self.lanes[0].sim.members(community);
+        let adults: Vec<usize> = (0..members.len()).filter(|&i| members[i].adult).collect();
+        let member = if adults.is_empty() {
+            nth % members.len().max(1)
+        } else {
+            adults[nth % adults.len()]
+        };
+        let hours = members.get(member).map_or(0.0, |m| m.hours);
+        let number = n + 1;
+        let mut joined = Vec::new();
+        if let Some(c) = write(&self.shared).classroom.as_mut() {
+            c.students.push(Student {
+                token: token.clone(),
+                community,
+                member,
+                hours,
+            });
+            joined = c.students.iter().map(|s| s.community).collect();
+        }
+        // Every page learns who has joined (each student's community; no tokens).
+        self.send("classroom", json!({ "students": joined }).to_string());
+        self.note(
+            Some(0),
+            "join",
+            format!("student {number} joined: a member of community {community}"),
+        );
+        Ok(json!({ "student": number, "token": token, "community": community, "member": member }))
+    }
+
+    /// Updates the hours of the members the students follow (lane A, the last day run).
+    fn refresh_students(&mut self) {
+        let mut sh = write(&self.shared);
+        let Some(c) = sh.classroom.as_mut() else {
+            return;
+        };
+        let mut communities: Vec<u32> = c.students.iter().map(|s| s.community).collect();
+        communities.sort_unstable();
+        communities.dedup();
+        for community in communities {
+            let members = self.lanes[0].sim.members(community);
+            for s in c.students.iter_mut().filter(|s| s.community == community) {
+                s.hours = members.get(s.member).map_or(0.0, |m| m.hours);
+            }
+        }
+    }
+
     /// Sends which levers of lane `i` cannot act, and why, if that changed.
     fn refresh_idle(&mut self, i: usize) {
         let idle = self.lanes[i].idle();
-        let mut sh = lock(&self.shared);
+        let mut sh = write(&self.shared);
         let Some(view) = sh.lanes.get_mut(i) else {
             return;
         };
@@ -490,7 +945,7 @@ impl Session {
     fn refresh_values(&mut self, i: usize) {
         let lane = &self.lanes[i];
         let values = levers::values(&lane.base, &lane.in_force());
-        let mut sh = lock(&self.shared);
+        let mut sh = write(&self.shared);
         let Some(view) = sh.lanes.get_mut(i) else {
             return;
         };
@@ -531,9 +986,10 @@ impl Session {
         if with_map {
             self.last_map = now;
             self.map_pending = false;
+            self.refresh_students();
         }
         let tick = self.tick();
-        let mut sh = lock(&self.shared);
+        let mut sh = write(&self.shared);
         let epoch = sh.epoch;
         sh.tick = tick;
         let mut lanes = Vec::new();
@@ -582,7 +1038,7 @@ impl Session {
             "path": parsed.events[index].path,
             "value": parsed.events[index].value.as_ref().map(levers::to_json),
         });
-        let mut sh = lock(&self.shared);
+        let mut sh = write(&self.shared);
         let view = &mut sh.lanes[lane];
         view.added.push(parsed.events[index].clone());
         view.values = values;
@@ -610,7 +1066,7 @@ impl Session {
         entry.insert("kind".to_owned(), "set".into());
         entry.insert("path".to_owned(), path.into());
         entry.insert("value".to_owned(), value.clone());
-        let before = lock(&self.shared).lanes[lane].values.get(path).cloned();
+        let before = write(&self.shared).lanes[lane].values.get(path).cloned();
         let (day, _) = self.add_event(lane, entry)?;
         if let Some(before) = before {
             self.lanes[lane].undo.push((path.to_owned(), before));
@@ -734,6 +1190,10 @@ impl Session {
     fn handle(&mut self, cmd: Command) {
         match cmd {
             Command::Play(reply) => {
+                if let Some(refusal) = self.forking() {
+                    let _ = reply.send(Err(refusal));
+                    return;
+                }
                 if self.tick() >= MAX_TICKS {
                     let _ = reply.send(Err(Refusal::Bad(format!(
                         "the session has run its {MAX_TICKS} days; reset to start again"
@@ -741,17 +1201,34 @@ impl Session {
                     return;
                 }
                 self.playing = true;
+                if let Some(v) = &mut self.vote
+                    && let Some(left) = v.held.take()
+                {
+                    v.deadline = Instant::now() + left;
+                    self.publish_vote();
+                }
                 self.publish_status();
                 let _ = reply.send(Ok(self.status()));
             }
             Command::Pause(reply) => {
                 self.playing = false;
+                // A vote under way waits while the class discusses.
+                if let Some(v) = &mut self.vote
+                    && v.held.is_none()
+                {
+                    v.held = Some(v.deadline.saturating_duration_since(Instant::now()));
+                    self.publish_vote();
+                }
                 self.finish_step();
                 self.publish(true);
                 self.publish_status();
                 let _ = reply.send(Ok(self.status()));
             }
             Command::Step(n, reply) => {
+                if let Some(refusal) = self.forking() {
+                    let _ = reply.send(Err(refusal));
+                    return;
+                }
                 let room = MAX_TICKS - self.tick();
                 if n == 0 || n > room.min(MAX_STEP) {
                     let _ = reply.send(Err(Refusal::Bad(format!(
@@ -786,21 +1263,33 @@ impl Session {
                 self.publish(true);
                 let scenarios: Vec<Scenario> = self.lanes.iter().map(|l| l.base.clone()).collect();
                 self.playing = false;
-                lock(&self.shared).feed.clear();
+                write(&self.shared).feed.clear();
                 self.start(seed, &scenarios);
                 self.note(None, "reset", format!("started again with seed {seed}"));
                 let _ = reply.send(Ok(json!({ "seed": seed })));
             }
             Command::Lever(lane, path, value, reply) => {
+                if let Some(refusal) = self.voting() {
+                    let _ = reply.send(Err(refusal));
+                    return;
+                }
                 // Days already run are published first, so the change sits after them.
                 self.publish(true);
                 let _ = reply.send(self.lever(lane, &path, &value));
             }
             Command::Event(lane, fields, reply) => {
+                if let Some(refusal) = self.voting() {
+                    let _ = reply.send(Err(refusal));
+                    return;
+                }
                 self.publish(true);
                 let _ = reply.send(self.event(lane, fields));
             }
             Command::CompareCopy(reply) => {
+                if let Some(refusal) = self.forking() {
+                    let _ = reply.send(Err(refusal));
+                    return;
+                }
                 self.finish_step();
                 self.publish(true);
                 let a = self.lanes[0].base.clone();
@@ -816,25 +1305,190 @@ impl Session {
                 );
                 let _ = reply.send(Ok(json!({ "lanes": 2 })));
             }
-            Command::CompareOff(reply) => {
+            Command::CompareFork(reply) => {
+                if let Some(refusal) = self.forking() {
+                    let _ = reply.send(Err(refusal));
+                    return;
+                }
                 self.finish_step();
                 self.publish(true);
-                let a = self.lanes[0].base.clone();
-                let seed = a.meta.seed;
                 self.playing = false;
-                self.start(seed, &[a]);
-                self.note(
-                    None,
-                    "reset",
-                    format!("lane A alone, from day 0 with seed {seed}"),
-                );
+                self.publish_status();
+                self.fork(reply);
+            }
+            Command::CompareOff(reply) => {
+                if let Some(refusal) = self.forking() {
+                    let _ = reply.send(Err(refusal));
+                    return;
+                }
+                // Lane A goes on as it is; only lane B is dropped.
+                self.finish_step();
+                self.publish(true);
+                self.lanes.truncate(1);
+                self.unpublished.truncate(1);
+                let mut sh = write(&self.shared);
+                sh.lanes.truncate(1);
+                sh.epoch += 1;
+                let state = state_json(&sh);
+                drop(sh);
+                self.send("state", state.to_string());
+                self.note(None, "reset", "lane A alone: lane B dropped".to_owned());
                 let _ = reply.send(Ok(json!({ "lanes": 1 })));
             }
             Command::Undo(lane, reply) => {
+                if let Some(refusal) = self.voting() {
+                    let _ = reply.send(Err(refusal));
+                    return;
+                }
                 self.publish(true);
                 let _ = reply.send(self.undo(lane));
             }
+            Command::Join(token, reply) => {
+                let _ = reply.send(self.join(token));
+            }
+            Command::Vote(student, item, yes, reply) => {
+                let _ = reply.send(self.student_vote(student, item, yes));
+            }
+            Command::CloseVote(reply) => {
+                if let Some(refusal) = self.forking() {
+                    let _ = reply.send(Err(refusal));
+                    return;
+                }
+                let day = self.vote.as_ref().map(|v| v.day);
+                let _ = reply.send(if self.close_vote() {
+                    Ok(json!({ "closed": day, "tick": self.tick() }))
+                } else {
+                    Err(Refusal::Busy("no vote is under way".to_owned()))
+                });
+            }
         }
+    }
+
+    /// Why the lanes cannot move or change now: lane B is being forked from A.
+    fn forking(&self) -> Option<Refusal> {
+        self.forking.as_ref().map(|f| {
+            Refusal::Busy(format!(
+                "lane B is being forked from A on day {} (day {} of its replay); wait for it",
+                f.day,
+                f.lane.sim.tick()
+            ))
+        })
+    }
+
+    /// Why a change cannot be made now: lane B is being forked, or the assemblies are voting in lane A's day under way
+    /// (a change takes effect from the next day, which has begun).
+    fn voting(&self) -> Option<Refusal> {
+        if let Some(refusal) = self.forking() {
+            return Some(refusal);
+        }
+        self.vote.as_ref().map(|v| {
+            Refusal::Busy(format!(
+                "the assemblies of day {} are voting; close the vote, or wait for it, first",
+                v.day
+            ))
+        })
+    }
+
+    /// Lane B becomes a fork of lane A as it stands today. A bevy world cannot be copied, but it
+    /// can be made again: B is a new simulation of A's scenario, seed and schedule (the file's
+    /// events and the session's changes), run from day 0 to today, which is A's state to the bit
+    /// (the same inputs give the same world, which is what makes a session's scenario file replay
+    /// it). B's history is the replay's own rows, and its changes, undo list and downloads are
+    /// A's; from tomorrow the two differ only by what is done to one of them. Forking at day N
+    /// takes as long as running N days at full speed: the replay runs in turns of
+    /// [`FORK_TURN`] with commands taken between them ([`Session::fork_some`]), and the lanes
+    /// stand still meanwhile.
+    fn fork(&mut self, reply: Reply) {
+        let now = self.tick();
+        let a = &self.lanes[0];
+        let mut base = a.base.clone();
+        base.meta.name = format!("{}-b", a.base.meta.name);
+        let mut b = Lane::new(base);
+        b.schedule.clone_from(&a.schedule);
+        b.added.clone_from(&a.added);
+        b.undo.clone_from(&a.undo);
+        b.announced = a
+            .announced
+            .iter()
+            .filter(|(day, _)| *day >= now)
+            .cloned()
+            .collect();
+        b.sim.reschedule(b.schedule.iter().cloned());
+        self.note(
+            None,
+            "note",
+            format!(
+                "side by side: making lane B, a fork of A on day {now} (replaying its {now} days)"
+            ),
+        );
+        self.forking = Some(Forking {
+            lane: b,
+            rows: Vec::with_capacity(now as usize),
+            day: now,
+            reply,
+        });
+    }
+
+    /// Runs the fork under way on for a moment (commands are taken between such turns, so a
+    /// Pause or a vote is answered meanwhile); when it has reached the fork day, lane B joins.
+    fn fork_some(&mut self) {
+        let Some(f) = &mut self.forking else {
+            return;
+        };
+        let until = Instant::now() + FORK_TURN;
+        while f.lane.sim.tick() < f.day && Instant::now() < until {
+            f.rows.push(f.lane.sim.step());
+        }
+        if f.lane.sim.tick() < f.day {
+            return;
+        }
+        let Forking {
+            lane: mut b,
+            rows,
+            day: now,
+            reply,
+        } = self.forking.take().expect("a fork under way");
+        b.sim.community_metrics(&mut b.communities);
+        b.log_seen = b.sim.log().len();
+        let idle = b.idle();
+        let values = levers::values(&b.base, &b.in_force());
+        let links = b
+            .sim
+            .rail_links()
+            .iter()
+            .map(|l| (l.a, l.b, l.km))
+            .collect();
+        let mut sh = write(&self.shared);
+        let (added, changes) = (sh.lanes[0].added.clone(), sh.lanes[0].changes.clone());
+        let view = LaneView {
+            id: LANE_IDS[1],
+            base: b.base.clone(),
+            added,
+            values,
+            idle,
+            changes,
+            rows,
+            communities: b.communities.clone(),
+            links,
+        };
+        sh.lanes.truncate(1);
+        sh.lanes.push(view);
+        sh.epoch += 1;
+        let state = state_json(&sh);
+        drop(sh);
+        self.lanes.truncate(1);
+        self.lanes.push(b);
+        self.unpublished = vec![Vec::new(); 2];
+        self.send("state", state.to_string());
+        self.note(
+            None,
+            "reset",
+            format!(
+                "side by side: B forked from A on day {now}; the two differ from here only by \
+                 what is done to one"
+            ),
+        );
+        let _ = reply.send(Ok(json!({ "lanes": 2, "day": now })));
     }
 
     /// Gives the lever of the lane's last change its earlier value, from the next day.
@@ -860,7 +1514,13 @@ impl Session {
 
     /// Runs one day of the step under way; answers it when its days are done.
     fn step_once(&mut self) {
-        self.step();
+        if !self.step() {
+            // A vote opened (the step goes on when it closes), or the session is at its end.
+            if self.vote.is_none() {
+                self.finish_step();
+            }
+            return;
+        }
         // Many days at once are published as they go, not in one huge message.
         self.publish(false);
         let done = match &mut self.stepping {
@@ -888,7 +1548,38 @@ impl Session {
     pub fn run(mut self, commands: Receiver<Command>) {
         let mut next = Instant::now();
         loop {
-            let cmd = if self.stepping.is_some() {
+            let cmd = if self.forking.is_some() {
+                // Lane B is being made: a turn of its replay, then any command.
+                self.fork_some();
+                match commands.try_recv() {
+                    Ok(cmd) => Some(cmd),
+                    Err(std::sync::mpsc::TryRecvError::Empty) => None,
+                    Err(std::sync::mpsc::TryRecvError::Disconnected) => break,
+                }
+            } else if let Some(v) = &self.vote {
+                // The assemblies wait for the students: until the vote's time is up (or, held by
+                // the presenter, until a command).
+                let wait = match v.held {
+                    Some(_) => None,
+                    None => Some(v.deadline.saturating_duration_since(Instant::now())),
+                };
+                match wait {
+                    Some(w) if w.is_zero() => {
+                        self.close_vote();
+                        next = Instant::now();
+                        None
+                    }
+                    Some(w) => match commands.recv_timeout(w) {
+                        Ok(cmd) => Some(cmd),
+                        Err(RecvTimeoutError::Timeout) => None,
+                        Err(RecvTimeoutError::Disconnected) => break,
+                    },
+                    None => match commands.recv() {
+                        Ok(cmd) => Some(cmd),
+                        Err(_) => break,
+                    },
+                }
+            } else if self.stepping.is_some() {
                 self.step_once();
                 match commands.try_recv() {
                     Ok(cmd) => Some(cmd),
@@ -1068,6 +1759,11 @@ pub fn state_json(sh: &Shared) -> Value {
         "event_buttons": EVENT_BUTTONS,
         "lanes": lanes,
         "feed": sh.feed,
+        "classroom": sh.classroom.as_ref().map(|c| json!({
+            "students": c.students.iter().map(|s| s.community).collect::<Vec<_>>(),
+            "vote": c.vote,
+            "wait_secs": c.wait_secs,
+        })),
     })
 }
 

@@ -27,7 +27,11 @@ export function startServer(args) {
     child.stdout.on('data', (chunk) => {
       out += chunk;
       const m = out.match(/(http:\/\/[0-9.]+:\d+\/)\?token=([0-9a-f]+)/);
-      if (m) ok({ url: m[0], viewer: m[1], token: m[2], stop: () => child.kill('SIGTERM') });
+      // A classroom prints where students join, and the join code, on a line of its own.
+      const code = out.match(/type the code (\d{6})/);
+      if (m && (code || !args.includes('--classroom'))) {
+        ok({ url: m[0], viewer: m[1], token: m[2], code: code && code[1], stop: () => child.kill('SIGTERM') });
+      }
     });
     child.on('error', fail);
     child.on('exit', (code) => fail(new Error(`commune serve exited with ${code}: ${out}`)));
@@ -52,5 +56,22 @@ export async function launchBrowser() {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
     },
+  };
+}
+
+/// Debian's Chromium, headless, for several people at once: one browser, a fresh context (its
+/// own storage) for each.
+export async function launchContexts() {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+  return {
+    newContext: (options) => browser.newContext(options),
+    close: () => browser.close(),
   };
 }

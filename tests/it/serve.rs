@@ -12,6 +12,8 @@ use serde_json::{Value, json};
 struct Server {
     child: Child,
     client: Client,
+    /// A classroom's join code, from the lines the server prints.
+    join_code: Option<String>,
 }
 
 /// What talks to a server: its address and the presenter's token, read from the presenter's
@@ -41,9 +43,18 @@ impl Server {
             .spawn()
             .expect("commune serve starts");
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        out.read_line(&mut line).unwrap();
+        // A classroom prints a third line: where students join, and the code.
+        let mut join_code = None;
+        if args.contains(&"--classroom") {
+            let mut more = String::new();
+            out.read_line(&mut more).unwrap();
+            more.clear();
+            out.read_line(&mut more).unwrap();
+            assert!(more.contains("/join"), "{more}");
+            join_code = more.split("code ").nth(1).map(|c| c.trim().to_owned());
+        }
         let addr = line
             .split("http://")
             .nth(1)
@@ -59,6 +70,7 @@ impl Server {
         Server {
             child,
             client: Client { addr, token },
+            join_code,
         }
     }
 }
@@ -624,6 +636,109 @@ fn side_by_side_runs_two_lanes_in_step_with_their_own_levers() {
     server.post("/api/compare", json!({ "mode": "off" }));
     assert_eq!(server.state()["lanes"].as_array().unwrap().len(), 1);
     assert_eq!(server.get("/api/scenario.toml?lane=b").0, 404);
+}
+
+/// Lines of a metrics CSV (the header first, then one line a day).
+fn csv_lines(csv: &str) -> Vec<&str> {
+    csv.lines().collect()
+}
+
+#[test]
+fn side_by_side_forks_the_running_world_and_b_departs_only_after_its_own_change() {
+    let server = Server::start(&[&village()]);
+    server.post("/api/step", json!({ "days": 30 }));
+    server.post(
+        "/api/lever",
+        json!({ "path": "food.kitchen_share", "value": 0.55 }),
+    );
+    server.post("/api/step", json!({ "days": 20 }));
+    let done = server.post("/api/compare", json!({ "mode": "fork" }));
+    assert_eq!(done["day"], 50);
+    let state = server.state();
+    assert_eq!(state["tick"], 50, "forking does not start again");
+    let lanes = state["lanes"].as_array().unwrap();
+    assert_eq!(lanes.len(), 2);
+    assert_eq!(lanes[1]["rows"].as_array().unwrap().len(), 50);
+    assert_eq!(lanes[1]["changes"], lanes[0]["changes"]);
+    assert_eq!(lanes[1]["values"], lanes[0]["values"]);
+    // On the fork day B is A to the bit: every column of every day, at full precision.
+    let (_, a) = server.get("/api/metrics.csv?lane=a");
+    let (_, b) = server.get("/api/metrics.csv?lane=b");
+    assert_eq!(csv_lines(&a).len(), 51);
+    assert!(a == b, "the fork differs from lane A on the fork day");
+    // With nothing done to either, they stay equal.
+    server.post("/api/step", json!({ "days": 10 }));
+    let (_, a) = server.get("/api/metrics.csv?lane=a");
+    let (_, b) = server.get("/api/metrics.csv?lane=b");
+    assert!(a == b, "two equal worlds stepped in step departed");
+    // A change to B alone: the days before it stay equal, the days after differ.
+    server.post(
+        "/api/lever",
+        json!({ "lane": "b", "path": "food.household_waste_share", "value": 0.4 }),
+    );
+    server.post("/api/step", json!({ "days": 15 }));
+    let (_, a) = server.get("/api/metrics.csv?lane=a");
+    let (_, b) = server.get("/api/metrics.csv?lane=b");
+    let (a, b) = (csv_lines(&a), csv_lines(&b));
+    assert_eq!(a.len(), 76);
+    assert_eq!(a[..=60], b[..=60], "days before B's change");
+    assert!(a[61..] != b[61..], "B's change changed nothing");
+    // B's scenario file replays B: the file's events, A's change before the fork and B's after.
+    let (_, toml) = server.get("/api/scenario.toml?lane=b");
+    assert!(toml.contains("food.kitchen_share") && toml.contains("food.household_waste_share"));
+    let (_, live) = server.get("/api/metrics.csv?lane=b");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("b.toml");
+    std::fs::write(&file, &toml).unwrap();
+    let out = dir.path().join("replay");
+    let run = commune(&[
+        "run",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--no-plots",
+        "--quiet",
+    ]);
+    assert!(run.status.success(), "{}", crate::common::stderr(&run));
+    assert!(std::fs::read_to_string(out.join("metrics.csv")).unwrap() == live);
+    // Single run drops B and keeps A going from where it is.
+    server.post("/api/compare", json!({ "mode": "off" }));
+    let state = server.state();
+    assert_eq!(state["tick"], 75);
+    assert_eq!(state["lanes"].as_array().unwrap().len(), 1);
+    assert_eq!(state["lanes"][0]["rows"].as_array().unwrap().len(), 75);
+}
+
+#[test]
+fn a_fork_late_in_a_session_is_made_in_turns_and_the_session_answers_meanwhile() {
+    let server = Server::start(&[&village()]);
+    for _ in 0..3 {
+        server.post("/api/step", json!({ "days": 3_650 }));
+    }
+    let forker = {
+        let client = server.client.clone();
+        std::thread::spawn(move || client.post("/api/compare", json!({ "mode": "fork" })))
+    };
+    // Replaying 10,950 days takes seconds; meanwhile commands are answered at once, and a step
+    // is refused (the lanes stand still until B is made).
+    std::thread::sleep(Duration::from_millis(300));
+    let asked = Instant::now();
+    let (status, text) = server.request("POST", "/api/step", r#"{"days": 1}"#);
+    assert!(
+        asked.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        asked.elapsed()
+    );
+    assert_eq!(status, 409, "{text}");
+    assert!(text.contains("being forked"), "{text}");
+    server.post("/api/pause", json!({}));
+    assert_eq!(forker.join().unwrap()["day"], 10_950);
+    let state = server.state();
+    assert_eq!(state["tick"], 10_950);
+    let (_, a) = server.get("/api/metrics.csv?lane=a");
+    let (_, b) = server.get("/api/metrics.csv?lane=b");
+    assert_eq!(csv_lines(&b).len(), 10_951);
+    assert!(a == b, "the fork differs from lane A on the fork day");
 }
 
 #[test]
@@ -1212,4 +1327,282 @@ fn the_incentive_factor_greys_out_when_an_assembly_adopts_a_rota() {
         lane["idle"]["labour.incentive_factor"],
         "acts only under the incentive; the policy in force is rota"
     );
+}
+
+// ---------------------------------------------------------------- students take part
+
+/// A student's request: the server's host, JSON, and the student's token (if any), never the
+/// presenter's.
+fn as_student(server: &Client, method: &str, path: &str, token: &str, body: &str) -> (u16, Value) {
+    let mut headers = vec![
+        format!("Host: {}", server.addr),
+        "Content-Type: application/json".to_owned(),
+        format!("Origin: http://{}", server.addr),
+    ];
+    if !token.is_empty() {
+        headers.push(format!("X-Commune-Student: {token}"));
+    }
+    let (status, text) = server.raw(method, path, &headers, body);
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// The decisions.csv rows of community 0 on `day`: (proposal, yes, no). The columns are tick,
+/// assembly, proposal, yes, no, rounds, passed, reverses.
+fn decisions_on(dir: &std::path::Path, day: u32) -> Vec<(String, f64, f64)> {
+    let text = std::fs::read_to_string(dir.join("decisions.csv")).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "tick,assembly,proposal,yes,no,rounds,passed,reverses"
+    );
+    lines
+        .filter_map(|line| {
+            let f: Vec<&str> = line.split(',').collect();
+            let n = f.len();
+            (f[0] == day.to_string() && f[1] == "community 0").then(|| {
+                (
+                    f[2..n - 5].join(","),
+                    f[n - 5].parse().unwrap(),
+                    f[n - 4].parse().unwrap(),
+                )
+            })
+        })
+        .collect()
+}
+
+fn run_to(file: &std::path::Path, out: &std::path::Path) -> String {
+    let run = commune(&[
+        "run",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--no-plots",
+        "--quiet",
+    ]);
+    assert!(run.status.success(), "{}", crate::common::stderr(&run));
+    std::fs::read_to_string(out.join("metrics.csv")).unwrap()
+}
+
+#[test]
+fn students_join_vote_in_their_assembly_and_the_session_replays_their_votes() {
+    let server = Server::start(&[
+        &village(),
+        "--classroom",
+        "--bind",
+        "127.0.0.1",
+        "--vote-seconds",
+        "600",
+    ]);
+    let code = server.join_code.clone().expect("a join code is printed");
+    assert_eq!(code.len(), 6, "{code}");
+    // A wrong code is refused; three students join with the right one.
+    let (status, _) = as_student(&server, "POST", "/api/join", "", r#"{"code": "x"}"#);
+    assert_eq!(status, 403);
+    let mut students = Vec::new();
+    for n in 1..=3 {
+        let (status, joined) = as_student(
+            &server,
+            "POST",
+            "/api/join",
+            "",
+            &json!({ "code": code }).to_string(),
+        );
+        assert_eq!(status, 200, "{joined}");
+        assert_eq!(joined["student"], n);
+        assert_eq!(joined["community"], 0, "the village has one community");
+        students.push(joined["token"].as_str().unwrap().to_owned());
+    }
+    assert_ne!(students[0], students[1]);
+    assert_ne!(students[0], server.token);
+    // Students have no presenter powers, with their token or without.
+    for path in ["/api/step", "/api/reset", "/api/vote/close", "/api/lever"] {
+        let (status, _) = as_student(&server, "POST", path, &students[0], "{}");
+        assert_eq!(status, 401, "{path}");
+    }
+    let (status, _) = as_student(&server, "GET", "/api/me", "not-a-token", "");
+    assert_eq!(status, 403);
+    let (status, _) = as_student(
+        &server,
+        "POST",
+        "/api/vote",
+        &students[0],
+        r#"{"item": 0, "yes": true}"#,
+    );
+    assert_eq!(status, 409, "no assembly is voting yet");
+
+    // The presenter steps; the day the community's assembly takes something up, it waits.
+    let stepper = {
+        let client = server.client.clone();
+        std::thread::spawn(move || client.post("/api/step", json!({ "days": 200 })))
+    };
+    let started = Instant::now();
+    let vote = loop {
+        let vote = server.state()["classroom"]["vote"].clone();
+        if !vote.is_null() {
+            break vote;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "no vote opened"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let day = vote["day"].as_u64().unwrap() as u32;
+    let items = vote["agendas"][0]["items"].as_array().unwrap().len();
+    assert!(items > 0);
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(
+        server.state()["tick"],
+        day,
+        "the day waits for the students"
+    );
+    let (status, me) = as_student(&server, "GET", "/api/me", &students[0], "");
+    assert_eq!(status, 200, "{me}");
+    assert_eq!(me["community"], 0);
+    assert!(
+        me["hours"].is_number() && me["figures"]["persons"].is_number(),
+        "{me}"
+    );
+    assert_eq!(me["vote"]["items"].as_array().unwrap().len(), items);
+    // A change now is refused: the day under way has begun.
+    let (status, _) = server.request(
+        "POST",
+        "/api/lever",
+        &json!({ "path": "food.kitchen_share", "value": 0.5 }).to_string(),
+    );
+    assert_eq!(status, 409);
+    // Two for and one against on every item; the presenter sees the students' tally.
+    for (s, yes) in [(0, true), (1, true), (2, false)] {
+        for item in 0..items {
+            if s == 2 && item == items - 1 {
+                let state = server.state();
+                let seen = &state["classroom"]["vote"]["agendas"][0]["items"][item];
+                assert_eq!(
+                    (seen["yes"].clone(), seen["no"].clone()),
+                    (json!(2), json!(0))
+                );
+            }
+            let (status, v) = as_student(
+                &server,
+                "POST",
+                "/api/vote",
+                &students[s],
+                &json!({ "item": item, "yes": yes }).to_string(),
+            );
+            assert_eq!(status, 200, "{v}");
+        }
+    }
+    // Everyone has voted: the assemblies decide and the days go on.
+    server.post("/api/pause", json!({}));
+    stepper.join().unwrap();
+    if !server.state()["classroom"]["vote"].is_null() {
+        server.post("/api/vote/close", json!({}));
+    }
+    let state = server.state();
+    assert!(state["tick"].as_u64().unwrap() > u64::from(day));
+    assert!(
+        state["feed"].as_array().unwrap().iter().any(|f| f["text"]
+            .as_str()
+            .unwrap()
+            .contains("students voted 2 for, 1 against")),
+        "the feed tells the students' votes"
+    );
+
+    // The session's scenario file holds the votes and replays the session byte for byte.
+    let (_, toml) = server.get("/api/scenario.toml?lane=a");
+    assert_eq!(toml.matches("kind = \"vote\"").count(), 3 * items, "{toml}");
+    let (_, live) = server.get("/api/metrics.csv?lane=a");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("class.toml");
+    std::fs::write(&file, &toml).unwrap();
+    assert!(
+        run_to(&file, &dir.path().join("with")) == live,
+        "the replay differs"
+    );
+    // Without the students' votes, the tallies of that day are theirs less: 2 for, 1 against.
+    let without: Vec<&str> = toml
+        .split("[[events]]")
+        .filter(|block| !block.contains("kind = \"vote\""))
+        .collect();
+    let plain = dir.path().join("plain.toml");
+    std::fs::write(&plain, without.join("[[events]]")).unwrap();
+    run_to(&plain, &dir.path().join("without"));
+    let with = decisions_on(&dir.path().join("with"), day);
+    let without = decisions_on(&dir.path().join("without"), day);
+    assert_eq!(with.len(), items);
+    assert_eq!(with.len(), without.len());
+    for (w, o) in with.iter().zip(&without) {
+        assert_eq!(w.0, o.0);
+        assert_eq!((w.1, w.2), (o.1 + 2.0, o.2 + 1.0), "{w:?} {o:?}");
+    }
+}
+
+#[test]
+fn a_plain_session_takes_no_students() {
+    let server = Server::start(&[&village()]);
+    assert!(server.state()["classroom"].is_null());
+    let (status, _) = as_student(&server, "POST", "/api/join", "", r#"{"code": "000000"}"#);
+    assert_eq!(
+        status, 401,
+        "without --classroom, joining is a command like any other"
+    );
+}
+
+// ---------------------------------------------------------------- load
+
+/// Clients that join at once, late in a session.
+const LATE_JOINERS: usize = 200;
+/// The bound each late joiner's first message must arrive within. The issue asks for 2 s; this
+/// test runs in a debug build beside the rest of the suite on two cores, so it allows five times
+/// that (BENCHMARKS.md gives the times measured: 84 ms median and 338 ms slowest in a debug
+/// build, beside the other serve tests).
+const FIRST_MESSAGE_BOUND: Duration = Duration::from_secs(10);
+
+#[test]
+fn two_hundred_clients_joining_at_day_18000_each_get_their_first_message_promptly() {
+    let server = Server::start(&[&village()]);
+    for days in [3_650, 3_650, 3_650, 3_650, 3_400] {
+        server.post("/api/step", json!({ "days": days }));
+    }
+    assert_eq!(server.state()["tick"], 18_000);
+    let start = std::sync::Arc::new(std::sync::Barrier::new(LATE_JOINERS + 1));
+    let clients: Vec<_> = (0..LATE_JOINERS)
+        .map(|_| {
+            let client = server.client.clone();
+            let start = start.clone();
+            std::thread::spawn(move || {
+                start.wait();
+                let t0 = Instant::now();
+                // Open the stream and read its first event whole: the state.
+                let mut stream = Stream::open(&client);
+                let (event, state) = stream.next();
+                (
+                    t0.elapsed(),
+                    event,
+                    state["tick"].clone(),
+                    state["lanes"][0]["rows"].as_array().map_or(0, Vec::len),
+                )
+            })
+        })
+        .collect();
+    start.wait();
+    let mut times = Vec::new();
+    for c in clients {
+        let (took, event, tick, rows) = c.join().unwrap();
+        assert_eq!(event, "state");
+        assert_eq!(tick, 18_000);
+        assert!(
+            (1_000..=2_001).contains(&rows),
+            "a thinned history: {rows} rows"
+        );
+        times.push(took);
+    }
+    times.sort();
+    let (median, worst) = (times[times.len() / 2], times[times.len() - 1]);
+    eprintln!(
+        "{LATE_JOINERS} clients joining at day 18,000: first message in {:.0} ms (median), {:.0} ms (slowest)",
+        median.as_secs_f64() * 1e3,
+        worst.as_secs_f64() * 1e3
+    );
+    assert!(worst < FIRST_MESSAGE_BOUND, "the slowest waited {worst:?}");
 }

@@ -91,6 +91,15 @@ pub enum EventKind {
     /// carries only that path and value: every other parameter, and every decision the
     /// assemblies have taken, stays as it is (see `policy`).
     Set { path: String, value: ParamValue },
+    /// Someone outside the simulation (a student in a live classroom) votes yes or no on item
+    /// `item` (counted from 0) of `community`'s assembly agenda of this day. The vote counts
+    /// beside the members' (see `governance::assembly::OutsideVotes`); a day without that item
+    /// ignores it.
+    Vote {
+        community: u32,
+        item: u32,
+        yes: bool,
+    },
 }
 
 impl EventKind {
@@ -104,6 +113,7 @@ impl EventKind {
             EventKind::RailFailure { .. } => "rail_failure",
             EventKind::GuildFounded { .. } => "guild",
             EventKind::Set { .. } => "set",
+            EventKind::Vote { .. } => "vote",
         }
     }
 
@@ -159,6 +169,14 @@ impl EventKind {
                 good.name()
             ),
             EventKind::Set { path, value } => format!("policy: {path} = {value}"),
+            EventKind::Vote {
+                community,
+                item,
+                yes,
+            } => format!(
+                "an outside vote {} on item {item} of community {community}'s assembly",
+                if *yes { "for" } else { "against" }
+            ),
         }
     }
 }
@@ -273,6 +291,15 @@ fn provide(world: &mut World, params: &Params, tick: u32, c: u32, newcomers: u32
 /// parameters) on `tick`.
 pub fn apply(world: &mut World, tick: u32, kind: &EventKind) {
     match kind {
+        EventKind::Vote {
+            community,
+            item,
+            yes,
+        } => {
+            world
+                .resource_mut::<crate::model::governance::assembly::OutsideVotes>()
+                .cast(tick, *community, *item, *yes);
+        }
         EventKind::Drought {
             target,
             yield_factor,

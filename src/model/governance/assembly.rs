@@ -52,7 +52,7 @@ use crate::model::kernel::regions::Regions;
 use crate::model::kernel::technology::Economy;
 
 /// Which assemblies meet today.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 struct Days {
     community: bool,
     region: bool,
@@ -73,28 +73,94 @@ impl Days {
     }
 }
 
-/// Meets the assemblies due today, applies their decisions, and recalls delegates seen
-/// deviating. Runs after needs are known and before the day's plans.
+/// The proposals the assemblies meeting today take up, tabled by [`table_proposals`] before
+/// the members vote in [`hold_assemblies`]: each community's own agenda, in order, and the upper
+/// assemblies'. Between the two a live session may show a community's agenda to people outside
+/// the simulation and take their votes (`Simulation::open_day`, `OutsideVotes`).
+#[derive(Resource, Default)]
+pub struct Agenda {
+    /// The day tabled for, and which assemblies meet (none: no meeting today).
+    tick: u32,
+    days: Option<Days>,
+    proposals: Vec<Vec<Proposal>>,
+    upper: Vec<Upper>,
+}
+
+impl Agenda {
+    /// What community `c`'s assembly takes up on `tick`, in agenda order (the item numbers of
+    /// [`OutsideVotes`]): each proposal's subject. Empty on a day without a community meeting.
+    pub fn community(&self, tick: u32, c: usize) -> Vec<Subject> {
+        match self.days {
+            Some(days) if days.community && self.tick == tick => self
+                .proposals
+                .get(c)
+                .map(|list| list.iter().map(|p| p.subject).collect())
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// One vote from outside the simulation: yes or no on item `item` of community `community`'s
+/// agenda of day `tick`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OutsideVote {
+    pub tick: u32,
+    pub community: u32,
+    pub item: u32,
+    pub yes: bool,
+}
+
+/// Votes cast from outside the simulation (a classroom's students, through `vote` events), for
+/// today's community assemblies. Each counts as one member's vote beside the members' own: a yes
+/// as a score of +1, a no as -1, a firm objection that blocks consensus in every round whose
+/// stand-aside threshold is below 1. They count in the tally, not in attendance or the quorum,
+/// and draw no random numbers, so the members' draws are as they would be without them. A vote
+/// for an item the day's agenda does not have counts for nothing.
+#[derive(Resource, Default, Debug)]
+pub struct OutsideVotes {
+    votes: Vec<OutsideVote>,
+}
+
+impl OutsideVotes {
+    pub fn cast(&mut self, tick: u32, community: u32, item: u32, yes: bool) {
+        self.votes.push(OutsideVote {
+            tick,
+            community,
+            item,
+            yes,
+        });
+    }
+}
+
+/// Tables the proposals of the assemblies due today (see [`Agenda`]): what each kind proposes.
+/// Runs after needs are known, right before [`hold_assemblies`].
 #[allow(clippy::too_many_arguments)]
-pub fn hold_assemblies(
+pub fn table_proposals(
     clock: Res<Clock>,
     params: Res<Params>,
-    mut decided: ResMut<Decided>,
-    mut economy: ResMut<Economy>,
+    decided: Res<Decided>,
+    economy: Res<Economy>,
     books: Books,
     directory: Res<Directory>,
     mut gov: ResMut<Government>,
-    mut log: ResMut<Log>,
     droughts: Res<Droughts>,
     regions: Res<Regions>,
-    mut holdings: Holdings,
+    holdings: Holdings,
+    mut agenda: ResMut<Agenda>,
+    mut outside: ResMut<OutsideVotes>,
 ) {
     let gov = &mut *gov;
+    let tick = clock.tick;
     gov.today = Tally::default();
+    *agenda = Agenda {
+        tick,
+        ..Agenda::default()
+    };
+    outside.votes.retain(|v| v.tick >= tick);
     if !params.assembly.enabled {
         return;
     }
-    let tick = clock.tick;
     let days = Days::of(&params, tick);
     if !(days.community || days.region || days.world) {
         return;
@@ -117,7 +183,45 @@ pub fn hold_assemblies(
         (agendas(&m, &mut rngs, days), upper_agendas(&m, days))
     };
     gov.rngs = rngs;
-    let ballots = cast_votes(&params, gov, &holdings, &proposals, &upper);
+    agenda.days = Some(days);
+    agenda.proposals = proposals;
+    agenda.upper = upper;
+}
+
+/// Meets the assemblies due today on the proposals [`table_proposals`] tabled: the members vote
+/// (with the outside votes cast for today), the decisions are applied, and delegates seen
+/// deviating are recalled. Runs before the day's plans.
+#[allow(clippy::too_many_arguments)]
+pub fn hold_assemblies(
+    params: Res<Params>,
+    mut decided: ResMut<Decided>,
+    mut economy: ResMut<Economy>,
+    books: Books,
+    directory: Res<Directory>,
+    mut gov: ResMut<Government>,
+    mut log: ResMut<Log>,
+    regions: Res<Regions>,
+    mut holdings: Holdings,
+    agenda: Res<Agenda>,
+    outside: Res<OutsideVotes>,
+) {
+    let gov = &mut *gov;
+    let Some(days) = agenda.days else {
+        return;
+    };
+    let tick = agenda.tick;
+    let (proposals, upper) = (&agenda.proposals, &agenda.upper);
+    let mut ballots = cast_votes(&params, gov, &holdings, proposals, upper);
+    let step = params.assembly.stand_aside_step;
+    for v in outside.votes.iter().filter(|v| v.tick == tick) {
+        if let Some(votes) = ballots
+            .own
+            .get_mut(v.community as usize)
+            .and_then(|own| own.get_mut(v.item as usize))
+        {
+            votes.add(if v.yes { 1.0 } else { -1.0 }, step, 1.0);
+        }
+    }
     let mut acts = Acts {
         params: &params,
         tick,
@@ -129,11 +233,11 @@ pub fn hold_assemblies(
         holdings: &mut holdings,
         appoint: Vec::new(),
     };
-    let mandates = community_meetings(&mut acts, days, &proposals, &ballots, upper.len());
+    let mandates = community_meetings(&mut acts, days, proposals, &ballots, upper.len());
     for kind in KINDS {
         kind.all_met(&mut acts);
     }
-    upper_assemblies(&mut acts, &regions, &books.people, &upper, &mandates);
+    upper_assemblies(&mut acts, &regions, &books.people, upper, &mandates);
 }
 
 /// Each community's own agenda: on a community meeting day, what every kind proposes, in the

@@ -30,6 +30,7 @@ const TOKEN = (() => {
   try { return sessionStorage.getItem('commune-token') || ''; } catch (e) { return ''; }
 })();
 let presenter = false; // whether the server took the token: controls are shown only then
+let JOIN = null; // a classroom's join code (told to the presenter only)
 
 function setRole(isPresenter) {
   presenter = isPresenter;
@@ -43,7 +44,9 @@ async function checkRole() {
   try {
     const res = await fetch('/api/role', { headers: { 'X-Commune-Token': TOKEN } });
     const data = await res.json();
+    JOIN = data.join_code || null;
     setRole(data.presenter === true);
+    if (S) renderClassroom();
     if (!data.presenter) {
       showError('this address\'s presenter token is not the server\'s (was it restarted?): the page is read-only; open the presenter address it printed');
     }
@@ -117,6 +120,7 @@ function applyState(state) {
   if (mapLane >= S.lanes.length) mapLane = 0;
   buildStatic();
   renderStatus();
+  renderClassroom();
   renderLevers();
   renderEvents();
   renderFeed();
@@ -415,6 +419,17 @@ function connect() {
     renderStatus();
   });
   es.addEventListener('feed', (e) => { if (S) addFeed(JSON.parse(e.data)); });
+  es.addEventListener('classroom', (e) => {
+    if (!S || !S.classroom) return;
+    S.classroom.students = JSON.parse(e.data).students;
+    renderClassroom();
+  });
+  es.addEventListener('vote', (e) => {
+    if (!S || !S.classroom) return;
+    S.classroom.vote = JSON.parse(e.data);
+    voteReceived = Date.now();
+    renderClassroom();
+  });
   es.addEventListener('lever', (e) => {
     if (!S) return;
     const m = JSON.parse(e.data);
@@ -833,10 +848,48 @@ $('newseed').addEventListener('click', () => {
 });
 $('compare').addEventListener('click', () => {
   const two = S && S.lanes.length > 1;
-  const what = two ? 'Keep lane A alone, from day 0?' : 'Run a copy beside this scenario, both from day 0?';
-  if (!confirm(`${what}${loses()}`)) return;
-  post('/api/compare', { mode: two ? 'off' : 'copy' });
+  // Side by side forks the running world (B goes on from today as a copy of A): nothing is lost.
+  // Single run drops lane B and keeps A running: only B's own changes are lost.
+  if (two) {
+    const b = S.lanes[1].changes.length - S.lanes[0].changes.length;
+    if (b > 0 && !confirm(`Drop lane B and keep A running? B's ${b} change${b > 1 ? 's' : ''} will be gone (download B's scenario file first to keep them).`)) return;
+  }
+  post('/api/compare', { mode: two ? 'off' : 'fork' });
 });
+// ---------------------------------------------------------------- classroom
+
+// A classroom (commune serve --classroom): how students join, and the vote under way, with the
+// students' votes on each item of each community's agenda.
+let voteReceived = Date.now();
+function renderClassroom() {
+  const c = S && S.classroom;
+  $('classroom').hidden = !c;
+  if (!c) return;
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(location.hostname);
+  const host = loopback ? `<this machine's IP address>:${location.port}` : location.host;
+  const joined = new Set(c.students).size;
+  $('joinline').textContent = `Students: open http://${host}/join${JOIN ? ` and type the code ${JOIN}` : ''} · ${c.students.length} joined, in ${joined} communit${joined === 1 ? 'y' : 'ies'}`;
+  const v = c.vote;
+  $('votebox').hidden = !v;
+  if (!v) return;
+  const left = v.held ? null : Math.max(0, Math.ceil(v.seconds_left - (Date.now() - voteReceived) / 1000));
+  $('voteclock').textContent = `Day ${v.day}: the assemblies wait for the students ${v.held ? '(held: discuss, then Play or Close the vote)' : `(${left} s left)`}`;
+  const box = $('voteitems');
+  box.replaceChildren();
+  for (const a of v.agendas) {
+    for (const it of a.items) {
+      const row = document.createElement('div');
+      row.className = 'voteitem';
+      row.dataset.community = a.community;
+      row.dataset.item = it.item;
+      row.textContent = `Community ${a.community}, item ${it.item + 1}: ${it.text} · students ${it.yes} for, ${it.no} against (of ${a.students})`;
+      box.append(row);
+    }
+  }
+}
+setInterval(() => { if (S && S.classroom && S.classroom.vote && !S.classroom.vote.held) renderClassroom(); }, 1000);
+$('closevote').addEventListener('click', () => post('/api/vote/close'));
+
 // Full screen (the Fullscreen API), for a projector; Esc or the button again leaves it.
 $('fullscreen').addEventListener('click', () => {
   if (document.fullscreenElement) document.exitFullscreen();
