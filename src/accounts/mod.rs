@@ -19,7 +19,7 @@
 //!   preserved).
 
 pub mod chart;
-mod csv;
+pub(crate) mod csv;
 pub mod economy;
 mod flows;
 pub mod linalg;

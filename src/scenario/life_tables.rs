@@ -2,6 +2,7 @@
 //! binary) and a scenario's own (`life_table = "custom"` with `[demography.table]`), read and
 //! checked into the core's [`LifeTable`].
 
+use crate::accounts::csv::Csv;
 use crate::model::kernel::life_table::LifeTable;
 use crate::model::kernel::params::demography::{DemographyParams, LifeTableRates, SHIPPED};
 
@@ -37,52 +38,38 @@ const FILES: &[(&str, &str)] = &[
     ),
 ];
 
-/// The columns of a life-table file, in order.
+/// The columns of a life-table file.
 pub const HEADER: &str = "age,q_female,q_male,daughters,sons";
 
-/// Reads a life-table file's text: the header, then one row per year of age from 0. Problems
-/// name the line.
-pub fn read_csv(text: &str) -> Result<LifeTableRates, Vec<String>> {
+/// Reads a life-table file's text (`file` names it in messages): a header with the columns of
+/// [`HEADER`], then one row per year of age from 0, read by the shipped tables' CSV reader.
+/// Every problem names the file and line.
+pub fn read_csv(file: &str, text: &str) -> Result<LifeTableRates, Vec<String>> {
+    let csv = Csv::parse(file, text).map_err(|e| vec![e.to_string()])?;
+    let columns = HEADER
+        .split(',')
+        .map(|name| csv.column(name))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| vec![e.to_string()])?;
     let mut rates = LifeTableRates::default();
     let mut problems = Vec::new();
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty());
-    match lines.next() {
-        Some((_, header)) if header.trim() == HEADER => {}
-        Some((i, header)) => problems.push(format!(
-            "line {}: the header is {header:?}; it must be {HEADER:?}",
-            i + 1
-        )),
-        None => problems.push("the file is empty".to_owned()),
-    }
-    for (i, line) in lines {
-        let cells: Vec<&str> = line.split(',').map(str::trim).collect();
-        if cells.len() != 5 {
+    for (age, record) in csv.records.iter().enumerate() {
+        let row: Vec<f64> = columns
+            .iter()
+            .map(|&c| {
+                csv.number(record, c).unwrap_or_else(|e| {
+                    problems.push(e.to_string());
+                    f64::NAN
+                })
+            })
+            .collect();
+        if row[0].is_finite() && row[0] != age as f64 {
             problems.push(format!(
-                "line {}: {} cells; a row has 5 ({HEADER})",
-                i + 1,
-                cells.len()
-            ));
-            continue;
-        }
-        let age = rates.q_female.len();
-        if cells[0].parse::<usize>() != Ok(age) {
-            problems.push(format!(
-                "line {}: age {:?}; the rows give every year of age in order from 0, so this one is {age}",
-                i + 1,
-                cells[0]
+                "{file}:{}: age {}; the rows give every year of age in order from 0, so this one is {age}",
+                record.line, row[0]
             ));
         }
-        let mut number = |k: usize| match cells[k].parse::<f64>() {
-            Ok(x) => x,
-            Err(_) => {
-                problems.push(format!("line {}: {:?} is not a number", i + 1, cells[k]));
-                f64::NAN
-            }
-        };
-        let row = [number(1), number(2), number(3), number(4)];
+        let row = &row[1..];
         rates.q_female.push(row[0]);
         rates.q_male.push(row[1]);
         rates.daughters.push(row[2]);
@@ -124,10 +111,10 @@ pub fn derive(demography: &DemographyParams) -> Result<LifeTable, Vec<(String, S
                 ),
             )]);
         }
-        read_csv(text).map_err(|problems| {
+        read_csv(&format!("data/demography/{name}.csv"), text).map_err(|problems| {
             problems
                 .into_iter()
-                .map(|p| (key("life_table"), format!("data/demography/{name}.csv {p}")))
+                .map(|p| (key("life_table"), p))
                 .collect::<Vec<_>>()
         })?
     } else {
@@ -189,13 +176,21 @@ mod tests {
 
     #[test]
     fn a_bad_file_is_refused_line_by_line() {
-        let text = format!("{HEADER}\n0,0.01,0.01,0,0\n2,0.01,x,0,0\n3,0.1\n");
-        let problems = read_csv(&text).unwrap_err();
-        assert!(problems[0].starts_with("line 3: age \"2\""), "{problems:?}");
+        let text = format!("{HEADER}\n0,0.01,0.01,0,0\n2,0.01,x,0,0\n");
+        let problems = read_csv("t.csv", &text).unwrap_err();
         assert!(
-            problems[1].contains("\"x\" is not a number"),
+            problems
+                .iter()
+                .any(|p| p.contains("`x` is not a finite number")),
             "{problems:?}"
         );
-        assert!(problems[2].starts_with("line 4: 2 cells"), "{problems:?}");
+        assert!(
+            problems.iter().any(|p| p.starts_with("t.csv:3: age 2")),
+            "{problems:?}"
+        );
+        // A row of another length stops the reading at its line.
+        let short = format!("{HEADER}\n0,0.01,0.01,0,0\n1,0.1\n");
+        let problems = read_csv("t.csv", &short).unwrap_err();
+        assert!(problems[0].starts_with("t.csv:3: 2 fields"), "{problems:?}");
     }
 }

@@ -88,6 +88,42 @@ pub enum Command {
     CloseVote(Reply),
 }
 
+impl Command {
+    /// Whether the command moves or rebuilds the lanes, which must wait for a fork under way
+    /// (changes wait through [`Session::voting`]).
+    fn moves_lanes(&self) -> bool {
+        matches!(
+            self,
+            Command::Play(_)
+                | Command::Step(..)
+                | Command::CompareCopy(_)
+                | Command::CompareFork(_)
+                | Command::CompareOff(_)
+                | Command::CloseVote(_)
+        )
+    }
+
+    /// Where the command's answer goes.
+    fn into_reply(self) -> Reply {
+        match self {
+            Command::Play(r)
+            | Command::Pause(r)
+            | Command::Step(_, r)
+            | Command::Speed(_, r)
+            | Command::Reset(_, r)
+            | Command::Lever(_, _, _, r)
+            | Command::Event(_, _, r)
+            | Command::CompareCopy(r)
+            | Command::CompareFork(r)
+            | Command::CompareOff(r)
+            | Command::Undo(_, r)
+            | Command::Join(_, r)
+            | Command::Vote(_, _, _, r)
+            | Command::CloseVote(r) => r,
+        }
+    }
+}
+
 /// Most students a classroom takes.
 pub const MAX_STUDENTS: usize = 500;
 
@@ -1188,12 +1224,14 @@ impl Session {
     }
 
     fn handle(&mut self, cmd: Command) {
+        if cmd.moves_lanes()
+            && let Some(refusal) = self.forking()
+        {
+            let _ = cmd.into_reply().send(Err(refusal));
+            return;
+        }
         match cmd {
             Command::Play(reply) => {
-                if let Some(refusal) = self.forking() {
-                    let _ = reply.send(Err(refusal));
-                    return;
-                }
                 if self.tick() >= MAX_TICKS {
                     let _ = reply.send(Err(Refusal::Bad(format!(
                         "the session has run its {MAX_TICKS} days; reset to start again"
@@ -1225,10 +1263,6 @@ impl Session {
                 let _ = reply.send(Ok(self.status()));
             }
             Command::Step(n, reply) => {
-                if let Some(refusal) = self.forking() {
-                    let _ = reply.send(Err(refusal));
-                    return;
-                }
                 let room = MAX_TICKS - self.tick();
                 if n == 0 || n > room.min(MAX_STEP) {
                     let _ = reply.send(Err(Refusal::Bad(format!(
@@ -1286,10 +1320,6 @@ impl Session {
                 let _ = reply.send(self.event(lane, fields));
             }
             Command::CompareCopy(reply) => {
-                if let Some(refusal) = self.forking() {
-                    let _ = reply.send(Err(refusal));
-                    return;
-                }
                 self.finish_step();
                 self.publish(true);
                 let a = self.lanes[0].base.clone();
@@ -1306,10 +1336,6 @@ impl Session {
                 let _ = reply.send(Ok(json!({ "lanes": 2 })));
             }
             Command::CompareFork(reply) => {
-                if let Some(refusal) = self.forking() {
-                    let _ = reply.send(Err(refusal));
-                    return;
-                }
                 self.finish_step();
                 self.publish(true);
                 self.playing = false;
@@ -1317,10 +1343,6 @@ impl Session {
                 self.fork(reply);
             }
             Command::CompareOff(reply) => {
-                if let Some(refusal) = self.forking() {
-                    let _ = reply.send(Err(refusal));
-                    return;
-                }
                 // Lane A goes on as it is; only lane B is dropped.
                 self.finish_step();
                 self.publish(true);
@@ -1350,10 +1372,6 @@ impl Session {
                 let _ = reply.send(self.student_vote(student, item, yes));
             }
             Command::CloseVote(reply) => {
-                if let Some(refusal) = self.forking() {
-                    let _ = reply.send(Err(refusal));
-                    return;
-                }
                 let day = self.vote.as_ref().map(|v| v.day);
                 let _ = reply.send(if self.close_vote() {
                     Ok(json!({ "closed": day, "tick": self.tick() }))
@@ -1375,8 +1393,8 @@ impl Session {
         })
     }
 
-    /// Why a change cannot be made now: lane B is being forked, or the assemblies are voting in lane A's day under way
-    /// (a change takes effect from the next day, which has begun).
+    /// Why a change cannot be made now: lane B is being forked, or the assemblies are voting in
+    /// lane A's day under way (a change takes effect from the next day, which has begun).
     fn voting(&self) -> Option<Refusal> {
         if let Some(refusal) = self.forking() {
             return Some(refusal);

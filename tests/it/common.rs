@@ -12,6 +12,28 @@ pub fn scenario(name: &str) -> PathBuf {
         .join(format!("{name}.toml"))
 }
 
+/// The shipped village with the values at dotted `paths` replaced (checked like a file).
+pub fn village_with(paths: &[&str], values: &[toml::Value]) -> commune::scenario::Scenario {
+    commune::scenario::load(&scenario("village"))
+        .unwrap()
+        .with_values(paths, values)
+        .unwrap()
+}
+
+/// Checks that each scenario text is refused with a problem at its key whose message says what
+/// is given: `(text, key, says)`.
+pub fn assert_refused(cases: &[(&str, &str, &str)]) {
+    for (text, key, says) in cases {
+        let problems = commune::scenario::parse(text, "t").expect_err(text);
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.key == *key && p.message.contains(says)),
+            "{text}: {problems:?}"
+        );
+    }
+}
+
 /// Runs `commune` with `args`, in `cwd`, with extra environment variables.
 pub fn commune_in(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_commune"));

@@ -23,10 +23,7 @@ fn village(paths: &[&str], values: &[toml::Value]) -> Scenario {
     let mut v = vec![toml::Value::from(0.1)];
     p.extend_from_slice(paths);
     v.extend_from_slice(values);
-    commune::scenario::load(&scenario("village"))
-        .unwrap()
-        .with_values(&p, &v)
-        .unwrap()
+    village_with(&p, &v)
 }
 
 fn rows(s: &Scenario, seed: u64, days: u32) -> Vec<TickMetrics> {

@@ -284,28 +284,23 @@ fn stable_population(rates: &LifeTableRates) -> (f64, Vec<[f64; 2]>) {
 mod tests {
     use super::*;
 
+    /// The same probability of dying at every age, and `births` a year at 20 to 39, half of
+    /// them daughters.
     fn flat(q: f64, births: f64, n: usize) -> LifeTableRates {
+        let half: Vec<f64> = (0..n)
+            .map(|a| {
+                if (20..40).contains(&a) {
+                    births / 2.0
+                } else {
+                    0.0
+                }
+            })
+            .collect();
         LifeTableRates {
             q_female: vec![q; n],
             q_male: vec![q; n],
-            daughters: (0..n)
-                .map(|a| {
-                    if (20..40).contains(&a) {
-                        births / 2.0
-                    } else {
-                        0.0
-                    }
-                })
-                .collect(),
-            sons: (0..n)
-                .map(|a| {
-                    if (20..40).contains(&a) {
-                        births / 2.0
-                    } else {
-                        0.0
-                    }
-                })
-                .collect(),
+            daughters: half.clone(),
+            sons: half,
         }
     }
 

@@ -124,6 +124,7 @@ pub fn live_a_day(
     mut vitals: ResMut<Vitals>,
     mut persons: Query<(Entity, &Member, &mut Person, &mut Vocation, &mut Draws)>,
     mut commands: Commands,
+    mut mothers: Local<Vec<(u32, u16)>>,
 ) {
     let (true, Some(rngs)) = (params.demography.enabled, rngs.as_deref_mut()) else {
         return;
@@ -135,7 +136,8 @@ pub fn live_a_day(
     vitals.births.iter_mut().for_each(|b| *b = 0);
     vitals.deaths.iter_mut().for_each(|d| *d = 0);
     let oldest = (MAX_AGE_YEARS * YEAR) as u16;
-    let mut mothers: Vec<(u32, u16)> = Vec::new();
+    // Kept from day to day so that the day allocates nothing.
+    mothers.clear();
     let Ok(tables) = persons.contiguous_iter_mut() else {
         unreachable!("a query of components is always dense");
     };
@@ -169,9 +171,12 @@ pub fn live_a_day(
             }
         }
     }
+    if mothers.is_empty() {
+        return;
+    }
     let newborns: Vec<_> = mothers
-        .into_iter()
-        .map(|(c, mother_age)| {
+        .iter()
+        .map(|&(c, mother_age)| {
             vitals.births[c as usize] += 1;
             let rng = &mut rngs.0[c as usize];
             let mut born = super::setup::draw_person(rng, &params, c);
