@@ -262,6 +262,21 @@ fn population(c: &mut Checks, s: &Scenario) {
             format!("has {} entries; it is two numbers, [least, most]", p.size_range.len()),
         ),
     }
+    let mut seen = std::collections::BTreeSet::new();
+    for &id in &p.urban {
+        if id >= p.communities {
+            c.fail(
+                "population.urban",
+                format!(
+                    "names community {id}, but there are {} (ids 0 to {})",
+                    p.communities,
+                    p.communities.saturating_sub(1)
+                ),
+            );
+        } else if !seen.insert(id) {
+            c.fail("population.urban", format!("names community {id} twice"));
+        }
+    }
     if total > MAX_PERSONS {
         c.fail(
             "population.communities",
@@ -286,6 +301,13 @@ fn population(c: &mut Checks, s: &Scenario) {
 
 /// `[labour]`.
 fn labour(c: &mut Checks, s: &Scenario) {
+    if s.params.labour.harvest_help && s.params.population.urban.is_empty() {
+        c.fail(
+            "labour.harvest_help",
+            "is on, but `population.urban` names no urban community whose members could help"
+                .to_owned(),
+        );
+    }
     let l = &s.params.labour;
     if l.waking_hours < l.max_hours_per_day {
         c.fail(

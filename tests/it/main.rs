@@ -11,6 +11,7 @@ mod common;
 mod accounts;
 mod bad_input;
 mod cli;
+mod communities;
 mod decompose;
 mod demography;
 mod docs;

@@ -32,6 +32,8 @@ pub struct Calendar {
     pub harvest: [f64; YEAR as usize],
     /// Whether gardens are tended and yield on each day.
     pub growing: [bool; YEAR as usize],
+    /// Whether a day is in the harvest: within two spreads of its peak.
+    pub in_harvest: [bool; YEAR as usize],
     /// Days from each day of the year until the next harvest peak (days, at least 1).
     pub days_to_harvest: [u32; YEAR as usize],
     /// Share of the current season's harvest still to come from each day on (0..1). A season runs
@@ -67,6 +69,10 @@ impl Calendar {
             }
         }
         normalise(&mut tending);
+        let mut in_harvest = [false; YEAR as usize];
+        for (day, h) in in_harvest.iter_mut().enumerate() {
+            *h = (f64::from(offset(day as u32)) - peak).abs() <= 2.0 * sd;
+        }
         let mut labour = [0.0; YEAR as usize];
         for day in 0..n {
             labour[day] = food.harvest_labour_share * harvest[day]
@@ -102,6 +108,7 @@ impl Calendar {
             labour,
             harvest,
             growing,
+            in_harvest,
             days_to_harvest,
             harvest_remaining,
             days_to_next_season_peak,

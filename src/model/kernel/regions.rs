@@ -59,6 +59,34 @@ impl Regions {
     }
 }
 
+/// Which communities are urban (`population.urban`), by id; the others are rural. Built once
+/// from the scenario and kept as a resource.
+#[derive(Resource, Clone, Debug, Default, PartialEq, Eq)]
+pub struct Urban(pub Vec<bool>);
+
+impl Urban {
+    /// The scenario's urban communities.
+    pub fn of_params(params: &Params) -> Self {
+        let mut urban = vec![false; params.population.communities as usize];
+        for &c in &params.population.urban {
+            if let Some(u) = urban.get_mut(c as usize) {
+                *u = true;
+            }
+        }
+        Urban(urban)
+    }
+
+    /// Whether community `c` is urban.
+    pub fn is(&self, c: usize) -> bool {
+        self.0.get(c).copied().unwrap_or(false)
+    }
+
+    /// Whether any community is.
+    pub fn any(&self) -> bool {
+        self.0.iter().any(|&u| u)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,8 +21,8 @@ use crate::model::kernel::components::{AgeClass, Member, Person, Vocation, Work,
 use crate::model::kernel::decisions::Government;
 use crate::model::kernel::goods::N_GOODS;
 use crate::model::kernel::ledger::{Days, FoodDay, LabourDay};
-use crate::model::kernel::params::{N_SECTORS, Params, UndesirablePolicy};
-use crate::model::kernel::regions::Regions;
+use crate::model::kernel::params::{N_SECTORS, Params, Sector, UndesirablePolicy};
+use crate::model::kernel::regions::{Regions, Urban};
 
 /// Unfilled hours below this are treated as filled.
 const EPS_HOURS: f64 = 1e-9;
@@ -272,6 +272,7 @@ pub fn allocate_labour(
     calendar: Res<Calendar>,
     gov: Option<Res<Government>>,
     regions: Res<Regions>,
+    urban: Res<Urban>,
     guilds: Query<&Guild>,
     mut labour: ResMut<Days<LabourDay>>,
     mut food: ResMut<Days<FoodDay>>,
@@ -296,9 +297,14 @@ pub fn allocate_labour(
         clock.day_of_year(),
     );
     let any_rota = labour.iter().any(|d| d.policy == UndesirablePolicy::Rota);
-    let any_exchange = labour
-        .iter()
-        .any(|d| d.policy == UndesirablePolicy::Exchange);
+    // Urban members help rural farms today under a regional agreement (`labour.harvest_help`).
+    let harvest_help = params.labour.harvest_help
+        && calendar.in_harvest[clock.day_of_year() as usize]
+        && urban.any();
+    let any_exchange = harvest_help
+        || labour
+            .iter()
+            .any(|d| d.policy == UndesirablePolicy::Exchange);
     for day in labour.iter_mut() {
         day.offered = [0.0; N_SECTORS];
         day.open = day.unfilled.map(|u| f32::from(u8::from(u > EPS_HOURS)));
@@ -335,7 +341,12 @@ pub fn allocate_labour(
             close_round(table.labour);
             if last {
                 if any_exchange {
-                    exchange(&regions, &rules.masks.undesirable, table.labour, &spare);
+                    let scheme = Scheme {
+                        regions: &regions,
+                        mask: &rules.masks.undesirable,
+                        harvest_help: harvest_help.then_some(&*urban),
+                    };
+                    scheme.exchange(table.labour, &spare);
                     table.exchange_pass(&rules);
                 }
                 break;
@@ -545,60 +556,79 @@ fn close_round(labour: &mut [LabourDay]) {
     }
 }
 
-/// Exchange schemes: in each region, the work that communities under `exchange` left unfilled
-/// in undesirable sectors (and on the farm, at harvest) is offered to everyone in the region with
-/// hours to spare, split over those sectors in proportion to what is unfilled, and taken as far
-/// as it is needed. What helpers do is given to the communities short in proportion to their
-/// shortfall. Sets each community's `exchange_take` (a share of a helper's spare hours per
-/// sector) and reduces the unfilled hours.
-fn exchange(
-    regions: &Regions,
-    mask: &[f32; N_SECTORS],
-    labour: &mut [LabourDay],
-    spare: &[[f64; N_SECTORS]],
-) {
-    let agriculture = crate::model::kernel::params::Sector::Agriculture.index();
-    for members in regions.all() {
-        let mut unfilled = [0.0f64; N_SECTORS];
-        for c in members.clone() {
-            let day = &labour[c];
-            if day.policy != UndesirablePolicy::Exchange {
-                continue;
-            }
-            for s in 0..N_SECTORS {
-                if mask[s] > 0.0 || s == agriculture {
-                    unfilled[s] += day.unfilled[s];
+/// Who gives and who takes in a region's exchange schemes today.
+struct Scheme<'a> {
+    regions: &'a Regions,
+    /// The undesirable sectors.
+    mask: &'a [f32; N_SECTORS],
+    /// Under a harvest-help agreement today, which communities are urban.
+    harvest_help: Option<&'a Urban>,
+}
+
+impl Scheme<'_> {
+    /// Whether community `c`'s unfilled hours in sector `s` are offered to the region: those of a
+    /// community under `exchange` in undesirable sectors and on the farm, and under harvest help
+    /// those of a rural community's farm.
+    fn takes(&self, day: &LabourDay, c: usize, s: usize) -> bool {
+        let agriculture = s == Sector::Agriculture.index();
+        (day.policy == UndesirablePolicy::Exchange && (self.mask[s] > 0.0 || agriculture))
+            || (agriculture && self.harvest_help.is_some_and(|u| !u.is(c)))
+    }
+
+    /// Exchange schemes: in each region, the work the communities left unfilled that a scheme
+    /// covers (see [`Scheme::takes`]) is offered to those of the region with hours to spare:
+    /// everyone, where a community of the region is under `exchange`; otherwise, under harvest
+    /// help, the members of its urban communities. It is split over the sectors in proportion to
+    /// what is unfilled, and taken as far as it is needed. What helpers do is given to the
+    /// communities short in proportion to their shortfall. Sets each community's `exchange_take`
+    /// (a share of a helper's spare hours per sector) and reduces the unfilled hours.
+    fn exchange(&self, labour: &mut [LabourDay], spare: &[[f64; N_SECTORS]]) {
+        for members in self.regions.all() {
+            let mut unfilled = [0.0f64; N_SECTORS];
+            let mut everyone = false;
+            for c in members.clone() {
+                let day = &labour[c];
+                everyone |= day.policy == UndesirablePolicy::Exchange;
+                for s in 0..N_SECTORS {
+                    if self.takes(day, c, s) {
+                        unfilled[s] += day.unfilled[s];
+                    }
                 }
             }
-        }
-        let total: f64 = unfilled.iter().sum();
-        if total <= EPS_HOURS {
-            continue;
-        }
-        let mut share = [0.0f64; N_SECTORS];
-        let mut done = [0.0f64; N_SECTORS];
-        for s in 0..N_SECTORS {
-            let w = unfilled[s] / total;
-            let offered: f64 = members.clone().map(|c| spare[c][s]).sum::<f64>() * w;
-            let take = if offered > 0.0 {
-                (unfilled[s] / offered).min(1.0)
-            } else {
-                0.0
-            };
-            share[s] = w * take;
-            done[s] = offered * take;
-        }
-        for c in members {
-            let day = &mut labour[c];
-            day.exchange_take = share.map(|x| x as f32);
-            if day.policy != UndesirablePolicy::Exchange {
+            let total: f64 = unfilled.iter().sum();
+            if total <= EPS_HOURS {
                 continue;
             }
+            let gives = |c: usize| everyone || self.harvest_help.is_some_and(|u| u.is(c));
+            let mut share = [0.0f64; N_SECTORS];
+            let mut done = [0.0f64; N_SECTORS];
             for s in 0..N_SECTORS {
-                if unfilled[s] > 0.0 && (mask[s] > 0.0 || s == agriculture) {
-                    let got = done[s] * day.unfilled[s] / unfilled[s];
-                    day.unfilled[s] -= got.min(day.unfilled[s]);
-                    day.exchange_received += got;
+                let w = unfilled[s] / total;
+                let offered: f64 = members
+                    .clone()
+                    .filter(|&c| gives(c))
+                    .map(|c| spare[c][s])
+                    .sum::<f64>()
+                    * w;
+                let take = if offered > 0.0 {
+                    (unfilled[s] / offered).min(1.0)
+                } else {
+                    0.0
+                };
+                share[s] = w * take;
+                done[s] = offered * take;
+            }
+            for c in members {
+                let day = &mut labour[c];
+                if gives(c) {
+                    day.exchange_take = share.map(|x| x as f32);
+                }
+                for s in 0..N_SECTORS {
+                    if unfilled[s] > 0.0 && self.takes(day, c, s) {
+                        let got = done[s] * day.unfilled[s] / unfilled[s];
+                        day.unfilled[s] -= got.min(day.unfilled[s]);
+                        day.exchange_received += got;
+                    }
                 }
             }
         }

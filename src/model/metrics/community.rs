@@ -2,13 +2,16 @@
 
 use bevy_ecs::prelude::*;
 
-use crate::model::kernel::components::{Community, Directory, KitchenState, StoreRoom};
+use crate::model::kernel::components::{Community, Directory, KitchenState, Land, StoreRoom};
 use crate::model::kernel::goods::{Good, N_GOODS};
 use crate::model::kernel::ledger::{
     Days, EnergyDay, FoodDay, GoodsDay, LabourDay, PeopleDay, RailDay,
 };
+use crate::model::kernel::params::Sector;
+use crate::model::kernel::regions::Urban;
 use crate::model::metrics::row::declare_row;
 use crate::model::metrics::satisfaction::Satisfaction;
+use crate::model::population::demography::Vitals;
 
 declare_row! {
     /// One community on one day.
@@ -19,7 +22,13 @@ declare_row! {
     tick: u32, Int, "day", "Tick number, counted from 0.";
     community: u32, Int, "id", "Community id, from 0.";
     region: u32, Int, "id", "Region id, from 0.";
+    urban: u32, Int, "0/1", "1 if the community is urban (`population.urban`), 0 if rural.";
     persons: u32, Int, "persons", "Persons living here.", "persons";
+    children: u32, Int, "persons", "Children living here (see the world table's `children`).";
+    elders: u32, Int, "persons", "Elders living here (see the world table's `elders`).";
+    births: u32, Int, "persons", "Children born here today (`[demography]`).";
+    deaths: u32, Int, "persons", "Persons who died here today (`[demography]`).";
+    arable_ha: f64, Float, "ha", "The community's common arable land.", "arable land";
     need_satisfaction: f64, Float, "0..1", "Mean over food and each good needed of the share of need delivered, each capped at 1 (metrics::satisfaction).", "need satisfaction";
     food_needed_kg: f64, Float, "kg", "Food needed by the members today.";
     food_eaten_kg: f64, Float, "kg", "Food delivered and eaten.";
@@ -33,6 +42,11 @@ declare_row! {
     energy_curtailed_kwh: f64, Float, "kWh", "Energy generated but neither used, stored nor sent.";
     labour_posted_hours: f64, Float, "h", "Effective hours the community's syndicates asked for.";
     labour_shortage_hours: f64, Float, "h", "Effective hours asked for that no one filled.", "labour shortage";
+    farm_posted_hours: f64, Float, "h", "Effective hours the farm asked for.", "farm hours asked";
+    farm_shortage_hours: f64, Float, "h", "Effective farm hours asked for that no one filled.", "farm shortage";
+    help_received_hours: f64, Float, "h", "Hours helpers from the region gave here through exchange schemes or harvest help.", "help received";
+    help_given_hours: f64, Float, "h", "Hours members gave elsewhere in the region through exchange schemes or harvest help.", "help given";
+    helpers_passenger_km: f64, Float, "passenger-km", "Rail travel of the members who helped elsewhere, there and back.", "helpers' rail travel";
 }
 
 /// Appends the current day's figures of every community to `out`, in community order.
@@ -40,6 +54,10 @@ pub fn collect(world: &mut World, tick: u32, out: &mut Vec<CommunityMetrics>) {
     let mut communities = world.query::<&Community>();
     let mut stores = world.query::<&StoreRoom>();
     let mut kitchens = world.query::<&KitchenState>();
+    let mut lands = world.query::<&Land>();
+    let urban = world.resource::<Urban>();
+    let vitals = world.resource::<Vitals>();
+    let farm = Sector::Agriculture.index();
     let directory = world.resource::<Directory>();
     let people = world.resource::<Days<PeopleDay>>();
     let food = world.resource::<Days<FoodDay>>();
@@ -67,12 +85,22 @@ pub fn collect(world: &mut World, tick: u32, out: &mut Vec<CommunityMetrics>) {
         for g in 0..N_GOODS {
             satisfaction.add(goods.delivered[g], goods.need[g]);
         }
+        let arable_ha = lands
+            .get(world, directory.communities[c])
+            .map_or(0.0, |l| l.arable_ha);
         let e = Good::Energy.index();
+        let headcount = &people[c].headcount;
         out.push(CommunityMetrics {
             tick,
             community: c as u32,
             region,
+            urban: u32::from(urban.is(c)),
             persons: people[c].persons,
+            children: headcount.children as u32,
+            elders: headcount.elders as u32,
+            births: vitals.births.get(c).copied().unwrap_or(0),
+            deaths: vitals.deaths.get(c).copied().unwrap_or(0),
+            arable_ha,
             need_satisfaction: satisfaction.mean(),
             food_needed_kg: day.need_kg,
             food_eaten_kg: day.eaten_kg,
@@ -86,6 +114,11 @@ pub fn collect(world: &mut World, tick: u32, out: &mut Vec<CommunityMetrics>) {
             energy_curtailed_kwh: energy.curtailed,
             labour_posted_hours: labour.posted.iter().sum(),
             labour_shortage_hours: labour.unfilled.iter().sum(),
+            farm_posted_hours: labour.posted[farm],
+            farm_shortage_hours: labour.unfilled[farm],
+            help_received_hours: labour.exchange_received,
+            help_given_hours: labour.exchange_given,
+            helpers_passenger_km: labour.exchange_passenger_km,
         });
     }
 }

@@ -12,7 +12,7 @@ use crate::model::kernel::goods::{Good, Headcount, N_GOODS};
 use crate::model::kernel::params::economy::MAX_LEAD_DAYS;
 use crate::model::kernel::params::energy::Source;
 use crate::model::kernel::params::{N_SECTORS, Params, Sector};
-use crate::model::kernel::regions::Regions;
+use crate::model::kernel::regions::{Regions, Urban};
 use crate::model::kernel::rng::{Purpose, stream};
 use crate::model::kernel::technology::Economy;
 
@@ -257,6 +257,52 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
         directory.farms.push(farm);
         directory.kitchens.push(kitchen);
     }
+    let urban = Urban::of_params(params);
+    if urban.any() {
+        share_out_land(world, &directory, &regions, &urban, pop.urban_land_share);
+    }
+    world.insert_resource(urban);
     world.insert_resource(directory);
     crate::model::kernel::ledger::insert_ledgers(world, pop.communities as usize);
+}
+
+/// Urban communities keep `keep` of the land their residents were given; the rest of it goes to
+/// the rural communities of their region in proportion to their own land, so each region's land
+/// is unchanged. A region with no rural land keeps its urban land where it is.
+fn share_out_land(
+    world: &mut World,
+    directory: &Directory,
+    regions: &Regions,
+    urban: &Urban,
+    keep: f64,
+) {
+    for members in regions.all() {
+        let land = |world: &World, c: usize| {
+            world
+                .get::<Land>(directory.communities[c])
+                .map_or(0.0, |l| l.arable_ha)
+        };
+        let (mut moved, mut rural) = (0.0, 0.0);
+        for c in members.clone() {
+            if urban.is(c) {
+                moved += land(world, c) * (1.0 - keep);
+            } else {
+                rural += land(world, c);
+            }
+        }
+        if moved <= 0.0 || rural <= 0.0 {
+            continue;
+        }
+        for c in members {
+            let own = land(world, c);
+            let arable_ha = if urban.is(c) {
+                own * keep
+            } else {
+                own + moved * own / rural
+            };
+            world
+                .entity_mut(directory.communities[c])
+                .insert(Land { arable_ha });
+        }
+    }
 }

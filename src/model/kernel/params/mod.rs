@@ -121,6 +121,11 @@ pub struct PopulationParams {
     pub size_range: Vec<u32>,
     /// Communities per region (count); the last region may hold fewer.
     pub communities_per_region: u32,
+    /// Ids of the urban communities (counted from 0); the others are rural.
+    pub urban: Vec<u32>,
+    /// Share of its residents' arable land an urban community keeps (0..1); the rest is farmed
+    /// by the rural communities of its region.
+    pub urban_land_share: f64,
     /// Share of persons who are children (0..1).
     pub child_share: f64,
     /// Share of persons who are elders (0..1).
@@ -173,6 +178,9 @@ pub struct LabourParams {
     pub swap_start_day: u32,
     /// Under `swap`, how long the swap season lasts (days, 0..=365).
     pub swap_days: u32,
+    /// A regional agreement that urban communities' members help the rural communities' farms
+    /// at harvest with the hours they have to spare, travelling by rail (on/off).
+    pub harvest_help: bool,
 }
 
 /// How a community staffs work that is undesirable but necessary.
@@ -367,6 +375,10 @@ impl Default for PopulationParams {
             persons_per_community: 150,
             sizes: Vec::new(),
             size_range: Vec::new(),
+            urban: Vec::new(),
+            // Assumption: a city keeps a tenth of its residents' land for gardens and
+            // market gardening; the rest is farmed by the countryside around it.
+            urban_land_share: 0.1,
             communities_per_region: 10,
             // Assumptions near today's world age structure (UN WPP 2022: about 25% under 15,
             // 10% over 65); not in docs/calibration.md.
@@ -411,6 +423,7 @@ impl Default for LabourParams {
             // Assumption: a season of three months, from the start of April (day 90).
             swap_start_day: 90,
             swap_days: 91,
+            harvest_help: false,
         }
     }
 }
@@ -487,6 +500,10 @@ pub const POPULATION: &[Decl] = &[
         .fixed("the population is drawn when the world is built; use an `influx` event to add people"),
     Decl::new("population.communities_per_region", "communities", Check::Count(1, 1000000), "Communities per region (count); the last region may hold fewer.", "")
         .fixed("the population is drawn when the world is built; use an `influx` event to add people"),
+    Decl::new("population.urban", "ids", Check::Free, "The urban communities, by id counted from 0, like `[0, 5]`; the others are rural. An urban community keeps `urban_land_share` of its residents' arable land and the rural communities of its region farm the rest; under `labour.harvest_help` its members help rural farms at harvest.", "")
+        .fixed("land is shared out when the world is built"),
+    Decl::new("population.urban_land_share", "share", Check::Share, "Share of its residents' arable land (food.arable_ha_per_person) an urban community keeps; the rest goes to the rural communities of its region in proportion to their own land, so the region's land is unchanged. A region with no rural community keeps it all.", "Assumption: a tenth, for gardens and market gardening.")
+        .fixed("land is shared out when the world is built"),
     Decl::new("population.child_share", "share", Check::Share, "Share of persons who are children.", "Assumptions near today's world age structure (UN WPP 2022: about 25% under 15, 10% over 65); not in docs/calibration.md.")
         .fixed("the population is drawn when the world is built; use an `influx` event to add people"),
     Decl::new("population.elder_share", "share", Check::Share, "Share of persons who are elders.", "Assumption near today's world age structure (UN WPP 2022: about 10% over 65).")
@@ -592,6 +609,13 @@ pub const LABOUR: &[Decl] = &[
         Check::Range(1.0, 10.0),
         "Under `incentive`, an hour of undesirable work counts as this many hours of a person's willingness (1 or more), and draws volunteers as much more.",
         "",
+    ),
+    Decl::new(
+        "labour.harvest_help",
+        "",
+        Check::Free,
+        "A regional agreement: at harvest (within two `food.harvest_spread_days` of its peak), the farm work the rural communities of a region leave unfilled is offered to the members of its urban communities (`population.urban`) with hours to spare, who travel by rail; counted in `exchange_hours` and `exchange_passenger_km`.",
+        "The essay: \"exchange schemes will be initiated to get city dwellers to come out into the countryside for outdoor farming work, perhaps during the harvest\".",
     ),
     Decl::new(
         "labour.sedentary_sectors",

@@ -1,0 +1,188 @@
+//! Urban and rural communities: land shared out by the region, and city dwellers' help on the
+//! farms at harvest (`population.urban`, `labour.harvest_help`).
+
+use crate::common::{assert_refused, scenario};
+use commune::model::Simulation;
+use commune::model::metrics::community::CommunityMetrics;
+use commune::scenario::Scenario;
+
+fn city_and_country(help: bool) -> Scenario {
+    commune::scenario::load(&scenario("city-and-country"))
+        .unwrap()
+        .with_values(&["labour.harvest_help"], &[toml::Value::Boolean(help)])
+        .unwrap()
+}
+
+/// What a year of the city and countryside gives, summed over the year.
+#[derive(Debug, Default)]
+struct Year {
+    /// Farm hours asked for and left unfilled by the rural communities at harvest.
+    rural_farm_posted: f64,
+    rural_farm_short: f64,
+    /// Help the rural communities received, and the urban ones gave.
+    received_rural: f64,
+    received_urban: f64,
+    given_urban: f64,
+    given_rural: f64,
+    helpers_km: f64,
+    world_exchange_hours: f64,
+    world_exchange_km: f64,
+    harvested_kg: f64,
+    /// Help received on days outside the harvest window.
+    received_out_of_harvest: f64,
+}
+
+fn year(s: &Scenario, seed: u64) -> Year {
+    let mut sim = Simulation::new(s.params.clone(), seed);
+    let mut rows: Vec<CommunityMetrics> = Vec::new();
+    let mut y = Year::default();
+    for _ in 0..365 {
+        let m = sim.step();
+        y.world_exchange_hours += m.exchange_hours;
+        y.world_exchange_km += m.exchange_passenger_km;
+        y.harvested_kg += m.food_harvested_kg;
+        let food = &s.params.food;
+        let harvest = (f64::from(m.day_of_year) - f64::from(food.harvest_peak_day)).abs()
+            <= 2.0 * food.harvest_spread_days;
+        rows.clear();
+        sim.community_metrics(&mut rows);
+        for r in &rows {
+            if !harvest {
+                y.received_out_of_harvest += r.help_received_hours;
+            }
+            if r.urban == 1 {
+                y.received_urban += r.help_received_hours;
+                y.given_urban += r.help_given_hours;
+            } else {
+                y.rural_farm_posted += r.farm_posted_hours;
+                y.rural_farm_short += r.farm_shortage_hours;
+                y.received_rural += r.help_received_hours;
+                y.given_rural += r.help_given_hours;
+            }
+            y.helpers_km += r.helpers_passenger_km;
+        }
+    }
+    y
+}
+
+/// An urban community keeps `urban_land_share` of the land its residents would have had, and
+/// the rural communities of its region farm the rest in proportion to their own: each region's
+/// land is the same as if every community were rural.
+#[test]
+fn urban_land_is_farmed_by_the_rural_communities_of_its_region() {
+    let s = city_and_country(true);
+    let keep = s.params.population.urban_land_share;
+    let mut rural_only = s.params.clone();
+    rural_only.population.urban.clear();
+    rural_only.labour.harvest_help = false;
+    let land = |params: &commune::model::Params| {
+        let mut sim = Simulation::new(params.clone(), 3);
+        sim.step();
+        let mut rows = Vec::new();
+        sim.community_metrics(&mut rows);
+        rows.iter()
+            .map(|r| (r.region, r.urban, r.arable_ha))
+            .collect::<Vec<_>>()
+    };
+    let (shared, base) = (land(&s.params), land(&rural_only));
+    for region in 0..2 {
+        let of = |rows: &[(u32, u32, f64)]| -> f64 {
+            rows.iter().filter(|r| r.0 == region).map(|r| r.2).sum()
+        };
+        assert!((of(&shared) / of(&base) - 1.0).abs() < 1e-12);
+        let moved: f64 = base
+            .iter()
+            .zip(&shared)
+            .filter(|(b, s)| b.0 == region && s.1 == 1)
+            .map(|(b, _)| b.2 * (1.0 - keep))
+            .sum();
+        let rural: f64 = base
+            .iter()
+            .zip(&shared)
+            .filter(|(b, s)| b.0 == region && s.1 == 0)
+            .map(|(b, _)| b.2)
+            .sum();
+        for (b, s) in base.iter().zip(&shared).filter(|(b, _)| b.0 == region) {
+            let expected = if s.1 == 1 {
+                b.2 * keep
+            } else {
+                b.2 + moved * b.2 / rural
+            };
+            assert!(
+                (s.2 / expected - 1.0).abs() < 1e-12,
+                "{s:?} against {expected}"
+            );
+        }
+    }
+    assert_eq!(shared.iter().filter(|r| r.1 == 1).count(), 8);
+}
+
+/// Under the regional agreement, city dwellers fill the farm work the rural communities leave
+/// unfilled at harvest, and their trips appear in passenger-km; without it the farms stay
+/// short (20 seeds, a year each).
+#[test]
+fn city_dwellers_help_rural_farms_at_harvest() {
+    let (with, without) = (city_and_country(true), city_and_country(false));
+    let (mut short_with, mut short_without) = (0.0, 0.0);
+    for seed in 1..=20 {
+        let (h, n) = (year(&with, seed), year(&without, seed));
+        // Without the agreement nobody helps or travels to help.
+        assert_eq!(n.received_rural + n.given_urban + n.helpers_km, 0.0);
+        assert!(
+            n.rural_farm_short > 100.0,
+            "seed {seed}: farms short only {n:?}"
+        );
+        // With it, only urban members give, only rural farms receive, only at harvest.
+        assert!(h.received_rural > 100.0, "seed {seed}: {h:?}");
+        assert_eq!(h.received_urban + h.given_rural, 0.0, "seed {seed}: {h:?}");
+        assert_eq!(h.received_out_of_harvest, 0.0, "seed {seed}: {h:?}");
+        // Helpers give hours; farms receive effective hours (an hour times the helper's skill,
+        // from labour.min_skill to 1).
+        let min_skill = with.params.labour.min_skill;
+        assert!(
+            h.received_rural <= h.given_urban + 1e-9
+                && h.received_rural >= min_skill * h.given_urban - 1e-9,
+            "seed {seed}: {h:?}"
+        );
+        assert!((h.world_exchange_hours - h.given_urban).abs() < 1e-6);
+        // The farms asked for as much; what was short is what the helpers did.
+        assert!((h.rural_farm_posted / n.rural_farm_posted - 1.0).abs() < 0.02);
+        let filled_more =
+            (h.rural_farm_posted - h.rural_farm_short) - (n.rural_farm_posted - n.rural_farm_short);
+        assert!(
+            (filled_more / h.received_rural - 1.0).abs() < 0.05,
+            "seed {seed}: {filled_more} more filled, {} received",
+            h.received_rural
+        );
+        assert!(h.harvested_kg > n.harvested_kg, "seed {seed}");
+        // Trips by rail, counted on the helpers' communities and in the world table.
+        assert!(h.helpers_km > 0.0 && (h.helpers_km / h.world_exchange_km - 1.0).abs() < 1e-9);
+        short_with += h.rural_farm_short;
+        short_without += n.rural_farm_short;
+    }
+    assert!(
+        short_with < 0.05 * short_without,
+        "harvest help left {short_with} h of {short_without} unfilled"
+    );
+}
+
+#[test]
+fn urban_communities_that_do_not_exist_are_refused() {
+    assert_refused(&[
+        (
+            "[population]\ncommunities = 3\nurban = [1, 3]\n",
+            "population.urban",
+            "names community 3, but there are 3 (ids 0 to 2)",
+        ),
+        (
+            "[population]\ncommunities = 3\nurban = [1, 1]\n",
+            "population.urban",
+            "names community 1 twice",
+        ),
+        (
+            "[labour]\nharvest_help = true\n",
+            "labour.harvest_help",
+            "names no urban community",
+        ),
+    ]);
+}
