@@ -6,6 +6,7 @@
 //! a time. Finally every value is checked against its allowed range ([`validate`]). Each problem
 //! names the file, the line and the key.
 
+pub mod communities;
 pub mod decompose;
 pub mod events;
 pub mod life_tables;
@@ -339,14 +340,24 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    parse(&text, &default_name).map_err(|problems| ScenarioError {
+    parse_in(&text, &default_name, path.parent()).map_err(|problems| ScenarioError {
         file: path.to_owned(),
         problems,
     })
 }
 
 /// Parses and validates scenario text. `default_name` names the scenario if the file does not.
+/// A file the scenario names (`population.file`) is read from the working directory.
 pub fn parse(text: &str, default_name: &str) -> Result<Scenario, Vec<Problem>> {
+    parse_in(text, default_name, None)
+}
+
+/// [`parse`], reading a file the scenario names relative to `dir` (its own folder).
+pub fn parse_in(
+    text: &str,
+    default_name: &str,
+    dir: Option<&Path>,
+) -> Result<Scenario, Vec<Problem>> {
     let table: toml::Table = match toml::from_str(text) {
         Ok(t) => t,
         Err(e) => {
@@ -407,6 +418,15 @@ pub fn parse(text: &str, default_name: &str) -> Result<Scenario, Vec<Problem>> {
         schedule: Vec::new(),
         warnings: Vec::new(),
     };
+    if !scenario.params.population.file.is_empty() {
+        for message in communities::fill(&mut scenario.params.population, dir) {
+            problems.push(Problem {
+                line: locator.line("population.file"),
+                key: "population.file".to_owned(),
+                message,
+            });
+        }
+    }
     for (key, message) in validate::check(&scenario) {
         problems.push(Problem {
             line: locator.line(&key),

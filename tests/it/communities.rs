@@ -186,3 +186,89 @@ fn urban_communities_that_do_not_exist_are_refused() {
         ),
     ]);
 }
+
+/// `population.file` fills the sizes and urban ids from a CSV file beside the scenario; the run's
+/// scenario.toml lists them, so the run directory replays byte for byte without the file.
+#[test]
+fn communities_read_from_a_file_replay_without_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("places.csv"),
+        "community,persons,urban\n1,90,0\n0,160,1\n2,40,\n",
+    )
+    .unwrap();
+    let file = tmp.path().join("places.toml");
+    std::fs::write(
+        &file,
+        "ticks = 30\n[population]\ncommunities = 3\ncommunities_per_region = 3\nfile = \"places.csv\"\n",
+    )
+    .unwrap();
+    let s = commune::scenario::load(&file).unwrap();
+    assert_eq!(s.params.population.sizes, [160, 90, 40]);
+    assert_eq!(s.params.population.urban, [0]);
+    assert_eq!(s.params.population.file, "");
+    let first = tmp.path().join("first");
+    let out = crate::common::commune(&[
+        "run",
+        file.to_str().unwrap(),
+        "-q",
+        "--no-plots",
+        "--out",
+        first.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", crate::common::stderr(&out));
+    // The replay runs from elsewhere, with the file gone.
+    std::fs::remove_file(tmp.path().join("places.csv")).unwrap();
+    let replay = tmp.path().join("replay");
+    let again = first.join("scenario.toml");
+    let out = crate::common::commune(&[
+        "run",
+        again.to_str().unwrap(),
+        "-q",
+        "--no-plots",
+        "--out",
+        replay.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", crate::common::stderr(&out));
+    for name in ["metrics.csv", "scenario.toml"] {
+        assert_eq!(
+            std::fs::read(first.join(name)).unwrap(),
+            std::fs::read(replay.join(name)).unwrap(),
+            "{name}"
+        );
+    }
+}
+
+/// A communities file that cannot be read, that clashes with the lists, or whose rows are wrong
+/// is refused at `population.file`, naming the file and line.
+#[test]
+fn bad_communities_files_are_refused_with_file_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("bad.csv"),
+        "community,persons\n0,150\n0,20\n",
+    )
+    .unwrap();
+    let cases = [
+        ("file = \"none.csv\"", "none.csv` cannot be read"),
+        (
+            "file = \"bad.csv\"\nsizes = [1, 2]",
+            "cannot be given with `sizes`",
+        ),
+        (
+            "file = \"bad.csv\"",
+            "bad.csv, line 3: community 0 is listed twice",
+        ),
+    ];
+    for (lines, says) in cases {
+        let file = tmp.path().join("s.toml");
+        std::fs::write(&file, format!("[population]\ncommunities = 2\n{lines}\n")).unwrap();
+        let err = commune::scenario::load(&file).expect_err(lines);
+        assert!(
+            err.problems
+                .iter()
+                .any(|p| p.key == "population.file" && p.message.contains(says)),
+            "{lines}: {err}"
+        );
+    }
+}

@@ -123,6 +123,9 @@ pub struct PopulationParams {
     pub communities_per_region: u32,
     /// Ids of the urban communities (counted from 0); the others are rural.
     pub urban: Vec<u32>,
+    /// A CSV file of the communities (one row each: community, persons, urban), read by the
+    /// scenario layer into `sizes` and `urban`; empty for none.
+    pub file: String,
     /// Share of its residents' arable land an urban community keeps (0..1); the rest is farmed
     /// by the rural communities of its region.
     pub urban_land_share: f64,
@@ -376,6 +379,7 @@ impl Default for PopulationParams {
             sizes: Vec::new(),
             size_range: Vec::new(),
             urban: Vec::new(),
+            file: String::new(),
             // Assumption: a city keeps a tenth of its residents' land for gardens and
             // market gardening; the rest is farmed by the countryside around it.
             urban_land_share: 0.1,
@@ -502,6 +506,8 @@ pub const POPULATION: &[Decl] = &[
         .fixed("the population is drawn when the world is built; use an `influx` event to add people"),
     Decl::new("population.urban", "ids", Check::Free, "The urban communities, by id counted from 0, like `[0, 5]`; the others are rural. An urban community keeps `urban_land_share` of its residents' arable land and the rural communities of its region farm the rest; under `labour.harvest_help` its members help rural farms at harvest.", "")
         .fixed("land is shared out when the world is built"),
+    Decl::new("population.file", "", Check::Free, "A CSV file of the communities, read relative to the scenario file: a header with `community` (id from 0) and `persons`, and optionally `urban` (1 or 0, true or false), then one row per community, each once. It fills `sizes` and `urban` (which it may not be given with); the run's `scenario.toml` lists them instead of naming the file, so the run directory replays without it.", "")
+        .fixed("the population is drawn when the world is built; use an `influx` event to add people"),
     Decl::new("population.urban_land_share", "share", Check::Share, "Share of its residents' arable land (food.arable_ha_per_person) an urban community keeps; the rest goes to the rural communities of its region in proportion to their own land, so the region's land is unchanged. A region with no rural community keeps it all.", "Assumption: a tenth, for gardens and market gardening.")
         .fixed("land is shared out when the world is built"),
     Decl::new("population.child_share", "share", Check::Share, "Share of persons who are children.", "Assumptions near today's world age structure (UN WPP 2022: about 25% under 15, 10% over 65); not in docs/calibration.md.")
