@@ -530,6 +530,37 @@ fn rail(c: &mut Checks, s: &Scenario) {
         }
         c.range(&key("km"), link.km, 0.01, 10_000.0, "km");
     }
+    let regions = p.communities.div_ceil(p.communities_per_region.max(1));
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, a) in rail.agreements.iter().enumerate() {
+        let key = |field: &str| format!("rail.agreements.{i}.{field}");
+        for (field, id) in [("supplier", a.supplier), ("receiver", a.receiver)] {
+            if id >= regions {
+                c.fail(
+                    &key(field),
+                    format!(
+                        "region {id} does not exist; there are {regions} (ids 0 to {})",
+                        regions.saturating_sub(1)
+                    ),
+                );
+            }
+        }
+        if a.supplier == a.receiver {
+            c.fail(
+                &key("receiver"),
+                "an agreement joins two different regions (a region shares within itself anyway)"
+                    .to_owned(),
+            );
+        } else if !seen.insert((a.supplier, a.receiver)) {
+            c.fail(
+                &key("receiver"),
+                format!(
+                    "region {} already agreed to supply region {}",
+                    a.supplier, a.receiver
+                ),
+            );
+        }
+    }
 }
 
 /// `[global]`.

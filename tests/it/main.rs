@@ -9,6 +9,7 @@
 mod common;
 
 mod accounts;
+mod agreements;
 mod bad_input;
 mod cli;
 mod communities;

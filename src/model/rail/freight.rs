@@ -19,6 +19,7 @@ use crate::model::kernel::components::{Directory, FarmPlan, KitchenState, Stocks
 use crate::model::kernel::goods::{Good, N_GOODS};
 use crate::model::kernel::ledger::{Days, FoodDay, PeopleDay, RailDay};
 use crate::model::kernel::params::Params;
+use crate::model::kernel::params::rail::Transfers;
 use crate::model::kernel::technology::Economy;
 
 /// Each day's freight capacity left in every room (tonne-km), shared by food and goods.
@@ -188,8 +189,19 @@ fn ship<C: Cargo>(
     if regions < 2 {
         return;
     }
-    // Between regions, by region balances, nearest surplus region first.
+    // Between regions, by region balances, nearest surplus region first; under agreements, only
+    // from the regions that agreed to supply the one short.
+    let agreed: Option<std::collections::BTreeSet<(u32, u32)>> =
+        (params.rail.transfers == Transfers::Agreements).then(|| {
+            params
+                .rail
+                .agreements
+                .iter()
+                .map(|a| (a.supplier, a.receiver))
+                .collect()
+        });
     let mut order = Vec::new();
+    let mut allowed = Vec::new();
     for &k in &kinds {
         let at = |c: u32| c as usize * stride + k;
         let tonnes_per_unit = cargo.tonnes_per_unit(k);
@@ -206,7 +218,26 @@ fn ship<C: Cargo>(
             if net[r] >= 0.0 {
                 continue;
             }
-            nearest_regions(network, r, &surplus, params.rail.source_regions, &mut order);
+            let candidates = match &agreed {
+                Some(agreed) => {
+                    allowed.clear();
+                    allowed.extend(
+                        surplus
+                            .iter()
+                            .copied()
+                            .filter(|&s| agreed.contains(&(s as u32, r as u32))),
+                    );
+                    &allowed
+                }
+                None => &surplus,
+            };
+            nearest_regions(
+                network,
+                r,
+                candidates,
+                params.rail.source_regions,
+                &mut order,
+            );
             for &s in &order {
                 'region: for &taker in &network.members[r] {
                     let t = at(taker);

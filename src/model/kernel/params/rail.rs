@@ -15,6 +15,30 @@ pub struct LinkSpec {
     pub km: f64,
 }
 
+/// A standing agreement between two regions given in a scenario: `[[rail.agreements]]` with
+/// `supplier` and `receiver`: the supplier region sends what it can spare of food and goods to
+/// the receiver when the receiver is short.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgreementSpec {
+    /// Region id of the region that gives (0-based).
+    pub supplier: u32,
+    /// Region id of the region that receives (0-based).
+    pub receiver: u32,
+}
+
+/// How food and goods move between regions.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Transfers {
+    /// A region short of something takes it from the nearest regions with a surplus, as a
+    /// standing rule.
+    #[default]
+    Nearest,
+    /// Only from regions with an agreement to supply it (`rail.agreements`), nearest first.
+    Agreements,
+}
+
 /// The `[rail]` section.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -47,6 +71,10 @@ pub struct RailParams {
     /// How many of the nearest regions with a surplus a region short of food or of a good asks
     /// each day (count); bounds the day's work in a world of many regions.
     pub source_regions: u32,
+    /// How food and goods move between regions: by the standing rule or only under agreements.
+    pub transfers: Transfers,
+    /// Standing agreements between regions, used under `transfers = "agreements"`.
+    pub agreements: Vec<AgreementSpec>,
 }
 
 impl Default for RailParams {
@@ -73,6 +101,8 @@ impl Default for RailParams {
             kwh_per_passenger_km: 0.05,
             // Assumption: a short region asks its 16 nearest regions with a surplus a day.
             source_regions: 16,
+            transfers: Transfers::Nearest,
+            agreements: Vec::new(),
         }
     }
 }
@@ -96,5 +126,7 @@ pub const DECLS: &[Decl] = &[
     Decl::new("rail.goods_freight", "", Check::Free, "Whether storable goods move between communities, within regions and over trunk lines to neighbouring regions.", ""),
     Decl::new("rail.device_kg", "kg", Check::Range(0.0, 1000.0), "Mass of a device, for freight.", "Assumption: phones, computers and tools, about 2 kg a device."),
     Decl::new("rail.kwh_per_passenger_km", "kWh/passenger-km", Check::Range(0.0, 10.0), "Energy of a passenger-km by rail, for exchange helpers travelling to their hosts.", "Odyssee-Mure (EU 2019, docs/calibration.md): a car takes 7.3 times rail's energy per passenger-km; rail at about 0.05 kWh, as in `transport.car_kwh_per_km`'s note."),
+    Decl::new("rail.transfers", "", Check::Choice(&["nearest", "agreements"]), "How food and goods move between regions: `nearest`, a standing rule by which a region short of something takes it from the nearest regions with a surplus; or `agreements`, only from regions that agreed to supply it (`rail.agreements`), nearest first. Within a region communities share as before.", "The essay: \"Some portion of the harvest may be transported to more distant communities as part of an agreement at the regional or global level.\""),
+    Decl::new("rail.agreements", "", Check::Free, "Standing agreements between regions under `transfers = \"agreements\"`: `[[rail.agreements]]` with `supplier` and `receiver`, region ids from 0. The supplier sends the receiver what it can spare of food and storable goods when the receiver is short.", ""),
     Decl::new("rail.source_regions", "regions", Check::Count(1, 100000), "How many of the nearest regions with a surplus a region short of food or of a good asks each day (count); bounds the day's work in a world of many regions.", "Assumption: a short region asks its 16 nearest regions with a surplus a day."),
 ];
