@@ -5,21 +5,41 @@
 use std::collections::BTreeSet;
 
 use crate::accounts::csv::Csv;
-use crate::model::kernel::params::{MAX_COMMUNITY, PopulationParams};
+use crate::model::kernel::params::{CommunityOverride, MAX_COMMUNITY, PopulationParams};
 
-/// The columns of a communities file: `community` and `persons` are required, `urban` is not.
-pub const COLUMNS: &str = "community,persons[,urban]";
+/// The columns of a communities file: `community` and `persons` are required, the others not.
+pub const COLUMNS: &str =
+    "community,persons[,urban][,arable_ha_per_person][,energy_factor][,m2_per_person]";
+
+/// What a communities file gives.
+#[derive(Debug, Default, PartialEq)]
+pub struct Communities {
+    /// Persons in each community, in community order.
+    pub sizes: Vec<u32>,
+    /// The urban communities' ids, in order.
+    pub urban: Vec<u32>,
+    /// The communities with a value in an override column, in file order.
+    pub overrides: Vec<CommunityOverride>,
+}
 
 /// Reads a communities file's text (`file` names it in messages) for a scenario of
 /// `population.communities` communities: each community from 0 once, with its persons (1 to
 /// [`MAX_COMMUNITY`]) and whether it is urban (`1`/`0`, `true`/`false`, or empty for rural).
-/// Returns the sizes in community order and the urban ids, or every problem found, each naming
-/// the file and line.
-pub fn read(file: &str, text: &str, communities: u32) -> Result<(Vec<u32>, Vec<u32>), Vec<String>> {
+/// The optional columns `arable_ha_per_person`, `energy_factor` and `m2_per_person` give
+/// overrides (an empty cell leaves the scenario's value; their ranges are checked with the
+/// scenario). Returns what it found, or every problem found, each naming the file and line.
+pub fn read(file: &str, text: &str, communities: u32) -> Result<Communities, Vec<String>> {
     let csv = Csv::parse(file, text).map_err(|e| vec![e.to_string()])?;
     let id = csv.column("community").map_err(|e| vec![e.to_string()])?;
     let persons = csv.column("persons").map_err(|e| vec![e.to_string()])?;
     let urban_column = csv.header.iter().position(|h| h == "urban");
+    let optional = |name: &str| csv.header.iter().position(|h| h == name);
+    let (land, energy, floor) = (
+        optional("arable_ha_per_person"),
+        optional("energy_factor"),
+        optional("m2_per_person"),
+    );
+    let mut overrides = Vec::new();
     let mut problems = Vec::new();
     let mut sizes = vec![None; communities as usize];
     let mut urban = BTreeSet::new();
@@ -55,6 +75,28 @@ pub fn read(file: &str, text: &str, communities: u32) -> Result<(Vec<u32>, Vec<u
             )),
             Err(e) => problems.push(e),
         }
+        let mut own = CommunityOverride {
+            community: c as u32,
+            ..Default::default()
+        };
+        for (column, value) in [
+            (land, &mut own.arable_ha_per_person),
+            (energy, &mut own.energy_factor),
+            (floor, &mut own.m2_per_person),
+        ] {
+            if let Some(column) = column.filter(|&k| !record.fields[k].trim().is_empty()) {
+                match number(column) {
+                    Ok(v) => *value = Some(v),
+                    Err(e) => problems.push(e),
+                }
+            }
+        }
+        if own.arable_ha_per_person.is_some()
+            || own.energy_factor.is_some()
+            || own.m2_per_person.is_some()
+        {
+            overrides.push(own);
+        }
         if let Some(u) = urban_column {
             match record.fields[u].trim() {
                 "1" | "true" => {
@@ -82,10 +124,11 @@ pub fn read(file: &str, text: &str, communities: u32) -> Result<(Vec<u32>, Vec<u
     if !problems.is_empty() {
         return Err(problems);
     }
-    Ok((
-        sizes.into_iter().map(|n| n.unwrap_or(0)).collect(),
-        urban.into_iter().collect(),
-    ))
+    Ok(Communities {
+        sizes: sizes.into_iter().map(|n| n.unwrap_or(0)).collect(),
+        urban: urban.into_iter().collect(),
+        overrides,
+    })
 }
 
 /// Fills `population` from its file, read relative to `dir` (the scenario file's folder; the
@@ -97,10 +140,11 @@ pub fn fill(population: &mut PopulationParams, dir: Option<&std::path::Path>) ->
         ("sizes", !population.sizes.is_empty()),
         ("size_range", !population.size_range.is_empty()),
         ("urban", !population.urban.is_empty()),
+        ("overrides", !population.overrides.is_empty()),
     ] {
         if set {
             problems.push(format!(
-                "cannot be given with `{key}`: the file gives each community's size and whether it is urban"
+                "cannot be given with `{key}`: the file gives each community's size, whether it is urban, and any override"
             ));
         }
     }
@@ -116,9 +160,10 @@ pub fn fill(population: &mut PopulationParams, dir: Option<&std::path::Path>) ->
         Err(e) => return vec![format!("`{}` cannot be read: {e}", path.display())],
     };
     match read(&path.display().to_string(), &text, population.communities) {
-        Ok((sizes, urban)) => {
-            population.sizes = sizes;
-            population.urban = urban;
+        Ok(found) => {
+            population.sizes = found.sizes;
+            population.urban = found.urban;
+            population.overrides = found.overrides;
             population.file.clear();
             Vec::new()
         }
@@ -133,11 +178,29 @@ mod tests {
     #[test]
     fn a_file_gives_sizes_in_community_order_and_the_urban_ids() {
         let text = "community,persons,urban\n2,80,0\n0,150,1\n# a comment\n1,200,true\n";
-        let (sizes, urban) = read("c.csv", text, 3).unwrap();
-        assert_eq!(sizes, [150, 200, 80]);
-        assert_eq!(urban, [0, 1]);
-        let (sizes, urban) = read("c.csv", "persons,community\n5,0\n", 1).unwrap();
-        assert_eq!((sizes, urban), (vec![5], vec![]));
+        let found = read("c.csv", text, 3).unwrap();
+        assert_eq!(found.sizes, [150, 200, 80]);
+        assert_eq!(found.urban, [0, 1]);
+        assert!(found.overrides.is_empty());
+        let found = read("c.csv", "persons,community\n5,0\n", 1).unwrap();
+        assert_eq!((found.sizes, found.urban), (vec![5], vec![]));
+        let text = "community,persons,energy_factor,arable_ha_per_person,m2_per_person\n\
+                    0,10,,,\n1,20,2,,40\n2,30,,0.5,\n";
+        let found = read("c.csv", text, 3).unwrap();
+        let own =
+            |community, arable_ha_per_person, energy_factor, m2_per_person| CommunityOverride {
+                community,
+                arable_ha_per_person,
+                energy_factor,
+                m2_per_person,
+            };
+        assert_eq!(
+            found.overrides,
+            [
+                own(1, None, Some(2.0), Some(40.0)),
+                own(2, Some(0.5), None, None)
+            ]
+        );
     }
 
     #[test]

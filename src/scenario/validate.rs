@@ -262,6 +262,34 @@ fn population(c: &mut Checks, s: &Scenario) {
             format!("has {} entries; it is two numbers, [least, most]", p.size_range.len()),
         ),
     }
+    let mut overridden = std::collections::BTreeSet::new();
+    for (i, o) in p.overrides.iter().enumerate() {
+        let key = |field: &str| format!("population.overrides.{i}.{field}");
+        if o.community >= p.communities {
+            c.fail(
+                &key("community"),
+                format!(
+                    "community {} does not exist; ids run from 0 to {}",
+                    o.community,
+                    p.communities.saturating_sub(1)
+                ),
+            );
+        } else if !overridden.insert(o.community) {
+            c.fail(
+                &key("community"),
+                format!("community {} has an override already", o.community),
+            );
+        }
+        for (field, value, most, unit) in [
+            ("arable_ha_per_person", o.arable_ha_per_person, 10.0, "ha"),
+            ("energy_factor", o.energy_factor, 100.0, "times"),
+            ("m2_per_person", o.m2_per_person, 1000.0, "m2"),
+        ] {
+            if let Some(v) = value {
+                c.range(&key(field), v, 0.0, most, unit);
+            }
+        }
+    }
     let mut seen = std::collections::BTreeSet::new();
     for &id in &p.urban {
         if id >= p.communities {

@@ -272,3 +272,64 @@ fn bad_communities_files_are_refused_with_file_and_line() {
         );
     }
 }
+
+/// `[[population.overrides]]` give a community its own land, energy and floor area per person;
+/// the others keep the scenario's (no spread, so the figures are exact).
+#[test]
+fn a_community_override_gives_its_own_land_energy_and_floor_area() {
+    let text = "[population]\ncommunities = 3\ncommunities_per_region = 3\n\
+                [[population.overrides]]\ncommunity = 1\narable_ha_per_person = 0.5\n\
+                energy_factor = 2.0\nm2_per_person = 40.0\n\
+                [food]\narable_spread = 0.0\n[energy]\ncapacity_spread = 0.0\n\
+                [dwellings]\nm2_per_person = 30.0\n";
+    let s = commune::scenario::parse(text, "t").unwrap();
+    let mut sim = Simulation::new(s.params.clone(), 2);
+    let persons = 150.0;
+    let installed = |sim: &mut Simulation, c: usize| {
+        let world = sim.world_mut();
+        let e = world
+            .resource::<commune::model::kernel::components::Directory>()
+            .communities[c];
+        let energy = world
+            .get::<commune::model::energy::EnergySystem>(e)
+            .unwrap();
+        let dwellings = world.get::<commune::model::housing::Dwellings>(e).unwrap();
+        (energy.capacity_kw, energy.storage_kwh, dwellings.m2)
+    };
+    let (kw0, storage0, m2_0) = installed(&mut sim, 0);
+    let (kw1, storage1, m2_1) = installed(&mut sim, 1);
+    for (a, b) in kw0.iter().zip(&kw1) {
+        assert!((b - 2.0 * a).abs() < 1e-9, "{kw0:?} {kw1:?}");
+    }
+    assert_eq!(storage0, storage1, "storage is not overridden");
+    assert_eq!((m2_0, m2_1), (30.0 * persons, 40.0 * persons));
+    sim.step();
+    let mut rows = Vec::new();
+    sim.community_metrics(&mut rows);
+    let default_ha = s.params.food.arable_ha_per_person * persons;
+    assert!((rows[0].arable_ha - default_ha).abs() < 1e-9);
+    assert!((rows[1].arable_ha - 0.5 * persons).abs() < 1e-9);
+    assert!((rows[2].arable_ha - default_ha).abs() < 1e-9);
+    assert!(rows[1].energy_generated_kwh > 1.99 * rows[0].energy_generated_kwh);
+}
+
+#[test]
+fn overrides_of_communities_that_do_not_exist_are_refused() {
+    assert_refused(&[
+        (
+            "[population]\ncommunities = 2\n[[population.overrides]]\ncommunity = 2\nenergy_factor = 2\n",
+            "population.overrides.0.community",
+            "community 2 does not exist; ids run from 0 to 1",
+        ),
+        (
+            "[population]\ncommunities = 2\n[[population.overrides]]\ncommunity = 1\n[[population.overrides]]\ncommunity = 1\n",
+            "population.overrides.1.community",
+            "community 1 has an override already",
+        ),
+        (
+            "[population]\ncommunities = 2\n[[population.overrides]]\ncommunity = 0\narable_ha_per_person = -1\n",
+            "population.overrides.0.arable_ha_per_person",
+            "is -1 ha; it must be between 0 and 10 ha",
+        ),
+    ]);
+}

@@ -82,7 +82,12 @@ pub(crate) fn draw_person(rng: &mut ChaCha8Rng, params: &Params, community: u32)
 }
 
 /// A community's installations and storage at the start, for `persons` members.
-fn energy_system(rng: &mut ChaCha8Rng, params: &Params, persons: f64) -> EnergySystem {
+fn energy_system(
+    rng: &mut ChaCha8Rng,
+    params: &Params,
+    persons: f64,
+    factor_override: f64,
+) -> EnergySystem {
     let mut system = EnergySystem {
         storage_kwh: params.energy.storage_kwh_per_person * persons,
         ..Default::default()
@@ -91,7 +96,7 @@ fn energy_system(rng: &mut ChaCha8Rng, params: &Params, persons: f64) -> EnergyS
         let spread = params.energy.capacity_spread;
         let factor = 1.0 + spread * (2.0 * rng.random::<f64>() - 1.0);
         system.capacity_kw[source as usize] =
-            params.energy.source(source).kw_per_person * persons * factor;
+            params.energy.source(source).kw_per_person * persons * factor * factor_override;
     }
     // Storage starts half full.
     system.stored_kwh = system.storage_kwh / 2.0;
@@ -119,6 +124,7 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
     let sizes = params.community_sizes(seed);
     for c in 0..pop.communities {
         let mut rng = stream(seed, Purpose::Setup, u64::from(c));
+        let own = pop.override_of(c);
         let mut persons: Vec<_> = (0..sizes[c as usize])
             .map(|_| draw_person(&mut rng, params, c))
             .collect();
@@ -173,7 +179,7 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
                 .into_iter()
                 .map(|p| (p, Values::draw(&mut values_rng))),
         );
-        let system = energy_system(&mut rng, params, n);
+        let system = energy_system(&mut rng, params, n, own.energy_factor.unwrap_or(1.0));
         let community = world
             .spawn((
                 Community {
@@ -181,7 +187,11 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
                     region: regions.of(c as usize) as u32,
                 },
                 Land {
-                    arable_ha: n * params.food.arable_ha_per_person * land_factor,
+                    arable_ha: n
+                        * own
+                            .arable_ha_per_person
+                            .unwrap_or(params.food.arable_ha_per_person)
+                        * land_factor,
                 },
                 StoreRoom {
                     food_kg: daily_need * params.food.initial_stock_days,
@@ -193,7 +203,7 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
                 Vintages::new(&params.energy, &system),
                 EnergyBuilds::default(),
                 Dwellings {
-                    m2: params.dwellings.m2_per_person * n,
+                    m2: own.m2_per_person.unwrap_or(params.dwellings.m2_per_person) * n,
                     ..Default::default()
                 },
             ))

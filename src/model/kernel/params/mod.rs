@@ -105,6 +105,38 @@ pub struct Params {
     pub demography: demography::DemographyParams,
 }
 
+/// One community's own land, energy or floor area: `[[population.overrides]]` with `community`
+/// and any of the others; what is left out takes the scenario's value.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommunityOverride {
+    /// Community id (0-based).
+    pub community: u32,
+    /// Arable land per person, instead of `food.arable_ha_per_person` (ha).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arable_ha_per_person: Option<f64>,
+    /// Every energy source's capacity per person times this (factor).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub energy_factor: Option<f64>,
+    /// Floor area per person, instead of `dwellings.m2_per_person` (m2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub m2_per_person: Option<f64>,
+}
+
+impl PopulationParams {
+    /// Community `c`'s override, if any.
+    pub fn override_of(&self, c: u32) -> CommunityOverride {
+        self.overrides
+            .iter()
+            .find(|o| o.community == c)
+            .copied()
+            .unwrap_or(CommunityOverride {
+                community: c,
+                ..Default::default()
+            })
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct PopulationParams {
@@ -123,9 +155,12 @@ pub struct PopulationParams {
     pub communities_per_region: u32,
     /// Ids of the urban communities (counted from 0); the others are rural.
     pub urban: Vec<u32>,
-    /// A CSV file of the communities (one row each: community, persons, urban), read by the
-    /// scenario layer into `sizes` and `urban`; empty for none.
+    /// A CSV file of the communities (one row each: community, persons, urban, and optionally
+    /// the columns of an override), read by the scenario layer into `sizes`, `urban` and
+    /// `overrides`; empty for none.
     pub file: String,
+    /// Communities that differ from the defaults in land, energy or floor area.
+    pub overrides: Vec<CommunityOverride>,
     /// Share of its residents' arable land an urban community keeps (0..1); the rest is farmed
     /// by the rural communities of its region.
     pub urban_land_share: f64,
@@ -380,6 +415,7 @@ impl Default for PopulationParams {
             size_range: Vec::new(),
             urban: Vec::new(),
             file: String::new(),
+            overrides: Vec::new(),
             // Assumption: a city keeps a tenth of its residents' land for gardens and
             // market gardening; the rest is farmed by the countryside around it.
             urban_land_share: 0.1,
@@ -508,6 +544,8 @@ pub const POPULATION: &[Decl] = &[
         .fixed("land is shared out when the world is built"),
     Decl::new("population.file", "", Check::Free, "A CSV file of the communities, read relative to the scenario file: a header with `community` (id from 0) and `persons`, and optionally `urban` (1 or 0, true or false), then one row per community, each once. It fills `sizes` and `urban` (which it may not be given with); the run's `scenario.toml` lists them instead of naming the file, so the run directory replays without it.", "")
         .fixed("the population is drawn when the world is built; use an `influx` event to add people"),
+    Decl::new("population.overrides", "", Check::Free, "Communities that differ from the scenario's values: `[[population.overrides]]` with `community` (id from 0) and any of `arable_ha_per_person` (ha, instead of food.arable_ha_per_person), `energy_factor` (every source's capacity per person times this) and `m2_per_person` (floor area, instead of dwellings.m2_per_person). A `population.file` may give them as columns of the same names.", "")
+        .fixed("land, installations and dwellings are laid out when the world is built"),
     Decl::new("population.urban_land_share", "share", Check::Share, "Share of its residents' arable land (food.arable_ha_per_person) an urban community keeps; the rest goes to the rural communities of its region in proportion to their own land, so the region's land is unchanged. A region with no rural community keeps it all.", "Assumption: a tenth, for gardens and market gardening.")
         .fixed("land is shared out when the world is built"),
     Decl::new("population.child_share", "share", Check::Share, "Share of persons who are children.", "Assumptions near today's world age structure (UN WPP 2022: about 25% under 15, 10% over 65); not in docs/calibration.md.")
