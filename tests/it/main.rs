@@ -30,3 +30,4 @@ mod sensitivity;
 mod serve;
 mod status_quo;
 mod table_economy;
+mod volunteer;
