@@ -787,11 +787,15 @@ async fn me(State(app): State<App>, headers: HeaderMap) -> ApiResult {
         .map_or(Vec::new(), |v| {
             v.iter().filter(|x| x[0] == number).collect()
         });
-    let sectors: Vec<Value> = c.shortage.get(&s.community).map_or(Vec::new(), |list| {
-        list.iter()
-            .map(|(name, short)| json!({ "sector": name, "short": (short * 10.0).round() / 10.0 }))
-            .collect()
-    });
+    // Every syndicate, with what it lacked on the last day run (nothing known before the first).
+    let short = c.shortage.get(&s.community);
+    let sectors: Vec<Value> = crate::model::kernel::params::Sector::all()
+        .enumerate()
+        .map(|(i, sector)| {
+            let lacked = short.and_then(|l| l.get(i)).map_or(0.0, |(_, h)| *h);
+            json!({ "sector": sector.name(), "short": (lacked * 10.0).round() / 10.0 })
+        })
+        .collect();
     Ok(axum::Json(json!({
         "student": number,
         "community": s.community,

@@ -79,6 +79,7 @@ function show(d) {
 // day run), and what became of their latest offer.
 function showOffer(d) {
   $('volunteer').hidden = false;
+  // (The server checks the numbers and says what is wrong: the form does not validate.)
   $('offerhours').max = d.max_hours;
   $('offerdays').max = d.max_days;
   const select = $('sector');
