@@ -335,6 +335,7 @@ impl Simulation {
         world.insert_resource(params);
         world.insert_resource(governance::assembly::Agenda::default());
         world.insert_resource(governance::assembly::OutsideVotes::default());
+        world.insert_resource(labour::outside::OutsideHours::default());
         Self {
             world,
             schedule: build_schedule(),
@@ -496,6 +497,37 @@ impl Simulation {
             kind.describe(),
         );
         Ok(())
+    }
+
+    /// Hours offered from outside the simulation (`volunteer` events) to each sector of
+    /// `community` on the last day run, and the part of them taken, in sector order: (offered,
+    /// taken). See `labour::outside`.
+    pub fn outside_hours(&self, community: u32) -> Vec<(f64, f64)> {
+        let labour = self
+            .world
+            .resource::<kernel::ledger::Days<kernel::ledger::LabourDay>>();
+        labour
+            .get(community as usize)
+            .map(|day| {
+                day.outside_offered
+                    .iter()
+                    .zip(&day.outside_taken)
+                    .map(|(o, t)| (*o, *t))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Effective hours each sector of `community` still lacked at the end of the last day run
+    /// (its labour shortage), in sector order.
+    pub fn sector_shortage(&self, community: u32) -> Vec<f64> {
+        let labour = self
+            .world
+            .resource::<kernel::ledger::Days<kernel::ledger::LabourDay>>();
+        labour
+            .get(community as usize)
+            .map(|day| day.unfilled.to_vec())
+            .unwrap_or_default()
     }
 
     /// Each member of `community` as of the last day run, in the order of the world's table

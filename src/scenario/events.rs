@@ -4,7 +4,7 @@
 //! [[events]]
 //! day = 50
 //! kind = "drought"          # drought, influx, illness_wave, installation_failure,
-//!                           # rail_failure, guild, set, vote
+//!                           # rail_failure, guild, set, vote, volunteer
 //! region = 0                # or community = 3; neither means everywhere
 //! yield_factor = 0.4
 //! days = 365
@@ -28,6 +28,14 @@
 //! community = 0             # on item 1 of community 0's assembly agenda that day
 //! item = 1
 //! yes = true
+//!
+//! [[events]]
+//! day = 150
+//! kind = "volunteer"        # hours offered from outside (a student in `commune serve --classroom`)
+//! community = 0             # to community 0's kitchen: 3 hours a day for 5 days
+//! sector = "kitchen"        # agriculture, kitchen, or a good's syndicate
+//! hours = 3.0               # more than 0, at most 8
+//! days = 5                  # 1 (the default) to 30
 //! ```
 
 use serde::{Deserialize, Serialize};
@@ -37,6 +45,7 @@ use super::{Problem, Scenario, closest};
 use crate::model::events::{EventKind, ScheduledEvent, Target};
 use crate::model::kernel::decl::Live;
 use crate::model::kernel::goods::Good;
+use crate::model::kernel::params::Sector;
 use crate::model::kernel::params::energy::Source;
 use crate::model::kernel::params::setting::ParamValue;
 
@@ -79,6 +88,10 @@ pub struct EventSpec {
     pub item: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub yes: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sector: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hours: Option<f64>,
 }
 
 /// The kinds of event, with the keys each takes beyond `day` and `kind` (required ones first,
@@ -98,6 +111,7 @@ pub const KINDS: &[(&str, &[&str])] = &[
     ("guild", &["community", "good", "members"]),
     ("set", &["path", "value"]),
     ("vote", &["community", "item", "yes"]),
+    ("volunteer", &["community", "sector", "hours", "days?"]),
 ];
 
 const KEYS: &[&str] = &[
@@ -119,6 +133,8 @@ const KEYS: &[&str] = &[
     "value",
     "item",
     "yes",
+    "sector",
+    "hours",
 ];
 
 /// Reads the `events` value: an array of tables. Problems name `events[i].key` and its line.
@@ -191,6 +207,8 @@ pub(super) fn parse(
             "value" => spec.value.is_some(),
             "item" => spec.item.is_some(),
             "yes" => spec.yes.is_some(),
+            "sector" => spec.sector.is_some(),
+            "hours" => spec.hours.is_some(),
             _ => true,
         };
         for key in KEYS.iter().skip(2) {
@@ -298,6 +316,20 @@ pub(super) fn build(
                 community,
                 item: e.item.unwrap_or(0),
                 yes: e.yes.unwrap_or(false),
+            },
+            "volunteer" => match volunteer(
+                community,
+                e.sector.as_deref().unwrap_or_default(),
+                e.hours.unwrap_or(0.0),
+                e.days.unwrap_or(1),
+            ) {
+                Ok(kind) => kind,
+                Err(refusals) => {
+                    for (key, message) in refusals {
+                        fail(key, message);
+                    }
+                    continue;
+                }
             },
             "installation_failure" => {
                 let name = e.source.clone().unwrap_or_default();
@@ -427,6 +459,46 @@ pub(super) fn build(
         Ok(out.into_iter().map(|(_, e)| e).collect())
     } else {
         Err(problems)
+    }
+}
+
+/// A `volunteer` event's values checked (the community is checked with every event's): the
+/// sector by name (agriculture, kitchen or a good's syndicate), hours a day more than 0 and at
+/// most `labour::outside::MAX_HOURS`, days 1 to `MAX_DAYS`. What is wrong, by key, otherwise.
+/// The live classroom checks a student's offer with it too.
+pub fn volunteer(
+    community: u32,
+    sector: &str,
+    hours: f64,
+    days: u32,
+) -> Result<EventKind, Vec<(&'static str, String)>> {
+    use crate::model::labour::outside::{MAX_DAYS, MAX_HOURS};
+    let mut wrong = Vec::new();
+    let found = Sector::all().find(|s| s.name() == sector);
+    if found.is_none() {
+        let names: Vec<&str> = Sector::all().map(|s| s.name()).collect();
+        wrong.push((
+            "sector",
+            format!("unknown sector {sector:?}; one of: {}", names.join(", ")),
+        ));
+    }
+    if !(hours > 0.0 && hours <= MAX_HOURS) {
+        wrong.push((
+            "hours",
+            format!("{hours} is not more than 0 and at most {MAX_HOURS} (hours a day)"),
+        ));
+    }
+    if !(1..=MAX_DAYS).contains(&days) {
+        wrong.push(("days", format!("{days} is not between 1 and {MAX_DAYS}")));
+    }
+    match found {
+        Some(sector) if wrong.is_empty() => Ok(EventKind::Volunteer {
+            community,
+            sector,
+            hours,
+            days,
+        }),
+        _ => Err(wrong),
     }
 }
 

@@ -43,7 +43,55 @@ pub const TOKEN_HEADER: &str = "x-commune-token";
 /// The header that carries a student's token (a classroom).
 pub const STUDENT_HEADER: &str = "x-commune-student";
 /// Commands a student may send in a classroom, without the presenter's token.
-const STUDENT_PATHS: &[&str] = &["/api/join", "/api/vote"];
+const STUDENT_PATHS: &[&str] = &["/api/join", "/api/vote", "/api/volunteer"];
+
+/// Wrong join codes one client may send within [`JOIN_WINDOW`]; after that its joins get 429
+/// until the oldest of them is older than the window.
+pub const JOIN_FAILURES: usize = 5;
+pub const JOIN_WINDOW: Duration = Duration::from_secs(60);
+/// Most clients whose wrong join codes are remembered at once.
+const JOIN_CLIENTS: usize = 10_000;
+
+/// The address of the client a request came from (put on each request by the server loop;
+/// `None` where the server was not told).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Peer(pub Option<IpAddr>);
+
+/// Each client's wrong join codes of the last [`JOIN_WINDOW`], to slow down guessing.
+#[derive(Debug, Default)]
+pub struct JoinThrottle {
+    failures: Mutex<std::collections::HashMap<Peer, Vec<std::time::Instant>>>,
+}
+
+impl JoinThrottle {
+    /// How long `peer` must wait before trying a join code again at `now` (`None`: it may now).
+    pub fn wait(&self, peer: Peer, now: std::time::Instant) -> Option<Duration> {
+        let failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        let recent: Vec<_> = failures
+            .get(&peer)?
+            .iter()
+            .filter(|t| now.duration_since(**t) < JOIN_WINDOW)
+            .collect();
+        (recent.len() >= JOIN_FAILURES).then(|| {
+            let oldest = **recent.iter().min().expect("at least one");
+            JOIN_WINDOW.saturating_sub(now.duration_since(oldest))
+        })
+    }
+
+    /// Remembers a wrong join code from `peer` at `now`.
+    pub fn failed(&self, peer: Peer, now: std::time::Instant) {
+        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        if failures.len() >= JOIN_CLIENTS && !failures.contains_key(&peer) {
+            failures.retain(|_, times| {
+                times.retain(|t| now.duration_since(*t) < JOIN_WINDOW);
+                !times.is_empty()
+            });
+        }
+        let times = failures.entry(peer).or_default();
+        times.retain(|t| now.duration_since(*t) < JOIN_WINDOW);
+        times.push(now);
+    }
+}
 
 /// Who may talk to the server, and who may change the session.
 ///
@@ -62,6 +110,11 @@ pub struct Guard {
     pub token: String,
     /// A classroom's join code, which students type to join (`None`: not a classroom).
     pub join_code: Option<String>,
+    /// Wrong join codes, by client.
+    pub throttle: JoinThrottle,
+    /// The addresses students type, for the presenter's page (a classroom on every interface:
+    /// this machine's LAN addresses; empty if unknown).
+    pub student_hosts: Vec<String>,
 }
 
 impl Guard {
@@ -77,6 +130,8 @@ impl Guard {
             port,
             token,
             join_code: None,
+            throttle: JoinThrottle::default(),
+            student_hosts: Vec::new(),
         })
     }
 
@@ -152,7 +207,10 @@ async fn guard(State(app): State<App>, req: Request, next: Next) -> Response {
     }
 }
 
-async fn admit(g: &Guard, req: Request) -> Result<Request, ApiError> {
+async fn admit(g: &Guard, mut req: Request) -> Result<Request, ApiError> {
+    if req.extensions().get::<Peer>().is_none() {
+        req.extensions_mut().insert(Peer(None));
+    }
     let headers = req.headers();
     let host = headers
         .get(header::HOST)
@@ -299,6 +357,7 @@ pub fn router(app: App) -> Router {
         .route("/api/me", get(me))
         .route("/api/vote", post(vote))
         .route("/api/vote/close", post(close_vote))
+        .route("/api/volunteer", post(volunteer))
         .route("/api/scenario.toml", get(scenario_toml))
         .route("/api/metrics.csv", get(metrics_csv))
         .fallback(not_found)
@@ -358,7 +417,8 @@ async fn role(State(app): State<App>, headers: HeaderMap) -> axum::Json<Value> {
     let presenter = app.guard.is_presenter(&headers);
     // The join code goes to the presenter's page, to show the class; not to viewers.
     let code = app.guard.join_code.as_ref().filter(|_| presenter);
-    axum::Json(json!({ "presenter": presenter, "join_code": code }))
+    let hosts = presenter.then_some(&app.guard.student_hosts);
+    axum::Json(json!({ "presenter": presenter, "join_code": code, "student_hosts": hosts }))
 }
 
 async fn state(State(app): State<App>) -> Response {
@@ -602,16 +662,47 @@ struct JoinBody {
 }
 
 /// A student joins the classroom with its join code, and gets their own token (from the
-/// operating system's random source), which their requests carry in `X-Commune-Student`.
-async fn join(State(app): State<App>, bytes: Bytes) -> ApiResult {
+/// operating system's random source), which their requests carry in `X-Commune-Student`. A
+/// client that sent [`JOIN_FAILURES`] wrong codes within [`JOIN_WINDOW`] gets 429, with
+/// `Retry-After`, whatever it sends, until the oldest of them is older than the window.
+async fn join(
+    State(app): State<App>,
+    axum::Extension(peer): axum::Extension<Peer>,
+    bytes: Bytes,
+) -> Response {
+    let now = std::time::Instant::now();
+    if app.guard.join_code.is_some()
+        && let Some(wait) = app.guard.throttle.wait(peer, now)
+    {
+        let secs = wait.as_secs_f64().ceil().max(1.0) as u64;
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, secs.to_string())],
+            axum::Json(json!({
+                "error": format!(
+                    "too many wrong join codes from this device: try again in {secs} s"
+                ),
+                "retry_after": secs,
+            })),
+        )
+            .into_response();
+    }
+    match join_with(&app, peer, now, &bytes).await {
+        Ok(v) => v.into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn join_with(app: &App, peer: Peer, now: std::time::Instant, bytes: &Bytes) -> ApiResult {
     let Some(code) = &app.guard.join_code else {
         return Err(ApiError(
             StatusCode::NOT_FOUND,
             "this session is not a classroom (start it with --classroom)".to_owned(),
         ));
     };
-    let given = body::<JoinBody>(&bytes, Some(r#"{"code": "123456"}"#))?.code;
+    let given = body::<JoinBody>(bytes, Some(r#"{"code": "123456"}"#))?.code;
     if !same(given.trim().as_bytes(), code.as_bytes()) {
+        app.guard.throttle.failed(peer, now);
         return Err(ApiError(
             StatusCode::FORBIDDEN,
             "that is not the join code; read it off the presenter's screen".to_owned(),
@@ -625,7 +716,7 @@ async fn join(State(app): State<App>, bytes: Bytes) -> ApiResult {
         )
     })?;
     let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    ask(&app, |r| Command::Join(token, r)).await
+    ask(app, |r| Command::Join(token, r)).await
 }
 
 /// The student whose token `headers` carry: their number (from 1).
@@ -696,11 +787,24 @@ async fn me(State(app): State<App>, headers: HeaderMap) -> ApiResult {
         .map_or(Vec::new(), |v| {
             v.iter().filter(|x| x[0] == number).collect()
         });
+    // Every syndicate, with what it lacked on the last day run (nothing known before the first).
+    let short = c.shortage.get(&s.community);
+    let sectors: Vec<Value> = crate::model::kernel::params::Sector::all()
+        .enumerate()
+        .map(|(i, sector)| {
+            let lacked = short.and_then(|l| l.get(i)).map_or(0.0, |(_, h)| *h);
+            json!({ "sector": sector.name(), "short": (lacked * 10.0).round() / 10.0 })
+        })
+        .collect();
     Ok(axum::Json(json!({
         "student": number,
         "community": s.community,
         "member": s.member,
         "hours": (f64::from(s.hours) * 100.0).round() / 100.0,
+        "offer": s.offer,
+        "sectors": sectors,
+        "max_hours": crate::model::labour::outside::MAX_HOURS,
+        "max_days": crate::model::labour::outside::MAX_DAYS,
         "tick": sh.tick,
         "playing": sh.playing,
         "figures": figures,
@@ -728,6 +832,28 @@ async fn vote(State(app): State<App>, headers: HeaderMap, bytes: Bytes) -> ApiRe
     let number = student_of(&app, &headers)?;
     let body = body::<VoteBody>(&bytes, Some(r#"{"item": 0, "yes": true}"#))?;
     ask(&app, |r| Command::Vote(number - 1, body.item, body.yes, r)).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VolunteerBody {
+    sector: String,
+    hours: f64,
+    #[serde(default = "one")]
+    days: u32,
+}
+
+/// A student's offer of hours a day to a syndicate of their community, for some days.
+async fn volunteer(State(app): State<App>, headers: HeaderMap, bytes: Bytes) -> ApiResult {
+    let number = student_of(&app, &headers)?;
+    let body = body::<VolunteerBody>(
+        &bytes,
+        Some(r#"{"sector": "kitchen", "hours": 2, "days": 3}"#),
+    )?;
+    ask(&app, |r| {
+        Command::Volunteer(number - 1, body.sector, body.hours, body.days, r)
+    })
+    .await
 }
 
 /// The presenter closes the vote under way: the assemblies decide with the votes cast so far.
@@ -881,6 +1007,32 @@ mod guard_tests {
         let one = guard("192.168.1.5");
         assert!(one.host_ok("192.168.1.5:8080"));
         assert!(!one.host_ok("localhost:8080"));
+    }
+
+    #[test]
+    fn wrong_join_codes_are_throttled_per_client_for_a_minute() {
+        let throttle = JoinThrottle::default();
+        let (a, b) = (
+            Peer(Some("192.168.1.20".parse().unwrap())),
+            Peer(Some("192.168.1.21".parse().unwrap())),
+        );
+        let t0 = std::time::Instant::now();
+        let at = |s: u64| t0 + Duration::from_secs(s);
+        for s in 0..JOIN_FAILURES as u64 {
+            assert_eq!(throttle.wait(a, at(s)), None, "failure {s}");
+            throttle.failed(a, at(s));
+        }
+        // Five wrong codes in five seconds: a waits until the first is a minute old.
+        assert_eq!(throttle.wait(a, at(5)), Some(Duration::from_secs(55)));
+        assert_eq!(throttle.wait(a, at(59)), Some(Duration::from_secs(1)));
+        assert_eq!(throttle.wait(a, at(60)), None);
+        // Another device is not held up.
+        assert_eq!(throttle.wait(b, at(5)), None);
+        // Failures spread out over more than a minute never add up to five.
+        for s in 0..10 {
+            throttle.failed(b, at(100 + 20 * s));
+            assert_eq!(throttle.wait(b, at(100 + 20 * s)), None);
+        }
     }
 
     #[test]

@@ -105,14 +105,23 @@ pub fn serve(args: &ServeArgs) -> Result<()> {
         } else {
             addr
         };
-        let host = if addr.ip().is_unspecified() {
-            format!("<this machine's IP address>:{}", addr.port())
+        // On every interface, the addresses others on the network type: this machine's own.
+        let lan = if addr.ip().is_unspecified() {
+            lan_addresses(addr.ip())
         } else {
-            shown.to_string()
+            vec![addr.ip()]
         };
-        let viewers = format!("http://{host}/");
+        let hosts: Vec<String> = lan
+            .iter()
+            .map(|ip| SocketAddr::new(*ip, addr.port()).to_string())
+            .collect();
+        guard.student_hosts.clone_from(&hosts);
+        let viewers = match hosts.first() {
+            Some(host) => format!("http://{host}/"),
+            None => format!("http://<this machine's IP address>:{}/", addr.port()),
+        };
         let students = guard.join_code.as_ref().map_or(String::new(), |code| {
-            format!("students: open http://{host}/join and type the code {code}\n")
+            format!("{}\n", students_line(&hosts, addr.port(), code))
         });
         // One write, and no panic if whoever started the server stopped reading.
         use std::io::Write;
@@ -139,8 +148,8 @@ pub fn serve(args: &ServeArgs) -> Result<()> {
 async fn run_server(listener: tokio::net::TcpListener, router: axum::Router) -> Result<()> {
     use hyper_util::rt::{TokioIo, TokioTimer};
     loop {
-        let stream = match listener.accept().await {
-            Ok((stream, _)) => stream,
+        let (stream, peer) = match listener.accept().await {
+            Ok(accepted) => accepted,
             Err(e) => {
                 // Out of file descriptors and the like: wait a little rather than spin.
                 eprintln!("commune serve: cannot accept a connection: {e}");
@@ -149,7 +158,12 @@ async fn run_server(listener: tokio::net::TcpListener, router: axum::Router) -> 
             }
         };
         stream.set_nodelay(true).ok();
-        let service = hyper_util::service::TowerToHyperService::new(router.clone());
+        // Each request knows its client's address (to throttle wrong join codes).
+        let service = hyper_util::service::TowerToHyperService::new(
+            router
+                .clone()
+                .layer(axum::Extension(http::Peer(Some(peer.ip())))),
+        );
         tokio::spawn(async move {
             let mut builder = hyper::server::conn::http1::Builder::new();
             builder
@@ -160,6 +174,66 @@ async fn run_server(listener: tokio::net::TcpListener, router: axum::Router) -> 
                 .serve_connection(TokioIo::new(stream), service)
                 .await;
         });
+    }
+}
+
+/// This machine's addresses on the networks it reaches, of the family of `bound` (an
+/// any-address): for each kind of destination (the default route, then the private ranges), the
+/// address the system would send from, found by "connecting" a UDP socket, which sends nothing.
+/// Loopback and duplicate addresses are left out; empty if there is no network.
+pub fn lan_addresses(bound: IpAddr) -> Vec<IpAddr> {
+    use std::net::UdpSocket;
+    // Documentation and private addresses: never sent to (a UDP connect only picks a route).
+    let (any, targets): (&str, &[&str]) = if bound.is_ipv4() {
+        (
+            "0.0.0.0:0",
+            &[
+                "192.0.2.1:9",
+                "10.255.255.254:9",
+                "172.31.255.254:9",
+                "192.168.255.254:9",
+            ],
+        )
+    } else {
+        ("[::]:0", &["[2001:db8::1]:9", "[fd00::1]:9"])
+    };
+    let mut out: Vec<IpAddr> = Vec::new();
+    for target in targets {
+        let Ok(socket) = UdpSocket::bind(any) else {
+            return out;
+        };
+        if let Ok(ip) = socket
+            .connect(target)
+            .and_then(|()| socket.local_addr())
+            .map(|a| a.ip())
+            && !ip.is_loopback()
+            && !ip.is_unspecified()
+            && !out.contains(&ip)
+        {
+            out.push(ip);
+        }
+    }
+    out
+}
+
+/// The line that tells students where to join: each address (`host:port`) to open, or, if none
+/// is known, a placeholder and where to find the address.
+pub fn students_line(hosts: &[String], port: u16, code: &str) -> String {
+    match hosts {
+        [] => format!(
+            "students: open http://<this machine's IP address>:{port}/join and type the code \
+             {code}\n  (no network address found: `ip -4 addr` on Linux, `ipconfig getifaddr en0` \
+             on a Mac or `ipconfig` on Windows shows it)"
+        ),
+        [one] => format!("students: open http://{one}/join and type the code {code}"),
+        [first, rest @ ..] => {
+            let others: Vec<String> = rest.iter().map(|h| format!("http://{h}/join")).collect();
+            format!(
+                "students: open http://{first}/join (or {}, on another network) and type the \
+                 code {code}",
+                others.join(" or ")
+            )
+        }
     }
 }
 
@@ -201,4 +275,60 @@ pub fn metrics_csv(rows: &[TickMetrics]) -> Result<Vec<u8>> {
         .include_header(true)
         .finish(&mut frame)?;
     Ok(buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_students_line_names_each_address_or_says_where_to_find_one() {
+        let code = "482913";
+        assert_eq!(
+            students_line(&["192.168.1.5:8080".to_owned()], 8080, code),
+            "students: open http://192.168.1.5:8080/join and type the code 482913"
+        );
+        assert_eq!(
+            students_line(
+                &["192.168.1.5:8080".to_owned(), "10.0.0.7:8080".to_owned()],
+                8080,
+                code
+            ),
+            "students: open http://192.168.1.5:8080/join (or http://10.0.0.7:8080/join, on \
+             another network) and type the code 482913"
+        );
+        assert_eq!(
+            students_line(&["[fd00::5]:8080".to_owned()], 8080, code),
+            "students: open http://[fd00::5]:8080/join and type the code 482913"
+        );
+        let none = students_line(&[], 8080, code);
+        assert!(
+            none.starts_with(
+                "students: open http://<this machine's IP address>:8080/join and type the code \
+                 482913\n"
+            ),
+            "{none}"
+        );
+        assert!(none.contains("ip -4 addr"), "{none}");
+    }
+
+    #[test]
+    fn lan_addresses_are_this_machines_and_never_loopback() {
+        // Whatever network the machine has (perhaps none): no loopback, no duplicates, and each
+        // an address a socket can be bound to here.
+        let found = lan_addresses(IpAddr::from([0, 0, 0, 0]));
+        for ip in &found {
+            assert!(
+                ip.is_ipv4() && !ip.is_loopback() && !ip.is_unspecified(),
+                "{ip}"
+            );
+            assert!(
+                std::net::UdpSocket::bind(SocketAddr::new(*ip, 0)).is_ok(),
+                "{ip}"
+            );
+        }
+        let mut unique = found.clone();
+        unique.dedup();
+        assert_eq!(unique, found);
+    }
 }

@@ -86,6 +86,9 @@ pub enum Command {
     Vote(usize, u32, bool, Reply),
     /// The presenter closes the vote under way now.
     CloseVote(Reply),
+    /// A student (by number, from 1) offers hours a day to a syndicate (sector name) of their
+    /// community for some days.
+    Volunteer(usize, String, f64, u32, Reply),
 }
 
 impl Command {
@@ -119,7 +122,8 @@ impl Command {
             | Command::Undo(_, r)
             | Command::Join(_, r)
             | Command::Vote(_, _, _, r)
-            | Command::CloseVote(r) => r,
+            | Command::CloseVote(r)
+            | Command::Volunteer(_, _, _, _, r) => r,
         }
     }
 }
@@ -147,7 +151,49 @@ pub struct Student {
     pub member: usize,
     /// The member's hours of work on the last day run.
     pub hours: f32,
+    /// The student's latest offer of hours and what became of it (`null`: none yet).
+    pub offer: Value,
 }
+
+/// A student's offer of hours to a syndicate of their community (a `volunteer` event of lane
+/// A), and what became of it.
+#[derive(Clone, Debug)]
+struct StudentOffer {
+    /// Student index (from 0).
+    student: usize,
+    community: u32,
+    sector: usize,
+    sector_name: &'static str,
+    hours: f64,
+    /// Days `from` to `until` (not included).
+    from: u32,
+    until: u32,
+    /// Hours taken so far, and on the last day run in the offer.
+    taken: f64,
+    last: f64,
+    /// Days of the offer run so far.
+    days_run: u32,
+}
+
+impl StudentOffer {
+    fn json(&self) -> Value {
+        json!({
+            "student": self.student + 1,
+            "community": self.community,
+            "sector": self.sector_name,
+            "hours": self.hours,
+            "from": self.from,
+            "until": self.until,
+            "days_run": self.days_run,
+            "offered": self.hours * f64::from(self.days_run),
+            "taken": (self.taken * 100.0).round() / 100.0,
+            "last": (self.last * 100.0).round() / 100.0,
+        })
+    }
+}
+
+/// Most offers sent to clients (the latest).
+const OFFERS_SHOWN: usize = 200;
 
 /// Longest the session runs a fork's replay before taking commands again.
 const FORK_TURN: Duration = Duration::from_millis(50);
@@ -364,6 +410,11 @@ pub struct ClassroomState {
     pub wait_secs: u64,
     /// When the vote under way ends, unless the presenter holds it.
     pub deadline: Option<Instant>,
+    /// The students' offers of hours, as sent to clients (an array, oldest first).
+    pub offers: Value,
+    /// Each student community's labour shortage per sector on the last day run (effective
+    /// hours, by sector name), for the students' page.
+    pub shortage: std::collections::BTreeMap<u32, Vec<(&'static str, f64)>>,
 }
 
 /// A lane as the web server sees it.
@@ -452,6 +503,10 @@ pub struct Session {
     vote: Option<OpenVote>,
     /// Lane B being made as a fork of lane A.
     forking: Option<Forking>,
+    /// The students' offers of hours in lane A, oldest first, and whether what became of them
+    /// has changed since clients were told.
+    offers: Vec<StudentOffer>,
+    offers_dirty: bool,
 }
 
 impl Session {
@@ -477,6 +532,8 @@ impl Session {
             classroom: None,
             vote: None,
             forking: None,
+            offers: Vec::new(),
+            offers_dirty: false,
         };
         let seed = s.scenarios[0].meta.seed;
         s.start(seed, &s.scenarios.clone());
@@ -492,6 +549,8 @@ impl Session {
             vote: Value::Null,
             wait_secs: cfg.wait.as_secs(),
             deadline: None,
+            offers: json!([]),
+            shortage: std::collections::BTreeMap::new(),
         });
         drop(sh);
         self.classroom = Some(cfg);
@@ -519,6 +578,11 @@ impl Session {
         }
         if self.vote.take().is_some() {
             self.publish_vote();
+        }
+        // So were the students' offers.
+        if !self.offers.is_empty() {
+            self.offers.clear();
+            self.publish_offers();
         }
         self.unpublished = vec![Vec::new(); self.lanes.len()];
         self.map_pending = false;
@@ -638,6 +702,9 @@ impl Session {
             } else {
                 lane.sim.step()
             };
+            if i == 0 && !self.offers.is_empty() {
+                self.offers_dirty |= account_offers(&mut self.offers, &lane.sim);
+            }
             lane.communities.clear();
             lane.sim.community_metrics(&mut lane.communities);
             self.unpublished[i].push(row);
@@ -893,6 +960,127 @@ impl Session {
         Ok(json!({ "day": day, "community": community, "item": item, "yes": yes }))
     }
 
+    /// A student offers `hours` a day to `sector` of their community for `days` days, from the
+    /// next day to begin (the day after a vote under way): a `volunteer` event of lane A, kept
+    /// in its session as votes are, so its scenario file replays it. A student has one offer in
+    /// force at a time.
+    fn volunteer(
+        &mut self,
+        student: usize,
+        sector: &str,
+        hours: f64,
+        days: u32,
+    ) -> Result<Value, Refusal> {
+        let community = write(&self.shared)
+            .classroom
+            .as_ref()
+            .and_then(|c| c.students.get(student).map(|s| s.community))
+            .ok_or_else(|| Refusal::NotFound("no such student".to_owned()))?;
+        let kind =
+            scenario::events::volunteer(community, sector, hours, days).map_err(|wrong| {
+                Refusal::Bad(
+                    wrong
+                        .iter()
+                        .map(|(key, message)| format!("`{key}`: {message}"))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                )
+            })?;
+        let lane = &mut self.lanes[0];
+        let day = lane.sim.tick() + u32::from(lane.sim.is_open());
+        if day >= MAX_TICKS {
+            return Err(Refusal::Busy(format!(
+                "the session runs at most {MAX_TICKS} days"
+            )));
+        }
+        if let Some(o) = self
+            .offers
+            .iter()
+            .find(|o| o.student == student && o.until > day)
+        {
+            return Err(Refusal::Busy(format!(
+                "you already give {} h a day to the {} syndicate until day {}; offer again \
+                 when it ends",
+                o.hours,
+                o.sector_name,
+                o.until - 1
+            )));
+        }
+        let EventKind::Volunteer { sector, .. } = kind else {
+            unreachable!("a volunteer event");
+        };
+        lane.announced.push((day, kind.describe()));
+        lane.schedule.push(ScheduledEvent {
+            tick: day,
+            kind: kind.clone(),
+        });
+        lane.sim.schedule_event(ScheduledEvent { tick: day, kind });
+        let spec = EventSpec {
+            day,
+            kind: "volunteer".to_owned(),
+            community: Some(community),
+            sector: Some(sector.name().to_owned()),
+            hours: Some(hours),
+            days: Some(days),
+            ..EventSpec::default()
+        };
+        lane.added.push(spec.clone());
+        write(&self.shared).lanes[0].added.push(spec);
+        self.offers.push(StudentOffer {
+            student,
+            community,
+            sector: sector.index(),
+            sector_name: sector.name(),
+            hours,
+            from: day,
+            until: day + days,
+            taken: 0.0,
+            last: 0.0,
+            days_run: 0,
+        });
+        self.note(
+            Some(0),
+            "volunteer",
+            format!(
+                "student {} offers {hours} h a day to the {} syndicate of community {community} \
+                 for {days} day{}, from day {day}",
+                student + 1,
+                sector.name(),
+                if days == 1 { "" } else { "s" }
+            ),
+        );
+        self.publish_offers();
+        // Offers long over are forgotten (each student's last is kept on their page).
+        if self.offers.len() > 4 * OFFERS_SHOWN {
+            let keep_from = self.offers.len() - OFFERS_SHOWN;
+            let mut i = 0;
+            self.offers.retain(|o| {
+                i += 1;
+                i > keep_from || o.until > day
+            });
+        }
+        Ok(
+            json!({ "community": community, "sector": sector.name(), "hours": hours,
+                    "days": days, "from": day }),
+        )
+    }
+
+    /// Tells every client about the students' offers and what became of them.
+    fn publish_offers(&mut self) {
+        self.offers_dirty = false;
+        let from = self.offers.len().saturating_sub(OFFERS_SHOWN);
+        let offers = Value::Array(self.offers[from..].iter().map(StudentOffer::json).collect());
+        if let Some(c) = write(&self.shared).classroom.as_mut() {
+            for o in &self.offers {
+                if let Some(student) = c.students.get_mut(o.student) {
+                    student.offer = o.json();
+                }
+            }
+            c.offers = offers.clone();
+        }
+        self.send("offers", offers.to_string());
+    }
+
     /// A student joins: a member of lane A's communities in turn (student n of a community
     /// follows its n-th adult member).
     fn join(&mut self, token: String) -> Result<Value, Refusal> {
@@ -929,6 +1117,7 @@ impl Session {
                 community,
                 member,
                 hours,
+                offer: Value::Null,
             });
             joined = c.students.iter().map(|s| s.community).collect();
         }
@@ -956,6 +1145,14 @@ impl Session {
             for s in c.students.iter_mut().filter(|s| s.community == community) {
                 s.hours = members.get(s.member).map_or(0.0, |m| m.hours);
             }
+            let short = self.lanes[0].sim.sector_shortage(community);
+            c.shortage.insert(
+                community,
+                crate::model::kernel::params::Sector::all()
+                    .zip(short)
+                    .map(|(s, h)| (s.name(), h))
+                    .collect(),
+            );
         }
     }
 
@@ -1023,6 +1220,9 @@ impl Session {
             self.last_map = now;
             self.map_pending = false;
             self.refresh_students();
+            if self.offers_dirty {
+                self.publish_offers();
+            }
         }
         let tick = self.tick();
         let mut sh = write(&self.shared);
@@ -1370,6 +1570,14 @@ impl Session {
             }
             Command::Vote(student, item, yes, reply) => {
                 let _ = reply.send(self.student_vote(student, item, yes));
+            }
+            Command::Volunteer(student, sector, hours, days, reply) => {
+                if let Some(refusal) = self.forking() {
+                    let _ = reply.send(Err(refusal));
+                    return;
+                }
+                self.publish(true);
+                let _ = reply.send(self.volunteer(student, &sector, hours, days));
             }
             Command::CloseVote(reply) => {
                 let day = self.vote.as_ref().map(|v| v.day);
@@ -1741,6 +1949,31 @@ fn history(rows: &[TickMetrics]) -> Vec<TickMetrics> {
     out
 }
 
+/// Adds what the last day run in `sim` (lane A) did with each offer in force that day: the
+/// share of the hours offered to its sector that were taken. Returns whether any offer was.
+fn account_offers(offers: &mut [StudentOffer], sim: &Simulation) -> bool {
+    let Some(day) = sim.tick().checked_sub(1) else {
+        return false;
+    };
+    let mut any = false;
+    for o in offers.iter_mut().filter(|o| o.from <= day && day < o.until) {
+        let (offered, taken) = sim
+            .outside_hours(o.community)
+            .get(o.sector)
+            .copied()
+            .unwrap_or_default();
+        o.last = if offered > 0.0 {
+            o.hours * taken / offered
+        } else {
+            0.0
+        };
+        o.taken += o.last;
+        o.days_run += 1;
+        any = true;
+    }
+    any
+}
+
 /// The whole session as JSON: what a new client needs to draw everything.
 pub fn state_json(sh: &Shared) -> Value {
     let lanes: Vec<Value> = sh
@@ -1781,6 +2014,7 @@ pub fn state_json(sh: &Shared) -> Value {
             "students": c.students.iter().map(|s| s.community).collect::<Vec<_>>(),
             "vote": c.vote,
             "wait_secs": c.wait_secs,
+            "offers": c.offers,
         })),
     })
 }

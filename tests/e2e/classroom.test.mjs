@@ -1,8 +1,9 @@
 // End-to-end: a classroom (commune serve --classroom) in a real headless Chromium. A presenter
 // and three students, each in a browser context of their own on a phone-sized screen: the
-// students join with the code, follow a member of the village, and vote in its assembly; the
-// presenter sees their votes, the assembly's tally includes them, and the session's scenario
-// file, holding the votes, replays the session byte for byte.
+// students join with the code, follow a member of the village, volunteer hours to its kitchen
+// and vote in its assembly; the presenter sees their offers and votes, the assembly's tally
+// includes the votes, and the session's scenario file, holding both, replays the session byte
+// for byte.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,8 +24,9 @@ async function main() {
   const errors = [];
   const watch = (page) => {
     page.on('pageerror', (e) => errors.push(e.message));
-    // (The refusals the test provokes itself, a student's command, are logged by the browser.)
-    page.on('console', (m) => { if (m.type() === 'error' && !/status of 401/.test(m.text())) errors.push(m.text()); });
+    // (The refusals the test provokes itself, a student's command and an offer over the cap,
+    // are logged by the browser.)
+    page.on('console', (m) => { if (m.type() === 'error' && !/status of 40[01]/.test(m.text())) errors.push(m.text()); });
     return page;
   };
   try {
@@ -60,6 +62,22 @@ async function main() {
       return res.status;
     });
     assert.equal(refused, 401);
+
+    // A student volunteers two hours a day to the kitchen for three days; an offer over the cap
+    // is refused with a message saying why.
+    await students[0].waitForSelector('#volunteer:not([hidden])', WAIT);
+    await students[0].waitForFunction(() => document.querySelectorAll('#sector option').length > 2, null, WAIT);
+    await students[0].selectOption('#sector', 'kitchen');
+    await students[0].fill('#offerhours', '9');
+    await students[0].click('#offer');
+    await students[0].waitForFunction(() => /at most 8/.test(document.querySelector('#error').textContent), null, WAIT);
+    await students[0].fill('#offerhours', '2');
+    await students[0].fill('#offerdays', '3');
+    await students[0].click('#offer');
+    await students[0].waitForFunction(() => /Your offer: 2 h a day to kitchen, days 0 to 2/.test(document.querySelector('#offerstate').textContent), null, WAIT);
+    assert.ok(await students[0].evaluate(() => document.documentElement.scrollWidth <= 390), 'fits 390 px with the offer');
+    // The presenter sees it.
+    await presenter.waitForFunction(() => /Student 1, community 0: 2 h a day to kitchen, days 0 to 2/.test(document.querySelector('#offeritems').textContent), null, WAIT);
 
     // The presenter plays; when the village's assembly takes something up it waits for the class.
     await presenter.click('#play');
@@ -99,6 +117,8 @@ async function main() {
     // The assembly's decision is in the feed, with its tally.
     await presenter.locator('#feed li', { hasText: /community 0: .*\(\d+ for, \d+ against/ }).first().waitFor(WAIT);
     if (await presenter.getAttribute('body', 'data-playing') === 'true') await presenter.click('#pause');
+    // The offer has run its three days: the student's page says what was worked of it.
+    await students[0].waitForFunction(() => /were worked/.test(document.querySelector('#offerstate').textContent), null, WAIT);
 
     // The session's scenario file holds the votes and replays the session byte for byte.
     let st = await (await fetch(new URL('/api/state', server.viewer))).json();
@@ -111,6 +131,7 @@ async function main() {
     }
     const toml = await (await fetch(new URL('/api/scenario.toml?lane=a', server.viewer))).text();
     assert.equal((toml.match(/kind = "vote"/g) || []).length, 3 * items, toml);
+    assert.equal((toml.match(/kind = "volunteer"/g) || []).length, 1, toml);
     const live = await (await fetch(new URL('/api/metrics.csv?lane=a', server.viewer))).text();
     const dir = mkdtempSync(join(tmpdir(), 'commune-class-'));
     try {
@@ -141,7 +162,7 @@ async function main() {
     assert.equal(st.classroom.students.length, 3);
 
     assert.deepEqual(errors, [], 'no errors in the pages');
-    console.log(`ok: three students joined, voted on ${items} item(s) of day ${vote.day}, and the session replays`);
+    console.log(`ok: three students joined, one volunteered, voted on ${items} item(s) of day ${vote.day}, and the session replays`);
   } finally {
     await browser.close();
     server.stop();

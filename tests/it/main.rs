@@ -32,3 +32,4 @@ mod sensitivity;
 mod serve;
 mod status_quo;
 mod table_economy;
+mod volunteer;

@@ -1537,6 +1537,217 @@ fn students_join_vote_in_their_assembly_and_the_session_replays_their_votes() {
     }
 }
 
+/// The village with members willing to give about one hour a day: its kitchen is short of
+/// hands, so hours volunteered to it are worked.
+fn short_village(dir: &std::path::Path) -> String {
+    let text = std::fs::read_to_string(village()).unwrap();
+    assert!(text.contains("willing_hours_mean = 4.0"));
+    let file = dir.join("short-village.toml");
+    std::fs::write(
+        &file,
+        text.replace("willing_hours_mean = 4.0", "willing_hours_mean = 1.0"),
+    )
+    .unwrap();
+    file.to_str().unwrap().to_owned()
+}
+
+#[test]
+fn students_volunteer_hours_see_what_was_worked_and_the_session_replays_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&[
+        &short_village(dir.path()),
+        "--classroom",
+        "--bind",
+        "127.0.0.1",
+        "--vote-seconds",
+        "1",
+    ]);
+    let code = server.join_code.clone().unwrap();
+    let join = json!({ "code": code }).to_string();
+    let (status, joined) = as_student(&server, "POST", "/api/join", "", &join);
+    assert_eq!(status, 200, "{joined}");
+    let token = joined["token"].as_str().unwrap().to_owned();
+    let offer =
+        |body: Value| as_student(&server, "POST", "/api/volunteer", &token, &body.to_string());
+    // Bad offers are refused, naming what is wrong.
+    for (body, says) in [
+        (
+            json!({ "sector": "cooking", "hours": 2 }),
+            "`sector`: unknown sector \"cooking\"",
+        ),
+        (
+            json!({ "sector": "kitchen", "hours": 0 }),
+            "`hours`: 0 is not more than 0",
+        ),
+        (
+            json!({ "sector": "kitchen", "hours": -1 }),
+            "`hours`: -1 is not more than 0",
+        ),
+        (json!({ "sector": "kitchen", "hours": 9 }), "at most 8"),
+        (
+            json!({ "sector": "kitchen", "hours": 2, "days": 31 }),
+            "`days`: 31 is not between 1 and 30",
+        ),
+        (
+            json!({ "sector": "kitchen", "hours": 2, "days": 0 }),
+            "`days`: 0 is not between 1 and 30",
+        ),
+    ] {
+        let (status, answer) = offer(body.clone());
+        assert_eq!(status, 400, "{body}: {answer}");
+        assert!(
+            answer["error"].as_str().unwrap().contains(says),
+            "{body}: {answer}"
+        );
+    }
+    let (status, _) = offer(json!({ "sector": "kitchen", "hours": "two" }));
+    assert_eq!(status, 400);
+    // Without a student's token: refused.
+    let (status, _) = as_student(
+        &server,
+        "POST",
+        "/api/volunteer",
+        "",
+        r#"{"sector": "kitchen", "hours": 2}"#,
+    );
+    assert_eq!(status, 401);
+    // Two hours a day to the kitchen for five days, from the next day (day 0).
+    let (status, answer) = offer(json!({ "sector": "kitchen", "hours": 2, "days": 5 }));
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["from"], 0);
+    let (status, answer) = offer(json!({ "sector": "agriculture", "hours": 1 }));
+    assert_eq!(status, 409, "one offer at a time: {answer}");
+    // The presenter sees the offer at once.
+    let offers = server.state()["classroom"]["offers"].clone();
+    assert_eq!(offers[0]["student"], 1);
+    assert_eq!(offers[0]["sector"], "kitchen");
+    assert_eq!(offers[0]["days_run"], 0);
+
+    server.post("/api/step", json!({ "days": 12 }));
+    // A vote opened on the way closes by itself after a second.
+    let started = Instant::now();
+    while server.state()["tick"] != 12 {
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the step ends"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(400));
+    let (status, me) = as_student(&server, "GET", "/api/me", &token, "");
+    assert_eq!(status, 200, "{me}");
+    let mine = &me["offer"];
+    assert_eq!(mine["days_run"], 5, "{me}");
+    assert_eq!(mine["offered"], 10.0);
+    let taken = mine["taken"].as_f64().unwrap();
+    assert!(taken > 0.0 && taken <= 10.0, "{me}");
+    let sectors = me["sectors"].as_array().unwrap();
+    assert_eq!(sectors[1]["sector"], "kitchen", "{me}");
+    assert_eq!(me["max_hours"], 8.0);
+    assert_eq!(server.state()["classroom"]["offers"][0]["taken"], taken);
+    assert!(
+        server.state()["feed"].as_array().unwrap().iter().any(|f| f["text"]
+            .as_str()
+            .unwrap()
+            .contains("student 1 offers 2 h a day to the kitchen syndicate of community 0 for 5 days, from day 0")),
+        "the feed tells the offer"
+    );
+    // Once it has run out, the student may offer again.
+    let (status, answer) = offer(json!({ "sector": "agriculture", "hours": 1.5, "days": 2 }));
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["from"], 12);
+    server.post("/api/step", json!({ "days": 3 }));
+    let started = Instant::now();
+    while server.state()["tick"] != 15 {
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the step ends"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    // The session's scenario file holds the offers and replays the session byte for byte.
+    let (_, toml) = server.get("/api/scenario.toml?lane=a");
+    assert_eq!(toml.matches("kind = \"volunteer\"").count(), 2, "{toml}");
+    assert!(toml.contains("sector = \"kitchen\"\nhours = 2.0"), "{toml}");
+    let (_, live) = server.get("/api/metrics.csv?lane=a");
+    let file = dir.path().join("class.toml");
+    std::fs::write(&file, &toml).unwrap();
+    assert!(
+        run_to(&file, &dir.path().join("with")) == live,
+        "the replay differs"
+    );
+    // Without the offers, the kitchen had fewer hours.
+    let plain = dir.path().join("plain.toml");
+    let without: Vec<&str> = toml
+        .split("[[events]]")
+        .filter(|block| !block.contains("kind = \"volunteer\""))
+        .collect();
+    std::fs::write(&plain, without.join("[[events]]")).unwrap();
+    run_to(&plain, &dir.path().join("without"));
+    let kitchen = |out: &str| -> f64 {
+        Csv::read(&dir.path().join(out).join("metrics.csv")).col("kitchen_hours")[..5]
+            .iter()
+            .sum()
+    };
+    assert!(
+        kitchen("with") > kitchen("without"),
+        "{} vs {}",
+        kitchen("with"),
+        kitchen("without")
+    );
+}
+
+#[test]
+fn wrong_join_codes_from_one_device_are_throttled() {
+    let server = Server::start(&[&village(), "--classroom", "--bind", "127.0.0.1"]);
+    let code = server.join_code.clone().unwrap();
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    // The whole answer, head included.
+    let join = |code: &str| -> String {
+        let mut s = server.connect();
+        let body = json!({ "code": code }).to_string();
+        write!(
+            s,
+            "POST /api/join HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            server.addr,
+            body.len()
+        )
+        .unwrap();
+        let mut raw = String::new();
+        s.read_to_string(&mut raw).unwrap();
+        raw
+    };
+    for n in 1..=5 {
+        let answer = join(wrong);
+        assert!(
+            answer.starts_with("HTTP/1.1 403"),
+            "wrong code {n}: {answer}"
+        );
+    }
+    // The sixth try within the minute is slowed down, whatever the code.
+    for code in [wrong, code.as_str()] {
+        let answer = join(code);
+        assert!(answer.starts_with("HTTP/1.1 429"), "{answer}");
+        let retry: u64 = answer
+            .lines()
+            .find_map(|l| {
+                l.to_ascii_lowercase()
+                    .strip_prefix("retry-after: ")
+                    .map(str::to_owned)
+            })
+            .unwrap_or_else(|| panic!("a Retry-After header: {answer}"))
+            .trim()
+            .parse()
+            .unwrap();
+        assert!((1..=60).contains(&retry), "{retry}");
+        assert!(answer.contains("too many wrong join codes"), "{answer}");
+    }
+    // The presenter's page is not held up.
+    assert_eq!(server.get("/api/state").0, 200);
+}
+
 #[test]
 fn a_plain_session_takes_no_students() {
     let server = Server::start(&[&village()]);

@@ -19,6 +19,7 @@ use crate::model::kernel::components::{
 };
 use crate::model::kernel::goods::Good;
 use crate::model::kernel::params::Params;
+use crate::model::kernel::params::Sector;
 use crate::model::kernel::params::energy::{N_SOURCES, Source};
 use crate::model::kernel::params::setting::ParamValue;
 use crate::model::kernel::rng::{Purpose, stream};
@@ -100,6 +101,15 @@ pub enum EventKind {
         item: u32,
         yes: bool,
     },
+    /// Someone outside the simulation (a student in a live classroom) offers `hours` a day to
+    /// `sector` of `community` for `days` days from this one. The hours fill only what the
+    /// members leave unfilled (see `labour::outside`); hours not needed are not worked.
+    Volunteer {
+        community: u32,
+        sector: Sector,
+        hours: f64,
+        days: u32,
+    },
 }
 
 impl EventKind {
@@ -114,6 +124,7 @@ impl EventKind {
             EventKind::GuildFounded { .. } => "guild",
             EventKind::Set { .. } => "set",
             EventKind::Vote { .. } => "vote",
+            EventKind::Volunteer { .. } => "volunteer",
         }
     }
 
@@ -176,6 +187,17 @@ impl EventKind {
             } => format!(
                 "an outside vote {} on item {item} of community {community}'s assembly",
                 if *yes { "for" } else { "against" }
+            ),
+            EventKind::Volunteer {
+                community,
+                sector,
+                hours,
+                days,
+            } => format!(
+                "an outside volunteer offers {hours} h a day to the {} syndicate of community \
+                 {community} for {days} day{}",
+                sector.name(),
+                if *days == 1 { "" } else { "s" }
             ),
         }
     }
@@ -299,6 +321,22 @@ pub fn apply(world: &mut World, tick: u32, kind: &EventKind) {
             world
                 .resource_mut::<crate::model::governance::assembly::OutsideVotes>()
                 .cast(tick, *community, *item, *yes);
+        }
+        EventKind::Volunteer {
+            community,
+            sector,
+            hours,
+            days,
+        } => {
+            world
+                .resource_mut::<crate::model::labour::outside::OutsideHours>()
+                .offer(crate::model::labour::outside::Offer {
+                    community: *community,
+                    sector: sector.index(),
+                    hours: *hours,
+                    from: tick,
+                    until: tick.saturating_add(*days),
+                });
         }
         EventKind::Drought {
             target,

@@ -143,6 +143,11 @@ pub struct LabourDay {
     /// day anyone is willing to give with them.
     pub extra_willing: [f32; 2],
     pub max_willing: f32,
+    /// Hours offered from outside the simulation today (a classroom's students, `volunteer`
+    /// events), per sector, and the part of them taken: what the members left unfilled (see
+    /// `labour::outside`).
+    pub outside_offered: [f64; N_SECTORS],
+    pub outside_taken: [f64; N_SECTORS],
 }
 
 /// The goods beyond food: each good's flows for the day (units of the good) (syndicates).

@@ -244,6 +244,8 @@ fn set_rules(
             };
             day.rota_hours[s] = 0.0;
             day.exchange_take[s] = 0.0;
+            day.outside_offered[s] = 0.0;
+            day.outside_taken[s] = 0.0;
         }
         day.guild_open = [false; N_GOODS];
         day.guild_hours = [0.0; N_GOODS];
@@ -260,7 +262,9 @@ fn set_rules(
 }
 
 /// Sets garden hours for the day, clears syndicate hours, shares any rota, gives guild members'
-/// hours to their guilds, runs the volunteering rounds, and then any exchange scheme.
+/// hours to their guilds, runs the volunteering rounds, then any exchange scheme, and last
+/// the hours offered from outside the simulation (`labour::outside`), which fill only what is
+/// still short.
 ///
 /// Each round's offers are summed in the pass before it, so a round costs one pass over persons:
 /// whether a sector stays open for the next round is known before anyone's offer is taken (it
@@ -277,6 +281,7 @@ pub fn allocate_labour(
     mut labour: ResMut<Days<LabourDay>>,
     mut food: ResMut<Days<FoodDay>>,
     mut persons: Query<(&Member, &Person, &Vocation, &mut Work)>,
+    outside: Option<ResMut<crate::model::labour::outside::OutsideHours>>,
 ) {
     let rules = Rules {
         growing: calendar.growing[clock.day_of_year() as usize],
@@ -352,6 +357,11 @@ pub fn allocate_labour(
                 break;
             }
         }
+    }
+    if let Some(mut outside) = outside
+        && !outside.is_empty()
+    {
+        outside.work(clock.tick, &mut labour);
     }
 }
 

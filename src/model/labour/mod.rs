@@ -3,6 +3,7 @@
 
 pub mod allocation;
 pub mod market;
+pub mod outside;
 
 #[cfg(test)]
 mod market_tests;

@@ -531,6 +531,18 @@ fn add_labour(m: &mut TickMetrics, days: &[LabourDay], mask: &[f32; N_SECTORS]) 
         for s in 0..N_SECTORS {
             m.undesirable_unfilled_hours += f64::from(mask[s]) * day.unfilled[s];
         }
+        // Hours from outside the simulation (`labour::outside`) count in their sector's hours,
+        // not in the members' own statistics.
+        for s in 0..N_SECTORS {
+            if day.outside_taken[s] > 0.0 {
+                m.sector_hours[s] += day.outside_taken[s];
+                if s == Sector::Agriculture.index() {
+                    m.agriculture_hours += day.outside_taken[s];
+                } else if s == Sector::Kitchen.index() {
+                    m.kitchen_hours += day.outside_taken[s];
+                }
+            }
+        }
         m.exchange_hours += day.exchange_given;
         m.art_hours += day.art_hours;
         m.guild_hours += day.guild_hours.iter().sum::<f64>();

@@ -31,6 +31,7 @@ const TOKEN = (() => {
 })();
 let presenter = false; // whether the server took the token: controls are shown only then
 let JOIN = null; // a classroom's join code (told to the presenter only)
+let HOSTS = []; // the addresses students type (told to the presenter only)
 
 function setRole(isPresenter) {
   presenter = isPresenter;
@@ -45,6 +46,7 @@ async function checkRole() {
     const res = await fetch('/api/role', { headers: { 'X-Commune-Token': TOKEN } });
     const data = await res.json();
     JOIN = data.join_code || null;
+    HOSTS = data.student_hosts || [];
     setRole(data.presenter === true);
     if (S) renderClassroom();
     if (!data.presenter) {
@@ -422,6 +424,11 @@ function connect() {
   es.addEventListener('classroom', (e) => {
     if (!S || !S.classroom) return;
     S.classroom.students = JSON.parse(e.data).students;
+    renderClassroom();
+  });
+  es.addEventListener('offers', (e) => {
+    if (!S || !S.classroom) return;
+    S.classroom.offers = JSON.parse(e.data);
     renderClassroom();
   });
   es.addEventListener('vote', (e) => {
@@ -866,9 +873,10 @@ function renderClassroom() {
   $('classroom').hidden = !c;
   if (!c) return;
   const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(location.hostname);
-  const host = loopback ? `<this machine's IP address>:${location.port}` : location.host;
+  const host = !loopback ? location.host : (HOSTS[0] || `<this machine's IP address>:${location.port}`);
   const joined = new Set(c.students).size;
   $('joinline').textContent = `Students: open http://${host}/join${JOIN ? ` and type the code ${JOIN}` : ''} · ${c.students.length} joined, in ${joined} communit${joined === 1 ? 'y' : 'ies'}`;
+  renderOffers(c.offers || []);
   const v = c.vote;
   $('votebox').hidden = !v;
   if (!v) return;
@@ -885,6 +893,22 @@ function renderClassroom() {
       row.textContent = `Community ${a.community}, item ${it.item + 1}: ${it.text} · students ${it.yes} for, ${it.no} against (of ${a.students})`;
       box.append(row);
     }
+  }
+}
+// The students' offers of hours, the latest first: each with what became of it so far.
+function renderOffers(offers) {
+  $('offerbox').hidden = offers.length === 0;
+  const box = $('offeritems');
+  box.replaceChildren();
+  for (const o of [...offers].reverse()) {
+    const row = document.createElement('div');
+    row.className = 'offeritem';
+    row.dataset.student = o.student;
+    const last = o.until - 1;
+    const when = o.from === last ? `day ${o.from}` : `days ${o.from} to ${last}`;
+    const done = o.days_run === 0 ? 'from the next day' : `${o.taken.toFixed(1)} of ${o.offered.toFixed(1)} h worked`;
+    row.textContent = `Student ${o.student}, community ${o.community}: ${o.hours} h a day to ${o.sector}, ${when} · ${done}`;
+    box.append(row);
   }
 }
 setInterval(() => { if (S && S.classroom && S.classroom.vote && !S.classroom.vote.held) renderClassroom(); }, 1000);

@@ -1,5 +1,6 @@
 // The students' page of a classroom (commune serve --classroom): join with the code, follow a
-// member of a community, and vote in its assembly. Polls /api/me once a second.
+// member of a community, vote in its assembly and volunteer hours to its syndicates. Polls
+// /api/me once a second.
 'use strict';
 const $ = (id) => document.getElementById(id);
 const KEY = 'commune-student';
@@ -43,6 +44,7 @@ function show(d) {
     $('rail').textContent = kg(f.food_received_kg);
     $('grid').textContent = `${Math.round(f.energy_received_kwh)} kWh`;
   }
+  showOffer(d);
   const v = d.vote;
   $('vote').hidden = !v;
   $('novote').hidden = !!v;
@@ -73,6 +75,51 @@ function show(d) {
   }
 }
 
+// The student's offer of hours: the syndicates to choose from (with what each lacked on the last
+// day run), and what became of their latest offer.
+function showOffer(d) {
+  $('volunteer').hidden = false;
+  // (The server checks the numbers and says what is wrong: the form does not validate.)
+  $('offerhours').max = d.max_hours;
+  $('offerdays').max = d.max_days;
+  const select = $('sector');
+  const chosen = select.value;
+  const names = d.sectors.map((s) => s.sector).join(',');
+  const label = (s) => (s.short > 0 ? `${s.sector} (short ${s.short.toFixed(1)} h)` : s.sector);
+  if (select.dataset.names !== names) {
+    select.replaceChildren(...d.sectors.map((s) => {
+      const o = document.createElement('option');
+      o.value = s.sector;
+      return o;
+    }));
+    select.dataset.names = names;
+    if (chosen) select.value = chosen;
+  }
+  // Only the labels change from day to day, in place, so an open list stays open.
+  d.sectors.forEach((s, i) => { if (select.options[i].textContent !== label(s)) select.options[i].textContent = label(s); });
+  const o = d.offer;
+  if (!o) { $('offerstate').textContent = 'No offer yet.'; return; }
+  const last = o.until - 1;
+  const when = o.from === last ? `day ${o.from}` : `days ${o.from} to ${last}`;
+  const state = o.days_run === 0
+    ? 'it starts with the next day.'
+    : `${o.taken.toFixed(1)} h of ${o.offered.toFixed(1)} h offered so far were worked (last day: ${o.last.toFixed(1)} h).`;
+  $('offerstate').textContent = `Your offer: ${o.hours} h a day to ${o.sector}, ${when}: ${state}`;
+}
+
+$('offerform').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  try {
+    await call('POST', '/api/volunteer', {
+      sector: $('sector').value,
+      hours: Number($('offerhours').value),
+      days: Number($('offerdays').value),
+    });
+    error('');
+    poll();
+  } catch (err) { error(err.message); }
+});
+
 let timer = null;
 async function poll() {
   clearTimeout(timer);
@@ -87,6 +134,7 @@ async function poll() {
       $('joinbox').hidden = false;
       $('me').hidden = true;
       $('vote').hidden = true;
+      $('volunteer').hidden = true;
     }
     error(err.message);
   }
