@@ -318,7 +318,17 @@ pub fn collect_metrics(
     }
     let t = &scratch.total;
     let (population, unmet, ever) = (t.population, t.unmet, t.ever);
-    let (sector_hours, garden_hours) = (t.sector_hours, t.garden_hours);
+    let (members_sector_hours, garden_hours) = (t.sector_hours, t.garden_hours);
+    // Hours from outside the simulation (`labour::outside`) count in their sector's hours, not
+    // in the members' own statistics.
+    let mut sector_hours = members_sector_hours;
+    for day in books.labour.iter() {
+        for (total, taken) in sector_hours.iter_mut().zip(day.outside_taken) {
+            if taken > 0.0 {
+                *total += taken;
+            }
+        }
+    }
     let (worker_hours, workers) = (t.worker_hours, t.workers);
     let (skill_sum, adults) = (t.skill_sum, t.adults);
     let hist = &scratch.total.hours;
@@ -395,7 +405,7 @@ pub fn collect_metrics(
     m.mean_skill = ratio(skill_sum, adults as f64 * N_SECTORS as f64);
     m.technology_level = knowledge.level;
     let money_law = params.market.money_law_share;
-    m.money_law_hours = money_law * sector_hours.iter().sum::<f64>();
+    m.money_law_hours = money_law * members_sector_hours.iter().sum::<f64>();
     m.energy_renewable_share = ratio(flows.renewable_kwh, m.energy_generated_kwh);
     m.energy_shortage_kwh = (m.energy_demanded_kwh - m.energy_supplied_kwh).max(0.0);
     m.food_produced_kg = m.food_harvested_kg + m.food_garden_kg;
@@ -530,18 +540,6 @@ fn add_labour(m: &mut TickMetrics, days: &[LabourDay], mask: &[f32; N_SECTORS]) 
         m.labour_shortage_hours += day.unfilled.iter().sum::<f64>();
         for s in 0..N_SECTORS {
             m.undesirable_unfilled_hours += f64::from(mask[s]) * day.unfilled[s];
-        }
-        // Hours from outside the simulation (`labour::outside`) count in their sector's hours,
-        // not in the members' own statistics.
-        for s in 0..N_SECTORS {
-            if day.outside_taken[s] > 0.0 {
-                m.sector_hours[s] += day.outside_taken[s];
-                if s == Sector::Agriculture.index() {
-                    m.agriculture_hours += day.outside_taken[s];
-                } else if s == Sector::Kitchen.index() {
-                    m.kitchen_hours += day.outside_taken[s];
-                }
-            }
         }
         m.exchange_hours += day.exchange_given;
         m.art_hours += day.art_hours;

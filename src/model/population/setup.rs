@@ -122,9 +122,10 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
     let mut directory = Directory::default();
     let adult_kg = params.adult_need_kg();
     let sizes = params.community_sizes(seed);
+    let overrides = pop.overrides_by_community();
     for c in 0..pop.communities {
         let mut rng = stream(seed, Purpose::Setup, u64::from(c));
-        let own = pop.override_of(c);
+        let own = overrides[c as usize];
         let mut persons: Vec<_> = (0..sizes[c as usize])
             .map(|_| draw_person(&mut rng, params, c))
             .collect();

@@ -124,16 +124,21 @@ pub struct CommunityOverride {
 }
 
 impl PopulationParams {
-    /// Community `c`'s override, if any.
-    pub fn override_of(&self, c: u32) -> CommunityOverride {
-        self.overrides
-            .iter()
-            .find(|o| o.community == c)
-            .copied()
-            .unwrap_or(CommunityOverride {
-                community: c,
+    /// Every community's override, indexed by community (one with nothing overridden where the
+    /// scenario gives none): one pass over the list, however many communities there are.
+    pub fn overrides_by_community(&self) -> Vec<CommunityOverride> {
+        let mut all: Vec<CommunityOverride> = (0..self.communities)
+            .map(|community| CommunityOverride {
+                community,
                 ..Default::default()
             })
+            .collect();
+        for o in &self.overrides {
+            if let Some(slot) = all.get_mut(o.community as usize) {
+                *slot = *o;
+            }
+        }
+        all
     }
 }
 
