@@ -2,7 +2,37 @@
 //! still sum in a fixed order.
 
 use crate::model::kernel::components::Member;
+use rayon::prelude::*;
 use std::ops::Range;
+
+/// Runs `work` on each piece: on rayon when there are several, on the calling thread when there
+/// is one. A small world is one piece, and handing it to the pool and waiting for it costs more
+/// than its pass; each piece's work is the same wherever it runs, so the results are too.
+pub(crate) fn each_piece<T, F>(pieces: Vec<T>, work: F)
+where
+    T: Send,
+    F: Fn(T) + Sync + Send,
+{
+    if pieces.len() <= 1 {
+        pieces.into_iter().for_each(work);
+    } else {
+        pieces.into_par_iter().for_each(work);
+    }
+}
+
+/// Like [`each_piece`], keeping each piece's result, in the pieces' order.
+pub(crate) fn map_pieces<T, R, F>(pieces: Vec<T>, work: F) -> Vec<R>
+where
+    T: Send,
+    R: Send,
+    F: Fn(T) -> R + Sync + Send,
+{
+    if pieces.len() <= 1 {
+        pieces.into_iter().map(work).collect()
+    } else {
+        pieces.into_par_iter().map(work).collect()
+    }
+}
 
 /// Splits `works` into the disjoint mutable pieces named by `ranges` (which tile it in order).
 pub(crate) fn split_by<'a, T>(mut rest: &'a mut [T], ranges: &[Range<usize>]) -> Vec<&'a mut [T]> {

@@ -12,11 +12,10 @@
 use std::ops::Range;
 
 use bevy_ecs::prelude::*;
-use rayon::prelude::*;
 
 use crate::model::guilds::{Agreement, Guild};
 use crate::model::kernel::calendar::{Calendar, Clock};
-use crate::model::kernel::chunks::{chunk_ranges, split_by};
+use crate::model::kernel::chunks::{chunk_ranges, map_pieces, split_by};
 use crate::model::kernel::components::{AgeClass, Member, Person, Vocation, Work, lane_sum};
 use crate::model::kernel::decisions::Government;
 use crate::model::kernel::goods::N_GOODS;
@@ -133,29 +132,25 @@ fn pass<F>(
 where
     F: Fn(&Person, &Vocation, &mut Work, &LabourDay, &mut Sums) + Sync,
 {
-    let pieces = split_by(works, ranges);
-    ranges
-        .par_iter()
-        .zip(pieces)
-        .map(|(range, works)| {
-            let mut out: Vec<(usize, Sums)> = Vec::new();
-            for (i, work) in range.clone().zip(works.iter_mut()) {
-                let c = columns.members[i].0 as usize;
-                if out.last().is_none_or(|(last, _)| *last != c) {
-                    out.push((c, Sums::default()));
-                }
-                let sums = &mut out.last_mut().expect("pushed above").1;
-                visit(
-                    &columns.persons[i],
-                    &columns.vocations[i],
-                    work,
-                    &days[c],
-                    sums,
-                );
+    let pieces: Vec<_> = ranges.iter().zip(split_by(works, ranges)).collect();
+    map_pieces(pieces, |(range, works)| {
+        let mut out: Vec<(usize, Sums)> = Vec::new();
+        for (i, work) in range.clone().zip(works.iter_mut()) {
+            let c = columns.members[i].0 as usize;
+            if out.last().is_none_or(|(last, _)| *last != c) {
+                out.push((c, Sums::default()));
             }
-            out
-        })
-        .collect()
+            let sums = &mut out.last_mut().expect("pushed above").1;
+            visit(
+                &columns.persons[i],
+                &columns.vocations[i],
+                work,
+                &days[c],
+                sums,
+            );
+        }
+        out
+    })
 }
 
 /// Adds a person's offers to the sectors in `open` to their community's sums (effective hours).

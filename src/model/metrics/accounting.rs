@@ -1,12 +1,12 @@
 //! Accounting: spoilage and the ageing of leftovers, then the day's metrics row.
 
 use bevy_ecs::prelude::*;
-use rayon::prelude::*;
 
 use crate::model::energy::{EnergyBuilds, EnergySystem};
 use crate::model::guilds::{Agreement, Guild};
 use crate::model::housing::Dwellings;
 use crate::model::kernel::calendar::{Clock, YEAR};
+use crate::model::kernel::chunks::each_piece;
 use crate::model::kernel::components::{
     AgeClass, Directory, KitchenState, LEFTOVER_SLOTS, Member, Person, Standing, Stocks, StoreRoom,
     Syndicate, Vocation, Work, lane_sum,
@@ -300,18 +300,16 @@ pub fn collect_metrics(
             scratch.chunks.resize(chunks, PersonTally::default());
         }
         let kinds = &scratch.kinds;
-        scratch.chunks[..chunks]
-            .par_iter_mut()
-            .enumerate()
-            .for_each(|(i, tally)| {
-                tally.clear();
-                let range = i * METRICS_CHUNK..((i + 1) * METRICS_CHUNK).min(n);
-                for j in range {
-                    let person = &people[j];
-                    let fared = kinds[members[j].0 as usize][kind(person)];
-                    tally.add(person, &works[j], &vocations[j], fared, &mask);
-                }
-            });
+        let pieces: Vec<_> = scratch.chunks[..chunks].iter_mut().enumerate().collect();
+        each_piece(pieces, |(i, tally)| {
+            tally.clear();
+            let range = i * METRICS_CHUNK..((i + 1) * METRICS_CHUNK).min(n);
+            for j in range {
+                let person = &people[j];
+                let fared = kinds[members[j].0 as usize][kind(person)];
+                tally.add(person, &works[j], &vocations[j], fared, &mask);
+            }
+        });
         for chunk in &scratch.chunks[..chunks] {
             scratch.total.merge(chunk);
         }

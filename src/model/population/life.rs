@@ -2,9 +2,8 @@
 
 use bevy_ecs::prelude::*;
 use rand::RngExt;
-use rayon::prelude::*;
 
-use crate::model::kernel::chunks::{community_chunks, split_by};
+use crate::model::kernel::chunks::{community_chunks, each_piece, split_by};
 use crate::model::kernel::components::{HealthState, Member, Person};
 use crate::model::kernel::params::Params;
 use crate::model::kernel::rng::CommunityRngs;
@@ -28,31 +27,32 @@ pub fn update_health(
         let (ranges, spans) = community_chunks(members, n);
         let streams = split_by(&mut rngs.0, &spans);
         let people = split_by(people, &ranges);
-        ranges
-            .into_par_iter()
+        let pieces: Vec<_> = ranges
+            .into_iter()
             .zip(spans)
             .zip(streams)
             .zip(people)
-            .for_each(|(((range, span), streams), people)| {
-                for (i, person) in range.zip(people.iter_mut()) {
-                    let rng = &mut streams[members[i].0 as usize - span.start];
-                    match person.health {
-                        HealthState::Incapacitated => {}
-                        HealthState::Ill => {
-                            person.sick_days = person.sick_days.saturating_sub(1);
-                            if person.sick_days == 0 {
-                                person.health = HealthState::Well;
-                            }
+            .collect();
+        each_piece(pieces, |(((range, span), streams), people)| {
+            for (i, person) in range.zip(people.iter_mut()) {
+                let rng = &mut streams[members[i].0 as usize - span.start];
+                match person.health {
+                    HealthState::Incapacitated => {}
+                    HealthState::Ill => {
+                        person.sick_days = person.sick_days.saturating_sub(1);
+                        if person.sick_days == 0 {
+                            person.health = HealthState::Well;
                         }
-                        HealthState::Well => {
-                            if p_ill > 0.0 && rng.random::<f64>() < p_ill {
-                                person.health = HealthState::Ill;
-                                person.sick_days = illness_days(rng, mean_days);
-                            }
+                    }
+                    HealthState::Well => {
+                        if p_ill > 0.0 && rng.random::<f64>() < p_ill {
+                            person.health = HealthState::Ill;
+                            person.sick_days = illness_days(rng, mean_days);
                         }
                     }
                 }
-            });
+            }
+        });
     }
 }
 

@@ -2,9 +2,8 @@
 
 use bevy_ecs::prelude::*;
 use rand::RngExt;
-use rayon::prelude::*;
 
-use crate::model::kernel::chunks::{community_chunks, split_by};
+use crate::model::kernel::chunks::{community_chunks, each_piece, split_by};
 use crate::model::kernel::components::{AgeClass, Member, Person, Ration};
 use crate::model::kernel::ledger::{
     BuildDay, Days, EnergyDay, FoodDay, GoodsDay, LabourDay, LearningDay, PeopleDay, RailDay,
@@ -62,14 +61,17 @@ pub fn assess_needs(
         let food_days = split_by(&mut food.0, &spans);
         let streams = split_by(&mut rngs.0, &spans);
         let rations = split_by(rations, &ranges);
-        ranges
-            .into_par_iter()
+        let pieces: Vec<_> = ranges
+            .into_iter()
             .zip(spans)
             .zip(days)
             .zip(food_days)
             .zip(streams)
             .zip(rations)
-            .for_each(|(((((range, span), days), food_days), streams), rations)| {
+            .collect();
+        each_piece(
+            pieces,
+            |(((((range, span), days), food_days), streams), rations)| {
                 for (i, ration) in range.zip(rations.iter_mut()) {
                     let c = members[i].0 as usize - span.start;
                     let person = &people[i];
@@ -106,6 +108,7 @@ pub fn assess_needs(
                         count.ill += 1.0;
                     }
                 }
-            });
+            },
+        );
     }
 }
