@@ -243,10 +243,12 @@ fn population(c: &mut Checks, s: &Scenario) {
         );
     }
     for (i, &n) in p.sizes.iter().enumerate() {
-        if !(1..=MAX_COMMUNITY).contains(&n) {
+        if n > MAX_COMMUNITY {
             c.fail(
                 "population.sizes",
-                format!("gives community {i} {n} persons; a community has 1 to {MAX_COMMUNITY}"),
+                format!(
+                    "gives community {i} {n} persons; a community has 0 (a site) to {MAX_COMMUNITY}"
+                ),
             );
         }
     }

@@ -87,6 +87,50 @@ impl Urban {
     }
 }
 
+/// Which communities are settled. A community of size 0 at the start (`population.sizes` or a
+/// `population.file`) is a site: a place set aside in its region for a new community, inert (no
+/// members, land, installations, stores, syndicates' work, assemblies or rail link) until a
+/// community of its region splits and founds it. Built once from the scenario by
+/// `population::setup::populate`; a split marks the site settled and records the day.
+#[derive(Resource, Clone, Debug, Default, PartialEq, Eq)]
+pub struct Settled {
+    /// Whether each community is settled (lived in), by id.
+    pub settled: Vec<bool>,
+    /// The day each site was founded, by id (`None` for communities settled from the start and
+    /// for sites still free).
+    pub founded: Vec<Option<u32>>,
+}
+
+impl Settled {
+    /// `sizes[c] > 0` is settled; the others are sites.
+    pub fn of_sizes(sizes: &[u32]) -> Self {
+        Settled {
+            settled: sizes.iter().map(|&n| n > 0).collect(),
+            founded: vec![None; sizes.len()],
+        }
+    }
+
+    /// Whether community `c` is settled (communities beyond the list are).
+    pub fn is(&self, c: usize) -> bool {
+        self.settled.get(c).copied().unwrap_or(true)
+    }
+
+    /// Whether any community is a site still free (nothing changes for worlds without one).
+    pub fn any_site(&self) -> bool {
+        self.settled.iter().any(|&s| !s)
+    }
+
+    /// How many communities are settled.
+    pub fn count(&self) -> usize {
+        self.settled.iter().filter(|&&s| s).count()
+    }
+
+    /// The free sites of `members` (a region's communities), in id order.
+    pub fn free_in(&self, members: Range<usize>) -> impl Iterator<Item = usize> + '_ {
+        members.filter(move |&c| !self.is(c))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
