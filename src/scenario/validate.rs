@@ -305,6 +305,27 @@ fn population(c: &mut Checks, s: &Scenario) {
             );
         } else if !seen.insert(id) {
             c.fail("population.urban", format!("names community {id} twice"));
+        } else if p.sizes.get(id as usize) == Some(&0) {
+            c.fail(
+                "population.urban",
+                format!(
+                    "names community {id}, a site (size 0): a site is founded by a split and \
+                     starts rural"
+                ),
+            );
+        }
+    }
+    for (i, l) in s.params.rail.links.iter().enumerate() {
+        for end in [l.from, l.to] {
+            if p.sizes.get(end as usize) == Some(&0) {
+                c.fail(
+                    &format!("rail.links.{i}"),
+                    format!(
+                        "joins community {end}, a site (size 0): a site gets its link to the \
+                         community that founds it when it is founded"
+                    ),
+                );
+            }
         }
     }
     if total > MAX_PERSONS {

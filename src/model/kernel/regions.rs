@@ -99,14 +99,21 @@ pub struct Settled {
     /// The day each site was founded, by id (`None` for communities settled from the start and
     /// for sites still free).
     pub founded: Vec<Option<u32>>,
+    /// Splits passed and not yet carried out: (founding community, site), founded at the start
+    /// of the next day.
+    pub pending: Vec<(u32, u32)>,
+    /// The run's seed, for the foundings' draws (`Purpose::Split`).
+    pub seed: u64,
 }
 
 impl Settled {
     /// `sizes[c] > 0` is settled; the others are sites.
-    pub fn of_sizes(sizes: &[u32]) -> Self {
+    pub fn of_sizes(sizes: &[u32], seed: u64) -> Self {
         Settled {
             settled: sizes.iter().map(|&n| n > 0).collect(),
             founded: vec![None; sizes.len()],
+            pending: Vec::new(),
+            seed,
         }
     }
 
@@ -125,9 +132,27 @@ impl Settled {
         self.settled.iter().filter(|&&s| s).count()
     }
 
-    /// The free sites of `members` (a region's communities), in id order.
-    pub fn free_in(&self, members: Range<usize>) -> impl Iterator<Item = usize> + '_ {
-        members.filter(move |&c| !self.is(c))
+    /// Whether `c` is a site still free: not settled, and no split passed for it.
+    pub fn free(&self, c: usize) -> bool {
+        !self.is(c) && !self.pending.iter().any(|&(_, s)| s as usize == c)
+    }
+
+    /// The free site of `members` (a region's communities) nearest to community `c` by id (ids
+    /// run through a region in order), the lower id on a tie.
+    pub fn nearest_free(&self, members: Range<usize>, c: usize) -> Option<usize> {
+        members
+            .filter(|&s| self.free(s))
+            .min_by_key(|&s| (s.abs_diff(c), s))
+    }
+
+    /// Records that `founder` will found `site` at the start of the next day, if it is still
+    /// free; returns whether it was.
+    pub fn reserve(&mut self, founder: usize, site: usize) -> bool {
+        let free = self.free(site);
+        if free {
+            self.pending.push((founder as u32, site as u32));
+        }
+        free
     }
 }
 

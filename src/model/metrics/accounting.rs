@@ -372,6 +372,12 @@ pub fn collect_metrics(
         delegate_recalls: u64::from(gov.today.recalls),
         syndicates_active: active,
         syndicates_idle: idle,
+        settled_communities: settled.count() as u64,
+        communities_founded: settled
+            .founded
+            .iter()
+            .filter(|&&f| f == Some(clock.tick))
+            .count() as u64,
         communities_rationing: gov.rationing.iter().filter(|r| **r).count() as u64,
         full_time_artists: u64::from(gov.artists.iter().sum::<u32>()),
         ..Default::default()

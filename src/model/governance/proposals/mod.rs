@@ -34,6 +34,7 @@ pub mod guild_agreement;
 pub mod phase_out_fossil;
 pub mod ration;
 pub mod rota;
+pub mod split;
 pub mod syndicates;
 pub mod work_longer;
 
@@ -48,6 +49,7 @@ pub const KINDS: &[&dyn ProposalKind] = &[
     &build::Build,
     &guild_agreement::GuildAgreement,
     &artist::Artist,
+    &split::Split,
     // Regional assemblies, then the world assembly, through delegates.
     &food_agreement::FoodAgreement,
     &phase_out_fossil::PhaseOutFossil,
