@@ -403,6 +403,14 @@ impl Simulation {
                 text,
             );
         }
+        if !self
+            .world
+            .resource::<kernel::regions::Settled>()
+            .pending
+            .is_empty()
+        {
+            self.found_communities(tick);
+        }
         for (community, good, members) in guilds::found_spontaneously(&mut self.world, tick) {
             let text = format!(
                 "{members} people of community {community} found a {} guild",
@@ -648,7 +656,37 @@ impl Simulation {
         self.world.insert_resource(params);
     }
 
-    /// Schedules an event for its tick (an event for a tick already run happens at the next).
+    /// Carries out the splits the assemblies passed yesterday: persons, land, installations and
+    /// stores shared out (`population::split::found`), and the new community's rail link to its
+    /// founder (`rail::links::found`), each logged. Called at the start of each day; public so
+    /// that a test can look at the world just before and after.
+    pub fn found_communities(&mut self, tick: u32) {
+        let seed = self.world.resource::<kernel::regions::Settled>().seed;
+        let params = self.world.resource::<Params>().clone();
+        for f in population::split::found(&mut self.world, tick) {
+            // The link's length from the founding's own stream, apart from who moves.
+            let mut rng = kernel::rng::stream(
+                seed,
+                kernel::rng::Purpose::Split,
+                (1 << 40) | u64::from(f.founder),
+            );
+            rail::links::found(&mut self.world, &params, f.founder, f.site, &mut rng);
+            let text = format!(
+                "community {} splits: {} of its persons found community {} with {:.1}% of its land, installations and stores",
+                f.founder,
+                f.moved,
+                f.site,
+                100.0 * f.share
+            );
+            self.world.resource_mut::<kernel::log::Log>().push(
+                tick,
+                kernel::log::LogKind::Event,
+                text,
+            );
+        }
+    }
+
+    /// Schedules an event for its tick    /// Schedules an event for its tick (an event for a tick already run happens at the next).
     pub fn schedule_event(&mut self, event: events::ScheduledEvent) {
         let tick = event.tick.max(self.tick());
         self.world

@@ -64,14 +64,16 @@ pub fn read(file: &str, text: &str, communities: u32) -> Result<Communities, Vec
             }
         };
         match number(persons) {
-            Ok(n) if n.fract() == 0.0 && (1.0..=f64::from(MAX_COMMUNITY)).contains(&n) => {
+            Ok(n) if n.fract() == 0.0 && (0.0..=f64::from(MAX_COMMUNITY)).contains(&n) => {
                 if sizes[c].replace(n as u32).is_some() {
                     problems.push(at(record.line, format!("community {c} is listed twice")));
                 }
             }
             Ok(n) => problems.push(at(
                 record.line,
-                format!("community {c} has {n} persons; a community has 1 to {MAX_COMMUNITY}"),
+                format!(
+                    "community {c} has {n} persons; a community has 0 (a site) to {MAX_COMMUNITY}"
+                ),
             )),
             Err(e) => problems.push(e),
         }
@@ -205,12 +207,12 @@ mod tests {
 
     #[test]
     fn every_problem_names_the_file_and_line() {
-        let text = "community,persons,urban\n0,150,1\n0,20,0\n3,10,0\n1,0,maybe\n";
+        let text = "community,persons,urban\n0,150,1\n0,20,0\n3,10,0\n1,1001,maybe\n";
         let problems = read("c.csv", text, 3).unwrap_err();
         let expected = [
             "c.csv, line 3: community 0 is listed twice",
             "c.csv, line 4: community 3 is not one of the scenario's 3 (ids 0 to 2)",
-            "c.csv, line 5: community 1 has 0 persons; a community has 1 to 1000",
+            "c.csv, line 5: community 1 has 1001 persons; a community has 0 (a site) to 1000",
             "c.csv, line 5: column `urban`: `maybe` is not 1, 0, true or false",
         ];
         assert_eq!(problems, expected);

@@ -243,10 +243,12 @@ fn population(c: &mut Checks, s: &Scenario) {
         );
     }
     for (i, &n) in p.sizes.iter().enumerate() {
-        if !(1..=MAX_COMMUNITY).contains(&n) {
+        if n > MAX_COMMUNITY {
             c.fail(
                 "population.sizes",
-                format!("gives community {i} {n} persons; a community has 1 to {MAX_COMMUNITY}"),
+                format!(
+                    "gives community {i} {n} persons; a community has 0 (a site) to {MAX_COMMUNITY}"
+                ),
             );
         }
     }
@@ -303,6 +305,27 @@ fn population(c: &mut Checks, s: &Scenario) {
             );
         } else if !seen.insert(id) {
             c.fail("population.urban", format!("names community {id} twice"));
+        } else if p.sizes.get(id as usize) == Some(&0) {
+            c.fail(
+                "population.urban",
+                format!(
+                    "names community {id}, a site (size 0): a site is founded by a split and \
+                     starts rural"
+                ),
+            );
+        }
+    }
+    for (i, l) in s.params.rail.links.iter().enumerate() {
+        for end in [l.from, l.to] {
+            if p.sizes.get(end as usize) == Some(&0) {
+                c.fail(
+                    &format!("rail.links.{i}"),
+                    format!(
+                        "joins community {end}, a site (size 0): a site gets its link to the \
+                         community that founds it when it is founded"
+                    ),
+                );
+            }
         }
     }
     if total > MAX_PERSONS {

@@ -30,6 +30,7 @@ mod proposals;
 mod rail;
 mod sensitivity;
 mod serve;
+mod split;
 mod status_quo;
 mod table_economy;
 mod volunteer;

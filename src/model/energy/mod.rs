@@ -427,6 +427,21 @@ impl Vintages {
         system.stored_kwh *= 1.0 + factor;
     }
 
+    /// Splits off `share` of every vintage (the capacity standing at the start and each finished
+    /// build) for a new community, keeping the rest: the two wear out together as this did.
+    pub fn split_off(&mut self, share: f64) -> Vintages {
+        let mut new = self.clone();
+        for i in 0..N_SOURCES {
+            new.initial_kw_per_day[i] = self.initial_kw_per_day[i] * share;
+            self.initial_kw_per_day[i] -= new.initial_kw_per_day[i];
+        }
+        for (mine, theirs) in self.built.iter_mut().zip(new.built.iter_mut()) {
+            theirs.2 = mine.2 * share;
+            mine.2 -= theirs.2;
+        }
+        new
+    }
+
     /// Capacity finished on `tick`, to wear out a lifetime later.
     fn add(&mut self, params: &EnergyParams, source: Source, tick: u32, kw: f64) {
         let until = (f64::from(tick) + params.lifetime_days(source))

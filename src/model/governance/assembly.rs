@@ -48,7 +48,7 @@ use crate::model::kernel::log::{Log, LogKind};
 use crate::model::kernel::params::assembly::{AssemblyParams, AssemblyRules, Weighting};
 use crate::model::kernel::params::energy::Source;
 use crate::model::kernel::params::{N_SECTORS, Params};
-use crate::model::kernel::regions::Regions;
+use crate::model::kernel::regions::{Regions, Settled};
 use crate::model::kernel::technology::Economy;
 
 /// Which assemblies meet today.
@@ -149,6 +149,7 @@ pub fn table_proposals(
     holdings: Holdings,
     mut agenda: ResMut<Agenda>,
     mut outside: ResMut<OutsideVotes>,
+    settled: Res<Settled>,
 ) {
     let gov = &mut *gov;
     let tick = clock.tick;
@@ -179,6 +180,7 @@ pub fn table_proposals(
             droughts: &droughts,
             regions: &regions,
             holdings: &holdings,
+            settled: &settled,
         };
         (agendas(&m, &mut rngs, days), upper_agendas(&m, days))
     };
@@ -204,6 +206,7 @@ pub fn hold_assemblies(
     mut holdings: Holdings,
     agenda: Res<Agenda>,
     outside: Res<OutsideVotes>,
+    mut settled: ResMut<Settled>,
 ) {
     let gov = &mut *gov;
     let Some(days) = agenda.days else {
@@ -232,6 +235,7 @@ pub fn hold_assemblies(
         directory: &directory,
         holdings: &mut holdings,
         appoint: Vec::new(),
+        settled: &mut settled,
     };
     let mandates = community_meetings(&mut acts, days, proposals, &ballots, upper.len());
     for kind in KINDS {
@@ -251,8 +255,12 @@ fn agendas(m: &Meeting, rngs: &mut [ChaCha8Rng], days: Days) -> Vec<Vec<Proposal
         }
     }
     let rules = &m.params.assembly.community;
-    for list in &mut proposals {
+    for (c, list) in proposals.iter_mut().enumerate() {
         list.retain(|p| rules.takes_up(p.subject.kind()));
+        // A site has no assembly until it is founded.
+        if !m.settled.is(c) {
+            list.clear();
+        }
     }
     proposals
 }
@@ -337,6 +345,8 @@ fn cast_votes(
 /// Each community's mandates to its delegate, and whether its meeting was quorate.
 struct Mandates {
     quorate: Vec<bool>,
+    /// Sites (not yet settled), which count for no region's quorum.
+    sites: Vec<bool>,
     yes: Vec<Vec<bool>>,
     margin: Vec<Vec<f64>>,
 }
@@ -360,11 +370,12 @@ fn community_meetings(
                 eligible[c] > 0 && f64::from(present[c]) >= rules.quorum * f64::from(eligible[c])
             })
             .collect(),
+        sites: (0..n).map(|c| !acts.settled.is(c)).collect(),
         yes: vec![vec![false; n_upper]; n],
         margin: vec![vec![0.0f64; n_upper]; n],
     };
     for c in 0..n {
-        if !(days.community || n_upper > 0) {
+        if !(days.community || n_upper > 0) || !acts.settled.is(c) {
             continue;
         }
         // Those who came spend the meeting's time, and each round of discussion, there.
@@ -451,7 +462,7 @@ fn upper_assemblies(
     for r in 0..regions.count() {
         let meets = world_today || on_agenda(Level::Region(r as u32));
         let members = regions.members(r);
-        let total = members.len();
+        let total = settled_in(acts.settled, members.clone());
         let seated = members.filter(|c| mandates.quorate[*c]).count();
         let seen = acts.gov.region_delegates[r].seen_deviating;
         if seen && meets && seated > 0 && quorate(&a.region, seated, total) {
@@ -464,7 +475,12 @@ fn upper_assemblies(
                 Level::Region(r) => {
                     let r = r as usize;
                     let step = region_votes(acts.gov, a, regions, r, &persons, mandates, k);
-                    (step.0, step.1, regions.members(r).len(), &a.region)
+                    (
+                        step.0,
+                        step.1,
+                        settled_in(acts.settled, regions.members(r)),
+                        &a.region,
+                    )
                 }
                 _ => {
                     let tick = acts.tick;
@@ -497,6 +513,11 @@ fn upper_assemblies(
 }
 
 /// Whether `seated` of `total` (communities, or regions) make the assembly's quorum.
+/// How many of `members` are settled (a site has no delegate and counts for no quorum).
+fn settled_in(settled: &Settled, members: std::ops::Range<usize>) -> usize {
+    members.filter(|&c| settled.is(c)).count()
+}
+
 fn quorate(rules: &AssemblyRules, seated: usize, total: usize) -> bool {
     seated as f64 >= rules.quorum * total as f64
 }
@@ -563,7 +584,8 @@ fn world_votes(
         let (region, delegates) = region_votes(gov, a, regions, r, persons, mandates, k);
         let members = regions.members(r);
         gov.today.meeting_hours += delegates as f64 * rules.meeting_hours;
-        if delegates == 0 || !quorate(rules, delegates, members.len()) {
+        let total = members.clone().filter(|&c| !mandates.sites[c]).count();
+        if delegates == 0 || !quorate(rules, delegates, total) {
             gov.today.without_quorum += 1;
             continue;
         }
@@ -690,6 +712,7 @@ mod tests {
     fn nine(yes: [bool; 9]) -> (Regions, Mandates) {
         let mandates = Mandates {
             quorate: vec![true; 9],
+            sites: vec![false; 9],
             yes: yes.iter().map(|y| vec![*y]).collect(),
             margin: yes
                 .iter()

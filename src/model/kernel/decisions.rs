@@ -125,6 +125,9 @@ pub enum Subject {
     Create(Good),
     /// Work longer rather than lower requests (participatory planning).
     WorkLonger,
+    /// Split: found the free site `.0` of the region with about half the community's persons and
+    /// the same share of its land, installations and stores.
+    Split(u32),
 }
 
 /// The kinds of proposal each level of assembly takes up, as `off_agenda` names them.
@@ -138,6 +141,7 @@ pub const COMMUNITY_AGENDA: &[&str] = &[
     "build",
     "ration",
     "artist",
+    "split",
 ];
 
 pub const REGION_AGENDA: &[&str] = &["food_agreement"];
@@ -160,6 +164,7 @@ impl Subject {
             Subject::AllowCars | Subject::GiveUpCars => "cars",
             Subject::Artist => "artist",
             Subject::WorkLonger => "work_longer",
+            Subject::Split(_) => "split",
         }
     }
 
@@ -193,6 +198,7 @@ impl Subject {
             Subject::Artist => "ask a well-loved artist to work at their art full-time".to_owned(),
             Subject::Create(g) => format!("create a {} syndicate for an uncovered need", g.name()),
             Subject::WorkLonger => "work longer rather than lower requests".to_owned(),
+            Subject::Split(site) => format!("split: found a new community at site {site}"),
         }
     }
 }

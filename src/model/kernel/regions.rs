@@ -87,6 +87,75 @@ impl Urban {
     }
 }
 
+/// Which communities are settled. A community of size 0 at the start (`population.sizes` or a
+/// `population.file`) is a site: a place set aside in its region for a new community, inert (no
+/// members, land, installations, stores, syndicates' work, assemblies or rail link) until a
+/// community of its region splits and founds it. Built once from the scenario by
+/// `population::setup::populate`; a split marks the site settled and records the day.
+#[derive(Resource, Clone, Debug, Default, PartialEq, Eq)]
+pub struct Settled {
+    /// Whether each community is settled (lived in), by id.
+    pub settled: Vec<bool>,
+    /// The day each site was founded, by id (`None` for communities settled from the start and
+    /// for sites still free).
+    pub founded: Vec<Option<u32>>,
+    /// Splits passed and not yet carried out: (founding community, site), founded at the start
+    /// of the next day.
+    pub pending: Vec<(u32, u32)>,
+    /// The run's seed, for the foundings' draws (`Purpose::Split`).
+    pub seed: u64,
+}
+
+impl Settled {
+    /// `sizes[c] > 0` is settled; the others are sites.
+    pub fn of_sizes(sizes: &[u32], seed: u64) -> Self {
+        Settled {
+            settled: sizes.iter().map(|&n| n > 0).collect(),
+            founded: vec![None; sizes.len()],
+            pending: Vec::new(),
+            seed,
+        }
+    }
+
+    /// Whether community `c` is settled (communities beyond the list are).
+    pub fn is(&self, c: usize) -> bool {
+        self.settled.get(c).copied().unwrap_or(true)
+    }
+
+    /// Whether any community is a site still free (nothing changes for worlds without one).
+    pub fn any_site(&self) -> bool {
+        self.settled.iter().any(|&s| !s)
+    }
+
+    /// How many communities are settled.
+    pub fn count(&self) -> usize {
+        self.settled.iter().filter(|&&s| s).count()
+    }
+
+    /// Whether `c` is a site still free: not settled, and no split passed for it.
+    pub fn free(&self, c: usize) -> bool {
+        !self.is(c) && !self.pending.iter().any(|&(_, s)| s as usize == c)
+    }
+
+    /// The free site of `members` (a region's communities) nearest to community `c` by id (ids
+    /// run through a region in order), the lower id on a tie.
+    pub fn nearest_free(&self, members: Range<usize>, c: usize) -> Option<usize> {
+        members
+            .filter(|&s| self.free(s))
+            .min_by_key(|&s| (s.abs_diff(c), s))
+    }
+
+    /// Records that `founder` will found `site` at the start of the next day, if it is still
+    /// free; returns whether it was.
+    pub fn reserve(&mut self, founder: usize, site: usize) -> bool {
+        let free = self.free(site);
+        if free {
+            self.pending.push((founder as u32, site as u32));
+        }
+        free
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -44,6 +44,8 @@ pub enum Purpose {
     Ages = 16,
     /// Each community's size at the start, drawn within `population.size_range`.
     Sizes = 17,
+    /// Who moves to the new community when a community splits, per founding community.
+    Split = 18,
 }
 
 /// A stream for `purpose` and `index` under `seed`.

@@ -18,6 +18,7 @@ use crate::model::kernel::ledger::{
 };
 use crate::model::kernel::params::energy::Source;
 use crate::model::kernel::params::{N_SECTORS, Params, Sector};
+use crate::model::kernel::regions::Settled;
 use crate::model::kernel::stats::Histogram;
 use crate::model::kernel::technology::Economy;
 use crate::model::learning::Knowledge;
@@ -277,12 +278,16 @@ pub fn collect_metrics(
     gov: Res<Government>,
     guilds: Query<&Guild>,
     knowledge: Res<Knowledge>,
-    syndicates: Query<&Standing>,
+    (syndicates, settled): (Query<(&Syndicate, &Standing)>, Res<Settled>),
     goods_stocks: Query<&Stocks>,
 ) {
     let scratch = &mut *scratch;
     let (mut active, mut idle) = (0, 0);
-    for standing in &syndicates {
+    // A site's syndicates wait for it to be founded.
+    for (_, standing) in syndicates
+        .iter()
+        .filter(|(s, _)| settled.is(s.community as usize))
+    {
         active += u64::from(*standing == Standing::Active);
         idle += u64::from(*standing == Standing::Idle);
     }
@@ -365,6 +370,12 @@ pub fn collect_metrics(
         delegate_recalls: u64::from(gov.today.recalls),
         syndicates_active: active,
         syndicates_idle: idle,
+        settled_communities: settled.count() as u64,
+        communities_founded: settled
+            .founded
+            .iter()
+            .filter(|&&f| f == Some(clock.tick))
+            .count() as u64,
         communities_rationing: gov.rationing.iter().filter(|r| **r).count() as u64,
         full_time_artists: u64::from(gov.artists.iter().sum::<u32>()),
         ..Default::default()

@@ -8,7 +8,7 @@ use crate::model::kernel::ledger::{
     Days, EnergyDay, FoodDay, GoodsDay, LabourDay, PeopleDay, RailDay,
 };
 use crate::model::kernel::params::Sector;
-use crate::model::kernel::regions::Urban;
+use crate::model::kernel::regions::{Settled, Urban};
 use crate::model::metrics::row::declare_row;
 use crate::model::metrics::satisfaction::Satisfaction;
 use crate::model::population::demography::Vitals;
@@ -28,6 +28,8 @@ declare_row! {
     elders: u32, Int, "persons", "Elders living here (see the world table's `elders`).";
     births: u32, Int, "persons", "Children born here today (`[demography]`).";
     deaths: u32, Int, "persons", "Persons who died here today (`[demography]`).";
+    settled: u32, Int, "0/1", "1 if the community is settled, 0 if it is a site not yet founded (`population.sizes` of 0).";
+    founded: u32, Int, "day", "The day the community was founded from a site by a split; 0 for communities settled from the start and sites still free.";
     arable_ha: f64, Float, "ha", "The community's common arable land.", "arable land";
     need_satisfaction: f64, Float, "0..1", "Mean over food and each good needed of the share of need delivered, each capped at 1 (metrics::satisfaction).", "need satisfaction";
     food_needed_kg: f64, Float, "kg", "Food needed by the members today.";
@@ -57,6 +59,7 @@ pub fn collect(world: &mut World, tick: u32, out: &mut Vec<CommunityMetrics>) {
     let mut lands = world.query::<&Land>();
     let urban = world.resource::<Urban>();
     let vitals = world.resource::<Vitals>();
+    let settled = world.resource::<Settled>();
     let farm = Sector::Agriculture.index();
     let directory = world.resource::<Directory>();
     let people = world.resource::<Days<PeopleDay>>();
@@ -100,6 +103,8 @@ pub fn collect(world: &mut World, tick: u32, out: &mut Vec<CommunityMetrics>) {
             elders: headcount.elders as u32,
             births: vitals.births.get(c).copied().unwrap_or(0),
             deaths: vitals.deaths.get(c).copied().unwrap_or(0),
+            settled: u32::from(settled.is(c)),
+            founded: settled.founded.get(c).copied().flatten().unwrap_or(0),
             arable_ha,
             need_satisfaction: satisfaction.mean(),
             food_needed_kg: day.need_kg,

@@ -383,6 +383,8 @@ declare_row! {
     delegate_recalls: u64, Int, "delegates", "Delegates recalled today.";
     syndicates_active: u64, Int, "syndicates", "Goods syndicates working (not idled by their assembly).";
     syndicates_idle: u64, Int, "syndicates", "Goods syndicates idled by their assembly because stocks cover need.";
+    settled_communities: u64, Int, "communities", "Communities settled: all but the sites not yet founded (`population.sizes` of 0).", "settled communities";
+    communities_founded: u64, Int, "communities", "Communities founded today by a split (`population.split_above`).", "communities founded";
     work_hours_per_worker: f64, Float, "h/day", "Mean hours worked by the able adults who worked today (the unemployed left out).";
     work_and_meeting_hours_mean: f64, Float, "h/day", "Work plus assembly time per able adult: work_hours_mean plus everyone's meeting_hours and planning_meeting_hours shared over the able adults (assemblies take time, which the essay's society must find).", "work and assembly hours per able adult";
     work_hours_per_person: f64, Float, "h/day", "Hours worked by everyone (adults and elders, syndicates, gardens, guilds, training and research) per person alive, children included: comparable with national accounts' hours worked per resident.";

@@ -5,3 +5,4 @@ pub mod demography;
 pub mod life;
 pub mod needs;
 pub mod setup;
+pub mod split;

@@ -273,6 +273,9 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
         share_out_land(world, &directory, &regions, &urban, pop.urban_land_share);
     }
     world.insert_resource(urban);
+    world.insert_resource(crate::model::kernel::regions::Settled::of_sizes(
+        &sizes, seed,
+    ));
     world.insert_resource(directory);
     crate::model::kernel::ledger::insert_ledgers(world, pop.communities as usize);
 }

@@ -14,7 +14,7 @@ use rand::RngExt;
 
 use super::network::RailNetwork;
 use crate::model::kernel::params::Params;
-use crate::model::kernel::regions::Regions;
+use crate::model::kernel::regions::{Regions, Settled};
 use crate::model::kernel::rng::{Purpose, stream};
 
 /// A built link between two communities: its index among the links (`id`, in the order they
@@ -59,13 +59,15 @@ impl LinkState {
 }
 
 /// The links `params` and `seed` build, in order (`id` is the position): the scenario's, or a
-/// generated network over `regions`.
-pub fn plan(params: &Params, regions: &Regions, seed: u64) -> Vec<RailLink> {
+/// generated network over `regions`' settled communities (a site gets its link when it is
+/// founded, [`found`]; validation refuses given links that touch a site).
+pub fn plan(params: &Params, regions: &Regions, settled: &Settled, seed: u64) -> Vec<RailLink> {
     let rail = &params.rail;
     if rail.links.is_empty() {
         let members: Vec<Vec<u32>> = regions
             .all()
-            .map(|m| m.map(|c| c as u32).collect())
+            .map(|m| m.filter(|&c| settled.is(c)).map(|c| c as u32).collect())
+            .filter(|m: &Vec<u32>| !m.is_empty())
             .collect();
         generate(params, &members, seed)
     } else {
@@ -86,7 +88,8 @@ pub fn plan(params: &Params, regions: &Regions, seed: u64) -> Vec<RailLink> {
 /// order.
 pub fn spawn(world: &mut World, params: &Params, seed: u64) -> Vec<(RailLink, LinkState)> {
     let regions = *world.resource::<Regions>();
-    let links: Vec<(RailLink, LinkState)> = plan(params, &regions, seed)
+    let settled = world.resource::<Settled>();
+    let links: Vec<(RailLink, LinkState)> = plan(params, &regions, settled, seed)
         .into_iter()
         .map(|l| (l, LinkState::default()))
         .collect();
@@ -226,6 +229,43 @@ pub fn upkeep_hours(params: &Params, links: &[RailLink], communities: usize) -> 
         hours[link.b as usize] += h;
     }
     hours
+}
+
+/// Spawns the link joining a newly founded community `site` to `founder` (its length drawn from
+/// the founding's own stream `rng`, as a generated link's), reroutes the network and recomputes
+/// the upkeep. Does nothing under the scenario's own `rail.links` but reroute.
+pub fn found(
+    world: &mut World,
+    params: &Params,
+    founder: u32,
+    site: u32,
+    rng: &mut rand_chacha::ChaCha8Rng,
+) {
+    let rail = &params.rail;
+    if rail.links.is_empty() {
+        let km = if rail.link_km_max > rail.link_km_min {
+            rng.random_range(rail.link_km_min..rail.link_km_max)
+        } else {
+            rail.link_km_min
+        };
+        let id = built(world).len() as u32;
+        world.spawn((
+            RailLink {
+                id,
+                a: founder,
+                b: site,
+                km,
+            },
+            LinkState::default(),
+        ));
+    }
+    reroute(world);
+    let upkeep = upkeep_hours(
+        params,
+        &built(world),
+        params.population.communities as usize,
+    );
+    world.insert_resource(RailUpkeep(upkeep));
 }
 
 /// Upkeep hours by community (hours/day).

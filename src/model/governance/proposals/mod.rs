@@ -23,7 +23,7 @@ use crate::model::kernel::decisions::{Decided, Government, Level, Subject, Value
 use crate::model::kernel::ledger::Books;
 use crate::model::kernel::log::Log;
 use crate::model::kernel::params::{N_SECTORS, Params};
-use crate::model::kernel::regions::Regions;
+use crate::model::kernel::regions::{Regions, Settled};
 use crate::model::kernel::technology::Economy;
 
 pub mod artist;
@@ -34,6 +34,7 @@ pub mod guild_agreement;
 pub mod phase_out_fossil;
 pub mod ration;
 pub mod rota;
+pub mod split;
 pub mod syndicates;
 pub mod work_longer;
 
@@ -48,6 +49,7 @@ pub const KINDS: &[&dyn ProposalKind] = &[
     &build::Build,
     &guild_agreement::GuildAgreement,
     &artist::Artist,
+    &split::Split,
     // Regional assemblies, then the world assembly, through delegates.
     &food_agreement::FoodAgreement,
     &phase_out_fossil::PhaseOutFossil,
@@ -143,6 +145,8 @@ pub struct Meeting<'a, 'w, 's> {
     pub droughts: &'a Droughts,
     pub regions: &'a Regions,
     pub holdings: &'a Holdings<'w, 's>,
+    /// Which communities are settled, and the sites still free.
+    pub settled: &'a Settled,
 }
 
 /// What a member's effect may depend on at the vote.
@@ -164,6 +168,8 @@ pub struct Acts<'a, 'w, 's> {
     pub holdings: &'a mut Holdings<'w, 's>,
     /// Artists who accepted, (community, pick), appointed after every community has met.
     pub appoint: Vec<(usize, f64)>,
+    /// Which communities are settled; a split that passed records its founding here.
+    pub settled: &'a mut Settled,
 }
 
 /// A kind of proposal. Every method has a default that does nothing, so a kind writes only what

@@ -169,6 +169,9 @@ pub struct PopulationParams {
     /// Share of its residents' arable land an urban community keeps (0..1); the rest is farmed
     /// by the rural communities of its region.
     pub urban_land_share: f64,
+    /// A community with more persons than this proposes to split, founding a free site of its
+    /// region (count; 0 never). Only worlds with a site (a community of size 0) split.
+    pub split_above: u32,
     /// Share of persons who are children (0..1).
     pub child_share: f64,
     /// Share of persons who are elders (0..1).
@@ -425,6 +428,8 @@ impl Default for PopulationParams {
             // market gardening; the rest is farmed by the countryside around it.
             urban_land_share: 0.1,
             communities_per_region: 10,
+            // The essay: "a group of probably no more than 200 people".
+            split_above: 200,
             // Assumptions near today's world age structure (UN WPP 2022: about 25% under 15,
             // 10% over 65); not in docs/calibration.md.
             child_share: 0.25,
@@ -543,6 +548,7 @@ pub const POPULATION: &[Decl] = &[
         .fixed("the population is drawn when the world is built; use an `influx` event to add people"),
     Decl::new("population.size_range", "persons", Check::Free, "The least and most persons a community starts with, like `[60, 200]`: each community's size is drawn evenly between them (from its own random stream); empty for `persons_per_community` everywhere.", "")
         .fixed("the population is drawn when the world is built; use an `influx` event to add people"),
+    Decl::new("population.split_above", "persons", Check::Count(0, MAX_COMMUNITY as u64), "A community with more persons than this proposes to split: if its assembly agrees, about half its persons found the nearest free site of its region (a community of size 0 in `sizes` or the file) with the same share of its land, installations and stores. 0: never. Only a world with a site splits.", "The essay: \"a group of probably no more than 200 people\"."),
     Decl::new("population.communities_per_region", "communities", Check::Count(1, 1000000), "Communities per region (count); the last region may hold fewer.", "")
         .fixed("the population is drawn when the world is built; use an `influx` event to add people"),
     Decl::new("population.urban", "ids", Check::Free, "The urban communities, by id counted from 0, like `[0, 5]`; the others are rural. An urban community keeps `urban_land_share` of its residents' arable land and the rural communities of its region farm the rest; under `labour.harvest_help` its members help rural farms at harvest.", "")
