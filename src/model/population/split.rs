@@ -137,7 +137,7 @@ fn found_one(world: &mut World, seed: u64, tick: u32, founder: u32, site: u32) -
     });
     share_out::<Vintages>(world, from, to, |p, c| *c = p.split_off(share));
     share_out::<EnergyBuilds>(world, from, to, |p, c| {
-        *c = p.clone();
+        *c = *p;
         for (p, c) in [
             (&mut p.kw, &mut c.kw),
             (&mut p.hours_left, &mut c.hours_left),

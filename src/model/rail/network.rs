@@ -361,12 +361,14 @@ impl RailNetwork {
 mod tests {
     use super::*;
     use crate::model::kernel::params::rail::LinkSpec;
+    use crate::model::kernel::regions::Settled;
     use crate::model::rail::links::{link_exists, plan, total_km};
 
     /// The links `p` builds with `seed`, all working, and the network over them.
     fn built(p: &Params, seed: u64) -> (Vec<(RailLink, LinkState)>, RailNetwork) {
         let regions = Regions::of_params(p);
-        let links: Vec<_> = plan(p, &regions, seed)
+        let settled = Settled::of_sizes(&p.community_sizes(seed), seed);
+        let links: Vec<_> = plan(p, &regions, &settled, seed)
             .into_iter()
             .map(|l| (l, LinkState::default()))
             .collect();
