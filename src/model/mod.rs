@@ -312,11 +312,9 @@ impl Simulation {
         world.insert_resource(metrics::accounting::MetricsScratch::default());
         world.insert_resource(TickMetrics::default());
         let communities = params.population.communities;
-        world.insert_resource(kernel::decisions::Government::new(
-            seed,
-            communities,
-            regions,
-        ));
+        let mut government = kernel::decisions::Government::new(seed, communities, regions);
+        government.supply = kernel::supply::Supply::new(&params.rail, regions);
+        world.insert_resource(government);
         world.insert_resource(kernel::log::Log::default());
         world.insert_resource(events::EventQueue::default());
         world.insert_resource(food::droughts::Droughts::new(communities as usize));
