@@ -683,6 +683,18 @@ impl Simulation {
             .decisions
     }
 
+    /// The supply agreements between regions in force under `rail.transfers = "assemblies"`, as
+    /// (supplier, receiver), in order (the scenario's until the regional assemblies change them).
+    pub fn supply_agreements(&self) -> Vec<(u32, u32)> {
+        self.world
+            .resource::<kernel::decisions::Government>()
+            .supply
+            .in_force
+            .keys()
+            .copied()
+            .collect()
+    }
+
     /// Appends every community's figures for the day just run to `out` (the `communities` table).
     pub fn community_metrics(&mut self, out: &mut Vec<metrics::community::CommunityMetrics>) {
         // The clock has already moved on to the next day.

@@ -31,5 +31,6 @@ mod rail;
 mod sensitivity;
 mod serve;
 mod status_quo;
+mod supply;
 mod table_economy;
 mod volunteer;

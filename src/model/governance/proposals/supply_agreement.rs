@@ -9,8 +9,8 @@
 //!   per short region and meeting: the region whose agreement would have met most of its need.
 //! - **Revised.** An agreement in force comes up again at the supplier's assembly when the
 //!   supplier was itself short since its last meeting, or once it has stood
-//!   `rail.agreement_term_days` since it was made or last kept (`Subject::KeepSupply`); failing,
-//!   it ends.
+//!   `rail.agreement_term_days` since it was made or last kept, if anything crossed under it
+//!   since (`Subject::KeepSupply`); failing, it ends.
 //! - **Lapsed.** An agreement nothing crossed under for `rail.agreement_lapse_days` lapses at the
 //!   supplier's next regional meeting: recorded as a decision without a vote
 //!   (`Subject::SupplyLapsed`).
@@ -147,9 +147,12 @@ impl ProposalKind for SupplyAgreement {
             if lapses(m.params, terms, m.tick) {
                 continue;
             }
+            // Short itself, the supplier reconsiders; at the end of a term, only an agreement
+            // that carried something (what nothing crossed under is left to lapse).
             let short = supply.short[supplier as usize].iter().any(|&x| x > 0.0);
+            let used = terms.sent.iter().any(|&x| x > 0.0);
             let stood = m.tick.saturating_sub(terms.since);
-            if !(short || stood >= m.params.rail.agreement_term_days) {
+            if !(short || (used && stood >= m.params.rail.agreement_term_days)) {
                 continue;
             }
             let days = f64::from(stood.max(1));
