@@ -65,9 +65,7 @@ fn only_along_agreements(r: &Run, seed: u64) {
             let i = g as usize;
             if sends(i) {
                 assert!(
-                    agreed
-                        .iter()
-                        .any(|&(s, to)| s == g && takes(to as usize)),
+                    agreed.iter().any(|&(s, to)| s == g && takes(to as usize)),
                     "seed {seed} day {day}: region {g} sent {} kg out with {agreed:?}",
                     out[i]
                 );
@@ -103,9 +101,7 @@ fn a_short_region_gets_an_agreement_through_its_assemblies_and_food_crosses_only
     for seed in 1..=20 {
         let r = run(&scenario(&text, seed));
         only_along_agreements(&r, seed);
-        let asked = passed(&r, |s| {
-            matches!(s, Subject::AskSupply { receiver: 1, .. })
-        });
+        let asked = passed(&r, |s| matches!(s, Subject::AskSupply { receiver: 1, .. }));
         let made = passed(&r, |s| matches!(s, Subject::Supply { receiver: 1, .. }));
         assert!(!asked.is_empty() && !made.is_empty(), "seed {seed}");
         let first = made[0];
@@ -117,7 +113,10 @@ fn a_short_region_gets_an_agreement_through_its_assemblies_and_food_crosses_only
         // Nothing crossed into region 1 before its first agreement.
         let before: f64 = r.out[..first.tick as usize].iter().map(|o| o[1]).sum();
         assert!(before.abs() < 1e-6, "seed {seed}: {before}");
-        let after: f64 = -r.out[first.tick as usize..].iter().map(|o| o[1]).sum::<f64>();
+        let after: f64 = -r.out[first.tick as usize..]
+            .iter()
+            .map(|o| o[1])
+            .sum::<f64>();
         received.push(after);
     }
     // Region 1 received food from outside in every seed.
@@ -196,7 +195,10 @@ fn an_agreement_ends_when_revised_or_when_it_lapses_and_transfers_stop() {
         let sent_after: f64 = r.out[end..].iter().map(|o| o[0]).sum();
         assert!(sent_before > 1_000.0, "seed {seed}: {sent_before}");
         assert!(sent_after.abs() < 1e-6, "seed {seed}: {sent_after}");
-        assert!(r.agreed[end..].iter().all(|a| !a.contains(&(0, 1))), "seed {seed}");
+        assert!(
+            r.agreed[end..].iter().all(|a| !a.contains(&(0, 1))),
+            "seed {seed}"
+        );
     }
 }
 

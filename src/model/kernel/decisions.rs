@@ -127,14 +127,26 @@ pub enum Subject {
     /// Work longer rather than lower requests (participatory planning).
     WorkLonger,
     /// The receiver's regional assembly asks the supplier region to agree to supply it.
-    AskSupply { supplier: u32, receiver: u32 },
+    AskSupply {
+        supplier: u32,
+        receiver: u32,
+    },
     /// The supplier's regional assembly agrees to supply the receiver region, which asked.
-    Supply { supplier: u32, receiver: u32 },
+    Supply {
+        supplier: u32,
+        receiver: u32,
+    },
     /// The supplier's regional assembly revises its agreement: keep supplying the receiver.
-    KeepSupply { supplier: u32, receiver: u32 },
+    KeepSupply {
+        supplier: u32,
+        receiver: u32,
+    },
     /// An agreement nothing crossed under for `rail.agreement_lapse_days` lapses (a decision
     /// without a vote).
-    SupplyLapsed { supplier: u32, receiver: u32 },
+    SupplyLapsed {
+        supplier: u32,
+        receiver: u32,
+    },
 }
 
 /// The kinds of proposal each level of assembly takes up, as `off_agenda` names them.
