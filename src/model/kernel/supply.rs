@@ -112,3 +112,44 @@ impl Supply {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::kernel::params::rail::AgreementSpec;
+
+    #[test]
+    fn the_scenarios_agreements_start_in_force_and_a_meeting_clears_what_its_region_learnt() {
+        let rail = RailParams {
+            agreements: vec![AgreementSpec {
+                supplier: 0,
+                receiver: 1,
+            }],
+            ..RailParams::default()
+        };
+        let mut s = Supply::new(&rail, 3);
+        assert!(s.agreed(0, 1) && !s.agreed(1, 0));
+        // Balances are stock-like: the largest shortfall of a day is kept, not a sum.
+        s.want(2, 1, FOOD, 50.0);
+        s.want(2, 1, FOOD, 30.0);
+        s.want(0, 2, 3, 4.0);
+        s.was_short(1, FOOD, 80.0);
+        s.was_short(1, FOOD, 20.0);
+        assert_eq!(s.wants[&(2, 1)][FOOD], 50.0);
+        assert_eq!(s.short[1][FOOD], 80.0);
+        // What crosses under an agreement in force is noted with the day; nothing else is.
+        s.sent(0, 1, FOOD, 10.0, 40);
+        s.sent(0, 1, FOOD, 5.0, 41);
+        s.sent(2, 1, FOOD, 7.0, 41);
+        let t = s.in_force[&(0, 1)];
+        assert_eq!((t.since, t.last_used, t.sent[FOOD]), (0, 41, 15.0));
+        assert!(!s.in_force.contains_key(&(2, 1)));
+        // Region 1 meets: its wants and shortfall are cleared; region 2's stay, and what
+        // crossed under an agreement stays until it is kept.
+        s.met(1);
+        assert!(!s.wants.contains_key(&(2, 1)));
+        assert_eq!(s.wants[&(0, 2)][3], 4.0);
+        assert_eq!(s.short[1], [0.0; SLOTS]);
+        assert_eq!(s.in_force[&(0, 1)].sent[FOOD], 15.0);
+    }
+}
