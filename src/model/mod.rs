@@ -626,8 +626,20 @@ impl Simulation {
     }
 
     /// Changes parameters between ticks. The calendar and the Leontief inverse follow the new
-    /// parameters (and the decisions in force).
+    /// parameters (and the decisions in force). New `rail.agreements` from outside replace the
+    /// supply agreements in force (those the regional assemblies made, under
+    /// `rail.transfers = "assemblies"`), from the next tick.
     pub fn set_params(&mut self, params: Params) {
+        if params.rail.agreements != self.params().rail.agreements {
+            let tick = self.tick();
+            let mut gov = self.world.resource_mut::<kernel::decisions::Government>();
+            gov.supply.in_force = params
+                .rail
+                .agreements
+                .iter()
+                .map(|a| ((a.supplier, a.receiver), kernel::supply::Terms::new(tick)))
+                .collect();
+        }
         self.world
             .insert_resource(kernel::calendar::Calendar::new(&params.food));
         let in_force = self

@@ -257,3 +257,28 @@ fn bad_supply_agreement_settings_are_refused_with_the_key() {
         cases.iter().map(|(t, k, m)| (t.as_str(), *k, *m)).collect();
     assert_refused(&cases);
 }
+
+/// New `rail.agreements` set from outside during a run replace the agreements the assemblies
+/// made, from the next day.
+#[test]
+fn agreements_set_from_outside_replace_those_in_force() {
+    use commune::model::kernel::params::rail::AgreementSpec;
+    let s = scenario(
+        &drought("transfers = \"assemblies\"\n[[rail.agreements]]\nsupplier = 0\nreceiver = 1\n"),
+        1,
+    );
+    let mut sim = commune::model::Simulation::new(s.params.clone(), 1);
+    sim.step();
+    assert_eq!(sim.supply_agreements(), vec![(0, 1)]);
+    let mut p = sim.params().clone();
+    p.rail.agreements = vec![AgreementSpec {
+        supplier: 2,
+        receiver: 1,
+    }];
+    sim.set_params(p.clone());
+    assert_eq!(sim.supply_agreements(), vec![(2, 1)]);
+    // The same list again changes nothing.
+    sim.step();
+    sim.set_params(p);
+    assert_eq!(sim.supply_agreements(), vec![(2, 1)]);
+}
