@@ -312,11 +312,9 @@ impl Simulation {
         world.insert_resource(metrics::accounting::MetricsScratch::default());
         world.insert_resource(TickMetrics::default());
         let communities = params.population.communities;
-        world.insert_resource(kernel::decisions::Government::new(
-            seed,
-            communities,
-            regions,
-        ));
+        let mut government = kernel::decisions::Government::new(seed, communities, regions);
+        government.supply = kernel::supply::Supply::new(&params.rail, regions);
+        world.insert_resource(government);
         world.insert_resource(kernel::log::Log::default());
         world.insert_resource(events::EventQueue::default());
         world.insert_resource(food::droughts::Droughts::new(communities as usize));
@@ -636,8 +634,20 @@ impl Simulation {
     }
 
     /// Changes parameters between ticks. The calendar and the Leontief inverse follow the new
-    /// parameters (and the decisions in force).
+    /// parameters (and the decisions in force). New `rail.agreements` from outside replace the
+    /// supply agreements in force (those the regional assemblies made, under
+    /// `rail.transfers = "assemblies"`), from the next tick.
     pub fn set_params(&mut self, params: Params) {
+        if params.rail.agreements != self.params().rail.agreements {
+            let tick = self.tick();
+            let mut gov = self.world.resource_mut::<kernel::decisions::Government>();
+            gov.supply.in_force = params
+                .rail
+                .agreements
+                .iter()
+                .map(|a| ((a.supplier, a.receiver), kernel::supply::Terms::new(tick)))
+                .collect();
+        }
         self.world
             .insert_resource(kernel::calendar::Calendar::new(&params.food));
         let in_force = self
@@ -721,6 +731,18 @@ impl Simulation {
             .world
             .resource::<kernel::decisions::Government>()
             .decisions
+    }
+
+    /// The supply agreements between regions in force under `rail.transfers = "assemblies"`, as
+    /// (supplier, receiver), in order (the scenario's until the regional assemblies change them).
+    pub fn supply_agreements(&self) -> Vec<(u32, u32)> {
+        self.world
+            .resource::<kernel::decisions::Government>()
+            .supply
+            .in_force
+            .keys()
+            .copied()
+            .collect()
     }
 
     /// Appends every community's figures for the day just run to `out` (the `communities` table).

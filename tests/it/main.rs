@@ -32,5 +32,6 @@ mod sensitivity;
 mod serve;
 mod split;
 mod status_quo;
+mod supply;
 mod table_economy;
 mod volunteer;

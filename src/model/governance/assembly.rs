@@ -280,7 +280,7 @@ fn upper_agendas(m: &Meeting, days: Days) -> Vec<Upper> {
         if !names.iter().all(|name| rules.takes_up(name)) {
             continue;
         }
-        upper.extend(kind.propose_upper(m));
+        upper.extend(kind.propose_uppers(m));
     }
     upper
 }
@@ -471,6 +471,9 @@ fn upper_assemblies(
     }
     for (k, up) in upper.iter().enumerate() {
         for &(level, subject) in &up.bodies {
+            if !up.kind.heard(level, subject, acts) {
+                continue;
+            }
             let (votes, seated, total, rules) = match level {
                 Level::Region(r) => {
                     let r = r as usize;

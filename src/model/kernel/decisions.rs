@@ -12,6 +12,7 @@ use crate::model::kernel::goods::Good;
 use crate::model::kernel::params::energy::Source;
 use crate::model::kernel::params::{Params, UndesirablePolicy};
 use crate::model::kernel::rng::{Purpose, streams};
+use crate::model::kernel::supply::Supply;
 use bevy_ecs::prelude::*;
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
@@ -128,6 +129,27 @@ pub enum Subject {
     /// Split: found the free site `.0` of the region with about half the community's persons and
     /// the same share of its land, installations and stores.
     Split(u32),
+    /// The receiver's regional assembly asks the supplier region to agree to supply it.
+    AskSupply {
+        supplier: u32,
+        receiver: u32,
+    },
+    /// The supplier's regional assembly agrees to supply the receiver region, which asked.
+    Supply {
+        supplier: u32,
+        receiver: u32,
+    },
+    /// The supplier's regional assembly revises its agreement: keep supplying the receiver.
+    KeepSupply {
+        supplier: u32,
+        receiver: u32,
+    },
+    /// An agreement nothing crossed under for `rail.agreement_lapse_days` lapses (a decision
+    /// without a vote).
+    SupplyLapsed {
+        supplier: u32,
+        receiver: u32,
+    },
 }
 
 /// The kinds of proposal each level of assembly takes up, as `off_agenda` names them.
@@ -144,7 +166,7 @@ pub const COMMUNITY_AGENDA: &[&str] = &[
     "split",
 ];
 
-pub const REGION_AGENDA: &[&str] = &["food_agreement"];
+pub const REGION_AGENDA: &[&str] = &["food_agreement", "supply_agreement"];
 
 pub const WORLD_AGENDA: &[&str] = &["phase_out_fossil", "cars"];
 
@@ -165,6 +187,10 @@ impl Subject {
             Subject::Artist => "artist",
             Subject::WorkLonger => "work_longer",
             Subject::Split(_) => "split",
+            Subject::AskSupply { .. }
+            | Subject::Supply { .. }
+            | Subject::KeepSupply { .. }
+            | Subject::SupplyLapsed { .. } => "supply_agreement",
         }
     }
 
@@ -199,6 +225,18 @@ impl Subject {
             Subject::Create(g) => format!("create a {} syndicate for an uncovered need", g.name()),
             Subject::WorkLonger => "work longer rather than lower requests".to_owned(),
             Subject::Split(site) => format!("split: found a new community at site {site}"),
+            Subject::AskSupply { supplier, receiver } => {
+                format!("ask region {supplier} to agree to supply region {receiver}")
+            }
+            Subject::Supply { supplier, receiver } => {
+                format!("agree that region {supplier} supplies region {receiver}")
+            }
+            Subject::KeepSupply { supplier, receiver } => {
+                format!("keep the agreement that region {supplier} supplies region {receiver}")
+            }
+            Subject::SupplyLapsed { supplier, receiver } => format!(
+                "the agreement that region {supplier} supplies region {receiver} lapses, unused"
+            ),
         }
     }
 }
@@ -267,6 +305,9 @@ pub struct Government {
     /// Effective undesirable hours left unfilled since each community's last meeting.
     pub undesirable_unfilled: Vec<f64>,
     pub decisions: Vec<Decision>,
+    /// Supply agreements between regions in force, and what the regional meetings learn of them
+    /// (under `rail.transfers = "assemblies"`).
+    pub supply: Supply,
     /// Each community's figures of the day before.
     pub yesterday: Vec<Yesterday>,
     /// Today's counts, for the metrics row.
@@ -321,6 +362,7 @@ impl Government {
             region_delegates: vec![Delegate::default(); regions as usize],
             undesirable_unfilled: vec![0.0; n],
             decisions: Vec::new(),
+            supply: Supply::default(),
             yesterday: vec![Yesterday::default(); n],
             today: Tally::default(),
             rngs: streams(seed, Purpose::Assembly, communities),

@@ -17,4 +17,5 @@ pub mod params;
 pub mod regions;
 pub mod rng;
 pub mod stats;
+pub mod supply;
 pub mod technology;

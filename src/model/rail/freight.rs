@@ -16,10 +16,12 @@ use super::network::{Leg, RailNetwork};
 use crate::model::food::outlook::Outlook;
 use crate::model::kernel::calendar::{Calendar, Clock};
 use crate::model::kernel::components::{Directory, FarmPlan, KitchenState, Stocks, StoreRoom};
+use crate::model::kernel::decisions::Government;
 use crate::model::kernel::goods::{Good, N_GOODS};
 use crate::model::kernel::ledger::{Days, FoodDay, PeopleDay, RailDay};
 use crate::model::kernel::params::Params;
 use crate::model::kernel::params::rail::Transfers;
+use crate::model::kernel::supply::{self, Supply};
 use crate::model::kernel::technology::Economy;
 
 /// Each day's freight capacity left in every room (tonne-km), shared by food and goods.
@@ -86,6 +88,8 @@ trait Cargo {
     fn tonnes_per_unit(&self, k: usize) -> f64;
     /// Tonnes of `units` of kind `k`, for the capacity a route between regions uses.
     fn tonnes(&self, k: usize, units: f64) -> f64;
+    /// The slot of kind `k` in what the supply agreements note (`kernel::supply::SLOTS`).
+    fn slot(&self, k: usize) -> usize;
     /// Moves `units` of kind `k` from `from` to `to` and books the mass sent and received;
     /// returns the mass (kg).
     fn send(&mut self, rail: &mut [RailDay], from: usize, to: usize, k: usize, units: f64) -> f64;
@@ -113,7 +117,10 @@ fn carry<C: Cargo>(
 }
 
 /// The shipper: moves `cargo` by `balance` (see [`Cargo`]) within each region, then between
-/// regions, within the capacity left in `room`.
+/// regions, within the capacity left in `room`. Under `rail.transfers = "assemblies"` it ships
+/// between regions along the agreements in force in `supply` and notes there what the regional
+/// meetings learn (see `kernel::supply`), on day `tick`.
+#[allow(clippy::too_many_arguments)]
 fn ship<C: Cargo>(
     cargo: &mut C,
     balance: &mut [f64],
@@ -121,6 +128,8 @@ fn ship<C: Cargo>(
     network: &RailNetwork,
     room: &mut FreightRoom,
     rail: &mut [RailDay],
+    supply: &mut Supply,
+    tick: u32,
 ) {
     let kwh = params.rail.kwh_per_tonne_km;
     let stride = cargo.stride();
@@ -190,20 +199,26 @@ fn ship<C: Cargo>(
         return;
     }
     // Between regions, by region balances, nearest surplus region first; under agreements, only
-    // from the regions that agreed to supply the one short.
-    let agreed: Option<std::collections::BTreeSet<(u32, u32)>> =
-        (params.rail.transfers == Transfers::Agreements).then(|| {
+    // from the regions that agreed to supply the one short (the scenario's, or those the
+    // assemblies made).
+    let by_assemblies = params.rail.transfers == Transfers::Assemblies;
+    let agreed: Option<std::collections::BTreeSet<(u32, u32)>> = match params.rail.transfers {
+        Transfers::Nearest => None,
+        Transfers::Agreements => Some(
             params
                 .rail
                 .agreements
                 .iter()
                 .map(|a| (a.supplier, a.receiver))
-                .collect()
-        });
+                .collect(),
+        ),
+        Transfers::Assemblies => Some(supply.in_force.keys().copied().collect()),
+    };
     let mut order = Vec::new();
     let mut allowed = Vec::new();
     for &k in &kinds {
         let at = |c: u32| c as usize * stride + k;
+        let slot = cargo.slot(k);
         let tonnes_per_unit = cargo.tonnes_per_unit(k);
         let mut net: Vec<f64> = network
             .members
@@ -212,6 +227,11 @@ fn ship<C: Cargo>(
             .collect();
         let surplus: Vec<usize> = (0..regions).filter(|&r| net[r] > 0.0).collect();
         if surplus.is_empty() {
+            if by_assemblies {
+                for r in 0..regions {
+                    learn(cargo, balance, network, &net, r, at, supply, slot);
+                }
+            }
             continue;
         }
         for r in 0..regions {
@@ -282,10 +302,55 @@ fn ship<C: Cargo>(
                         balance[t] += units;
                         net[s] -= units;
                         net[r] += units;
+                        if by_assemblies {
+                            supply.sent(s as u32, r as u32, slot, units, tick);
+                        }
                     }
                 }
             }
+            if by_assemblies {
+                learn(cargo, balance, network, &net, r, at, supply, slot);
+            }
         }
+    }
+}
+
+/// What region `r`, still short after what crossed under its agreements, teaches its next
+/// regional meeting: how short its asking communities were left (at most its net shortfall),
+/// and, if a region it has no agreement with has a surplus, the nearest such region and what it
+/// could have sent (see `kernel::supply`).
+#[allow(clippy::too_many_arguments)]
+fn learn<C: Cargo>(
+    cargo: &C,
+    balance: &[f64],
+    network: &RailNetwork,
+    net: &[f64],
+    r: usize,
+    at: impl Fn(u32) -> usize,
+    supply: &mut Supply,
+    slot: usize,
+) {
+    if net[r] >= 0.0 {
+        return;
+    }
+    let asked: f64 = network.members[r]
+        .iter()
+        .map(|&c| (c, balance[at(c)]))
+        .filter(|&(c, b)| cargo.asks(c as usize, b))
+        .map(|(_, b)| (-b).max(0.0))
+        .sum();
+    let unmet = asked.min(-net[r]);
+    if unmet <= 0.0 {
+        return;
+    }
+    supply.was_short(r, slot, unmet);
+    let others: Vec<usize> = (0..net.len())
+        .filter(|&s| net[s] > 0.0 && !supply.agreed(s as u32, r as u32))
+        .collect();
+    let mut nearest = Vec::new();
+    nearest_regions(network, r, &others, 1, &mut nearest);
+    if let Some(&s) = nearest.first() {
+        supply.want(s as u32, r as u32, slot, unmet.min(net[s]));
     }
 }
 
@@ -371,6 +436,10 @@ impl Cargo for Food<'_, '_, '_, '_> {
         kg / 1000.0
     }
 
+    fn slot(&self, _: usize) -> usize {
+        supply::FOOD
+    }
+
     fn send(&mut self, rail: &mut [RailDay], from: usize, to: usize, _: usize, kg: f64) -> f64 {
         if let Ok(mut store) = self.stores.get_mut(self.directory.communities[from]) {
             store.food_kg -= kg;
@@ -398,6 +467,7 @@ pub fn ship_food(
     network: Res<RailNetwork>,
     directory: Res<Directory>,
     mut room: ResMut<FreightRoom>,
+    mut gov: ResMut<Government>,
     food_days: Res<Days<FoodDay>>,
     mut rail: ResMut<Days<RailDay>>,
     mut stores: Query<&mut StoreRoom>,
@@ -432,7 +502,17 @@ pub fn ship_food(
         min_shortfall_days: params.rail.min_shortfall_days,
         food: &food_days,
     };
-    ship(&mut cargo, &mut balance, &params, &network, room, &mut rail);
+    let (supply, tick) = (&mut gov.supply, clock.tick);
+    ship(
+        &mut cargo,
+        &mut balance,
+        &params,
+        &network,
+        room,
+        &mut rail,
+        supply,
+        tick,
+    );
 }
 
 /// Mass of a unit of a storable good, for freight (kg).
@@ -525,6 +605,10 @@ impl Cargo for Goods<'_, '_, '_, '_> {
         units * self.tonnes_per_unit(k)
     }
 
+    fn slot(&self, k: usize) -> usize {
+        k
+    }
+
     fn send(&mut self, rail: &mut [RailDay], from: usize, to: usize, k: usize, units: f64) -> f64 {
         if let Ok(mut s) = self.stocks.get_mut(self.directory.communities[from]) {
             s.0[k] -= units;
@@ -543,11 +627,13 @@ impl Cargo for Goods<'_, '_, '_, '_> {
 /// region's freight capacity has left after food; then between regions.
 #[allow(clippy::too_many_arguments)]
 pub fn ship_goods(
+    clock: Res<Clock>,
     params: Res<Params>,
     economy: Res<Economy>,
     network: Res<RailNetwork>,
     directory: Res<Directory>,
     mut room: ResMut<FreightRoom>,
+    mut gov: ResMut<Government>,
     people: Res<Days<PeopleDay>>,
     mut rail: ResMut<Days<RailDay>>,
     mut stocks: Query<&mut Stocks>,
@@ -580,5 +666,7 @@ pub fn ship_goods(
         &network,
         &mut room,
         &mut rail,
+        &mut gov.supply,
+        clock.tick,
     );
 }

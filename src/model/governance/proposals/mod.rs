@@ -35,6 +35,7 @@ pub mod phase_out_fossil;
 pub mod ration;
 pub mod rota;
 pub mod split;
+pub mod supply_agreement;
 pub mod syndicates;
 pub mod work_longer;
 
@@ -52,6 +53,7 @@ pub const KINDS: &[&dyn ProposalKind] = &[
     &split::Split,
     // Regional assemblies, then the world assembly, through delegates.
     &food_agreement::FoodAgreement,
+    &supply_agreement::SupplyAgreement,
     &phase_out_fossil::PhaseOutFossil,
     &cars::Cars,
 ];
@@ -186,6 +188,19 @@ pub trait ProposalKind: Sync + std::fmt::Debug {
     /// A regional or world meeting day: this kind's proposals, if any.
     fn propose_upper(&self, _m: &Meeting) -> Option<Upper> {
         None
+    }
+
+    /// A regional or world meeting day: this kind's proposals, each with its own effects on
+    /// members (a kind whose proposals affect the same members differently makes several).
+    /// By default, `propose_upper`'s.
+    fn propose_uppers(&self, m: &Meeting) -> Vec<Upper> {
+        self.propose_upper(m).into_iter().collect()
+    }
+
+    /// Whether the assembly at `level` takes up `subject` today, given what the assemblies
+    /// before it decided (a supplier hears a request only if the receiver made it).
+    fn heard(&self, _level: Level, _subject: Subject, _acts: &Acts) -> bool {
+        true
     }
 
     /// The effect of proposal `p` on one member who attends (working `work`).

@@ -37,6 +37,9 @@ pub enum Transfers {
     Nearest,
     /// Only from regions with an agreement to supply it (`rail.agreements`), nearest first.
     Agreements,
+    /// Only under agreements, which the regional assemblies make, revise and end: they start
+    /// as `rail.agreements` (`governance/proposals/supply_agreement.rs`).
+    Assemblies,
 }
 
 /// The `[rail]` section.
@@ -73,8 +76,15 @@ pub struct RailParams {
     pub source_regions: u32,
     /// How food and goods move between regions: by the standing rule or only under agreements.
     pub transfers: Transfers,
-    /// Standing agreements between regions, used under `transfers = "agreements"`.
+    /// Standing agreements between regions, used under `transfers = "agreements"`, and the
+    /// agreements in force at the start under `transfers = "assemblies"`.
     pub agreements: Vec<AgreementSpec>,
+    /// Under `transfers = "assemblies"`: an agreement comes up again at the supplier's regional
+    /// assembly once it has stood this long since it was made or last kept (days).
+    pub agreement_term_days: u32,
+    /// Under `transfers = "assemblies"`: an agreement nothing has crossed under for this long
+    /// lapses at the supplier's next regional assembly (days).
+    pub agreement_lapse_days: u32,
 }
 
 impl Default for RailParams {
@@ -103,6 +113,10 @@ impl Default for RailParams {
             source_regions: 16,
             transfers: Transfers::Nearest,
             agreements: Vec::new(),
+            // Assumption: a year, a season's round of harvests.
+            agreement_term_days: 364,
+            // Assumption: half a year.
+            agreement_lapse_days: 182,
         }
     }
 }
@@ -126,7 +140,9 @@ pub const DECLS: &[Decl] = &[
     Decl::new("rail.goods_freight", "", Check::Free, "Whether storable goods move between communities, within regions and over trunk lines to neighbouring regions.", ""),
     Decl::new("rail.device_kg", "kg", Check::Range(0.0, 1000.0), "Mass of a device, for freight.", "Assumption: phones, computers and tools, about 2 kg a device."),
     Decl::new("rail.kwh_per_passenger_km", "kWh/passenger-km", Check::Range(0.0, 10.0), "Energy of a passenger-km by rail, for exchange helpers travelling to their hosts.", "Odyssee-Mure (EU 2019, docs/calibration.md): a car takes 7.3 times rail's energy per passenger-km; rail at about 0.05 kWh, as in `transport.car_kwh_per_km`'s note."),
-    Decl::new("rail.transfers", "", Check::Choice(&["nearest", "agreements"]), "How food and goods move between regions: `nearest`, a standing rule by which a region short of something takes it from the nearest regions with a surplus; or `agreements`, only from regions that agreed to supply it (`rail.agreements`), nearest first. Within a region communities share as before.", "The essay: \"Some portion of the harvest may be transported to more distant communities as part of an agreement at the regional or global level.\""),
-    Decl::new("rail.agreements", "", Check::Free, "Standing agreements between regions under `transfers = \"agreements\"`: `[[rail.agreements]]` with `supplier` and `receiver`, region ids from 0. The supplier sends the receiver what it can spare of food and storable goods when the receiver is short.", ""),
+    Decl::new("rail.transfers", "", Check::Choice(&["nearest", "agreements", "assemblies"]), "How food and goods move between regions: `nearest`, a standing rule by which a region short of something takes it from the nearest regions with a surplus; `agreements`, only from regions that agreed to supply it (`rail.agreements`, standing for the whole run), nearest first; or `assemblies`, only under agreements that start as `rail.agreements` and are then made, revised and ended by the regional assemblies (the proposal kind `supply_agreement`; docs/planning.md). Within a region communities share as before.", "The essay: \"Some portion of the harvest may be transported to more distant communities as part of an agreement at the regional or global level.\""),
+    Decl::new("rail.agreements", "", Check::Free, "Standing agreements between regions under `transfers = \"agreements\"` (under `\"assemblies\"`, those in force at the start): `[[rail.agreements]]` with `supplier` and `receiver`, region ids from 0. The supplier sends the receiver what it can spare of food and storable goods when the receiver is short.", ""),
+    Decl::new("rail.agreement_term_days", "days", Check::Count(1, 36500), "Under `transfers = \"assemblies\"`: an agreement comes up again at the supplier's regional assembly once it has stood this long since it was made or last kept (it also comes up when the supplier was itself short since its last meeting); failing, it ends.", "Assumption: a year, a season's round of harvests."),
+    Decl::new("rail.agreement_lapse_days", "days", Check::Count(1, 36500), "Under `transfers = \"assemblies\"`: an agreement nothing has crossed under for this long lapses at the supplier's next regional assembly (a decision without a vote, in the decisions table).", "Assumption: half a year."),
     Decl::new("rail.source_regions", "regions", Check::Count(1, 100000), "How many of the nearest regions with a surplus a region short of food or of a good asks each day (count); bounds the day's work in a world of many regions.", "Assumption: a short region asks its 16 nearest regions with a surplus a day."),
 ];
