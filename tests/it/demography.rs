@@ -279,9 +279,9 @@ fn sizes_that_do_not_add_up_are_refused() {
             "lists 2 communities but `communities` is 3",
         ),
         (
-            "[population]\ncommunities = 2\nsizes = [60, 0]\n",
+            "[population]\ncommunities = 2\nsizes = [60, 100000]\n",
             "population.sizes",
-            "gives community 1 0 persons",
+            "gives community 1 100000 persons",
         ),
         (
             "[population]\ncommunities = 2\nsize_range = [200, 50]\n",

@@ -288,3 +288,35 @@ fn a_community_short_of_energy_votes_to_build_and_the_capacity_comes() {
         );
     }
 }
+
+/// A level's table in a scenario fills the keys it does not give from that level's own
+/// defaults: `[assembly.world]` with only a rule still meets every 91 days (it met weekly,
+/// from the community's default, before this was fixed), and a key given is kept.
+#[test]
+fn an_assembly_table_keeps_its_levels_defaults_for_keys_it_does_not_give() {
+    let defaults = Params::default().assembly;
+    let s = commune::scenario::parse(
+        "[assembly.community]\nquorum = 0.5\n\n[assembly.region]\nrule = \"consensus\"\n\n\
+         [assembly.world]\nrule = \"consensus\"\nfallback = \"majority\"\n",
+        "t",
+    )
+    .unwrap();
+    let a = &s.params.assembly;
+    assert_eq!(a.community.interval_days, 7);
+    assert_eq!(a.community.quorum, 0.5);
+    assert_eq!(a.region.interval_days, 28);
+    assert_eq!(a.region.rule, VotingRule::Consensus);
+    assert_eq!(a.world.interval_days, 91);
+    assert_eq!(a.world.rule, VotingRule::Consensus);
+    assert_eq!(a.world.quorum, defaults.world.quorum);
+    assert_eq!(a.world.off_agenda, defaults.world.off_agenda);
+    let given = commune::scenario::parse("[assembly.world]\ninterval_days = 364\n", "t").unwrap();
+    assert_eq!(given.params.assembly.world.interval_days, 364);
+    // A key the level does not know is still an error naming it.
+    let problems = commune::scenario::parse("[assembly.world]\nintervl_days = 364\n", "t")
+        .expect_err("unknown key");
+    assert!(
+        format!("{problems:?}").contains("intervl_days"),
+        "{problems:?}"
+    );
+}

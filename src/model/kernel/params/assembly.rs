@@ -1,7 +1,7 @@
 //! The `[assembly]` section: when assemblies meet and how they decide.
 
 use crate::model::kernel::decl::{Check, Decl};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// How an assembly decides.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,8 +78,59 @@ impl AssemblyRules {
 
 impl Default for AssemblyRules {
     fn default() -> Self {
-        Self::every(7)
+        Self::every(COMMUNITY_DAYS)
     }
+}
+
+/// Days between meetings of each level, unless the scenario says otherwise.
+const COMMUNITY_DAYS: u32 = 7;
+const REGION_DAYS: u32 = 28;
+const WORLD_DAYS: u32 = 91;
+
+/// A level's rules as a scenario writes them: the keys it gives, laid over that level's own
+/// defaults. (Deserializing `AssemblyRules` itself would fill the keys not given from
+/// `AssemblyRules::default()`, so `[assembly.world]` with only a `rule` met weekly.)
+#[derive(Deserialize)]
+struct RulesGiven {
+    interval_days: Option<u32>,
+    rule: Option<VotingRule>,
+    supermajority: Option<f64>,
+    consensus_rounds: Option<u32>,
+    fallback: Option<Fallback>,
+    quorum: Option<f64>,
+    attendance: Option<f64>,
+    off_agenda: Option<Vec<String>>,
+    meeting_hours: Option<f64>,
+    round_hours: Option<f64>,
+}
+
+impl RulesGiven {
+    fn over(self, base: AssemblyRules) -> AssemblyRules {
+        AssemblyRules {
+            interval_days: self.interval_days.unwrap_or(base.interval_days),
+            rule: self.rule.unwrap_or(base.rule),
+            supermajority: self.supermajority.unwrap_or(base.supermajority),
+            consensus_rounds: self.consensus_rounds.unwrap_or(base.consensus_rounds),
+            fallback: self.fallback.unwrap_or(base.fallback),
+            quorum: self.quorum.unwrap_or(base.quorum),
+            attendance: self.attendance.unwrap_or(base.attendance),
+            off_agenda: self.off_agenda.unwrap_or(base.off_agenda),
+            meeting_hours: self.meeting_hours.unwrap_or(base.meeting_hours),
+            round_hours: self.round_hours.unwrap_or(base.round_hours),
+        }
+    }
+}
+
+fn community_rules<'de, D: Deserializer<'de>>(d: D) -> Result<AssemblyRules, D::Error> {
+    Ok(RulesGiven::deserialize(d)?.over(AssemblyRules::every(COMMUNITY_DAYS)))
+}
+
+fn region_rules<'de, D: Deserializer<'de>>(d: D) -> Result<AssemblyRules, D::Error> {
+    Ok(RulesGiven::deserialize(d)?.over(AssemblyRules::every(REGION_DAYS)))
+}
+
+fn world_rules<'de, D: Deserializer<'de>>(d: D) -> Result<AssemblyRules, D::Error> {
+    Ok(RulesGiven::deserialize(d)?.over(AssemblyRules::every(WORLD_DAYS)))
 }
 
 /// How delegates' votes count in regional and global assemblies.
@@ -99,8 +150,11 @@ pub struct AssemblyParams {
     /// Assemblies meet and decide (on/off). Off, the standing rules stay as they start: every
     /// syndicate active, food agreements in force, the scenario's labour policy.
     pub enabled: bool,
+    #[serde(deserialize_with = "community_rules")]
     pub community: AssemblyRules,
+    #[serde(deserialize_with = "region_rules")]
     pub region: AssemblyRules,
+    #[serde(deserialize_with = "world_rules")]
     pub world: AssemblyRules,
     pub delegate_weighting: Weighting,
     /// Chance that a delegate votes against their mandate on a proposal (0..1).
@@ -138,9 +192,9 @@ impl Default for AssemblyParams {
     fn default() -> Self {
         Self {
             enabled: true,
-            community: AssemblyRules::every(7),
-            region: AssemblyRules::every(28),
-            world: AssemblyRules::every(91),
+            community: AssemblyRules::every(COMMUNITY_DAYS),
+            region: AssemblyRules::every(REGION_DAYS),
+            world: AssemblyRules::every(WORLD_DAYS),
             delegate_weighting: Weighting::Equal,
             deviation_probability: 0.05,
             detection_probability: 0.5,
