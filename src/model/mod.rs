@@ -144,6 +144,7 @@ fn add_phase(schedule: &mut Schedule, phase: Phase) {
                 (
                     population::demography::live_a_day,
                     population::life::update_health,
+                    population::moves::move_people,
                 )
                     .chain()
                     .in_set(Phase::Life),
@@ -324,6 +325,7 @@ impl Simulation {
         world.insert_resource(learning::Knowledge::new(seed, communities));
         world.insert_resource(kernel::decisions::Decided::default());
         world.insert_resource(population::demography::Vitals::new(communities as usize));
+        world.insert_resource(population::moves::MovesRng::new(seed));
         if params.demography.enabled {
             world.insert_resource(population::demography::DemographyRngs::new(
                 seed,
@@ -696,7 +698,7 @@ impl Simulation {
         }
     }
 
-    /// Schedules an event for its tick    /// Schedules an event for its tick (an event for a tick already run happens at the next).
+    /// Schedules an event for its tick (an event for a tick already run happens at the next).
     pub fn schedule_event(&mut self, event: events::ScheduledEvent) {
         let tick = event.tick.max(self.tick());
         self.world

@@ -24,6 +24,7 @@ mod governance;
 mod kitchens;
 mod layout;
 mod learning;
+mod moves;
 mod planning;
 mod policy;
 mod proposals;

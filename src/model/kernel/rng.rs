@@ -46,6 +46,8 @@ pub enum Purpose {
     Sizes = 17,
     /// Who moves to the new community when a community splits, per founding community.
     Split = 18,
+    /// Who moves between communities, and where (`population.move_rate`).
+    Moves = 19,
 }
 
 /// A stream for `purpose` and `index` under `seed`.

@@ -259,6 +259,7 @@ fn tally_kinds(
 pub fn collect_vitals(vitals: Res<Vitals>, mut metrics: ResMut<TickMetrics>) {
     metrics.births = vitals.births.iter().map(|&b| u64::from(b)).sum();
     metrics.deaths = vitals.deaths.iter().map(|&d| u64::from(d)).sum();
+    metrics.moves = vitals.moves_out.iter().map(|&m| u64::from(m)).sum();
 }
 
 /// Sums the day into the world's metrics row.

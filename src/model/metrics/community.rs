@@ -28,6 +28,8 @@ declare_row! {
     elders: u32, Int, "persons", "Elders living here (see the world table's `elders`).";
     births: u32, Int, "persons", "Children born here today (`[demography]`).";
     deaths: u32, Int, "persons", "Persons who died here today (`[demography]`).";
+    moves_in: u32, Int, "persons", "Persons who moved here today from another community (`population.move_rate`).";
+    moves_out: u32, Int, "persons", "Persons who moved away today to another community (`population.move_rate`).";
     settled: u32, Int, "0/1", "1 if the community is settled, 0 if it is a site not yet founded (`population.sizes` of 0).";
     founded: u32, Int, "day", "The day the community was founded from a site by a split; 0 for communities settled from the start and sites still free.";
     arable_ha: f64, Float, "ha", "The community's common arable land.", "arable land";
@@ -103,6 +105,8 @@ pub fn collect(world: &mut World, tick: u32, out: &mut Vec<CommunityMetrics>) {
             elders: headcount.elders as u32,
             births: vitals.births.get(c).copied().unwrap_or(0),
             deaths: vitals.deaths.get(c).copied().unwrap_or(0),
+            moves_in: vitals.moves_in.get(c).copied().unwrap_or(0),
+            moves_out: vitals.moves_out.get(c).copied().unwrap_or(0),
             settled: u32::from(settled.is(c)),
             founded: settled.founded.get(c).copied().flatten().unwrap_or(0),
             arable_ha,

@@ -31,11 +31,14 @@ impl DemographyRngs {
     }
 }
 
-/// Today's births and deaths in each community, indexed by community id.
+/// Today's births, deaths and moves (`population::moves`) in each community, indexed by
+/// community id.
 #[derive(Resource, Clone, Debug, Default)]
 pub struct Vitals {
     pub births: Vec<u32>,
     pub deaths: Vec<u32>,
+    pub moves_in: Vec<u32>,
+    pub moves_out: Vec<u32>,
 }
 
 impl Vitals {
@@ -43,6 +46,8 @@ impl Vitals {
         Self {
             births: vec![0; communities],
             deaths: vec![0; communities],
+            moves_in: vec![0; communities],
+            moves_out: vec![0; communities],
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod demography;
 pub mod life;
+pub mod moves;
 pub mod needs;
 pub mod setup;
 pub mod split;

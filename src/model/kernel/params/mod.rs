@@ -172,6 +172,9 @@ pub struct PopulationParams {
     /// A community with more persons than this proposes to split, founding a free site of its
     /// region (count; 0 never). Only worlds with a site (a community of size 0) split.
     pub split_above: u32,
+    /// Moves of an adult to another community of their region, per person and year (0 or
+    /// more; 0 none).
+    pub move_rate: f64,
     /// Share of persons who are children (0..1).
     pub child_share: f64,
     /// Share of persons who are elders (0..1).
@@ -430,6 +433,8 @@ impl Default for PopulationParams {
             communities_per_region: 10,
             // The essay: "a group of probably no more than 200 people".
             split_above: 200,
+            // Assumption: nobody moves unless a scenario says so.
+            move_rate: 0.0,
             // Assumptions near today's world age structure (UN WPP 2022: about 25% under 15,
             // 10% over 65); not in docs/calibration.md.
             child_share: 0.25,
@@ -549,6 +554,7 @@ pub const POPULATION: &[Decl] = &[
     Decl::new("population.size_range", "persons", Check::Free, "The least and most persons a community starts with, like `[60, 200]`: each community's size is drawn evenly between them (from its own random stream); empty for `persons_per_community` everywhere.", "")
         .fixed("the population is drawn when the world is built; use an `influx` event to add people"),
     Decl::new("population.split_above", "persons", Check::Count(0, MAX_COMMUNITY as u64), "A community with more persons than this proposes to split: if its assembly agrees, about half its persons found the nearest free site of its region (a community of size 0 in `sizes` or the file) with the same share of its land, installations and stores. 0: never. Only a world with a site splits.", "The essay: \"a group of probably no more than 200 people\"."),
+    Decl::new("population.move_rate", "moves per person-year", Check::Range(0.0, 12.0), "Moves of an adult to another settled community of their region, per person and year: each day each adult moves with chance move_rate / 365, to one of the region's other communities with fewer persons than `split_above` (any, if 0), drawn evenly. The mover brings no land, dwelling or stores, and leaves their guild. 0: nobody moves.", "Assumption: the essay gives no figure, and none is calibrated; 0 keeps everyone where they are."),
     Decl::new("population.communities_per_region", "communities", Check::Count(1, 1000000), "Communities per region (count); the last region may hold fewer.", "")
         .fixed("the population is drawn when the world is built; use an `influx` event to add people"),
     Decl::new("population.urban", "ids", Check::Free, "The urban communities, by id counted from 0, like `[0, 5]`; the others are rural. An urban community keeps `urban_land_share` of its residents' arable land and the rural communities of its region farm the rest; under `labour.harvest_help` its members help rural farms at harvest.", "")
