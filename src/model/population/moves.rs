@@ -92,18 +92,15 @@ pub fn move_people(
         member.0 = to as u32;
         vitals.moves_out[from] += 1;
         vitals.moves_in[to] += 1;
-        if person.guild != 0 {
-            let tag = person.guild;
-            person.guild = 0;
-            if let Some(mut guild) = guilds
+        let (tag, artist) = super::leave_ties(&mut person);
+        if tag != 0
+            && let Some(mut guild) = guilds
                 .iter_mut()
                 .find(|g| g.community == from as u32 && Guild::tag(g.good) == tag)
-            {
-                guild.members = guild.members.saturating_sub(1);
-            }
+        {
+            guild.members = guild.members.saturating_sub(1);
         }
-        if person.artist {
-            person.artist = false;
+        if artist {
             gov.artists[from] = gov.artists[from].saturating_sub(1);
         }
     }

@@ -85,15 +85,11 @@ fn found_one(world: &mut World, seed: u64, tick: u32, founder: u32, site: u32) -
     for &(_, e) in &draws[..k] {
         let mut entity = world.entity_mut(e);
         entity.get_mut::<Member>().expect("a person").0 = site;
-        let mut person = entity.get_mut::<Person>().expect("a person");
-        if person.guild != 0 {
-            left_guilds.push(person.guild);
-            person.guild = 0;
+        let (guild, artist) = super::leave_ties(&mut entity.get_mut::<Person>().expect("a person"));
+        if guild != 0 {
+            left_guilds.push(guild);
         }
-        if person.artist {
-            person.artist = false;
-            artists += 1;
-        }
+        artists += u32::from(artist);
     }
     for mut guild in world.query::<&mut Guild>().iter_mut(world) {
         if guild.community == founder {
