@@ -606,6 +606,17 @@ impl Simulation {
                 ));
             }
         }
+        if path == "labour.harvest_help" {
+            let mut gov = self.world.resource_mut::<kernel::decisions::Government>();
+            let decided = gov.harvest_help.iter().filter(|r| r.is_some()).count();
+            if decided > 0 {
+                gov.harvest_help.iter_mut().for_each(|r| *r = None);
+                overridden = Some(format!(
+                    "the harvest help decided by the assemblies of {decided} region{}",
+                    if decided == 1 { "" } else { "s" }
+                ));
+            }
+        }
         if let Some(decision) = overridden {
             text.push_str(&format!(" (overrides {decision})"));
         }

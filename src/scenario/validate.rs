@@ -292,6 +292,53 @@ fn population(c: &mut Checks, s: &Scenario) {
             }
         }
     }
+    let regions = p.communities.div_ceil(p.communities_per_region.max(1));
+    let mut overridden = std::collections::BTreeSet::new();
+    for (i, o) in p.region_overrides.iter().enumerate() {
+        let key = |field: &str| format!("population.region_overrides.{i}.{field}");
+        if o.region >= regions {
+            c.fail(
+                &key("region"),
+                format!(
+                    "region {} does not exist; the scenario's {} communities, {} to a region, \
+                     make regions 0 to {}",
+                    o.region,
+                    p.communities,
+                    p.communities_per_region,
+                    regions.saturating_sub(1)
+                ),
+            );
+        } else if !overridden.insert(o.region) {
+            c.fail(
+                &key("region"),
+                format!("region {} has an override already", o.region),
+            );
+        }
+        if let Some(n) = o.persons {
+            if !p.sizes.is_empty() {
+                c.fail(
+                    &key("persons"),
+                    "is given with `population.sizes` (or a `population.file`), which lists \
+                     every community's persons already; give one or the other"
+                        .to_string(),
+                );
+            } else if !(1..=MAX_COMMUNITY).contains(&n) {
+                c.fail(
+                    &key("persons"),
+                    format!("is {n}; a community starts with 1 to {MAX_COMMUNITY} persons"),
+                );
+            }
+        }
+        for (field, value, most, unit) in [
+            ("arable_ha_per_person", o.arable_ha_per_person, 10.0, "ha"),
+            ("energy_factor", o.energy_factor, 100.0, "times"),
+            ("m2_per_person", o.m2_per_person, 1000.0, "m2"),
+        ] {
+            if let Some(v) = value {
+                c.range(&key(field), v, 0.0, most, unit);
+            }
+        }
+    }
     let mut seen = std::collections::BTreeSet::new();
     for &id in &p.urban {
         if id >= p.communities {
@@ -355,6 +402,13 @@ fn labour(c: &mut Checks, s: &Scenario) {
     if s.params.labour.harvest_help && s.params.population.urban.is_empty() {
         c.fail(
             "labour.harvest_help",
+            "is on, but `population.urban` names no urban community whose members could help"
+                .to_owned(),
+        );
+    }
+    if s.params.labour.harvest_help_decided && s.params.population.urban.is_empty() {
+        c.fail(
+            "labour.harvest_help_decided",
             "is on, but `population.urban` names no urban community whose members could help"
                 .to_owned(),
         );

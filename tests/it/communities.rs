@@ -333,3 +333,195 @@ fn overrides_of_communities_that_do_not_exist_are_refused() {
         ),
     ]);
 }
+
+/// `[[population.region_overrides]]` give every community of a region its own size, land,
+/// energy and floor area per person; a community's own override takes precedence value by
+/// value, and the other region keeps the scenario's values (no spread, so the figures are
+/// exact).
+#[test]
+fn a_region_override_reaches_every_community_of_its_region_and_yields_to_their_own() {
+    let text = "[population]\ncommunities = 5\ncommunities_per_region = 3\n\
+                persons_per_community = 150\n\
+                [[population.region_overrides]]\nregion = 1\npersons = 80\n\
+                arable_ha_per_person = 0.5\nenergy_factor = 2.0\nm2_per_person = 40.0\n\
+                [[population.overrides]]\ncommunity = 4\nm2_per_person = 25.0\n\
+                [food]\narable_spread = 0.0\n[energy]\ncapacity_spread = 0.0\n\
+                [dwellings]\nm2_per_person = 30.0\n";
+    let s = commune::scenario::parse(text, "t").unwrap();
+    assert_eq!(s.params.community_sizes(2), vec![150, 150, 150, 80, 80]);
+    let mut sim = Simulation::new(s.params.clone(), 2);
+    let installed = |sim: &mut Simulation, c: usize| {
+        let world = sim.world_mut();
+        let e = world
+            .resource::<commune::model::kernel::components::Directory>()
+            .communities[c];
+        let energy = world
+            .get::<commune::model::energy::EnergySystem>(e)
+            .unwrap();
+        let dwellings = world.get::<commune::model::housing::Dwellings>(e).unwrap();
+        (energy.capacity_kw, dwellings.m2)
+    };
+    let (kw0, m2_0) = installed(&mut sim, 0);
+    for c in [1, 2] {
+        assert_eq!(installed(&mut sim, c), (kw0, m2_0), "community {c}");
+    }
+    assert_eq!(m2_0, 30.0 * 150.0);
+    // Energy capacity is per person, times the region's factor.
+    let per_person = |kw: &[f64], n: f64| kw.iter().map(|k| k / n).collect::<Vec<_>>();
+    for c in [3, 4] {
+        let (kw, m2) = installed(&mut sim, c);
+        for (a, b) in per_person(&kw0, 150.0).iter().zip(per_person(&kw, 80.0)) {
+            assert!((b - 2.0 * a).abs() < 1e-9, "community {c}: {kw0:?} {kw:?}");
+        }
+        let own = if c == 4 { 25.0 } else { 40.0 };
+        assert_eq!(m2, own * 80.0, "community {c}");
+    }
+    sim.step();
+    let mut rows = Vec::new();
+    sim.community_metrics(&mut rows);
+    let default_ha = s.params.food.arable_ha_per_person * 150.0;
+    for (c, row) in rows.iter().enumerate() {
+        let (persons, ha) = if c < 3 {
+            (150, default_ha)
+        } else {
+            (80, 0.5 * 80.0)
+        };
+        assert_eq!(row.persons, persons, "community {c}");
+        assert!(
+            (row.arable_ha - ha).abs() < 1e-9,
+            "community {c}: {}",
+            row.arable_ha
+        );
+    }
+}
+
+#[test]
+fn bad_region_overrides_are_refused() {
+    assert_refused(&[
+        (
+            "[population]\ncommunities = 5\ncommunities_per_region = 3\n[[population.region_overrides]]\nregion = 2\npersons = 90\n",
+            "population.region_overrides.0.region",
+            "region 2 does not exist; the scenario's 5 communities, 3 to a region, make regions 0 to 1",
+        ),
+        (
+            "[population]\ncommunities = 5\ncommunities_per_region = 3\n[[population.region_overrides]]\nregion = 1\n[[population.region_overrides]]\nregion = 1\n",
+            "population.region_overrides.1.region",
+            "region 1 has an override already",
+        ),
+        (
+            "[population]\ncommunities = 2\nsizes = [100, 120]\n[[population.region_overrides]]\nregion = 0\npersons = 90\n",
+            "population.region_overrides.0.persons",
+            "is given with `population.sizes`",
+        ),
+        (
+            "[population]\ncommunities = 2\n[[population.region_overrides]]\nregion = 0\npersons = 0\n",
+            "population.region_overrides.0.persons",
+            "is 0; a community starts with 1 to",
+        ),
+        (
+            "[population]\ncommunities = 2\n[[population.region_overrides]]\nregion = 0\nenergy_factor = -2\n",
+            "population.region_overrides.0.energy_factor",
+            "is -2 times; it must be between 0 and 100 times",
+        ),
+        (
+            "[population]\ncommunities = 2\n[[population.region_overrides]]\nregion = 0\nland = 2\n",
+            "population.region_overrides[0].land",
+            "unknown field `land`",
+        ),
+    ]);
+}
+
+/// One run of `s` for `days`: the harvest-help decisions of each region (tick, passed) and the
+/// exchange hours of each year.
+fn decided_help(s: &Scenario, seed: u64, days: u32) -> (Vec<(u32, String, bool)>, [f64; 2]) {
+    let mut sim = Simulation::new(s.params.clone(), seed);
+    let mut hours = [0.0; 2];
+    for _ in 0..days {
+        let m = sim.step();
+        hours[usize::from(m.tick >= 365)] += m.exchange_hours;
+    }
+    let decisions = sim
+        .decisions()
+        .iter()
+        .filter(|d| d.subject.kind() == "harvest_help")
+        .map(|d| (d.tick, d.level.name(), d.passed))
+        .collect();
+    (decisions, hours)
+}
+
+/// Under `labour.harvest_help_decided`, starting without help, over 20 seeds: each region
+/// takes up harvest help at its first meeting after its rural farm is left short at the first
+/// harvest, and agrees; the first year's help is less than under the standing agreement of
+/// city-and-country.toml (it starts late), and the second year's at least as much (less 5%; it
+/// is up to a quarter more, the farms having been left shorter the year before). With
+/// solidarity 0 (10 seeds) the urban delegates, four of five, refuse it: at most 5% of the
+/// decisions pass (a delegate may deviate), and the cities give under a tenth of the help.
+#[test]
+fn regional_assemblies_decide_harvest_help() {
+    use rayon::prelude::*;
+    let decided = commune::scenario::load(&scenario("harvest-help-decided")).unwrap();
+    let standing = city_and_country(true);
+    let selfish = decided
+        .with_values(&["assembly.solidarity"], &[toml::Value::Float(0.0)])
+        .unwrap();
+    let days = 640;
+    let results: Vec<_> = (1..=20u64)
+        .into_par_iter()
+        .map(|seed| {
+            (
+                decided_help(&decided, seed, days),
+                decided_help(&standing, seed, days).1,
+                (seed <= 10).then(|| decided_help(&selfish, seed, days)),
+            )
+        })
+        .collect();
+    let (mut given, mut selfish_given, mut selfish_passed, mut selfish_decisions) =
+        (0.0, 0.0, 0, 0);
+    for (seed, ((decisions, hours), standing_hours, refused)) in (1..=20).zip(&results) {
+        for region in ["region 0", "region 1"] {
+            let first = decisions
+                .iter()
+                .find(|d| d.1 == region)
+                .unwrap_or_else(|| panic!("seed {seed}: {region} never took it up"));
+            assert!(first.2, "seed {seed}: {region} refused: {decisions:?}");
+            assert!(
+                first.0 < 300,
+                "seed {seed}: {region} decided on day {}",
+                first.0
+            );
+        }
+        assert!(
+            hours[0] > 0.0 && hours[0] < standing_hours[0],
+            "seed {seed}: {hours:?}"
+        );
+        let ratio = hours[1] / standing_hours[1];
+        assert!(
+            (0.95..1.3).contains(&ratio),
+            "seed {seed}: year 2 {hours:?} against {standing_hours:?}"
+        );
+        if let Some((refused, selfish_hours)) = refused {
+            given += hours[1];
+            selfish_given += selfish_hours[1];
+            selfish_passed += refused.iter().filter(|d| d.2).count();
+            selfish_decisions += refused.len();
+        }
+    }
+    assert!(selfish_decisions > 200, "{selfish_decisions}");
+    assert!(
+        (selfish_passed as f64) <= 0.05 * selfish_decisions as f64,
+        "{selfish_passed} of {selfish_decisions}"
+    );
+    assert!(
+        selfish_given < 0.1 * given,
+        "{selfish_given} against {given}"
+    );
+}
+
+#[test]
+fn harvest_help_decided_without_urban_communities_is_refused() {
+    assert_refused(&[(
+        "[labour]\nharvest_help_decided = true\n",
+        "labour.harvest_help_decided",
+        "names no urban community",
+    )]);
+}

@@ -263,3 +263,41 @@ fn bad_sites_and_split_sizes_are_refused_with_their_key() {
         ),
     ]);
 }
+
+/// A region made only of sites has no assembly: it sends no delegate to the world and counts
+/// for none of the world assembly's quorum. With such a region beside the fossil world's one
+/// community, and a world quorum of three quarters, the world still votes fossil energy out on
+/// the same day as without it (with the region counted, one region of two would never make
+/// the quorum).
+#[test]
+fn a_region_of_sites_counts_for_no_world_quorum() {
+    let text = std::fs::read_to_string(scenario("fossil-allowed"))
+        .unwrap()
+        .replace("interval_days = 36500", "interval_days = 90\nquorum = 0.75");
+    let alone = commune::scenario::parse(&text, "t").unwrap();
+    let with_region = commune::scenario::parse(
+        &text.replace(
+            "communities = 1\n",
+            "communities = 2\ncommunities_per_region = 1\nsizes = [150, 0]\n",
+        ),
+        "t",
+    )
+    .unwrap();
+    assert_eq!(with_region.params.regions(), 2);
+    let phase_out = |params: &Params| {
+        let mut sim = Simulation::new(params.clone(), 3);
+        for _ in 0..400 {
+            sim.step();
+        }
+        let world: Vec<_> = sim
+            .decisions()
+            .iter()
+            .filter(|d| d.subject.kind() == "phase_out_fossil")
+            .map(|d| (d.tick, d.passed))
+            .collect();
+        world
+    };
+    let voted = phase_out(&alone.params);
+    assert!(voted.iter().any(|d| d.1), "{voted:?}");
+    assert_eq!(phase_out(&with_region.params), voted);
+}

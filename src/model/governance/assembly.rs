@@ -491,9 +491,18 @@ fn upper_assemblies(
                     let at = Mandating { tick, subject };
                     let (votes, seated) =
                         world_votes(gov, log, a, regions, &persons, mandates, k, at);
-                    (votes, seated, regions.count(), &a.world)
+                    // A region made only of sites has no assembly and counts for no quorum.
+                    let settled = regions
+                        .all()
+                        .filter(|m| settled_in(acts.settled, m.clone()) > 0)
+                        .count();
+                    (votes, seated, settled, &a.world)
                 }
             };
+            if total == 0 {
+                // Only sites: no assembly to meet.
+                continue;
+            }
             acts.gov.today.meeting_hours += seated as f64 * rules.meeting_hours;
             if !quorate(rules, seated, total) {
                 acts.gov.today.without_quorum += 1;
@@ -515,12 +524,12 @@ fn upper_assemblies(
     }
 }
 
-/// Whether `seated` of `total` (communities, or regions) make the assembly's quorum.
 /// How many of `members` are settled (a site has no delegate and counts for no quorum).
 fn settled_in(settled: &Settled, members: std::ops::Range<usize>) -> usize {
     members.filter(|&c| settled.is(c)).count()
 }
 
+/// Whether `seated` of `total` (communities, or regions) make the assembly's quorum.
 fn quorate(rules: &AssemblyRules, seated: usize, total: usize) -> bool {
     seated as f64 >= rules.quorum * total as f64
 }
@@ -588,6 +597,10 @@ fn world_votes(
         let members = regions.members(r);
         gov.today.meeting_hours += delegates as f64 * rules.meeting_hours;
         let total = members.clone().filter(|&c| !mandates.sites[c]).count();
+        if total == 0 {
+            // Only sites: no assembly to meet, and no meeting without its quorum.
+            continue;
+        }
         if delegates == 0 || !quorate(rules, delegates, total) {
             gov.today.without_quorum += 1;
             continue;
@@ -673,9 +686,17 @@ fn delegate_vote(
 /// (what a rota proposal answers; unfilled hours add up until the community meets), the energy
 /// made and generated from fossil fuel, and the food outlook; ends rationing where the scarcity
 /// is over.
-pub fn remember_day(params: Res<Params>, books: Books, mut gov: ResMut<Government>) {
+pub fn remember_day(
+    params: Res<Params>,
+    books: Books,
+    mut gov: ResMut<Government>,
+    harvest: HarvestDays,
+) {
     let mask = params.labour.undesirable_mask();
     let gov = &mut *gov;
+    if params.labour.harvest_help_decided {
+        remember_harvest(gov, &books, &harvest);
+    }
     let fossil = Source::Fossil as usize;
     for (c, day) in books.labour.iter().enumerate() {
         let (energy, goods, food) = (&books.energy[c], &books.goods[c], &books.food[c]);
@@ -702,6 +723,36 @@ pub fn remember_day(params: Res<Params>, books: Books, mut gov: ResMut<Governmen
         if food.food_outlook >= 1.0 {
             // The scarcity is over: the rationing agreed for it ends.
             gov.rationing[c] = false;
+        }
+    }
+}
+
+/// What `remember_day` reads to follow the harvest (`labour.harvest_help_decided`).
+#[derive(bevy_ecs::system::SystemParam)]
+pub struct HarvestDays<'w> {
+    clock: Res<'w, crate::model::kernel::calendar::Clock>,
+    calendar: Res<'w, crate::model::kernel::calendar::Calendar>,
+    regions: Res<'w, Regions>,
+    urban: Res<'w, crate::model::kernel::regions::Urban>,
+}
+
+/// On a harvest day, adds the farm hours each region's rural communities left unfilled before
+/// any help (those still unfilled and the help received) to the region's count, which the
+/// first day of each harvest clears.
+fn remember_harvest(gov: &mut Government, books: &Books, h: &HarvestDays) {
+    let day = h.clock.day_of_year() as usize;
+    if !h.calendar.in_harvest[day] {
+        return;
+    }
+    let first = day == 0 || !h.calendar.in_harvest[day - 1];
+    let farm = crate::model::kernel::params::Sector::Agriculture.index();
+    for (r, members) in h.regions.all().enumerate() {
+        if first {
+            gov.harvest_unfilled[r] = 0.0;
+        }
+        for c in members.filter(|&c| !h.urban.is(c)) {
+            let d = &books.labour[c];
+            gov.harvest_unfilled[r] += d.unfilled[farm] + d.exchange_received;
         }
     }
 }

@@ -150,6 +150,9 @@ pub enum Subject {
         supplier: u32,
         receiver: u32,
     },
+    /// Keep (or start) harvest help: the region's urban members help its rural farms at
+    /// harvest (`labour.harvest_help_decided`).
+    HarvestHelp,
 }
 
 /// The kinds of proposal each level of assembly takes up, as `off_agenda` names them.
@@ -166,7 +169,7 @@ pub const COMMUNITY_AGENDA: &[&str] = &[
     "split",
 ];
 
-pub const REGION_AGENDA: &[&str] = &["food_agreement", "supply_agreement"];
+pub const REGION_AGENDA: &[&str] = &["food_agreement", "supply_agreement", "harvest_help"];
 
 pub const WORLD_AGENDA: &[&str] = &["phase_out_fossil", "cars"];
 
@@ -191,6 +194,7 @@ impl Subject {
             | Subject::Supply { .. }
             | Subject::KeepSupply { .. }
             | Subject::SupplyLapsed { .. } => "supply_agreement",
+            Subject::HarvestHelp => "harvest_help",
         }
     }
 
@@ -203,6 +207,7 @@ impl Subject {
             Subject::Rota if params.labour.undesirable_policy != UndesirablePolicy::Rota => {
                 Some("labour.undesirable_policy")
             }
+            Subject::HarvestHelp if !params.labour.harvest_help => Some("labour.harvest_help"),
             _ => None,
         }
     }
@@ -237,6 +242,9 @@ impl Subject {
             Subject::SupplyLapsed { supplier, receiver } => format!(
                 "the agreement that region {supplier} supplies region {receiver} lapses, unused"
             ),
+            Subject::HarvestHelp => {
+                "keep harvest help: urban members help rural farms at harvest".to_owned()
+            }
         }
     }
 }
@@ -308,6 +316,12 @@ pub struct Government {
     /// Supply agreements between regions in force, and what the regional meetings learn of them
     /// (under `rail.transfers = "assemblies"`).
     pub supply: Supply,
+    /// Each region's decision on harvest help (`None` until its assembly decides: the
+    /// scenario's `labour.harvest_help` stands).
+    pub harvest_help: Vec<Option<bool>>,
+    /// Effective farm hours each region's rural communities left unfilled before any help, over
+    /// the current harvest (or the last one, between harvests).
+    pub harvest_unfilled: Vec<f64>,
     /// Each community's figures of the day before.
     pub yesterday: Vec<Yesterday>,
     /// Today's counts, for the metrics row.
@@ -363,11 +377,23 @@ impl Government {
             undesirable_unfilled: vec![0.0; n],
             decisions: Vec::new(),
             supply: Supply::default(),
+            harvest_help: vec![None; regions as usize],
+            harvest_unfilled: vec![0.0; regions as usize],
             yesterday: vec![Yesterday::default(); n],
             today: Tally::default(),
             rngs: streams(seed, Purpose::Assembly, communities),
             region_rngs: streams(seed, Purpose::RegionDelegates, regions),
         }
+    }
+
+    /// Whether region `r`'s urban members help its rural farms at harvest: its assembly's
+    /// decision, or the scenario's until it decides.
+    pub fn harvest_help(&self, params: &Params, r: usize) -> bool {
+        self.harvest_help
+            .get(r)
+            .copied()
+            .flatten()
+            .unwrap_or(params.labour.harvest_help)
     }
 
     /// The labour policy in force for undesirable work in community `c`.

@@ -297,8 +297,15 @@ pub fn allocate_labour(
         clock.day_of_year(),
     );
     let any_rota = labour.iter().any(|d| d.policy == UndesirablePolicy::Rota);
-    // Urban members help rural farms today under a regional agreement (`labour.harvest_help`).
-    let harvest_help = params.labour.harvest_help
+    // Urban members help rural farms today under a regional agreement (`labour.harvest_help`,
+    // or each region's decision under `labour.harvest_help_decided`).
+    let helping: Vec<bool> = (0..regions.count())
+        .map(|r| match gov.as_deref() {
+            Some(g) if params.labour.harvest_help_decided => g.harvest_help(&params, r),
+            _ => params.labour.harvest_help,
+        })
+        .collect();
+    let harvest_help = helping.iter().any(|&h| h)
         && calendar.in_harvest[clock.day_of_year() as usize]
         && urban.any();
     let any_exchange = harvest_help
@@ -344,7 +351,7 @@ pub fn allocate_labour(
                     let scheme = Scheme {
                         regions: &regions,
                         mask: &rules.masks.undesirable,
-                        harvest_help: harvest_help.then_some(&*urban),
+                        harvest_help: harvest_help.then_some((&*urban, &helping[..])),
                     };
                     scheme.exchange(table.labour, &spare);
                     table.exchange_pass(&rules);
@@ -566,8 +573,9 @@ struct Scheme<'a> {
     regions: &'a Regions,
     /// The undesirable sectors.
     mask: &'a [f32; N_SECTORS],
-    /// Under a harvest-help agreement today, which communities are urban.
-    harvest_help: Option<&'a Urban>,
+    /// Under a harvest-help agreement today, which communities are urban, and which regions
+    /// are under the agreement.
+    harvest_help: Option<(&'a Urban, &'a [bool])>,
 }
 
 impl Scheme<'_> {
@@ -577,7 +585,14 @@ impl Scheme<'_> {
     fn takes(&self, day: &LabourDay, c: usize, s: usize) -> bool {
         let agriculture = s == Sector::Agriculture.index();
         (day.policy == UndesirablePolicy::Exchange && (self.mask[s] > 0.0 || agriculture))
-            || (agriculture && self.harvest_help.is_some_and(|u| !u.is(c)))
+            || (agriculture && self.helps(c, false))
+    }
+
+    /// Whether community `c` is under harvest help today as an urban community (`urban`) or a
+    /// rural one.
+    fn helps(&self, c: usize, urban: bool) -> bool {
+        self.harvest_help
+            .is_some_and(|(u, regions)| u.is(c) == urban && regions[self.regions.of(c)])
     }
 
     /// Exchange schemes: in each region, the work the communities left unfilled that a scheme
@@ -604,7 +619,7 @@ impl Scheme<'_> {
             if total <= EPS_HOURS {
                 continue;
             }
-            let gives = |c: usize| everyone || self.harvest_help.is_some_and(|u| u.is(c));
+            let gives = |c: usize| everyone || self.helps(c, true);
             let mut share = [0.0f64; N_SECTORS];
             let mut done = [0.0f64; N_SECTORS];
             for s in 0..N_SECTORS {

@@ -31,6 +31,7 @@ pub mod build;
 pub mod cars;
 pub mod food_agreement;
 pub mod guild_agreement;
+pub mod harvest_help;
 pub mod phase_out_fossil;
 pub mod ration;
 pub mod rota;
@@ -54,6 +55,7 @@ pub const KINDS: &[&dyn ProposalKind] = &[
     // Regional assemblies, then the world assembly, through delegates.
     &food_agreement::FoodAgreement,
     &supply_agreement::SupplyAgreement,
+    &harvest_help::HarvestHelp,
     &phase_out_fossil::PhaseOutFossil,
     &cars::Cars,
 ];

@@ -123,22 +123,80 @@ pub struct CommunityOverride {
     pub m2_per_person: Option<f64>,
 }
 
+/// Every community of one region differs in the same way: `[[population.region_overrides]]`
+/// with `region` and any of the others. A community's own override (`population.overrides`)
+/// takes precedence, value by value.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionOverride {
+    /// Region id (0-based; regions hold `communities_per_region` communities in id order).
+    pub region: u32,
+    /// Persons each of the region's communities starts with, instead of
+    /// `persons_per_community` or a draw from `size_range` (count).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub persons: Option<u32>,
+    /// Arable land per person, instead of `food.arable_ha_per_person` (ha).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arable_ha_per_person: Option<f64>,
+    /// Every energy source's capacity per person times this (factor).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub energy_factor: Option<f64>,
+    /// Floor area per person, instead of `dwellings.m2_per_person` (m2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub m2_per_person: Option<f64>,
+}
+
 impl PopulationParams {
     /// Every community's override, indexed by community (one with nothing overridden where the
-    /// scenario gives none): one pass over the list, however many communities there are.
+    /// scenario gives none): its region's override, with the community's own values in its
+    /// place where it gives them. One pass over each list, however many communities there are.
     pub fn overrides_by_community(&self) -> Vec<CommunityOverride> {
+        let per_region = self.communities_per_region.max(1);
+        let mut regions: Vec<Option<RegionOverride>> = Vec::new();
+        for o in &self.region_overrides {
+            let r = o.region as usize;
+            if regions.len() <= r {
+                regions.resize(r + 1, None);
+            }
+            regions[r] = Some(*o);
+        }
         let mut all: Vec<CommunityOverride> = (0..self.communities)
-            .map(|community| CommunityOverride {
-                community,
-                ..Default::default()
+            .map(|community| {
+                let region = regions
+                    .get((community / per_region) as usize)
+                    .copied()
+                    .flatten()
+                    .unwrap_or_default();
+                CommunityOverride {
+                    community,
+                    arable_ha_per_person: region.arable_ha_per_person,
+                    energy_factor: region.energy_factor,
+                    m2_per_person: region.m2_per_person,
+                }
             })
             .collect();
         for o in &self.overrides {
             if let Some(slot) = all.get_mut(o.community as usize) {
-                *slot = *o;
+                slot.arable_ha_per_person = o.arable_ha_per_person.or(slot.arable_ha_per_person);
+                slot.energy_factor = o.energy_factor.or(slot.energy_factor);
+                slot.m2_per_person = o.m2_per_person.or(slot.m2_per_person);
             }
         }
         all
+    }
+
+    /// Persons each region's override gives its communities, by region (`None` where it gives
+    /// none).
+    fn region_persons(&self) -> Vec<Option<u32>> {
+        let mut persons = Vec::new();
+        for o in &self.region_overrides {
+            let r = o.region as usize;
+            if persons.len() <= r {
+                persons.resize(r + 1, None);
+            }
+            persons[r] = o.persons;
+        }
+        persons
     }
 }
 
@@ -166,6 +224,8 @@ pub struct PopulationParams {
     pub file: String,
     /// Communities that differ from the defaults in land, energy or floor area.
     pub overrides: Vec<CommunityOverride>,
+    /// Regions whose communities differ from the defaults in size, land, energy or floor area.
+    pub region_overrides: Vec<RegionOverride>,
     /// Share of its residents' arable land an urban community keeps (0..1); the rest is farmed
     /// by the rural communities of its region.
     pub urban_land_share: f64,
@@ -230,6 +290,9 @@ pub struct LabourParams {
     /// A regional agreement that urban communities' members help the rural communities' farms
     /// at harvest with the hours they have to spare, travelling by rail (on/off).
     pub harvest_help: bool,
+    /// The regional assemblies decide harvest help (a `harvest_help` proposal), starting from
+    /// `harvest_help` (on/off).
+    pub harvest_help_decided: bool,
 }
 
 /// How a community staffs work that is undesirable but necessary.
@@ -388,8 +451,9 @@ impl Params {
         use rand::RngExt;
         let p = &self.population;
         if !p.sizes.is_empty() {
-            p.sizes.clone()
-        } else if let [lo, hi] = p.size_range[..] {
+            return p.sizes.clone();
+        }
+        let mut sizes = if let [lo, hi] = p.size_range[..] {
             (0..p.communities)
                 .map(|c| {
                     let mut rng = crate::model::kernel::rng::stream(
@@ -402,7 +466,17 @@ impl Params {
                 .collect()
         } else {
             vec![p.persons_per_community; p.communities as usize]
+        };
+        if !p.region_overrides.is_empty() {
+            let region_persons = p.region_persons();
+            let per_region = p.communities_per_region.max(1) as usize;
+            for (c, size) in sizes.iter_mut().enumerate() {
+                if let Some(&Some(n)) = region_persons.get(c / per_region) {
+                    *size = n;
+                }
+            }
         }
+        sizes
     }
 
     /// Number of regions implied by the community count.
@@ -427,6 +501,7 @@ impl Default for PopulationParams {
             urban: Vec::new(),
             file: String::new(),
             overrides: Vec::new(),
+            region_overrides: Vec::new(),
             // Assumption: a city keeps a tenth of its residents' land for gardens and
             // market gardening; the rest is farmed by the countryside around it.
             urban_land_share: 0.1,
@@ -479,6 +554,7 @@ impl Default for LabourParams {
             swap_start_day: 90,
             swap_days: 91,
             harvest_help: false,
+            harvest_help_decided: false,
         }
     }
 }
@@ -562,6 +638,8 @@ pub const POPULATION: &[Decl] = &[
     Decl::new("population.file", "", Check::Free, "A CSV file of the communities, read relative to the scenario file: a header with `community` (id from 0) and `persons`, and optionally `urban` (1 or 0, true or false), then one row per community, each once. It fills `sizes` and `urban` (which it may not be given with); the run's `scenario.toml` lists them instead of naming the file, so the run directory replays without it.", "")
         .fixed("the population is drawn when the world is built; use an `influx` event to add people"),
     Decl::new("population.overrides", "", Check::Free, "Communities that differ from the scenario's values: `[[population.overrides]]` with `community` (id from 0) and any of `arable_ha_per_person` (ha, instead of food.arable_ha_per_person), `energy_factor` (every source's capacity per person times this) and `m2_per_person` (floor area, instead of dwellings.m2_per_person). A `population.file` may give them as columns of the same names.", "")
+        .fixed("land, installations and dwellings are laid out when the world is built"),
+    Decl::new("population.region_overrides", "", Check::Free, "Regions whose communities all differ from the scenario's values: `[[population.region_overrides]]` with `region` (id from 0; region r holds communities r x communities_per_region onwards) and any of `persons` (each community's persons at the start, instead of persons_per_community or a draw from size_range; not with `sizes` or a file), `arable_ha_per_person`, `energy_factor` and `m2_per_person` (as in `population.overrides`). A community's own override takes precedence, value by value.", "")
         .fixed("land, installations and dwellings are laid out when the world is built"),
     Decl::new("population.urban_land_share", "share", Check::Share, "Share of its residents' arable land (food.arable_ha_per_person) an urban community keeps; the rest goes to the rural communities of its region in proportion to their own land, so the region's land is unchanged. A region with no rural community keeps it all.", "Assumption: a tenth, for gardens and market gardening.")
         .fixed("land is shared out when the world is built"),
@@ -677,6 +755,13 @@ pub const LABOUR: &[Decl] = &[
         Check::Free,
         "A regional agreement: at harvest (within two `food.harvest_spread_days` of its peak), the farm work the rural communities of a region leave unfilled is offered to the members of its urban communities (`population.urban`) with hours to spare, who travel by rail; counted in `exchange_hours` and `exchange_passenger_km`.",
         "The essay: \"exchange schemes will be initiated to get city dwellers to come out into the countryside for outdoor farming work, perhaps during the harvest\".",
+    ),
+    Decl::new(
+        "labour.harvest_help_decided",
+        "",
+        Check::Free,
+        "The regional assemblies decide harvest help instead of the scenario: a region with urban and rural communities whose rural farms left work unfilled at the current or last harvest (before any help) takes up `harvest_help` at its meetings, its urban members weighing the hours (spread over the year) against the harvest saved at `assembly.solidarity`, its rural members the harvest saved; the decision stands until the next. `labour.harvest_help` is each region's standing decision until its assembly decides.",
+        "The essay: \"exchange schemes will be initiated\" between city and countryside, as agreements the communities make.",
     ),
     Decl::new(
         "labour.sedentary_sectors",
