@@ -8,8 +8,8 @@ use crate::accounts::csv::Csv;
 use crate::model::kernel::params::{CommunityOverride, MAX_COMMUNITY, PopulationParams};
 
 /// The columns of a communities file: `community` and `persons` are required, the others not.
-pub const COLUMNS: &str =
-    "community,persons[,urban][,arable_ha_per_person][,energy_factor][,m2_per_person]";
+pub const COLUMNS: &str = "community,persons[,urban][,arable_ha_per_person][,energy_factor]\
+     [,m2_per_person][,x_km,y_km]";
 
 /// What a communities file gives.
 #[derive(Debug, Default, PartialEq)]
@@ -34,10 +34,12 @@ pub fn read(file: &str, text: &str, communities: u32) -> Result<Communities, Vec
     let persons = csv.column("persons").map_err(|e| vec![e.to_string()])?;
     let urban_column = csv.header.iter().position(|h| h == "urban");
     let optional = |name: &str| csv.header.iter().position(|h| h == name);
-    let (land, energy, floor) = (
+    let (land, energy, floor, x, y) = (
         optional("arable_ha_per_person"),
         optional("energy_factor"),
         optional("m2_per_person"),
+        optional("x_km"),
+        optional("y_km"),
     );
     let mut overrides = Vec::new();
     let mut problems = Vec::new();
@@ -85,6 +87,8 @@ pub fn read(file: &str, text: &str, communities: u32) -> Result<Communities, Vec
             (land, &mut own.arable_ha_per_person),
             (energy, &mut own.energy_factor),
             (floor, &mut own.m2_per_person),
+            (x, &mut own.x_km),
+            (y, &mut own.y_km),
         ] {
             if let Some(column) = column.filter(|&k| !record.fields[k].trim().is_empty()) {
                 match number(column) {
@@ -93,9 +97,11 @@ pub fn read(file: &str, text: &str, communities: u32) -> Result<Communities, Vec
                 }
             }
         }
-        if own.arable_ha_per_person.is_some()
-            || own.energy_factor.is_some()
-            || own.m2_per_person.is_some()
+        if own
+            != (CommunityOverride {
+                community: c as u32,
+                ..Default::default()
+            })
         {
             overrides.push(own);
         }
@@ -195,6 +201,7 @@ mod tests {
                 arable_ha_per_person,
                 energy_factor,
                 m2_per_person,
+                ..Default::default()
             };
         assert_eq!(
             found.overrides,

@@ -291,6 +291,21 @@ fn population(c: &mut Checks, s: &Scenario) {
                 c.range(&key(field), v, 0.0, most, unit);
             }
         }
+        match (o.x_km, o.y_km) {
+            (Some(x), Some(y)) => {
+                c.range(&key("x_km"), x, -20000.0, 20000.0, "km");
+                c.range(&key("y_km"), y, -20000.0, 20000.0, "km");
+            }
+            (None, None) => {}
+            (Some(_), None) => c.fail(
+                &key("y_km"),
+                "is missing: a location is `x_km` and `y_km` together".to_string(),
+            ),
+            (None, Some(_)) => c.fail(
+                &key("x_km"),
+                "is missing: a location is `x_km` and `y_km` together".to_string(),
+            ),
+        }
     }
     let regions = p.communities.div_ceil(p.communities_per_region.max(1));
     let mut overridden = std::collections::BTreeSet::new();

@@ -525,3 +525,57 @@ fn harvest_help_decided_without_urban_communities_is_refused() {
         "names no urban community",
     )]);
 }
+
+/// Communities with a location (`x_km`, `y_km`) are joined by links as long as the straight
+/// line between them times `rail.detour_factor`; a link with an end that has none keeps its
+/// drawn length, and the draws of the others do not change.
+#[test]
+fn located_communities_are_joined_by_links_as_long_as_the_distance_between_them() {
+    let base = "[population]\ncommunities = 4\ncommunities_per_region = 4\n\
+                [rail]\ndetour_factor = 1.5\nextra_links_per_region = 3\n";
+    let located = format!(
+        "{base}[[population.overrides]]\ncommunity = 0\nx_km = 0\ny_km = 0\n\
+         [[population.overrides]]\ncommunity = 1\nx_km = 3\ny_km = 4\n\
+         [[population.overrides]]\ncommunity = 2\nx_km = 6\ny_km = 8\n"
+    );
+    let links = |text: &str| {
+        let s = commune::scenario::parse(text, "t").unwrap();
+        let mut sim = Simulation::new(s.params, 7);
+        commune::model::rail::links::built(sim.world_mut())
+    };
+    let (drawn, placed) = (links(base), links(&located));
+    assert_eq!(drawn.len(), placed.len());
+    for (d, p) in drawn.iter().zip(&placed) {
+        assert_eq!((d.a, d.b), (p.a, p.b));
+        let straight = |c: u32| {
+            [(0.0, 0.0), (3.0, 4.0), (6.0, 8.0)]
+                .get(c as usize)
+                .copied()
+        };
+        match (straight(p.a), straight(p.b)) {
+            (Some(a), Some(b)) => {
+                let km = f64::hypot(a.0 - b.0, a.1 - b.1) * 1.5;
+                assert!((p.km - km).abs() < 1e-9, "{p:?}");
+            }
+            _ => assert_eq!(d.km, p.km, "{p:?}"),
+        }
+    }
+    assert!(placed.iter().any(|l| l.b == 3 || l.a == 3));
+    assert!(placed.iter().any(|l| (l.a, l.b) == (0, 1)));
+}
+
+#[test]
+fn a_location_needs_both_coordinates() {
+    assert_refused(&[
+        (
+            "[population]\ncommunities = 2\n[[population.overrides]]\ncommunity = 1\nx_km = 3\n",
+            "population.overrides.0.y_km",
+            "is missing: a location is `x_km` and `y_km` together",
+        ),
+        (
+            "[population]\ncommunities = 2\n[[population.overrides]]\ncommunity = 1\nx_km = 3\ny_km = 1e9\n",
+            "population.overrides.0.y_km",
+            "it must be between -20000 and 20000 km",
+        ),
+    ]);
+}

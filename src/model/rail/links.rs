@@ -193,9 +193,11 @@ fn generate(params: &Params, members: &[Vec<u32>], seed: u64) -> Vec<RailLink> {
             rail.link_km_min
         }
     };
+    let located = Located::of(params);
     let mut links = Vec::new();
-    let mut push = |a: u32, b: u32, km: f64| {
+    let mut push = |a: u32, b: u32, drawn: f64| {
         let id = links.len() as u32;
+        let km = located.km(a, b, rail.detour_factor).unwrap_or(drawn);
         links.push(RailLink { id, a, b, km });
     };
     for (r, m) in members.iter().enumerate() {
@@ -212,10 +214,41 @@ fn generate(params: &Params, members: &[Vec<u32>], seed: u64) -> Vec<RailLink> {
             }
         }
         if let Some(next) = members.get(r + 1) {
+            // A trunk line's drawn length is three links'; a located one's is its own.
             push(m[0], next[0], km(&mut rng) * 3.0);
         }
     }
     links
+}
+
+/// Where the communities lie, for those the scenario locates (`x_km`, `y_km`).
+struct Located(Vec<Option<(f64, f64)>>);
+
+impl Located {
+    fn of(params: &Params) -> Self {
+        let overrides = &params.population.overrides;
+        if overrides.iter().all(|o| o.location().is_none()) {
+            return Located(Vec::new());
+        }
+        Located(
+            params
+                .population
+                .overrides_by_community()
+                .iter()
+                .map(|o| o.location())
+                .collect(),
+        )
+    }
+
+    /// The length of a link between `a` and `b` when both are located: the straight line
+    /// between them times `detour` (km).
+    fn km(&self, a: u32, b: u32, detour: f64) -> Option<f64> {
+        let (pa, pb) = (
+            self.0.get(a as usize).copied()??,
+            self.0.get(b as usize).copied()??,
+        );
+        Some((pa.0 - pb.0).hypot(pa.1 - pb.1) * detour)
+    }
 }
 
 /// Posts each link's upkeep to the rail syndicates of the two communities it joins (hours/day,
@@ -243,11 +276,14 @@ pub fn found(
 ) {
     let rail = &params.rail;
     if rail.links.is_empty() {
-        let km = if rail.link_km_max > rail.link_km_min {
+        let drawn = if rail.link_km_max > rail.link_km_min {
             rng.random_range(rail.link_km_min..rail.link_km_max)
         } else {
             rail.link_km_min
         };
+        let km = Located::of(params)
+            .km(founder, site, rail.detour_factor)
+            .unwrap_or(drawn);
         let id = built(world).len() as u32;
         world.spawn((
             RailLink {

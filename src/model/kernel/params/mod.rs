@@ -121,6 +121,20 @@ pub struct CommunityOverride {
     /// Floor area per person, instead of `dwellings.m2_per_person` (m2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub m2_per_person: Option<f64>,
+    /// Where the community lies, east and north of any origin (km); given together. A generated
+    /// rail link between two located communities is as long as the straight line between them
+    /// times `rail.detour_factor`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x_km: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y_km: Option<f64>,
+}
+
+impl CommunityOverride {
+    /// The community's location (km), if it has one.
+    pub fn location(&self) -> Option<(f64, f64)> {
+        self.x_km.zip(self.y_km)
+    }
 }
 
 /// Every community of one region differs in the same way: `[[population.region_overrides]]`
@@ -172,6 +186,8 @@ impl PopulationParams {
                     arable_ha_per_person: region.arable_ha_per_person,
                     energy_factor: region.energy_factor,
                     m2_per_person: region.m2_per_person,
+                    x_km: None,
+                    y_km: None,
                 }
             })
             .collect();
@@ -180,6 +196,7 @@ impl PopulationParams {
                 slot.arable_ha_per_person = o.arable_ha_per_person.or(slot.arable_ha_per_person);
                 slot.energy_factor = o.energy_factor.or(slot.energy_factor);
                 slot.m2_per_person = o.m2_per_person.or(slot.m2_per_person);
+                (slot.x_km, slot.y_km) = (o.x_km, o.y_km);
             }
         }
         all
@@ -637,7 +654,7 @@ pub const POPULATION: &[Decl] = &[
         .fixed("land is shared out when the world is built"),
     Decl::new("population.file", "", Check::Free, "A CSV file of the communities, read relative to the scenario file: a header with `community` (id from 0) and `persons`, and optionally `urban` (1 or 0, true or false), then one row per community, each once. It fills `sizes` and `urban` (which it may not be given with); the run's `scenario.toml` lists them instead of naming the file, so the run directory replays without it.", "")
         .fixed("the population is drawn when the world is built; use an `influx` event to add people"),
-    Decl::new("population.overrides", "", Check::Free, "Communities that differ from the scenario's values: `[[population.overrides]]` with `community` (id from 0) and any of `arable_ha_per_person` (ha, instead of food.arable_ha_per_person), `energy_factor` (every source's capacity per person times this) and `m2_per_person` (floor area, instead of dwellings.m2_per_person). A `population.file` may give them as columns of the same names.", "")
+    Decl::new("population.overrides", "", Check::Free, "Communities that differ from the scenario's values: `[[population.overrides]]` with `community` (id from 0) and any of `arable_ha_per_person` (ha, instead of food.arable_ha_per_person), `energy_factor` (every source's capacity per person times this), `m2_per_person` (floor area, instead of dwellings.m2_per_person) and its location `x_km` and `y_km` (km east and north of any origin, given together: a generated rail link between two located communities is the straight line between them times `rail.detour_factor`). A `population.file` may give them as columns of the same names.", "")
         .fixed("land, installations and dwellings are laid out when the world is built"),
     Decl::new("population.region_overrides", "", Check::Free, "Regions whose communities all differ from the scenario's values: `[[population.region_overrides]]` with `region` (id from 0; region r holds communities r x communities_per_region onwards) and any of `persons` (each community's persons at the start, instead of persons_per_community or a draw from size_range; not with `sizes` or a file), `arable_ha_per_person`, `energy_factor` and `m2_per_person` (as in `population.overrides`). A community's own override takes precedence, value by value.", "")
         .fixed("land, installations and dwellings are laid out when the world is built"),

@@ -53,6 +53,9 @@ pub struct RailParams {
     /// Shortest and longest generated link (km).
     pub link_km_min: f64,
     pub link_km_max: f64,
+    /// A generated link between two located communities is the straight line between them times
+    /// this (factor).
+    pub detour_factor: f64,
     /// Generated links in each region beyond the line through its communities (count).
     pub extra_links_per_region: u32,
     /// Freight each link can carry (tonne-km/day).
@@ -94,6 +97,8 @@ impl Default for RailParams {
             links: Vec::new(),
             link_km_min: 5.0,
             link_km_max: 30.0,
+            // Assumption: lines follow valleys and serve places between.
+            detour_factor: 1.25,
             extra_links_per_region: 2,
             // Assumption: a lightly used regional line.
             capacity_tonne_km_per_day: 5_000.0,
@@ -129,6 +134,8 @@ pub const DECLS: &[Decl] = &[
     Decl::new("rail.link_km_min", "km", Check::Range(0.01, 10000.0), "Shortest generated link (links are drawn between this and `link_km_max`).", "")
         .fixed("the network is laid when the world is built"),
     Decl::new("rail.link_km_max", "km", Check::Range(0.01, 10000.0), "Longest generated link.", "")
+        .fixed("the network is laid when the world is built"),
+    Decl::new("rail.detour_factor", "factor", Check::Range(1.0, 10.0), "A generated link between two communities that both have a location (`x_km` and `y_km` in `population.overrides` or the communities file) is the straight line between them times this, instead of a length drawn between `link_km_min` and `link_km_max` (a trunk line between regions, three times that).", "Assumption: 1.25; lines follow valleys and serve the places between.")
         .fixed("the network is laid when the world is built"),
     Decl::new("rail.extra_links_per_region", "count", Check::Count(0, 1000), "Generated links in each region beyond the line through its communities.", "")
         .fixed("the network is laid when the world is built"),
