@@ -9,6 +9,7 @@
 //! cleared, and the log says so). A `set` of any other parameter leaves every decision as it is.
 
 use crate::model::kernel::goods::Good;
+use crate::model::kernel::newcomers::Newcomers;
 use crate::model::kernel::params::energy::Source;
 use crate::model::kernel::params::{Params, UndesirablePolicy};
 use crate::model::kernel::rng::{Purpose, streams};
@@ -150,6 +151,18 @@ pub enum Subject {
         supplier: u32,
         receiver: u32,
     },
+    /// Take in newcomers who ask to join, with land, housing and rations
+    /// (`population.influx = "decided"`).
+    Newcomers {
+        persons: u32,
+    },
+    /// The region places newcomers refused by a community with another that has room (`Some`),
+    /// or finds none, and they do not arrive (`None`): a rule of the region's agreement,
+    /// recorded without a vote.
+    PlaceNewcomers {
+        persons: u32,
+        community: Option<u32>,
+    },
 }
 
 /// The kinds of proposal each level of assembly takes up, as `off_agenda` names them.
@@ -164,6 +177,7 @@ pub const COMMUNITY_AGENDA: &[&str] = &[
     "ration",
     "artist",
     "split",
+    "newcomers",
 ];
 
 pub const REGION_AGENDA: &[&str] = &["food_agreement", "supply_agreement"];
@@ -191,6 +205,7 @@ impl Subject {
             | Subject::Supply { .. }
             | Subject::KeepSupply { .. }
             | Subject::SupplyLapsed { .. } => "supply_agreement",
+            Subject::Newcomers { .. } | Subject::PlaceNewcomers { .. } => "newcomers",
         }
     }
 
@@ -236,6 +251,19 @@ impl Subject {
             }
             Subject::SupplyLapsed { supplier, receiver } => format!(
                 "the agreement that region {supplier} supplies region {receiver} lapses, unused"
+            ),
+            Subject::Newcomers { persons } => {
+                format!("take in {persons} newcomers, with land, housing and rations")
+            }
+            Subject::PlaceNewcomers {
+                persons,
+                community: Some(c),
+            } => format!("place {persons} newcomers with community {c}"),
+            Subject::PlaceNewcomers {
+                persons,
+                community: None,
+            } => format!(
+                "no community of the region takes in {persons} newcomers: they do not arrive"
             ),
         }
     }
@@ -308,6 +336,8 @@ pub struct Government {
     /// Supply agreements between regions in force, and what the regional meetings learn of them
     /// (under `rail.transfers = "assemblies"`).
     pub supply: Supply,
+    /// Newcomers asking to join, accepted and arriving (`population.influx = "decided"`).
+    pub newcomers: Newcomers,
     /// Each community's figures of the day before.
     pub yesterday: Vec<Yesterday>,
     /// Today's counts, for the metrics row.
@@ -363,6 +393,7 @@ impl Government {
             undesirable_unfilled: vec![0.0; n],
             decisions: Vec::new(),
             supply: Supply::default(),
+            newcomers: Newcomers::new(n),
             yesterday: vec![Yesterday::default(); n],
             today: Tally::default(),
             rngs: streams(seed, Purpose::Assembly, communities),
