@@ -392,6 +392,17 @@ impl Simulation {
         for event in due {
             let text = match &event.kind {
                 events::EventKind::Set { path, value } => self.set(path, value),
+                events::EventKind::Influx {
+                    community, persons, ..
+                } if self.world.resource::<Params>().population.influx
+                    == kernel::params::InfluxRule::Decided =>
+                {
+                    events::apply(&mut self.world, tick, &event.kind);
+                    format!(
+                        "{persons} newcomers ask to join community {community}; its assembly \
+                         decides at its next meeting"
+                    )
+                }
                 kind => {
                     events::apply(&mut self.world, tick, kind);
                     kind.describe()
@@ -411,6 +422,7 @@ impl Simulation {
         {
             self.found_communities(tick);
         }
+        self.newcomers_arrive(tick);
         for (community, good, members) in guilds::found_spontaneously(&mut self.world, tick) {
             let text = format!(
                 "{members} people of community {community} found a {} guild",
@@ -700,6 +712,34 @@ impl Simulation {
                 f.moved,
                 f.site,
                 100.0 * f.share
+            );
+            self.world.resource_mut::<kernel::log::Log>().push(
+                tick,
+                kernel::log::LogKind::Event,
+                text,
+            );
+        }
+    }
+
+    /// Newcomers an assembly accepted yesterday arrive, with land, housing, energy and stores
+    /// per resident (`events::arrive`), counted and logged; today's counts of newcomers start at
+    /// 0 (`population.influx = "decided"`). Called at the start of each day, after splits.
+    fn newcomers_arrive(&mut self, tick: u32) {
+        let due = self
+            .world
+            .resource_mut::<kernel::decisions::Government>()
+            .newcomers
+            .new_day(tick);
+        for a in due {
+            events::arrive(&mut self.world, tick, a.community, a.persons, true);
+            self.world
+                .resource_mut::<kernel::decisions::Government>()
+                .newcomers
+                .accepted[a.community as usize] += a.persons;
+            let text = format!(
+                "{} newcomers accepted by its assembly arrive in community {}, with land, \
+                 housing, energy and stores",
+                a.persons, a.community
             );
             self.world.resource_mut::<kernel::log::Log>().push(
                 tick,

@@ -305,6 +305,16 @@ pub(super) fn build(
                 if !(1..=100_000).contains(&persons) {
                     fail("persons", format!("{persons} is not between 1 and 100000"));
                 }
+                let decided =
+                    s.params.population.influx == crate::model::kernel::params::InfluxRule::Decided;
+                if decided && e.provisions == Some(false) {
+                    fail(
+                        "provisions",
+                        "under `population.influx = \"decided\"` newcomers taken in always \
+                         come with land, housing and stores: leave `provisions` out"
+                            .to_owned(),
+                    );
+                }
                 EventKind::Influx {
                     community,
                     persons,

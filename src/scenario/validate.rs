@@ -217,6 +217,24 @@ fn meta(c: &mut Checks, s: &Scenario) {
 /// `[population]`: how many persons fit, and age shares that add up.
 fn population(c: &mut Checks, s: &Scenario) {
     let p = &s.params.population;
+    if p.influx == crate::model::kernel::params::InfluxRule::Decided {
+        let a = &s.params.assembly;
+        if !a.enabled {
+            c.fail(
+                "population.influx",
+                "is \"decided\", but assemblies are off (`assembly.enabled = false`): no \
+                 assembly would decide on newcomers; turn assemblies on or use \"arrive\""
+                    .to_owned(),
+            );
+        } else if !a.community.takes_up("newcomers") {
+            c.fail(
+                "population.influx",
+                "is \"decided\", but \"newcomers\" is in `assembly.community.off_agenda`: no \
+                 assembly would decide on newcomers; take it off that list or use \"arrive\""
+                    .to_owned(),
+            );
+        }
+    }
     let largest = match p.size_range[..] {
         [_, hi] => hi,
         _ => p.persons_per_community,

@@ -25,6 +25,7 @@ mod kitchens;
 mod layout;
 mod learning;
 mod moves;
+mod newcomers;
 mod planning;
 mod policy;
 mod proposals;

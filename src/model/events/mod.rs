@@ -17,11 +17,13 @@ use crate::model::housing::Dwellings;
 use crate::model::kernel::components::{
     Community, HealthState, Land, Member, Person, Stocks, StoreRoom,
 };
+use crate::model::kernel::decisions::Government;
 use crate::model::kernel::goods::Good;
-use crate::model::kernel::params::Params;
 use crate::model::kernel::params::Sector;
 use crate::model::kernel::params::energy::{N_SOURCES, Source};
 use crate::model::kernel::params::setting::ParamValue;
+use crate::model::kernel::params::{InfluxRule, Params};
+use crate::model::kernel::regions::Regions;
 use crate::model::kernel::rng::{Purpose, stream};
 use crate::model::population::life::illness_days;
 
@@ -309,6 +311,28 @@ fn provide(world: &mut World, params: &Params, tick: u32, c: u32, newcomers: u32
     }
 }
 
+/// `persons` newcomers, drawn like the first population from community `c`'s `Events` stream,
+/// join `c` on `tick`; with `provisions`, `c` grows with them as if founded with them
+/// (`provide`). An `influx` event under `population.influx = "arrive"`, and newcomers accepted
+/// by an assembly under `"decided"` (always with provisions).
+pub fn arrive(world: &mut World, tick: u32, c: u32, persons: u32, provisions: bool) {
+    let params = world.resource::<Params>().clone();
+    if provisions {
+        provide(world, &params, tick, c, persons);
+    }
+    let newcomers: Vec<_> = {
+        let mut rngs = world.resource_mut::<EventRngs>();
+        let rng = &mut rngs.0[c as usize];
+        (0..persons)
+            .map(|_| {
+                let person = crate::model::population::setup::draw_person(rng, &params, c);
+                (person, crate::model::kernel::decisions::Values::draw(rng))
+            })
+            .collect()
+    };
+    world.spawn_batch(newcomers);
+}
+
 /// Applies one event (other than a policy change, which the caller applies with the world's
 /// parameters) on `tick`.
 pub fn apply(world: &mut World, tick: u32, kind: &EventKind) {
@@ -360,22 +384,17 @@ pub fn apply(world: &mut World, tick: u32, kind: &EventKind) {
             persons,
             provisions,
         } => {
-            let params = world.resource::<Params>().clone();
-            let c = *community;
-            if *provisions {
-                provide(world, &params, tick, c, *persons);
+            let rule = world.resource::<Params>().population.influx;
+            if rule == InfluxRule::Decided {
+                // They ask; the community's assembly decides at its next meeting.
+                let region = world.resource::<Regions>().of(*community as usize) as u32;
+                world
+                    .resource_mut::<Government>()
+                    .newcomers
+                    .ask(*community, region, *persons);
+            } else {
+                arrive(world, tick, *community, *persons, *provisions);
             }
-            let newcomers: Vec<_> = {
-                let mut rngs = world.resource_mut::<EventRngs>();
-                let rng = &mut rngs.0[c as usize];
-                (0..*persons)
-                    .map(|_| {
-                        let person = crate::model::population::setup::draw_person(rng, &params, c);
-                        (person, crate::model::kernel::decisions::Values::draw(rng))
-                    })
-                    .collect()
-            };
-            world.spawn_batch(newcomers);
         }
         EventKind::IllnessWave { target, share } => {
             let mean_days = world.resource::<Params>().health.mean_illness_days;

@@ -9,6 +9,7 @@
 //! cleared, and the log says so). A `set` of any other parameter leaves every decision as it is.
 
 use crate::model::kernel::goods::Good;
+use crate::model::kernel::newcomers::Newcomers;
 use crate::model::kernel::params::energy::Source;
 use crate::model::kernel::params::{Params, UndesirablePolicy};
 use crate::model::kernel::rng::{Purpose, streams};
@@ -153,6 +154,18 @@ pub enum Subject {
     /// Keep (or start) harvest help: the region's urban members help its rural farms at
     /// harvest (`labour.harvest_help_decided`).
     HarvestHelp,
+    /// Take in newcomers who ask to join, with land, housing and rations
+    /// (`population.influx = "decided"`).
+    Newcomers {
+        persons: u32,
+    },
+    /// The region places newcomers refused by a community with another that has room (`Some`),
+    /// or finds none, and they do not arrive (`None`): a rule of the region's agreement,
+    /// recorded without a vote.
+    PlaceNewcomers {
+        persons: u32,
+        community: Option<u32>,
+    },
 }
 
 /// The kinds of proposal each level of assembly takes up, as `off_agenda` names them.
@@ -167,6 +180,7 @@ pub const COMMUNITY_AGENDA: &[&str] = &[
     "ration",
     "artist",
     "split",
+    "newcomers",
 ];
 
 pub const REGION_AGENDA: &[&str] = &["food_agreement", "supply_agreement", "harvest_help"];
@@ -195,6 +209,7 @@ impl Subject {
             | Subject::KeepSupply { .. }
             | Subject::SupplyLapsed { .. } => "supply_agreement",
             Subject::HarvestHelp => "harvest_help",
+            Subject::Newcomers { .. } | Subject::PlaceNewcomers { .. } => "newcomers",
         }
     }
 
@@ -245,6 +260,19 @@ impl Subject {
             Subject::HarvestHelp => {
                 "keep harvest help: urban members help rural farms at harvest".to_owned()
             }
+            Subject::Newcomers { persons } => {
+                format!("take in {persons} newcomers, with land, housing and rations")
+            }
+            Subject::PlaceNewcomers {
+                persons,
+                community: Some(c),
+            } => format!("place {persons} newcomers with community {c}"),
+            Subject::PlaceNewcomers {
+                persons,
+                community: None,
+            } => format!(
+                "no community of the region takes in {persons} newcomers: they do not arrive"
+            ),
         }
     }
 }
@@ -322,6 +350,8 @@ pub struct Government {
     /// Effective farm hours each region's rural communities left unfilled before any help, over
     /// the current harvest (or the last one, between harvests).
     pub harvest_unfilled: Vec<f64>,
+    /// Newcomers asking to join, accepted and arriving (`population.influx = "decided"`).
+    pub newcomers: Newcomers,
     /// Each community's figures of the day before.
     pub yesterday: Vec<Yesterday>,
     /// Today's counts, for the metrics row.
@@ -379,6 +409,7 @@ impl Government {
             supply: Supply::default(),
             harvest_help: vec![None; regions as usize],
             harvest_unfilled: vec![0.0; regions as usize],
+            newcomers: Newcomers::new(n),
             yesterday: vec![Yesterday::default(); n],
             today: Tally::default(),
             rngs: streams(seed, Purpose::Assembly, communities),

@@ -13,6 +13,7 @@ pub mod goods;
 pub mod ledger;
 pub mod life_table;
 pub mod log;
+pub mod newcomers;
 pub mod params;
 pub mod regions;
 pub mod rng;

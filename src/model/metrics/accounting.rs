@@ -254,12 +254,19 @@ fn tally_kinds(
     }
 }
 
-/// Today's births and deaths into the metrics row (after [`collect_metrics`]; a system of its
+/// Today's births, deaths, moves and newcomers into the metrics row (after [`collect_metrics`]; a system of its
 /// own because that one already takes as many parameters as a system may).
-pub fn collect_vitals(vitals: Res<Vitals>, mut metrics: ResMut<TickMetrics>) {
+pub fn collect_vitals(
+    vitals: Res<Vitals>,
+    gov: Res<crate::model::kernel::decisions::Government>,
+    mut metrics: ResMut<TickMetrics>,
+) {
     metrics.births = vitals.births.iter().map(|&b| u64::from(b)).sum();
     metrics.deaths = vitals.deaths.iter().map(|&d| u64::from(d)).sum();
     metrics.moves = vitals.moves_out.iter().map(|&m| u64::from(m)).sum();
+    let newcomers = &gov.newcomers;
+    metrics.newcomers_accepted = newcomers.accepted.iter().map(|&a| u64::from(a)).sum();
+    metrics.newcomers_refused = u64::from(newcomers.refused);
 }
 
 /// Sums the day into the world's metrics row.

@@ -3,6 +3,7 @@
 use bevy_ecs::prelude::*;
 
 use crate::model::kernel::components::{Community, Directory, KitchenState, Land, StoreRoom};
+use crate::model::kernel::decisions::Government;
 use crate::model::kernel::goods::{Good, N_GOODS};
 use crate::model::kernel::ledger::{
     Days, EnergyDay, FoodDay, GoodsDay, LabourDay, PeopleDay, RailDay,
@@ -30,6 +31,8 @@ declare_row! {
     deaths: u32, Int, "persons", "Persons who died here today (`[demography]`).";
     moves_in: u32, Int, "persons", "Persons who moved here today from another community (`population.move_rate`).";
     moves_out: u32, Int, "persons", "Persons who moved away today to another community (`population.move_rate`).";
+    newcomers_accepted: u32, Int, "persons", "Newcomers who arrived here today, taken in by the assembly the day before (`population.influx = \"decided\"`).";
+    newcomers_declined: u32, Int, "persons", "Newcomers the assembly refused today (`population.influx = \"decided\"`); the region may place them elsewhere.";
     settled: u32, Int, "0/1", "1 if the community is settled, 0 if it is a site not yet founded (`population.sizes` of 0).";
     founded: u32, Int, "day", "The day the community was founded from a site by a split; 0 for communities settled from the start and sites still free.";
     arable_ha: f64, Float, "ha", "The community's common arable land.", "arable land";
@@ -62,6 +65,7 @@ pub fn collect(world: &mut World, tick: u32, out: &mut Vec<CommunityMetrics>) {
     let urban = world.resource::<Urban>();
     let vitals = world.resource::<Vitals>();
     let settled = world.resource::<Settled>();
+    let newcomers = &world.resource::<Government>().newcomers;
     let farm = Sector::Agriculture.index();
     let directory = world.resource::<Directory>();
     let people = world.resource::<Days<PeopleDay>>();
@@ -107,6 +111,8 @@ pub fn collect(world: &mut World, tick: u32, out: &mut Vec<CommunityMetrics>) {
             deaths: vitals.deaths.get(c).copied().unwrap_or(0),
             moves_in: vitals.moves_in.get(c).copied().unwrap_or(0),
             moves_out: vitals.moves_out.get(c).copied().unwrap_or(0),
+            newcomers_accepted: newcomers.accepted.get(c).copied().unwrap_or(0),
+            newcomers_declined: newcomers.declined.get(c).copied().unwrap_or(0),
             settled: u32::from(settled.is(c)),
             founded: settled.founded.get(c).copied().flatten().unwrap_or(0),
             arable_ha,

@@ -32,6 +32,7 @@ pub mod cars;
 pub mod food_agreement;
 pub mod guild_agreement;
 pub mod harvest_help;
+pub mod newcomers;
 pub mod phase_out_fossil;
 pub mod ration;
 pub mod rota;
@@ -52,6 +53,8 @@ pub const KINDS: &[&dyn ProposalKind] = &[
     &guild_agreement::GuildAgreement,
     &artist::Artist,
     &split::Split,
+    // Last, so that the kinds before it draw as they did before it was built.
+    &newcomers::Newcomers,
     // Regional assemblies, then the world assembly, through delegates.
     &food_agreement::FoodAgreement,
     &supply_agreement::SupplyAgreement,

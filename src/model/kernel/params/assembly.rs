@@ -174,6 +174,9 @@ pub struct AssemblyParams {
     /// How much members count the needs of others in their region met, against their own
     /// (0..1): it is what moves those with land to spare to vote for the food agreement.
     pub solidarity: f64,
+    /// How much members count the needs of newcomers who ask to join met, against their own
+    /// (0..1; `population.influx = "decided"`).
+    pub welcome: f64,
     /// Every community has a syndicate for every storable good from the start (on/off). Off,
     /// a community has none: its assembly creates one when the good's stocks no longer cover
     /// the need (with assemblies on).
@@ -203,6 +206,8 @@ impl Default for AssemblyParams {
             idle_cover_days: 30.0,
             // Assumption: others' needs count half as much as one's own.
             solidarity: 0.5,
+            // Assumption: newcomers' needs count as others' needs do (`solidarity`).
+            welcome: 0.5,
             syndicates_from_start: true,
             artists: false,
             max_artists: 1,
@@ -225,6 +230,7 @@ pub const DECLS: &[Decl] = &[
     Decl::new("assembly.stand_aside_step", "", Check::Range(0.0, 10.0), "In consensus round r (from 0), a member blocks only if their score, relative to what is at stake, is below `-r * stand_aside_step`; milder objections stand aside.", ""),
     Decl::new("assembly.idle_cover_days", "days", Check::Range(0.0, 3650.0), "A syndicate is proposed for idling when stocks cover this many days of use beyond the reserve.", ""),
     Decl::new("assembly.solidarity", "share", Check::Share, "How much members count the needs of others in their region met, against their own (0..1): it is what moves those with land to spare to vote for the food agreement.", "Assumption: others' needs count half as much as one's own."),
+    Decl::new("assembly.welcome", "share", Check::Share, "How much members count the needs of newcomers who ask to join met, against their own (0..1; `population.influx = \"decided\"`): each member weighs their share of the newcomers' needs met at `welcome` against their share of the hours it takes to build the floor area and installations the newcomers are given; 0 refuses everyone.", "Assumption: newcomers' needs count as others' needs do (`solidarity`)."),
     Decl::new("assembly.syndicates_from_start", "", Check::Free, "Every community has a syndicate for every storable good from the start (on/off). Off, a community has none: its assembly creates one when the good's stocks no longer cover the need.", "")
         .fixed("it says which syndicates exist on day 0"),
     Decl::new("assembly.artists", "", Check::Free, "A community may ask a well-loved artist to give their working hours to their art.", ""),

@@ -252,12 +252,26 @@ pub struct PopulationParams {
     /// Moves of an adult to another community of their region, per person and year (0 or
     /// more; 0 none).
     pub move_rate: f64,
+    /// How newcomers of an `influx` event come: `arrive` on the event's day, or ask, and come
+    /// only if an assembly takes them in (`decided`).
+    pub influx: InfluxRule,
     /// Share of persons who are children (0..1).
     pub child_share: f64,
     /// Share of persons who are elders (0..1).
     pub elder_share: f64,
     /// Share of persons who are permanently incapacitated (0..1).
     pub incapacitated_share: f64,
+}
+
+/// How the newcomers of an `influx` event come (`population.influx`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InfluxRule {
+    /// They join the community on the event's day.
+    #[default]
+    Arrive,
+    /// They ask; an assembly decides (`governance/proposals/newcomers.rs`).
+    Decided,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -527,6 +541,7 @@ impl Default for PopulationParams {
             split_above: 200,
             // Assumption: nobody moves unless a scenario says so.
             move_rate: 0.0,
+            influx: InfluxRule::Arrive,
             // Assumptions near today's world age structure (UN WPP 2022: about 25% under 15,
             // 10% over 65); not in docs/calibration.md.
             child_share: 0.25,
@@ -648,6 +663,8 @@ pub const POPULATION: &[Decl] = &[
         .fixed("the population is drawn when the world is built; use an `influx` event to add people"),
     Decl::new("population.split_above", "persons", Check::Count(0, MAX_COMMUNITY as u64), "A community with more persons than this proposes to split: if its assembly agrees, about half its persons found the nearest free site of its region (a community of size 0 in `sizes` or the file) with the same share of its land, installations and stores. 0: never. Only a world with a site splits.", "The essay: \"a group of probably no more than 200 people\"."),
     Decl::new("population.move_rate", "moves per person-year", Check::Range(0.0, 12.0), "Moves of an adult to another settled community of their region, per person and year: each day each adult moves with chance move_rate / 365, to one of the region's other communities with fewer persons than `split_above` (any, if 0), drawn evenly. The mover brings no land, dwelling or stores, and leaves their guild. 0: nobody moves.", "Assumption: the essay gives no figure, and none is calibrated; 0 keeps everyone where they are."),
+    Decl::new("population.influx", "", Check::Choice(&["arrive", "decided"]), "How the newcomers of an `influx` event come: `arrive`, they join the community on the event's day (with its land, housing and stores per resident if the event says `provisions = true`); `decided`, they ask, the community's assembly votes on taking them in (the proposal kind `newcomers`), and if it refuses, or has no room under `split_above`, the region places them with another settled community of the region with room, whose assembly votes in turn; accepted, they arrive the next day with land, housing, energy and stores per resident; if no community takes them in, they do not arrive.", "")
+        .fixed("how newcomers come is fixed when the run starts"),
     Decl::new("population.communities_per_region", "communities", Check::Count(1, 1000000), "Communities per region (count); the last region may hold fewer.", "")
         .fixed("the population is drawn when the world is built; use an `influx` event to add people"),
     Decl::new("population.urban", "ids", Check::Free, "The urban communities, by id counted from 0, like `[0, 5]`; the others are rural. An urban community keeps `urban_land_share` of its residents' arable land and the rural communities of its region farm the rest; under `labour.harvest_help` its members help rural farms at harvest.", "")
