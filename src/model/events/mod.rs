@@ -375,7 +375,18 @@ pub fn apply(world: &mut World, tick: u32, kind: &EventKind) {
                     })
                     .collect()
             };
-            world.spawn_batch(newcomers);
+            if params.economy.wants() {
+                // Newcomers' wants, in the order they arrive.
+                let mut serial = *world.resource::<crate::model::population::wants::WantSerial>();
+                let newcomers: Vec<_> = newcomers
+                    .into_iter()
+                    .map(|(person, values)| (person, values, serial.draw(&params)))
+                    .collect();
+                world.insert_resource(serial);
+                world.spawn_batch(newcomers);
+            } else {
+                world.spawn_batch(newcomers);
+            }
         }
         EventKind::IllnessWave { target, share } => {
             let mean_days = world.resource::<Params>().health.mean_illness_days;

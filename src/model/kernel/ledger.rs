@@ -53,6 +53,9 @@ pub struct PeopleDay {
     pub persons: u32,
     /// Persons of each kind here today.
     pub headcount: Headcount,
+    /// What the members want of each good today: the sum of their need times their want
+    /// factor (units/day; summed only with `economy.wants_cv` or `economy.optional_goods`).
+    pub wanted: [f64; N_GOODS],
 }
 
 /// Food: need, the kitchen's plan, harvest, gardens, eating and waste (food).

@@ -130,6 +130,7 @@ pub fn live_a_day(
     mut persons: Query<(Entity, &Member, &mut Person, &mut Vocation, &mut Draws)>,
     mut commands: Commands,
     mut mothers: Local<Vec<(u32, u16)>>,
+    mut serial: ResMut<super::wants::WantSerial>,
 ) {
     let (true, Some(rngs)) = (params.demography.enabled, rngs.as_deref_mut()) else {
         return;
@@ -179,7 +180,7 @@ pub fn live_a_day(
     if mothers.is_empty() {
         return;
     }
-    let newborns: Vec<_> = mothers
+    let newborns = mothers
         .iter()
         .map(|&(c, mother_age)| {
             vitals.births[c as usize] += 1;
@@ -190,9 +191,17 @@ pub fn live_a_day(
             person.age_days = 0;
             enter_stage(&params, AgeClass::Child, person, vocation, draws, rng);
             (born, Values::draw(rng))
-        })
-        .collect();
-    commands.spawn_batch(newborns);
+        });
+    if params.economy.wants() {
+        // Newborns' wants, in the order they are born.
+        let born: Vec<_> = newborns
+            .map(|(born, values)| (born, values, serial.draw(&params)))
+            .collect();
+        commands.spawn_batch(born);
+    } else {
+        let born: Vec<_> = newborns.collect();
+        commands.spawn_batch(born);
+    }
 }
 
 #[cfg(test)]

@@ -123,6 +123,7 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
     let adult_kg = params.adult_need_kg();
     let sizes = params.community_sizes(seed);
     let overrides = pop.overrides_by_community();
+    let mut serial = super::wants::WantSerial { seed, next: 0 };
     for c in 0..pop.communities {
         let mut rng = stream(seed, Purpose::Setup, u64::from(c));
         let own = overrides[c as usize];
@@ -175,11 +176,20 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
             }
         }
         let mut values_rng = stream(seed, Purpose::Values, u64::from(c));
-        world.spawn_batch(
-            persons
+        if params.economy.wants() {
+            // Persons with wants carry them from the start (each from a stream of their own).
+            let persons: Vec<_> = persons
                 .into_iter()
-                .map(|p| (p, Values::draw(&mut values_rng))),
-        );
+                .map(|p| (p, Values::draw(&mut values_rng), serial.draw(params)))
+                .collect();
+            world.spawn_batch(persons);
+        } else {
+            world.spawn_batch(
+                persons
+                    .into_iter()
+                    .map(|p| (p, Values::draw(&mut values_rng))),
+            );
+        }
         let system = energy_system(&mut rng, params, n, own.energy_factor.unwrap_or(1.0));
         let community = world
             .spawn((
@@ -277,6 +287,7 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
         &sizes, seed,
     ));
     world.insert_resource(directory);
+    world.insert_resource(serial);
     crate::model::kernel::ledger::insert_ledgers(world, pop.communities as usize);
 }
 

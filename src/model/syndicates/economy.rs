@@ -36,7 +36,9 @@ use crate::model::syndicates::global::device_targets;
 /// [`super::global`]), and the data network's upkeep is booked to every community's devices
 /// sector. Labour per unit is divided by the technology level research has reached.
 ///
-/// What a community requests is its members' need, varied day to day by `economy.request_cv`.
+/// What a community requests is its members' need (with `economy.wants_cv` or
+/// `economy.optional_goods`, the sum of their need times their want factors,
+/// `population::wants`), varied day to day by `economy.request_cv`.
 /// How much each syndicate makes of it is `economy.planning`'s: [`plan_perfect`] or
 /// [`plan_local`].
 #[allow(clippy::too_many_arguments)]
@@ -78,6 +80,7 @@ pub fn plan_goods(
     let session = planning == Planning::Participatory
         && clock.tick.is_multiple_of(params.economy.plan_days.max(1));
     let cv = params.economy.request_cv;
+    let wants = params.economy.wants();
     // The goods a session lowers first (resolved on session days only: no allocation otherwise).
     let cut_order: Vec<usize> = if session {
         params
@@ -98,6 +101,13 @@ pub fn plan_goods(
                 (s.0, e.garments, *a)
             });
         let mut need = params.goods.final_need(&who.headcount);
+        if wants {
+            // What the members want: their need times their want factors (dwellings are kept
+            // in repair whatever anyone wants).
+            for good in Good::ALL.iter().filter(|g| **g != Good::Housing) {
+                need[good.index()] = who.wanted[good.index()];
+            }
+        }
         // Members' need as it is expected, before the day's variation: what perfect planning
         // sizes reserves on.
         let mut expected = need;
