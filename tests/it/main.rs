@@ -36,3 +36,4 @@ mod status_quo;
 mod supply;
 mod table_economy;
 mod volunteer;
+mod wants;

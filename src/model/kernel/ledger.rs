@@ -168,6 +168,9 @@ pub struct GoodsDay {
     pub short: [bool; N_GOODS],
     /// Days in a row, up to today, the community has been short of the good.
     pub short_days: [u32; N_GOODS],
+    /// Goods whose request the community re-stated to their syndicate today after a run of
+    /// shortages (`economy.restate_after_days`, local planning).
+    pub restated: u32,
     /// Stock at the end of the day beyond the reserve days of today's requirement.
     pub overstock: [f64; N_GOODS],
     /// Made and not yet in store at the end of the day (local planning with a lead time).

@@ -672,6 +672,7 @@ fn add_goods(
     let (mut cut, mut extra) = (0.0, 0.0);
     for day in days {
         m.planning_rounds += u64::from(day.planning_rounds);
+        m.requests_restated += u64::from(day.restated);
         m.planning_unagreed += u64::from(day.planning_unagreed);
         m.planning_meeting_hours += day.planning_hours;
         cut += 1.0 - day.request_scale;

@@ -166,7 +166,25 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
         let daily_need = adult_kg * ((n - children) + children * params.food.child_need_factor);
         let spread = params.food.arable_spread;
         let land_factor = 1.0 + spread * (2.0 * rng.random::<f64>() - 1.0);
-        let need = params.goods.final_need(&headcount);
+        let mut need = params.goods.final_need(&headcount);
+        // With wants, each person's wants are drawn now, in spawn order, and the stores and the
+        // syndicates' first forecasts are sized on what the members want.
+        let wants: Vec<Wants> = if params.economy.wants() {
+            let wants: Vec<Wants> = persons.iter().map(|_| serial.draw(params)).collect();
+            let mut wanted = [0.0; N_GOODS];
+            for ((_, person, ..), w) in persons.iter().zip(&wants) {
+                let own = super::wants::own_need(params, person);
+                for g in 0..N_GOODS {
+                    wanted[g] += own[g] * f64::from(w.factor[g]);
+                }
+            }
+            for good in Good::ALL.iter().filter(|g| **g != Good::Housing) {
+                need[good.index()] = wanted[good.index()];
+            }
+            wants
+        } else {
+            Vec::new()
+        };
         let gross = economy.gross_output(&need);
         let mut stocks = Stocks::default();
         for good in Good::ALL {
@@ -180,7 +198,8 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
             // Persons with wants carry them from the start (each from a stream of their own).
             let persons: Vec<_> = persons
                 .into_iter()
-                .map(|p| (p, Values::draw(&mut values_rng), serial.draw(params)))
+                .zip(wants)
+                .map(|(p, w)| (p, Values::draw(&mut values_rng), w))
                 .collect();
             world.spawn_batch(persons);
         } else {

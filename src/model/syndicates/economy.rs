@@ -229,6 +229,19 @@ pub fn plan_goods(
                     orderings[g] = *o;
                 }
             }
+            // A community short of a good for `restate_after_days` in a row re-states its
+            // request: the syndicate forecasts at least what today's requests take.
+            let k = params.economy.restate_after_days;
+            if k > 0 && planning == Planning::Local {
+                for g in 0..N_GOODS {
+                    let o = &mut orderings[g];
+                    if o.short_days > 0 && o.short_days.is_multiple_of(k) {
+                        o.forecast = o.forecast.max(day.required[g]);
+                        o.requests = o.requests.max(wanted[g]);
+                        day.restated += 1;
+                    }
+                }
+            }
             let planned = plan_local(
                 &params,
                 &economy,

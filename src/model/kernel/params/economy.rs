@@ -178,6 +178,10 @@ pub struct EconomyParams {
     /// Goods some persons do not want at all: good = share of persons who want it (0..1);
     /// goods not named are wanted by everyone.
     pub optional_goods: BTreeMap<String, f64>,
+    /// Under `local`: after this many days in a row short of a good, a community re-states its
+    /// request to the good's syndicate, which raises its forecast to what the request takes
+    /// (and again every as many days while the shortage lasts); 0: never.
+    pub restate_after_days: u32,
     /// The table's economy, derived from the keys above when the scenario is read (never
     /// written: `scenario.toml` holds the keys, and reading it derives the same economy).
     #[serde(skip)]
@@ -211,6 +215,7 @@ impl Default for EconomyParams {
             cut_order: Vec::new(),
             wants_cv: 0.0,
             optional_goods: BTreeMap::new(),
+            restate_after_days: 0,
             derived: None,
         }
     }
@@ -419,4 +424,11 @@ pub const DECLS: &[Decl] = &[
         "Assumption: none optional by default; scenarios/wants.toml has devices wanted by 0.6 of persons.",
     )
     .fixed("whether persons want a good is drawn when they are made; compare two scenarios instead"),
+    Decl::new(
+        "economy.restate_after_days",
+        "days",
+        Check::Count(0, 365),
+        "Under `local`: after this many days in a row delivered less of a good than it requested, a community's assembly re-states its request to the good's syndicate, which raises its forecast to at least what today's requests take of the good, `(I - A)^-1 R` (and its smoothed record of requests to at least the request); again every as many days while the shortage lasts. Counted in requests_restated. 0: never (the syndicate learns only from the orders it receives).",
+        "Assumption: 0 by default; scenarios/wants.toml uses 3.",
+    ),
 ];
