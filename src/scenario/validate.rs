@@ -197,7 +197,12 @@ fn economy(c: &mut Checks, s: &Scenario) {
         } else {
             format!(
                 "economy.optional_goods.{}",
-                p.economy.optional_goods.keys().next().cloned().unwrap_or_default()
+                p.economy
+                    .optional_goods
+                    .keys()
+                    .next()
+                    .cloned()
+                    .unwrap_or_default()
             )
         };
         c.fail(

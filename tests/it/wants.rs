@@ -125,7 +125,11 @@ fn want_factors_have_mean_one_and_the_stated_spread_and_optional_goods_their_sha
             "{}: n {n}, mean {mean:.4} (SE {se:.4}), sd {sd:.4}",
             good.name()
         );
-        assert!((mean - 1.0).abs() < 4.0 * se, "{}: mean {mean}", good.name());
+        assert!(
+            (mean - 1.0).abs() < 4.0 * se,
+            "{}: mean {mean}",
+            good.name()
+        );
         assert!((sd - cv).abs() < 0.1 * cv, "{}: sd {sd}", good.name());
         if *good == Good::Learning {
             let share = n / all.len() as f64;
@@ -193,9 +197,8 @@ fn persons_who_do_not_want_a_good_are_never_short_of_it() {
         for (s, wanting) in [(&base, true), (&without, false)] {
             let mut sim = Simulation::new(s.params.clone(), seed);
             let world = sim.world_mut();
-            for (syndicate, mut standing) in world
-                .query::<(&Syndicate, &mut Standing)>()
-                .iter_mut(world)
+            for (syndicate, mut standing) in
+                world.query::<(&Syndicate, &mut Standing)>().iter_mut(world)
             {
                 if syndicate.sector == Sector::Making(Good::Devices) {
                     *standing = Standing::Idle;
@@ -216,8 +219,7 @@ fn persons_who_do_not_want_a_good_are_never_short_of_it() {
                 }
                 checked += 1;
                 assert_eq!(
-                    m.unmet_need_share,
-                    share,
+                    m.unmet_need_share, share,
                     "seed {seed} day {}: persons short of something",
                     m.tick
                 );

@@ -58,6 +58,25 @@ pub struct PeopleDay {
     pub wanted: [f64; N_GOODS],
 }
 
+impl PeopleDay {
+    /// What the members ask of each good today (before `economy.request_cv`'s variation): the
+    /// need by headcount, or, with wants (`economy.wants_cv`, `economy.optional_goods`), the sum
+    /// of their need times their want factors for every good but housing. The one place where
+    /// a community's people become its request of goods.
+    pub fn requested(&self, params: &crate::model::kernel::params::Params) -> [f64; N_GOODS] {
+        let mut need = params.goods.final_need(&self.headcount);
+        if params.economy.wants() {
+            let housing = crate::model::kernel::goods::Good::Housing.index();
+            for (g, n) in need.iter_mut().enumerate() {
+                if g != housing {
+                    *n = self.wanted[g];
+                }
+            }
+        }
+        need
+    }
+}
+
 /// Food: need, the kitchen's plan, harvest, gardens, eating and waste (food).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct FoodDay {

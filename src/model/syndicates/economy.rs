@@ -80,7 +80,6 @@ pub fn plan_goods(
     let session = planning == Planning::Participatory
         && clock.tick.is_multiple_of(params.economy.plan_days.max(1));
     let cv = params.economy.request_cv;
-    let wants = params.economy.wants();
     // The goods a session lowers first (resolved on session days only: no allocation otherwise).
     let cut_order: Vec<usize> = if session {
         params
@@ -100,14 +99,9 @@ pub fn plan_goods(
             .map_or(([0.0; N_GOODS], 0.0, Agreement::default()), |(s, e, a)| {
                 (s.0, e.garments, *a)
             });
-        let mut need = params.goods.final_need(&who.headcount);
-        if wants {
-            // What the members want: their need times their want factors (dwellings are kept
-            // in repair whatever anyone wants).
-            for good in Good::ALL.iter().filter(|g| **g != Good::Housing) {
-                need[good.index()] = who.wanted[good.index()];
-            }
-        }
+        // What the members want: their need by headcount, or their need times their want
+        // factors (dwellings are kept in repair whatever anyone wants).
+        let mut need = who.requested(&params);
         // Members' need as it is expected, before the day's variation: what perfect planning
         // sizes reserves on.
         let mut expected = need;
