@@ -155,6 +155,7 @@ fn add_phase(schedule: &mut Schedule, phase: Phase) {
                 (
                     population::needs::reset_ledgers,
                     population::needs::assess_needs,
+                    population::wants::sum_wants,
                 )
                     .chain()
                     .in_set(Phase::Needs),

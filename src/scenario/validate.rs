@@ -163,6 +163,55 @@ fn economy(c: &mut Checks, s: &Scenario) {
             }
         }
     }
+    for name in p.economy.optional_goods.keys() {
+        let key = format!("economy.optional_goods.{name}");
+        let names = Good::ALL
+            .iter()
+            .filter(|g| **g != Good::Housing)
+            .map(|g| g.name());
+        match Good::ALL.iter().find(|g| g.name() == name) {
+            Some(Good::Housing) => c.fail(
+                &key,
+                "`housing` cannot be optional: everyone lives in a dwelling kept in repair"
+                    .to_owned(),
+            ),
+            Some(_) => {}
+            None => {
+                let hint = match super::closest(name, names.clone()) {
+                    Some(k) => format!("did you mean `{k}`? "),
+                    None => String::new(),
+                };
+                c.fail(
+                    &key,
+                    format!(
+                        "`{name}` is not a good; {hint}the goods are {}",
+                        names.collect::<Vec<_>>().join(", ")
+                    ),
+                );
+            }
+        }
+    }
+    if p.economy.wants() && p.economy.from_table() {
+        let key = if p.economy.wants_cv > 0.0 {
+            "economy.wants_cv".to_owned()
+        } else {
+            format!(
+                "economy.optional_goods.{}",
+                p.economy
+                    .optional_goods
+                    .keys()
+                    .next()
+                    .cloned()
+                    .unwrap_or_default()
+            )
+        };
+        c.fail(
+            &key,
+            "must be left out with `economy.table`: a table economy's final demand per \
+             resident comes from the published accounts, not from its members' wants"
+                .to_owned(),
+        );
+    }
     if !p.economy.from_table() {
         return;
     }

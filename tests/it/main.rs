@@ -37,3 +37,4 @@ mod status_quo;
 mod supply;
 mod table_economy;
 mod volunteer;
+mod wants;

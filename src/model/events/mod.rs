@@ -330,7 +330,18 @@ pub fn arrive(world: &mut World, tick: u32, c: u32, persons: u32, provisions: bo
             })
             .collect()
     };
-    world.spawn_batch(newcomers);
+    if params.economy.wants() {
+        // Newcomers' wants, in the order they arrive.
+        let mut serial = *world.resource::<crate::model::population::wants::WantSerial>();
+        let newcomers: Vec<_> = newcomers
+            .into_iter()
+            .map(|(person, values)| (person, values, serial.draw(&params)))
+            .collect();
+        world.insert_resource(serial);
+        world.spawn_batch(newcomers);
+    } else {
+        world.spawn_batch(newcomers);
+    }
 }
 
 /// Applies one event (other than a policy change, which the caller applies with the world's

@@ -123,6 +123,16 @@ impl Draws {
     }
 }
 
+/// What a person wants of each good, drawn when they are made (`economy.wants_cv`,
+/// `economy.optional_goods`): a factor on their need, 0 for a good they do not want (housing
+/// always 1). Only persons of a scenario with wants carry it (then every person does, so persons
+/// still share one archetype), and only the goods' request and the metrics read it: it is kept
+/// apart from the components of the labour pass.
+#[derive(Component, Clone, Copy, Debug, PartialEq)]
+pub struct Wants {
+    pub factor: [f32; N_GOODS],
+}
+
 /// Today's hours of work.
 #[derive(Component, Clone, Copy, Debug, Default)]
 pub struct Work {

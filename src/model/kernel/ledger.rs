@@ -53,6 +53,28 @@ pub struct PeopleDay {
     pub persons: u32,
     /// Persons of each kind here today.
     pub headcount: Headcount,
+    /// What the members want of each good today: the sum of their need times their want
+    /// factor (units/day; summed only with `economy.wants_cv` or `economy.optional_goods`).
+    pub wanted: [f64; N_GOODS],
+}
+
+impl PeopleDay {
+    /// What the members ask of each good today (before `economy.request_cv`'s variation): the
+    /// need by headcount, or, with wants (`economy.wants_cv`, `economy.optional_goods`), the sum
+    /// of their need times their want factors for every good but housing. The one place where
+    /// a community's people become its request of goods.
+    pub fn requested(&self, params: &crate::model::kernel::params::Params) -> [f64; N_GOODS] {
+        let mut need = params.goods.final_need(&self.headcount);
+        if params.economy.wants() {
+            let housing = crate::model::kernel::goods::Good::Housing.index();
+            for (g, n) in need.iter_mut().enumerate() {
+                if g != housing {
+                    *n = self.wanted[g];
+                }
+            }
+        }
+        need
+    }
 }
 
 /// Food: need, the kitchen's plan, harvest, gardens, eating and waste (food).
@@ -165,6 +187,9 @@ pub struct GoodsDay {
     pub short: [bool; N_GOODS],
     /// Days in a row, up to today, the community has been short of the good.
     pub short_days: [u32; N_GOODS],
+    /// Goods whose request the community re-stated to their syndicate today after a run of
+    /// shortages (`economy.restate_after_days`, local planning).
+    pub restated: u32,
     /// Stock at the end of the day beyond the reserve days of today's requirement.
     pub overstock: [f64; N_GOODS],
     /// Made and not yet in store at the end of the day (local planning with a lead time).

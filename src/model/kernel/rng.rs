@@ -48,6 +48,9 @@ pub enum Purpose {
     Split = 18,
     /// Who moves between communities, and where (`population.move_rate`).
     Moves = 19,
+    /// Each person's wants (`economy.wants_cv`, `economy.optional_goods`), indexed by the
+    /// person's serial number: persons counted in the order they are made.
+    Wants = 20,
 }
 
 /// A stream for `purpose` and `index` under `seed`.

@@ -9,7 +9,7 @@ use crate::model::kernel::calendar::{Clock, YEAR};
 use crate::model::kernel::chunks::each_piece;
 use crate::model::kernel::components::{
     AgeClass, Directory, KitchenState, LEFTOVER_SLOTS, Member, Person, Standing, Stocks, StoreRoom,
-    Syndicate, Vocation, Work, lane_sum,
+    Syndicate, Vocation, Wants, Work, lane_sum,
 };
 use crate::model::kernel::decisions::Government;
 use crate::model::kernel::goods::{Good, N_GOODS};
@@ -87,6 +87,47 @@ struct KindDay {
     satisfaction: f64,
     /// Some good this kind needs was short.
     short: bool,
+}
+
+/// The shares of need a kind of person was delivered today in one community, for persons who
+/// differ in what they want (`economy.wants_cv`, `economy.optional_goods`).
+#[derive(Clone, Copy, Debug)]
+struct KindShares {
+    /// Food eaten over food needed.
+    food: f64,
+    /// Per good, the share of the community's request delivered (capped at 1), or NaN where the
+    /// kind needs none or the community requested none.
+    goods: [f64; N_GOODS],
+}
+
+impl Default for KindShares {
+    fn default() -> Self {
+        Self {
+            food: 1.0,
+            goods: [f64::NAN; N_GOODS],
+        }
+    }
+}
+
+impl KindShares {
+    /// How a person of this kind with `wants` fared: as [`KindDay`], leaving out the goods they
+    /// do not want (a want factor of 0), which they are never short of.
+    fn fared(&self, wants: &Wants) -> KindDay {
+        let mut satisfaction = Satisfaction::of_food_share(self.food);
+        let mut short = self.food < 1.0 - 1e-6;
+        for (share, factor) in self.goods.iter().zip(wants.factor) {
+            if share.is_nan() || factor <= 0.0 {
+                continue;
+            }
+            if let Some(share) = satisfaction.add(*share, 1.0) {
+                short |= share < 1.0 - 1e-6;
+            }
+        }
+        KindDay {
+            satisfaction: satisfaction.mean(),
+            short,
+        }
+    }
 }
 
 /// Persons per chunk of the metrics pass. Fixed, so that the chunks' sums, added in chunk order,
@@ -210,17 +251,23 @@ pub struct MetricsScratch {
     total: PersonTally,
     chunks: Vec<PersonTally>,
     kinds: Vec<[KindDay; KINDS]>,
+    shares: Vec<[KindShares; KINDS]>,
 }
 
-/// Fills `kinds` with how each kind of person fared in each community.
+/// Fills `kinds` with how each kind of person fared in each community, and `shares`, if given,
+/// with the shares behind it.
 fn tally_kinds(
     params: &Params,
     food: &[FoodDay],
     goods: &[GoodsDay],
     kinds: &mut Vec<[KindDay; KINDS]>,
+    mut shares: Option<&mut Vec<[KindShares; KINDS]>>,
 ) {
     kinds.resize(food.len(), [KindDay::default(); KINDS]);
-    for ((day, goods), out) in food.iter().zip(goods).zip(kinds.iter_mut()) {
+    if let Some(shares) = shares.as_deref_mut() {
+        shares.resize(food.len(), [KindShares::default(); KINDS]);
+    }
+    for (c, ((day, goods), out)) in food.iter().zip(goods).zip(kinds.iter_mut()).enumerate() {
         for age in [AgeClass::Child, AgeClass::Adult, AgeClass::Elder] {
             for ill in [false, true] {
                 let food = if ill {
@@ -230,6 +277,10 @@ fn tally_kinds(
                 };
                 let mut satisfaction = Satisfaction::of_food_share(food);
                 let mut short = food < 1.0 - 1e-6;
+                let mut kept = KindShares {
+                    food,
+                    goods: [f64::NAN; N_GOODS],
+                };
                 for good in Good::ALL {
                     let g = good.index();
                     let p = params.goods.get(*good);
@@ -243,7 +294,11 @@ fn tally_kinds(
                     }
                     if let Some(share) = satisfaction.add(goods.delivered[g], goods.need[g]) {
                         short |= share < 1.0 - 1e-6;
+                        kept.goods[g] = share;
                     }
+                }
+                if let Some(shares) = shares.as_deref_mut() {
+                    shares[c][age as usize * 2 + usize::from(ill)] = kept;
                 }
                 out[age as usize * 2 + usize::from(ill)] = KindDay {
                     satisfaction: satisfaction.mean(),
@@ -278,7 +333,7 @@ pub fn collect_metrics(
     mut window: ResMut<WasteWindow>,
     mut scratch: ResMut<MetricsScratch>,
     mut metrics: ResMut<TickMetrics>,
-    persons: Query<(&Member, &Person, &Work, &Vocation)>,
+    persons: Query<(&Member, &Person, &Work, &Vocation, Option<&Wants>)>,
     stores: Query<&StoreRoom>,
     kitchens: Query<&KitchenState>,
     systems: Query<(&EnergySystem, &EnergyBuilds, &Dwellings)>,
@@ -300,26 +355,38 @@ pub fn collect_metrics(
         idle += u64::from(*standing == Standing::Idle);
     }
     let mask = params.labour.undesirable_mask();
-    tally_kinds(&params, &books.food, &books.goods, &mut scratch.kinds);
+    // Persons who differ in what they want fare by their own wants (never short of a good
+    // they do not want).
+    let wants = params.economy.wants();
+    tally_kinds(
+        &params,
+        &books.food,
+        &books.goods,
+        &mut scratch.kinds,
+        wants.then_some(&mut scratch.shares),
+    );
     scratch.total.clear();
     // The persons pass, in parallel over fixed chunks of the table, merged in chunk order.
     let Ok(tables) = persons.contiguous_iter() else {
         unreachable!("a query of components is always dense");
     };
-    for (members, people, works, vocations) in tables {
+    for (members, people, works, vocations, wants) in tables {
         let n = members.len();
         let chunks = n.div_ceil(METRICS_CHUNK);
         if scratch.chunks.len() < chunks {
             scratch.chunks.resize(chunks, PersonTally::default());
         }
-        let kinds = &scratch.kinds;
+        let (kinds, shares) = (&scratch.kinds, &scratch.shares);
         let pieces: Vec<_> = scratch.chunks[..chunks].iter_mut().enumerate().collect();
         each_piece(pieces, |(i, tally)| {
             tally.clear();
             let range = i * METRICS_CHUNK..((i + 1) * METRICS_CHUNK).min(n);
             for j in range {
                 let person = &people[j];
-                let fared = kinds[members[j].0 as usize][kind(person)];
+                let fared = match wants {
+                    Some(wants) => shares[members[j].0 as usize][kind(person)].fared(&wants[j]),
+                    None => kinds[members[j].0 as usize][kind(person)],
+                };
                 tally.add(person, &works[j], &vocations[j], fared, &mask);
             }
         });
@@ -612,6 +679,7 @@ fn add_goods(
     let (mut cut, mut extra) = (0.0, 0.0);
     for day in days {
         m.planning_rounds += u64::from(day.planning_rounds);
+        m.requests_restated += u64::from(day.restated);
         m.planning_unagreed += u64::from(day.planning_unagreed);
         m.planning_meeting_hours += day.planning_hours;
         cut += 1.0 - day.request_scale;

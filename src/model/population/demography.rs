@@ -130,6 +130,7 @@ pub fn live_a_day(
     mut persons: Query<(Entity, &Member, &mut Person, &mut Vocation, &mut Draws)>,
     mut commands: Commands,
     mut mothers: Local<Vec<(u32, u16)>>,
+    mut serial: Option<ResMut<super::wants::WantSerial>>,
 ) {
     let (true, Some(rngs)) = (params.demography.enabled, rngs.as_deref_mut()) else {
         return;
@@ -179,20 +180,26 @@ pub fn live_a_day(
     if mothers.is_empty() {
         return;
     }
-    let newborns: Vec<_> = mothers
-        .iter()
-        .map(|&(c, mother_age)| {
-            vitals.births[c as usize] += 1;
-            let rng = &mut rngs.0[c as usize];
-            let mut born = super::setup::draw_person(rng, &params, c);
-            let (_, person, vocation, _, _, draws) = &mut born;
-            person.female = rng.random::<f64>() < table.daughter_share(mother_age);
-            person.age_days = 0;
-            enter_stage(&params, AgeClass::Child, person, vocation, draws, rng);
-            (born, Values::draw(rng))
-        })
-        .collect();
-    commands.spawn_batch(newborns);
+    let newborns = mothers.iter().map(|&(c, mother_age)| {
+        vitals.births[c as usize] += 1;
+        let rng = &mut rngs.0[c as usize];
+        let mut born = super::setup::draw_person(rng, &params, c);
+        let (_, person, vocation, _, _, draws) = &mut born;
+        person.female = rng.random::<f64>() < table.daughter_share(mother_age);
+        person.age_days = 0;
+        enter_stage(&params, AgeClass::Child, person, vocation, draws, rng);
+        (born, Values::draw(rng))
+    });
+    if let (true, Some(serial)) = (params.economy.wants(), serial.as_deref_mut()) {
+        // Newborns' wants, in the order they are born (`populate` inserts the serial).
+        let born: Vec<_> = newborns
+            .map(|(born, values)| (born, values, serial.draw(&params)))
+            .collect();
+        commands.spawn_batch(born);
+    } else {
+        let born: Vec<_> = newborns.collect();
+        commands.spawn_batch(born);
+    }
 }
 
 #[cfg(test)]

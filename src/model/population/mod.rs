@@ -7,6 +7,7 @@ pub mod moves;
 pub mod needs;
 pub mod setup;
 pub mod split;
+pub mod wants;
 
 use crate::model::kernel::components::Person;
 

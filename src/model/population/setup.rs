@@ -123,6 +123,7 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
     let adult_kg = params.adult_need_kg();
     let sizes = params.community_sizes(seed);
     let overrides = pop.overrides_by_community();
+    let mut serial = super::wants::WantSerial { seed, next: 0 };
     for c in 0..pop.communities {
         let mut rng = stream(seed, Purpose::Setup, u64::from(c));
         let own = overrides[c as usize];
@@ -165,7 +166,25 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
         let daily_need = adult_kg * ((n - children) + children * params.food.child_need_factor);
         let spread = params.food.arable_spread;
         let land_factor = 1.0 + spread * (2.0 * rng.random::<f64>() - 1.0);
-        let need = params.goods.final_need(&headcount);
+        let mut need = params.goods.final_need(&headcount);
+        // With wants, each person's wants are drawn now, in spawn order, and the stores and the
+        // syndicates' first forecasts are sized on what the members want.
+        let wants: Vec<Wants> = if params.economy.wants() {
+            let wants: Vec<Wants> = persons.iter().map(|_| serial.draw(params)).collect();
+            let mut wanted = [0.0; N_GOODS];
+            for ((_, person, ..), w) in persons.iter().zip(&wants) {
+                let own = super::wants::own_need(params, person);
+                for g in 0..N_GOODS {
+                    wanted[g] += own[g] * f64::from(w.factor[g]);
+                }
+            }
+            for good in Good::ALL.iter().filter(|g| **g != Good::Housing) {
+                need[good.index()] = wanted[good.index()];
+            }
+            wants
+        } else {
+            Vec::new()
+        };
         let gross = economy.gross_output(&need);
         let mut stocks = Stocks::default();
         for good in Good::ALL {
@@ -175,11 +194,21 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
             }
         }
         let mut values_rng = stream(seed, Purpose::Values, u64::from(c));
-        world.spawn_batch(
-            persons
+        if params.economy.wants() {
+            // Persons with wants carry them from the start (each from a stream of their own).
+            let persons: Vec<_> = persons
                 .into_iter()
-                .map(|p| (p, Values::draw(&mut values_rng))),
-        );
+                .zip(wants)
+                .map(|(p, w)| (p, Values::draw(&mut values_rng), w))
+                .collect();
+            world.spawn_batch(persons);
+        } else {
+            world.spawn_batch(
+                persons
+                    .into_iter()
+                    .map(|p| (p, Values::draw(&mut values_rng))),
+            );
+        }
         let system = energy_system(&mut rng, params, n, own.energy_factor.unwrap_or(1.0));
         let community = world
             .spawn((
@@ -277,6 +306,7 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
         &sizes, seed,
     ));
     world.insert_resource(directory);
+    world.insert_resource(serial);
     crate::model::kernel::ledger::insert_ledgers(world, pop.communities as usize);
 }
 

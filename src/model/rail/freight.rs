@@ -535,7 +535,7 @@ fn goods_balances(
     stock: &[f64; N_GOODS],
     c: usize,
 ) -> [f64; N_GOODS] {
-    let need = params.goods.final_need(&people[c].headcount);
+    let need = people[c].requested(params);
     let gross = economy.gross_output(&need);
     let mut balance = [0.0; N_GOODS];
     for good in Good::ALL {

@@ -36,7 +36,9 @@ use crate::model::syndicates::global::device_targets;
 /// [`super::global`]), and the data network's upkeep is booked to every community's devices
 /// sector. Labour per unit is divided by the technology level research has reached.
 ///
-/// What a community requests is its members' need, varied day to day by `economy.request_cv`.
+/// What a community requests is its members' need (with `economy.wants_cv` or
+/// `economy.optional_goods`, the sum of their need times their want factors,
+/// `population::wants`), varied day to day by `economy.request_cv`.
 /// How much each syndicate makes of it is `economy.planning`'s: [`plan_perfect`] or
 /// [`plan_local`].
 #[allow(clippy::too_many_arguments)]
@@ -97,7 +99,9 @@ pub fn plan_goods(
             .map_or(([0.0; N_GOODS], 0.0, Agreement::default()), |(s, e, a)| {
                 (s.0, e.garments, *a)
             });
-        let mut need = params.goods.final_need(&who.headcount);
+        // What the members want: their need by headcount, or their need times their want
+        // factors (dwellings are kept in repair whatever anyone wants).
+        let mut need = who.requested(&params);
         // Members' need as it is expected, before the day's variation: what perfect planning
         // sizes reserves on.
         let mut expected = need;
@@ -217,6 +221,19 @@ pub fn plan_goods(
             for g in 0..N_GOODS {
                 if let Ok((_, o)) = syndicates.get(own[g]) {
                     orderings[g] = *o;
+                }
+            }
+            // A community short of a good for `restate_after_days` in a row re-states its
+            // request: the syndicate forecasts at least what today's requests take.
+            let k = params.economy.restate_after_days;
+            if k > 0 && planning == Planning::Local {
+                for g in 0..N_GOODS {
+                    let o = &mut orderings[g];
+                    if o.short_days > 0 && o.short_days.is_multiple_of(k) {
+                        o.forecast = o.forecast.max(day.required[g]);
+                        o.requests = o.requests.max(wanted[g]);
+                        day.restated += 1;
+                    }
                 }
             }
             let planned = plan_local(

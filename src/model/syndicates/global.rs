@@ -42,7 +42,7 @@ pub fn device_targets(
     // Each region's need plus reserve less stocks and guild offers (may be negative).
     let mut want = vec![0.0f64; regions];
     for (c, (day, guild)) in people.iter().zip(guilds).enumerate() {
-        let need = params.goods.final_need(&day.headcount);
+        let need = day.requested(params);
         let gross = economy.gross_output(&need);
         want[membership.of(c)] += need[d] + reserve_days * gross[d] - stocks[c][d] - guild.made[d];
     }

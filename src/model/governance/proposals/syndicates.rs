@@ -49,7 +49,7 @@ fn propose_in(m: &Meeting, c: usize, out: &mut Vec<Proposal>) {
         .stocks
         .get(m.directory.communities[c])
         .map_or([0.0; N_GOODS], |s| s.0);
-    let need = params.goods.final_need(&day.headcount);
+    let need = day.requested(params);
     let gross = m.economy.gross_output(&need);
     let share_of_needs = 1.0 / (N_GOODS as f64 + 1.0);
     for good in Good::ALL {

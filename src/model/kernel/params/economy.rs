@@ -171,6 +171,17 @@ pub struct EconomyParams {
     /// Under `participatory`: goods whose requests are lowered first, in order, when requests
     /// must be lowered; empty: every request in proportion.
     pub cut_order: Vec<String>,
+    /// How much persons differ in what they want of each good but housing: each person's want
+    /// factor per good is lognormal with mean 1 and this coefficient of variation, drawn when
+    /// the person is made (0: everyone wants their need).
+    pub wants_cv: f64,
+    /// Goods some persons do not want at all: good = share of persons who want it (0..1);
+    /// goods not named are wanted by everyone.
+    pub optional_goods: BTreeMap<String, f64>,
+    /// Under `local`: after this many days in a row short of a good, a community re-states its
+    /// request to the good's syndicate, which raises its forecast to what the request takes
+    /// (and again every as many days while the shortage lasts); 0: never.
+    pub restate_after_days: u32,
     /// The table's economy, derived from the keys above when the scenario is read (never
     /// written: `scenario.toml` holds the keys, and reading it derives the same economy).
     #[serde(skip)]
@@ -202,6 +213,9 @@ impl Default for EconomyParams {
             shortfall: Shortfall::Less,
             longer_hours: 1.0,
             cut_order: Vec::new(),
+            wants_cv: 0.0,
+            optional_goods: BTreeMap::new(),
+            restate_after_days: 0,
             derived: None,
         }
     }
@@ -211,6 +225,18 @@ impl EconomyParams {
     /// Whether the coefficients come from a published table.
     pub fn from_table(&self) -> bool {
         self.table != TableSource::Model
+    }
+
+    /// Whether persons differ in what they want (`wants_cv` above 0 or an optional good): then
+    /// each person carries a [`crate::model::kernel::components::Wants`] and communities request
+    /// the sum of their members' wants.
+    pub fn wants(&self) -> bool {
+        self.wants_cv > 0.0 || !self.optional_goods.is_empty()
+    }
+
+    /// The share of persons who want `good` (1 unless it is named in `optional_goods`).
+    pub fn wanted_share(&self, good: &str) -> f64 {
+        self.optional_goods.get(good).copied().unwrap_or(1.0)
     }
 }
 
@@ -381,5 +407,28 @@ pub const DECLS: &[Decl] = &[
         Check::Free,
         "Under `participatory`: the goods whose requests are lowered first when requests must be lowered, in order, each down to nothing before the next is touched (names of goods; housing cannot be named: dwellings are kept in repair). Empty: every request but housing is lowered in proportion.",
         "",
+    ),
+    Decl::new(
+        "economy.wants_cv",
+        "share",
+        Check::Range(0.0, 3.0),
+        "How much persons differ in what they want of each good but housing: each person is made (at the start, at birth, on arrival) with a want factor per good, lognormal with mean 1 and this coefficient of variation, kept for life; a community then requests the sum over its members of their need times their want factor (and `request_cv`'s daily variation on top), under every `economy.planning`. 0 (and no `optional_goods`): everyone wants exactly their need, as before.",
+        "Assumption: 0 by default (no source for the spread of wants per good); scenarios/wants.toml uses 0.3.",
+    )
+    .fixed("want factors are drawn when persons are made; compare two scenarios instead"),
+    Decl::new(
+        "economy.optional_goods.*",
+        "share",
+        Check::Range(0.0, 1.0),
+        "A good that only some persons want (\"for who wants one\"), with the share of persons who want it: each person is made wanting it with this chance, and one who does not is neither counted in the community's request of it nor ever short of it. Names of goods (not housing). Goods not named are wanted by everyone.",
+        "Assumption: none optional by default; scenarios/wants.toml has devices wanted by 0.6 of persons.",
+    )
+    .fixed("whether persons want a good is drawn when they are made; compare two scenarios instead"),
+    Decl::new(
+        "economy.restate_after_days",
+        "days",
+        Check::Count(0, 365),
+        "Under `local`: after this many days in a row delivered less of a good than it requested, a community's assembly re-states its request to the good's syndicate, which raises its forecast to at least what today's requests take of the good, `(I - A)^-1 R` (and its smoothed record of requests to at least the request); again every as many days while the shortage lasts. Counted in requests_restated. 0: never (the syndicate learns only from the orders it receives).",
+        "Assumption: 0 by default; scenarios/wants.toml uses 3.",
     ),
 ];
