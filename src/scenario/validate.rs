@@ -136,60 +136,17 @@ fn economy(c: &mut Checks, s: &Scenario) {
     let mut seen = Vec::new();
     for (i, name) in p.economy.cut_order.iter().enumerate() {
         let key = format!("economy.cut_order.{i}");
-        let names = Good::ALL
-            .iter()
-            .filter(|g| **g != Good::Housing)
-            .map(|g| g.name());
-        match Good::ALL.iter().find(|g| g.name() == name) {
-            Some(Good::Housing) => c.fail(
-                &key,
-                "`housing` cannot be cut: dwellings are kept in repair whatever the plan"
-                    .to_owned(),
-            ),
-            Some(g) if seen.contains(g) => c.fail(&key, format!("`{name}` is named twice")),
-            Some(g) => seen.push(*g),
-            None => {
-                let hint = match super::closest(name, names.clone()) {
-                    Some(k) => format!("did you mean `{k}`? "),
-                    None => String::new(),
-                };
-                c.fail(
-                    &key,
-                    format!(
-                        "`{name}` is not a good; {hint}the goods are {}",
-                        names.collect::<Vec<_>>().join(", ")
-                    ),
-                );
-            }
+        let housing = "`housing` cannot be cut: dwellings are kept in repair whatever the plan";
+        match good_named(c, &key, name, housing) {
+            Some(g) if seen.contains(&g) => c.fail(&key, format!("`{name}` is named twice")),
+            Some(g) => seen.push(g),
+            None => {}
         }
     }
     for name in p.economy.optional_goods.keys() {
         let key = format!("economy.optional_goods.{name}");
-        let names = Good::ALL
-            .iter()
-            .filter(|g| **g != Good::Housing)
-            .map(|g| g.name());
-        match Good::ALL.iter().find(|g| g.name() == name) {
-            Some(Good::Housing) => c.fail(
-                &key,
-                "`housing` cannot be optional: everyone lives in a dwelling kept in repair"
-                    .to_owned(),
-            ),
-            Some(_) => {}
-            None => {
-                let hint = match super::closest(name, names.clone()) {
-                    Some(k) => format!("did you mean `{k}`? "),
-                    None => String::new(),
-                };
-                c.fail(
-                    &key,
-                    format!(
-                        "`{name}` is not a good; {hint}the goods are {}",
-                        names.collect::<Vec<_>>().join(", ")
-                    ),
-                );
-            }
-        }
+        let housing = "`housing` cannot be optional: everyone lives in a dwelling kept in repair";
+        good_named(c, &key, name, housing);
     }
     if p.economy.wants() && p.economy.from_table() {
         let key = if p.economy.wants_cv > 0.0 {
@@ -476,6 +433,36 @@ fn population(c: &mut Checks, s: &Scenario) {
                 p.child_share + p.elder_share
             ),
         );
+    }
+}
+
+/// The good `name` at `key`, other than housing (refused with `housing`, its message), or
+/// `None` with the failure recorded: not a good, with the closest name and the list.
+fn good_named(c: &mut Checks, key: &str, name: &str, housing: &str) -> Option<Good> {
+    let names = Good::ALL
+        .iter()
+        .filter(|g| **g != Good::Housing)
+        .map(|g| g.name());
+    match Good::ALL.iter().find(|g| g.name() == name) {
+        Some(Good::Housing) => {
+            c.fail(key, housing.to_owned());
+            None
+        }
+        Some(g) => Some(*g),
+        None => {
+            let hint = match super::closest(name, names.clone()) {
+                Some(k) => format!("did you mean `{k}`? "),
+                None => String::new(),
+            };
+            c.fail(
+                key,
+                format!(
+                    "`{name}` is not a good; {hint}the goods are {}",
+                    names.collect::<Vec<_>>().join(", ")
+                ),
+            );
+            None
+        }
     }
 }
 

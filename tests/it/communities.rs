@@ -273,6 +273,19 @@ fn bad_communities_files_are_refused_with_file_and_line() {
     }
 }
 
+/// Community `c`'s installed capacity by source (kW), its storage (kWh) and its floor area (m2).
+fn installed(sim: &mut Simulation, c: usize) -> ([f64; 6], f64, f64) {
+    let world = sim.world_mut();
+    let e = world
+        .resource::<commune::model::kernel::components::Directory>()
+        .communities[c];
+    let energy = world
+        .get::<commune::model::energy::EnergySystem>(e)
+        .unwrap();
+    let dwellings = world.get::<commune::model::housing::Dwellings>(e).unwrap();
+    (energy.capacity_kw, energy.storage_kwh, dwellings.m2)
+}
+
 /// `[[population.overrides]]` give a community its own land, energy and floor area per person;
 /// the others keep the scenario's (no spread, so the figures are exact).
 #[test]
@@ -285,17 +298,6 @@ fn a_community_override_gives_its_own_land_energy_and_floor_area() {
     let s = commune::scenario::parse(text, "t").unwrap();
     let mut sim = Simulation::new(s.params.clone(), 2);
     let persons = 150.0;
-    let installed = |sim: &mut Simulation, c: usize| {
-        let world = sim.world_mut();
-        let e = world
-            .resource::<commune::model::kernel::components::Directory>()
-            .communities[c];
-        let energy = world
-            .get::<commune::model::energy::EnergySystem>(e)
-            .unwrap();
-        let dwellings = world.get::<commune::model::housing::Dwellings>(e).unwrap();
-        (energy.capacity_kw, energy.storage_kwh, dwellings.m2)
-    };
     let (kw0, storage0, m2_0) = installed(&mut sim, 0);
     let (kw1, storage1, m2_1) = installed(&mut sim, 1);
     for (a, b) in kw0.iter().zip(&kw1) {
@@ -351,15 +353,8 @@ fn a_region_override_reaches_every_community_of_its_region_and_yields_to_their_o
     assert_eq!(s.params.community_sizes(2), vec![150, 150, 150, 80, 80]);
     let mut sim = Simulation::new(s.params.clone(), 2);
     let installed = |sim: &mut Simulation, c: usize| {
-        let world = sim.world_mut();
-        let e = world
-            .resource::<commune::model::kernel::components::Directory>()
-            .communities[c];
-        let energy = world
-            .get::<commune::model::energy::EnergySystem>(e)
-            .unwrap();
-        let dwellings = world.get::<commune::model::housing::Dwellings>(e).unwrap();
-        (energy.capacity_kw, dwellings.m2)
+        let (kw, _, m2) = installed(sim, c);
+        (kw, m2)
     };
     let (kw0, m2_0) = installed(&mut sim, 0);
     for c in [1, 2] {
