@@ -306,15 +306,11 @@ fn population(c: &mut Checks, s: &Scenario) {
                 format!("community {} has an override already", o.community),
             );
         }
-        for (field, value, most, unit) in [
-            ("arable_ha_per_person", o.arable_ha_per_person, 10.0, "ha"),
-            ("energy_factor", o.energy_factor, 100.0, "times"),
-            ("m2_per_person", o.m2_per_person, 1000.0, "m2"),
-        ] {
-            if let Some(v) = value {
-                c.range(&key(field), v, 0.0, most, unit);
-            }
-        }
+        local_values(
+            c,
+            &key,
+            [o.arable_ha_per_person, o.energy_factor, o.m2_per_person],
+        );
         match (o.x_km, o.y_km) {
             (Some(x), Some(y)) => {
                 c.range(&key("x_km"), x, -20000.0, 20000.0, "km");
@@ -368,15 +364,11 @@ fn population(c: &mut Checks, s: &Scenario) {
                 );
             }
         }
-        for (field, value, most, unit) in [
-            ("arable_ha_per_person", o.arable_ha_per_person, 10.0, "ha"),
-            ("energy_factor", o.energy_factor, 100.0, "times"),
-            ("m2_per_person", o.m2_per_person, 1000.0, "m2"),
-        ] {
-            if let Some(v) = value {
-                c.range(&key(field), v, 0.0, most, unit);
-            }
-        }
+        local_values(
+            c,
+            &key,
+            [o.arable_ha_per_person, o.energy_factor, o.m2_per_person],
+        );
     }
     let mut seen = std::collections::BTreeSet::new();
     for &id in &p.urban {
@@ -433,6 +425,21 @@ fn population(c: &mut Checks, s: &Scenario) {
                 p.child_share + p.elder_share
             ),
         );
+    }
+}
+
+/// The ranges of an override's own land, energy factor and floor area (community or region),
+/// each named by `key(field)`.
+fn local_values(c: &mut Checks, key: &dyn Fn(&str) -> String, values: [Option<f64>; 3]) {
+    let limits = [
+        ("arable_ha_per_person", 10.0, "ha"),
+        ("energy_factor", 100.0, "times"),
+        ("m2_per_person", 1000.0, "m2"),
+    ];
+    for ((field, most, unit), value) in limits.into_iter().zip(values) {
+        if let Some(v) = value {
+            c.range(&key(field), v, 0.0, most, unit);
+        }
     }
 }
 

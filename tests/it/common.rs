@@ -92,3 +92,47 @@ impl Csv {
         self.rows.iter().map(|r| r[i]).collect()
     }
 }
+
+/// Days from `day` until the first day good `good` is delivered in full again (0: it never ran
+/// short), or `None` if it is not within the run.
+pub fn recovery(rows: &[commune::model::TickMetrics], good: usize, day: usize) -> Option<usize> {
+    (day..rows.len())
+        .find(|&t| rows[t].goods_short[good] == 0.0)
+        .map(|t| t - day)
+}
+
+/// Default parameters with communities of `sizes`, `per_region` to a region.
+pub fn communities_of(sizes: Vec<u32>, per_region: u32) -> commune::model::Params {
+    let mut p = commune::model::Params::default();
+    p.population.communities = sizes.len() as u32;
+    p.population.sizes = sizes;
+    p.population.communities_per_region = per_region;
+    p
+}
+
+/// The village, its `[population]` table opened with `population` (keys, or nothing), with
+/// `newcomers` asking to join community 0 on day 0 (none: no event; `influx` keys after the
+/// persons, or nothing), run for `days` from `seed`.
+pub fn village_with_newcomers(
+    population: &str,
+    newcomers: u32,
+    influx: &str,
+    seed: u64,
+    days: u32,
+) -> Vec<commune::model::TickMetrics> {
+    let text = std::fs::read_to_string(scenario("village")).unwrap();
+    let text = text.replace("[population]\n", &format!("[population]\n{population}"));
+    let text = if newcomers > 0 {
+        format!(
+            "{text}\n[[events]]\nday = 0\nkind = \"influx\"\ncommunity = 0\npersons = {newcomers}\n{influx}"
+        )
+    } else {
+        text
+    };
+    let s = commune::scenario::parse(&text, "village").unwrap();
+    let mut sim = commune::model::Simulation::new(s.params.clone(), seed);
+    for event in &s.schedule {
+        sim.schedule_event(event.clone());
+    }
+    (0..days).map(|_| sim.step()).collect()
+}

@@ -168,20 +168,11 @@ fn bad_life_tables_and_ages_are_refused_with_their_keys() {
 
 /// The village with `newcomers` joining on day 0, with or without provisions, over `days`.
 fn with_newcomers(seed: u64, newcomers: u32, provisions: bool, days: u32) -> Vec<f64> {
-    let text = std::fs::read_to_string(scenario("village")).unwrap();
-    let text = if newcomers > 0 {
-        format!(
-            "{text}\n[[events]]\nday = 0\nkind = \"influx\"\ncommunity = 0\npersons = {newcomers}\nprovisions = {provisions}\n"
-        )
-    } else {
-        text
-    };
-    let s = commune::scenario::parse(&text, "village").unwrap();
-    let mut sim = Simulation::new(s.params.clone(), seed);
-    for event in &s.schedule {
-        sim.schedule_event(event.clone());
-    }
-    (0..days).map(|_| sim.step().need_satisfaction).collect()
+    let influx = format!("provisions = {provisions}\n");
+    village_with_newcomers("", newcomers, &influx, seed, days)
+        .iter()
+        .map(|r| r.need_satisfaction)
+        .collect()
 }
 
 /// Fifteen newcomers who bring the community's land, housing, installations and stores per

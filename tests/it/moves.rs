@@ -6,15 +6,12 @@ use commune::model::kernel::components::{AgeClass, Member, Person};
 use commune::model::{Params, Simulation};
 use rayon::prelude::*;
 
-use crate::common::assert_refused;
+use crate::common::{assert_refused, communities_of};
 
 const SEEDS: u64 = 20;
 
 fn world(sizes: Vec<u32>, per_region: u32, move_rate: f64) -> Params {
-    let mut p = Params::default();
-    p.population.communities = sizes.len() as u32;
-    p.population.sizes = sizes;
-    p.population.communities_per_region = per_region;
+    let mut p = communities_of(sizes, per_region);
     p.population.move_rate = move_rate;
     p
 }

@@ -15,16 +15,13 @@ use commune::model::metrics::row::TickMetrics;
 use commune::model::{Params, Simulation};
 use rayon::prelude::*;
 
-use crate::common::{assert_refused, scenario};
+use crate::common::{assert_refused, communities_of, village_with_newcomers};
 
 const SEEDS: u64 = 20;
 
 /// Communities of `sizes`, `per_region` to a region, newcomers coming by `rule`.
 fn world(sizes: Vec<u32>, per_region: u32, rule: InfluxRule) -> Params {
-    let mut p = Params::default();
-    p.population.communities = sizes.len() as u32;
-    p.population.sizes = sizes;
-    p.population.communities_per_region = per_region;
+    let mut p = communities_of(sizes, per_region);
     p.population.influx = rule;
     p
 }
@@ -267,21 +264,7 @@ fn the_region_places_newcomers_a_community_has_no_room_for() {
 
 /// The village with `newcomers` asking to join on day 0 under `decided`, over `days`.
 fn village(seed: u64, newcomers: u32, days: u32) -> (Vec<f64>, u64) {
-    let text = std::fs::read_to_string(scenario("village")).unwrap();
-    let text = text.replace("[population]\n", "[population]\ninflux = \"decided\"\n");
-    let text = if newcomers > 0 {
-        format!(
-            "{text}\n[[events]]\nday = 0\nkind = \"influx\"\ncommunity = 0\npersons = {newcomers}\n"
-        )
-    } else {
-        text
-    };
-    let s = commune::scenario::parse(&text, "village").unwrap();
-    let mut sim = Simulation::new(s.params.clone(), seed);
-    for event in &s.schedule {
-        sim.schedule_event(event.clone());
-    }
-    let rows: Vec<TickMetrics> = (0..days).map(|_| sim.step()).collect();
+    let rows = village_with_newcomers("influx = \"decided\"\n", newcomers, "", seed, days);
     let arrived = rows.iter().map(|r| r.newcomers_accepted).sum();
     (rows.iter().map(|r| r.need_satisfaction).collect(), arrived)
 }

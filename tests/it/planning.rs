@@ -106,14 +106,6 @@ fn local_planning_costs_hours_and_shortages_within_stated_bounds() {
     );
 }
 
-/// Days from `day` until the first day the good is delivered in full again (0: it never ran
-/// short), or `None` if it is not within the run.
-fn recovery(rows: &[TickMetrics], good: usize, day: usize) -> Option<usize> {
-    (day..rows.len())
-        .find(|&t| rows[t].goods_short[good] == 0.0)
-        .map(|t| t - day)
-}
-
 #[test]
 fn a_newly_wanted_service_runs_short_then_recovers_within_days() {
     use commune::model::kernel::goods::Good;

@@ -230,13 +230,6 @@ fn persons_who_do_not_want_a_good_are_never_short_of_it() {
     assert!(checked > 100, "too few days exercise the test: {checked}");
 }
 
-/// Days from `day` until the first day the good is delivered in full again.
-fn recovery(rows: &[TickMetrics], good: usize, day: usize) -> Option<usize> {
-    (day..rows.len())
-        .find(|&t| rows[t].goods_short[good] == 0.0)
-        .map(|t| t - day)
-}
-
 #[test]
 fn a_community_short_for_days_restates_its_request_and_recovers_sooner() {
     use commune::model::kernel::params::setting::ParamValue;

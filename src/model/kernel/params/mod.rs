@@ -166,14 +166,7 @@ impl PopulationParams {
     /// place where it gives them. One pass over each list, however many communities there are.
     pub fn overrides_by_community(&self) -> Vec<CommunityOverride> {
         let per_region = self.communities_per_region.max(1);
-        let mut regions: Vec<Option<RegionOverride>> = Vec::new();
-        for o in &self.region_overrides {
-            let r = o.region as usize;
-            if regions.len() <= r {
-                regions.resize(r + 1, None);
-            }
-            regions[r] = Some(*o);
-        }
+        let regions = self.region_overrides_by_region();
         let mut all: Vec<CommunityOverride> = (0..self.communities)
             .map(|community| {
                 let region = regions
@@ -202,18 +195,18 @@ impl PopulationParams {
         all
     }
 
-    /// Persons each region's override gives its communities, by region (`None` where it gives
-    /// none).
-    fn region_persons(&self) -> Vec<Option<u32>> {
-        let mut persons = Vec::new();
+    /// Each region's override, indexed by region up to the last one overridden (`None` for a
+    /// region without one).
+    fn region_overrides_by_region(&self) -> Vec<Option<RegionOverride>> {
+        let mut regions = Vec::new();
         for o in &self.region_overrides {
             let r = o.region as usize;
-            if persons.len() <= r {
-                persons.resize(r + 1, None);
+            if regions.len() <= r {
+                regions.resize(r + 1, None);
             }
-            persons[r] = o.persons;
+            regions[r] = Some(*o);
         }
-        persons
+        regions
     }
 }
 
@@ -499,10 +492,15 @@ impl Params {
             vec![p.persons_per_community; p.communities as usize]
         };
         if !p.region_overrides.is_empty() {
-            let region_persons = p.region_persons();
+            let regions = p.region_overrides_by_region();
             let per_region = p.communities_per_region.max(1) as usize;
             for (c, size) in sizes.iter_mut().enumerate() {
-                if let Some(&Some(n)) = region_persons.get(c / per_region) {
+                if let Some(n) = regions
+                    .get(c / per_region)
+                    .copied()
+                    .flatten()
+                    .and_then(|o| o.persons)
+                {
                     *size = n;
                 }
             }
