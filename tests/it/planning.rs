@@ -258,6 +258,11 @@ fn bad_planning_values_are_refused_with_the_key() {
         ("[economy]\nrevision = 0\n", "economy.revision"),
         ("[economy]\nshortfall = \"strike\"\n", "economy.shortfall"),
         ("[economy]\nlonger_hours = -1\n", "economy.longer_hours"),
+        ("[economy]\nlonger_by = \"turns\"\n", "economy.longer_by"),
+        (
+            "[economy]\nlonger_rota_days = 1\n",
+            "economy.longer_rota_days",
+        ),
         (
             "[economy]\ncut_order = [\"devices\", \"devises\"]\n",
             "economy.cut_order.1",
@@ -398,6 +403,54 @@ fn when_wants_exceed_willing_hours_the_community_works_longer_or_wants_less() {
             y.requests_cut_share.to_bits()
         );
     }
+}
+
+#[test]
+fn working_longer_by_rota_gives_the_same_hours_in_turns() {
+    const WILLING: f64 = 0.8;
+    let days: u32 = 120;
+    let everyone = short_of_hours(WILLING, &[("economy.shortfall", "longer".into())]);
+    let rota = short_of_hours(
+        WILLING,
+        &[
+            ("economy.shortfall", "longer".into()),
+            ("economy.longer_by", "rota".into()),
+        ],
+    );
+    // Paired over the same seeds: the difference of each seed's mean, rota less everyone.
+    let paired = |f: fn(&TickMetrics) -> f64| {
+        let a = sums(&rota, days, f);
+        let b = sums(&everyone, days, f);
+        MeanCi::of(
+            &a.iter()
+                .zip(&b)
+                .map(|(x, y)| (x - y) / f64::from(days))
+                .collect::<Vec<_>>(),
+        )
+    };
+    let hours = paired(|m| m.work_hours_mean);
+    let cut = paired(|m| m.requests_cut_share);
+    let gini = paired(|m| m.gini_work_hours);
+    let p90 = paired(|m| m.work_hours_p90);
+    eprintln!("rota - everyone: hours {hours:?}, cut {cut:?}, gini {gini:?}, p90 {p90:?}");
+    // The same hours on average (the cap of 8 h never binds at 0.8 h + 4 x 1 h) and the same
+    // requests kept, within stated tolerances ...
+    assert!(hours.low > -0.03 && hours.high < 0.03, "{hours:?}");
+    assert!(cut.low > -0.01 && cut.high < 0.01, "{cut:?}");
+    // ... but in turns: a few long days, so hours are spread less evenly on any one day.
+    assert!(gini.low > 0.02, "{gini:?}");
+    assert!(p90.low > 0.1, "{p90:?}");
+    // Under `everyone` the rota's keys change nothing.
+    let cycle = short_of_hours(
+        WILLING,
+        &[
+            ("economy.shortfall", "longer".into()),
+            ("economy.longer_rota_days", 7.into()),
+        ],
+    );
+    let a = rows(&cycle, 1, days);
+    let b = rows(&everyone, 1, days);
+    assert!(a == b, "longer_rota_days changed a run without a rota");
 }
 
 #[test]

@@ -165,6 +165,11 @@ pub struct LabourDay {
     /// day anyone is willing to give with them.
     pub extra_willing: [f32; 2],
     pub max_willing: f32,
+    /// Working longer by rota (`economy.longer_by = "rota"`): days of the rota's cycle (0: not by
+    /// rota, everyone gives the extra hours) and today's turn in it (the day number modulo the
+    /// cycle); a willing member gives the cycle's extra hours on the day their turn comes.
+    pub rota_cycle: u16,
+    pub rota_turn: u16,
     /// Hours offered from outside the simulation today (a classroom's students, `volunteer`
     /// events), per sector, and the part of them taken: what the members left unfilled (see
     /// `labour::outside`).

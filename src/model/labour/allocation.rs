@@ -199,14 +199,34 @@ fn remaining(person: &Person, vocation: &Vocation, work: &Work, day: &LabourDay)
         }
         let mut willing = vocation.willing;
         // Working longer (participatory planning): the willing give the agreed extra hours.
+        // By rota, a member gives the cycle's extra hours on the day their turn comes, and none
+        // on the others.
         if day.extra_willing[0] > 0.0 && willing > 0.0 {
-            let extra = day.extra_willing[usize::from(person.age == AgeClass::Elder)];
+            let mut extra = day.extra_willing[usize::from(person.age == AgeClass::Elder)];
+            if day.rota_cycle > 1 {
+                extra = if rota_turn(vocation, day.rota_cycle) == day.rota_turn {
+                    extra * f32::from(day.rota_cycle)
+                } else {
+                    0.0
+                };
+            }
             willing = (willing + extra).min(day.max_willing.max(willing));
         }
         (willing - lane_sum(&used) - work.garden - work.training - work.research).max(0.0)
     } else {
         0.0
     }
+}
+
+/// A person's turn in a rota of `cycle` days (`economy.longer_by = "rota"`): a number in
+/// `0..cycle`, the same all their life, made from the bits of their appeal draws (which are
+/// drawn once and never change) by a multiplicative hash, so it needs no state of its own and
+/// does not depend on which work appeals to them.
+#[inline]
+pub fn rota_turn(vocation: &Vocation, cycle: u16) -> u16 {
+    let bits = vocation.appeal[0].to_bits() ^ vocation.appeal[1].to_bits().rotate_left(16);
+    let hash = bits.wrapping_mul(0x9E37_79B1);
+    ((u64::from(hash) * u64::from(cycle)) >> 32) as u16
 }
 
 /// Sets each community's rules for today's labour: the policy for undesirable work, how much
@@ -676,6 +696,83 @@ mod tests {
         let pieces = split_by(&mut xs, &[0..2, 2..5]);
         assert_eq!(pieces.len(), 2);
         assert_eq!(pieces[1], &mut [3, 4, 5]);
+    }
+
+    #[test]
+    fn rota_turns_are_spread_evenly_and_kept() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        for cycle in [2u16, 4, 7] {
+            let mut counts = vec![0u32; usize::from(cycle)];
+            let n = 20_000;
+            for _ in 0..n {
+                let mut v = Vocation {
+                    willing: 4.0,
+                    skill: [1.0; N_SECTORS],
+                    appeal: [0.0; N_SECTORS],
+                };
+                for a in &mut v.appeal {
+                    *a = rng.random::<f32>();
+                }
+                let turn = rota_turn(&v, cycle);
+                assert!(turn < cycle);
+                assert_eq!(turn, rota_turn(&v, cycle), "a turn is kept");
+                counts[usize::from(turn)] += 1;
+            }
+            // Each turn holds 1/cycle of the persons, within 5 binomial standard deviations.
+            let p = 1.0 / f64::from(cycle);
+            let sd = (f64::from(n) * p * (1.0 - p)).sqrt();
+            for c in counts {
+                assert!(
+                    (f64::from(c) - f64::from(n) * p).abs() < 5.0 * sd,
+                    "{cycle}: {c}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn by_rota_a_member_gives_the_cycles_extra_hours_on_their_turn_only() {
+        let person = Person {
+            age: AgeClass::Adult,
+            health: crate::model::kernel::components::HealthState::Well,
+            sick_days: 0,
+            gardener: false,
+            guild: 0,
+            artist: false,
+            female: false,
+            age_days: 0,
+        };
+        let mut v = Vocation {
+            willing: 3.0,
+            skill: [1.0; N_SECTORS],
+            appeal: [0.3; N_SECTORS],
+        };
+        v.appeal[1] = 0.7;
+        let work = Work::default();
+        let mut day = LabourDay {
+            extra_willing: [0.5, 0.25],
+            max_willing: 10.0,
+            ..LabourDay::default()
+        };
+        assert_eq!(remaining(&person, &v, &work, &day), 3.5, "everyone");
+        day.rota_cycle = 4;
+        let turn = rota_turn(&v, 4);
+        let days: Vec<f32> = (0..8)
+            .map(|t| {
+                day.rota_turn = t % 4;
+                remaining(&person, &v, &work, &day)
+            })
+            .collect();
+        for (t, r) in days.iter().enumerate() {
+            let expected = if t as u16 % 4 == turn { 5.0 } else { 3.0 };
+            assert_eq!(*r, expected, "day {t}");
+        }
+        // Over a cycle the same extra hours as everyone's, unless the cap binds.
+        assert_eq!(days[..4].iter().sum::<f32>(), 4.0 * 3.5);
+        day.max_willing = 4.0;
+        day.rota_turn = turn;
+        assert_eq!(remaining(&person, &v, &work, &day), 4.0, "capped");
     }
 
     #[test]

@@ -21,7 +21,7 @@ use crate::model::kernel::goods::{Good, N_GOODS, mul};
 use crate::model::kernel::ledger::{
     BuildDay, Days, EnergyDay, FoodDay, GoodsDay, GuildDay, LabourDay, PeopleDay, RailDay,
 };
-use crate::model::kernel::params::economy::{Planning, Shortfall};
+use crate::model::kernel::params::economy::{LongerBy, Planning, Shortfall};
 use crate::model::kernel::params::{Params, Sector};
 use crate::model::kernel::regions::Regions;
 use crate::model::kernel::rng::{RequestRngs, standard_normal};
@@ -192,6 +192,13 @@ pub fn plan_goods(
                 (agreement.extra * params.labour.elder_willingness) as f32,
             ];
             labour[c].max_willing = params.labour.max_hours_per_day as f32;
+            // By rota, members take turns (`economy.longer_by`).
+            let cycle = match params.economy.longer_by {
+                LongerBy::Rota => params.economy.longer_rota_days.max(1),
+                LongerBy::Everyone => 0,
+            };
+            labour[c].rota_cycle = cycle as u16;
+            labour[c].rota_turn = clock.tick.checked_rem(cycle).unwrap_or(0) as u16;
         }
         // What guilds offered the store yesterday they are expected to offer again. The
         // materials and energy their agreement promised them are asked of the syndicates too,

@@ -107,6 +107,18 @@ pub enum Shortfall {
     Vote,
 }
 
+/// How a community that works longer shares the extra hours (`economy.longer_by`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LongerBy {
+    /// Every willing member's day stretches by the same extra hours, every day.
+    #[default]
+    Everyone,
+    /// Members take turns: each day one willing member in `longer_rota_days` works that many
+    /// days' extra hours, and the others none.
+    Rota,
+}
+
 /// Most days a syndicate's production may take (`economy.lead_days`).
 pub const MAX_LEAD_DAYS: usize = 14;
 
@@ -168,6 +180,12 @@ pub struct EconomyParams {
     /// Under `participatory`: most extra hours a day a willing member gives when the community
     /// works longer (elders their share of it).
     pub longer_hours: f64,
+    /// Under `participatory`, when the community works longer: `everyone` alike every day, or
+    /// by `rota`, in turns.
+    pub longer_by: LongerBy,
+    /// Under `longer_by = "rota"`: days of a turn of the rota (each willing member works longer
+    /// one day in this many).
+    pub longer_rota_days: u32,
     /// Under `participatory`: goods whose requests are lowered first, in order, when requests
     /// must be lowered; empty: every request in proportion.
     pub cut_order: Vec<String>,
@@ -212,6 +230,8 @@ impl Default for EconomyParams {
             request_cv: 0.0,
             shortfall: Shortfall::Less,
             longer_hours: 1.0,
+            longer_by: LongerBy::Everyone,
+            longer_rota_days: 4,
             cut_order: Vec::new(),
             wants_cv: 0.0,
             optional_goods: BTreeMap::new(),
@@ -400,6 +420,20 @@ pub const DECLS: &[Decl] = &[
         Check::Range(0.0, 24.0),
         "Under `participatory`, when the community works longer: most extra hours a day each willing member gives (elders `labour.elder_willingness` of it), within `labour.max_hours_per_day`. A session asks only the extra hours its requests need.",
         "Assumption: 1 h a day.",
+    ),
+    Decl::new(
+        "economy.longer_by",
+        "",
+        Check::Choice(&["everyone", "rota"]),
+        "Under `participatory`, when the community works longer (`shortfall = \"longer\"`, or `\"vote\"` once `work_longer` passed): how the extra hours are shared. `everyone`: every willing member gives the session's extra hours every day. `rota`: members take turns; each day the willing members whose turn it is (one in `longer_rota_days`, by a fixed turn each person keeps for life) give `longer_rota_days` times the extra hours, the others none, so the average is the same unless `labour.max_hours_per_day` caps the long days.",
+        "Assumption: `everyone` by default, the rule before the choice could be made; the scenario fixes it (the assembly votes on working longer, not on how).",
+    ),
+    Decl::new(
+        "economy.longer_rota_days",
+        "days",
+        Check::Count(2, 28),
+        "Under `longer_by = \"rota\"`: days of the rota's cycle; each willing member works longer one day in this many.",
+        "Assumption: 4 days (a long day about once a week at a weekly planning session's pace).",
     ),
     Decl::new(
         "economy.cut_order",
