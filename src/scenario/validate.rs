@@ -148,6 +148,20 @@ fn economy(c: &mut Checks, s: &Scenario) {
         let housing = "`housing` cannot be optional: everyone lives in a dwelling kept in repair";
         good_named(c, &key, name, housing);
     }
+    for name in p.population.urban_needs.keys() {
+        let key = format!("population.urban_needs.{name}");
+        let housing = "`housing` is floor area: give an urban community's with `m2_per_person` \
+                       in `population.overrides` or `population.region_overrides`";
+        good_named(c, &key, name, housing);
+        if p.economy.from_table() {
+            c.fail(
+                &key,
+                "must be left out with `economy.table`: a table economy's final demand per \
+                 resident comes from the published accounts"
+                    .to_owned(),
+            );
+        }
+    }
     if p.economy.wants() && p.economy.from_table() {
         let key = if p.economy.wants_cv > 0.0 {
             "economy.wants_cv".to_owned()

@@ -574,3 +574,107 @@ fn a_location_needs_both_coordinates() {
         ),
     ]);
 }
+
+/// `population.urban_needs` scales what an urban community's members need of a good, and
+/// nothing of a rural one's: every community's need of every good on the first day, against the
+/// same world without it (the same draws), and the world's hours over two months.
+#[test]
+fn urban_needs_scale_the_urban_communities_needs_only() {
+    use commune::model::kernel::goods::{Good, N_GOODS};
+    use commune::model::kernel::ledger::{Days, GoodsDay};
+    use commune::model::kernel::params::Sector;
+    let base = city_and_country(true);
+    let scaled = base
+        .clone()
+        .with_values(
+            &[
+                "population.urban_needs.transport",
+                "population.urban_needs.devices",
+            ],
+            &[2.0.into(), 0.5.into()],
+        )
+        .unwrap();
+    let urban = &base.params.population.urban;
+    let mut a = Simulation::new(base.params.clone(), 3);
+    let mut b = Simulation::new(scaled.params.clone(), 3);
+    a.step();
+    b.step();
+    let need_a: Vec<[f64; N_GOODS]> = a
+        .world_mut()
+        .resource::<Days<GoodsDay>>()
+        .iter()
+        .map(|d| d.need)
+        .collect();
+    let need_b: Vec<[f64; N_GOODS]> = b
+        .world_mut()
+        .resource::<Days<GoodsDay>>()
+        .iter()
+        .map(|d| d.need)
+        .collect();
+    for (c, (x, y)) in need_a.iter().zip(&need_b).enumerate() {
+        let is_urban = urban.contains(&(c as u32));
+        for good in Good::ALL {
+            let factor = match (is_urban, good) {
+                (true, Good::Transport) => 2.0,
+                (true, Good::Devices) => 0.5,
+                _ => 1.0,
+            };
+            let (x, y) = (x[good.index()], y[good.index()]);
+            if x == 0.0 {
+                // Textiles are made only for other syndicates.
+                assert_eq!(y, 0.0, "community {c}, {}", good.name());
+                assert!(factor == 1.0, "community {c} needs no {}", good.name());
+                continue;
+            }
+            assert!(
+                (y / x - factor).abs() < 1e-12,
+                "community {c}, {}: {y} against {x}",
+                good.name()
+            );
+        }
+    }
+    // Over two months the syndicates follow: more hours on transport, fewer on devices.
+    let hours = |s: &Scenario, sector: Sector| -> f64 {
+        let mut sim = Simulation::new(s.params.clone(), 3);
+        (0..60)
+            .map(|_| sim.step().sector_hours[sector.index()])
+            .sum()
+    };
+    for (good, more) in [(Good::Transport, true), (Good::Devices, false)] {
+        let (x, y) = (
+            hours(&base, Sector::Making(good)),
+            hours(&scaled, Sector::Making(good)),
+        );
+        assert!(
+            if more { y > 1.2 * x } else { y < 0.9 * x },
+            "{}: {x} h, then {y} h",
+            good.name()
+        );
+    }
+}
+
+#[test]
+fn bad_urban_needs_are_refused() {
+    assert_refused(&[
+        (
+            "[population.urban_needs]\nhousing = 2\n",
+            "population.urban_needs.housing",
+            "floor area",
+        ),
+        (
+            "[population.urban_needs]\ntransprt = 2\n",
+            "population.urban_needs.transprt",
+            "did you mean `transport`",
+        ),
+        (
+            "[population.urban_needs]\ntransport = -1\n",
+            "population.urban_needs.transport",
+            "",
+        ),
+        (
+            "[economy]\ntable = \"wiod2016\"\n[labour]\nmin_skill = 1.0\n[population.urban_needs]\ntransport = 2\n",
+            "population.urban_needs.transport",
+            "economy.table",
+        ),
+    ]);
+}

@@ -56,13 +56,16 @@ pub struct PeopleDay {
     /// What the members want of each good today: the sum of their need times their want
     /// factor (units/day; summed only with `economy.wants_cv` or `economy.optional_goods`).
     pub wanted: [f64; N_GOODS],
+    /// Whether the community is urban (`population.urban`), for `population.urban_needs`.
+    pub urban: bool,
 }
 
 impl PeopleDay {
     /// What the members ask of each good today (before `economy.request_cv`'s variation): the
     /// need by headcount, or, with wants (`economy.wants_cv`, `economy.optional_goods`), the sum
-    /// of their need times their want factors for every good but housing. The one place where
-    /// a community's people become its request of goods.
+    /// of their need times their want factors for every good but housing; in an urban community
+    /// times `population.urban_needs`. The one place where a community's people become its
+    /// request of goods.
     pub fn requested(&self, params: &crate::model::kernel::params::Params) -> [f64; N_GOODS] {
         let mut need = params.goods.final_need(&self.headcount);
         if params.economy.wants() {
@@ -73,6 +76,7 @@ impl PeopleDay {
                 }
             }
         }
+        params.population.scale_urban_needs(self.urban, &mut need);
         need
     }
 }

@@ -9,6 +9,7 @@ use crate::model::kernel::ledger::{
     BuildDay, Days, EnergyDay, FoodDay, GoodsDay, LabourDay, LearningDay, PeopleDay, RailDay,
 };
 use crate::model::kernel::params::Params;
+use crate::model::kernel::regions::Urban;
 use crate::model::kernel::rng::CommunityRngs;
 
 /// Clears yesterday's figures in every ledger so today's can be summed.
@@ -44,7 +45,11 @@ pub fn assess_needs(
     mut census: ResMut<Days<PeopleDay>>,
     mut food: ResMut<Days<FoodDay>>,
     mut persons: Query<(&Member, &Person, &mut Ration)>,
+    urban: Res<Urban>,
 ) {
+    for (c, day) in census.iter_mut().enumerate() {
+        day.urban = urban.is(c);
+    }
     let adult_kg = params.adult_need_kg();
     let child_kg = adult_kg * params.food.child_need_factor;
     // A uniform on [1 - a, 1 + a] has standard deviation a / sqrt(3).

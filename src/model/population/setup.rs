@@ -124,6 +124,7 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
     let sizes = params.community_sizes(seed);
     let overrides = pop.overrides_by_community();
     let mut serial = super::wants::WantSerial { seed, next: 0 };
+    let urban_needs = !pop.urban_needs.is_empty();
     for c in 0..pop.communities {
         let mut rng = stream(seed, Purpose::Setup, u64::from(c));
         let own = overrides[c as usize];
@@ -185,6 +186,10 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
         } else {
             Vec::new()
         };
+        params.population.scale_urban_needs(
+            urban_needs && params.population.urban.contains(&c),
+            &mut need,
+        );
         let gross = economy.gross_output(&need);
         let mut stocks = Stocks::default();
         for good in Good::ALL {

@@ -161,6 +161,23 @@ pub struct RegionOverride {
 }
 
 impl PopulationParams {
+    /// Scales a community's need of each good (`need`, indexed by good) by
+    /// `population.urban_needs` if the community is `urban`; nothing otherwise.
+    pub fn scale_urban_needs(
+        &self,
+        urban: bool,
+        need: &mut [f64; crate::model::kernel::goods::N_GOODS],
+    ) {
+        if !urban || self.urban_needs.is_empty() {
+            return;
+        }
+        for good in crate::model::kernel::goods::Good::ALL {
+            if let Some(f) = self.urban_needs.get(good.name()) {
+                need[good.index()] *= f;
+            }
+        }
+    }
+
     /// Every community's override, indexed by community (one with nothing overridden where the
     /// scenario gives none): its region's override, with the community's own values in its
     /// place where it gives them. One pass over each list, however many communities there are.
@@ -239,6 +256,9 @@ pub struct PopulationParams {
     /// Share of its residents' arable land an urban community keeps (0..1); the rest is farmed
     /// by the rural communities of its region.
     pub urban_land_share: f64,
+    /// What an urban community's members need of a good, as a factor on a rural member's need:
+    /// good = factor (goods not named: 1).
+    pub urban_needs: std::collections::BTreeMap<String, f64>,
     /// A community with more persons than this proposes to split, founding a free site of its
     /// region (count; 0 never). Only worlds with a site (a community of size 0) split.
     pub split_above: u32,
@@ -534,6 +554,8 @@ impl Default for PopulationParams {
             // Assumption: a city keeps a tenth of its residents' land for gardens and
             // market gardening; the rest is farmed by the countryside around it.
             urban_land_share: 0.1,
+            // Assumption: city and country need the same until a scenario says otherwise.
+            urban_needs: std::collections::BTreeMap::new(),
             communities_per_region: 10,
             // The essay: "a group of probably no more than 200 people".
             split_above: 200,
@@ -673,6 +695,7 @@ pub const POPULATION: &[Decl] = &[
         .fixed("land, installations and dwellings are laid out when the world is built"),
     Decl::new("population.region_overrides", "", Check::Free, "Regions whose communities all differ from the scenario's values: `[[population.region_overrides]]` with `region` (id from 0; region r holds communities r x communities_per_region onwards) and any of `persons` (each community's persons at the start, instead of persons_per_community or a draw from size_range; not with `sizes` or a file), `arable_ha_per_person`, `energy_factor` and `m2_per_person` (as in `population.overrides`). A community's own override takes precedence, value by value.", "")
         .fixed("land, installations and dwellings are laid out when the world is built"),
+    Decl::new("population.urban_needs.*", "factor", Check::Range(0.0, 10.0), "What an urban community's members need of a good, as a factor on what the same person needs in a rural community (names of goods but housing, whose need is floor area: see `m2_per_person` in the overrides): the community's request of the good, its syndicates' output and hours, and the need its delivery is measured against are all scaled. Goods not named: 1. Food need is the same everywhere.", "Assumption: none by default; scenarios/city-needs.toml gives illustrative factors."),
     Decl::new("population.urban_land_share", "share", Check::Share, "Share of its residents' arable land (food.arable_ha_per_person) an urban community keeps; the rest goes to the rural communities of its region in proportion to their own land, so the region's land is unchanged. A region with no rural community keeps it all.", "Assumption: a tenth, for gardens and market gardening.")
         .fixed("land is shared out when the world is built"),
     Decl::new("population.child_share", "share", Check::Share, "Share of persons who are children.", "Assumptions near today's world age structure (UN WPP 2022: about 25% under 15, 10% over 65); not in docs/calibration.md.")
