@@ -308,6 +308,7 @@ impl Simulation {
             &links,
         ));
         world.insert_resource(rail::freight::FreightRoom::default());
+        world.insert_resource(rail::freight::GoodsInTransit::default());
         world.insert_resource(kernel::calendar::Calendar::new(&params.food));
         world.insert_resource(kernel::calendar::Clock::default());
         world.insert_resource(metrics::accounting::WasteWindow::default());

@@ -273,6 +273,9 @@ pub struct RailDay {
     /// freight that went over trunk lines to another region (tonne-km).
     pub goods_sent_kg: f64,
     pub trunk_tonne_km: f64,
+    /// Storable goods on their way to this community at the end of the day
+    /// (`rail.goods_lead_days`; kg).
+    pub goods_in_transit_kg: f64,
 }
 
 /// What guilds under an agreement offered the store (guilds). Not cleared in the morning: the

@@ -717,6 +717,7 @@ fn add_rail(m: &mut TickMetrics, days: &[RailDay]) {
         m.rail_energy_kwh += day.freight_kwh;
         m.goods_shipped_kg += day.goods_sent_kg;
         m.trunk_tonne_km += day.trunk_tonne_km;
+        m.goods_in_transit_kg += day.goods_in_transit_kg;
     }
 }
 

@@ -402,6 +402,7 @@ declare_row! {
     car_passenger_km: f64, Float, "passenger-km", "Passenger-km travelled by car (where the scenario allows cars).";
     car_energy_kwh: f64, Float, "kWh", "Energy used by cars.";
     goods_shipped_kg: f64, Float, "kg", "Storable goods moved by rail from communities with a surplus to those short.";
+    goods_in_transit_kg: f64, Float, "kg", "Storable goods sent by rail and not yet arrived at the end of the day (`rail.goods_lead_days`; 0 when they arrive the day they are sent).";
     trunk_tonne_km: f64, Float, "tonne-km", "Freight over trunk lines between regions: tonnes times the km of trunk line crossed (part of rail_tonne_km).";
     dwelling_m2: f64, Float, "m2", "Floor area of dwellings standing at the end of the day.";
     dwelling_built_m2: f64, Float, "m2", "Floor area of dwellings finished today.";

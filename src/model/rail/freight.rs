@@ -24,6 +24,30 @@ use crate::model::kernel::params::rail::Transfers;
 use crate::model::kernel::supply::{self, Supply};
 use crate::model::kernel::technology::Economy;
 
+/// Storable goods on their way by rail (`rail.goods_lead_days` above 0): a ring of one slot per
+/// day of the lead time, each holding, per community, the units of each good that arrive there
+/// when the ring comes round to it again. Goods sent on day `t` go into slot `t % lead` and are
+/// put in the receivers' stores on day `t + lead`, before that day's shipping.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct GoodsInTransit {
+    slots: Vec<Vec<[f64; N_GOODS]>>,
+}
+
+impl GoodsInTransit {
+    /// What is on its way to community `c`, by good (units).
+    pub fn to(&self, c: usize) -> [f64; N_GOODS] {
+        let mut sum = [0.0; N_GOODS];
+        for slot in &self.slots {
+            if let Some(units) = slot.get(c) {
+                for g in 0..N_GOODS {
+                    sum[g] += units[g];
+                }
+            }
+        }
+        sum
+    }
+}
+
 /// Each day's freight capacity left in every room (tonne-km), shared by food and goods.
 #[derive(Resource, Clone, Debug, Default)]
 pub struct FreightRoom {
@@ -556,6 +580,9 @@ fn goods_balances(
 struct Goods<'a, 'w, 's, 'q> {
     stocks: &'a mut Query<'w, 's, &'q mut Stocks>,
     directory: &'a Directory,
+    /// Under a lead time, where today's shipments wait for their day of arrival (units per
+    /// community and good); `None`: they arrive at once.
+    transit: Option<&'a mut Vec<[f64; N_GOODS]>>,
     /// Mass of a unit of each good (kg).
     unit_kg: [f64; N_GOODS],
 }
@@ -613,8 +640,13 @@ impl Cargo for Goods<'_, '_, '_, '_> {
         if let Ok(mut s) = self.stocks.get_mut(self.directory.communities[from]) {
             s.0[k] -= units;
         }
-        if let Ok(mut s) = self.stocks.get_mut(self.directory.communities[to]) {
-            s.0[k] += units;
+        match self.transit.as_deref_mut() {
+            Some(transit) => transit[to][k] += units,
+            None => {
+                if let Ok(mut s) = self.stocks.get_mut(self.directory.communities[to]) {
+                    s.0[k] += units;
+                }
+            }
         }
         let kg = units * self.unit_kg[k];
         rail[from].goods_sent_kg += kg;
@@ -637,18 +669,58 @@ pub fn ship_goods(
     people: Res<Days<PeopleDay>>,
     mut rail: ResMut<Days<RailDay>>,
     mut stocks: Query<&mut Stocks>,
+    mut transit: ResMut<GoodsInTransit>,
 ) {
     if !params.rail.goods_freight {
         return;
     }
-    // Balances of every community, from the stocks at the start of the day.
     let n = people.len();
+    // Under a lead time, what was sent `lead` days ago arrives first, and its slot takes
+    // today's shipments.
+    let lead = params.rail.goods_lead_days as usize;
+    let slot = if lead > 0 {
+        if transit.slots.len() != lead {
+            transit.slots = vec![vec![[0.0; N_GOODS]; n]; lead];
+        }
+        let slot = clock.tick as usize % lead;
+        for (c, units) in transit.slots[slot].iter_mut().enumerate() {
+            if let Ok(mut s) = stocks.get_mut(directory.communities[c]) {
+                for g in 0..N_GOODS {
+                    s.0[g] += units[g];
+                }
+            }
+            *units = [0.0; N_GOODS];
+        }
+        Some(slot)
+    } else {
+        None
+    };
+    // Balances of every community, from the stocks at the start of the day and what is on
+    // its way to them.
     let mut balance: Vec<f64> = Vec::with_capacity(n * N_GOODS);
     for c in 0..n {
         let stock = stocks
             .get(directory.communities[c])
             .map_or([0.0; N_GOODS], |s| s.0);
-        balance.extend(goods_balances(&params, &economy, &people, &stock, c));
+        let mut b = goods_balances(&params, &economy, &people, &stock, c);
+        if lead > 0 {
+            // A community asks only for what is not already on its way, and gives only from
+            // what it holds.
+            let coming = transit.to(c);
+            let mut expected = stock;
+            for g in 0..N_GOODS {
+                expected[g] += coming[g];
+            }
+            let with = goods_balances(&params, &economy, &people, &expected, c);
+            for g in 0..N_GOODS {
+                b[g] = if with[g] > 0.0 {
+                    b[g].max(0.0)
+                } else {
+                    with[g]
+                };
+            }
+        }
+        balance.extend(b);
     }
     let mut unit = [0.0; N_GOODS];
     for good in Good::ALL {
@@ -657,6 +729,7 @@ pub fn ship_goods(
     let mut cargo = Goods {
         stocks: &mut stocks,
         directory: &directory,
+        transit: slot.map(|s| &mut transit.slots[s]),
         unit_kg: unit,
     };
     ship(
@@ -669,4 +742,10 @@ pub fn ship_goods(
         &mut gov.supply,
         clock.tick,
     );
+    if lead > 0 {
+        for (c, day) in rail.iter_mut().enumerate() {
+            let coming = transit.to(c);
+            day.goods_in_transit_kg = (0..N_GOODS).map(|g| coming[g] * unit[g]).sum();
+        }
+    }
 }

@@ -69,6 +69,9 @@ pub struct RailParams {
     /// Whether storable goods move between communities, within regions and over trunk lines to
     /// neighbouring regions (on/off).
     pub goods_freight: bool,
+    /// Days from sending storable goods by rail to their arrival in the receiver's store (0: the
+    /// same day).
+    pub goods_lead_days: u32,
     /// Mass of a device, for freight (kg).
     pub device_kg: f64,
     /// Energy of a passenger-km by rail, for exchange helpers travelling to their hosts
@@ -109,6 +112,8 @@ impl Default for RailParams {
             maintenance_hours_per_km_year: 100.0,
             min_shortfall_days: 1.0,
             goods_freight: true,
+            // Assumption: goods arrive the day they are sent, the rule before lead times.
+            goods_lead_days: 0,
             // Assumption: phones, computers and tools, about 2 kg a device.
             device_kg: 2.0,
             // Odyssee-Mure (EU 2019, docs/calibration.md): a car takes 7.3 times rail's energy per
@@ -144,6 +149,7 @@ pub const DECLS: &[Decl] = &[
     Decl::new("rail.kwh_per_tonne_km", "kWh/tonne-km", Check::Range(0.0, 100.0), "Energy to move a tonne one km.", "IEA (The Future of Trucks, 2017) and ORNL (Transportation Energy Data Book 34): rail freight about 0.14-0.21 MJ/tonne-km, about 0.05 kWh."),
     Decl::new("rail.maintenance_hours_per_km_year", "h/km/yr", Check::Range(0.0, 100000.0), "Labour to keep a km of line in repair for a year.", "Assumption: about 100 hours of track work per km a year."),
     Decl::new("rail.min_shortfall_days", "days", Check::Range(0.0, 365.0), "A community ships food only when it is short by more than this many days of need.", ""),
+    Decl::new("rail.goods_lead_days", "days", Check::Count(0, 14), "Days from sending storable goods by rail (within a region or between regions) to their arrival in the receiver's store; meanwhile they are in transit (`goods_in_transit_kg`), neither the sender's nor the receiver's to use, and the receiver counts them as on their way (so it does not ask for them again). 0: they arrive the day they are sent.", "Assumption: 0 by default (no lead time), the rule before lead times.").fixed("goods already in transit would have no day to arrive on; compare two scenarios instead"),
     Decl::new("rail.goods_freight", "", Check::Free, "Whether storable goods move between communities, within regions and over trunk lines to neighbouring regions.", ""),
     Decl::new("rail.device_kg", "kg", Check::Range(0.0, 1000.0), "Mass of a device, for freight.", "Assumption: phones, computers and tools, about 2 kg a device."),
     Decl::new("rail.kwh_per_passenger_km", "kWh/passenger-km", Check::Range(0.0, 10.0), "Energy of a passenger-km by rail, for exchange helpers travelling to their hosts.", "Odyssee-Mure (EU 2019, docs/calibration.md): a car takes 7.3 times rail's energy per passenger-km; rail at about 0.05 kWh, as in `transport.car_kwh_per_km`'s note."),
