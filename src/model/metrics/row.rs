@@ -407,6 +407,7 @@ declare_row! {
     dwelling_built_m2: f64, Float, "m2", "Floor area of dwellings finished today.";
     dwelling_build_hours: f64, Float, "h", "Effective hours worked building dwellings today (part of construction_hours).";
     dwelling_build_materials_t: f64, Float, "t", "Construction goods taken from store and built into dwellings today.";
+    newcomer_build_hours: f64, Float, "h", "Effective hours worked building the floor area and installations of newcomers an assembly took in today (`population.influx = \"decided\"`; part of construction_hours): on arrival, their hours (as the members weighed them) are posted to the construction syndicate over a year.";
     communities_rationing: u64, Int, "communities", "Communities whose assembly voted to ration food until the scarcity is over (with assemblies on).";
     full_time_artists: u64, Int, "persons", "Persons the community assembly asked to give their working hours to their art.";
     art_hours: f64, Float, "h", "Hours full-time artists gave to their art (part of work_hours_mean).";
