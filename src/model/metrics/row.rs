@@ -323,7 +323,7 @@ declare_row! {
     deaths: u64, Int, "persons", "Persons who died today (`[demography]`).";
     moves: u64, Int, "persons", "Persons who moved today from one community to another of their region (`population.move_rate`).";
     newcomers_accepted: u64, Int, "persons", "Newcomers who arrived today, taken in by a community's assembly the day before (`population.influx = \"decided\"`).";
-    newcomers_refused: u64, Int, "persons", "Newcomers whom no community of their region took in today, who do not arrive (`population.influx = \"decided\"`).";
+    newcomers_refused: u64, Int, "persons", "Newcomers turned away today, who do not arrive (`population.influx = \"decided\"`): the regional assembly refused to ask another community, no community of the region was left with room, or the request lapsed undecided.";
     work_hours_mean: f64, Float, "h/day", "Mean hours worked per able adult: syndicate work plus own garden.", "work hours per able adult";
     work_hours_p50: f64, Float, "h/day", "Median hours worked per able adult (to 0.01 h).";
     work_hours_p90: f64, Float, "h/day", "90th percentile of hours worked per able adult (to 0.01 h).", "work hours, 90th percentile";
