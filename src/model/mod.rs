@@ -318,6 +318,7 @@ impl Simulation {
         let mut government = kernel::decisions::Government::new(seed, communities, regions);
         government.supply = kernel::supply::Supply::new(&params.rail, regions);
         world.insert_resource(government);
+        world.insert_resource(kernel::newcomers::Settling::new(communities as usize));
         world.insert_resource(kernel::log::Log::default());
         world.insert_resource(events::EventQueue::default());
         world.insert_resource(food::droughts::Droughts::new(communities as usize));
@@ -734,6 +735,11 @@ impl Simulation {
             .new_day(tick);
         for a in due {
             events::arrive(&mut self.world, tick, a.community, a.persons, true);
+            // The hours of building their floor area and installations, over a year.
+            let each = kernel::newcomers::settling_hours(self.world.resource::<Params>());
+            self.world
+                .resource_mut::<kernel::newcomers::Settling>()
+                .arrived(a.community, a.persons, each);
             self.world
                 .resource_mut::<kernel::decisions::Government>()
                 .newcomers

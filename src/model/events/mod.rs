@@ -402,7 +402,7 @@ pub fn apply(world: &mut World, tick: u32, kind: &EventKind) {
                 world
                     .resource_mut::<Government>()
                     .newcomers
-                    .ask(*community, region, *persons);
+                    .ask(*community, region, *persons, tick);
             } else {
                 arrive(world, tick, *community, *persons, *provisions);
             }

@@ -10,12 +10,18 @@
 //! (so a m2 takes `build_days` on average, and a steady stream of replacements is built as fast
 //! as it wears), and floor area is finished in proportion to the work and materials put in,
 //! whichever is further behind.
+//!
+//! Newcomers taken in by an assembly (`population.influx = "decided"`) are given their floor
+//! area and installations on arrival; the hours of building them (`kernel::newcomers::Settling`)
+//! are posted here to the construction syndicate, a year's share a day, with no materials (the
+//! members' vote weighed only the hours), and worked off as far as the syndicate is staffed.
 
 use bevy_ecs::prelude::*;
 
 use crate::model::kernel::components::{Community, Stocks};
 use crate::model::kernel::goods::Good;
 use crate::model::kernel::ledger::{BuildDay, Days, LabourDay, PeopleDay};
+use crate::model::kernel::newcomers::Settling;
 use crate::model::kernel::params::dwellings::DwellingParams;
 use crate::model::kernel::params::{Params, Sector};
 
@@ -48,6 +54,7 @@ impl Dwellings {
 pub fn plan_dwellings(
     params: Res<Params>,
     people: Res<Days<PeopleDay>>,
+    settling: Res<Settling>,
     mut builds: ResMut<Days<BuildDay>>,
     mut communities: Query<(&Community, &mut Dwellings)>,
 ) {
@@ -56,6 +63,11 @@ pub fn plan_dwellings(
     let pace = 1.0 / p.build_days.max(1.0);
     for (community, mut d) in &mut communities {
         let day = &mut builds[community.id as usize];
+        let settle = settling.today(community.id as usize);
+        if settle > 0.0 {
+            day.build_hours += settle;
+            day.settling_hours = settle;
+        }
         let worn = d.m2 * wear;
         d.m2 -= worn;
         let needed = params
@@ -82,6 +94,7 @@ pub fn plan_dwellings(
 /// store allow; floor area is finished in proportion.
 pub fn build_dwellings(
     labour: Res<Days<LabourDay>>,
+    mut settling: ResMut<Settling>,
     mut builds: ResMut<Days<BuildDay>>,
     mut communities: Query<(&Community, &mut Dwellings, &mut Stocks)>,
 ) {
@@ -89,15 +102,20 @@ pub fn build_dwellings(
     let c_good = Good::Construction.index();
     for (community, mut d, mut stock) in &mut communities {
         let day = &mut builds[community.id as usize];
-        if d.building_m2 <= 0.0 {
-            continue;
-        }
         let work = &labour[community.id as usize];
         let staffed = if work.posted[s] > 0.0 {
             ((work.posted[s] - work.unfilled[s]) / work.posted[s]).clamp(0.0, 1.0)
         } else {
             1.0
         };
+        if day.settling_hours > 0.0 {
+            let done = day.settling_hours * staffed;
+            day.settling_hours_done = done;
+            settling.worked(community.id as usize, done);
+        }
+        if d.building_m2 <= 0.0 {
+            continue;
+        }
         let hours = day.dwelling_hours * staffed;
         let materials = day.dwelling_materials_t.min(stock.0[c_good].max(0.0));
         let by_hours = if d.hours_left > 0.0 {

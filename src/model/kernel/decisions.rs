@@ -159,12 +159,19 @@ pub enum Subject {
     Newcomers {
         persons: u32,
     },
-    /// The region places newcomers refused by a community with another that has room (`Some`),
-    /// or finds none, and they do not arrive (`None`): a rule of the region's agreement,
-    /// recorded without a vote.
+    /// The regional assembly asks community `Some(k)` to take in newcomers another community
+    /// refused, had no room for or did not decide on (a vote; `request` is
+    /// `kernel::newcomers::Request::id`); or the region has no community left to ask, and they
+    /// do not arrive (`None`, recorded without a vote).
     PlaceNewcomers {
+        request: u32,
         persons: u32,
         community: Option<u32>,
+    },
+    /// A request of newcomers the regional assembly did not decide within
+    /// `population.influx_wait_days` lapses, and they do not arrive (recorded without a vote).
+    NewcomersLapsed {
+        persons: u32,
     },
 }
 
@@ -183,7 +190,12 @@ pub const COMMUNITY_AGENDA: &[&str] = &[
     "newcomers",
 ];
 
-pub const REGION_AGENDA: &[&str] = &["food_agreement", "supply_agreement", "harvest_help"];
+pub const REGION_AGENDA: &[&str] = &[
+    "food_agreement",
+    "supply_agreement",
+    "harvest_help",
+    "place_newcomers",
+];
 
 pub const WORLD_AGENDA: &[&str] = &["phase_out_fossil", "cars"];
 
@@ -209,7 +221,8 @@ impl Subject {
             | Subject::KeepSupply { .. }
             | Subject::SupplyLapsed { .. } => "supply_agreement",
             Subject::HarvestHelp => "harvest_help",
-            Subject::Newcomers { .. } | Subject::PlaceNewcomers { .. } => "newcomers",
+            Subject::Newcomers { .. } => "newcomers",
+            Subject::PlaceNewcomers { .. } | Subject::NewcomersLapsed { .. } => "place_newcomers",
         }
     }
 
@@ -266,13 +279,18 @@ impl Subject {
             Subject::PlaceNewcomers {
                 persons,
                 community: Some(c),
-            } => format!("place {persons} newcomers with community {c}"),
+                ..
+            } => format!("ask community {c} to take in {persons} newcomers"),
             Subject::PlaceNewcomers {
                 persons,
                 community: None,
+                ..
             } => format!(
                 "no community of the region takes in {persons} newcomers: they do not arrive"
             ),
+            Subject::NewcomersLapsed { persons } => {
+                format!("the request of {persons} newcomers lapses, undecided: they do not arrive")
+            }
         }
     }
 }

@@ -308,6 +308,10 @@ pub struct BuildDay {
     pub dwelling_built_m2: f64,
     /// Construction goods taken from store and built into dwellings today (t).
     pub dwelling_materials_used_t: f64,
+    /// Effective hours posted today for building newcomers' floor area and installations
+    /// (`kernel::newcomers::Settling`; part of `build_hours`), and hours worked on it.
+    pub settling_hours: f64,
+    pub settling_hours_done: f64,
 }
 
 /// Learning: training and research (learning).

@@ -726,6 +726,7 @@ fn add_builds(m: &mut TickMetrics, days: &[BuildDay]) {
         m.energy_build_hours += day.build_hours_done;
         m.dwelling_built_m2 += day.dwelling_built_m2;
         m.dwelling_build_hours += day.dwelling_hours_done;
+        m.newcomer_build_hours += day.settling_hours_done;
         m.energy_built_kw += day.built_kw;
         m.energy_retired_kw += day.retired_kw;
         m.energy_build_materials_t += day.build_materials_used_t;

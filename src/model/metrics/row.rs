@@ -323,7 +323,7 @@ declare_row! {
     deaths: u64, Int, "persons", "Persons who died today (`[demography]`).";
     moves: u64, Int, "persons", "Persons who moved today from one community to another of their region (`population.move_rate`).";
     newcomers_accepted: u64, Int, "persons", "Newcomers who arrived today, taken in by a community's assembly the day before (`population.influx = \"decided\"`).";
-    newcomers_refused: u64, Int, "persons", "Newcomers whom no community of their region took in today, who do not arrive (`population.influx = \"decided\"`).";
+    newcomers_refused: u64, Int, "persons", "Newcomers turned away today, who do not arrive (`population.influx = \"decided\"`): the regional assembly refused to ask another community, no community of the region was left with room, or the request lapsed undecided.";
     work_hours_mean: f64, Float, "h/day", "Mean hours worked per able adult: syndicate work plus own garden.", "work hours per able adult";
     work_hours_p50: f64, Float, "h/day", "Median hours worked per able adult (to 0.01 h).";
     work_hours_p90: f64, Float, "h/day", "90th percentile of hours worked per able adult (to 0.01 h).", "work hours, 90th percentile";
@@ -408,6 +408,7 @@ declare_row! {
     dwelling_built_m2: f64, Float, "m2", "Floor area of dwellings finished today.";
     dwelling_build_hours: f64, Float, "h", "Effective hours worked building dwellings today (part of construction_hours).";
     dwelling_build_materials_t: f64, Float, "t", "Construction goods taken from store and built into dwellings today.";
+    newcomer_build_hours: f64, Float, "h", "Effective hours worked building the floor area and installations of newcomers an assembly took in today (`population.influx = \"decided\"`; part of construction_hours): on arrival, their hours (as the members weighed them) are posted to the construction syndicate over a year.";
     communities_rationing: u64, Int, "communities", "Communities whose assembly voted to ration food until the scarcity is over (with assemblies on).";
     full_time_artists: u64, Int, "persons", "Persons the community assembly asked to give their working hours to their art.";
     art_hours: f64, Float, "h", "Hours full-time artists gave to their art (part of work_hours_mean).";

@@ -34,6 +34,7 @@ pub mod guild_agreement;
 pub mod harvest_help;
 pub mod newcomers;
 pub mod phase_out_fossil;
+pub mod place_newcomers;
 pub mod ration;
 pub mod rota;
 pub mod split;
@@ -59,6 +60,7 @@ pub const KINDS: &[&dyn ProposalKind] = &[
     &food_agreement::FoodAgreement,
     &supply_agreement::SupplyAgreement,
     &harvest_help::HarvestHelp,
+    &place_newcomers::PlaceNewcomers,
     &phase_out_fossil::PhaseOutFossil,
     &cars::Cars,
 ];

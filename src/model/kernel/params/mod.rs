@@ -268,6 +268,10 @@ pub struct PopulationParams {
     /// How newcomers of an `influx` event come: `arrive` on the event's day, or ask, and come
     /// only if an assembly takes them in (`decided`).
     pub influx: InfluxRule,
+    /// Days a request of newcomers waits for an assembly's decision before it goes to the
+    /// region (from a community) or lapses (at the region), under `influx = "decided"` (1 or
+    /// more).
+    pub influx_wait_days: u32,
     /// Share of persons who are children (0..1).
     pub child_share: f64,
     /// Share of persons who are elders (0..1).
@@ -562,6 +566,9 @@ impl Default for PopulationParams {
             // Assumption: nobody moves unless a scenario says so.
             move_rate: 0.0,
             influx: InfluxRule::Arrive,
+            // Assumption: four weeks, four community meetings and one regional meeting at the
+            // default intervals.
+            influx_wait_days: 28,
             // Assumptions near today's world age structure (UN WPP 2022: about 25% under 15,
             // 10% over 65); not in docs/calibration.md.
             child_share: 0.25,
@@ -683,7 +690,9 @@ pub const POPULATION: &[Decl] = &[
         .fixed("the population is drawn when the world is built; use an `influx` event to add people"),
     Decl::new("population.split_above", "persons", Check::Count(0, MAX_COMMUNITY as u64), "A community with more persons than this proposes to split: if its assembly agrees, about half its persons found the nearest free site of its region (a community of size 0 in `sizes` or the file) with the same share of its land, installations and stores. 0: never. Only a world with a site splits.", "The essay: \"a group of probably no more than 200 people\"."),
     Decl::new("population.move_rate", "moves per person-year", Check::Range(0.0, 12.0), "Moves of an adult to another settled community of their region, per person and year: each day each adult moves with chance move_rate / 365, to one of the region's other communities with fewer persons than `split_above` (any, if 0), drawn evenly. The mover brings no land, dwelling or stores, and leaves their guild. 0: nobody moves.", "Assumption: the essay gives no figure, and none is calibrated; 0 keeps everyone where they are."),
-    Decl::new("population.influx", "", Check::Choice(&["arrive", "decided"]), "How the newcomers of an `influx` event come: `arrive`, they join the community on the event's day (with its land, housing and stores per resident if the event says `provisions = true`); `decided`, they ask, the community's assembly votes on taking them in (the proposal kind `newcomers`), and if it refuses, or has no room under `split_above`, the region places them with another settled community of the region with room, whose assembly votes in turn; accepted, they arrive the next day with land, housing, energy and stores per resident; if no community takes them in, they do not arrive.", "")
+    Decl::new("population.influx", "", Check::Choice(&["arrive", "decided"]), "How the newcomers of an `influx` event come: `arrive`, they join the community on the event's day (with its land, housing and stores per resident if the event says `provisions = true`); `decided`, they ask, the community's assembly votes on taking them in (the proposal kind `newcomers`), and if it refuses, has no room under `split_above` or has not decided within `influx_wait_days`, the regional assembly votes at its next meeting on asking the settled community of the region with most room that has not refused them (the proposal kind `place_newcomers`), whose assembly votes in turn; accepted, they arrive the next day with land, housing, energy and stores per resident, and the hours of building their floor area and installations are posted to the construction syndicate over a year; if the region refuses, or no community is left, they do not arrive.", "")
+        .fixed("how newcomers come is fixed when the run starts"),
+    Decl::new("population.influx_wait_days", "days", Check::Count(1, 36500), "Under `influx = \"decided\"`: days a request of newcomers waits for an assembly's decision. A request its community's assembly has not decided (for want of quorum) this many days after it came to it goes to the region, as a refused one does; a request the regional assembly has not decided this many days after it came to it lapses at the next community meeting day on which the region does not meet (or one regional interval later at most), and the newcomers do not arrive (a regional decision without a vote in decisions.csv).", "Assumption: four weeks, four community meetings and one regional meeting at the default intervals.")
         .fixed("how newcomers come is fixed when the run starts"),
     Decl::new("population.communities_per_region", "communities", Check::Count(1, 1000000), "Communities per region (count); the last region may hold fewer.", "")
         .fixed("the population is drawn when the world is built; use an `influx` event to add people"),
