@@ -166,6 +166,13 @@ pub enum Subject {
         persons: u32,
         community: Option<u32>,
     },
+    /// A goods syndicate's workers raise (or lower) its stock target a step, to `to` steps of
+    /// `economy.target_step` from the scenario's (`economy.syndicate_assemblies`).
+    StockTarget {
+        good: Good,
+        raise: bool,
+        to: i8,
+    },
 }
 
 /// The kinds of proposal each level of assembly takes up, as `off_agenda` names them.
@@ -181,6 +188,7 @@ pub const COMMUNITY_AGENDA: &[&str] = &[
     "artist",
     "split",
     "newcomers",
+    "stock_target",
 ];
 
 pub const REGION_AGENDA: &[&str] = &["food_agreement", "supply_agreement", "harvest_help"];
@@ -210,6 +218,7 @@ impl Subject {
             | Subject::SupplyLapsed { .. } => "supply_agreement",
             Subject::HarvestHelp => "harvest_help",
             Subject::Newcomers { .. } | Subject::PlaceNewcomers { .. } => "newcomers",
+            Subject::StockTarget { .. } => "stock_target",
         }
     }
 
@@ -272,6 +281,12 @@ impl Subject {
                 community: None,
             } => format!(
                 "no community of the region takes in {persons} newcomers: they do not arrive"
+            ),
+            Subject::StockTarget { good, raise, to } => format!(
+                "the {} syndicate's workers {} its stock target a step ({to:+} from the \
+                 scenario's)",
+                good.name(),
+                if raise { "raise" } else { "lower" }
             ),
         }
     }
