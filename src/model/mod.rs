@@ -632,6 +632,9 @@ impl Simulation {
                 ));
             }
         }
+        if let Some(reset) = self.reset_stock_targets(path) {
+            overridden = Some(reset);
+        }
         if let Some(decision) = overridden {
             text.push_str(&format!(" (overrides {decision})"));
         }
@@ -659,6 +662,42 @@ impl Simulation {
         }
         self.set_params(params);
         text
+    }
+
+    /// A `set` of a stock target's parameter from outside returns the syndicates it concerns to
+    /// the scenario's target (`economy.syndicate_assemblies`): `economy.safety_factor` the
+    /// service syndicates, `goods.<good>.reserve_days` that good's, and
+    /// `economy.syndicate_assemblies` every one. Says how many had decided otherwise.
+    fn reset_stock_targets(&mut self, path: &str) -> Option<String> {
+        use kernel::goods::Good;
+        let concerns = |good: Good| match path {
+            "economy.syndicate_assemblies" => true,
+            "economy.safety_factor" => !good.storable(),
+            _ => path
+                .strip_prefix("goods.")
+                .and_then(|rest| rest.strip_suffix(".reserve_days"))
+                .is_some_and(|name| name == good.name()),
+        };
+        let mut reset = 0u32;
+        let mut syndicates = self.world.query::<(
+            &kernel::components::Syndicate,
+            &mut kernel::components::Ordering,
+        )>();
+        for (syndicate, mut ordering) in syndicates.iter_mut(&mut self.world) {
+            if let kernel::params::Sector::Making(good) = syndicate.sector
+                && ordering.target_steps != 0
+                && concerns(good)
+            {
+                ordering.target_steps = 0;
+                reset += 1;
+            }
+        }
+        (reset > 0).then(|| {
+            format!(
+                "the stock targets decided by the workers of {reset} syndicate{}",
+                if reset == 1 { "" } else { "s" }
+            )
+        })
     }
 
     /// Changes parameters between ticks. The calendar and the Leontief inverse follow the new

@@ -133,6 +133,14 @@ fn economy(c: &mut Checks, s: &Scenario) {
             ),
         );
     }
+    if !local && p.economy.syndicate_assemblies {
+        c.fail(
+            "economy.syndicate_assemblies",
+            "needs `economy.planning` \"local\" or \"participatory\": under \"perfect\" \
+             nobody keeps a stock target of their own to decide"
+                .to_owned(),
+        );
+    }
     let mut seen = Vec::new();
     for (i, name) in p.economy.cut_order.iter().enumerate() {
         let key = format!("economy.cut_order.{i}");

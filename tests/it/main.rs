@@ -35,6 +35,7 @@ mod serve;
 mod split;
 mod status_quo;
 mod supply;
+mod syndicate_assemblies;
 mod table_economy;
 mod volunteer;
 mod wants;

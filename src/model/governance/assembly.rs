@@ -292,6 +292,9 @@ struct Ballots {
     mandates: Vec<Vec<Votes>>,
     eligible: Vec<u32>,
     present: Vec<u32>,
+    /// For each community proposal, the members who vote on it (`ProposalKind::voter`): how
+    /// many could and how many came. Every member, unless the proposal is a syndicate's own.
+    voters: Vec<Vec<(u32, u32)>>,
 }
 
 /// Members' votes, in one pass over persons (in table order, so the draws are fixed): whether
@@ -319,6 +322,7 @@ fn cast_votes(
         mandates: vec![vec![Votes::default(); upper.len()]; n],
         eligible: vec![0u32; n],
         present: vec![0u32; n],
+        voters: proposals.iter().map(|p| vec![(0, 0); p.len()]).collect(),
     };
     for (member, person, values, work) in holdings.persons.iter() {
         if person.age == AgeClass::Child || person.health != HealthState::Well {
@@ -326,12 +330,20 @@ fn cast_votes(
         }
         let c = member.0 as usize;
         b.eligible[c] += 1;
+        for (k, p) in proposals[c].iter().enumerate() {
+            b.voters[c][k].0 += u32::from(p.kind.voter(p, work));
+        }
         let rng = &mut gov.rngs[c];
         if rng.random::<f64>() >= a.community.attendance {
             continue;
         }
         b.present[c] += 1;
         for (k, p) in proposals[c].iter().enumerate() {
+            // (A member who does not vote on it draws nothing for it.)
+            if !p.kind.voter(p, work) {
+                continue;
+            }
+            b.voters[c][k].1 += 1;
             let e = p.kind.effect_on(p, &ballot, work, rng);
             b.own[c][k].add(vote(values, &e, noise, rng), step, 1.0);
         }
@@ -390,9 +402,15 @@ fn community_meetings(
             recall(acts, c);
         }
         for (k, p) in proposals[c].iter().enumerate() {
+            // Those who vote on it (every member but on a syndicate's own matters, where its
+            // workers make their own quorum and spend their own rounds).
+            let (could, came) = ballots.voters[c][k];
+            if f64::from(came) < rules.quorum * f64::from(could) {
+                continue;
+            }
             let votes = &ballots.own[c][k];
             let (passed, rounds) = decide(&rules, votes);
-            acts.gov.today.meeting_hours += there * rules.round_hours * f64::from(rounds);
+            acts.gov.today.meeting_hours += f64::from(came) * rules.round_hours * f64::from(rounds);
             let level = Level::Community(c as u32);
             let outcome = Outcome {
                 level,

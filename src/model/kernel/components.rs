@@ -316,6 +316,30 @@ pub struct Ordering {
     pub short_days: u32,
     /// Made and not yet in store: `in_production[k]` is due in `k + 1` days.
     pub in_production: [f64; crate::model::kernel::params::economy::MAX_LEAD_DAYS],
+    /// Steps of `economy.target_step` by which its workers raised (positive) or lowered
+    /// (negative) its stock target from the scenario's (`economy.syndicate_assemblies`).
+    pub target_steps: i8,
+    /// What its workers have seen since their last meeting (kept only under
+    /// `economy.syndicate_assemblies`).
+    pub seen: Seen,
+}
+
+/// What a goods syndicate's workers have seen since their last meeting
+/// (`economy.syndicate_assemblies`): counted by `make_goods` and `deliver_goods`, cleared when
+/// their community's assembly meets.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Seen {
+    /// Days counted.
+    pub days: u32,
+    /// Days its community was delivered less of the good than it requested.
+    pub short_days: u32,
+    /// What went beyond need, summed over the days: a service's output given up, a storable
+    /// good's stock beyond its reserve days of the day's requirement (units).
+    pub surplus: f64,
+    /// Hours its workers gave the sector (hours).
+    pub hours: f64,
+    /// What it made (units).
+    pub made: f64,
 }
 
 impl Ordering {

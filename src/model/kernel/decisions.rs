@@ -173,6 +173,13 @@ pub enum Subject {
     NewcomersLapsed {
         persons: u32,
     },
+    /// A goods syndicate's workers raise (or lower) its stock target a step, to `to` steps of
+    /// `economy.target_step` from the scenario's (`economy.syndicate_assemblies`).
+    StockTarget {
+        good: Good,
+        raise: bool,
+        to: i8,
+    },
 }
 
 /// The kinds of proposal each level of assembly takes up, as `off_agenda` names them.
@@ -188,6 +195,7 @@ pub const COMMUNITY_AGENDA: &[&str] = &[
     "artist",
     "split",
     "newcomers",
+    "stock_target",
 ];
 
 pub const REGION_AGENDA: &[&str] = &[
@@ -223,6 +231,7 @@ impl Subject {
             Subject::HarvestHelp => "harvest_help",
             Subject::Newcomers { .. } => "newcomers",
             Subject::PlaceNewcomers { .. } | Subject::NewcomersLapsed { .. } => "place_newcomers",
+            Subject::StockTarget { .. } => "stock_target",
         }
     }
 
@@ -291,6 +300,12 @@ impl Subject {
             Subject::NewcomersLapsed { persons } => {
                 format!("the request of {persons} newcomers lapses, undecided: they do not arrive")
             }
+            Subject::StockTarget { good, raise, to } => format!(
+                "the {} syndicate's workers {} its stock target a step ({to:+} from the \
+                 scenario's)",
+                good.name(),
+                if raise { "raise" } else { "lower" }
+            ),
         }
     }
 }

@@ -21,7 +21,7 @@ use crate::model::kernel::goods::{Good, N_GOODS, mul};
 use crate::model::kernel::ledger::{
     BuildDay, Days, EnergyDay, FoodDay, GoodsDay, GuildDay, LabourDay, PeopleDay, RailDay,
 };
-use crate::model::kernel::params::economy::{LongerBy, Planning, Shortfall};
+use crate::model::kernel::params::economy::{LongerBy, MAD_TO_SD, Planning, Shortfall};
 use crate::model::kernel::params::{Params, Sector};
 use crate::model::kernel::regions::Regions;
 use crate::model::kernel::rng::{RequestRngs, standard_normal};
@@ -511,9 +511,6 @@ fn plan_perfect(
     planned
 }
 
-/// A normal error's standard deviation over its mean absolute deviation (sqrt(pi / 2)).
-const MAD_TO_SD: f64 = 1.2533141373155003;
-
 /// Local planning: each syndicate decides from what it knows (its [`Ordering`]: the orders it
 /// received up to yesterday, what it has in production) and its own stock, then learns today's
 /// orders for tomorrow.
@@ -524,6 +521,8 @@ const MAD_TO_SD: f64 = 1.2533141373155003;
 ///   `F + (target - stock - in production) / stock_adjust_days`, at least 0 (order-up-to).
 /// - A service is made to the forecast plus `economy.safety_factor` standard deviations of its
 ///   forecast error: what is made and not used is given up, and a shortfall goes unmet.
+/// - With `economy.syndicate_assemblies`, the reserve days and the safety factor are scaled by
+///   the target its workers decided (`Ordering::target_steps`).
 /// - Energy is balanced on the day (the grid's dispatch): the homes' request plus the inputs
 ///   the other syndicates' plans take.
 /// - Each syndicate orders its inputs, `A[i][j]` per unit, from the syndicates that make them;
@@ -557,11 +556,19 @@ fn plan_local(
         } else if let (Some(target), true) = (device_target, g == devices) {
             target
         } else if good.storable() {
-            let target = forecast[g] * (params.goods.get(*good).reserve_days + lead);
+            let mut reserve = params.goods.get(*good).reserve_days;
+            if p.syndicate_assemblies {
+                reserve *= p.target_factor(orderings[g].target_steps);
+            }
+            let target = forecast[g] * (reserve + lead);
             let position = stock[g] + orderings[g].pipeline();
             (forecast[g] + (target - position) / p.stock_adjust_days).max(0.0)
         } else {
-            forecast[g] + p.safety_factor * MAD_TO_SD * orderings[g].error
+            let mut safety = p.safety_factor;
+            if p.syndicate_assemblies {
+                safety *= p.target_factor(orderings[g].target_steps);
+            }
+            forecast[g] + safety * MAD_TO_SD * orderings[g].error
         };
     }
     if !idle[e] {
@@ -700,6 +707,16 @@ pub fn make_goods(
         }
         day.made = made;
         day.used = used;
+        if params.economy.syndicate_assemblies {
+            // What each syndicate's workers gave and made, for their next meeting.
+            for good in Good::ALL {
+                let (g, s) = (good.index(), Sector::Making(*good).index());
+                if let Ok(mut o) = orderings.get_mut(directory.goods[c][g]) {
+                    o.seen.hours += (work.posted[s] - work.unfilled[s]).max(0.0);
+                    o.seen.made += made[g];
+                }
+            }
+        }
     }
 }
 
@@ -779,6 +796,14 @@ pub fn deliver_goods(
             if good.storable() {
                 let reserve = params.goods.get(*good).reserve_days * day.required[g];
                 day.overstock[g] = (stock.0[g] - reserve).max(0.0);
+            }
+            if params.economy.syndicate_assemblies
+                && let Ok(mut o) = orderings.get_mut(directory.goods[c][g])
+            {
+                // What the syndicate's workers see of the day, for their next meeting.
+                o.seen.days += 1;
+                o.seen.short_days += u32::from(day.short[g]);
+                o.seen.surplus += day.wasted[g] + day.overstock[g];
             }
         }
     }

@@ -17,7 +17,7 @@ use crate::model::energy::EnergyBuilds;
 use crate::model::food::droughts::Droughts;
 use crate::model::guilds::Guild;
 use crate::model::kernel::components::{
-    Agreement, Directory, Land, Member, Person, Standing, Stocks, Work,
+    Agreement, Directory, Land, Member, Ordering, Person, Standing, Stocks, Work,
 };
 use crate::model::kernel::decisions::{Decided, Government, Level, Subject, Values};
 use crate::model::kernel::ledger::Books;
@@ -38,6 +38,7 @@ pub mod place_newcomers;
 pub mod ration;
 pub mod rota;
 pub mod split;
+pub mod stock_target;
 pub mod supply_agreement;
 pub mod syndicates;
 pub mod work_longer;
@@ -56,6 +57,9 @@ pub const KINDS: &[&dyn ProposalKind] = &[
     &split::Split,
     // Last, so that the kinds before it draw as they did before it was built.
     &newcomers::Newcomers,
+    // A syndicate's own matters, voted by its workers (after the community's agenda, so that
+    // every kind before it draws as it did before it was built).
+    &stock_target::StockTarget,
     // Regional assemblies, then the world assembly, through delegates.
     &food_agreement::FoodAgreement,
     &supply_agreement::SupplyAgreement,
@@ -140,6 +144,8 @@ pub struct Holdings<'w, 's> {
     pub syndicates: Query<'w, 's, &'static mut Standing>,
     /// What each community agreed with its syndicates at its last planning session.
     pub agreements: Query<'w, 's, &'static mut Agreement>,
+    /// Goods syndicates' orderings, by entity: their stock targets and what their workers saw.
+    pub orderings: Query<'w, 's, &'static mut Ordering>,
 }
 
 /// What a meeting knows when proposals are made.
@@ -207,6 +213,13 @@ pub trait ProposalKind: Sync + std::fmt::Debug {
     /// Whether the assembly at `level` takes up `subject` today, given what the assemblies
     /// before it decided (a supplier hears a request only if the receiver made it).
     fn heard(&self, _level: Level, _subject: Subject, _acts: &Acts) -> bool {
+        true
+    }
+
+    /// Whether a member (working `work`, as recorded the day before) votes on community
+    /// proposal `p`. By default every member does; a syndicate's own matters are voted by its
+    /// workers only, who alone make its quorum and spend its rounds.
+    fn voter(&self, _p: &Proposal, _work: &Work) -> bool {
         true
     }
 

@@ -119,6 +119,15 @@ pub enum LongerBy {
     Rota,
 }
 
+/// A normal error's standard deviation over its mean absolute deviation (sqrt(pi / 2)): a
+/// service syndicate's safety stock is `safety_factor` times this times its smoothed absolute
+/// forecast error.
+pub const MAD_TO_SD: f64 = 1.2533141373155003;
+
+/// Most steps a syndicate's workers may raise (or lower) its stock target from the scenario's
+/// (`economy.syndicate_assemblies`): with the default step of 0.25, from 0.17 to 5.96 times.
+pub const MAX_TARGET_STEPS: i8 = 8;
+
 /// Most days a syndicate's production may take (`economy.lead_days`).
 pub const MAX_LEAD_DAYS: usize = 14;
 
@@ -200,6 +209,16 @@ pub struct EconomyParams {
     /// request to the good's syndicate, which raises its forecast to what the request takes
     /// (and again every as many days while the shortage lasts); 0: never.
     pub restate_after_days: u32,
+    /// Under `local` and `participatory`: each goods syndicate's workers decide its own stock
+    /// target at their meetings (with their community's assembly), raising or lowering it by
+    /// `target_step` from the scenario's (`governance/proposals/stock_target.rs`).
+    pub syndicate_assemblies: bool,
+    /// Under `syndicate_assemblies`: the share by which one decision raises a syndicate's stock
+    /// target (its days of cover, or its safety stock); lowering divides by `1 + target_step`.
+    pub target_step: f64,
+    /// Under `syndicate_assemblies`: the share of days a syndicate's workers expect to go short
+    /// if they lower their stock target a step (the goods they weigh against the hours saved).
+    pub target_caution: f64,
     /// The table's economy, derived from the keys above when the scenario is read (never
     /// written: `scenario.toml` holds the keys, and reading it derives the same economy).
     #[serde(skip)]
@@ -236,6 +255,9 @@ impl Default for EconomyParams {
             wants_cv: 0.0,
             optional_goods: BTreeMap::new(),
             restate_after_days: 0,
+            syndicate_assemblies: false,
+            target_step: 0.25,
+            target_caution: 0.05,
             derived: None,
         }
     }
@@ -252,6 +274,17 @@ impl EconomyParams {
     /// the sum of their members' wants.
     pub fn wants(&self) -> bool {
         self.wants_cv > 0.0 || !self.optional_goods.is_empty()
+    }
+
+    /// The factor by which a syndicate's workers have scaled its stock target, `steps` steps of
+    /// `target_step` up (or down) from the scenario's: `(1 + target_step)^steps`; 1 without
+    /// `syndicate_assemblies`.
+    pub fn target_factor(&self, steps: i8) -> f64 {
+        if self.syndicate_assemblies && steps != 0 {
+            (1.0 + self.target_step).powi(i32::from(steps))
+        } else {
+            1.0
+        }
     }
 
     /// The share of persons who want `good` (1 unless it is named in `optional_goods`).
@@ -464,5 +497,26 @@ pub const DECLS: &[Decl] = &[
         Check::Count(0, 365),
         "Under `local`: after this many days in a row delivered less of a good than it requested, a community's assembly re-states its request to the good's syndicate, which raises its forecast to at least what today's requests take of the good, `(I - A)^-1 R` (and its smoothed record of requests to at least the request); again every as many days while the shortage lasts. Counted in requests_restated. 0: never (the syndicate learns only from the orders it receives).",
         "Assumption: 0 by default; scenarios/wants.toml uses 3.",
+    ),
+    Decl::new(
+        "economy.syndicate_assemblies",
+        "",
+        Check::Free,
+        "Under `local` or `participatory`: each goods syndicate's workers (the members of its community who gave its sector at least a quarter of an hour on the day before the meeting) meet with their community's assembly and vote, by the community's voting rule, on raising their stock target a step when their community ran short of the good since their last meeting, or on lowering it a step when it did not and some of what they made was given up or overstocked (`stock_target` on the community agenda). The target scales a storable good's reserve days and a service's safety stock (`safety_factor`), from the next plan on; decisions are in decisions.csv. A `set` of `economy.safety_factor` (services), of `goods.<good>.reserve_days` (that good) or of this key returns the syndicates concerned to the scenario's target. Refused under `perfect`.",
+        "Assumption: off by default. See docs/planning.md \"Syndicates' own assemblies\" for the members' weighing.",
+    ),
+    Decl::new(
+        "economy.target_step",
+        "share",
+        Check::Range(0.01, 1.0),
+        "Under `syndicate_assemblies`: one decision raises a syndicate's stock target by this share (multiplies it by 1 + step) or lowers it (divides by 1 + step), at most 8 steps either way from the scenario's.",
+        "Assumption: 0.25.",
+    ),
+    Decl::new(
+        "economy.target_caution",
+        "share",
+        Check::Range(0.0, 1.0),
+        "Under `syndicate_assemblies`: the share of days a syndicate's workers expect their community to go short of the good if they lower its stock target a step, weighed (as goods, times the good's share of needs) against the hours the step saves them.",
+        "Assumption: 0.05, the share of days a safety factor of 1.65 is meant to leave short.",
     ),
 ];
