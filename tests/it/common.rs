@@ -136,3 +136,14 @@ pub fn village_with_newcomers(
     }
     (0..days).map(|_| sim.step()).collect()
 }
+
+/// The village under local planning, requests varying 10% a day, with the given values.
+pub fn local_village(extra: &[(&str, toml::Value)]) -> commune::scenario::Scenario {
+    let mut paths = vec!["economy.planning", "economy.request_cv"];
+    let mut values = vec![toml::Value::from("local"), toml::Value::from(0.1)];
+    for (p, v) in extra {
+        paths.push(p);
+        values.push(v.clone());
+    }
+    village_with(&paths, &values)
+}

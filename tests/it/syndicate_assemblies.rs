@@ -23,21 +23,10 @@ const DAYS: u32 = 200;
 /// Days left out of the figures while the syndicates' forecasts settle in.
 const SETTLING: usize = 30;
 
-/// The village under local planning, requests varying 10% a day, with the given values.
-fn village(extra: &[(&str, toml::Value)]) -> Scenario {
-    let mut paths = vec!["economy.planning", "economy.request_cv"];
-    let mut values = vec![toml::Value::from("local"), toml::Value::from(0.1)];
-    for (p, v) in extra {
-        paths.push(p);
-        values.push(v.clone());
-    }
-    village_with(&paths, &values)
-}
-
 fn on(extra: &[(&str, toml::Value)]) -> Scenario {
     let mut all = vec![("economy.syndicate_assemblies", true.into())];
     all.extend_from_slice(extra);
-    village(&all)
+    local_village(&all)
 }
 
 fn run(s: &Scenario, seed: u64, days: u32) -> (Vec<TickMetrics>, Vec<Decision>) {
@@ -77,8 +66,8 @@ fn passed(decisions: &[Decision], good: Good, raise: bool) -> Vec<u32> {
 
 #[test]
 fn off_or_off_the_agenda_the_run_is_todays_to_the_bit() {
-    let today = village(&[]);
-    let explicit = village(&[("economy.syndicate_assemblies", false.into())]);
+    let today = local_village(&[]);
+    let explicit = local_village(&[("economy.syndicate_assemblies", false.into())]);
     // On, but nobody takes it up: the syndicates' counts are kept and never read.
     let unheard = on(&[(
         "assembly.community.off_agenda",
@@ -98,7 +87,7 @@ fn off_or_off_the_agenda_the_run_is_todays_to_the_bit() {
 
 #[test]
 fn after_stock_outs_the_workers_raise_their_target_and_stock_outs_fall() {
-    let (off, on) = (village(&[]), on(&[]));
+    let (off, on) = (local_village(&[]), on(&[]));
     let runs: Vec<_> = (1..=SEEDS)
         .into_par_iter()
         .map(|seed| (run(&off, seed, DAYS), run(&on, seed, DAYS)))
@@ -135,10 +124,10 @@ fn after_overstock_or_services_given_up_the_workers_lower_their_target() {
     let c = Good::Clothing.index();
     // Clothing: the village's 30 days' reserve leaves stock beyond it on some days (overstock),
     // and the clothing syndicate is never short.
-    let (off, on_) = (village(&[]), on(&[]));
+    let (off, on_) = (local_village(&[]), on(&[]));
     // Services: a safety factor of 4 gives up much of what is made, and is seldom short.
     let generous = [("economy.safety_factor", toml::Value::from(4.0))];
-    let (off_s, on_s) = (village(&generous), on(&generous));
+    let (off_s, on_s) = (local_village(&generous), on(&generous));
     let runs: Vec<_> = (1..=SEEDS)
         .into_par_iter()
         .map(|seed| {

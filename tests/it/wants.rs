@@ -18,17 +18,6 @@ use crate::common::*;
 const SEEDS: u64 = 20;
 const DAYS: u32 = 200;
 
-/// The village under local planning, requests varying 10% a day, with the given values.
-fn village(extra: &[(&str, toml::Value)]) -> Scenario {
-    let mut paths = vec!["economy.planning", "economy.request_cv"];
-    let mut values = vec![toml::Value::from("local"), toml::Value::from(0.1)];
-    for (p, v) in extra {
-        paths.push(p);
-        values.push(v.clone());
-    }
-    village_with(&paths, &values)
-}
-
 fn rows(s: &Scenario, seed: u64, days: u32) -> Vec<TickMetrics> {
     let mut sim = Simulation::new(s.params.clone(), seed);
     (0..days).map(|_| sim.step()).collect()
@@ -54,8 +43,8 @@ fn mean_over_days(s: &Scenario, f: fn(&TickMetrics) -> f64) -> Vec<f64> {
 
 #[test]
 fn without_wants_the_run_is_todays_to_the_bit_and_no_person_carries_wants() {
-    let today = village(&[]);
-    let explicit = village(&[("economy.wants_cv", 0.0.into())]);
+    let today = local_village(&[]);
+    let explicit = local_village(&[("economy.wants_cv", 0.0.into())]);
     assert!(!explicit.params.economy.wants());
     for seed in [1, 2] {
         assert!(wants(&explicit, seed).is_empty());
@@ -70,8 +59,8 @@ fn without_wants_the_run_is_todays_to_the_bit_and_no_person_carries_wants() {
 fn wanting_everything_at_factor_one_requests_the_headcount_need() {
     // Wants on (an optional good everyone wants), every factor 1: each day's requests are the
     // need by headcount, to rounding (summed person by person instead of by age class).
-    let today = village(&[]);
-    let all = village(&[("economy.optional_goods.devices", 1.0.into())]);
+    let today = local_village(&[]);
+    let all = local_village(&[("economy.optional_goods.devices", 1.0.into())]);
     assert!(all.params.economy.wants());
     for seed in [1, 2, 3] {
         assert!(
@@ -97,7 +86,7 @@ fn wanting_everything_at_factor_one_requests_the_headcount_need() {
 fn want_factors_have_mean_one_and_the_stated_spread_and_optional_goods_their_share() {
     let cv = 0.3;
     let p = 0.4;
-    let s = village(&[
+    let s = local_village(&[
         ("economy.wants_cv", cv.into()),
         ("economy.optional_goods.learning", p.into()),
     ]);
@@ -145,8 +134,8 @@ fn want_factors_have_mean_one_and_the_stated_spread_and_optional_goods_their_sha
 #[test]
 fn an_optional_good_is_requested_made_and_worked_for_in_proportion_to_who_wants_it() {
     let p = 0.5;
-    let today = village(&[]);
-    let optional = village(&[("economy.optional_goods.devices", p.into())]);
+    let today = local_village(&[]);
+    let optional = local_village(&[("economy.optional_goods.devices", p.into())]);
     let ratio = |f: fn(&TickMetrics) -> f64| -> MeanCi {
         let (a, b) = (mean_over_days(&today, f), mean_over_days(&optional, f));
         MeanCi::of(&b.iter().zip(&a).map(|(b, a)| b / a).collect::<Vec<_>>())
@@ -251,8 +240,8 @@ fn a_community_short_for_days_restates_its_request_and_recovers_sooner() {
             .collect()
     };
     let wants = [("economy.wants_cv", toml::Value::from(0.3))];
-    let plain = run(&village(&wants));
-    let restate = run(&village(&[
+    let plain = run(&local_village(&wants));
+    let restate = run(&local_village(&[
         wants[0].clone(),
         ("economy.restate_after_days", 1.into()),
     ]));
