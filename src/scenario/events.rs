@@ -442,7 +442,7 @@ pub(super) fn build(
                 }
                 let after = current.params.value_at(&path);
                 if before == after
-                    && !crate::model::kernel::decisions::DECIDED_PATHS.contains(&path.as_str())
+                    && !crate::model::kernel::decisions::overrides_decisions(&path, &current.params)
                 {
                     warnings.push(Problem {
                         line: None,

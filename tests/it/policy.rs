@@ -149,6 +149,27 @@ fn sets_that_cannot_act_are_refused_and_no_ops_are_warned() {
         "ticks = 30\n[[events]]\nday = 5\nkind = \"set\"\npath = \"labour.willing_hours_mean\"\nvalue = 4.0\n",
     );
     assert!(warned.warnings[0].message.contains("changes nothing"));
+    // A set to the value a parameter already has is no no-op where it stands over what
+    // assemblies decided: the syndicates' workers' stock targets, the regions' harvest help.
+    let set = |head: &str, path: &str, value: &str| {
+        load(&format!(
+            "ticks = 30\n{head}\n[[events]]\nday = 5\nkind = \"set\"\npath = \"{path}\"\nvalue = {value}\n"
+        ))
+        .warnings
+        .iter()
+        .any(|w| w.message.contains("changes nothing"))
+    };
+    let local = "[economy]\nplanning = \"local\"";
+    let workers = "[economy]\nplanning = \"local\"\nsyndicate_assemblies = true";
+    assert!(set(local, "economy.safety_factor", "1.65"));
+    assert!(!set(workers, "economy.safety_factor", "1.65"));
+    assert!(set(local, "goods.clothing.reserve_days", "30"));
+    assert!(!set(workers, "goods.clothing.reserve_days", "30"));
+    assert!(set(workers, "labour.willing_hours_mean", "4.0"));
+    let decided = "[population]\ncommunities = 2\ncommunities_per_region = 2\nurban = [0]\n[labour]\nharvest_help_decided = true";
+    assert!(!set(decided, "labour.harvest_help", "false"));
+    let standing = "[population]\ncommunities = 2\ncommunities_per_region = 2\nurban = [0]";
+    assert!(set(standing, "labour.harvest_help", "false"));
     // validate prints the warning, and --strict counts it.
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("noop.toml");

@@ -28,6 +28,23 @@ pub const DECIDED_PATHS: &[&str] = &[
     "labour.undesirable_policy",
 ];
 
+/// Whether a `set` of `path` may stand over what assemblies decided under `params`, so that it
+/// acts even when it gives the parameter the value it already has: the paths of
+/// [`DECIDED_PATHS`] always; `labour.harvest_help` under `labour.harvest_help_decided` (it
+/// clears the regions' decisions); under `economy.syndicate_assemblies` the stock targets the
+/// workers decide (`economy.safety_factor`, `goods.<good>.reserve_days` and the switch itself,
+/// which reset them; see `Simulation::set`).
+pub fn overrides_decisions(path: &str, params: &Params) -> bool {
+    DECIDED_PATHS.contains(&path)
+        || (path == "labour.harvest_help" && params.labour.harvest_help_decided)
+        || (params.economy.syndicate_assemblies
+            && (path == "economy.safety_factor"
+                || path == "economy.syndicate_assemblies"
+                || path
+                    .strip_prefix("goods.")
+                    .is_some_and(|rest| rest.ends_with(".reserve_days"))))
+}
+
 /// The world assembly's standing decisions, each with the day it was taken.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Resource)]
 pub struct Decided {
