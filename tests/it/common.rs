@@ -137,6 +137,22 @@ pub fn village_with_newcomers(
     (0..days).map(|_| sim.step()).collect()
 }
 
+/// Runs `params` on `seed` for `day` days, then, as a shock, adults want two hours of learning
+/// a day (not 0.3), and runs `after` days more: every day's metrics.
+pub fn learning_shock(
+    params: &commune::model::Params,
+    seed: u64,
+    day: usize,
+    after: usize,
+) -> Vec<commune::model::TickMetrics> {
+    use commune::model::kernel::params::setting::ParamValue;
+    let mut sim = commune::model::Simulation::new(params.clone(), seed);
+    let mut rows: Vec<_> = (0..day).map(|_| sim.step()).collect();
+    sim.set("goods.learning.need_adult", &ParamValue::Float(2.0));
+    rows.extend((0..after).map(|_| sim.step()));
+    rows
+}
+
 /// The village under local planning, requests varying 10% a day, with the given values.
 pub fn local_village(extra: &[(&str, toml::Value)]) -> commune::scenario::Scenario {
     let mut paths = vec!["economy.planning", "economy.request_cv"];

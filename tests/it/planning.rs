@@ -7,7 +7,6 @@
 //! seeds.
 
 use commune::analysis::stats::MeanCi;
-use commune::model::kernel::params::setting::ParamValue;
 use commune::model::{Simulation, Summary, TickMetrics};
 use commune::scenario::Scenario;
 use rayon::prelude::*;
@@ -115,12 +114,9 @@ fn a_newly_wanted_service_runs_short_then_recovers_within_days() {
         (1..=SEEDS)
             .into_par_iter()
             .map(|seed| {
-                let mut sim = Simulation::new(s.params.clone(), seed);
-                let mut rows: Vec<TickMetrics> = (0..day).map(|_| sim.step()).collect();
                 // Adults now want two hours of learning a day, not 0.3: a service wanted
                 // at once, which no store can hold in advance.
-                sim.set("goods.learning.need_adult", &ParamValue::Float(2.0));
-                rows.extend((0..60).map(|_| sim.step()));
+                let rows = learning_shock(&s.params, seed, day, 60);
                 assert!(
                     rows[day].goods_needed[g] > 150.0,
                     "{}",

@@ -221,7 +221,6 @@ fn persons_who_do_not_want_a_good_are_never_short_of_it() {
 
 #[test]
 fn a_community_short_for_days_restates_its_request_and_recovers_sooner() {
-    use commune::model::kernel::params::setting::ParamValue;
     let g = Good::Learning.index();
     let day = 100usize;
     // Short runs: adults suddenly want two hours of learning a day, not 0.3 (as in
@@ -230,10 +229,7 @@ fn a_community_short_for_days_restates_its_request_and_recovers_sooner() {
         (1..=SEEDS)
             .into_par_iter()
             .map(|seed| {
-                let mut sim = Simulation::new(s.params.clone(), seed);
-                let mut rows: Vec<TickMetrics> = (0..day).map(|_| sim.step()).collect();
-                sim.set("goods.learning.need_adult", &ParamValue::Float(2.0));
-                rows.extend((0..40).map(|_| sim.step()));
+                let rows = learning_shock(&s.params, seed, day, 40);
                 let restated = rows.iter().map(|m| m.requests_restated).sum();
                 (recovery(&rows, g, day).expect("recovers"), restated)
             })

@@ -53,6 +53,21 @@ pub struct Person {
 }
 
 impl Person {
+    /// A well person of `age`, with no garden, guild or art, not drawn as a woman, age 0 days:
+    /// the plain person that setup and the per-kind need tables start from.
+    pub fn well(age: AgeClass) -> Self {
+        Person {
+            age,
+            health: HealthState::Well,
+            sick_days: 0,
+            gardener: false,
+            guild: 0,
+            artist: false,
+            female: false,
+            age_days: 0,
+        }
+    }
+
     /// Can give labour today: an adult or elder who is well.
     pub fn can_work(&self) -> bool {
         self.age != AgeClass::Child && self.health == HealthState::Well

@@ -733,16 +733,7 @@ mod tests {
 
     #[test]
     fn by_rota_a_member_gives_the_cycles_extra_hours_on_their_turn_only() {
-        let person = Person {
-            age: AgeClass::Adult,
-            health: crate::model::kernel::components::HealthState::Well,
-            sick_days: 0,
-            gardener: false,
-            guild: 0,
-            artist: false,
-            female: false,
-            age_days: 0,
-        };
+        let person = Person::well(AgeClass::Adult);
         let mut v = Vocation {
             willing: 3.0,
             skill: [1.0; N_SECTORS],

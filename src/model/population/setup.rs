@@ -61,14 +61,9 @@ pub(crate) fn draw_person(rng: &mut ChaCha8Rng, params: &Params, community: u32)
     (
         Member(community),
         Person {
-            age,
             health,
-            sick_days: 0,
             gardener,
-            guild: 0,
-            artist: false,
-            female: false,
-            age_days: 0,
+            ..Person::well(age)
         },
         Vocation {
             willing: draws.willing(labour, age),

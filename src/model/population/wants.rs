@@ -93,16 +93,7 @@ pub fn sum_wants(
     // Each kind of person's need (age class, ill or not), computed once.
     let needs: [[f64; N_GOODS]; 6] = std::array::from_fn(|k| {
         let age = [AgeClass::Child, AgeClass::Adult, AgeClass::Elder][k / 2];
-        let mut person = Person {
-            age,
-            health: crate::model::kernel::components::HealthState::Well,
-            sick_days: 0,
-            gardener: false,
-            guild: 0,
-            artist: false,
-            female: false,
-            age_days: 0,
-        };
+        let mut person = Person::well(age);
         if k % 2 == 1 {
             person.health = crate::model::kernel::components::HealthState::Ill;
         }
