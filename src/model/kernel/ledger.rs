@@ -124,16 +124,6 @@ pub struct LabourDay {
     pub posted: [f64; N_SECTORS],
     /// Labour still unfilled per sector while volunteering goes on (effective hours).
     pub unfilled: [f64; N_SECTORS],
-    /// Effective hours offered per sector in the current volunteering round.
-    pub offered: [f64; N_SECTORS],
-    /// Share of each offered hour that is taken in the current round (0..1).
-    pub take: [f32; N_SECTORS],
-    /// 1 for each sector still short of labour in the current round, 0 otherwise.
-    pub open: [f32; N_SECTORS],
-    /// The same for the next round.
-    pub open_next: [f32; N_SECTORS],
-    /// Effective hours taken per sector in the current round.
-    pub filled: [f64; N_SECTORS],
     /// How undesirable work is staffed here today.
     pub policy: UndesirablePolicy,
     /// Weight of each sector's appeal to volunteers (undesirable work's is lower, raised by an

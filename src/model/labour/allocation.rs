@@ -8,6 +8,11 @@
 //! fall short). So when there is less work to do than people are willing to give, everyone works
 //! proportionally less, which is how the essay expects shared labour to shrink the working day.
 //! What is still unfilled after the last round is the day's labour shortage.
+//!
+//! Communities do not interact while they volunteer, so the day is solved community by
+//! community ([`Solver`]): all of a community's rounds run while its members are in cache, which
+//! reads the persons' state from memory once a day instead of once a round. The figures are the
+//! same to the bit as round-by-round passes over the whole table.
 
 use std::ops::Range;
 
@@ -15,7 +20,7 @@ use bevy_ecs::prelude::*;
 
 use crate::model::guilds::{Agreement, Guild};
 use crate::model::kernel::calendar::{Calendar, Clock};
-use crate::model::kernel::chunks::{chunk_ranges, map_pieces, split_by};
+use crate::model::kernel::chunks::{chunk_ranges, community_chunks, map_pieces, split_by};
 use crate::model::kernel::components::{AgeClass, Member, Person, Vocation, Work, lane_sum};
 use crate::model::kernel::decisions::Government;
 use crate::model::kernel::goods::N_GOODS;
@@ -98,8 +103,6 @@ struct Sums {
     offered: [f64; N_SECTORS],
     filled: [f64; N_SECTORS],
     gardens: u32,
-    /// Skill of the able adults in each sector (for sharing a rota).
-    skill: [f64; N_SECTORS],
     /// Effective hours given to guilds, by good.
     guild: [f64; N_GOODS],
     /// Effective hours members could still give to each sector (for exchange schemes).
@@ -153,39 +156,31 @@ where
     })
 }
 
-/// Adds a person's offers to the sectors in `open` to their community's sums (effective hours).
+/// Adds a person's offers (hours of willingness per sector, from [`offers`]) to their
+/// community's `offered` (effective hours).
 #[inline(always)]
 fn add_offers(
-    person: &Person,
+    o: &[f32; N_SECTORS],
     vocation: &Vocation,
-    work: &Work,
     day: &LabourDay,
-    open: &[f32; N_SECTORS],
-    weights: &[f32; N_SECTORS],
-    sums: &mut Sums,
+    offered: &mut [f64; N_SECTORS],
 ) {
-    let o = offers(weights, remaining(person, vocation, work, day), open);
     for s in 0..N_SECTORS {
-        sums.offered[s] += f64::from(o[s] / day.counts_as[s] * vocation.skill[s]);
+        offered[s] += f64::from(o[s] / day.counts_as[s] * vocation.skill[s]);
     }
 }
 
-/// Adds each community's sums to its ledger entry, in a fixed order.
-fn add_sums(labour: &mut [LabourDay], food: &mut [FoodDay], chunks: Vec<Vec<(usize, Sums)>>) {
-    for (c, sums) in chunks.into_iter().flatten() {
-        let day = &mut labour[c];
-        for s in 0..N_SECTORS {
-            day.offered[s] += sums.offered[s];
-            day.filled[s] += sums.filled[s];
-        }
-        food[c].gardens_tended += sums.gardens;
-        for g in 0..N_GOODS {
-            day.guild_hours[g] += sums.guild[g];
-        }
-        day.exchange_given += sums.exchanged;
-        day.art_hours += sums.art;
-        day.exchange_helpers += sums.helpers;
+/// Adds a run's sums to its community's ledger entry and rounds.
+fn add_sums(day: &mut LabourDay, rounds: &mut Rounds, gardens: &mut u32, sums: &Sums) {
+    for s in 0..N_SECTORS {
+        rounds.offered[s] += sums.offered[s];
+        rounds.filled[s] += sums.filled[s];
     }
+    *gardens += sums.gardens;
+    for g in 0..N_GOODS {
+        day.guild_hours[g] += sums.guild[g];
+    }
+    day.art_hours += sums.art;
 }
 
 /// Remaining willing hours of a person today: an hour of work uses `counts_as` hours of
@@ -316,7 +311,6 @@ pub fn allocate_labour(
         &mut labour,
         clock.day_of_year(),
     );
-    let any_rota = labour.iter().any(|d| d.policy == UndesirablePolicy::Rota);
     // Urban members help rural farms today under a regional agreement (`labour.harvest_help`,
     // or each region's decision under `labour.harvest_help_decided`).
     let helping: Vec<bool> = (0..regions.count())
@@ -332,52 +326,33 @@ pub fn allocate_labour(
         || labour
             .iter()
             .any(|d| d.policy == UndesirablePolicy::Exchange);
-    for day in labour.iter_mut() {
-        day.offered = [0.0; N_SECTORS];
-        day.open = day.unfilled.map(|u| f32::from(u8::from(u > EPS_HOURS)));
-    }
     let Ok(tables) = persons.contiguous_iter_mut() else {
         unreachable!("a query of components is always dense");
     };
     // Persons share one archetype, so there is one table; the loop keeps this correct if not,
-    // though each table's pass then sees only its own persons' offers of the round.
-    let mut tables: Vec<_> = tables.collect();
-    let rounds = params.labour.volunteer_rounds;
-    let target = 8 * rayon::current_num_threads();
-    for (members, persons, vocations, works) in tables.iter_mut() {
+    // though each table's solve then sees only its own persons' offers.
+    for (members, persons, vocations, mut works) in tables {
         let columns = Columns {
             members,
             persons,
             vocations,
         };
-        let mut table = Table {
-            ranges: chunk_ranges(columns.members, target),
-            columns,
-            works: works.bypass_change_detection(),
-            labour: &mut labour,
-            food: &mut food,
+        let works = works.bypass_change_detection();
+        let solver = Solver {
+            columns: &columns,
+            rules: &rules,
+            rounds: params.labour.volunteer_rounds,
+            any_exchange,
         };
-        if any_rota {
-            table.share_rota(&rules);
-        }
-        table.first_pass(&rules);
-        for round in 0..rounds {
-            let any_open = set_takes(table.labour);
-            let last = round + 1 == rounds || !any_open;
-            let spare = table.take_offers(&rules, last, any_exchange);
-            close_round(table.labour);
-            if last {
-                if any_exchange {
-                    let scheme = Scheme {
-                        regions: &regions,
-                        mask: &rules.masks.undesirable,
-                        harvest_help: harvest_help.then_some((&*urban, &helping[..])),
-                    };
-                    scheme.exchange(table.labour, &spare);
-                    table.exchange_pass(&rules);
-                }
-                break;
-            }
+        let spare = solver.solve(works, &mut labour, &mut food);
+        if any_exchange {
+            let scheme = Scheme {
+                regions: &regions,
+                mask: &rules.masks.undesirable,
+                harvest_help: harvest_help.then_some((&*urban, &helping[..])),
+            };
+            scheme.exchange(&mut labour, &spare);
+            exchange_pass(&columns, works, &mut labour, &rules);
         }
     }
     if let Some(mut outside) = outside
@@ -398,144 +373,412 @@ struct Rules {
     masks: Masks,
 }
 
-/// One table of persons, split into ranges of whole communities, and the ledgers its passes
-/// add to.
-struct Table<'a, 'c> {
-    columns: Columns<'c>,
-    ranges: Vec<Range<usize>>,
-    works: &'a mut [Work],
-    labour: &'a mut [LabourDay],
-    food: &'a mut [FoodDay],
+/// A community's volunteering rounds in progress, per sector: the effective hours offered and
+/// taken in the current round, the share of each offer taken, and which sectors are short of
+/// labour in this round and the next. Scratch of one community's solve, never seen outside it.
+#[derive(Clone, Copy, Default)]
+struct Rounds {
+    offered: [f64; N_SECTORS],
+    filled: [f64; N_SECTORS],
+    take: [f32; N_SECTORS],
+    open: [f32; N_SECTORS],
+    open_next: [f32; N_SECTORS],
 }
 
-impl Table<'_, '_> {
-    /// A pass over this table's persons (see [`pass`]).
-    fn pass<F>(&mut self, visit: F) -> Vec<Vec<(usize, Sums)>>
-    where
-        F: Fn(&Person, &Vocation, &mut Work, &LabourDay, &mut Sums) + Sync,
-    {
-        pass(&self.columns, &self.ranges, self.works, self.labour, visit)
-    }
+/// A person's figures kept from one round to the next within their community's solve: how much
+/// each sector appeals to them today ([`weights`]) and the offers they make in the coming round
+/// ([`offers`]). Neither changes between the pass that makes the offers and the one that takes
+/// them, so keeping them gives the same figures as computing them again.
+#[derive(Clone, Copy)]
+struct Kept {
+    weights: [f32; N_SECTORS],
+    offers: [f32; N_SECTORS],
+    /// Whether any of `offers` is above zero. A person who offers nothing (a child, someone
+    /// whose willing hours are used up, or in a community with no sector short) offers nothing
+    /// in every later round: their hours do not change, so neither do their remaining hours,
+    /// and the sectors open can only close. Their later rounds add nothing and are skipped.
+    active: bool,
+}
 
-    /// Shares each rota community's undesirable work equally over its able adults' skills.
-    fn share_rota(&mut self, rules: &Rules) {
-        let mask = rules.masks.undesirable;
-        let chunks = self.pass(|person, vocation, _, day, sums| {
-            if day.policy == UndesirablePolicy::Rota && person.is_able_adult() && !person.artist {
-                for s in 0..N_SECTORS {
-                    sums.skill[s] += f64::from(vocation.skill[s] * mask[s]);
-                }
-            }
+/// Which of a community's rounds a pass is.
+#[derive(Clone, Copy)]
+struct Passes {
+    first: bool,
+    last: bool,
+}
+
+/// Solves the day's labour community by community. Communities do not interact while they
+/// volunteer (each takes only its own members' offers), so each one's rounds run to the end
+/// while its members are in cache: one pass over the persons' state from memory a day, whatever
+/// the number of rounds, instead of one per round. Each community's sums are made in its
+/// persons' order, as a serial pass would, so figures do not depend on the threads.
+struct Solver<'a, 'c> {
+    columns: &'a Columns<'c>,
+    rules: &'a Rules,
+    rounds: u32,
+    any_exchange: bool,
+}
+
+impl Solver<'_, '_> {
+    /// Solves every community's allocation, in parallel over ranges of whole communities, and
+    /// returns each community's spare hours after its last round (effective hours per sector;
+    /// empty without an exchange scheme).
+    fn solve(
+        &self,
+        works: &mut [Work],
+        labour: &mut [LabourDay],
+        food: &mut [FoodDay],
+    ) -> Vec<[f64; N_SECTORS]> {
+        let communities = labour.len();
+        let (ranges, spans) = community_chunks(self.columns.members, communities);
+        let pieces: Vec<_> = ranges
+            .iter()
+            .zip(&spans)
+            .zip(split_by(works, &ranges))
+            .zip(
+                split_by(labour, &spans)
+                    .into_iter()
+                    .zip(split_by(food, &spans)),
+            )
+            .collect();
+        let spares = map_pieces(pieces, |(((range, span), works), (labour, food))| {
+            self.piece(range, span.start, works, labour, food)
         });
-        // A community may appear in more than one chunk (newcomers are stored apart).
-        let mut skill = vec![[0.0f64; N_SECTORS]; self.labour.len()];
-        for (c, sums) in chunks.into_iter().flatten() {
-            for s in 0..N_SECTORS {
-                skill[c][s] += sums.skill[s];
+        let mut spare = Vec::new();
+        if self.any_exchange {
+            spare = vec![[0.0f64; N_SECTORS]; communities];
+            for (c, s) in spares.into_iter().flatten() {
+                spare[c] = s;
             }
         }
-        for (day, skill) in self.labour.iter_mut().zip(&skill) {
-            for s in 0..N_SECTORS {
-                if mask[s] > 0.0 && skill[s] > 0.0 {
-                    day.rota_hours[s] = ((day.unfilled[s] / skill[s]) as f32).min(rules.max_hours);
-                    // The rota takes the sector; volunteers go elsewhere.
-                    day.open[s] = 0.0;
+        spare
+    }
+
+    /// Solves the communities of one range of persons (`works` starts at the range's first
+    /// person; `labour` and `food` at community `first_c`). Returns each community's spare
+    /// hours under an exchange scheme.
+    fn piece(
+        &self,
+        range: &Range<usize>,
+        first_c: usize,
+        works: &mut [Work],
+        labour: &mut [LabourDay],
+        food: &mut [FoodDay],
+    ) -> Vec<(usize, [f64; N_SECTORS])> {
+        // Runs of persons of one community in table order, grouped by community by a stable
+        // sort: a community whose persons are not all together (newcomers are stored apart)
+        // keeps its runs in table order, and each run's sums are added in that order, as a
+        // pass over the table would.
+        let members = self.columns.members;
+        let mut runs: Vec<(u32, Range<usize>)> = Vec::new();
+        for i in range.clone() {
+            let c = members[i].0;
+            match runs.last_mut() {
+                Some((last, run)) if *last == c => run.end = i + 1,
+                _ => runs.push((c, i..i + 1)),
+            }
+        }
+        runs.sort_by_key(|(c, _)| *c);
+        let mut kept = Vec::new();
+        let mut group = Vec::new();
+        let mut spare = Vec::new();
+        for same in runs.chunk_by(|a, b| a.0 == b.0) {
+            let c = same[0].0 as usize;
+            group.clear();
+            group.extend(
+                same.iter()
+                    .map(|(_, run)| run.start - range.start..run.end - range.start),
+            );
+            let local = c - first_c;
+            let s = solve_community(
+                self,
+                &group,
+                range.start,
+                works,
+                &mut labour[local],
+                &mut food[local].gardens_tended,
+                &mut kept,
+            );
+            if self.any_exchange {
+                spare.push((c, s));
+            }
+        }
+        spare
+    }
+
+    /// Shares a rota community's undesirable work equally over its able adults' skills: the
+    /// rota takes those sectors, and volunteers go elsewhere.
+    fn share_rota(
+        &self,
+        runs: &[Range<usize>],
+        first: usize,
+        day: &mut LabourDay,
+        rounds: &mut Rounds,
+    ) {
+        let mask = self.rules.masks.undesirable;
+        let mut skill = [0.0f64; N_SECTORS];
+        for run in runs {
+            let mut sums = [0.0f64; N_SECTORS];
+            for i in run.start + first..run.end + first {
+                let (person, vocation) = (&self.columns.persons[i], &self.columns.vocations[i]);
+                if person.is_able_adult() && !person.artist {
+                    for s in 0..N_SECTORS {
+                        sums[s] += f64::from(vocation.skill[s] * mask[s]);
+                    }
                 }
+            }
+            for s in 0..N_SECTORS {
+                skill[s] += sums[s];
+            }
+        }
+        for s in 0..N_SECTORS {
+            if mask[s] > 0.0 && skill[s] > 0.0 {
+                day.rota_hours[s] = ((day.unfilled[s] / skill[s]) as f32).min(self.rules.max_hours);
+                rounds.open[s] = 0.0;
             }
         }
     }
 
     /// The first pass: gardens, art, rota, guilds, and the first round's offers.
-    fn first_pass(&mut self, rules: &Rules) {
-        let masks = &rules.masks;
-        let chunks = self.pass(|person, vocation, work, day, sums| {
-            // Training and research were set before volunteering (`learning::study`).
-            *work = Work {
-                ever_undesirable: work.ever_undesirable,
-                training: work.training,
-                research: work.research,
-                ..Work::default()
-            };
-            if rules.growing && person.gardener && person.can_work() {
-                work.garden = rules.garden_hours.min(vocation.willing);
-                sums.gardens += 1;
-            }
-            if person.artist && person.can_work() {
-                // The community asked them to give their working hours to their art.
-                work.art = (vocation.willing - work.garden).max(0.0);
-                sums.art += f64::from(work.art);
-            }
-            if day.policy == UndesirablePolicy::Rota && person.is_able_adult() && !person.artist {
-                for s in 0..N_SECTORS {
-                    let h = day.rota_hours[s];
-                    work.hours[s] += h;
-                    sums.filled[s] += f64::from(h * vocation.skill[s]);
+    #[allow(clippy::too_many_arguments)]
+    fn first_pass(
+        &self,
+        runs: &[Range<usize>],
+        first: usize,
+        works: &mut [Work],
+        day: &mut LabourDay,
+        rounds: &mut Rounds,
+        gardens: &mut u32,
+        kept: &mut [Kept],
+    ) {
+        let rules = self.rules;
+        let mut k = 0;
+        for run in runs {
+            let mut sums = Sums::default();
+            for j in run.clone() {
+                let i = j + first;
+                let (person, vocation) = (&self.columns.persons[i], &self.columns.vocations[i]);
+                let work = &mut works[j];
+                // Training and research were set before volunteering (`learning::study`).
+                *work = Work {
+                    ever_undesirable: work.ever_undesirable,
+                    training: work.training,
+                    research: work.research,
+                    ..Work::default()
+                };
+                if rules.growing && person.gardener && person.can_work() {
+                    work.garden = rules.garden_hours.min(vocation.willing);
+                    sums.gardens += 1;
                 }
-            }
-            if person.guild > 0 && person.can_work() {
-                let g = usize::from(person.guild - 1);
-                if day.guild_open[g] {
-                    let s = 2 + g;
-                    let h = rules
-                        .guild_hours
-                        .min(remaining(person, vocation, work, day));
-                    work.hours[s] += h;
-                    sums.guild[g] += f64::from(h * vocation.skill[s]);
+                if person.artist && person.can_work() {
+                    // The community asked them to give their working hours to their art.
+                    work.art = (vocation.willing - work.garden).max(0.0);
+                    sums.art += f64::from(work.art);
                 }
+                if day.policy == UndesirablePolicy::Rota && person.is_able_adult() && !person.artist
+                {
+                    for s in 0..N_SECTORS {
+                        let h = day.rota_hours[s];
+                        work.hours[s] += h;
+                        sums.filled[s] += f64::from(h * vocation.skill[s]);
+                    }
+                }
+                if person.guild > 0 && person.can_work() {
+                    let g = usize::from(person.guild - 1);
+                    if day.guild_open[g] {
+                        let s = 2 + g;
+                        let h = rules
+                            .guild_hours
+                            .min(remaining(person, vocation, work, day));
+                        work.hours[s] += h;
+                        sums.guild[g] += f64::from(h * vocation.skill[s]);
+                    }
+                }
+                let kp = &mut kept[k];
+                kp.weights = weights(vocation, day, &rules.masks);
+                kp.offers = offers(
+                    &kp.weights,
+                    remaining(person, vocation, work, day),
+                    &rounds.open,
+                );
+                add_offers(&kp.offers, vocation, day, &mut sums.offered);
+                k += 1;
             }
-            let w = weights(vocation, day, masks);
-            add_offers(person, vocation, work, day, &day.open, &w, sums);
-        });
-        add_sums(self.labour, self.food, chunks);
+            add_sums(day, rounds, gardens, &sums);
+        }
     }
 
     /// Takes this round's offers and, unless this is the `last` round, makes the next round's;
-    /// in the last round, with an exchange scheme anywhere, sums each community's spare hours
-    /// (effective hours, per sector), which it returns (empty otherwise).
+    /// in the last round, under an exchange scheme, adds the members' spare hours (effective
+    /// hours, per sector) to `spare`.
+    #[allow(clippy::too_many_arguments)]
     fn take_offers(
-        &mut self,
-        rules: &Rules,
-        last: bool,
-        any_exchange: bool,
-    ) -> Vec<[f64; N_SECTORS]> {
-        let (masks, mask) = (&rules.masks, &rules.masks.undesirable);
-        let chunks = self.pass(|person, vocation, work, day, sums| {
-            let w = weights(vocation, day, masks);
-            let o = offers(&w, remaining(person, vocation, work, day), &day.open);
-            for s in 0..N_SECTORS {
-                let hours = o[s] / day.counts_as[s] * day.take[s];
-                work.hours[s] += hours;
-                sums.filled[s] += f64::from(hours * vocation.skill[s]);
-            }
-            if !last {
-                add_offers(person, vocation, work, day, &day.open_next, &w, sums);
-            }
-            if any_exchange && last {
-                let rem = remaining(person, vocation, work, day);
-                for s in 0..N_SECTORS {
-                    sums.spare[s] += f64::from(rem * vocation.skill[s]);
+        &self,
+        runs: &[Range<usize>],
+        first: usize,
+        works: &mut [Work],
+        day: &mut LabourDay,
+        rounds: &mut Rounds,
+        gardens: &mut u32,
+        kept: &mut [Kept],
+        passes: Passes,
+        spare: &mut [f64; N_SECTORS],
+    ) {
+        let mask = &self.rules.masks.undesirable;
+        let last = passes.last;
+        let with_spare = self.any_exchange && last;
+        let mut k = 0;
+        for run in runs {
+            let mut sums = Sums::default();
+            for j in run.clone() {
+                let i = j + first;
+                let (person, vocation) = (&self.columns.persons[i], &self.columns.vocations[i]);
+                let work = &mut works[j];
+                let kp = &mut kept[k];
+                k += 1;
+                if !kp.active && !passes.first {
+                    // Nothing to take or offer (see `Kept::active`); whether they ever did
+                    // undesirable work was updated in the first round.
+                    if with_spare {
+                        let rem = remaining(person, vocation, work, day);
+                        for s in 0..N_SECTORS {
+                            sums.spare[s] += f64::from(rem * vocation.skill[s]);
+                        }
+                    }
+                    continue;
                 }
-            }
-            work.ever_undesirable |= work.masked_hours(mask) > 0.0;
-        });
-        let mut spare = Vec::new();
-        if any_exchange && last {
-            spare = vec![[0.0f64; N_SECTORS]; self.labour.len()];
-            for (c, sums) in chunks.iter().flatten() {
                 for s in 0..N_SECTORS {
-                    spare[*c][s] += sums.spare[s];
+                    let hours = kp.offers[s] / day.counts_as[s] * rounds.take[s];
+                    work.hours[s] += hours;
+                    sums.filled[s] += f64::from(hours * vocation.skill[s]);
+                }
+                if !last {
+                    let rem = remaining(person, vocation, work, day);
+                    kp.offers = offers(&kp.weights, rem, &rounds.open_next);
+                    kp.active = kp.offers.iter().any(|&o| o > 0.0);
+                    add_offers(&kp.offers, vocation, day, &mut sums.offered);
+                } else if with_spare {
+                    let rem = remaining(person, vocation, work, day);
+                    for s in 0..N_SECTORS {
+                        sums.spare[s] += f64::from(rem * vocation.skill[s]);
+                    }
+                }
+                work.ever_undesirable |= work.masked_hours(mask) > 0.0;
+            }
+            add_sums(day, rounds, gardens, &sums);
+            if with_spare {
+                for s in 0..N_SECTORS {
+                    spare[s] += sums.spare[s];
                 }
             }
         }
-        add_sums(self.labour, self.food, chunks);
-        spare
     }
+}
 
-    /// Exchange helpers give their remaining hours to the region's communities short of hands
-    /// (`exchange_take`, set by [`exchange`]).
-    fn exchange_pass(&mut self, rules: &Rules) {
-        let mask = &rules.masks.undesirable;
-        let chunks = self.pass(|person, vocation, work, day, sums| {
+/// One community's day: any rota, then gardens, art and guilds with the first round's offers,
+/// then the volunteering rounds until no sector is short or the rounds run out. `runs` are its
+/// persons as ranges of `works`, whose first is person `first` of the table. Returns its spare
+/// hours after the last round under an exchange scheme (zero otherwise).
+fn solve_community(
+    solver: &Solver<'_, '_>,
+    runs: &[Range<usize>],
+    first: usize,
+    works: &mut [Work],
+    day: &mut LabourDay,
+    gardens: &mut u32,
+    kept: &mut Vec<Kept>,
+) -> [f64; N_SECTORS] {
+    let n = runs.iter().map(|r| r.len()).sum();
+    kept.clear();
+    kept.resize(
+        n,
+        Kept {
+            weights: [0.0; N_SECTORS],
+            offers: [0.0; N_SECTORS],
+            active: false,
+        },
+    );
+    let mut rounds = Rounds {
+        open: day.unfilled.map(|u| f32::from(u8::from(u > EPS_HOURS))),
+        ..Rounds::default()
+    };
+    if day.policy == UndesirablePolicy::Rota {
+        solver.share_rota(runs, first, day, &mut rounds);
+    }
+    solver.first_pass(runs, first, works, day, &mut rounds, gardens, kept);
+    let mut spare = [0.0f64; N_SECTORS];
+    for round in 0..solver.rounds {
+        let any_open = set_takes(day, &mut rounds);
+        let last = round + 1 == solver.rounds || !any_open;
+        solver.take_offers(
+            runs,
+            first,
+            works,
+            day,
+            &mut rounds,
+            gardens,
+            kept,
+            Passes {
+                first: round == 0,
+                last,
+            },
+            &mut spare,
+        );
+        close_round(day, &mut rounds);
+        if last {
+            break;
+        }
+    }
+    spare
+}
+
+/// Each sector takes the same share of every offer to it, just enough to fill it; a sector
+/// whose offers fell short stays open for the next round. Returns whether any does.
+fn set_takes(day: &LabourDay, rounds: &mut Rounds) -> bool {
+    let mut any_open = false;
+    for s in 0..N_SECTORS {
+        let take = if rounds.open[s] > 0.0 && rounds.offered[s] > 0.0 {
+            (day.unfilled[s] / rounds.offered[s]).min(1.0)
+        } else {
+            0.0
+        };
+        rounds.take[s] = take as f32;
+        let still_short =
+            rounds.open[s] > 0.0 && day.unfilled[s] - rounds.offered[s] * take > EPS_HOURS;
+        rounds.open_next[s] = f32::from(u8::from(still_short));
+        any_open |= still_short;
+        rounds.offered[s] = 0.0;
+    }
+    any_open
+}
+
+/// After a round: what was filled comes off what is unfilled, and the next round's open
+/// sectors become the current ones.
+fn close_round(day: &mut LabourDay, rounds: &mut Rounds) {
+    for s in 0..N_SECTORS {
+        day.unfilled[s] = (day.unfilled[s] - rounds.filled[s]).max(0.0);
+        rounds.filled[s] = 0.0;
+    }
+    rounds.open = rounds.open_next;
+}
+
+/// Exchange helpers give their remaining hours to the region's communities short of hands
+/// (`exchange_take`, set by [`Scheme::exchange`]): a pass over the persons after every
+/// community's rounds.
+fn exchange_pass(
+    columns: &Columns<'_>,
+    works: &mut [Work],
+    labour: &mut [LabourDay],
+    rules: &Rules,
+) {
+    let mask = &rules.masks.undesirable;
+    let ranges = chunk_ranges(columns.members, 8 * rayon::current_num_threads());
+    let chunks = pass(
+        columns,
+        &ranges,
+        works,
+        labour,
+        |person, vocation, work, day, sums| {
             let rem = remaining(person, vocation, work, day);
             if rem <= 0.0 {
                 return;
@@ -549,42 +792,11 @@ impl Table<'_, '_> {
             }
             sums.helpers += u32::from(gave);
             work.ever_undesirable |= work.masked_hours(mask) > 0.0;
-        });
-        add_sums(self.labour, self.food, chunks);
-    }
-}
-
-/// Each community takes the same share of every offer to a sector, just enough to fill it; a
-/// sector whose offers fell short stays open for the next round. Returns whether any does.
-fn set_takes(labour: &mut [LabourDay]) -> bool {
-    let mut any_open = false;
-    for day in labour.iter_mut() {
-        for s in 0..N_SECTORS {
-            let take = if day.open[s] > 0.0 && day.offered[s] > 0.0 {
-                (day.unfilled[s] / day.offered[s]).min(1.0)
-            } else {
-                0.0
-            };
-            day.take[s] = take as f32;
-            let still_short =
-                day.open[s] > 0.0 && day.unfilled[s] - day.offered[s] * take > EPS_HOURS;
-            day.open_next[s] = f32::from(u8::from(still_short));
-            any_open |= still_short;
-            day.offered[s] = 0.0;
-        }
-    }
-    any_open
-}
-
-/// After a round: what was filled comes off what is unfilled, and the next round's open
-/// sectors become the current ones.
-fn close_round(labour: &mut [LabourDay]) {
-    for day in labour.iter_mut() {
-        for s in 0..N_SECTORS {
-            day.unfilled[s] = (day.unfilled[s] - day.filled[s]).max(0.0);
-            day.filled[s] = 0.0;
-        }
-        day.open = day.open_next;
+        },
+    );
+    for (c, sums) in chunks.into_iter().flatten() {
+        labour[c].exchange_given += sums.exchanged;
+        labour[c].exchange_helpers += sums.helpers;
     }
 }
 
