@@ -1,6 +1,7 @@
-//! One simulated day: at 10,000 and 100,000 persons (`tick`), and in the small worlds that
-//! researchers' sweeps run by the thousand, one community of 150 persons and a world of one
-//! person (`small`), where the day's fixed costs show.
+//! One simulated day: at 10,000 and 100,000 persons (`tick`), at 1,000,000 (`million`, in the
+//! same group), and in the small worlds that researchers' sweeps run by the thousand, one
+//! community of 150 persons and a world of one person (`small`), where the day's fixed costs
+//! show.
 
 use std::hint::black_box;
 
@@ -54,5 +55,13 @@ fn small(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, tick, small);
+fn million(c: &mut Criterion) {
+    let mut group = c.benchmark_group("tick");
+    group.sample_size(10);
+    let sim = Simulation::new(params(1_000_000), 1);
+    bench_day(&mut group, BenchmarkId::from_parameter(1_000_000), sim);
+    group.finish();
+}
+
+criterion_group!(benches, tick, million, small);
 criterion_main!(benches);

@@ -159,14 +159,14 @@ where
 /// Adds a person's offers (hours of willingness per sector, from [`offers`]) to their
 /// community's `offered` (effective hours).
 #[inline(always)]
-fn add_offers(
+fn add_offers<const UNIT: bool>(
     o: &[f32; N_SECTORS],
     vocation: &Vocation,
     day: &LabourDay,
     offered: &mut [f64; N_SECTORS],
 ) {
     for s in 0..N_SECTORS {
-        offered[s] += f64::from(o[s] / day.counts_as[s] * vocation.skill[s]);
+        offered[s] += f64::from(per_hour::<UNIT>(o[s], day.counts_as[s]) * vocation.skill[s]);
     }
 }
 
@@ -183,14 +183,39 @@ fn add_sums(day: &mut LabourDay, rounds: &mut Rounds, gardens: &mut u32, sums: &
     day.art_hours += sums.art;
 }
 
+/// Hours of work that `willing` hours of willingness buy, when an hour counts as `counts_as`.
+/// `UNIT` says that every hour counts as one, as it does unless the community gives an incentive
+/// for undesirable work; the division is then skipped, which gives the same figure to the bit
+/// (x / 1 is x in IEEE arithmetic), as skipping the multiplication in [`remaining_in`] does.
+#[inline(always)]
+fn per_hour<const UNIT: bool>(willing: f32, counts_as: f32) -> f32 {
+    if UNIT { willing } else { willing / counts_as }
+}
+
 /// Remaining willing hours of a person today: an hour of work uses `counts_as` hours of
 /// willingness (1, or more for undesirable work under an incentive).
 #[inline(always)]
 fn remaining(person: &Person, vocation: &Vocation, work: &Work, day: &LabourDay) -> f32 {
+    remaining_in::<false>(person, vocation, work, day)
+}
+
+/// [`remaining`], where `UNIT` says that every hour counts as one hour of willingness (no
+/// incentive in the community today; see [`per_hour`]).
+#[inline(always)]
+fn remaining_in<const UNIT: bool>(
+    person: &Person,
+    vocation: &Vocation,
+    work: &Work,
+    day: &LabourDay,
+) -> f32 {
     if person.can_work() && !person.artist {
         let mut used = [0.0f32; N_SECTORS];
         for s in 0..N_SECTORS {
-            used[s] = work.hours[s] * day.counts_as[s];
+            used[s] = if UNIT {
+                work.hours[s]
+            } else {
+                work.hours[s] * day.counts_as[s]
+            };
         }
         let mut willing = vocation.willing;
         // Working longer (participatory planning): the willing give the agreed extra hours.
@@ -541,7 +566,7 @@ impl Solver<'_, '_> {
 
     /// The first pass: gardens, art, rota, guilds, and the first round's offers.
     #[allow(clippy::too_many_arguments)]
-    fn first_pass(
+    fn first_pass<const UNIT: bool>(
         &self,
         runs: &[Range<usize>],
         first: usize,
@@ -589,7 +614,7 @@ impl Solver<'_, '_> {
                         let s = 2 + g;
                         let h = rules
                             .guild_hours
-                            .min(remaining(person, vocation, work, day));
+                            .min(remaining_in::<UNIT>(person, vocation, work, day));
                         work.hours[s] += h;
                         sums.guild[g] += f64::from(h * vocation.skill[s]);
                     }
@@ -598,10 +623,10 @@ impl Solver<'_, '_> {
                 kp.weights = weights(vocation, day, &rules.masks);
                 kp.offers = offers(
                     &kp.weights,
-                    remaining(person, vocation, work, day),
+                    remaining_in::<UNIT>(person, vocation, work, day),
                     &rounds.open,
                 );
-                add_offers(&kp.offers, vocation, day, &mut sums.offered);
+                add_offers::<UNIT>(&kp.offers, vocation, day, &mut sums.offered);
                 k += 1;
             }
             add_sums(day, rounds, gardens, &sums);
@@ -612,7 +637,7 @@ impl Solver<'_, '_> {
     /// in the last round, under an exchange scheme, adds the members' spare hours (effective
     /// hours, per sector) to `spare`.
     #[allow(clippy::too_many_arguments)]
-    fn take_offers(
+    fn take_offers<const UNIT: bool>(
         &self,
         runs: &[Range<usize>],
         first: usize,
@@ -640,7 +665,7 @@ impl Solver<'_, '_> {
                     // Nothing to take or offer (see `Kept::active`); whether they ever did
                     // undesirable work was updated in the first round.
                     if with_spare {
-                        let rem = remaining(person, vocation, work, day);
+                        let rem = remaining_in::<UNIT>(person, vocation, work, day);
                         for s in 0..N_SECTORS {
                             sums.spare[s] += f64::from(rem * vocation.skill[s]);
                         }
@@ -648,17 +673,17 @@ impl Solver<'_, '_> {
                     continue;
                 }
                 for s in 0..N_SECTORS {
-                    let hours = kp.offers[s] / day.counts_as[s] * rounds.take[s];
+                    let hours = per_hour::<UNIT>(kp.offers[s], day.counts_as[s]) * rounds.take[s];
                     work.hours[s] += hours;
                     sums.filled[s] += f64::from(hours * vocation.skill[s]);
                 }
                 if !last {
-                    let rem = remaining(person, vocation, work, day);
+                    let rem = remaining_in::<UNIT>(person, vocation, work, day);
                     kp.offers = offers(&kp.weights, rem, &rounds.open_next);
                     kp.active = kp.offers.iter().any(|&o| o > 0.0);
-                    add_offers(&kp.offers, vocation, day, &mut sums.offered);
+                    add_offers::<UNIT>(&kp.offers, vocation, day, &mut sums.offered);
                 } else if with_spare {
-                    let rem = remaining(person, vocation, work, day);
+                    let rem = remaining_in::<UNIT>(person, vocation, work, day);
                     for s in 0..N_SECTORS {
                         sums.spare[s] += f64::from(rem * vocation.skill[s]);
                     }
@@ -705,25 +730,46 @@ fn solve_community(
     if day.policy == UndesirablePolicy::Rota {
         solver.share_rota(runs, first, day, &mut rounds);
     }
-    solver.first_pass(runs, first, works, day, &mut rounds, gardens, kept);
+    // Unless the community gives an incentive, every hour counts as one (see `per_hour`).
+    let unit = day.counts_as.iter().all(|&c| c == 1.0);
+    if unit {
+        solver.first_pass::<true>(runs, first, works, day, &mut rounds, gardens, kept);
+    } else {
+        solver.first_pass::<false>(runs, first, works, day, &mut rounds, gardens, kept);
+    }
     let mut spare = [0.0f64; N_SECTORS];
     for round in 0..solver.rounds {
         let any_open = set_takes(day, &mut rounds);
         let last = round + 1 == solver.rounds || !any_open;
-        solver.take_offers(
-            runs,
-            first,
-            works,
-            day,
-            &mut rounds,
-            gardens,
-            kept,
-            Passes {
-                first: round == 0,
-                last,
-            },
-            &mut spare,
-        );
+        let passes = Passes {
+            first: round == 0,
+            last,
+        };
+        if unit {
+            solver.take_offers::<true>(
+                runs,
+                first,
+                works,
+                day,
+                &mut rounds,
+                gardens,
+                kept,
+                passes,
+                &mut spare,
+            );
+        } else {
+            solver.take_offers::<false>(
+                runs,
+                first,
+                works,
+                day,
+                &mut rounds,
+                gardens,
+                kept,
+                passes,
+                &mut spare,
+            );
+        }
         close_round(day, &mut rounds);
         if last {
             break;
