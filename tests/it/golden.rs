@@ -29,10 +29,16 @@ const SEED: u64 = 1;
 /// Scenarios shorter than this run for their own `ticks`.
 const MAX_TICKS: i64 = 400;
 /// Shipped scenarios not run here, and why.
-const SKIPPED: &[(&str, &str)] = &[(
-    "large",
-    "1,000,000 persons, about 20 s for its first 3 days in the test profile",
-)];
+const SKIPPED: &[(&str, &str)] = &[
+    (
+        "large",
+        "1,000,000 persons, about 20 s for its first 3 days in the test profile",
+    ),
+    (
+        "country",
+        "10,000,000 persons and 6 GB: its world alone takes minutes to build in the test profile",
+    ),
+];
 
 /// Relative tolerance of a figure. A run is a pure function of the scenario and the seed, and
 /// `summary.csv` prints every figure with all its digits (shortest round-trip form), so on the
