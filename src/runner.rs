@@ -131,7 +131,7 @@ pub fn simulate_profiled(
         }
         rows.push(row);
     }
-    if let Some(p) = profile.as_deref_mut() {
+    if let Some(p) = profile {
         p.note_memory("days run");
     }
     Ok((rows, sim))
