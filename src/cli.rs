@@ -14,7 +14,6 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::experiment::compare::{CompareOptions, run_compare};
 use crate::experiment::people::People;
 use crate::experiment::sweep::{self, Shard, Sweep, SweepOptions};
-use crate::model::kernel::calendar::YEAR;
 use crate::model::metrics::summary::HEADLINES;
 use crate::model::{Simulation, Summary, TickMetrics};
 use crate::output::{self, Manifest, Staged};
@@ -252,9 +251,15 @@ pub struct RunArgs {
     pub communities: bool,
     /// Print where the run's time went: each phase of the day (events, life, needs,
     /// assemblies, plan, labour, production, distribution, accounting), the command's own
-    /// observations, writing the output and drawing the plots. The results are the same.
+    /// observations, writing the output and drawing the plots; and the process's memory
+    /// after each stage, per person. The results are the same.
     #[arg(long)]
     pub profile: bool,
+    /// The most persons written one row each (people.parquet); a run that saw more writes
+    /// exact quantiles of each per-person distribution instead (people_quantiles.parquet), and
+    /// its plots are drawn from them.
+    #[arg(long, default_value_t = crate::experiment::people::PERSON_ROWS)]
+    pub person_rows: usize,
 }
 
 /// Makes Ctrl-C stop runs cleanly; a second Ctrl-C quits at once.
@@ -447,44 +452,58 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
     write_run(staged.path(), &scenario, &args.file, &rows, started, wall)?;
     write_summary(staged.path(), &summary)?;
     write_log(staged.path(), &sim)?;
-    if let Some(p) = &people {
-        write_people(staged.path(), p)?;
+    // The world is dropped before the per-person tables and the plots are made, and the
+    // per-person totals once written, so that neither adds to the other's memory.
+    let reversals: Vec<_> = sim
+        .decisions()
+        .iter()
+        .filter_map(|d| Some((d.tick, d.subject.describe(), d.reverses?)))
+        .collect();
+    drop(sim);
+    let people_bytes = people
+        .as_ref()
+        .map(|p| (p.totals().len(), p.bytes_per_person()));
+    if let Some(p) = people.take() {
+        write_people(staged.path(), &p, args.person_rows)?;
     }
     if args.communities {
         let mut frame = output::communities_frame(&communities)?;
         output::write_parquet(&staged.path().join("communities.parquet"), &mut frame)?;
     }
+    drop(communities);
     let dir = staged.commit()?;
     let writing = writing.elapsed().as_secs_f64();
+    if let Some(p) = &mut profile {
+        p.note_memory("output written");
+    }
     let plotting = Instant::now();
     if !args.no_plots {
         crate::plot::plot_dir(&dir)?;
     }
     let plotting = plotting.elapsed().as_secs_f64();
-    if let Some(p) = &profile {
+    if let Some(p) = &mut profile {
+        if !args.no_plots {
+            p.note_memory("plots drawn");
+        }
         print_profile(
             p,
             writing,
             (!args.no_plots).then_some(plotting),
             scenario.params.initial_population(scenario.meta.seed),
+            people_bytes,
         );
     }
     if !args.quiet {
         print_summary(&scenario, &summary, wall, &dir);
-        let reversals: Vec<_> = sim
-            .decisions()
-            .iter()
-            .filter(|d| d.reverses.is_some())
-            .collect();
-        if let Some(first) = reversals.first() {
+        if let Some((tick, subject, reverses)) = reversals.first() {
             println!(
                 "\n{} assembly decision{} reversed the scenario's policy, the first on day {}: {} \
                  ({}); see decisions.csv, and assembly.<level>.off_agenda to keep a policy",
                 reversals.len(),
                 if reversals.len() == 1 { "" } else { "s" },
-                first.tick,
-                first.subject.describe(),
-                first.reverses.unwrap_or_default()
+                tick,
+                subject,
+                reverses
             );
         }
     }
@@ -493,7 +512,13 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
 
 /// `commune run --profile`: where the time went, stage by stage, with each stage's share of the
 /// whole and its mean per simulated day.
-fn print_profile(p: &Profile, writing: f64, plotting: Option<f64>, persons: u64) {
+fn print_profile(
+    p: &Profile,
+    writing: f64,
+    plotting: Option<f64>,
+    persons: u64,
+    people: Option<(usize, usize)>,
+) {
     let mut stages: Vec<(&str, f64)> = STAGES.iter().copied().zip(p.stages).collect();
     stages.push(("observing (per-person totals, --communities)", p.observing));
     stages.push(("writing the output", writing));
@@ -517,24 +542,83 @@ fn print_profile(p: &Profile, writing: f64, plotting: Option<f64>, persons: u64)
             1e6 * seconds / days
         );
     }
-    match peak_memory_bytes() {
-        Some(bytes) => println!(
-            "peak memory {:.1} MB (the whole process, its resident high-water mark), {:.0} bytes \
-             per person of the {persons} at the start",
-            bytes as f64 / 1e6,
-            bytes as f64 / persons.max(1) as f64
-        ),
-        None => println!("peak memory: not available on this system (read from /proc on Linux)"),
-    }
+    print_memory(p, persons, people);
     println!();
 }
 
-/// The process's peak resident memory (`VmHWM` in `/proc/self/status`), where the system gives it.
-fn peak_memory_bytes() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
+/// `--profile`'s memory: the whole process's resident set (program and libraries included) after
+/// each stage and at its peak, per person; then what the persons' table of the world and the
+/// per-person totals hold of it.
+fn print_memory(p: &Profile, persons: u64, people: Option<(usize, usize)>) {
+    let mb = |b: u64| b as f64 / 1e6;
+    let per = |b: u64| b as f64 / persons.max(1) as f64;
+    let Some((_, last)) = p.memory.last() else {
+        println!("peak memory: not available on this system (read from /proc on Linux)");
+        return;
+    };
+    println!(
+        "peak memory {:.1} MB (the whole process, its resident high-water mark, the program and \
+         its libraries included), {:.0} bytes per person of the {persons} at the start",
+        mb(last.peak),
+        per(last.peak)
+    );
+    println!(
+        "  {:<22} {:>12} {:>14} {:>12}",
+        "after", "resident MB", "per person B", "peak MB"
+    );
+    for (stage, r) in &p.memory {
+        println!(
+            "  {stage:<22} {:>12.1} {:>14.0} {:>12.1}",
+            mb(r.now),
+            per(r.now),
+            mb(r.peak)
+        );
+    }
+    let t = &p.persons;
+    if t.persons > 0 {
+        let row = t.row_bytes();
+        let parts: Vec<String> = t
+            .per_row
+            .iter()
+            .map(|(name, b)| format!("{name} {b}"))
+            .collect();
+        println!(
+            "  the world's persons' table: {row} bytes a row (entity {}, {}; each component's \
+             bytes include bevy's 8 of change ticks), {} rows for {} persons: {:.1} MB",
+            t.entity,
+            parts.join(", "),
+            t.capacity,
+            t.persons,
+            mb(row * t.capacity)
+        );
+    }
+    for k in &p.tables {
+        println!(
+            "  the world's {} ({} table{}): {} rows, {:.1} MB; room for {}, {:.1} MB",
+            k.kind,
+            k.tables,
+            if k.tables == 1 { "" } else { "s" },
+            k.rows,
+            mb(k.bytes),
+            k.capacity,
+            mb(k.capacity_bytes)
+        );
+    }
+    let (n, bytes) = p.resources;
+    if n > 0 {
+        println!(
+            "  the world's {n} resources' sparse indexes (4 bytes for each entity index up to \
+             each resource's): {:.1} MB",
+            mb(bytes)
+        );
+    }
+    if let Some((n, bytes)) = people {
+        println!(
+            "  per-person totals (for people.parquet or its quantiles): {bytes} bytes each, {n} \
+             persons: {:.1} MB",
+            mb((n * bytes) as u64)
+        );
+    }
 }
 
 /// `events.csv` (events and recalls: the chart markers) and `decisions.csv` (every proposal an
@@ -623,57 +707,18 @@ fn write_summary(dir: &Path, s: &Summary) -> Result<()> {
     output::write_csv(&dir.join("summary.csv"), &mut frame)
 }
 
-/// `people.parquet`: each person's totals over the run, for the distribution plots.
-fn write_people(dir: &Path, people: &People) -> Result<()> {
-    use polars::prelude::{Column, DataFrame};
-    let t = people.totals();
-    let mut frame = DataFrame::new(
-        t.len(),
-        vec![
-            Column::new("person".into(), (0..t.len() as i64).collect::<Vec<_>>()),
-            Column::new(
-                "adult".into(),
-                t.iter().map(|p| i64::from(p.adult)).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "able_days".into(),
-                t.iter().map(|p| i64::from(p.able_days)).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "work_hours_per_day".into(),
-                t.iter().map(|p| p.work_hours_per_day()).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "need_kg".into(),
-                t.iter().map(|p| p.need_kg).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "delivered_kg".into(),
-                t.iter().map(|p| p.delivered_kg).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "need_satisfaction".into(),
-                t.iter().map(|p| p.satisfaction()).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "alive".into(),
-                t.iter()
-                    .map(|p| i64::from(people.alive(p)))
-                    .collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "age_years".into(),
-                t.iter()
-                    .map(|p| f64::from(p.age_days) / f64::from(YEAR))
-                    .collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "female".into(),
-                t.iter().map(|p| i64::from(p.female)).collect::<Vec<_>>(),
-            ),
-        ],
-    )?;
-    output::write_parquet(&dir.join("people.parquet"), &mut frame)
+/// `people.parquet`, each person's totals over the run, for the distribution plots; or, if the
+/// run saw more than `most` persons, `people_quantiles.parquet`, the exact quantiles of each
+/// per-person distribution.
+fn write_people(dir: &Path, people: &People, most: usize) -> Result<()> {
+    use crate::experiment::people::{people_frame, quantile_frame};
+    if people.totals().len() <= most {
+        let mut frame = people_frame(people)?;
+        output::write_parquet(&dir.join("people.parquet"), &mut frame)
+    } else {
+        let mut frame = quantile_frame(people)?;
+        output::write_parquet(&dir.join("people_quantiles.parquet"), &mut frame)
+    }
 }
 
 /// `commune sweep`.

@@ -13,6 +13,7 @@ use plotters::prelude::*;
 use polars::prelude::DataFrame;
 
 use crate::analysis::inequality;
+use crate::analysis::quantiles;
 use crate::analysis::stats::{self, floats, strings};
 use crate::model::metrics::row::{SERIES, column};
 use crate::model::metrics::summary::HEADLINES;
@@ -363,11 +364,50 @@ impl Figure for Pyramid {
     }
 }
 
-/// A histogram of values.
+/// A histogram: counts (or estimated counts) of persons in equal bins from `lo` to `hi`.
 struct Histogram {
     title: String,
     x_desc: String,
-    values: Vec<f64>,
+    lo: f64,
+    hi: f64,
+    counts: Vec<f64>,
+}
+
+/// Bins of the histograms of persons.
+const HISTOGRAM_BINS: usize = 30;
+
+impl Histogram {
+    /// The histogram of `values` (non-finite ones left out), over their range.
+    fn of(title: String, x_desc: String, values: &[f64]) -> Self {
+        let xs: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+        let (lo, hi) = range_of(xs.iter(), true);
+        let bins = HISTOGRAM_BINS;
+        let width = (hi - lo) / bins as f64;
+        let mut counts = vec![0u32; bins];
+        for x in &xs {
+            let b = (((x - lo) / width) as usize).min(bins - 1);
+            counts[b] += 1;
+        }
+        Histogram {
+            title,
+            x_desc,
+            lo,
+            hi,
+            counts: counts.into_iter().map(f64::from).collect(),
+        }
+    }
+
+    /// The histogram estimated from a distribution's quantiles (their range is the values').
+    fn of_quantiles(title: String, x_desc: String, d: &quantiles::Distribution) -> Self {
+        let (lo, hi) = range_of(d.quantiles.iter().map(|q| &q.value), true);
+        Histogram {
+            title,
+            x_desc,
+            lo,
+            hi,
+            counts: quantiles::histogram(d, lo, hi, HISTOGRAM_BINS),
+        }
+    }
 }
 
 impl Figure for Histogram {
@@ -379,21 +419,9 @@ impl Figure for Histogram {
     where
         DB::ErrorType: 'static,
     {
-        let xs: Vec<f64> = self
-            .values
-            .iter()
-            .copied()
-            .filter(|v| v.is_finite())
-            .collect();
-        let (lo, hi) = range_of(xs.iter(), true);
-        let bins = 30usize;
-        let width = (hi - lo) / bins as f64;
-        let mut counts = vec![0u32; bins];
-        for x in &xs {
-            let b = (((x - lo) / width) as usize).min(bins - 1);
-            counts[b] += 1;
-        }
-        let top = f64::from(counts.iter().copied().max().unwrap_or(1).max(1)) * 1.08;
+        let (lo, hi, counts) = (self.lo, self.hi, &self.counts);
+        let width = (hi - lo) / counts.len() as f64;
+        let top = counts.iter().copied().fold(1.0, f64::max) * 1.08;
         let mut chart = ChartBuilder::on(root)
             .caption(&self.title, ("sans-serif", 22))
             .margin(14)
@@ -412,7 +440,7 @@ impl Figure for Histogram {
         chart.draw_series(counts.iter().enumerate().map(|(i, &c)| {
             let x0 = lo + width * i as f64;
             Rectangle::new(
-                [(x0, 0.0), (x0 + width * 0.95, f64::from(c))],
+                [(x0, 0.0), (x0 + width * 0.95, c)],
                 color(0).mix(0.8).filled(),
             )
         }))?;
@@ -718,54 +746,66 @@ fn plot_run(dir: &Path) -> Result<Stems> {
         ));
     }
     let people_file = dir.join("people.parquet");
-    if people_file.is_file() {
-        let people = read_parquet(&people_file)?;
-        let hours = floats(&people, "work_hours_per_day")?;
-        let adult = floats(&people, "adult")?;
-        let adult_hours: Vec<f64> = hours
-            .iter()
-            .zip(&adult)
-            .filter(|(h, a)| **a > 0.5 && h.is_finite())
-            .map(|(h, _)| *h)
-            .collect();
-        render(
-            dir,
-            "work_hours_distribution",
-            &Histogram {
-                title: format!("{title}: hours worked per day, by adult"),
-                x_desc: "mean hours worked on days well (h/day)".to_owned(),
-                values: adult_hours,
-            },
-        )?;
+    let quantiles_file = dir.join("people_quantiles.parquet");
+    let people = if people_file.is_file() {
+        Some(People::of_rows(&read_parquet(&people_file)?)?)
+    } else if quantiles_file.is_file() {
+        Some(People::of_quantiles(&read_parquet(&quantiles_file)?)?)
+    } else {
+        None
+    };
+    if let Some(people) = people {
+        let (hist_title, hist_desc) = (
+            format!("{title}: hours worked per day, by adult"),
+            "mean hours worked on days well (h/day)".to_owned(),
+        );
+        let histogram = match &people {
+            People::Rows(p) => Histogram::of(hist_title, hist_desc, &p.adult_hours),
+            People::Quantiles(q) => Histogram::of_quantiles(hist_title, hist_desc, &q[0]),
+        };
+        render(dir, "work_hours_distribution", &histogram)?;
         stems.push((
             "work_hours_distribution".to_owned(),
             "How the work is shared: each adult's mean hours per day on the days they were well."
                 .to_owned(),
         ));
-        let satisfaction = floats(&people, "need_satisfaction")?;
-        let curve = inequality::lorenz(&satisfaction);
+        // The Gini of the title is the whole curve's; the figure needs no more points than it
+        // has pixels.
+        let (gini, curve) = match &people {
+            People::Rows(p) => {
+                let curve = inequality::lorenz(&p.satisfaction);
+                (inequality::gini(&curve), curve)
+            }
+            People::Quantiles(q) => (q[1].gini, quantiles::lorenz(&q[1])),
+        };
         render(
             dir,
             "lorenz_need_satisfaction",
             &Lorenz {
-                title: format!(
-                    "Need satisfaction across persons (Gini {:.3})",
-                    inequality::gini(&curve)
-                ),
-                // The Gini of the title is the whole curve's; the figure needs no more points
-                // than it has pixels.
+                title: format!("Need satisfaction across persons (Gini {gini:.3})"),
                 curve: inequality::thin(&curve, LORENZ_POINTS),
             },
         )?;
         if vitals > 0.0 {
-            let alive = floats(&people, "alive")?;
-            let ages = floats(&people, "age_years")?;
-            let female = floats(&people, "female")?;
             let mut bars = vec![[0u32; 2]; PYRAMID_GROUPS];
-            for ((a, age), f) in alive.iter().zip(&ages).zip(&female) {
-                if *a > 0.5 {
-                    let g = ((age / 5.0) as usize).min(PYRAMID_GROUPS - 1);
-                    bars[g][usize::from(*f < 0.5)] += 1;
+            match &people {
+                People::Rows(p) => {
+                    for ((a, age), f) in p.alive.iter().zip(&p.ages).zip(&p.female) {
+                        if *a > 0.5 {
+                            let g = ((age / 5.0) as usize).min(PYRAMID_GROUPS - 1);
+                            bars[g][usize::from(*f < 0.5)] += 1;
+                        }
+                    }
+                }
+                People::Quantiles(q) => {
+                    // Estimated from the quantiles of the ages of women and of men.
+                    let top = 5.0 * PYRAMID_GROUPS as f64;
+                    for (sex, d) in [&q[4], &q[5]].into_iter().enumerate() {
+                        let counts = quantiles::histogram(d, 0.0, top, PYRAMID_GROUPS);
+                        for (bar, c) in bars.iter_mut().zip(counts) {
+                            bar[sex] = c.round() as u32;
+                        }
+                    }
                 }
             }
             render(
@@ -791,6 +831,85 @@ fn plot_run(dir: &Path) -> Result<Stems> {
         ));
     }
     Ok(stems)
+}
+
+/// What a run's distribution plots read of its persons: a row each (`people.parquet`), or the
+/// quantiles of each distribution (`people_quantiles.parquet`, in the order of its figures:
+/// hours of adults, need satisfaction, need, delivered, ages of women, ages of men alive).
+enum People {
+    Rows(PersonRows),
+    Quantiles(Vec<quantiles::Distribution>),
+}
+
+/// The columns of `people.parquet` the plots use.
+struct PersonRows {
+    adult_hours: Vec<f64>,
+    satisfaction: Vec<f64>,
+    alive: Vec<f64>,
+    ages: Vec<f64>,
+    female: Vec<f64>,
+}
+
+impl People {
+    fn of_rows(people: &DataFrame) -> Result<Self> {
+        let hours = floats(people, "work_hours_per_day")?;
+        let adult = floats(people, "adult")?;
+        let adult_hours = hours
+            .iter()
+            .zip(&adult)
+            .filter(|(h, a)| **a > 0.5 && h.is_finite())
+            .map(|(h, _)| *h)
+            .collect();
+        // Older runs have no ages (they had no [demography], so no pyramid is drawn).
+        Ok(People::Rows(PersonRows {
+            adult_hours,
+            satisfaction: floats(people, "need_satisfaction")?,
+            alive: floats(people, "alive").unwrap_or_default(),
+            ages: floats(people, "age_years").unwrap_or_default(),
+            female: floats(people, "female").unwrap_or_default(),
+        }))
+    }
+
+    fn of_quantiles(table: &DataFrame) -> Result<Self> {
+        let figure = strings(table, "figure")?;
+        let [persons, quantile, rank, value, share, gini] = [
+            "persons",
+            "quantile",
+            "rank",
+            "value",
+            "cumulative_share",
+            "gini",
+        ]
+        .map(|c| floats(table, c));
+        let (persons, quantile, rank, value, share, gini) =
+            (persons?, quantile?, rank?, value?, share?, gini?);
+        let mut out: Vec<quantiles::Distribution> = quantiles::PERSON_FIGURES
+            .iter()
+            .map(|_| quantiles::Distribution {
+                persons: 0,
+                gini: f64::NAN,
+                quantiles: Vec::new(),
+            })
+            .collect();
+        for i in 0..figure.len() {
+            let Some(f) = quantiles::PERSON_FIGURES
+                .iter()
+                .position(|n| *n == figure[i])
+            else {
+                continue;
+            };
+            let d = &mut out[f];
+            d.persons = persons[i] as u64;
+            d.gini = gini[i];
+            d.quantiles.push(quantiles::Quantile {
+                quantile: quantile[i],
+                rank: rank[i] as u64,
+                value: value[i],
+                cumulative_share: share[i],
+            });
+        }
+        Ok(People::Quantiles(out))
+    }
 }
 
 fn scenario_title(dir: &Path) -> String {

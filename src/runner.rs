@@ -49,6 +49,24 @@ pub struct Profile {
     pub observing: f64,
     /// Days run.
     pub days: u32,
+    /// The process's resident memory after each stage that has run (`--profile` prints them):
+    /// "world set up" and "days run" here, then the command's own.
+    pub memory: Vec<(&'static str, crate::memory::Resident)>,
+    /// What the world's persons' table held once the world was set up.
+    pub persons: crate::memory::PersonTable,
+    /// The world's tables by kind of entity once it was set up.
+    pub tables: Vec<crate::memory::Tables>,
+    /// The world's resources and the bytes of their sparse indexes, once it was set up.
+    pub resources: (u32, u64),
+}
+
+impl Profile {
+    /// Notes the process's resident memory after `stage` (nothing where the system does not say).
+    pub fn note_memory(&mut self, stage: &'static str) {
+        if let Some(r) = crate::memory::resident() {
+            self.memory.push((stage, r));
+        }
+    }
 }
 
 /// The stages of a day a [`Profile`] times, in order: the day's events, then the phases.
@@ -75,6 +93,12 @@ pub fn simulate_profiled(
     let mut sim = Simulation::new(scenario.params.clone(), scenario.meta.seed);
     for event in &scenario.schedule {
         sim.schedule_event(event.clone());
+    }
+    if let Some(p) = profile.as_deref_mut() {
+        p.note_memory("world set up");
+        p.persons = crate::memory::person_table(sim.world_mut());
+        p.tables = crate::memory::tables(sim.world_mut());
+        p.resources = crate::memory::resources(sim.world_mut());
     }
     let mut rows = Vec::with_capacity(scenario.meta.ticks as usize);
     for _ in 0..scenario.meta.ticks {
@@ -106,6 +130,9 @@ pub fn simulate_profiled(
             p.observing += start.elapsed().as_secs_f64();
         }
         rows.push(row);
+    }
+    if let Some(p) = profile {
+        p.note_memory("days run");
     }
     Ok((rows, sim))
 }

@@ -1,13 +1,24 @@
 //! Per-person totals over a run, for the distribution of work hours and the Lorenz curve of need
 //! satisfaction. They are read off the world after each tick (the model keeps only the day's
 //! figures per person), so they cost a pass over the persons a day and are gathered only when
-//! plots are wanted.
+//! plots are wanted. A run of at most [`PERSON_ROWS`] persons writes them one row per person
+//! (`people.parquet`, [`people_frame`]); a bigger one writes exact quantiles of each
+//! distribution instead (`people_quantiles.parquet`, [`quantile_frame`]).
 
 use bevy_ecs::prelude::*;
+use polars::prelude::{Column, DataFrame, PolarsResult};
 use rayon::prelude::*;
 
+use crate::analysis::quantiles::{self, PERSON_FIGURES, STEPS};
 use crate::model::Simulation;
+use crate::model::kernel::calendar::YEAR;
 use crate::model::kernel::components::{AgeClass, Person, Ration, Work};
+
+/// The most persons a run writes one row each for (`people.parquet`) unless told otherwise
+/// (`commune run --person-rows`). Up to here the file is at most about 1.5 MB and its table
+/// 8 MB in memory; a million rows make a 14 MB file, and its table and the plots read from it
+/// held over 200 MB at once. Above it, [`quantile_frame`] is written instead.
+pub const PERSON_ROWS: usize = 100_000;
 
 /// One person's totals over a run.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -55,7 +66,10 @@ impl PersonTotals {
 pub struct People {
     entities: Vec<Entity>,
     totals: Vec<PersonTotals>,
-    index: std::collections::HashMap<Entity, usize>,
+    /// Each entity's slot in `entities` and `totals`, by the entity's index (`u32::MAX`: none).
+    /// An index freed by a death is reused with a new generation, so a slot is trusted only if
+    /// `entities` holds the very entity there. (4 bytes a person, where a `HashMap` took about 36.)
+    slots: Vec<u32>,
     /// Days observed.
     days: u32,
 }
@@ -91,13 +105,17 @@ impl People {
                     let entity = entities[i];
                     let slot = if self.entities.get(offset + i) == Some(&entity) {
                         offset + i
-                    } else if let Some(&slot) = self.index.get(&entity) {
+                    } else if let Some(slot) = self.slot_of(entity) {
                         slot
                     } else {
                         self.entities.push(entity);
                         self.totals.push(PersonTotals::default());
                         let slot = self.totals.len() - 1;
-                        self.index.insert(entity, slot);
+                        let at = entity.index_u32() as usize;
+                        if self.slots.len() <= at {
+                            self.slots.resize(at + 1, u32::MAX);
+                        }
+                        self.slots[at] = u32::try_from(slot).expect("fewer than 2^32 persons");
                         slot
                     };
                     add(
@@ -113,6 +131,19 @@ impl People {
         }
     }
 
+    /// The slot of a person seen before.
+    fn slot_of(&self, entity: Entity) -> Option<usize> {
+        let slot = *self.slots.get(entity.index_u32() as usize)? as usize;
+        (self.entities.get(slot) == Some(&entity)).then_some(slot)
+    }
+
+    /// Bytes held per person seen (totals, entity and slot), for `--profile`.
+    pub fn bytes_per_person(&self) -> usize {
+        std::mem::size_of::<PersonTotals>()
+            + std::mem::size_of::<Entity>()
+            + std::mem::size_of::<u32>()
+    }
+
     /// Everyone's totals, in the order first seen.
     pub fn totals(&self) -> &[PersonTotals] {
         &self.totals
@@ -122,6 +153,120 @@ impl People {
     pub fn alive(&self, t: &PersonTotals) -> bool {
         t.seen == self.days
     }
+}
+
+/// `people.parquet`: each person's totals over the run, one row each, in the order first seen.
+pub fn people_frame(people: &People) -> PolarsResult<DataFrame> {
+    let t = people.totals();
+    DataFrame::new(
+        t.len(),
+        vec![
+            Column::new("person".into(), (0..t.len() as i64).collect::<Vec<_>>()),
+            Column::new(
+                "adult".into(),
+                t.iter().map(|p| i64::from(p.adult)).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "able_days".into(),
+                t.iter().map(|p| i64::from(p.able_days)).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "work_hours_per_day".into(),
+                t.iter().map(|p| p.work_hours_per_day()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "need_kg".into(),
+                t.iter().map(|p| p.need_kg).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "delivered_kg".into(),
+                t.iter().map(|p| p.delivered_kg).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "need_satisfaction".into(),
+                t.iter().map(|p| p.satisfaction()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "alive".into(),
+                t.iter()
+                    .map(|p| i64::from(people.alive(p)))
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "age_years".into(),
+                t.iter().map(age_years).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "female".into(),
+                t.iter().map(|p| i64::from(p.female)).collect::<Vec<_>>(),
+            ),
+        ],
+    )
+}
+
+fn age_years(p: &PersonTotals) -> f64 {
+    f64::from(p.age_days) / f64::from(YEAR)
+}
+
+/// The values of figure `f` of [`PERSON_FIGURES`], of the persons it covers (non-finite ones are left
+/// out by the quantiles): hours per day of adults, as the histogram of `people.parquet` takes them.
+fn figure_values(people: &People, f: usize) -> Vec<f64> {
+    let t = people.totals();
+    match f {
+        0 => t
+            .iter()
+            .filter(|p| p.adult)
+            .map(PersonTotals::work_hours_per_day)
+            .collect(),
+        1 => t.iter().map(PersonTotals::satisfaction).collect(),
+        2 => t.iter().map(|p| p.need_kg).collect(),
+        3 => t.iter().map(|p| p.delivered_kg).collect(),
+        _ => t
+            .iter()
+            .filter(|p| people.alive(p) && p.female == (f == 4))
+            .map(age_years)
+            .collect(),
+    }
+}
+
+/// `people_quantiles.parquet`: for each of [`PERSON_FIGURES`], its exact quantiles at 0, 1/1000, ...,
+/// 1 ([`quantiles::distribution`]), one row each: `figure`, `persons` (how many it covers),
+/// `quantile`, `rank` (0-based, ascending), `value`, `cumulative_share` (its Lorenz curve
+/// there) and `gini` (of the whole distribution, the same on each of its rows). A figure that
+/// covers no one has no rows.
+pub fn quantile_frame(people: &People) -> PolarsResult<DataFrame> {
+    let mut figure = Vec::new();
+    let mut persons = Vec::new();
+    let mut quantile = Vec::new();
+    let mut rank = Vec::new();
+    let mut value = Vec::new();
+    let mut share = Vec::new();
+    let mut gini = Vec::new();
+    for (f, name) in PERSON_FIGURES.iter().enumerate() {
+        // One distribution at a time: its values and its Lorenz curve are dropped before the next.
+        let d = quantiles::distribution(&figure_values(people, f), STEPS);
+        for q in &d.quantiles {
+            figure.push(*name);
+            persons.push(d.persons as i64);
+            quantile.push(q.quantile);
+            rank.push(q.rank as i64);
+            value.push(q.value);
+            share.push(q.cumulative_share);
+            gini.push(d.gini);
+        }
+    }
+    DataFrame::new(
+        figure.len(),
+        vec![
+            Column::new("figure".into(), figure),
+            Column::new("persons".into(), persons),
+            Column::new("quantile".into(), quantile),
+            Column::new("rank".into(), rank),
+            Column::new("value".into(), value),
+            Column::new("cumulative_share".into(), share),
+            Column::new("gini".into(), gini),
+        ],
+    )
 }
 
 /// Adds a person's day to their totals.

@@ -276,36 +276,26 @@ impl Simulation {
     /// Builds the initial world for `params` and `seed`.
     pub fn new(params: Params, seed: u64) -> Self {
         let mut world = World::new();
-        let economy = kernel::technology::Economy::new(&params);
-        population::setup::populate(&mut world, &params, &economy, seed);
-        world.insert_resource(economy);
+        // Resources first, persons after: bevy keeps each resource on an entity of its own, in
+        // a sparse set with a 4-byte slot for every entity index up to its entity's, so each
+        // resource inserted after a million persons would hold 4 MB of index (45 of them 184 MB
+        // in `large.toml`). Which entity a resource or person gets changes nothing else.
+        let communities = params.population.communities;
+        let regions = kernel::regions::Regions::of_params(&params).count() as u32;
         if params.economy.from_table() {
             let table = params.economy.derived.as_deref().expect(
                 "a table economy is derived when the scenario is read (commune::scenario::parse)",
             );
             world.insert_resource(table.clone());
         }
-        world.insert_resource(kernel::rng::CommunityRngs::new(
-            seed,
-            params.population.communities,
-        ));
-        world.insert_resource(kernel::rng::RequestRngs::new(
-            seed,
-            params.population.communities,
-        ));
-        let regions = world.resource::<kernel::regions::Regions>().count() as u32;
+        world.insert_resource(kernel::rng::CommunityRngs::new(seed, communities));
+        world.insert_resource(kernel::rng::RequestRngs::new(seed, communities));
         world.insert_resource(energy::Weather::new(seed, regions));
-        let links = rail::links::spawn(&mut world, &params, seed);
-        let built: Vec<_> = links.iter().map(|l| l.0).collect();
-        world.insert_resource(rail::links::RailUpkeep(rail::links::upkeep_hours(
-            &params,
-            &built,
-            params.population.communities as usize,
-        )));
+        world.insert_resource(rail::links::RailUpkeep::default());
         world.insert_resource(rail::network::RailNetwork::new(
             &params,
-            *world.resource::<kernel::regions::Regions>(),
-            &links,
+            kernel::regions::Regions::of_params(&params),
+            &[],
         ));
         world.insert_resource(rail::freight::FreightRoom::default());
         world.insert_resource(rail::freight::GoodsInTransit::default());
@@ -314,7 +304,6 @@ impl Simulation {
         world.insert_resource(metrics::accounting::WasteWindow::default());
         world.insert_resource(metrics::accounting::MetricsScratch::default());
         world.insert_resource(TickMetrics::default());
-        let communities = params.population.communities;
         let mut government = kernel::decisions::Government::new(seed, communities, regions);
         government.supply = kernel::supply::Supply::new(&params.rail, regions);
         world.insert_resource(government);
@@ -335,10 +324,29 @@ impl Simulation {
                 communities,
             ));
         }
-        world.insert_resource(params);
         world.insert_resource(governance::assembly::Agenda::default());
         world.insert_resource(governance::assembly::OutsideVotes::default());
         world.insert_resource(labour::outside::OutsideHours::default());
+        // Placeholders (the upkeep, the network) and copies (params, the economy) are replaced
+        // by the values below, on the same entities.
+        world.insert_resource(params.clone());
+        let economy = kernel::technology::Economy::new(&params);
+        world.insert_resource(economy.clone());
+        population::setup::populate(&mut world, &params, &economy, seed);
+        world.insert_resource(economy);
+        let links = rail::links::spawn(&mut world, &params, seed);
+        let built: Vec<_> = links.iter().map(|l| l.0).collect();
+        world.insert_resource(rail::links::RailUpkeep(rail::links::upkeep_hours(
+            &params,
+            &built,
+            params.population.communities as usize,
+        )));
+        world.insert_resource(rail::network::RailNetwork::new(
+            &params,
+            *world.resource::<kernel::regions::Regions>(),
+            &links,
+        ));
+        world.insert_resource(params);
         Self {
             world,
             schedule: build_schedule(),

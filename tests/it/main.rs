@@ -29,6 +29,7 @@ mod newcomers;
 mod planning;
 mod policy;
 mod proposals;
+mod quantiles;
 mod rail;
 mod sensitivity;
 mod serve;

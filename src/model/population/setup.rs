@@ -103,6 +103,17 @@ fn energy_system(
 pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64) {
     let pop = &params.population;
     let regions = Regions::of_params(params);
+    // Resources before persons (see `Simulation::new`): those known only after the persons are
+    // spawned are inserted now and replaced, on the same entities, at the end.
+    world.insert_resource(regions);
+    world.insert_resource(Urban::of_params(params));
+    world.insert_resource(crate::model::kernel::regions::Settled::of_sizes(
+        &params.community_sizes(seed),
+        seed,
+    ));
+    world.insert_resource(Directory::default());
+    world.insert_resource(super::wants::WantSerial { seed, next: 0 });
+    crate::model::kernel::ledger::insert_ledgers(world, pop.communities as usize);
     for (id, members) in regions.all().enumerate() {
         world.spawn((
             Region {
@@ -113,7 +124,6 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
             Grid::default(),
         ));
     }
-    world.insert_resource(regions);
     let mut directory = Directory::default();
     let adult_kg = params.adult_need_kg();
     let sizes = params.community_sizes(seed);
@@ -307,7 +317,6 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
     ));
     world.insert_resource(directory);
     world.insert_resource(serial);
-    crate::model::kernel::ledger::insert_ledgers(world, pop.communities as usize);
 }
 
 /// Urban communities keep `keep` of the land their residents were given; the rest of it goes to
