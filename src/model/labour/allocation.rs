@@ -425,6 +425,23 @@ struct Kept {
     active: bool,
 }
 
+impl Kept {
+    /// Keeps a member's offers for the coming round, and whether they offer anything.
+    fn set_offers(&mut self, offers: [f32; N_SECTORS]) {
+        self.offers = offers;
+        self.active = offers.iter().any(|&o| o > 0.0);
+    }
+}
+
+/// Adds a member's `rem` spare hours of willingness, as effective hours per sector, to `spare`
+/// (what the exchange schemes may ask of them).
+#[inline(always)]
+fn add_spare(rem: f32, vocation: &Vocation, spare: &mut [f64; N_SECTORS]) {
+    for s in 0..N_SECTORS {
+        spare[s] += f64::from(rem * vocation.skill[s]);
+    }
+}
+
 /// Which of a community's rounds a pass is.
 #[derive(Clone, Copy)]
 struct Passes {
@@ -621,11 +638,11 @@ impl Solver<'_, '_> {
                 }
                 let kp = &mut kept[k];
                 kp.weights = weights(vocation, day, &rules.masks);
-                kp.offers = offers(
+                kp.set_offers(offers(
                     &kp.weights,
                     remaining_in::<UNIT>(person, vocation, work, day),
                     &rounds.open,
-                );
+                ));
                 add_offers::<UNIT>(&kp.offers, vocation, day, &mut sums.offered);
                 k += 1;
             }
@@ -666,9 +683,7 @@ impl Solver<'_, '_> {
                     // undesirable work was updated in the first round.
                     if with_spare {
                         let rem = remaining_in::<UNIT>(person, vocation, work, day);
-                        for s in 0..N_SECTORS {
-                            sums.spare[s] += f64::from(rem * vocation.skill[s]);
-                        }
+                        add_spare(rem, vocation, &mut sums.spare);
                     }
                     continue;
                 }
@@ -679,14 +694,11 @@ impl Solver<'_, '_> {
                 }
                 if !last {
                     let rem = remaining_in::<UNIT>(person, vocation, work, day);
-                    kp.offers = offers(&kp.weights, rem, &rounds.open_next);
-                    kp.active = kp.offers.iter().any(|&o| o > 0.0);
+                    kp.set_offers(offers(&kp.weights, rem, &rounds.open_next));
                     add_offers::<UNIT>(&kp.offers, vocation, day, &mut sums.offered);
                 } else if with_spare {
                     let rem = remaining_in::<UNIT>(person, vocation, work, day);
-                    for s in 0..N_SECTORS {
-                        sums.spare[s] += f64::from(rem * vocation.skill[s]);
-                    }
+                    add_spare(rem, vocation, &mut sums.spare);
                 }
                 work.ever_undesirable |= work.masked_hours(mask) > 0.0;
             }
