@@ -511,6 +511,23 @@ fn labour(c: &mut Checks, s: &Scenario) {
                 .to_owned(),
         );
     }
+    if s.params.labour.city_help {
+        let p = &s.params.population;
+        if p.urban.is_empty() {
+            c.fail(
+                "labour.city_help",
+                "is on, but `population.urban` names no urban community for rural members to help"
+                    .to_owned(),
+            );
+        } else if p.urban.len() >= p.communities as usize {
+            c.fail(
+                "labour.city_help",
+                "is on, but `population.urban` names every community: no rural community's \
+                 members could help"
+                    .to_owned(),
+            );
+        }
+    }
     let l = &s.params.labour;
     if l.waking_hours < l.max_hours_per_day {
         c.fail(

@@ -1,5 +1,6 @@
-//! Urban and rural communities: land shared out by the region, and city dwellers' help on the
-//! farms at harvest (`population.urban`, `labour.harvest_help`).
+//! Urban and rural communities: land shared out by the region, city dwellers' help on the farms
+//! at harvest and farmers' help in the cities later in the year (`population.urban`,
+//! `labour.harvest_help`, `labour.city_help`).
 
 use crate::common::{assert_refused, scenario};
 use commune::model::Simulation;
@@ -166,6 +167,141 @@ fn city_dwellers_help_rural_farms_at_harvest() {
     );
 }
 
+fn city_help(help: bool) -> Scenario {
+    commune::scenario::load(&scenario("city-help"))
+        .unwrap()
+        .with_values(&["labour.city_help"], &[toml::Value::Boolean(help)])
+        .unwrap()
+}
+
+/// What the first `days` of a year of `city-help.toml` give, summed: the help each kind of
+/// community gave and received, in and out of the growing season, and the cities' work.
+#[derive(Debug, Default)]
+struct Winter {
+    urban_posted: f64,
+    /// The cities' shortage on days outside the growing season.
+    urban_short_winter: f64,
+    received_urban: f64,
+    received_rural: f64,
+    given_urban: f64,
+    given_rural: f64,
+    /// Help received on growing days.
+    received_growing: f64,
+    helpers_km: f64,
+    world_exchange_hours: f64,
+    world_exchange_km: f64,
+    /// Each day's urban hours asked for, left short and received.
+    days: Vec<[f64; 3]>,
+}
+
+fn winter(s: &Scenario, seed: u64, days: u32) -> Winter {
+    let mut sim = Simulation::new(s.params.clone(), seed);
+    let (first, last) = s.params.food.growing_season;
+    let mut rows: Vec<CommunityMetrics> = Vec::new();
+    let mut w = Winter::default();
+    for _ in 0..days {
+        let m = sim.step();
+        w.world_exchange_hours += m.exchange_hours;
+        w.world_exchange_km += m.exchange_passenger_km;
+        let growing = (first..=last).contains(&m.day_of_year);
+        rows.clear();
+        sim.community_metrics(&mut rows);
+        w.days.push([0.0; 3]);
+        for r in &rows {
+            if growing {
+                w.received_growing += r.help_received_hours;
+            }
+            if r.urban == 1 {
+                let day = w.days.last_mut().expect("pushed above");
+                day[0] += r.labour_posted_hours;
+                day[1] += r.labour_shortage_hours;
+                day[2] += r.help_received_hours;
+            }
+            if r.urban == 1 {
+                w.urban_posted += r.labour_posted_hours;
+                if !growing {
+                    w.urban_short_winter += r.labour_shortage_hours;
+                }
+                w.received_urban += r.help_received_hours;
+                w.given_urban += r.help_given_hours;
+            } else {
+                w.received_rural += r.help_received_hours;
+                w.given_rural += r.help_given_hours;
+            }
+            w.helpers_km += r.helpers_passenger_km;
+        }
+    }
+    w
+}
+
+/// Under `labour.city_help`, outside the growing season, rural members fill the work the urban
+/// communities leave unfilled, and their trips appear in passenger-km; in the growing season
+/// nobody helps the cities, and without the agreement nobody helps at all (20 seeds, the first
+/// 120 days of a year: 90 of winter, 30 of the growing season). The farms' own work takes the
+/// rural members' hours from about day 60, so the help fills only part of the winter's
+/// shortage. Up to the first day of help the two runs are the same, so on that day what the
+/// cities filled beyond the run without help must be exactly what the helpers did.
+#[test]
+fn farmers_help_in_the_cities_later_in_the_year() {
+    let (with, without) = (city_help(true), city_help(false));
+    assert_eq!(
+        with.params.food.growing_season.0, 90,
+        "the window below assumes it"
+    );
+    let (mut short_with, mut short_without) = (0.0, 0.0);
+    for seed in 1..=20 {
+        let (h, n) = (winter(&with, seed, 120), winter(&without, seed, 120));
+        assert_eq!(
+            n.received_urban + n.given_rural + n.helpers_km,
+            0.0,
+            "seed {seed}"
+        );
+        // Only rural members give, only cities receive, and only out of the growing season
+        // (no harvest falls in these days).
+        assert!(h.received_urban > 0.0, "seed {seed}: {h:?}");
+        assert_eq!(h.received_rural + h.given_urban, 0.0, "seed {seed}: {h:?}");
+        assert_eq!(h.received_growing, 0.0, "seed {seed}: {h:?}");
+        // Helpers give hours; the cities receive effective hours (an hour times the helper's
+        // skill, from labour.min_skill to 1).
+        let min_skill = with.params.labour.min_skill;
+        assert!(
+            h.received_urban <= h.given_rural + 1e-9
+                && h.received_urban >= min_skill * h.given_rural - 1e-9,
+            "seed {seed}: {h:?}"
+        );
+        assert!((h.world_exchange_hours - h.given_rural).abs() < 1e-6);
+        // The cities asked for about as much over the days.
+        assert!(
+            (h.urban_posted / n.urban_posted - 1.0).abs() < 0.02,
+            "seed {seed}"
+        );
+        let first = h.days.iter().position(|d| d[2] > 0.0).expect("help given");
+        assert_eq!(
+            h.days[..first],
+            n.days[..first],
+            "seed {seed}: before any help"
+        );
+        let (hd, nd) = (h.days[first], n.days[first]);
+        assert_eq!(
+            hd[0], nd[0],
+            "seed {seed}: asked for the same on day {first}"
+        );
+        let filled_more = nd[1] - hd[1];
+        assert!(
+            (filled_more - hd[2]).abs() < 1e-9 * hd[0],
+            "seed {seed}, day {first}: {filled_more} more filled, {} received",
+            hd[2]
+        );
+        assert!(h.helpers_km > 0.0 && (h.helpers_km / h.world_exchange_km - 1.0).abs() < 1e-9);
+        short_with += h.urban_short_winter;
+        short_without += n.urban_short_winter;
+    }
+    assert!(
+        short_with < short_without,
+        "city help left {short_with} h of {short_without} unfilled in the cities' winter"
+    );
+}
+
 #[test]
 fn urban_communities_that_do_not_exist_are_refused() {
     assert_refused(&[
@@ -183,6 +319,16 @@ fn urban_communities_that_do_not_exist_are_refused() {
             "[labour]\nharvest_help = true\n",
             "labour.harvest_help",
             "names no urban community",
+        ),
+        (
+            "[labour]\ncity_help = true\n",
+            "labour.city_help",
+            "names no urban community",
+        ),
+        (
+            "[population]\ncommunities = 2\nurban = [0, 1]\n[labour]\ncity_help = true\n",
+            "labour.city_help",
+            "no rural community",
         ),
     ]);
 }

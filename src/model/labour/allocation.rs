@@ -347,7 +347,15 @@ pub fn allocate_labour(
     let harvest_help = helping.iter().any(|&h| h)
         && calendar.in_harvest[clock.day_of_year() as usize]
         && urban.any();
+    // Later in the year, outside the growing season and the harvest, rural members help the
+    // urban communities under the other half of the agreement (`labour.city_help`).
+    let today = clock.day_of_year() as usize;
+    let city_help = params.labour.city_help
+        && !calendar.growing[today]
+        && !calendar.in_harvest[today]
+        && urban.any();
     let any_exchange = harvest_help
+        || city_help
         || labour
             .iter()
             .any(|d| d.policy == UndesirablePolicy::Exchange);
@@ -375,6 +383,7 @@ pub fn allocate_labour(
                 regions: &regions,
                 mask: &rules.masks.undesirable,
                 harvest_help: harvest_help.then_some((&*urban, &helping[..])),
+                city_help: city_help.then_some(&*urban),
             };
             scheme.exchange(&mut labour, &spare);
             exchange_pass(&columns, works, &mut labour, &rules);
@@ -866,16 +875,27 @@ struct Scheme<'a> {
     /// Under a harvest-help agreement today, which communities are urban, and which regions
     /// are under the agreement.
     harvest_help: Option<(&'a Urban, &'a [bool])>,
+    /// Under city help today (`labour.city_help`, outside the growing season), which
+    /// communities are urban.
+    city_help: Option<&'a Urban>,
 }
 
 impl Scheme<'_> {
     /// Whether community `c`'s unfilled hours in sector `s` are offered to the region: those of a
-    /// community under `exchange` in undesirable sectors and on the farm, and under harvest help
-    /// those of a rural community's farm.
+    /// community under `exchange` in undesirable sectors and on the farm, under harvest help
+    /// those of a rural community's farm, and under city help those of an urban community in
+    /// every sector but the farm.
     fn takes(&self, day: &LabourDay, c: usize, s: usize) -> bool {
         let agriculture = s == Sector::Agriculture.index();
         (day.policy == UndesirablePolicy::Exchange && (self.mask[s] > 0.0 || agriculture))
             || (agriculture && self.helps(c, false))
+            || (!agriculture && self.city(c, true))
+    }
+
+    /// Whether community `c` is under city help today as an urban community (`urban`) or a
+    /// rural one.
+    fn city(&self, c: usize, urban: bool) -> bool {
+        self.city_help.is_some_and(|u| u.is(c) == urban)
     }
 
     /// Whether community `c` is under harvest help today as an urban community (`urban`) or a
@@ -888,7 +908,8 @@ impl Scheme<'_> {
     /// Exchange schemes: in each region, the work the communities left unfilled that a scheme
     /// covers (see [`Scheme::takes`]) is offered to those of the region with hours to spare:
     /// everyone, where a community of the region is under `exchange`; otherwise, under harvest
-    /// help, the members of its urban communities. It is split over the sectors in proportion to
+    /// help, the members of its urban communities, and under city help those of its rural ones.
+    /// It is split over the sectors in proportion to
     /// what is unfilled, and taken as far as it is needed. What helpers do is given to the
     /// communities short in proportion to their shortfall. Sets each community's `exchange_take`
     /// (a share of a helper's spare hours per sector) and reduces the unfilled hours.
@@ -909,7 +930,7 @@ impl Scheme<'_> {
             if total <= EPS_HOURS {
                 continue;
             }
-            let gives = |c: usize| everyone || self.helps(c, true);
+            let gives = |c: usize| everyone || self.helps(c, true) || self.city(c, false);
             let mut share = [0.0f64; N_SECTORS];
             let mut done = [0.0f64; N_SECTORS];
             for s in 0..N_SECTORS {

@@ -51,8 +51,8 @@ declare_row! {
     labour_shortage_hours: f64, Float, "h", "Effective hours asked for that no one filled.", "labour shortage";
     farm_posted_hours: f64, Float, "h", "Effective hours the farm asked for.", "farm hours asked";
     farm_shortage_hours: f64, Float, "h", "Effective farm hours asked for that no one filled.", "farm shortage";
-    help_received_hours: f64, Float, "h", "Hours helpers from the region gave here through exchange schemes or harvest help.", "help received";
-    help_given_hours: f64, Float, "h", "Hours members gave elsewhere in the region through exchange schemes or harvest help.", "help given";
+    help_received_hours: f64, Float, "h", "Hours helpers from the region gave here through exchange schemes, harvest help or city help.", "help received";
+    help_given_hours: f64, Float, "h", "Hours members gave elsewhere in the region through exchange schemes, harvest help or city help.", "help given";
     helpers_passenger_km: f64, Float, "passenger-km", "Rail travel of the members who helped elsewhere, there and back.", "helpers' rail travel";
 }
 

@@ -341,6 +341,9 @@ pub struct LabourParams {
     /// The regional assemblies decide harvest help (a `harvest_help` proposal), starting from
     /// `harvest_help` (on/off).
     pub harvest_help_decided: bool,
+    /// The other half of the agreement: outside the growing season, rural communities' members
+    /// help the urban communities with the work they leave unfilled (on/off).
+    pub city_help: bool,
 }
 
 /// How a community staffs work that is undesirable but necessary.
@@ -614,6 +617,7 @@ impl Default for LabourParams {
             swap_days: 91,
             harvest_help: false,
             harvest_help_decided: false,
+            city_help: false,
         }
     }
 }
@@ -826,6 +830,13 @@ pub const LABOUR: &[Decl] = &[
         Check::Free,
         "The regional assemblies decide harvest help instead of the scenario: a region with urban and rural communities whose rural farms left work unfilled at the current or last harvest (before any help) takes up `harvest_help` at its meetings, its urban members weighing the hours (spread over the year) against the harvest saved at `assembly.solidarity`, its rural members the harvest saved; the decision stands until the next. `labour.harvest_help` is each region's standing decision until its assembly decides.",
         "The essay: \"exchange schemes will be initiated\" between city and countryside, as agreements the communities make.",
+    ),
+    Decl::new(
+        "labour.city_help",
+        "",
+        Check::Free,
+        "A regional agreement, the other half of `harvest_help`: on days outside the growing season (`food.growing_season`) and the harvest, the work the urban communities of a region (`population.urban`) leave unfilled in any sector but the farm is offered to the members of its rural communities with hours to spare, who travel by rail; counted in `exchange_hours` and `exchange_passenger_km`. A standing rule in every region, whatever the assemblies decide about harvest help.",
+        "The essay: \"and later in the year the farmers will spend time volunteering in the city\".",
     ),
     Decl::new(
         "labour.sedentary_sectors",
