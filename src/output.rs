@@ -5,6 +5,7 @@
 //! run directory behind.
 
 use std::fs::{self, File};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -85,17 +86,24 @@ pub fn communities_frame(rows: &[CommunityMetrics]) -> Result<DataFrame> {
 /// Writes a table as Parquet.
 pub fn write_parquet(path: &Path, frame: &mut DataFrame) -> Result<()> {
     let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-    let written = ParquetWriter::new(file).finish(frame);
+    // Buffered: the writer writes each column's pages and headers as they come, a few bytes at a
+    // time, and a run's table has hundreds of columns.
+    let mut file = BufWriter::new(file);
+    let written = ParquetWriter::new(&mut file).finish(frame);
     Context::with_context(written, || format!("cannot write {}", path.display()))?;
+    file.flush()
+        .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
 
 /// Writes a table as CSV with a header row.
 pub fn write_csv(path: &Path, frame: &mut DataFrame) -> Result<()> {
-    let mut file =
-        File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    let mut file = BufWriter::new(file);
     let written = CsvWriter::new(&mut file).include_header(true).finish(frame);
     Context::with_context(written, || format!("cannot write {}", path.display()))?;
+    file.flush()
+        .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
 

@@ -12,6 +12,9 @@
 //! every good, `energy.*.kw_per_person` the capacity of every source, `assembly.*.quorum` each
 //! level's quorum.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 /// What values a parameter may take, beyond its type (which serde checks).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Check {
@@ -130,15 +133,64 @@ pub fn all() -> impl Iterator<Item = &'static Decl> {
     .flatten()
 }
 
-/// The declaration of the parameter at `path`, if there is one.
+/// The declarations by section (the first part of their path), in [`all`]'s order, so that
+/// [`find`] compares a path with its own section's declarations only: checking a scenario looks
+/// up hundreds of paths, and a sweep or a sensitivity analysis checks one scenario a run.
+static BY_SECTION: LazyLock<HashMap<&'static str, Vec<&'static Decl>>> = LazyLock::new(|| {
+    let mut sections: HashMap<&'static str, Vec<&'static Decl>> = HashMap::new();
+    for d in all() {
+        sections.entry(section(d.path)).or_default().push(d);
+    }
+    sections
+});
+
+/// The first part of a dotted path: its section.
+fn section(path: &str) -> &str {
+    path.split('.').next().unwrap_or(path)
+}
+
+/// The declaration of the parameter at `path`, if there is one: the first of [`all`] that
+/// matches it (no declaration's section is a wildcard, so it is among its section's).
 pub fn find(path: &str) -> Option<&'static Decl> {
-    all().find(|d| d.matches(path))
+    BY_SECTION
+        .get(section(path))?
+        .iter()
+        .copied()
+        .find(|d| d.matches(path))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::Params;
+
+    #[test]
+    fn find_gives_the_first_declaration_that_matches_as_a_scan_of_all_does() {
+        let mut paths: Vec<String> = Params::default()
+            .leaves()
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect();
+        paths.extend(all().map(|d| d.path.to_owned()));
+        paths.extend(
+            [
+                "labour",
+                "labour.nothing",
+                "nothing.at.all",
+                "",
+                "goods.clothing",
+            ]
+            .map(String::from),
+        );
+        for path in &paths {
+            let scan = all().find(|d| d.matches(path)).map(|d| d.path);
+            assert_eq!(find(path).map(|d| d.path), scan, "{path}");
+        }
+        assert!(
+            all().all(|d| section(d.path) != "*"),
+            "a section is never a wildcard"
+        );
+    }
 
     #[test]
     fn every_parameter_is_declared_once_and_every_declaration_is_a_parameter() {

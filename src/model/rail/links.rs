@@ -139,8 +139,12 @@ pub fn fail(world: &mut World, a: u32, b: u32, until: u32) -> usize {
     n
 }
 
-/// Puts back the links whose repair time has come (on `tick`) and reroutes if any did.
+/// Puts back the links whose repair time has come (on `tick`) and reroutes if any did. With
+/// no link down (as the network knows from its last reroute) there is nothing to look at.
 pub fn repair(world: &mut World, tick: u32) -> bool {
+    if !world.resource::<RailNetwork>().any_down {
+        return false;
+    }
     let mut any = false;
     for mut state in world.query::<&mut LinkState>().iter_mut(world) {
         if state.repair_due(tick) {

@@ -50,6 +50,9 @@ pub struct RailNetwork {
     /// Shortest distance between regions (km): between their nearest gateways; 0 on the
     /// diagonal.
     region_km: Vec<f64>,
+    /// Whether some link was down at the last reroute (every failure and repair reroutes), so
+    /// that the day's repair can skip the links when none is.
+    pub(crate) any_down: bool,
 }
 
 /// One leg of a route: the capacity it uses and its length (km).
@@ -77,6 +80,7 @@ impl RailNetwork {
             gateway_km: Vec::new(),
             gateway_step: Vec::new(),
             region_km: Vec::new(),
+            any_down: false,
         };
         net.reroute(links);
         net
@@ -100,6 +104,7 @@ impl RailNetwork {
     /// link, in order of id, with its state).
     pub fn reroute(&mut self, links: &[(RailLink, LinkState)]) {
         debug_assert!(links.iter().enumerate().all(|(i, l)| l.0.id as usize == i));
+        self.any_down = links.iter().any(|(_, state)| !state.works());
         let works = |l: usize| links[l].1.works();
         let regions = self.members.len();
         let mut distance: Vec<Vec<Vec<f64>>> = self
