@@ -94,6 +94,61 @@ pub fn check(s: &Scenario) -> Vec<(String, String)> {
     c.problems
 }
 
+/// `population.household_sizes` and `household_shares`: a distribution of household sizes.
+fn households(c: &mut Checks, p: &crate::model::kernel::params::PopulationParams) {
+    const LARGEST: u32 = 50;
+    let (sizes, shares) = (&p.household_sizes, &p.household_shares);
+    if sizes.len() != shares.len() {
+        c.fail(
+            "population.household_shares",
+            format!(
+                "has {} entries but `household_sizes` has {}; give one share for each size",
+                shares.len(),
+                sizes.len()
+            ),
+        );
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for &n in sizes {
+        if !(1..=LARGEST).contains(&n) {
+            c.fail(
+                "population.household_sizes",
+                format!("has a household of {n} persons; a household has 1 to {LARGEST}"),
+            );
+        } else if !seen.insert(n) {
+            c.fail(
+                "population.household_sizes",
+                format!("gives the size {n} twice"),
+            );
+        }
+    }
+    for (i, &x) in shares.iter().enumerate() {
+        if !(x.is_finite() && (0.0..=1.0).contains(&x)) {
+            c.fail(
+                "population.household_shares",
+                format!("gives the share {x} (entry {i}); each share is from 0 to 1"),
+            );
+        }
+    }
+    let total: f64 = shares.iter().sum();
+    if !shares.is_empty() && total.is_finite() && (total - 1.0).abs() > 1e-3 {
+        c.fail(
+            "population.household_shares",
+            format!("adds up to {total}; the shares of the sizes must add up to 1"),
+        );
+    }
+    if p.leave_home_rate > 0.0 && sizes.is_empty() {
+        c.fail(
+            "population.leave_home_rate",
+            format!(
+                "is {}, but there are no households (`household_sizes` is empty): only a \
+                 household has a home to leave",
+                p.leave_home_rate
+            ),
+        );
+    }
+}
+
 /// `[demography]`: children grow into adults before adults retire.
 fn demography(c: &mut Checks, s: &Scenario) {
     let d = &s.params.demography;
@@ -263,6 +318,7 @@ fn population(c: &mut Checks, s: &Scenario) {
             );
         }
     }
+    households(c, p);
     let largest = match p.size_range[..] {
         [_, hi] => hi,
         _ => p.persons_per_community,

@@ -15,10 +15,11 @@ use crate::model::energy::{EnergySystem, Vintages};
 use crate::model::food::droughts::Droughts;
 use crate::model::housing::Dwellings;
 use crate::model::kernel::components::{
-    Community, HealthState, Land, Member, Person, Stocks, StoreRoom,
+    AgeClass, Community, HealthState, Land, Member, Person, Stocks, StoreRoom,
 };
 use crate::model::kernel::decisions::Government;
 use crate::model::kernel::goods::Good;
+use crate::model::kernel::households::Households;
 use crate::model::kernel::params::Sector;
 use crate::model::kernel::params::energy::{N_SOURCES, Source};
 use crate::model::kernel::params::setting::ParamValue;
@@ -26,6 +27,7 @@ use crate::model::kernel::params::{InfluxRule, Params};
 use crate::model::kernel::regions::Regions;
 use crate::model::kernel::rng::{Purpose, stream};
 use crate::model::population::life::illness_days;
+use crate::model::population::setup::spawn_homed;
 
 /// Which communities an event touches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -320,16 +322,28 @@ pub fn arrive(world: &mut World, tick: u32, c: u32, persons: u32, provisions: bo
     if provisions {
         provide(world, &params, tick, c, persons);
     }
-    let newcomers: Vec<_> = {
-        let mut rngs = world.resource_mut::<EventRngs>();
-        let rng = &mut rngs.0[c as usize];
-        (0..persons)
-            .map(|_| {
-                let person = crate::model::population::setup::draw_person(rng, &params, c);
-                (person, crate::model::kernel::decisions::Values::draw(rng))
-            })
-            .collect()
-    };
+    let (newcomers, homes): (Vec<_>, _) =
+        world.resource_scope(|world, mut rngs: Mut<EventRngs>| {
+            let rng = &mut rngs.0[c as usize];
+            let newcomers: Vec<_> = (0..persons)
+                .map(|_| {
+                    let person = crate::model::population::setup::draw_person(rng, &params, c);
+                    (person, crate::model::kernel::decisions::Values::draw(rng))
+                })
+                .collect();
+            // With households, the newcomers come as households of their own, drawn after them.
+            let homes = params.population.households().then(|| {
+                let grown: Vec<bool> = newcomers
+                    .iter()
+                    .map(|((_, p, ..), _)| p.age != AgeClass::Child)
+                    .collect();
+                world
+                    .resource_mut::<Households>()
+                    .form(rng, &params, c, &grown)
+            });
+            (newcomers, homes)
+        });
+    let homes = homes.as_deref();
     if params.economy.wants() {
         // Newcomers' wants, in the order they arrive.
         let mut serial = *world.resource::<crate::model::population::wants::WantSerial>();
@@ -338,9 +352,9 @@ pub fn arrive(world: &mut World, tick: u32, c: u32, persons: u32, provisions: bo
             .map(|(person, values)| (person, values, serial.draw(&params)))
             .collect();
         world.insert_resource(serial);
-        world.spawn_batch(newcomers);
+        spawn_homed(world, newcomers, homes);
     } else {
-        world.spawn_batch(newcomers);
+        spawn_homed(world, newcomers, homes);
     }
 }
 

@@ -10,6 +10,7 @@ pub mod components;
 pub mod decisions;
 pub mod decl;
 pub mod goods;
+pub mod households;
 pub mod ledger;
 pub mod life_table;
 pub mod log;

@@ -51,6 +51,8 @@ pub enum Purpose {
     /// Each person's wants (`economy.wants_cv`, `economy.optional_goods`), indexed by the
     /// person's serial number: persons counted in the order they are made.
     Wants = 20,
+    /// Each community's households at the start, by community (`population.household_sizes`).
+    Households = 21,
 }
 
 /// A stream for `purpose` and `index` under `seed`.

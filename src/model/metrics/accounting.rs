@@ -314,11 +314,24 @@ fn tally_kinds(
 pub fn collect_vitals(
     vitals: Res<Vitals>,
     gov: Res<crate::model::kernel::decisions::Government>,
+    households: Res<crate::model::kernel::households::Households>,
     mut metrics: ResMut<TickMetrics>,
 ) {
     metrics.births = vitals.births.iter().map(|&b| u64::from(b)).sum();
     metrics.deaths = vitals.deaths.iter().map(|&d| u64::from(d)).sum();
     metrics.moves = vitals.moves_out.iter().map(|&m| u64::from(m)).sum();
+    metrics.family_moves = vitals.family_moves.iter().map(|&m| u64::from(m)).sum();
+    let (count, persons) = households
+        .all
+        .iter()
+        .filter(|h| h.size > 0)
+        .fold((0u64, 0u64), |(c, p), h| (c + 1, p + u64::from(h.size)));
+    metrics.households = count;
+    metrics.household_size = if count > 0 {
+        persons as f64 / count as f64
+    } else {
+        0.0
+    };
     let newcomers = &gov.newcomers;
     metrics.newcomers_accepted = newcomers.accepted.iter().map(|&a| u64::from(a)).sum();
     metrics.newcomers_refused = u64::from(newcomers.refused);

@@ -5,6 +5,7 @@ use bevy_ecs::prelude::*;
 use crate::model::kernel::components::{Community, Directory, KitchenState, Land, StoreRoom};
 use crate::model::kernel::decisions::Government;
 use crate::model::kernel::goods::{Good, N_GOODS};
+use crate::model::kernel::households::Households;
 use crate::model::kernel::ledger::{
     Days, EnergyDay, FoodDay, GoodsDay, LabourDay, PeopleDay, RailDay,
 };
@@ -31,6 +32,9 @@ declare_row! {
     deaths: u32, Int, "persons", "Persons who died here today (`[demography]`).";
     moves_in: u32, Int, "persons", "Persons who moved here today from another community (`population.move_rate`).";
     moves_out: u32, Int, "persons", "Persons who moved away today to another community (`population.move_rate`).";
+    family_moves_in: u32, Int, "persons", "Of `moves_in`, persons who moved here to join a relative household (with households, `population.household_sizes`).";
+    households: u32, Int, "households", "Households living here at the end of the day (with households; 0 without).", "households";
+    household_size: f64, Float, "persons", "Mean persons a household living here (with households; 0 without).", "mean household size";
     newcomers_accepted: u32, Int, "persons", "Newcomers who arrived here today, taken in by the assembly the day before (`population.influx = \"decided\"`).";
     newcomers_declined: u32, Int, "persons", "Newcomers the assembly refused today (`population.influx = \"decided\"`); the region may place them elsewhere.";
     settled: u32, Int, "0/1", "1 if the community is settled, 0 if it is a site not yet founded (`population.sizes` of 0).";
@@ -65,6 +69,9 @@ pub fn collect(world: &mut World, tick: u32, out: &mut Vec<CommunityMetrics>) {
     let urban = world.resource::<Urban>();
     let vitals = world.resource::<Vitals>();
     let settled = world.resource::<Settled>();
+    let (households, housed) = world
+        .resource::<Households>()
+        .by_community(vitals.moves_in.len());
     let newcomers = &world.resource::<Government>().newcomers;
     let farm = Sector::Agriculture.index();
     let directory = world.resource::<Directory>();
@@ -111,6 +118,12 @@ pub fn collect(world: &mut World, tick: u32, out: &mut Vec<CommunityMetrics>) {
             deaths: vitals.deaths.get(c).copied().unwrap_or(0),
             moves_in: vitals.moves_in.get(c).copied().unwrap_or(0),
             moves_out: vitals.moves_out.get(c).copied().unwrap_or(0),
+            family_moves_in: vitals.family_moves.get(c).copied().unwrap_or(0),
+            households: households.get(c).copied().unwrap_or(0),
+            household_size: match (households.get(c), housed.get(c)) {
+                (Some(&h), Some(&p)) if h > 0 => f64::from(p) / f64::from(h),
+                _ => 0.0,
+            },
             newcomers_accepted: newcomers.accepted.get(c).copied().unwrap_or(0),
             newcomers_declined: newcomers.declined.get(c).copied().unwrap_or(0),
             settled: u32::from(settled.is(c)),

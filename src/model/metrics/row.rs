@@ -322,6 +322,9 @@ declare_row! {
     births: u64, Int, "persons", "Children born today (`[demography]`).";
     deaths: u64, Int, "persons", "Persons who died today (`[demography]`).";
     moves: u64, Int, "persons", "Persons who moved today from one community to another of their region (`population.move_rate`).";
+    family_moves: u64, Int, "persons", "Of today's `moves`, persons who moved to the community of a relative household (with households, `population.household_sizes`).", "moves to join family";
+    households: u64, Int, "households", "Households at the end of the day (with households, `population.household_sizes`; 0 without).", "households";
+    household_size: f64, Float, "persons", "Mean persons a household (with households; 0 without).", "mean household size";
     newcomers_accepted: u64, Int, "persons", "Newcomers who arrived today, taken in by a community's assembly the day before (`population.influx = \"decided\"`).";
     newcomers_refused: u64, Int, "persons", "Newcomers turned away today, who do not arrive (`population.influx = \"decided\"`): the regional assembly refused to ask another community, no community of the region was left with room, or the request lapsed undecided.";
     work_hours_mean: f64, Float, "h/day", "Mean hours worked per able adult: syndicate work plus own garden.", "work hours per able adult";

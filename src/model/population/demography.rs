@@ -16,6 +16,7 @@ use rand_chacha::ChaCha8Rng;
 use crate::model::kernel::calendar::YEAR;
 use crate::model::kernel::components::{AgeClass, Draws, Member, Person, Vocation};
 use crate::model::kernel::decisions::Values;
+use crate::model::kernel::households::{Household, Households, NONE};
 use crate::model::kernel::life_table::{LifeTable, MAX_AGE_YEARS};
 use crate::model::kernel::params::Params;
 use crate::model::kernel::params::demography::InitialAges;
@@ -39,6 +40,8 @@ pub struct Vitals {
     pub deaths: Vec<u32>,
     pub moves_in: Vec<u32>,
     pub moves_out: Vec<u32>,
+    /// Persons who moved here today to join a relative household (with households).
+    pub family_moves: Vec<u32>,
 }
 
 impl Vitals {
@@ -48,6 +51,7 @@ impl Vitals {
             deaths: vec![0; communities],
             moves_in: vec![0; communities],
             moves_out: vec![0; communities],
+            family_moves: vec![0; communities],
         }
     }
 }
@@ -123,14 +127,18 @@ pub(crate) fn found(
 /// The day's ageing, deaths and births (the first system of [`crate::model::Phase::Life`]). The
 /// dead are removed and the newborn added by `commands`, in the order found, when the system
 /// ends.
+#[allow(clippy::too_many_arguments)]
 pub fn live_a_day(
     params: Res<Params>,
     mut rngs: Option<ResMut<DemographyRngs>>,
     mut vitals: ResMut<Vitals>,
     mut persons: Query<(Entity, &Member, &mut Person, &mut Vocation, &mut Draws)>,
     mut commands: Commands,
-    mut mothers: Local<Vec<(u32, u16)>>,
+    mut mothers: Local<Vec<(u32, u16, u32)>>,
     mut serial: Option<ResMut<super::wants::WantSerial>>,
+    mut households: ResMut<Households>,
+    mut homes: Query<(Entity, &mut Household)>,
+    mut gone: Local<Gone>,
 ) {
     let (true, Some(rngs)) = (params.demography.enabled, rngs.as_deref_mut()) else {
         return;
@@ -144,6 +152,9 @@ pub fn live_a_day(
     let oldest = (MAX_AGE_YEARS * YEAR) as u16;
     // Kept from day to day so that the day allocates nothing.
     mothers.clear();
+    gone.dead.clear();
+    gone.orphaned.clear();
+    let homed = households.on();
     let Ok(tables) = persons.contiguous_iter_mut() else {
         unreachable!("a query of components is always dense");
     };
@@ -157,7 +168,14 @@ pub fn live_a_day(
             let person = &mut people[i];
             person.age_days = person.age_days.saturating_add(1).min(oldest);
             let age = stage(&params, person.age_days);
+            // The person's household, with households on.
+            let home = homed
+                .then(|| homes.get(entities[i]).map(|(_, h)| h.0).ok())
+                .flatten();
             if age != person.age && age != AgeClass::Child {
+                if let (Some(h), AgeClass::Child) = (home, person.age) {
+                    households.all[h as usize].grown += 1;
+                }
                 enter_stage(&params, age, person, &mut vocations[i], &mut draws[i], rng);
             }
             // One draw decides the day: death below `die`, a birth in the next `birth` of
@@ -167,20 +185,41 @@ pub fn live_a_day(
             if u < die {
                 vitals.deaths[c as usize] += 1;
                 commands.entity(entities[i]).despawn();
+                if let Some(h) = home {
+                    households.leave(h, person.age != AgeClass::Child);
+                    gone.dead.push(entities[i]);
+                    let left = households.all[h as usize];
+                    if left.size > 0 && left.grown == 0 {
+                        gone.orphaned.push(h);
+                    }
+                }
                 continue;
             }
             if person.female {
                 let birth = table.birth_today(person.age_days);
                 if birth > 0.0 && (u - die) / (1.0 - die) < birth {
-                    mothers.push((c, person.age_days));
+                    mothers.push((c, person.age_days, home.unwrap_or(NONE)));
                 }
             }
         }
     }
+    if !gone.orphaned.is_empty() {
+        rehome_orphans(&mut households, &mut homes, &gone);
+    }
     if mothers.is_empty() {
         return;
     }
-    let newborns = mothers.iter().map(|&(c, mother_age)| {
+    // Newborns join their mother's household.
+    let born_homes: Option<Vec<u32>> = homed.then(|| {
+        mothers
+            .iter()
+            .map(|&(_, _, h)| {
+                households.join(h, false);
+                h
+            })
+            .collect()
+    });
+    let newborns = mothers.iter().map(|&(c, mother_age, _)| {
         vitals.births[c as usize] += 1;
         let rng = &mut rngs.0[c as usize];
         let mut born = super::setup::draw_person(rng, &params, c);
@@ -195,10 +234,72 @@ pub fn live_a_day(
         let born: Vec<_> = newborns
             .map(|(born, values)| (born, values, serial.draw(&params)))
             .collect();
-        commands.spawn_batch(born);
+        spawn_born(&mut commands, born, born_homes);
     } else {
         let born: Vec<_> = newborns.collect();
-        commands.spawn_batch(born);
+        spawn_born(&mut commands, born, born_homes);
+    }
+}
+
+/// Who left households today: the dead (still in the world until the day's commands run) and
+/// the households left with children and no grown-up.
+#[derive(Default)]
+pub struct Gone {
+    dead: Vec<Entity>,
+    orphaned: Vec<u32>,
+}
+
+/// Children left without a grown-up join another household of their community: a relative
+/// household's there with a grown-up if any (the first, as [`Households::relatives`] lists them),
+/// or else the first household of the community with a grown-up. With none in the community
+/// they stay as they are.
+fn rehome_orphans(
+    households: &mut Households,
+    homes: &mut Query<(Entity, &mut Household)>,
+    gone: &Gone,
+) {
+    for &h in &gone.orphaned {
+        let home = households.all[h as usize];
+        if home.size == 0 || home.grown > 0 {
+            continue;
+        }
+        let fits = |r: &u32| {
+            let other = &households.all[*r as usize];
+            *r != h && other.community == home.community && other.grown > 0 && other.size > 0
+        };
+        let Some(to) = households
+            .relatives(h)
+            .find(fits)
+            .or_else(|| (0..households.all.len() as u32).find(fits))
+        else {
+            continue;
+        };
+        for (entity, mut member) in homes.iter_mut() {
+            if member.0 == h && !gone.dead.contains(&entity) {
+                member.0 = to;
+                households.leave(h, false);
+                households.join(to, false);
+            }
+        }
+    }
+}
+
+/// Spawns the newborn, each in their mother's household if `homes` gives them.
+fn spawn_born<B: Bundle<Effect: bevy_ecs::bundle::NoBundleEffect> + Send + Sync + 'static>(
+    commands: &mut Commands,
+    born: Vec<B>,
+    homes: Option<Vec<u32>>,
+) {
+    match homes {
+        Some(homes) => {
+            let born: Vec<_> = born
+                .into_iter()
+                .zip(homes)
+                .map(|(b, h)| (b, Household(h)))
+                .collect();
+            commands.spawn_batch(born);
+        }
+        None => commands.spawn_batch(born),
     }
 }
 

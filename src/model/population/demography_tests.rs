@@ -80,6 +80,7 @@ fn persons_only(params: &Params, seed: u64, persons: u32) -> World {
     world.insert_resource(params.clone());
     world.insert_resource(DemographyRngs::new(seed, 1));
     world.insert_resource(Vitals::new(1));
+    world.insert_resource(crate::model::kernel::households::Households::default());
     world
 }
 

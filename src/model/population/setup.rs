@@ -9,6 +9,7 @@ use crate::model::housing::Dwellings;
 use crate::model::kernel::components::*;
 use crate::model::kernel::decisions::Values;
 use crate::model::kernel::goods::{Good, Headcount, N_GOODS};
+use crate::model::kernel::households::{Household, Households};
 use crate::model::kernel::params::economy::MAX_LEAD_DAYS;
 use crate::model::kernel::params::energy::Source;
 use crate::model::kernel::params::{N_SECTORS, Params, Sector};
@@ -113,6 +114,7 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
     ));
     world.insert_resource(Directory::default());
     world.insert_resource(super::wants::WantSerial { seed, next: 0 });
+    world.insert_resource(Households::default());
     crate::model::kernel::ledger::insert_ledgers(world, pop.communities as usize);
     for (id, members) in regions.all().enumerate() {
         world.spawn((
@@ -129,6 +131,7 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
     let sizes = params.community_sizes(seed);
     let overrides = pop.overrides_by_community();
     let mut serial = super::wants::WantSerial { seed, next: 0 };
+    let mut households = Households::default();
     let urban_needs = !pop.urban_needs.is_empty();
     for c in 0..pop.communities {
         let mut rng = stream(seed, Purpose::Setup, u64::from(c));
@@ -156,6 +159,15 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
         {
             super::demography::found(params, table, seed, c, &mut persons);
         }
+        // Households from a stream of their own, after ages are drawn.
+        let homes = pop.households().then(|| {
+            let mut draws = stream(seed, Purpose::Households, u64::from(c));
+            let grown: Vec<bool> = persons
+                .iter()
+                .map(|(_, p, ..)| p.age != AgeClass::Child)
+                .collect();
+            households.form(&mut draws, params, c, &grown)
+        });
         let mut headcount = Headcount::default();
         for (_, p, ..) in &persons {
             match p.age {
@@ -211,12 +223,14 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
                 .zip(wants)
                 .map(|(p, w)| (p, Values::draw(&mut values_rng), w))
                 .collect();
-            world.spawn_batch(persons);
+            spawn_homed(world, persons, homes.as_deref());
         } else {
-            world.spawn_batch(
+            spawn_homed(
+                world,
                 persons
                     .into_iter()
                     .map(|p| (p, Values::draw(&mut values_rng))),
+                homes.as_deref(),
             );
         }
         let system = energy_system(&mut rng, params, n, own.energy_factor.unwrap_or(1.0));
@@ -317,6 +331,28 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
     ));
     world.insert_resource(directory);
     world.insert_resource(serial);
+    world.insert_resource(households);
+}
+
+/// Spawns `persons`, each in their household if `homes` gives them (one id each, in order).
+pub(crate) fn spawn_homed<B: Bundle<Effect: bevy_ecs::bundle::NoBundleEffect>>(
+    world: &mut World,
+    persons: impl IntoIterator<Item = B>,
+    homes: Option<&[u32]>,
+) {
+    match homes {
+        Some(homes) => {
+            world.spawn_batch(
+                persons
+                    .into_iter()
+                    .zip(homes)
+                    .map(|(p, &h)| (p, Household(h))),
+            );
+        }
+        None => {
+            world.spawn_batch(persons);
+        }
+    }
 }
 
 /// Urban communities keep `keep` of the land their residents were given; the rest of it goes to

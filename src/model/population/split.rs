@@ -9,6 +9,8 @@
 //! floating rounding). The new community takes over the parent's standing decisions (rota,
 //! rationing) and the state of its syndicates; persons who move leave their guild, and a moving
 //! full-time artist returns to ordinary work. Gardens are each gardener's, and move with them.
+//! With households, whole households move instead, in the order of their members' lowest draw,
+//! until about half the persons have gone (`whole_households`).
 
 use bevy_ecs::prelude::*;
 use rand::RngExt;
@@ -18,6 +20,7 @@ use crate::model::guilds::Guild;
 use crate::model::housing::Dwellings;
 use crate::model::kernel::components::*;
 use crate::model::kernel::decisions::Government;
+use crate::model::kernel::households::{Household, Households, NONE};
 use crate::model::kernel::regions::Settled;
 use crate::model::kernel::rng::{Purpose, stream};
 
@@ -66,23 +69,57 @@ pub fn found(world: &mut World, tick: u32) -> Vec<Founding> {
         .collect()
 }
 
+/// With households, the split takes whole households: in the order of their members' lowest
+/// draw, each household that fits within half the persons (rounded up) goes, until half (rounded
+/// down) have gone. Puts the movers first in `draws` (sorted by draw) and returns how many they
+/// are; the households taken now live in `site`.
+fn whole_households(
+    households: &mut Households,
+    draws: &mut [(f64, Entity, u32)],
+    site: u32,
+) -> usize {
+    let n = draws.len();
+    let (k, most) = (n / 2, n - n / 2);
+    let mut seen = std::collections::BTreeSet::new();
+    let mut taken = std::collections::BTreeSet::new();
+    let mut moved = 0;
+    for &(_, _, h) in draws.iter() {
+        if moved >= k {
+            break;
+        }
+        let size = households.all[h as usize].size as usize;
+        if seen.insert(h) && moved + size <= most {
+            taken.insert(h);
+            moved += size;
+            households.all[h as usize].community = site;
+        }
+    }
+    // Movers first, each group still in draw order.
+    draws.sort_by_key(|d| !taken.contains(&d.2));
+    moved
+}
+
 fn found_one(world: &mut World, seed: u64, tick: u32, founder: u32, site: u32) -> Founding {
     // Who moves: the floor(n / 2) persons of the founder with the lowest draws, one draw each
-    // in table order.
+    // in table order (with households, whole households by their lowest draw).
     let mut rng = stream(seed, Purpose::Split, u64::from(founder));
-    let mut draws: Vec<(f64, Entity)> = world
-        .query::<(Entity, &Member)>()
+    let mut draws: Vec<(f64, Entity, u32)> = world
+        .query::<(Entity, &Member, Option<&Household>)>()
         .iter(world)
-        .filter(|(_, m)| m.0 == founder)
-        .map(|(e, _)| (rng.random::<f64>(), e))
+        .filter(|(_, m, _)| m.0 == founder)
+        .map(|(e, _, h)| (rng.random::<f64>(), e, h.map_or(NONE, |h| h.0)))
         .collect();
     let n = draws.len();
-    let k = n / 2;
     draws.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let k = if world.resource::<Households>().on() {
+        whole_households(&mut world.resource_mut::<Households>(), &mut draws, site)
+    } else {
+        n / 2
+    };
     let share = if n > 0 { k as f64 / n as f64 } else { 0.0 };
     let mut left_guilds = Vec::new();
     let mut artists = 0u32;
-    for &(_, e) in &draws[..k] {
+    for &(_, e, _) in &draws[..k] {
         let mut entity = world.entity_mut(e);
         entity.get_mut::<Member>().expect("a person").0 = site;
         let (guild, artist) = super::leave_ties(&mut entity.get_mut::<Person>().expect("a person"));

@@ -178,6 +178,11 @@ impl PopulationParams {
         }
     }
 
+    /// Whether persons live in households (`household_sizes` given).
+    pub fn households(&self) -> bool {
+        !self.household_sizes.is_empty()
+    }
+
     /// Every community's override, indexed by community (one with nothing overridden where the
     /// scenario gives none): its region's override, with the community's own values in its
     /// place where it gives them. One pass over each list, however many communities there are.
@@ -265,6 +270,14 @@ pub struct PopulationParams {
     /// Moves of an adult to another community of their region, per person and year (0 or
     /// more; 0 none).
     pub move_rate: f64,
+    /// Persons in a household, one entry per size (count, 1 or more); empty for no households.
+    pub household_sizes: Vec<u32>,
+    /// Share of households of each size in `household_sizes` (0..1, adding up to 1).
+    pub household_shares: Vec<f64>,
+    /// With households: moves of a grown-up who shares a household with another grown-up to a
+    /// household of their own in another community of the region, per person and year (0 or
+    /// more; 0 none).
+    pub leave_home_rate: f64,
     /// How newcomers of an `influx` event come: `arrive` on the event's day, or ask, and come
     /// only if an assembly takes them in (`decided`).
     pub influx: InfluxRule,
@@ -568,6 +581,11 @@ impl Default for PopulationParams {
             split_above: 200,
             // Assumption: nobody moves unless a scenario says so.
             move_rate: 0.0,
+            // Households are off unless a scenario gives a distribution.
+            household_sizes: Vec::new(),
+            household_shares: Vec::new(),
+            // Assumption: nobody leaves home unless a scenario says so.
+            leave_home_rate: 0.0,
             influx: InfluxRule::Arrive,
             // Assumption: four weeks, four community meetings and one regional meeting at the
             // default intervals.
@@ -693,7 +711,13 @@ pub const POPULATION: &[Decl] = &[
     Decl::new("population.size_range", "persons", Check::Free, "The least and most persons a community starts with, like `[60, 200]`: each community's size is drawn evenly between them (from its own random stream); empty for `persons_per_community` everywhere.", "")
         .fixed("the population is drawn when the world is built; use an `influx` event to add people"),
     Decl::new("population.split_above", "persons", Check::Count(0, MAX_COMMUNITY as u64), "A community with more persons than this proposes to split: if its assembly agrees, about half its persons found the nearest free site of its region (a community of size 0 in `sizes` or the file) with the same share of its land, installations and stores. 0: never. Only a world with a site splits.", "The essay: \"a group of probably no more than 200 people\"."),
-    Decl::new("population.move_rate", "moves per person-year", Check::Range(0.0, 12.0), "Moves of an adult to another settled community of their region, per person and year: each day each adult moves with chance move_rate / 365, to one of the region's other communities with fewer persons than `split_above` (any, if 0), drawn evenly. The mover brings no land, dwelling or stores, and leaves their guild. 0: nobody moves.", "Assumption: the essay gives no figure, and none is calibrated; 0 keeps everyone where they are."),
+    Decl::new("population.move_rate", "moves per person-year", Check::Range(0.0, 12.0), "Moves of an adult to another settled community of their region, per person and year: each day each adult moves with chance move_rate / 365, to one of the region's other communities with fewer persons than `split_above` (any, if 0), drawn evenly. The mover brings no land, dwelling or stores, and leaves their guild. With households (`household_sizes`) it is per household and year instead: each day each household moves whole with chance move_rate / 365, to the community of a relative household (one tied to it by someone leaving home, `leave_home_rate`) if one of the region's has room for it, drawn evenly among such relatives, and otherwise to one of the region's other communities with room for all its members, drawn evenly. 0: nobody moves.", "Assumption: the essay gives no figure, and none is calibrated; 0 keeps everyone where they are."),
+    Decl::new("population.household_sizes", "persons", Check::Free, "Households: the persons in a household, one entry per size, like `[1, 2, 3, 4, 5]`, each with its share in `household_shares`; empty (the default) for no households. Each community's persons are grouped at the start into households of sizes drawn from that distribution (the last cut to fit), each headed by an adult or elder, children filling the first households' other places; newcomers are grouped the same way. A newborn joins their mother's household; a household whose last member dies is dissolved, and children left without a grown-up join another household of their community (a relative's first). With households `move_rate` moves whole households (see there) and `leave_home_rate` applies. Counted in the columns `households` and `household_size`.", "Eurostat, Household composition statistics (Statistics Explained, May 2018; Labour Force Survey, lfst_hhnhtych): EU-28 households in 2017 were 33.6% of one person, 31.9% of two, 15.6% of three, 13.1% of four and 5.8% of five or more (`scenarios/households-moves.toml`, with five or more counted as five: an assumption).")
+        .fixed("households are formed when the world is built"),
+    Decl::new("population.household_shares", "shares", Check::Free, "The share of households of each size in `household_sizes`, one entry each, each from 0 to 1, adding up to 1 (within 0.001, for published shares rounded to a tenth of a percent; they are scaled to add up to exactly 1).", "See `household_sizes`.")
+        .fixed("households are formed when the world is built"),
+    Decl::new("population.leave_home_rate", "moves per person-year", Check::Range(0.0, 12.0), "With households: moves of an adult who shares a household with another adult or elder, per person and year: each day each such adult leaves with chance leave_home_rate / 365 to found a household of their own in another settled community of the region with room (a relative household's community first, as for `move_rate`), leaving any children with the grown-ups who stay. The new household is tied to the one they left, so either may later move to join the other. 0: nobody leaves home.", "Assumption: the essay gives no figure, and none is calibrated.")
+        .fixed("households are formed when the world is built"),
     Decl::new("population.influx", "", Check::Choice(&["arrive", "decided"]), "How the newcomers of an `influx` event come: `arrive`, they join the community on the event's day (with its land, housing and stores per resident if the event says `provisions = true`); `decided`, they ask, the community's assembly votes on taking them in (the proposal kind `newcomers`), and if it refuses, has no room under `split_above` or has not decided within `influx_wait_days`, the regional assembly votes at its next meeting on asking the settled community of the region with most room that has not refused them (the proposal kind `place_newcomers`), whose assembly votes in turn; accepted, they arrive the next day with land, housing, energy and stores per resident, and the hours of building their floor area and installations are posted to the construction syndicate over a year; if the region refuses, or no community is left, they do not arrive.", "")
         .fixed("how newcomers come is fixed when the run starts"),
     Decl::new("population.influx_wait_days", "days", Check::Count(1, 36500), "Under `influx = \"decided\"`: days a request of newcomers waits for an assembly's decision. A request its community's assembly has not decided (for want of quorum) this many days after it came to it goes to the region, as a refused one does; a request the regional assembly has not decided this many days after it came to it lapses at the next community meeting day on which the region does not meet (or one regional interval later at most), and the newcomers do not arrive (a regional decision without a vote in decisions.csv).", "Assumption: four weeks, four community meetings and one regional meeting at the default intervals.")
