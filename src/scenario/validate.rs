@@ -196,6 +196,39 @@ fn economy(c: &mut Checks, s: &Scenario) {
                 .to_owned(),
         );
     }
+    if p.economy.standing_agreements && p.economy.planning != Planning::Local {
+        c.fail(
+            "economy.standing_agreements",
+            format!(
+                "needs `economy.planning` \"local\", not {:?}: under \"perfect\" every day's \
+                 output is solved from the day's requests, and under \"participatory\" the \
+                 sessions' agreed plan replaces the forecast the agreements would firm up",
+                match p.economy.planning {
+                    Planning::Perfect => "perfect",
+                    Planning::Participatory => "participatory",
+                    Planning::Local => "local",
+                }
+            ),
+        );
+    }
+    if p.economy.standing_agreements && p.economy.share_requests {
+        c.fail(
+            "economy.share_requests",
+            "must be false with `economy.standing_agreements`: syndicates that forecast from \
+             the shared requests have no orders of their own to firm up"
+                .to_owned(),
+        );
+    }
+    if p.economy.standing_agreements && p.economy.restate_after_days > 0 {
+        c.fail(
+            "economy.restate_after_days",
+            format!(
+                "is {}; with `economy.standing_agreements` it must be 0: a community revises \
+                 its agreements at its assembly instead of re-stating its requests",
+                p.economy.restate_after_days
+            ),
+        );
+    }
     let mut seen = Vec::new();
     for (i, name) in p.economy.cut_order.iter().enumerate() {
         let key = format!("economy.cut_order.{i}");

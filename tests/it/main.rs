@@ -35,6 +35,7 @@ mod rail;
 mod sensitivity;
 mod serve;
 mod split;
+mod standing_agreements;
 mod status_quo;
 mod supply;
 mod syndicate_assemblies;

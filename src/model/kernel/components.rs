@@ -337,6 +337,15 @@ pub struct Ordering {
     /// What its workers have seen since their last meeting (kept only under
     /// `economy.syndicate_assemblies`).
     pub seen: Seen,
+    /// Under `economy.standing_agreements`: the amount a day its community's store has agreed
+    /// to take (units/day; 0 without an agreement). Its `forecast` and `error` are then those
+    /// of the orders beyond the firm ones.
+    pub agreed: f64,
+    /// A revised amount and the first day it is in force, waiting for its notice.
+    pub revised: Option<(f64, u32)>,
+    /// What the community's members have seen of the good since their assembly last met (days,
+    /// days short and surplus; kept only under `economy.standing_agreements`).
+    pub heard: Seen,
 }
 
 /// What a goods syndicate's workers have seen since their last meeting
@@ -358,6 +367,26 @@ pub struct Seen {
 }
 
 impl Ordering {
+    /// The amount agreed a day in force on `day`, counting a revision due by then.
+    pub fn agreed_on(&self, day: u32) -> f64 {
+        match self.revised {
+            Some((amount, from)) if day >= from => amount,
+            _ => self.agreed,
+        }
+    }
+
+    /// Puts a revision due by `day` in force; whether there was one.
+    pub fn settle(&mut self, day: u32) -> bool {
+        match self.revised {
+            Some((amount, from)) if day >= from => {
+                self.agreed = amount;
+                self.revised = None;
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Everything in production.
     pub fn pipeline(&self) -> f64 {
         self.in_production.iter().sum()

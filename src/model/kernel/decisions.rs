@@ -197,6 +197,13 @@ pub enum Subject {
         raise: bool,
         to: i8,
     },
+    /// The community revises its standing agreement with its `good` syndicate to take
+    /// `thousandths` / 1000 units a day from day `from` (`economy.standing_agreements`).
+    StandingAgreement {
+        good: Good,
+        thousandths: u64,
+        from: u32,
+    },
 }
 
 /// The kinds of proposal each level of assembly takes up, as `off_agenda` names them.
@@ -213,6 +220,7 @@ pub const COMMUNITY_AGENDA: &[&str] = &[
     "split",
     "newcomers",
     "stock_target",
+    "standing_agreement",
 ];
 
 pub const REGION_AGENDA: &[&str] = &[
@@ -249,6 +257,7 @@ impl Subject {
             Subject::Newcomers { .. } => "newcomers",
             Subject::PlaceNewcomers { .. } | Subject::NewcomersLapsed { .. } => "place_newcomers",
             Subject::StockTarget { .. } => "stock_target",
+            Subject::StandingAgreement { .. } => "standing_agreement",
         }
     }
 
@@ -322,6 +331,16 @@ impl Subject {
                  scenario's)",
                 good.name(),
                 if raise { "raise" } else { "lower" }
+            ),
+            Subject::StandingAgreement {
+                good,
+                thousandths,
+                from,
+            } => format!(
+                "agree with its {} syndicate to take {}.{:03} a day from day {from}",
+                good.name(),
+                thousandths / 1000,
+                thousandths % 1000
             ),
         }
     }

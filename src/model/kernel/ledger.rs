@@ -189,6 +189,13 @@ pub struct GoodsDay {
     /// Goods whose request the community re-stated to their syndicate today after a run of
     /// shortages (`economy.restate_after_days`, local planning).
     pub restated: u32,
+    /// Under `economy.standing_agreements`: hours (at the direct hours per unit) of the amounts
+    /// the store's standing agreements in force today cover, and of what it requested, every
+    /// good but energy.
+    pub agreed_hours: f64,
+    pub requested_hours: f64,
+    /// Standing agreements whose revised amount came into force today.
+    pub agreements_revised: u32,
     /// Stock at the end of the day beyond the reserve days of today's requirement.
     pub overstock: [f64; N_GOODS],
     /// Made and not yet in store at the end of the day (local planning with a lead time).

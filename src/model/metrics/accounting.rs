@@ -690,7 +690,11 @@ fn add_goods(
         m.garments_discarded += day.garments_discarded;
     }
     let (mut cut, mut extra) = (0.0, 0.0);
+    let (mut agreed, mut requested_hours) = (0.0, 0.0);
     for day in days {
+        agreed += day.agreed_hours;
+        requested_hours += day.requested_hours;
+        m.agreements_revised += u64::from(day.agreements_revised);
         m.planning_rounds += u64::from(day.planning_rounds);
         m.requests_restated += u64::from(day.restated);
         m.planning_unagreed += u64::from(day.planning_unagreed);
@@ -700,6 +704,7 @@ fn add_goods(
     }
     m.requests_cut_share = ratio(cut, days.len() as f64);
     m.planning_extra_hours = ratio(extra, days.len() as f64);
+    m.agreed_share = ratio(agreed, requested_hours);
     m.goods_short_share = if requested > 0 {
         short as f64 / requested as f64
     } else {

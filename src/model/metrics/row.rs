@@ -437,6 +437,8 @@ declare_row! {
     requests_cut_share: f64, Float, "0..1", "Mean over communities of the share of the hours their members' requests take that they agreed to do without at their last planning session (participatory planning; 0 otherwise). Under a proportional cut, the share of every request.", "requests cut";
     planning_extra_hours: f64, Float, "h/day", "Mean over communities of the extra hours a day each willing adult agreed to give at their last planning session, working longer rather than lowering requests (participatory planning with `economy.shortfall` \"longer\", or \"vote\" once the assembly passed `work_longer`; 0 otherwise).", "extra hours agreed";
     goods_short_share: f64, Float, "0..1", "Share of the goods communities requested today (each community and good with a request) of which they were delivered less than they requested: stock-outs and services made short.", "goods short";
+    agreed_share: f64, Float, "0..1", "Share of what communities requested today (every good but energy, weighted by its direct hours per unit) that their stores' standing agreements in force cover (`economy.standing_agreements`; 0 otherwise).", "requests under standing agreements";
+    agreements_revised: u64, Int, "agreements", "Standing agreements whose revised amount came into force today, after `economy.agreement_notice_days` of notice, summed over communities (0 without `economy.standing_agreements`).", "agreements revised";
     @extra {
         /// Units of each good planned today by its syndicates.
         goods_planned: [f64; N_GOODS],

@@ -287,6 +287,32 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
         // A syndicate for every good; those of storable goods not yet created when the
         // assemblies create them as the need arises.
         let uncreated = params.assembly.enabled && !params.assembly.syndicates_from_start;
+        // Under standing agreements the store starts agreed to take `agreement_share` of the
+        // first day's requests of each good but energy (and the global syndicate's devices), and
+        // each syndicate starts expecting only the orders beyond the firm ones.
+        let agreements = params.economy.standing_agreements;
+        let (agreed, beyond) = if agreements {
+            let global = params.global.global();
+            let agreed: [f64; N_GOODS] = std::array::from_fn(|g| {
+                let good = Good::ALL[g];
+                if good == Good::Energy || (global && good == Good::Devices) {
+                    0.0
+                } else {
+                    params.economy.agreement_share * need[g]
+                }
+            });
+            let firm = economy.gross_output(&std::array::from_fn(|g| {
+                if uncreated && Good::ALL[g].storable() {
+                    0.0
+                } else {
+                    agreed[g]
+                }
+            }));
+            let beyond: [f64; N_GOODS] = std::array::from_fn(|g| (gross[g] - firm[g]).max(0.0));
+            (agreed, beyond)
+        } else {
+            ([0.0; N_GOODS], gross)
+        };
         let goods: [Entity; N_GOODS] = std::array::from_fn(|g| {
             let good = Good::ALL[g];
             let standing = if uncreated && good.storable() {
@@ -297,8 +323,9 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
             // Under local planning it starts expecting what the first day's need takes, with
             // that much a day already in production.
             let mut ordering = Ordering {
-                forecast: gross[g],
+                forecast: beyond[g],
                 requests: need[g],
+                agreed: agreed[g],
                 ..Default::default()
             };
             if good.storable() {

@@ -211,6 +211,12 @@ fn found_one(world: &mut World, seed: u64, tick: u32, founder: u32, site: u32) -
             c.forecast = take(&mut p.forecast, share);
             c.requests = take(&mut p.requests, share);
             c.error = take(&mut p.error, share);
+            c.agreed = take(&mut p.agreed, share);
+            if let (Some((pa, _)), Some((ca, _))) = (&mut p.revised, &mut c.revised) {
+                *ca = take(pa, share);
+            }
+            c.heard = Seen::default();
+            p.heard = Seen::default();
             for (p, c) in p.in_production.iter_mut().zip(c.in_production.iter_mut()) {
                 *c = take(p, share);
             }

@@ -243,6 +243,19 @@ pub fn plan_goods(
                     }
                 }
             }
+            let mut firm = None;
+            if params.economy.standing_agreements {
+                // Revisions whose notice ends today come into force before the plans.
+                for o in orderings.iter_mut() {
+                    day.agreements_revised += u32::from(o.settle(clock.tick));
+                }
+                let f = Firm::new(&economy, &orderings, &idle, global, clock.tick);
+                for g in (0..N_GOODS).filter(|&g| g != Good::Energy.index()) {
+                    day.agreed_hours += f.agreed[g] * economy.labour[g];
+                    day.requested_hours += wanted[g] * economy.labour[g];
+                }
+                firm = Some(f);
+            }
             let planned = plan_local(
                 &params,
                 &economy,
@@ -251,6 +264,7 @@ pub fn plan_goods(
                 &idle,
                 target,
                 &mut orderings,
+                firm.as_ref(),
             );
             for g in 0..N_GOODS {
                 if let Ok((_, mut o)) = syndicates.get_mut(own[g]) {
@@ -527,6 +541,12 @@ fn plan_perfect(
 ///   the other syndicates' plans take.
 /// - Each syndicate orders its inputs, `A[i][j]` per unit, from the syndicates that make them;
 ///   those orders, with the store's, are what each learns today.
+/// - With `economy.standing_agreements` (`firm`), the gross output the store's agreed amounts
+///   take, `X = (I - A)^-1 S` (the store's own firm orders and the input orders the syndicates
+///   agreed for them), is known: `F` is `X` plus the forecast of the orders beyond the firm
+///   ones, and a storable good's target counts the firm orders over its days of cover as they
+///   are known today, revisions included.
+#[allow(clippy::too_many_arguments)]
 fn plan_local(
     params: &Params,
     economy: &Economy,
@@ -535,6 +555,7 @@ fn plan_local(
     idle: &[bool; N_GOODS],
     device_target: Option<f64>,
     orderings: &mut [Ordering; N_GOODS],
+    firm: Option<&Firm>,
 ) -> [f64; N_GOODS] {
     let p = &params.economy;
     let a = &economy.a;
@@ -560,15 +581,22 @@ fn plan_local(
             if p.syndicate_assemblies {
                 reserve *= p.target_factor(orderings[g].target_steps);
             }
-            let target = forecast[g] * (reserve + lead);
             let position = stock[g] + orderings[g].pipeline();
-            (forecast[g] + (target - position) / p.stock_adjust_days).max(0.0)
+            if let Some(firm) = firm {
+                let days = reserve + lead;
+                let target = firm.ahead(g, days) + forecast[g] * days;
+                (firm.now[g] + forecast[g] + (target - position) / p.stock_adjust_days).max(0.0)
+            } else {
+                let target = forecast[g] * (reserve + lead);
+                (forecast[g] + (target - position) / p.stock_adjust_days).max(0.0)
+            }
         } else {
             let mut safety = p.safety_factor;
             if p.syndicate_assemblies {
                 safety *= p.target_factor(orderings[g].target_steps);
             }
-            forecast[g] + safety * MAD_TO_SD * orderings[g].error
+            let firm = firm.map_or(0.0, |f| f.now[g]);
+            firm + forecast[g] + safety * MAD_TO_SD * orderings[g].error
         };
     }
     if !idle[e] {
@@ -580,9 +608,19 @@ fn plan_local(
     }
     let inputs = mul(a, &planned);
     let alpha = p.smoothing;
+    // The input orders agreed for the firm output (`A X`).
+    let firm_inputs = firm.map(|f| mul(a, &f.now));
     for g in 0..N_GOODS {
         let o = &mut orderings[g];
-        let orders = wanted[g] + inputs[g];
+        let orders = match (firm, &firm_inputs) {
+            // What it learns is the orders beyond the firm ones: the store's requests beyond
+            // its agreed amount (it takes that amount on a day it requests less) and the input
+            // orders beyond those agreed.
+            (Some(f), Some(fi)) => {
+                (wanted[g] - f.agreed[g]).max(0.0) + (inputs[g] - fi[g]).max(0.0)
+            }
+            _ => wanted[g] + inputs[g],
+        };
         o.error += alpha * ((orders - o.forecast).abs() - o.error);
         if !agreed {
             o.forecast += alpha * (orders - o.forecast);
@@ -590,6 +628,83 @@ fn plan_local(
         o.requests += alpha * (wanted[g] - o.requests);
     }
     planned
+}
+
+/// What a community's syndicates know of the firm orders under standing agreements
+/// (`economy.standing_agreements`): the store's agreed amounts in force today and the gross
+/// output they take, today and over the days ahead, revisions included.
+#[derive(Clone, Debug)]
+pub struct Firm {
+    /// The store's agreed amounts in force today (0 for an idle syndicate, energy and the
+    /// global syndicate's devices).
+    pub agreed: [f64; N_GOODS],
+    /// The gross output they take today, `(I - A)^-1 S`.
+    pub now: [f64; N_GOODS],
+    /// From each day ahead a revision comes into force (days from today, ascending), the
+    /// gross output the agreements then in force take.
+    later: Vec<(u32, [f64; N_GOODS])>,
+}
+
+impl Firm {
+    /// The amounts agreed with `orderings`' syndicates in force on `day` (today's without).
+    fn amounts(
+        orderings: &[Ordering; N_GOODS],
+        idle: &[bool; N_GOODS],
+        global: bool,
+        day: Option<u32>,
+    ) -> [f64; N_GOODS] {
+        std::array::from_fn(|g| {
+            let good = Good::ALL[g];
+            if idle[g] || good == Good::Energy || (global && good == Good::Devices) {
+                0.0
+            } else {
+                day.map_or(orderings[g].agreed, |d| orderings[g].agreed_on(d))
+            }
+        })
+    }
+
+    /// What a community's syndicates know today of its firm orders (revisions due today
+    /// already in force).
+    pub fn new(
+        economy: &Economy,
+        orderings: &[Ordering; N_GOODS],
+        idle: &[bool; N_GOODS],
+        global: bool,
+        today: u32,
+    ) -> Self {
+        let agreed = Self::amounts(orderings, idle, global, None);
+        let now = economy.gross_output(&agreed);
+        let mut days: Vec<u32> = orderings
+            .iter()
+            .filter_map(|o| o.revised.map(|(_, from)| from.saturating_sub(today)))
+            .filter(|&d| d > 0)
+            .collect();
+        days.sort_unstable();
+        days.dedup();
+        let later = days
+            .into_iter()
+            .map(|d| {
+                let amounts = Self::amounts(orderings, idle, global, Some(today + d));
+                (d, economy.gross_output(&amounts))
+            })
+            .collect();
+        Firm { agreed, now, later }
+    }
+
+    /// The firm orders of good `g` over the next `days` days (today first), as known today.
+    pub fn ahead(&self, g: usize, days: f64) -> f64 {
+        let mut total = 0.0;
+        let (mut start, mut rate) = (0.0, self.now[g]);
+        for (from, x) in &self.later {
+            let from = f64::from(*from);
+            if from >= days {
+                break;
+            }
+            total += rate * (from - start);
+            (start, rate) = (from, x[g]);
+        }
+        total + rate * (days - start).max(0.0)
+    }
 }
 
 /// Most passes made to bring every sector's inputs within what is there.
@@ -796,6 +911,14 @@ pub fn deliver_goods(
             if good.storable() {
                 let reserve = params.goods.get(*good).reserve_days * day.required[g];
                 day.overstock[g] = (stock.0[g] - reserve).max(0.0);
+            }
+            if params.economy.standing_agreements
+                && let Ok(mut o) = orderings.get_mut(directory.goods[c][g])
+            {
+                // What the community's members see of the day, for their next meeting.
+                o.heard.days += 1;
+                o.heard.short_days += u32::from(day.short[g]);
+                o.heard.surplus += day.wasted[g] + day.overstock[g];
             }
             if params.economy.syndicate_assemblies
                 && let Ok(mut o) = orderings.get_mut(directory.goods[c][g])

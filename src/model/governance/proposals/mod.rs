@@ -38,6 +38,7 @@ pub mod place_newcomers;
 pub mod ration;
 pub mod rota;
 pub mod split;
+pub mod standing_agreement;
 pub mod stock_target;
 pub mod supply_agreement;
 pub mod syndicates;
@@ -60,6 +61,9 @@ pub const KINDS: &[&dyn ProposalKind] = &[
     // A syndicate's own matters, voted by its workers (after the community's agenda, so that
     // every kind before it draws as it did before it was built).
     &stock_target::StockTarget,
+    // The community's standing agreements with its syndicates (last, so that every kind before
+    // it draws as it did before it was built).
+    &standing_agreement::StandingAgreement,
     // Regional assemblies, then the world assembly, through delegates.
     &food_agreement::FoodAgreement,
     &supply_agreement::SupplyAgreement,

@@ -219,6 +219,17 @@ pub struct EconomyParams {
     /// Under `syndicate_assemblies`: the share of days a syndicate's workers expect to go short
     /// if they lower their stock target a step (the goods they weigh against the hours saved).
     pub target_caution: f64,
+    /// Under `local`: each community's store has a standing agreement with each of its goods
+    /// syndicates (but energy) to take a stated amount a day, revised by its assembly at
+    /// `agreement_notice_days`' notice (`governance/proposals/standing_agreement.rs`); the
+    /// syndicates plan the agreed amounts, and the inputs they take, as firm orders.
+    pub standing_agreements: bool,
+    /// Under `standing_agreements`: days from a revision's decision to the day the revised
+    /// amount is in force.
+    pub agreement_notice_days: u32,
+    /// Under `standing_agreements`: the share of the smoothed requests of a good that a
+    /// community agrees to take firm (at the start and at each revision).
+    pub agreement_share: f64,
     /// The table's economy, derived from the keys above when the scenario is read (never
     /// written: `scenario.toml` holds the keys, and reading it derives the same economy).
     #[serde(skip)]
@@ -258,6 +269,9 @@ impl Default for EconomyParams {
             syndicate_assemblies: false,
             target_step: 0.25,
             target_caution: 0.05,
+            standing_agreements: false,
+            agreement_notice_days: 7,
+            agreement_share: 1.0,
             derived: None,
         }
     }
@@ -518,5 +532,27 @@ pub const DECLS: &[Decl] = &[
         Check::Range(0.0, 1.0),
         "Under `syndicate_assemblies`: the share of days a syndicate's workers expect their community to go short of the good if they lower its stock target a step, weighed (as goods, times the good's share of needs) against the hours the step saves them.",
         "Assumption: 0.05, the share of days a safety factor of 1.65 is meant to leave short.",
+    ),
+    Decl::new(
+        "economy.standing_agreements",
+        "",
+        Check::Free,
+        "Under `local`: each community's store has a standing agreement with each of its goods syndicates but energy to take a stated amount a day, at first `agreement_share` of its first day's requests. The syndicate plans the agreed amount, and the inputs it takes from the other syndicates, as firm orders known in advance, and forecasts only the orders beyond them; the store takes the agreed amount even on a day it requests less (what a service does not use is given up, a storable good stays in store). The community's assembly revises an amount (`standing_agreement` on the community agenda) when `agreement_share` of the smoothed requests has moved more than 2% from it, weighing the shortages and the surplus its members saw; a revised amount is in force `agreement_notice_days` after the decision. Decisions are in decisions.csv. Refused under `perfect` and `participatory`.",
+        "Assumption: off by default. See docs/planning.md \"Standing agreements\" for the members' weighing.",
+    )
+    .fixed("the agreements are made when the world is founded; compare two scenarios instead"),
+    Decl::new(
+        "economy.agreement_notice_days",
+        "days",
+        Check::Count(0, 365),
+        "Under `standing_agreements`: days from the assembly's decision to revise a standing agreement to the first day the revised amount is in force; the syndicates plan toward it from the decision on. While a revision waits for its day the agreement is not taken up again.",
+        "Assumption: 7 days, a week's notice.",
+    ),
+    Decl::new(
+        "economy.agreement_share",
+        "share",
+        Check::Range(0.0, 2.0),
+        "Under `standing_agreements`: the share of a good's smoothed requests a community agrees to take firm, at the start and at each revision (0: agreements for nothing, the orders all forecast).",
+        "Assumption: 1, the requests as they have been on average.",
     ),
 ];
