@@ -483,3 +483,32 @@ fn a_cut_order_spares_the_goods_it_does_not_name() {
     assert!(care_req > care_prop * 1.01, "{care_req} vs {care_prop}");
     assert!(dev < dev_prop, "{dev} vs {dev_prop}");
 }
+
+/// `planned_short_spell_days` is `goods_short_spell_days` without energy, which no syndicate
+/// plans: never longer, the same on a day no community is short of energy, and shorter on some
+/// day of the region's first 150 days under `local` (energy runs short there; seed 1).
+#[test]
+fn the_planned_goods_stock_out_leaves_energy_out() {
+    let s = commune::scenario::load(&scenario("planning-local")).unwrap();
+    let energy = commune::model::kernel::goods::Good::Energy.index();
+    let days = rows(&s, 1, 150);
+    for m in &days {
+        assert!(
+            m.planned_short_spell_days <= m.goods_short_spell_days,
+            "day {}",
+            m.tick
+        );
+        if m.goods_short[energy] == 0.0 {
+            assert_eq!(
+                m.planned_short_spell_days, m.goods_short_spell_days,
+                "day {}: no community short of energy",
+                m.tick
+            );
+        }
+    }
+    assert!(
+        days.iter()
+            .any(|m| m.planned_short_spell_days < m.goods_short_spell_days),
+        "energy never made the longest stock-out"
+    );
+}

@@ -664,6 +664,10 @@ fn add_goods(
             m.goods_overstock[g] += day.overstock[g];
             m.goods_in_production[g] += day.in_production[g];
             m.goods_short_spell_days = m.goods_short_spell_days.max(u64::from(day.short_days[g]));
+            if g != energy {
+                m.planned_short_spell_days =
+                    m.planned_short_spell_days.max(u64::from(day.short_days[g]));
+            }
             if day.need[g] > 0.0 {
                 requested += 1;
                 short += u64::from(day.short[g]);

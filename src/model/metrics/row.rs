@@ -430,6 +430,7 @@ declare_row! {
     exchange_passenger_km: f64, Float, "passenger-km", "Rail travel of exchange helpers from home to the communities they help and back.";
     exchange_travel_kwh: f64, Float, "kWh", "Energy of exchange helpers' rail travel (rail.kwh_per_passenger_km; in the transport footprint).";
     goods_short_spell_days: u64, Int, "days", "The longest stock-out going on today: days in a row any one community has been delivered less of a good than it requested.", "longest stock-out going on";
+    planned_short_spell_days: u64, Int, "days", "The longest stock-out going on today of a good its syndicates plan (every good but energy, which is balanced on the day under every planning rule): days in a row any one community has been delivered less of it than it requested.", "longest stock-out of a planned good";
     planning_rounds: u64, Int, "rounds", "Rounds of today's participatory planning sessions, summed over communities (economy.planning = \"participatory\"; 0 on other days).";
     planning_unagreed: u64, Int, "communities", "Communities whose planning session today ended at economy.round_limit without the hours asked fitting the hours offered.";
     planning_meeting_hours: f64, Float, "h", "Person-hours of today's planning rounds: each round, a delegate of each goods syndicate and one of the community, economy.round_hours each (counted in work_and_meeting_hours_mean).", "planning meeting hours";
