@@ -163,3 +163,17 @@ pub fn local_village(extra: &[(&str, toml::Value)]) -> commune::scenario::Scenar
     }
     village_with(&paths, &values)
 }
+
+/// A run's metrics rows and its decisions, `days` days of scenario `s` from `seed`.
+pub fn rows_and_decisions(
+    s: &commune::scenario::Scenario,
+    seed: u64,
+    days: u32,
+) -> (
+    Vec<commune::model::TickMetrics>,
+    Vec<commune::model::kernel::decisions::Decision>,
+) {
+    let mut sim = commune::model::Simulation::new(s.params.clone(), seed);
+    let rows = (0..days).map(|_| sim.step()).collect();
+    (rows, sim.decisions().to_vec())
+}

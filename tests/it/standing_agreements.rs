@@ -13,7 +13,7 @@ use commune::model::kernel::goods::{Good, N_GOODS};
 use commune::model::kernel::params::Sector;
 use commune::model::kernel::params::economy::MAD_TO_SD;
 use commune::model::kernel::technology::Economy;
-use commune::model::{Simulation, Summary, TickMetrics};
+use commune::model::{Simulation, Summary};
 use commune::scenario::Scenario;
 use rayon::prelude::*;
 
@@ -25,12 +25,6 @@ fn on(extra: &[(&str, toml::Value)]) -> Scenario {
     let mut all = vec![("economy.standing_agreements", true.into())];
     all.extend_from_slice(extra);
     local_village(&all)
-}
-
-fn run(s: &Scenario, seed: u64, days: u32) -> (Vec<TickMetrics>, Vec<Decision>) {
-    let mut sim = Simulation::new(s.params.clone(), seed);
-    let rows = (0..days).map(|_| sim.step()).collect();
-    (rows, sim.decisions().to_vec())
 }
 
 /// Each good's syndicate's `Ordering` in the village (one community), by good.
@@ -52,9 +46,9 @@ fn off_or_false_the_run_is_todays_to_the_bit_and_an_agreement_for_nothing_is_the
     // On, agreements for nothing: the syndicates forecast every order, as today.
     let nothing = on(&[("economy.agreement_share", 0.0.into())]);
     for seed in [1, 2] {
-        let (a, da) = run(&today, seed, 150);
+        let (a, da) = rows_and_decisions(&today, seed, 150);
         for other in [&explicit, &nothing] {
-            let (b, db) = run(other, seed, 150);
+            let (b, db) = rows_and_decisions(other, seed, 150);
             assert_eq!(da, db, "seed {seed}");
             for (x, y) in a.iter().zip(&b) {
                 assert_eq!(format!("{x:?}"), format!("{y:?}"), "day {}", x.tick);
@@ -187,7 +181,7 @@ fn a_revised_amount_is_in_force_exactly_notice_days_after_the_decision() {
 fn bullwhip(s: &Scenario) -> Vec<f64> {
     (1..=SEEDS)
         .into_par_iter()
-        .map(|seed| Summary::from_rows(&run(s, seed, 400).0).bullwhip_ratio)
+        .map(|seed| Summary::from_rows(&rows_and_decisions(s, seed, 400).0).bullwhip_ratio)
         .collect()
 }
 

@@ -29,12 +29,6 @@ fn on(extra: &[(&str, toml::Value)]) -> Scenario {
     local_village(&all)
 }
 
-fn run(s: &Scenario, seed: u64, days: u32) -> (Vec<TickMetrics>, Vec<Decision>) {
-    let mut sim = Simulation::new(s.params.clone(), seed);
-    let rows = (0..days).map(|_| sim.step()).collect();
-    (rows, sim.decisions().to_vec())
-}
-
 /// The services whose safety stock the workers decide.
 const SERVICES: [Good; 3] = [Good::Transport, Good::Care, Good::Learning];
 
@@ -74,9 +68,9 @@ fn off_or_off_the_agenda_the_run_is_todays_to_the_bit() {
         toml::Value::Array(vec!["stock_target".into()]),
     )]);
     for seed in [1, 2] {
-        let (a, da) = run(&today, seed, DAYS);
+        let (a, da) = rows_and_decisions(&today, seed, DAYS);
         for other in [&explicit, &unheard] {
-            let (b, db) = run(other, seed, DAYS);
+            let (b, db) = rows_and_decisions(other, seed, DAYS);
             assert_eq!(da, db, "seed {seed}");
             for (x, y) in a.iter().zip(&b) {
                 assert_eq!(format!("{x:?}"), format!("{y:?}"), "day {}", x.tick);
@@ -90,7 +84,12 @@ fn after_stock_outs_the_workers_raise_their_target_and_stock_outs_fall() {
     let (off, on) = (local_village(&[]), on(&[]));
     let runs: Vec<_> = (1..=SEEDS)
         .into_par_iter()
-        .map(|seed| (run(&off, seed, DAYS), run(&on, seed, DAYS)))
+        .map(|seed| {
+            (
+                rows_and_decisions(&off, seed, DAYS),
+                rows_and_decisions(&on, seed, DAYS),
+            )
+        })
         .collect();
     let mut change = Vec::new();
     let mut share = Vec::new();
@@ -132,8 +131,14 @@ fn after_overstock_or_services_given_up_the_workers_lower_their_target() {
         .into_par_iter()
         .map(|seed| {
             (
-                (run(&off, seed, DAYS), run(&on_, seed, DAYS)),
-                (run(&off_s, seed, DAYS), run(&on_s, seed, DAYS)),
+                (
+                    rows_and_decisions(&off, seed, DAYS),
+                    rows_and_decisions(&on_, seed, DAYS),
+                ),
+                (
+                    rows_and_decisions(&off_s, seed, DAYS),
+                    rows_and_decisions(&on_s, seed, DAYS),
+                ),
             )
         })
         .collect();

@@ -20,6 +20,7 @@ use crate::model::kernel::components::{
     Agreement, Directory, Land, Member, Ordering, Person, Standing, Stocks, Work,
 };
 use crate::model::kernel::decisions::{Decided, Government, Level, Subject, Values};
+use crate::model::kernel::goods::Good;
 use crate::model::kernel::ledger::Books;
 use crate::model::kernel::log::Log;
 use crate::model::kernel::params::{N_SECTORS, Params};
@@ -166,6 +167,22 @@ pub struct Meeting<'a, 'w, 's> {
     pub holdings: &'a Holdings<'w, 's>,
     /// Which communities are settled, and the sites still free.
     pub settled: &'a Settled,
+}
+
+impl Meeting<'_, '_, '_> {
+    /// The plan of community `c`'s syndicate of `good`, where its members have a say in it:
+    /// none for energy (balanced on the day), for devices made by the global syndicate, or for
+    /// a syndicate that is idle or plans nothing.
+    pub fn own_plan(&self, c: usize, good: Good) -> Option<&Ordering> {
+        if good == Good::Energy || (self.params.global.global() && good == Good::Devices) {
+            return None;
+        }
+        let entity = self.directory.goods[c][good.index()];
+        if self.holdings.syndicates.get(entity).is_ok_and(|s| s.idle()) {
+            return None;
+        }
+        self.holdings.orderings.get(entity).ok()
+    }
 }
 
 /// What a member's effect may depend on at the vote.

@@ -53,7 +53,6 @@ impl ProposalKind for StandingAgreement {
         if !e.standing_agreements || e.planning != Planning::Local {
             return;
         }
-        let global = m.params.global.global();
         // A good's share of a member's needs (food is the other share).
         let share = 1.0 / (N_GOODS as f64 + 1.0);
         for (c, out) in out.iter_mut().enumerate() {
@@ -63,14 +62,7 @@ impl ProposalKind for StandingAgreement {
             }
             for good in Good::ALL {
                 let g = good.index();
-                if *good == Good::Energy || (global && *good == Good::Devices) {
-                    continue;
-                }
-                let entity = m.directory.goods[c][g];
-                if m.holdings.syndicates.get(entity).is_ok_and(|s| s.idle()) {
-                    continue;
-                }
-                let Ok(o) = m.holdings.orderings.get(entity) else {
+                let Some(o) = m.own_plan(c, *good) else {
                     continue;
                 };
                 // One revision at a time: a revised amount waiting for its notice stands.

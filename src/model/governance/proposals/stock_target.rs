@@ -79,7 +79,6 @@ impl ProposalKind for StockTarget {
                 count[good.index()] += u32::from(works_for(work, *good));
             }
         }
-        let global = m.params.global.global();
         let interval = f64::from(m.params.assembly.community.interval_days.max(1));
         // A good's share of a member's needs (food is the other share).
         let share = 1.0 / (N_GOODS as f64 + 1.0);
@@ -87,16 +86,12 @@ impl ProposalKind for StockTarget {
         for (c, out) in out.iter_mut().enumerate() {
             for good in Good::ALL {
                 let g = good.index();
-                // Energy is balanced on the day; the global device syndicate is not theirs.
-                if *good == Good::Energy || (global && *good == Good::Devices) || workers[c][g] == 0
-                {
+                // Energy is balanced on the day and the global device syndicate is not theirs
+                // (`Meeting::own_plan`).
+                if workers[c][g] == 0 {
                     continue;
                 }
-                let entity = m.directory.goods[c][g];
-                if m.holdings.syndicates.get(entity).is_ok_and(|s| s.idle()) {
-                    continue;
-                }
-                let Ok(o) = m.holdings.orderings.get(entity) else {
+                let Some(o) = m.own_plan(c, *good) else {
                     continue;
                 };
                 let Seen {
