@@ -46,6 +46,10 @@ pub struct Summary {
     /// The longest stock-out: most days in a row any one community was delivered less of a
     /// good than it requested (days).
     pub longest_stockout_days: f64,
+    /// The longest stock-out of a good the syndicates plan: the same without energy, which is
+    /// balanced on the day, so that it measures how long syndicates take to catch up rather
+    /// than installed capacity (days).
+    pub longest_planned_stockout_days: f64,
     /// The bullwhip ratio: the variance over days of the materials syndicates' plans over the
     /// variance of what the day's requests take of materials with perfect information (the
     /// most upstream good), after the first [`WARM_UP`] days (NaN if the latter never varies).
@@ -109,6 +113,10 @@ impl Summary {
             longest_stockout_days: rows
                 .iter()
                 .map(|r| r.goods_short_spell_days as f64)
+                .fold(0.0, f64::max),
+            longest_planned_stockout_days: rows
+                .iter()
+                .map(|r| r.planned_short_spell_days as f64)
                 .fold(0.0, f64::max),
             bullwhip_ratio: {
                 let settled = &rows[WARM_UP.min(rows.len() / 2)..];
@@ -240,6 +248,12 @@ pub const HEADLINES: &[Headline] = &[
         label: "longest stock-out",
         unit: "days",
         get: |s| s.longest_stockout_days,
+    },
+    Headline {
+        name: "longest_planned_stockout_days",
+        label: "longest stock-out of a planned good",
+        unit: "days",
+        get: |s| s.longest_planned_stockout_days,
     },
     Headline {
         name: "bullwhip_ratio",
