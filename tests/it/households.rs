@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use bevy_ecs::prelude::*;
 use commune::model::kernel::components::{AgeClass, Member, Person};
 use commune::model::kernel::households::{Household, Households};
-use commune::model::{Params, Simulation};
+use commune::model::{Params, Simulation, TickMetrics};
 use rayon::prelude::*;
 
 use crate::common::{assert_refused, communities_of};
@@ -43,6 +43,124 @@ fn members(sim: &mut Simulation) -> Vec<(Entity, u32, u32, bool)> {
         .iter(world)
         .map(|(e, h, m, p)| (e, h.0, m.0, p.age != AgeClass::Child))
         .collect()
+}
+
+/// Checks the day's households against the persons, after a step that gave `m`: every person
+/// is in exactly one household, which lives in their community; each household's size and
+/// grown-ups are what its members add up to (and sum to the population); no household of
+/// children alone; the world's and the communities' columns count the living households.
+/// Returns the persons (as [`members`]) and the households.
+fn check_households(
+    sim: &mut Simulation,
+    m: &TickMetrics,
+    seed: u64,
+) -> (Vec<(Entity, u32, u32, bool)>, Households) {
+    let now = members(sim);
+    let homes = sim.world_mut().resource::<Households>().clone();
+    let mut size = vec![0u32; homes.all.len()];
+    let mut grown = vec![0u32; homes.all.len()];
+    for &(_, h, c, g) in &now {
+        size[h as usize] += 1;
+        grown[h as usize] += u32::from(g);
+        assert_eq!(homes.all[h as usize].community, c, "seed {seed}");
+    }
+    for (h, home) in homes.all.iter().enumerate() {
+        assert_eq!((home.size, home.grown), (size[h], grown[h]), "seed {seed}");
+        assert!(
+            home.size == 0 || home.grown > 0,
+            "seed {seed}: household {h}"
+        );
+    }
+    assert_eq!(size.iter().sum::<u32>() as u64, m.population);
+    let living = homes.all.iter().filter(|h| h.size > 0).count() as u64;
+    assert_eq!(m.households, living);
+    assert!((m.household_size - m.population as f64 / living as f64).abs() < 1e-12);
+    let mut rows = Vec::new();
+    sim.community_metrics(&mut rows);
+    assert_eq!(
+        rows.iter().map(|r| u64::from(r.households)).sum::<u64>(),
+        living
+    );
+    (now, homes)
+}
+
+/// Households with the other ways persons come and go: the shipped `split.toml` (a village of
+/// 190 beside an unsettled site, with births and deaths, twenty newcomers arriving on day 90 and
+/// a split once past 200) and `newcomers.toml` (three groups asking to join a region, decided
+/// by the assemblies), each with households on, over 4 seeds. Every day the households hold
+/// everyone as [`check_households`] says; in `split.toml` the site is settled by whole
+/// households (nobody's household is in two communities), and the newcomers come as
+/// households of their own (the day they arrive, every newcomer is in a household no one else
+/// was in the day before).
+#[test]
+fn households_hold_everyone_through_splits_and_newcomers() {
+    let with = |file: &str| {
+        let text = std::fs::read_to_string(format!("scenarios/{file}"))
+            .unwrap()
+            .replace(
+                "[population]\n",
+                &format!(
+                    "[population]\nhousehold_sizes = {SIZES:?}\nhousehold_shares = {SHARES:?}\n"
+                ),
+            );
+        commune::scenario::parse(&text, file).unwrap()
+    };
+    let split = with("split.toml");
+    let newcomers = with("newcomers.toml");
+    assert!(split.params.population.households() && newcomers.params.population.households());
+    let runs: Vec<(u64, u64, u64)> = (0..4u64)
+        .flat_map(|seed| [(seed, &split, 150), (seed, &newcomers, 200)])
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|(seed, scenario, days)| {
+            let mut sim = Simulation::new(scenario.params.clone(), seed);
+            for e in &scenario.schedule {
+                sim.schedule_event(e.clone());
+            }
+            let mut before = members(&mut sim);
+            let (mut founded, mut arrived, mut newcomer_homes) = (0, 0, 0);
+            for _ in 0..days {
+                let m = sim.step();
+                let (now, homes) = check_households(&mut sim, &m, seed);
+                founded += m.communities_founded;
+                let yesterday: BTreeMap<Entity, u32> =
+                    before.iter().map(|&(e, h, _, _)| (e, h)).collect();
+                let old_homes: BTreeSet<u32> = before.iter().map(|b| b.1).collect();
+                let new: Vec<u32> = now
+                    .iter()
+                    .filter(|(e, ..)| !yesterday.contains_key(e))
+                    .map(|&(_, h, _, _)| h)
+                    .collect();
+                // More than a day's births: an arrival.
+                if new.len() as u64 > m.births {
+                    arrived += new.len() as u64 - m.births;
+                    let fresh: BTreeSet<u32> = new
+                        .iter()
+                        .copied()
+                        .filter(|h| !old_homes.contains(h))
+                        .collect();
+                    newcomer_homes += fresh.len() as u64;
+                    assert!(
+                        new.iter().filter(|h| fresh.contains(h)).count() as u64
+                            >= new.len() as u64 - m.births,
+                        "seed {seed}: newcomers put into households that were there"
+                    );
+                    assert!(fresh.iter().all(|&h| homes.all[h as usize].size > 0));
+                }
+                before = now;
+            }
+            (founded, arrived, newcomer_homes)
+        })
+        .collect();
+    for (i, r) in runs.iter().enumerate() {
+        println!(
+            "run {i}: {} founded, {} arrived in {} households",
+            r.0, r.1, r.2
+        );
+    }
+    // Every split run settled its site, and every run took newcomers in.
+    assert!(runs.iter().step_by(2).all(|r| r.0 == 1), "{runs:?}");
+    assert!(runs.iter().all(|r| r.1 > 0 && r.2 > 0), "{runs:?}");
 }
 
 /// Over 20 seeds of six communities of 150, the households formed at the start (counted from
@@ -116,32 +234,7 @@ fn everyone_is_in_one_household_which_moves_together() {
             let (mut born, mut moved, mut births) = (0u64, 0, 0);
             for _ in 0..365 {
                 let m = sim.step();
-                let now = members(&mut sim);
-                let homes = sim.world_mut().resource::<Households>().clone();
-                let mut size = vec![0u32; homes.all.len()];
-                let mut grown = vec![0u32; homes.all.len()];
-                for &(_, h, c, g) in &now {
-                    size[h as usize] += 1;
-                    grown[h as usize] += u32::from(g);
-                    assert_eq!(homes.all[h as usize].community, c, "seed {seed}");
-                }
-                for (h, home) in homes.all.iter().enumerate() {
-                    assert_eq!((home.size, home.grown), (size[h], grown[h]), "seed {seed}");
-                    assert!(
-                        home.size == 0 || home.grown > 0,
-                        "seed {seed}: household {h}"
-                    );
-                }
-                assert_eq!(size.iter().sum::<u32>() as u64, m.population);
-                let living = homes.all.iter().filter(|h| h.size > 0).count() as u64;
-                assert_eq!(m.households, living);
-                assert!((m.household_size - m.population as f64 / living as f64).abs() < 1e-12);
-                let mut rows = Vec::new();
-                sim.community_metrics(&mut rows);
-                assert_eq!(
-                    rows.iter().map(|r| u64::from(r.households)).sum::<u64>(),
-                    living
-                );
+                let (now, homes) = check_households(&mut sim, &m, seed);
                 // Newborns: persons who were not there yesterday.
                 let yesterday: BTreeMap<Entity, (u32, u32)> =
                     before.iter().map(|&(e, h, c, _)| (e, (h, c))).collect();

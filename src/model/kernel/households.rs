@@ -164,6 +164,10 @@ pub fn form(
     grown: &[bool],
 ) -> (Vec<u32>, Vec<u32>) {
     let n = grown.len() as u32;
+    if n == 0 {
+        // A site not yet settled: nobody to house.
+        return (Vec::new(), Vec::new());
+    }
     let mut drawn = Vec::new();
     let mut total = 0;
     while total < n {
@@ -234,6 +238,10 @@ mod tests {
         // Only children: one household.
         let (of, sizes) = form(&mut rng, &[1, 2], &[0.5, 0.5], &[false; 3]);
         assert_eq!((of, sizes), (vec![0, 0, 0], vec![3]));
+        // Nobody (a site not yet settled): no household, and nothing drawn.
+        let before = rng.clone();
+        assert_eq!(form(&mut rng, &[1, 2], &[0.5, 0.5], &[]), (vec![], vec![]));
+        assert_eq!(rng, before);
     }
 
     #[test]
