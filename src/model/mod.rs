@@ -629,14 +629,31 @@ impl Simulation {
                 ));
             }
         }
-        if path == "labour.harvest_help" {
-            let mut gov = self.world.resource_mut::<kernel::decisions::Government>();
-            let decided = gov.harvest_help.iter().filter(|r| r.is_some()).count();
-            if decided > 0 {
-                gov.harvest_help.iter_mut().for_each(|r| *r = None);
+        if let Some((decided, what)) = match path {
+            "labour.harvest_help" => Some((
+                &mut self
+                    .world
+                    .resource_mut::<kernel::decisions::Government>()
+                    .into_inner()
+                    .harvest_help,
+                "harvest help",
+            )),
+            "labour.city_help" => Some((
+                &mut self
+                    .world
+                    .resource_mut::<kernel::decisions::Government>()
+                    .into_inner()
+                    .city_help,
+                "city help",
+            )),
+            _ => None,
+        } {
+            let n = decided.iter().filter(|r| r.is_some()).count();
+            if n > 0 {
+                decided.iter_mut().for_each(|r| *r = None);
                 overridden = Some(format!(
-                    "the harvest help decided by the assemblies of {decided} region{}",
-                    if decided == 1 { "" } else { "s" }
+                    "the {what} decided by the assemblies of {n} region{}",
+                    if n == 1 { "" } else { "s" }
                 ));
             }
         }

@@ -600,17 +600,26 @@ fn labour(c: &mut Checks, s: &Scenario) {
                 .to_owned(),
         );
     }
-    if s.params.labour.city_help {
+    for (key, on) in [
+        ("labour.city_help", s.params.labour.city_help),
+        (
+            "labour.city_help_decided",
+            s.params.labour.city_help_decided,
+        ),
+    ] {
         let p = &s.params.population;
+        if !on {
+            continue;
+        }
         if p.urban.is_empty() {
             c.fail(
-                "labour.city_help",
+                key,
                 "is on, but `population.urban` names no urban community for rural members to help"
                     .to_owned(),
             );
         } else if p.urban.len() >= p.communities as usize {
             c.fail(
-                "labour.city_help",
+                key,
                 "is on, but `population.urban` names every community: no rural community's \
                  members could help"
                     .to_owned(),

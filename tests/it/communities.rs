@@ -330,6 +330,16 @@ fn urban_communities_that_do_not_exist_are_refused() {
             "labour.city_help",
             "no rural community",
         ),
+        (
+            "[labour]\ncity_help_decided = true\n",
+            "labour.city_help_decided",
+            "names no urban community",
+        ),
+        (
+            "[population]\ncommunities = 2\nurban = [0, 1]\n[labour]\ncity_help_decided = true\n",
+            "labour.city_help_decided",
+            "no rural community",
+        ),
     ]);
 }
 
@@ -656,6 +666,88 @@ fn regional_assemblies_decide_harvest_help() {
         selfish_given < 0.1 * given,
         "{selfish_given} against {given}"
     );
+}
+
+/// Under `labour.city_help_decided`, starting without city help (`city-help.toml` with the
+/// standing rule off), over 20 seeds and the first 120 days of a year (90 of winter): each region
+/// takes up city help once its cities have been left short, and agrees (four of five
+/// communities of each region are urban, so their delegates carry it) at its next meeting
+/// (every 28 days), in at least half of the 40 regions (28 today); a region whose cities were never left
+/// short enough never takes it up and is never helped. No city receives help before its
+/// region's first decision: up to the first decision the run is, day by day, the run without
+/// city help, and the cities are helped after it.
+#[test]
+fn regional_assemblies_decide_city_help() {
+    use rayon::prelude::*;
+    let decided = city_help(false)
+        .with_values(&["labour.city_help_decided"], &[toml::Value::Boolean(true)])
+        .unwrap();
+    let without = city_help(false);
+    let days = 120;
+    let results: Vec<_> = (1..=20u64)
+        .into_par_iter()
+        .map(|seed| {
+            let mut sim = Simulation::new(decided.params.clone(), seed);
+            let mut rows: Vec<CommunityMetrics> = Vec::new();
+            // Per region: the days its cities received help.
+            let mut helped: [Vec<u32>; 2] = [Vec::new(), Vec::new()];
+            for _ in 0..days {
+                let m = sim.step();
+                rows.clear();
+                sim.community_metrics(&mut rows);
+                for r in &rows {
+                    if r.urban == 1
+                        && r.help_received_hours > 0.0
+                        && helped[r.region as usize].last() != Some(&m.tick)
+                    {
+                        helped[r.region as usize].push(m.tick);
+                    }
+                }
+            }
+            let decisions: Vec<(u32, String, bool)> = sim
+                .decisions()
+                .iter()
+                .filter(|d| d.subject.kind() == "city_help")
+                .map(|d| (d.tick, d.level.name(), d.passed))
+                .collect();
+            (
+                decisions,
+                helped,
+                winter(&decided, seed, days),
+                winter(&without, seed, days),
+            )
+        })
+        .collect();
+    let mut passed = 0;
+    for (seed, (decisions, helped, decided, without)) in (1..=20).zip(&results) {
+        for (r, region) in ["region 0", "region 1"].iter().enumerate() {
+            let days = &helped[r];
+            match decisions.iter().find(|d| d.1 == *region && d.2) {
+                Some(first) => {
+                    passed += 1;
+                    assert!(
+                        days.first().is_some_and(|&d| d >= first.0),
+                        "seed {seed}: {region} agreed on day {}, helped on {days:?}",
+                        first.0
+                    );
+                }
+                None => assert!(days.is_empty(), "seed {seed}: {region} helped on {days:?}"),
+            }
+        }
+        // Every decision taken up passed (the urban delegates carry it).
+        assert!(decisions.iter().all(|d| d.2), "seed {seed}: {decisions:?}");
+        // Up to the first agreement the run is the run without city help; from it the cities
+        // are helped.
+        let first = decisions.first().map_or(days as usize, |d| d.0 as usize);
+        assert_eq!(decided.days[..first], without.days[..first], "seed {seed}");
+        assert_eq!(
+            decided.received_urban > 0.0,
+            first < days as usize,
+            "seed {seed}"
+        );
+        assert_eq!(decided.received_rural + decided.given_urban, 0.0);
+    }
+    assert!(passed >= 20, "{passed} of 40 regions agreed");
 }
 
 #[test]

@@ -170,6 +170,9 @@ fn sets_that_cannot_act_are_refused_and_no_ops_are_warned() {
     assert!(!set(decided, "labour.harvest_help", "false"));
     let standing = "[population]\ncommunities = 2\ncommunities_per_region = 2\nurban = [0]";
     assert!(set(standing, "labour.harvest_help", "false"));
+    let city = "[population]\ncommunities = 2\ncommunities_per_region = 2\nurban = [0]\n[labour]\ncity_help_decided = true";
+    assert!(!set(city, "labour.city_help", "false"));
+    assert!(set(standing, "labour.city_help", "false"));
     // validate prints the warning, and --strict counts it.
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("noop.toml");

@@ -715,6 +715,9 @@ pub fn remember_day(
     if params.labour.harvest_help_decided {
         remember_harvest(gov, &books, &harvest);
     }
+    if params.labour.city_help_decided {
+        remember_city(gov, &books, &harvest);
+    }
     let fossil = Source::Fossil as usize;
     for (c, day) in books.labour.iter().enumerate() {
         let (energy, goods, food) = (&books.energy[c], &books.goods[c], &books.food[c]);
@@ -745,7 +748,8 @@ pub fn remember_day(
     }
 }
 
-/// What `remember_day` reads to follow the harvest (`labour.harvest_help_decided`).
+/// What `remember_day` reads to follow the harvest and the season between harvest and growing
+/// season (`labour.harvest_help_decided`, `labour.city_help_decided`).
 #[derive(bevy_ecs::system::SystemParam)]
 pub struct HarvestDays<'w> {
     clock: Res<'w, crate::model::kernel::calendar::Clock>,
@@ -771,6 +775,39 @@ fn remember_harvest(gov: &mut Government, books: &Books, h: &HarvestDays) {
         for c in members.filter(|&c| !h.urban.is(c)) {
             let d = &books.labour[c];
             gov.harvest_unfilled[r] += d.unfilled[farm] + d.exchange_received;
+        }
+    }
+}
+
+/// On a day outside the growing season and the harvest (when city help may run), adds the hours
+/// each region's urban communities left unfilled outside the farm before any help (those still
+/// unfilled and the help received) and the hours they posted there to the region's counts, which
+/// the first such day after the farming season clears.
+fn remember_city(gov: &mut Government, books: &Books, h: &HarvestDays) {
+    let day = h.clock.day_of_year() as usize;
+    let off = |d: usize| !h.calendar.growing[d] && !h.calendar.in_harvest[d];
+    if !off(day) {
+        return;
+    }
+    let yesterday = (day + h.calendar.growing.len() - 1) % h.calendar.growing.len();
+    let first = !off(yesterday);
+    let farm = crate::model::kernel::params::Sector::Agriculture.index();
+    for (r, members) in h.regions.all().enumerate() {
+        if first {
+            gov.city_unfilled[r] = 0.0;
+            gov.city_posted[r] = 0.0;
+        }
+        for c in members.filter(|&c| h.urban.is(c)) {
+            let d = &books.labour[c];
+            let outside = |xs: &[f64; crate::model::kernel::params::N_SECTORS]| {
+                xs.iter()
+                    .enumerate()
+                    .filter(|&(s, _)| s != farm)
+                    .map(|(_, x)| x)
+                    .sum::<f64>()
+            };
+            gov.city_unfilled[r] += outside(&d.unfilled) + d.exchange_received;
+            gov.city_posted[r] += outside(&d.posted);
         }
     }
 }

@@ -30,13 +30,14 @@ pub const DECIDED_PATHS: &[&str] = &[
 
 /// Whether a `set` of `path` may stand over what assemblies decided under `params`, so that it
 /// acts even when it gives the parameter the value it already has: the paths of
-/// [`DECIDED_PATHS`] always; `labour.harvest_help` under `labour.harvest_help_decided` (it
-/// clears the regions' decisions); under `economy.syndicate_assemblies` the stock targets the
+/// [`DECIDED_PATHS`] always; `labour.harvest_help` under `labour.harvest_help_decided` and
+/// `labour.city_help` under `labour.city_help_decided` (each clears the regions' decisions); under `economy.syndicate_assemblies` the stock targets the
 /// workers decide (`economy.safety_factor`, `goods.<good>.reserve_days` and the switch itself,
 /// which reset them; see `Simulation::set`).
 pub fn overrides_decisions(path: &str, params: &Params) -> bool {
     DECIDED_PATHS.contains(&path)
         || (path == "labour.harvest_help" && params.labour.harvest_help_decided)
+        || (path == "labour.city_help" && params.labour.city_help_decided)
         || (params.economy.syndicate_assemblies
             && (path == "economy.safety_factor"
                 || path == "economy.syndicate_assemblies"
@@ -171,6 +172,9 @@ pub enum Subject {
     /// Keep (or start) harvest help: the region's urban members help its rural farms at
     /// harvest (`labour.harvest_help_decided`).
     HarvestHelp,
+    /// Keep (or start) city help: the region's rural members help its urban communities outside
+    /// the growing season and the harvest (`labour.city_help_decided`).
+    CityHelp,
     /// Take in newcomers who ask to join, with land, housing and rations
     /// (`population.influx = "decided"`).
     Newcomers {
@@ -227,6 +231,7 @@ pub const REGION_AGENDA: &[&str] = &[
     "food_agreement",
     "supply_agreement",
     "harvest_help",
+    "city_help",
     "place_newcomers",
 ];
 
@@ -254,6 +259,7 @@ impl Subject {
             | Subject::KeepSupply { .. }
             | Subject::SupplyLapsed { .. } => "supply_agreement",
             Subject::HarvestHelp => "harvest_help",
+            Subject::CityHelp => "city_help",
             Subject::Newcomers { .. } => "newcomers",
             Subject::PlaceNewcomers { .. } | Subject::NewcomersLapsed { .. } => "place_newcomers",
             Subject::StockTarget { .. } => "stock_target",
@@ -271,6 +277,7 @@ impl Subject {
                 Some("labour.undesirable_policy")
             }
             Subject::HarvestHelp if !params.labour.harvest_help => Some("labour.harvest_help"),
+            Subject::CityHelp if !params.labour.city_help => Some("labour.city_help"),
             _ => None,
         }
     }
@@ -307,6 +314,10 @@ impl Subject {
             ),
             Subject::HarvestHelp => {
                 "keep harvest help: urban members help rural farms at harvest".to_owned()
+            }
+            Subject::CityHelp => {
+                "keep city help: rural members help the cities outside the farming season"
+                    .to_owned()
             }
             Subject::Newcomers { persons } => {
                 format!("take in {persons} newcomers, with land, housing and rations")
@@ -419,6 +430,14 @@ pub struct Government {
     /// Effective farm hours each region's rural communities left unfilled before any help, over
     /// the current harvest (or the last one, between harvests).
     pub harvest_unfilled: Vec<f64>,
+    /// Each region's decision on city help (`None` until its assembly decides: the scenario's
+    /// `labour.city_help` stands).
+    pub city_help: Vec<Option<bool>>,
+    /// Effective hours each region's urban communities left unfilled outside the farm before
+    /// any help, and the hours they posted there, over the current season between harvest and
+    /// growing season (or the last one, in the farming season).
+    pub city_unfilled: Vec<f64>,
+    pub city_posted: Vec<f64>,
     /// Newcomers asking to join, accepted and arriving (`population.influx = "decided"`).
     pub newcomers: Newcomers,
     /// Each community's figures of the day before.
@@ -478,6 +497,9 @@ impl Government {
             supply: Supply::default(),
             harvest_help: vec![None; regions as usize],
             harvest_unfilled: vec![0.0; regions as usize],
+            city_help: vec![None; regions as usize],
+            city_unfilled: vec![0.0; regions as usize],
+            city_posted: vec![0.0; regions as usize],
             newcomers: Newcomers::new(n),
             yesterday: vec![Yesterday::default(); n],
             today: Tally::default(),
@@ -494,6 +516,16 @@ impl Government {
             .copied()
             .flatten()
             .unwrap_or(params.labour.harvest_help)
+    }
+
+    /// Whether region `r`'s rural members help its urban communities outside the farming season:
+    /// its assembly's decision, or the scenario's until it decides.
+    pub fn city_help(&self, params: &Params, r: usize) -> bool {
+        self.city_help
+            .get(r)
+            .copied()
+            .flatten()
+            .unwrap_or(params.labour.city_help)
     }
 
     /// The labour policy in force for undesirable work in community `c`.

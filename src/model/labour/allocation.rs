@@ -348,9 +348,16 @@ pub fn allocate_labour(
         && calendar.in_harvest[clock.day_of_year() as usize]
         && urban.any();
     // Later in the year, outside the growing season and the harvest, rural members help the
-    // urban communities under the other half of the agreement (`labour.city_help`).
+    // urban communities under the other half of the agreement (`labour.city_help`, or each
+    // region's decision under `labour.city_help_decided`).
     let today = clock.day_of_year() as usize;
-    let city_help = params.labour.city_help
+    let helping_city: Vec<bool> = (0..regions.count())
+        .map(|r| match gov.as_deref() {
+            Some(g) if params.labour.city_help_decided => g.city_help(&params, r),
+            _ => params.labour.city_help,
+        })
+        .collect();
+    let city_help = helping_city.iter().any(|&h| h)
         && !calendar.growing[today]
         && !calendar.in_harvest[today]
         && urban.any();
@@ -383,7 +390,7 @@ pub fn allocate_labour(
                 regions: &regions,
                 mask: &rules.masks.undesirable,
                 harvest_help: harvest_help.then_some((&*urban, &helping[..])),
-                city_help: city_help.then_some(&*urban),
+                city_help: city_help.then_some((&*urban, &helping_city[..])),
             };
             scheme.exchange(&mut labour, &spare);
             exchange_pass(&columns, works, &mut labour, &rules);
@@ -876,8 +883,8 @@ struct Scheme<'a> {
     /// are under the agreement.
     harvest_help: Option<(&'a Urban, &'a [bool])>,
     /// Under city help today (`labour.city_help`, outside the growing season), which
-    /// communities are urban.
-    city_help: Option<&'a Urban>,
+    /// communities are urban, and which regions are under the agreement.
+    city_help: Option<(&'a Urban, &'a [bool])>,
 }
 
 impl Scheme<'_> {
@@ -895,7 +902,8 @@ impl Scheme<'_> {
     /// Whether community `c` is under city help today as an urban community (`urban`) or a
     /// rural one.
     fn city(&self, c: usize, urban: bool) -> bool {
-        self.city_help.is_some_and(|u| u.is(c) == urban)
+        self.city_help
+            .is_some_and(|(u, regions)| u.is(c) == urban && regions[self.regions.of(c)])
     }
 
     /// Whether community `c` is under harvest help today as an urban community (`urban`) or a

@@ -30,6 +30,7 @@ use crate::model::kernel::technology::Economy;
 pub mod artist;
 pub mod build;
 pub mod cars;
+pub mod city_help;
 pub mod food_agreement;
 pub mod guild_agreement;
 pub mod harvest_help;
@@ -69,6 +70,7 @@ pub const KINDS: &[&dyn ProposalKind] = &[
     &food_agreement::FoodAgreement,
     &supply_agreement::SupplyAgreement,
     &harvest_help::HarvestHelp,
+    &city_help::CityHelp,
     &place_newcomers::PlaceNewcomers,
     &phase_out_fossil::PhaseOutFossil,
     &cars::Cars,

@@ -357,6 +357,9 @@ pub struct LabourParams {
     /// The other half of the agreement: outside the growing season, rural communities' members
     /// help the urban communities with the work they leave unfilled (on/off).
     pub city_help: bool,
+    /// The regional assemblies decide city help (a `city_help` proposal), starting from
+    /// `city_help` (on/off).
+    pub city_help_decided: bool,
 }
 
 /// How a community staffs work that is undesirable but necessary.
@@ -636,6 +639,7 @@ impl Default for LabourParams {
             harvest_help: false,
             harvest_help_decided: false,
             city_help: false,
+            city_help_decided: false,
         }
     }
 }
@@ -859,8 +863,15 @@ pub const LABOUR: &[Decl] = &[
         "labour.city_help",
         "",
         Check::Free,
-        "A regional agreement, the other half of `harvest_help`: on days outside the growing season (`food.growing_season`) and the harvest, the work the urban communities of a region (`population.urban`) leave unfilled in any sector but the farm is offered to the members of its rural communities with hours to spare, who travel by rail; counted in `exchange_hours` and `exchange_passenger_km`. A standing rule in every region, whatever the assemblies decide about harvest help.",
+        "A regional agreement, the other half of `harvest_help`: on days outside the growing season (`food.growing_season`) and the harvest, the work the urban communities of a region (`population.urban`) leave unfilled in any sector but the farm is offered to the members of its rural communities with hours to spare, who travel by rail; counted in `exchange_hours` and `exchange_passenger_km`. Each region's standing decision until its assembly decides under `city_help_decided`, whatever the assemblies decide about harvest help.",
         "The essay: \"and later in the year the farmers will spend time volunteering in the city\".",
+    ),
+    Decl::new(
+        "labour.city_help_decided",
+        "",
+        Check::Free,
+        "The regional assemblies decide city help instead of the scenario: a region with urban and rural communities whose urban communities left work unfilled outside the farm in the current or last season between harvest and growing season (before any help) takes up `city_help` at its meetings, its rural members weighing the hours (spread over the year) against the goods the cities would have at `assembly.solidarity` and their share of the region, its urban members the goods they would have; the decision stands until the next. `labour.city_help` is each region's standing decision until its assembly decides.",
+        "The essay: \"and later in the year the farmers will spend time volunteering in the city\", as part of the exchange schemes the communities initiate.",
     ),
     Decl::new(
         "labour.sedentary_sectors",
