@@ -697,6 +697,34 @@ fn guilds(c: &mut Checks, s: &Scenario) {
             );
         }
     }
+    // Moves to join a guild need guilds: founded of people's own accord or by an event (or
+    // spontaneous founding turned on later by a `set` event).
+    let rate = s.params.population.guild_move_rate;
+    let founded = g.spontaneous && !g.goods.is_empty();
+    let by_event = s.events.iter().any(|e| {
+        e.kind == "guild"
+            || (e.kind == "set"
+                && e.path
+                    .as_deref()
+                    .is_some_and(|p| p == "guilds.spontaneous" || p == "guilds.goods"))
+    });
+    if rate > 0.0 && !founded && !by_event {
+        c.fail(
+            "population.guild_move_rate",
+            format!(
+                "is {rate}, but no guild can ever exist to join: `guilds.spontaneous` is {} and \
+                 `guilds.goods` {}, and no `guild` event founds one; turn on \
+                 `guilds.spontaneous` with some `guilds.goods`, add a `guild` event, or set \
+                 `population.guild_move_rate` to 0",
+                g.spontaneous,
+                if g.goods.is_empty() {
+                    "is empty".to_owned()
+                } else {
+                    format!("names {}", g.goods.join(", "))
+                }
+            ),
+        );
+    }
 }
 
 /// `[food]`, the goods, their inputs and transport: the coefficients must be able to meet a need.

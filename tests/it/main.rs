@@ -21,6 +21,7 @@ mod events;
 mod experiments;
 mod golden;
 mod governance;
+mod guild_moves;
 mod households;
 mod kitchens;
 mod layout;

@@ -152,6 +152,8 @@ struct PersonTally {
     /// Adults' skills summed over sectors, and adults counted (for the mean skill).
     skill_sum: f64,
     adults: u64,
+    /// Persons in a guild.
+    guild_members: u64,
 }
 
 impl Default for PersonTally {
@@ -170,6 +172,7 @@ impl Default for PersonTally {
             all_hours: 0.0,
             skill_sum: 0.0,
             adults: 0,
+            guild_members: 0,
         }
     }
 }
@@ -189,6 +192,7 @@ impl PersonTally {
         self.all_hours = 0.0;
         self.skill_sum = 0.0;
         self.adults = 0;
+        self.guild_members = 0;
     }
 
     /// Adds `other`'s figures (chunks are merged in order, so sums keep a fixed order).
@@ -208,6 +212,7 @@ impl PersonTally {
         self.all_hours += other.all_hours;
         self.skill_sum += other.skill_sum;
         self.adults += other.adults;
+        self.guild_members += other.guild_members;
     }
 
     /// Counts one person.
@@ -238,6 +243,7 @@ impl PersonTally {
             self.undesirable.add(f64::from(work.masked_hours(mask)));
         }
         self.ever += u64::from(work.ever_undesirable);
+        self.guild_members += u64::from(person.guild != 0);
         if person.age == AgeClass::Adult {
             self.skill_sum += f64::from(lane_sum(&vocation.skill));
             self.adults += 1;
@@ -321,6 +327,7 @@ pub fn collect_vitals(
     metrics.deaths = vitals.deaths.iter().map(|&d| u64::from(d)).sum();
     metrics.moves = vitals.moves_out.iter().map(|&m| u64::from(m)).sum();
     metrics.family_moves = vitals.family_moves.iter().map(|&m| u64::from(m)).sum();
+    metrics.guild_moves = vitals.guild_moves.iter().map(|&m| u64::from(m)).sum();
     let (count, persons) = households
         .all
         .iter()
@@ -448,6 +455,7 @@ pub fn collect_metrics(
             .iter()
             .filter(|g| g.agreement == Agreement::Accepted)
             .count() as u64,
+        guild_members: t.guild_members,
         assemblies_held: u64::from(gov.today.meetings),
         meetings_without_quorum: u64::from(gov.today.without_quorum),
         deliberation_rounds: u64::from(gov.today.rounds),

@@ -30,9 +30,10 @@ declare_row! {
     elders: u32, Int, "persons", "Elders living here (see the world table's `elders`).";
     births: u32, Int, "persons", "Children born here today (`[demography]`).";
     deaths: u32, Int, "persons", "Persons who died here today (`[demography]`).";
-    moves_in: u32, Int, "persons", "Persons who moved here today from another community (`population.move_rate`).";
-    moves_out: u32, Int, "persons", "Persons who moved away today to another community (`population.move_rate`).";
+    moves_in: u32, Int, "persons", "Persons who moved here today from another community (`population.move_rate`, `leave_home_rate` and `guild_move_rate`).";
+    moves_out: u32, Int, "persons", "Persons who moved away today to another community (`population.move_rate`, `leave_home_rate` and `guild_move_rate`).";
     family_moves_in: u32, Int, "persons", "Of `moves_in`, persons who moved here to join a relative household (with households, `population.household_sizes`).";
+    guild_moves_in: u32, Int, "persons", "Of `moves_in`, persons who moved here to join a guild (`population.guild_move_rate`).";
     households: u32, Int, "households", "Households living here at the end of the day (with households; 0 without).", "households";
     household_size: f64, Float, "persons", "Mean persons a household living here (with households; 0 without).", "mean household size";
     newcomers_accepted: u32, Int, "persons", "Newcomers who arrived here today, taken in by the assembly the day before (`population.influx = \"decided\"`).";
@@ -119,6 +120,7 @@ pub fn collect(world: &mut World, tick: u32, out: &mut Vec<CommunityMetrics>) {
             moves_in: vitals.moves_in.get(c).copied().unwrap_or(0),
             moves_out: vitals.moves_out.get(c).copied().unwrap_or(0),
             family_moves_in: vitals.family_moves.get(c).copied().unwrap_or(0),
+            guild_moves_in: vitals.guild_moves.get(c).copied().unwrap_or(0),
             households: households.get(c).copied().unwrap_or(0),
             household_size: match (households.get(c), housed.get(c)) {
                 (Some(&h), Some(&p)) if h > 0 => f64::from(p) / f64::from(h),

@@ -321,8 +321,9 @@ declare_row! {
     dependency_ratio: f64, Float, "persons/adult", "Children and elders per adult (well or not).", "dependency ratio";
     births: u64, Int, "persons", "Children born today (`[demography]`).";
     deaths: u64, Int, "persons", "Persons who died today (`[demography]`).";
-    moves: u64, Int, "persons", "Persons who moved today from one community to another of their region (`population.move_rate`).";
+    moves: u64, Int, "persons", "Persons who moved today from one community to another of their region (`population.move_rate`, `leave_home_rate` and `guild_move_rate`).";
     family_moves: u64, Int, "persons", "Of today's `moves`, persons who moved to the community of a relative household (with households, `population.household_sizes`).", "moves to join family";
+    guild_moves: u64, Int, "persons", "Of today's `moves`, persons who moved to join a guild of the work they love in another community (`population.guild_move_rate`).", "moves to join a guild";
     households: u64, Int, "households", "Households at the end of the day (with households, `population.household_sizes`; 0 without).", "households";
     household_size: f64, Float, "persons", "Mean persons a household (with households; 0 without).", "mean household size";
     newcomers_accepted: u64, Int, "persons", "Newcomers who arrived today, taken in by a community's assembly the day before (`population.influx = \"decided\"`).";
@@ -379,6 +380,7 @@ declare_row! {
     exchange_hours: f64, Float, "h", "Hours given through exchange schemes to communities short of hands.";
     guild_hours: f64, Float, "h", "Effective hours guild members gave to their guilds.";
     guilds_active: u64, Int, "guilds", "Guilds whose raw-material agreement was accepted.";
+    guild_members: u64, Int, "persons", "Persons in a guild at the end of the day, whether or not its agreement was accepted.", "guild members";
     assemblies_held: u64, Int, "meetings", "Assemblies that met today with a quorum (community, regional, global).";
     meetings_without_quorum: u64, Int, "meetings", "Assemblies that met today without a quorum and decided nothing.";
     deliberation_rounds: u64, Int, "rounds", "Rounds of discussion held on the proposals decided today (one per proposal, up to `consensus_rounds` under consensus).";

@@ -42,6 +42,8 @@ pub struct Vitals {
     pub moves_out: Vec<u32>,
     /// Persons who moved here today to join a relative household (with households).
     pub family_moves: Vec<u32>,
+    /// Persons who moved here today to join a guild (`population.guild_move_rate`).
+    pub guild_moves: Vec<u32>,
 }
 
 impl Vitals {
@@ -52,6 +54,7 @@ impl Vitals {
             moves_in: vec![0; communities],
             moves_out: vec![0; communities],
             family_moves: vec![0; communities],
+            guild_moves: vec![0; communities],
         }
     }
 }

@@ -278,6 +278,9 @@ pub struct PopulationParams {
     /// household of their own in another community of the region, per person and year (0 or
     /// more; 0 none).
     pub leave_home_rate: f64,
+    /// Moves of an able adult who loves a kind of work to another community of their region to
+    /// join its guild of that work, per person and year (0 or more; 0 none).
+    pub guild_move_rate: f64,
     /// How newcomers of an `influx` event come: `arrive` on the event's day, or ask, and come
     /// only if an assembly takes them in (`decided`).
     pub influx: InfluxRule,
@@ -589,6 +592,8 @@ impl Default for PopulationParams {
             household_shares: Vec::new(),
             // Assumption: nobody leaves home unless a scenario says so.
             leave_home_rate: 0.0,
+            // Assumption: nobody moves to join a guild unless a scenario says so.
+            guild_move_rate: 0.0,
             influx: InfluxRule::Arrive,
             // Assumption: four weeks, four community meetings and one regional meeting at the
             // default intervals.
@@ -722,6 +727,7 @@ pub const POPULATION: &[Decl] = &[
         .fixed("households are formed when the world is built"),
     Decl::new("population.leave_home_rate", "moves per person-year", Check::Range(0.0, 12.0), "With households: moves of an adult who shares a household with another adult or elder, per person and year: each day each such adult leaves with chance leave_home_rate / 365 to found a household of their own in another settled community of the region with room (a relative household's community first, as for `move_rate`), leaving any children with the grown-ups who stay. The new household is tied to the one they left, so either may later move to join the other. 0: nobody leaves home.", "Assumption: the essay gives no figure, and none is calibrated.")
         .fixed("households are formed when the world is built"),
+    Decl::new("population.guild_move_rate", "moves per person-year", Check::Range(0.0, 12.0), "Moves to join a guild, per person and year: each day each able adult not in a guild who could join one moves with chance guild_move_rate / 365. They could join one when they find making a good appealing enough to found its guild (`guilds.founding_appeal` or more), their community has no guild of that good, and another settled community of their region with room for one more person (fewer than `split_above`, any if 0) has a guild of that good with room (fewer than `guilds.max_members` members). The destination is drawn evenly among such communities, and the mover joins the guild there of the good they find most appealing among those open to them. With households a person moves only if that leaves nobody without a grown-up: a household of one moves whole, and a grown-up who shares a household with another grown-up leaves home to found their own tied to it (as with `leave_home_rate`); a lone grown-up with children stays. These moves count in `moves` (and `moves_in`, `moves_out`) and on their own in `guild_moves` (`guild_moves_in`). Needs guilds that can exist: `guilds.spontaneous` with `guilds.goods`, or a `guild` event. 0: nobody moves to join a guild.", "Assumption: the essay gives no figure (it says people may move \"to join family or a guild\"), and none is calibrated; 0 keeps guild members where their guild was founded."),
     Decl::new("population.influx", "", Check::Choice(&["arrive", "decided"]), "How the newcomers of an `influx` event come: `arrive`, they join the community on the event's day (with its land, housing and stores per resident if the event says `provisions = true`); `decided`, they ask, the community's assembly votes on taking them in (the proposal kind `newcomers`), and if it refuses, has no room under `split_above` or has not decided within `influx_wait_days`, the regional assembly votes at its next meeting on asking the settled community of the region with most room that has not refused them (the proposal kind `place_newcomers`), whose assembly votes in turn; accepted, they arrive the next day with land, housing, energy and stores per resident, and the hours of building their floor area and installations are posted to the construction syndicate over a year; if the region refuses, or no community is left, they do not arrive.", "")
         .fixed("how newcomers come is fixed when the run starts"),
     Decl::new("population.influx_wait_days", "days", Check::Count(1, 36500), "Under `influx = \"decided\"`: days a request of newcomers waits for an assembly's decision. A request its community's assembly has not decided (for want of quorum) this many days after it came to it goes to the region, as a refused one does; a request the regional assembly has not decided this many days after it came to it lapses at the next community meeting day on which the region does not meet (or one regional interval later at most), and the newcomers do not arrive (a regional decision without a vote in decisions.csv).", "Assumption: four weeks, four community meetings and one regional meeting at the default intervals.")
