@@ -25,6 +25,7 @@ mod households;
 mod kitchens;
 mod layout;
 mod learning;
+mod longer_by;
 mod moves;
 mod newcomers;
 mod planning;
