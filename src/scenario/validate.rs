@@ -7,7 +7,7 @@ use crate::model::kernel::decisions::{COMMUNITY_AGENDA, REGION_AGENDA, WORLD_AGE
 use crate::model::kernel::decl;
 use crate::model::kernel::decl::Check;
 use crate::model::kernel::goods::{Good, leontief_inverse};
-use crate::model::kernel::params::economy::Planning;
+use crate::model::kernel::params::economy::{LongerBy, Planning, Shortfall};
 use crate::model::kernel::params::energy::{EnergyUser, Source};
 use crate::model::kernel::params::{MAX_COMMUNITY, Sector};
 use crate::model::kernel::technology::technical_matrix;
@@ -203,14 +203,11 @@ fn economy(c: &mut Checks, s: &Scenario) {
                 "needs `economy.planning` \"local\", not {:?}: under \"perfect\" every day's \
                  output is solved from the day's requests, and under \"participatory\" the \
                  sessions' agreed plan replaces the forecast the agreements would firm up",
-                match p.economy.planning {
-                    Planning::Perfect => "perfect",
-                    Planning::Participatory => "participatory",
-                    Planning::Local => "local",
-                }
+                planning_name(p.economy.planning)
             ),
         );
     }
+    longer_by(c, s);
     if p.economy.standing_agreements && p.economy.share_requests {
         c.fail(
             "economy.share_requests",
@@ -307,6 +304,69 @@ fn economy(c: &mut Checks, s: &Scenario) {
                 ),
             );
         }
+    }
+}
+
+/// `economy.planning`'s value as a scenario names it.
+fn planning_name(planning: Planning) -> &'static str {
+    match planning {
+        Planning::Perfect => "perfect",
+        Planning::Local => "local",
+        Planning::Participatory => "participatory",
+    }
+}
+
+/// `economy.longer_by = "vote"`: some community must be able to work longer, and its assembly
+/// to choose how.
+fn longer_by(c: &mut Checks, s: &Scenario) {
+    let p = &s.params;
+    if p.economy.longer_by != LongerBy::Vote {
+        return;
+    }
+    let key = "economy.longer_by";
+    let community = &p.assembly.community;
+    if p.economy.planning != Planning::Participatory {
+        c.fail(
+            key,
+            format!(
+                "is \"vote\", but `economy.planning` is {:?}: only a participatory planning \
+                 session asks members to work longer; use `planning = \"participatory\"`, or \
+                 `longer_by` \"everyone\" (it changes nothing then)",
+                planning_name(p.economy.planning)
+            ),
+        );
+    } else if p.economy.shortfall == Shortfall::Less {
+        c.fail(
+            key,
+            "is \"vote\", but `economy.shortfall` is \"less\": the community never works \
+             longer, so there are no extra hours to share; use `shortfall` \"longer\" or \
+             \"vote\", or `longer_by` \"everyone\""
+                .to_owned(),
+        );
+    } else if !p.assembly.enabled {
+        c.fail(
+            key,
+            "is \"vote\", but assemblies are off (`assembly.enabled = false`): no assembly \
+             would choose how the extra hours are shared; turn assemblies on or use \
+             \"everyone\" or \"rota\""
+                .to_owned(),
+        );
+    } else if !community.takes_up("longer_by") {
+        c.fail(
+            key,
+            "is \"vote\", but \"longer_by\" is in `assembly.community.off_agenda`: no \
+             assembly would choose how the extra hours are shared; take it off that list or \
+             use \"everyone\" or \"rota\""
+                .to_owned(),
+        );
+    } else if p.economy.shortfall == Shortfall::Vote && !community.takes_up("work_longer") {
+        c.fail(
+            key,
+            "is \"vote\", but `economy.shortfall` is \"vote\" with \"work_longer\" in \
+             `assembly.community.off_agenda`: no community ever works longer, so there are no \
+             extra hours to share; take it off that list, or use `longer_by` \"everyone\""
+                .to_owned(),
+        );
     }
 }
 

@@ -26,6 +26,7 @@ mod households;
 mod kitchens;
 mod layout;
 mod learning;
+mod longer_by;
 mod moves;
 mod newcomers;
 mod planning;

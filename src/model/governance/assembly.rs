@@ -34,7 +34,7 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::model::food::droughts::Droughts;
 use crate::model::governance::proposals::{
-    Acts, Ballot, Holdings, KINDS, Meeting, Proposal, Upper,
+    Acts, Ballot, Holdings, KINDS, Meeting, Proposal, Upper, Voter,
 };
 use crate::model::governance::voting::{Outcome, Votes, decide, record, vote};
 use crate::model::kernel::calendar::Clock;
@@ -324,14 +324,19 @@ fn cast_votes(
         present: vec![0u32; n],
         voters: proposals.iter().map(|p| vec![(0, 0); p.len()]).collect(),
     };
-    for (member, person, values, work) in holdings.persons.iter() {
+    for (member, person, values, work, vocation) in holdings.persons.iter() {
         if person.age == AgeClass::Child || person.health != HealthState::Well {
             continue;
         }
         let c = member.0 as usize;
         b.eligible[c] += 1;
+        let who = Voter {
+            person,
+            vocation,
+            work,
+        };
         for (k, p) in proposals[c].iter().enumerate() {
-            b.voters[c][k].0 += u32::from(p.kind.voter(p, work));
+            b.voters[c][k].0 += u32::from(p.kind.voter(p, &who));
         }
         let rng = &mut gov.rngs[c];
         if rng.random::<f64>() >= a.community.attendance {
@@ -340,11 +345,11 @@ fn cast_votes(
         b.present[c] += 1;
         for (k, p) in proposals[c].iter().enumerate() {
             // (A member who does not vote on it draws nothing for it.)
-            if !p.kind.voter(p, work) {
+            if !p.kind.voter(p, &who) {
                 continue;
             }
             b.voters[c][k].1 += 1;
-            let e = p.kind.effect_on(p, &ballot, work, rng);
+            let e = p.kind.effect_on(p, &ballot, &who, rng);
             b.own[c][k].add(vote(values, &e, noise, rng), step, 1.0);
         }
         for (k, up) in upper.iter().enumerate() {

@@ -244,6 +244,9 @@ pub struct Agreement {
     pub needed: f64,
     /// Whether the community's assembly has voted to work longer (`economy.shortfall = "vote"`).
     pub longer: bool,
+    /// Whether the community's assembly chose to share the extra hours by rota rather than
+    /// everyone alike (`economy.longer_by = "vote"`; kept until it chooses again).
+    pub by_rota: bool,
 }
 
 impl Default for Agreement {
@@ -254,6 +257,7 @@ impl Default for Agreement {
             extra: 0.0,
             needed: 0.0,
             longer: false,
+            by_rota: false,
         }
     }
 }

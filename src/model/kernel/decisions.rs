@@ -208,6 +208,11 @@ pub enum Subject {
         thousandths: u64,
         from: u32,
     },
+    /// Share the extra hours of working longer by rota (`rota`) or everyone alike, every day
+    /// (`economy.longer_by = "vote"`): proposed as a change from the way in force.
+    LongerBy {
+        rota: bool,
+    },
 }
 
 /// The kinds of proposal each level of assembly takes up, as `off_agenda` names them.
@@ -225,6 +230,7 @@ pub const COMMUNITY_AGENDA: &[&str] = &[
     "newcomers",
     "stock_target",
     "standing_agreement",
+    "longer_by",
 ];
 
 pub const REGION_AGENDA: &[&str] = &[
@@ -264,6 +270,7 @@ impl Subject {
             Subject::PlaceNewcomers { .. } | Subject::NewcomersLapsed { .. } => "place_newcomers",
             Subject::StockTarget { .. } => "stock_target",
             Subject::StandingAgreement { .. } => "standing_agreement",
+            Subject::LongerBy { .. } => "longer_by",
         }
     }
 
@@ -353,6 +360,13 @@ impl Subject {
                 thousandths / 1000,
                 thousandths % 1000
             ),
+            Subject::LongerBy { rota: true } => {
+                "work longer by rota: each willing member's extra hours on a long day in turn"
+                    .to_owned()
+            }
+            Subject::LongerBy { rota: false } => {
+                "work longer everyone alike: each willing member's extra hours every day".to_owned()
+            }
         }
     }
 }

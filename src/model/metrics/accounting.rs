@@ -651,6 +651,7 @@ fn add_labour(m: &mut TickMetrics, days: &[LabourDay], mask: &[f32; N_SECTORS]) 
         m.guild_hours += day.guild_hours.iter().sum::<f64>();
         m.exchange_passenger_km += day.exchange_passenger_km;
         m.exchange_travel_kwh += day.exchange_travel_kwh;
+        m.communities_by_rota += u64::from(day.rota_cycle > 1 && day.extra_willing[0] > 0.0);
     }
 }
 

@@ -192,10 +192,11 @@ pub fn plan_goods(
                 (agreement.extra * params.labour.elder_willingness) as f32,
             ];
             labour[c].max_willing = params.labour.max_hours_per_day as f32;
-            // By rota, members take turns (`economy.longer_by`).
+            // By rota, members take turns (`economy.longer_by`, or the way the assembly chose).
             let cycle = match params.economy.longer_by {
                 LongerBy::Rota => params.economy.longer_rota_days.max(1),
-                LongerBy::Everyone => 0,
+                LongerBy::Vote if agreement.by_rota => params.economy.longer_rota_days.max(1),
+                LongerBy::Everyone | LongerBy::Vote => 0,
             };
             labour[c].rota_cycle = cycle as u16;
             labour[c].rota_turn = clock.tick.checked_rem(cycle).unwrap_or(0) as u16;

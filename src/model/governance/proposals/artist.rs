@@ -3,8 +3,8 @@
 //! goods); the others would cover their share of the necessary work. Passed, the artist accepts
 //! with `artist_acceptance`, and is appointed once every community has met.
 
-use super::{Acts, Ballot, Effect, Meeting, Proposal, ProposalKind};
-use crate::model::kernel::components::{Member, Person, Work};
+use super::{Acts, Ballot, Effect, Meeting, Proposal, ProposalKind, Voter};
+use crate::model::kernel::components::{Member, Person, Vocation, Work};
 use crate::model::kernel::decisions::Subject;
 use crate::model::kernel::decisions::Values;
 use crate::model::kernel::log::LogKind;
@@ -46,7 +46,7 @@ impl ProposalKind for Artist {
         }
     }
 
-    fn effect_on(&self, p: &Proposal, b: &Ballot, _work: &Work, rng: &mut ChaCha8Rng) -> Effect {
+    fn effect_on(&self, p: &Proposal, b: &Ballot, _who: &Voter, rng: &mut ChaCha8Rng) -> Effect {
         let mut e = p.effect;
         if rng.random::<f32>() < p.figures[0] as f32 {
             e.goods = b.params.assembly.artist_value as f32;
@@ -85,14 +85,14 @@ impl ProposalKind for Artist {
 /// community's candidates (able adults, in no guild, not yet artists), in table order, the one a
 /// share `pick` of the way through.
 fn appoint_artists(
-    persons: &mut Query<(&Member, &mut Person, &Values, &Work)>,
+    persons: &mut Query<(&Member, &mut Person, &Values, &Work, &Vocation)>,
     appoint: &[(usize, f64)],
     n: usize,
     artists: &mut [u32],
 ) {
     let candidate = |p: &Person| p.is_able_adult() && p.guild == 0 && !p.artist;
     let mut count = vec![0u32; n];
-    for (member, person, _, _) in persons.iter() {
+    for (member, person, ..) in persons.iter() {
         if candidate(person) {
             count[member.0 as usize] += 1;
         }
@@ -104,7 +104,7 @@ fn appoint_artists(
         }
     }
     let mut seen = vec![0u32; n];
-    for (member, mut person, _, _) in persons.iter_mut() {
+    for (member, mut person, ..) in persons.iter_mut() {
         let c = member.0 as usize;
         if target[c] == u32::MAX || !candidate(&person) {
             continue;

@@ -17,7 +17,7 @@ use crate::model::energy::EnergyBuilds;
 use crate::model::food::droughts::Droughts;
 use crate::model::guilds::Guild;
 use crate::model::kernel::components::{
-    Agreement, Directory, Land, Member, Ordering, Person, Standing, Stocks, Work,
+    Agreement, Directory, Land, Member, Ordering, Person, Standing, Stocks, Vocation, Work,
 };
 use crate::model::kernel::decisions::{Decided, Government, Level, Subject, Values};
 use crate::model::kernel::goods::Good;
@@ -34,6 +34,7 @@ pub mod city_help;
 pub mod food_agreement;
 pub mod guild_agreement;
 pub mod harvest_help;
+pub mod longer_by;
 pub mod newcomers;
 pub mod phase_out_fossil;
 pub mod place_newcomers;
@@ -66,6 +67,9 @@ pub const KINDS: &[&dyn ProposalKind] = &[
     // The community's standing agreements with its syndicates (last, so that every kind before
     // it draws as it did before it was built).
     &standing_agreement::StandingAgreement,
+    // How the extra hours of working longer are shared, when the assembly chooses (after the
+    // others, so that every kind before it draws as it did before it was built).
+    &longer_by::ShareLonger,
     // Regional assemblies, then the world assembly, through delegates.
     &food_agreement::FoodAgreement,
     &supply_agreement::SupplyAgreement,
@@ -141,6 +145,7 @@ pub struct Holdings<'w, 's> {
             &'static mut Person,
             &'static Values,
             &'static Work,
+            &'static Vocation,
         ),
     >,
     pub stocks: Query<'w, 's, &'static Stocks>,
@@ -185,6 +190,14 @@ impl Meeting<'_, '_, '_> {
         }
         self.holdings.orderings.get(entity).ok()
     }
+}
+
+/// A member at the vote: who they are, the hours they are willing to give, and what they
+/// worked the day before.
+pub struct Voter<'a> {
+    pub person: &'a Person,
+    pub vocation: &'a Vocation,
+    pub work: &'a Work,
 }
 
 /// What a member's effect may depend on at the vote.
@@ -239,15 +252,15 @@ pub trait ProposalKind: Sync + std::fmt::Debug {
         true
     }
 
-    /// Whether a member (working `work`, as recorded the day before) votes on community
+    /// Whether a member (`who`, working as recorded the day before) votes on community
     /// proposal `p`. By default every member does; a syndicate's own matters are voted by its
     /// workers only, who alone make its quorum and spend its rounds.
-    fn voter(&self, _p: &Proposal, _work: &Work) -> bool {
+    fn voter(&self, _p: &Proposal, _who: &Voter) -> bool {
         true
     }
 
-    /// The effect of proposal `p` on one member who attends (working `work`).
-    fn effect_on(&self, p: &Proposal, _b: &Ballot, _work: &Work, _rng: &mut ChaCha8Rng) -> Effect {
+    /// The effect of proposal `p` on one member who attends (`who`).
+    fn effect_on(&self, p: &Proposal, _b: &Ballot, _who: &Voter, _rng: &mut ChaCha8Rng) -> Effect {
         p.effect
     }
 

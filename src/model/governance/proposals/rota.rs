@@ -2,8 +2,7 @@
 //! takes an equal share of it. A member's leisure changes by their own undesirable hours less
 //! that share.
 
-use super::{Acts, Ballot, Effect, Meeting, Proposal, ProposalKind};
-use crate::model::kernel::components::Work;
+use super::{Acts, Ballot, Effect, Meeting, Proposal, ProposalKind, Voter};
 use crate::model::kernel::decisions::Subject;
 use crate::model::kernel::goods::N_GOODS;
 use crate::model::kernel::params::{N_SECTORS, UndesirablePolicy};
@@ -45,10 +44,10 @@ impl ProposalKind for Rota {
         }
     }
 
-    fn effect_on(&self, p: &Proposal, b: &Ballot, work: &Work, _rng: &mut ChaCha8Rng) -> Effect {
+    fn effect_on(&self, p: &Proposal, b: &Ballot, who: &Voter, _rng: &mut ChaCha8Rng) -> Effect {
         let mut e = p.effect;
         let mine: f32 = (0..N_SECTORS)
-            .map(|s| work.hours[s] * b.undesirable[s])
+            .map(|s| who.work.hours[s] * b.undesirable[s])
             .sum();
         e.leisure = mine - p.figures[0] as f32;
         e

@@ -32,7 +32,7 @@
 //! days to the next meeting, over the workers. `S` is the surplus they saw a day, in the same
 //! hours. Passed, the target is scaled from that day's plan on (`syndicates/economy.rs`).
 
-use super::{Acts, Effect, Meeting, Proposal, ProposalKind};
+use super::{Acts, Effect, Meeting, Proposal, ProposalKind, Voter};
 use crate::model::kernel::components::{AgeClass, HealthState, Seen, Work};
 use crate::model::kernel::decisions::Subject;
 use crate::model::kernel::goods::{Good, N_GOODS};
@@ -68,7 +68,7 @@ impl ProposalKind for StockTarget {
         }
         // Each syndicate's workers, as the voters are counted (`voter`).
         let mut workers = vec![[0u32; N_GOODS]; out.len()];
-        for (member, person, _, work) in m.holdings.persons.iter() {
+        for (member, person, _, work, _) in m.holdings.persons.iter() {
             if person.age == AgeClass::Child || person.health != HealthState::Well {
                 continue;
             }
@@ -158,9 +158,9 @@ impl ProposalKind for StockTarget {
         }
     }
 
-    fn voter(&self, p: &Proposal, work: &Work) -> bool {
+    fn voter(&self, p: &Proposal, who: &Voter) -> bool {
         match p.subject {
-            Subject::StockTarget { good, .. } => works_for(work, good),
+            Subject::StockTarget { good, .. } => works_for(who.work, good),
             _ => true,
         }
     }

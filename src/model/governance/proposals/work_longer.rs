@@ -11,7 +11,7 @@ use crate::model::kernel::params::economy::{Planning, Shortfall};
 use rand_chacha::ChaCha8Rng;
 
 /// Extra hours below this a willing adult are not worth a meeting (h/day).
-const NEEDED_TOLERANCE: f64 = 1e-3;
+pub(super) const NEEDED_TOLERANCE: f64 = 1e-3;
 
 #[derive(Debug)]
 pub struct WorkLonger;

@@ -117,6 +117,10 @@ pub enum LongerBy {
     /// Members take turns: each day one willing member in `longer_rota_days` works that many
     /// days' extra hours, and the others none.
     Rota,
+    /// The community's assembly chooses between the two (`longer_by` on the community agenda),
+    /// each member by whether the rota's long day would fit under `labour.max_hours_per_day`;
+    /// the way chosen is kept on the community's `Agreement` until the assembly changes it.
+    Vote,
 }
 
 /// A normal error's standard deviation over its mean absolute deviation (sqrt(pi / 2)): a
@@ -189,8 +193,8 @@ pub struct EconomyParams {
     /// Under `participatory`: most extra hours a day a willing member gives when the community
     /// works longer (elders their share of it).
     pub longer_hours: f64,
-    /// Under `participatory`, when the community works longer: `everyone` alike every day, or
-    /// by `rota`, in turns.
+    /// Under `participatory`, when the community works longer: `everyone` alike every day, by
+    /// `rota`, in turns, or as the community's assembly chooses (`vote`).
     pub longer_by: LongerBy,
     /// Under `longer_by = "rota"`: days of a turn of the rota (each willing member works longer
     /// one day in this many).
@@ -471,15 +475,15 @@ pub const DECLS: &[Decl] = &[
     Decl::new(
         "economy.longer_by",
         "",
-        Check::Choice(&["everyone", "rota"]),
-        "Under `participatory`, when the community works longer (`shortfall = \"longer\"`, or `\"vote\"` once `work_longer` passed): how the extra hours are shared. `everyone`: every willing member gives the session's extra hours every day. `rota`: members take turns; each day the willing members whose turn it is (one in `longer_rota_days`, by a fixed turn each person keeps for life) give `longer_rota_days` times the extra hours, the others none, so the average is the same unless `labour.max_hours_per_day` caps the long days.",
-        "Assumption: `everyone` by default, the rule before the choice could be made; the scenario fixes it (the assembly votes on working longer, not on how).",
+        Check::Choice(&["everyone", "rota", "vote"]),
+        "Under `participatory`, when the community works longer (`shortfall = \"longer\"`, or `\"vote\"` once `work_longer` passed): how the extra hours are shared. `everyone`: every willing member gives the session's extra hours every day. `rota`: members take turns; each day the willing members whose turn it is (one in `longer_rota_days`, by a fixed turn each person keeps for life) give `longer_rota_days` times the extra hours, the others none, so the average is the same unless `labour.max_hours_per_day` caps the long days. `vote`: the community's assembly chooses between the two (`longer_by` on the community agenda), at each meeting after a session that needed extra hours (under `shortfall = \"vote\"`, at the meeting that votes on `work_longer` too), by proposing to change the way in force (`everyone` at first); only the members who would give extra hours vote, each preferring the rota when its long day (their willing hours plus `longer_rota_days` times their extra hours) stays within `labour.max_hours_per_day`, and `everyone` otherwise. The way chosen stays until the assembly changes it. Refused unless some community can work longer (`participatory`, `shortfall` not `less`, assemblies on, `longer_by` and, under `shortfall = \"vote\"`, `work_longer` on the community agenda).",
+        "Assumption: `everyone` by default, the rule before the choice could be made. Under `vote`, the members' preference is an assumption: a member would rather have their extra hours on one long day in `longer_rota_days` and keep their other days at their usual length, unless that long day would pass the day's cap (then they could not give their share, which would be lost to the goods everyone gets).",
     ),
     Decl::new(
         "economy.longer_rota_days",
         "days",
         Check::Count(2, 28),
-        "Under `longer_by = \"rota\"`: days of the rota's cycle; each willing member works longer one day in this many.",
+        "Under `longer_by = \"rota\"` (or `\"vote\"` once an assembly chose the rota): days of the rota's cycle; each willing member works longer one day in this many.",
         "Assumption: 4 days (a long day about once a week at a weekly planning session's pace).",
     ),
     Decl::new(
