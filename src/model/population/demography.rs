@@ -142,6 +142,8 @@ pub fn live_a_day(
     mut households: ResMut<Households>,
     mut homes: Query<(Entity, &mut Household)>,
     mut gone: Local<Gone>,
+    mut guilds: Query<&mut crate::model::guilds::Guild>,
+    mut gov: ResMut<crate::model::kernel::decisions::Government>,
 ) {
     let (true, Some(rngs)) = (params.demography.enabled, rngs.as_deref_mut()) else {
         return;
@@ -188,6 +190,10 @@ pub fn live_a_day(
             if u < die {
                 vitals.deaths[c as usize] += 1;
                 commands.entity(entities[i]).despawn();
+                // Their guild has one member fewer, their community one artist fewer.
+                if person.guild != 0 || person.artist {
+                    super::moves::leave_community(person, c as usize, &mut guilds, &mut gov);
+                }
                 if let Some(h) = home {
                     households.leave(h, person.age != AgeClass::Child);
                     gone.dead.push(entities[i]);

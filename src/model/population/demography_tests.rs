@@ -81,6 +81,7 @@ fn persons_only(params: &Params, seed: u64, persons: u32) -> World {
     world.insert_resource(DemographyRngs::new(seed, 1));
     world.insert_resource(Vitals::new(1));
     world.insert_resource(crate::model::kernel::households::Households::default());
+    world.insert_resource(crate::model::kernel::decisions::Government::new(seed, 1, 1));
     world
 }
 
@@ -123,6 +124,70 @@ fn census(world: &mut World) -> Vec<[f64; 2]> {
         by_age[year][usize::from(!p.female)] += 1.0;
     }
     by_age
+}
+
+/// A guild member who dies leaves their guild one member fewer, and a full-time artist who dies
+/// their community one artist fewer: over 20 years of 200 persons (adults and elders of the WPP
+/// 2024 World table, a fifth of them in one guild and a twentieth artists), every day the
+/// guild's count is its living members and the community's count of artists its living
+/// artists, and some of each died (so the counts did fall).
+#[test]
+fn the_dead_leave_their_guild_and_their_art() {
+    use crate::model::guilds::{Agreement, Guild};
+    use crate::model::kernel::decisions::Government;
+    use crate::model::kernel::goods::Good;
+    let p = demography_params(InitialAges::Classes);
+    let mut world = persons_only(&p, 3, 200);
+    let tag = Guild::tag(Good::Clothing);
+    let (mut members, mut artists) = (0u32, 0u32);
+    for (i, mut person) in world
+        .query::<&mut Person>()
+        .iter_mut(&mut world)
+        .enumerate()
+    {
+        if person.age == AgeClass::Child {
+            continue;
+        }
+        if i % 5 == 0 {
+            person.guild = tag;
+            members += 1;
+        } else if i % 20 == 1 {
+            person.artist = true;
+            artists += 1;
+        }
+    }
+    world.spawn(Guild {
+        community: 0,
+        good: Good::Clothing,
+        members,
+        agreement: Agreement::Accepted,
+    });
+    world.resource_mut::<Government>().artists[0] = artists;
+    let (start_members, start_artists) = (members, artists);
+    let mut day = one_day();
+    for d in 0..20 * YEAR {
+        day.run(&mut world);
+        let living = |world: &mut World, f: fn(&Person) -> bool| {
+            world
+                .query::<&Person>()
+                .iter(world)
+                .filter(|p| f(p))
+                .count() as u32
+        };
+        members = living(&mut world, |p| p.guild != 0);
+        artists = living(&mut world, |p| p.artist);
+        let guild = *world.query::<&Guild>().single(&world).unwrap();
+        assert_eq!(guild.members, members, "day {d}");
+        assert_eq!(
+            world.resource::<Government>().artists[0],
+            artists,
+            "day {d}"
+        );
+    }
+    assert!(
+        members < start_members && artists < start_artists,
+        "{start_members} -> {members} members, {start_artists} -> {artists} artists"
+    );
 }
 
 /// A population that starts far from it (a quarter children, a tenth elders, ages even within

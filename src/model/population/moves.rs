@@ -155,9 +155,10 @@ fn leave_home(households: &mut Households, home: &mut Household, to: usize) {
     home.0 = households.found(to as u32, 1, 1, h);
 }
 
-/// A person who moved away from community `from` leaves their guild there (its member count
-/// falls by one) and, if a full-time artist, returns to ordinary work.
-fn leave_community(
+/// A person who moved away from community `from` (or died there) leaves their guild there (its
+/// member count falls by one) and, if a full-time artist, returns to ordinary work (the
+/// community's count of artists falls by one).
+pub(super) fn leave_community(
     person: &mut Person,
     from: usize,
     guilds: &mut Query<&mut Guild>,
