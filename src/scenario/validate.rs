@@ -167,6 +167,18 @@ fn demography(c: &mut Checks, s: &Scenario) {
 /// spends on money and law and what it throws away.
 fn economy(c: &mut Checks, s: &Scenario) {
     let p = &s.params;
+    if p.economy.planning == Planning::Participatory
+        && p.economy.shortfall == Shortfall::Vote
+        && !p.assembly.enabled
+    {
+        c.fail(
+            "economy.shortfall",
+            "is \"vote\", but assemblies are off (`assembly.enabled = false`): no assembly \
+             would vote to work longer, so requests would always be lowered; turn assemblies on \
+             or use \"less\" (the same) or \"longer\""
+                .to_owned(),
+        );
+    }
     let local = p.economy.planning != Planning::Perfect;
     if local && p.economy.from_table() {
         c.fail(

@@ -226,6 +226,11 @@ fn a_vote_on_how_to_work_longer_where_no_one_can_is_refused() {
             key,
             "\"work_longer\" in `assembly.community.off_agenda`",
         ),
+        (
+            "[economy]\nplanning = \"participatory\"\nshortfall = \"vote\"\n[assembly]\nenabled = false\n",
+            "economy.shortfall",
+            "assemblies are off",
+        ),
     ]);
     for shortfall in ["longer", "vote"] {
         let text = format!(
