@@ -190,6 +190,72 @@ fn the_dead_leave_their_guild_and_their_art() {
     );
 }
 
+/// A child whose only grown-up dies joins a relative household of their community if there is
+/// one, else the community's first household with a grown-up. Rates under which every man of 20
+/// or more dies on the day and nobody else dies: a household of a man of 30 and a child of 5
+/// (id 0), an unrelated woman's (id 1) and a woman's founded from household 0 (id 2, tied to
+/// it). The man dies on the first day; the child goes to household 2, or, with household 2 not
+/// tied to 0, to household 1; household 0 is dissolved and every count adds up.
+#[test]
+fn an_orphan_joins_a_relative_household_first() {
+    use crate::model::kernel::households::{Household, Households, NONE};
+    let ages = 121;
+    let rates = LifeTableRates {
+        q_female: vec![0.0; ages],
+        q_male: (0..ages).map(|a| if a >= 20 { 1.0 } else { 0.0 }).collect(),
+        daughters: vec![0.0; ages],
+        sons: vec![0.0; ages],
+    };
+    let mut p = demography_params(InitialAges::Classes);
+    p.demography.derived = Some(std::sync::Arc::new(LifeTable::new(rates).unwrap()));
+    for (kin, expected) in [(0, 2), (NONE, 1)] {
+        let mut world = persons_only(&p, 5, 0);
+        let mut homes = Households::default();
+        assert_eq!(homes.found(0, 2, 1, NONE), 0);
+        assert_eq!(homes.found(0, 1, 1, NONE), 1);
+        assert_eq!(homes.found(0, 1, 1, kin), 2);
+        world.insert_resource(homes);
+        let mut rng = stream(5, Purpose::Setup, 0);
+        // (female, age in years, household)
+        let people = [(false, 30, 0), (false, 5, 0), (true, 30, 1), (true, 40, 2)];
+        let mut child = None;
+        for (female, years, h) in people {
+            let mut bundle = draw_person(&mut rng, &p, 0);
+            bundle.1.female = female;
+            bundle.1.age_days = (years * YEAR) as u16;
+            bundle.1.age = stage(&p, bundle.1.age_days);
+            let e = world.spawn((bundle, Household(h))).id();
+            if years == 5 {
+                child = Some(e);
+            }
+        }
+        let child = child.unwrap();
+        assert_eq!(world.get::<Person>(child).unwrap().age, AgeClass::Child);
+        one_day().run(&mut world);
+        assert_eq!(
+            world.query::<&Person>().iter(&world).count(),
+            3,
+            "the man died"
+        );
+        assert_eq!(
+            world.get::<Household>(child).unwrap().0,
+            expected,
+            "kin {kin}"
+        );
+        let homes = world.resource::<Households>();
+        assert_eq!((homes.all[0].size, homes.all[0].grown), (0, 0));
+        assert_eq!(
+            (
+                homes.all[expected as usize].size,
+                homes.all[expected as usize].grown
+            ),
+            (2, 1)
+        );
+        let other = 3 - expected as usize;
+        assert_eq!((homes.all[other].size, homes.all[other].grown), (1, 1));
+    }
+}
+
 /// A population that starts far from it (a quarter children, a tenth elders, ages even within
 /// each stage) and lives a century under the WPP 2024 World rates ends in the stable age
 /// structure of those rates (Lotka), pooled over 20 seeds.
