@@ -107,8 +107,9 @@ fn volunteered_hours_fill_a_shortage_and_the_kitchen_cooks_what_they_allow() {
 
 #[test]
 fn hours_a_sector_does_not_need_are_not_worked() {
-    // The shipped village: its kitchen is fully staffed on days 5 and 6 (checked below).
-    let params = village_with(&[], &[]).params;
+    // The shipped village under the exact solve: its kitchen is fully staffed on days 5 and 6
+    // (checked below).
+    let params = village_with(&["economy.planning"], &["perfect".into()]).params;
     let (plain, plain_kitchen, _) = run(&params, 60, &[]);
     assert_eq!((plain_kitchen[5].0, plain_kitchen[6].0), (0.0, 0.0));
     let (with, with_kitchen, _) = run(&params, 60, &[kitchen(5, 8.0, 2)]);

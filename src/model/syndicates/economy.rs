@@ -711,6 +711,11 @@ impl Firm {
 /// Most passes made to bring every sector's inputs within what is there.
 const INPUT_PASSES: usize = 32;
 
+/// Whether `used` of a good is more than the `there` in store (beyond rounding).
+fn exceeds(used: f64, there: f64) -> bool {
+    used > there * (1.0 + 1e-12) + 1e-12
+}
+
 /// Each sector makes its plan as far as its hours and inputs allow; inputs are used up, and
 /// storable output goes to the store.
 ///
@@ -782,6 +787,9 @@ pub fn make_goods(
         }
         let mut made = [0.0; N_GOODS];
         let mut used = [0.0; N_GOODS];
+        let there = |stock: &Stocks, made: &[f64; N_GOODS], i: usize| {
+            stock.0[i] + if at_once[i] { made[i] } else { 0.0 }
+        };
         for pass in 0..=INPUT_PASSES {
             for g in 0..N_GOODS {
                 made[g] = planned[g] * rate[g];
@@ -789,18 +797,24 @@ pub fn make_goods(
             used = mul(a, &made);
             let mut consistent = true;
             for i in 0..N_GOODS {
-                let there = stock.0[i] + if at_once[i] { made[i] } else { 0.0 };
-                if used[i] > there * (1.0 + 1e-12) + 1e-12 {
+                let there = there(&stock, &made, i);
+                if !exceeds(used[i], there) {
+                    continue;
+                }
+                // The grid does not wait for its inputs (its upkeep, below), so only the other
+                // users of good i are held to what is there.
+                let others = used[i] - a[i][e] * made[e];
+                if exceeds(others, there) {
                     consistent = false;
-                    // Every sector using good i is curtailed in proportion; on the last pass
-                    // the users stop, so no stock ever goes negative.
+                    // Every other sector using good i is curtailed in proportion; on the last
+                    // pass they stop, so no stock ever goes negative.
                     let scale = if pass == INPUT_PASSES {
                         0.0
                     } else {
-                        there / used[i]
+                        there / others
                     };
                     for j in 0..N_GOODS {
-                        if a[i][j] > 0.0 {
+                        if a[i][j] > 0.0 && j != e {
                             rate[j] *= scale;
                         }
                     }
@@ -808,6 +822,17 @@ pub fn make_goods(
             }
             if consistent {
                 break;
+            }
+        }
+        let mut emptied = [false; N_GOODS];
+        for i in 0..N_GOODS {
+            let there = there(&stock, &made, i);
+            if exceeds(used[i], there) {
+                // The energy syndicate takes what the other users left of good i; the rest of
+                // its upkeep waits (the installations keep generating: their wear is
+                // `energy.wear`'s, not a day's input).
+                used[i] = there;
+                emptied[i] = true;
             }
         }
         for g in 0..N_GOODS {
@@ -819,6 +844,10 @@ pub fn make_goods(
                     o.in_production[lead - 1] += made[g];
                     day.in_production[g] = o.pipeline();
                 }
+            }
+            if emptied[g] {
+                // All there was is used (`stock + made - used` could round below 0).
+                stock.0[g] = 0.0;
             }
         }
         day.made = made;
