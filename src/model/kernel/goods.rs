@@ -569,6 +569,11 @@ pub const INPUTS: &[Decl] = &[Decl::new(
     "Assumptions, set so that each good takes what the essay's examples suggest; see each good's comments in `src/model/goods.rs`.",
 )];
 
+/// Short of a good (or of food) means delivered less than this share below the need: a
+/// community's `goods_short` and a person's count among those short of something on a day use
+/// the same threshold (it lies above the rounding of labour allocation, about 1e-7).
+pub const SHORT: f64 = 1e-3;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,7 +12,7 @@ use crate::model::kernel::components::{
     Syndicate, Vocation, Wants, Work, lane_sum,
 };
 use crate::model::kernel::decisions::Government;
-use crate::model::kernel::goods::{Good, N_GOODS};
+use crate::model::kernel::goods::{Good, N_GOODS, SHORT};
 use crate::model::kernel::ledger::{
     Books, BuildDay, Days, EnergyDay, FoodDay, GoodsDay, LabourDay, LearningDay, RailDay, TableDay,
 };
@@ -114,13 +114,13 @@ impl KindShares {
     /// do not want (a want factor of 0), which they are never short of.
     fn fared(&self, wants: &Wants) -> KindDay {
         let mut satisfaction = Satisfaction::of_food_share(self.food);
-        let mut short = self.food < 1.0 - 1e-6;
+        let mut short = self.food < 1.0 - SHORT;
         for (share, factor) in self.goods.iter().zip(wants.factor) {
             if share.is_nan() || factor <= 0.0 {
                 continue;
             }
             if let Some(share) = satisfaction.add(*share, 1.0) {
-                short |= share < 1.0 - 1e-6;
+                short |= share < 1.0 - SHORT;
             }
         }
         KindDay {
@@ -282,7 +282,7 @@ fn tally_kinds(
                     day.share_other
                 };
                 let mut satisfaction = Satisfaction::of_food_share(food);
-                let mut short = food < 1.0 - 1e-6;
+                let mut short = food < 1.0 - SHORT;
                 let mut kept = KindShares {
                     food,
                     goods: [f64::NAN; N_GOODS],
@@ -299,7 +299,7 @@ fn tally_kinds(
                         continue;
                     }
                     if let Some(share) = satisfaction.add(goods.delivered[g], goods.need[g]) {
-                        short |= share < 1.0 - 1e-6;
+                        short |= share < 1.0 - SHORT;
                         kept.goods[g] = share;
                     }
                 }

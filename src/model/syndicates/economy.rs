@@ -865,10 +865,6 @@ pub fn make_goods(
     }
 }
 
-/// Below this share of its request, a community counts as short of a good (above the rounding
-/// of labour allocation, about 1e-7).
-pub const SHORT: f64 = 1e-3;
-
 /// Goods are delivered by need, the same share of need to everyone when short. Services left
 /// over are given up.
 pub fn deliver_goods(
@@ -915,7 +911,7 @@ pub fn deliver_goods(
                 day.garments_discarded = delivered - wearable;
             }
             day.delivered[g] = delivered;
-            day.short[g] = delivered < day.need[g] * (1.0 - SHORT);
+            day.short[g] = delivered < day.need[g] * (1.0 - crate::model::kernel::goods::SHORT);
             if let Ok(mut o) = orderings.get_mut(directory.goods[c][g]) {
                 o.short_days = if day.short[g] { o.short_days + 1 } else { 0 };
                 day.short_days[g] = o.short_days;
