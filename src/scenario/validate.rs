@@ -819,6 +819,25 @@ fn food_and_goods(c: &mut Checks, s: &Scenario) {
             );
         }
     }
+    if f.harvest_hours_decided && !s.params.assembly.enabled {
+        c.fail(
+            "food.harvest_hours_decided",
+            "is on, but assemblies are off (`assembly.enabled = false`): the farm's workers \
+             decide their harvest hours at their community's meetings; turn assemblies on or \
+             this key off"
+                .to_owned(),
+        );
+    }
+    if f.harvest_hours_decided && f.harvest_hours_step > f.harvest_hours_max {
+        c.fail(
+            "food.harvest_hours_step",
+            format!(
+                "is {} h/day, more than `food.harvest_hours_max` ({} h/day): the farm's workers \
+                 could never agree to a step",
+                f.harvest_hours_step, f.harvest_hours_max
+            ),
+        );
+    }
     let (first, last) = f.growing_season;
     c.count(
         "food.growing_season",

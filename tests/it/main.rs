@@ -22,6 +22,7 @@ mod experiments;
 mod golden;
 mod governance;
 mod guild_moves;
+mod harvest_hours;
 mod households;
 mod kitchens;
 mod layout;

@@ -162,7 +162,9 @@ pub fn decide_allowance(
     }
 }
 
-/// Each farm posts the share of its season's labour that falls on today.
+/// Each farm posts the share of its season's labour that falls on today; on a harvest day,
+/// under `food.harvest_hours_decided`, with the extra hours its workers agreed to give it (at
+/// most `food.harvest_hours_max`).
 pub fn post_farm_hours(
     clock: Res<Clock>,
     params: Res<Params>,
@@ -170,13 +172,19 @@ pub fn post_farm_hours(
     mut labour: ResMut<Days<LabourDay>>,
     farms: Query<(&Syndicate, &FarmPlan)>,
 ) {
-    let share = calendar.labour[clock.day_of_year() as usize];
+    let today = clock.day_of_year() as usize;
+    let share = calendar.labour[today];
     let a = Sector::Agriculture.index();
+    let food = &params.food;
+    let extra = food.harvest_hours_decided && calendar.in_harvest[today];
     for (syndicate, plan) in &farms {
-        let hours = plan.planned_ha * params.food.labour_hours_per_ha * share;
+        let hours = plan.planned_ha * food.labour_hours_per_ha * share;
         let day = &mut labour[syndicate.community as usize];
         day.posted[a] = hours;
         day.unfilled[a] = hours;
+        if extra {
+            day.harvest_extra = plan.harvest_extra.min(food.harvest_hours_max) as f32;
+        }
     }
 }
 

@@ -29,12 +29,24 @@ pub fn harvest_fields(
     mut farms: Query<(&Syndicate, &mut FarmPlan)>,
     droughts: Res<crate::model::food::droughts::Droughts>,
 ) {
-    let share = calendar.harvest[clock.day_of_year() as usize];
+    let today = clock.day_of_year() as usize;
+    let share = calendar.harvest[today];
+    // What the farm's workers see of the harvest for their next meeting.
+    let seen = params.food.harvest_hours_decided && calendar.in_harvest[today];
+    let a = Sector::Agriculture.index();
     for (syndicate, mut plan) in &mut farms {
         let c = syndicate.community as usize;
         let day = &mut food[c];
-        plan.season_posted += labour[c].posted[Sector::Agriculture.index()];
+        plan.season_posted += labour[c].posted[a];
         plan.season_filled += filled(&labour[c], Sector::Agriculture);
+        if seen {
+            let l = &labour[c];
+            let s = &mut plan.harvest_seen;
+            s.days += 1;
+            s.posted += l.posted[a];
+            s.unfilled += l.unfilled[a];
+            s.extra += l.harvest_extra_given;
+        }
         let kg = plan.planned_ha
             * params.food.yield_kg_per_ha
             * droughts.factor(c, clock.tick)

@@ -71,7 +71,7 @@ impl Calendar {
         normalise(&mut tending);
         let mut in_harvest = [false; YEAR as usize];
         for (day, h) in in_harvest.iter_mut().enumerate() {
-            *h = (f64::from(offset(day as u32)) - peak).abs() <= 2.0 * sd;
+            *h = is_harvest_day(food, day as u32);
         }
         let mut labour = [0.0; YEAR as usize];
         for day in 0..n {
@@ -117,6 +117,19 @@ impl Calendar {
     }
 }
 
+/// Whether `day` (of the year) is in the harvest: within two spreads of its peak.
+fn is_harvest_day(food: &FoodParams, day: u32) -> bool {
+    let offset = |day: u32| (day + YEAR - food.planning_day) % YEAR;
+    let peak = f64::from(offset(food.harvest_peak_day));
+    let sd = food.harvest_spread_days.max(0.5);
+    (f64::from(offset(day)) - peak).abs() <= 2.0 * sd
+}
+
+/// Days of the year in the harvest (`Calendar::in_harvest`).
+pub fn harvest_days(food: &FoodParams) -> u32 {
+    (0..YEAR).filter(|&d| is_harvest_day(food, d)).count() as u32
+}
+
 fn normalise(xs: &mut [f64]) {
     let total: f64 = xs.iter().sum();
     if total > 0.0 {
@@ -149,5 +162,18 @@ mod tests {
         assert!((cal.harvest_remaining[peak] - 0.5 - cal.harvest[peak] / 2.0).abs() < 1e-3);
         assert_eq!(cal.days_to_next_season_peak[p], YEAR + (peak - p) as u32);
         assert_eq!(cal.days_to_next_season_peak[p - 1], 1 + (peak - p) as u32);
+    }
+
+    #[test]
+    fn the_harvest_is_two_spreads_either_side_of_its_peak() {
+        let mut food = crate::scenario::default_params().food;
+        for spread in [20.0, 7.5] {
+            food.harvest_spread_days = spread;
+            let cal = Calendar::new(&food);
+            let n = cal.in_harvest.iter().filter(|h| **h).count() as u32;
+            assert_eq!(harvest_days(&food), n);
+            // Every whole day within two spreads of the peak, the peak day included.
+            assert_eq!(n, 2 * (2.0 * spread).floor() as u32 + 1);
+        }
     }
 }

@@ -9,7 +9,7 @@
 use bevy_ecs::prelude::*;
 
 use crate::model::kernel::goods::N_GOODS;
-use crate::model::kernel::params::N_SECTORS;
+use crate::model::kernel::params::{N_SECTORS, Sector};
 
 /// The community a person lives in: its dense id, an index into the day's ledgers.
 #[derive(Component, Clone, Copy, Debug)]
@@ -166,7 +166,18 @@ pub struct Work {
     pub research: f32,
 }
 
+/// Least hours a member gave a syndicate's sector on a day to be one of its workers (everyone who
+/// works offers a little to every sector still short, so "any hours" would make nearly every
+/// member a worker of every syndicate).
+pub const WORKER_HOURS: f32 = 0.25;
+
 impl Work {
+    /// Whether these hours make their member one of the workers of `sector`'s syndicate.
+    #[inline]
+    pub fn works_in(&self, sector: Sector) -> bool {
+        self.hours[sector.index()] >= WORKER_HOURS
+    }
+
     pub fn total(&self) -> f32 {
         lane_sum(&self.hours) + self.garden + self.art + self.research
     }
@@ -417,6 +428,26 @@ pub struct FarmPlan {
     /// Food the region agreed this season to send the community (positive, kg) or that the
     /// community agreed to grow for others (negative, kg), out of this season's harvests.
     pub regional_kg: f64,
+    /// Extra hours a day beyond their willing hours the farm's workers agreed to give it on
+    /// harvest days (`food.harvest_hours_decided`; 0 until they decide).
+    pub harvest_extra: f64,
+    /// What the farm's workers saw on harvest days since their last meeting.
+    pub harvest_seen: HarvestSeen,
+}
+
+/// What a farm's workers saw on harvest days since their community's assembly last met
+/// (`food.harvest_hours_decided`): counted by `harvest_fields`, cleared when they meet.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct HarvestSeen {
+    /// Harvest days counted.
+    pub days: u32,
+    /// Effective farm hours posted on those days.
+    pub posted: f64,
+    /// Effective farm hours left unfilled on those days, after everyone's hours (the agreed
+    /// extra, exchange helpers, volunteers from outside).
+    pub unfilled: f64,
+    /// Hours given beyond willingness under the agreed extra.
+    pub extra: f64,
 }
 
 impl FarmPlan {

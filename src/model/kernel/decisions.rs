@@ -213,6 +213,12 @@ pub enum Subject {
     LongerBy {
         rota: bool,
     },
+    /// The farm's workers raise (or lower) a step the extra hours a day each of them gives the
+    /// farm on harvest days, to `hundredths` / 100 hours (`food.harvest_hours_decided`).
+    HarvestHours {
+        raise: bool,
+        hundredths: u32,
+    },
 }
 
 /// The kinds of proposal each level of assembly takes up, as `off_agenda` names them.
@@ -231,6 +237,7 @@ pub const COMMUNITY_AGENDA: &[&str] = &[
     "stock_target",
     "standing_agreement",
     "longer_by",
+    "harvest_hours",
 ];
 
 pub const REGION_AGENDA: &[&str] = &[
@@ -271,6 +278,7 @@ impl Subject {
             Subject::StockTarget { .. } => "stock_target",
             Subject::StandingAgreement { .. } => "standing_agreement",
             Subject::LongerBy { .. } => "longer_by",
+            Subject::HarvestHours { .. } => "harvest_hours",
         }
     }
 
@@ -367,6 +375,13 @@ impl Subject {
             Subject::LongerBy { rota: false } => {
                 "work longer everyone alike: each willing member's extra hours every day".to_owned()
             }
+            Subject::HarvestHours { raise, hundredths } => format!(
+                "its farm workers give the farm up to {}.{:02} h a day beyond their willing \
+                 hours in the harvest (a step {})",
+                hundredths / 100,
+                hundredths % 100,
+                if raise { "up" } else { "down" }
+            ),
         }
     }
 }

@@ -169,6 +169,11 @@ pub struct LabourDay {
     /// `labour::outside`).
     pub outside_offered: [f64; N_SECTORS],
     pub outside_taken: [f64; N_SECTORS],
+    /// On a harvest day, the extra hours a day beyond their willing hours the farm's workers
+    /// agreed to give it (`food.harvest_hours_decided`; 0 on other days), and the hours they
+    /// gave beyond their willingness today.
+    pub harvest_extra: f32,
+    pub harvest_extra_given: f64,
 }
 
 /// The goods beyond food: each good's flows for the day (units of the good) (syndicates).

@@ -209,33 +209,52 @@ fn remaining_in<const UNIT: bool>(
     day: &LabourDay,
 ) -> f32 {
     if person.can_work() && !person.artist {
-        let mut used = [0.0f32; N_SECTORS];
-        for s in 0..N_SECTORS {
-            used[s] = if UNIT {
-                work.hours[s]
-            } else {
-                work.hours[s] * day.counts_as[s]
-            };
-        }
-        let mut willing = vocation.willing;
-        // Working longer (participatory planning): the willing give the agreed extra hours.
-        // By rota, a member gives the cycle's extra hours on the day their turn comes, and none
-        // on the others.
-        if day.extra_willing[0] > 0.0 && willing > 0.0 {
-            let mut extra = day.extra_willing[usize::from(person.age == AgeClass::Elder)];
-            if day.rota_cycle > 1 {
-                extra = if rota_turn(vocation, day.rota_cycle) == day.rota_turn {
-                    extra * f32::from(day.rota_cycle)
-                } else {
-                    0.0
-                };
-            }
-            willing = (willing + extra).min(day.max_willing.max(willing));
-        }
-        (willing - lane_sum(&used) - work.garden - work.training - work.research).max(0.0)
+        left_of::<UNIT>(willing_today(person, vocation, day), work, day).max(0.0)
     } else {
         0.0
     }
+}
+
+/// A person's willing hours today: their willingness, with the extra hours of working longer.
+#[inline(always)]
+fn willing_today(person: &Person, vocation: &Vocation, day: &LabourDay) -> f32 {
+    let mut willing = vocation.willing;
+    // Working longer (participatory planning): the willing give the agreed extra hours.
+    // By rota, a member gives the cycle's extra hours on the day their turn comes, and none
+    // on the others.
+    if day.extra_willing[0] > 0.0 && willing > 0.0 {
+        let mut extra = day.extra_willing[usize::from(person.age == AgeClass::Elder)];
+        if day.rota_cycle > 1 {
+            extra = if rota_turn(vocation, day.rota_cycle) == day.rota_turn {
+                extra * f32::from(day.rota_cycle)
+            } else {
+                0.0
+            };
+        }
+        willing = with_extra(willing, extra, day.max_willing);
+    }
+    willing
+}
+
+/// `willing` hours with `extra` more, at most `max` (or `willing` itself, if that is more): how
+/// the extra hours of working longer and the farm's extra hours in the harvest are given.
+#[inline(always)]
+fn with_extra(willing: f32, extra: f32, max: f32) -> f32 {
+    (willing + extra).min(max.max(willing))
+}
+
+/// `willing` hours less those `work` has used today (possibly below zero).
+#[inline(always)]
+fn left_of<const UNIT: bool>(willing: f32, work: &Work, day: &LabourDay) -> f32 {
+    let mut used = [0.0f32; N_SECTORS];
+    for s in 0..N_SECTORS {
+        used[s] = if UNIT {
+            work.hours[s]
+        } else {
+            work.hours[s] * day.counts_as[s]
+        };
+    }
+    willing - lane_sum(&used) - work.garden - work.training - work.research
 }
 
 /// A person's turn in a rota of `cycle` days (`economy.longer_by = "rota"`): a number in
@@ -728,6 +747,77 @@ impl Solver<'_, '_> {
     }
 }
 
+impl Solver<'_, '_> {
+    /// On a harvest day, after the volunteering rounds (`food.harvest_hours_decided`): those who
+    /// worked the farm today (at least `WORKER_HOURS`) give it what is still unfilled, each up
+    /// to their willing hours plus the extra their meeting agreed (`day.harvest_extra`), at most
+    /// `labour.max_hours_per_day` (or their willing hours, if more), the same share of each
+    /// one's hours, just enough to fill it, as a round takes offers. What they give beyond their
+    /// willingness is counted in `harvest_extra_given`; what they give within it comes off the
+    /// spare hours the exchange schemes may ask of them.
+    fn harvest_extra(
+        &self,
+        runs: &[Range<usize>],
+        first: usize,
+        works: &mut [Work],
+        day: &mut LabourDay,
+        spare: &mut [f64; N_SECTORS],
+    ) {
+        let a = Sector::Agriculture.index();
+        let cols = self.columns;
+        // A farm worker's hours of willingness today: their willing hours left, and those with
+        // the agreed extra.
+        let hours = |i: usize, work: &Work| {
+            let (person, vocation) = (&cols.persons[i], &cols.vocations[i]);
+            if !person.can_work() || person.artist || !work.works_in(Sector::Agriculture) {
+                return (0.0, 0.0);
+            }
+            let willing = willing_today(person, vocation, day);
+            let longer = with_extra(willing, day.harvest_extra, self.rules.max_hours);
+            (
+                left_of::<false>(willing, work, day).max(0.0),
+                left_of::<false>(longer, work, day).max(0.0),
+            )
+        };
+        let mut offered = 0.0f64;
+        for run in runs {
+            for j in run.clone() {
+                let (_, can) = hours(j + first, &works[j]);
+                offered += f64::from(per_hour::<false>(can, day.counts_as[a]))
+                    * f64::from(cols.vocations[j + first].skill[a]);
+            }
+        }
+        if offered <= 0.0 {
+            return;
+        }
+        let take = (day.unfilled[a] / offered).min(1.0) as f32;
+        let mask = &self.rules.masks.undesirable;
+        let (mut filled, mut beyond) = (0.0f64, 0.0f64);
+        for run in runs {
+            for j in run.clone() {
+                let i = j + first;
+                let (left, can) = hours(i, &works[j]);
+                let given = can * take;
+                if given <= 0.0 {
+                    continue;
+                }
+                let vocation = &cols.vocations[i];
+                let work = &mut works[j];
+                let h = per_hour::<false>(given, day.counts_as[a]);
+                work.hours[a] += h;
+                filled += f64::from(h * vocation.skill[a]);
+                beyond += f64::from(per_hour::<false>((given - left).max(0.0), day.counts_as[a]));
+                work.ever_undesirable |= work.masked_hours(mask) > 0.0;
+                if self.any_exchange {
+                    add_spare(-given.min(left), vocation, spare);
+                }
+            }
+        }
+        day.unfilled[a] = (day.unfilled[a] - filled).max(0.0);
+        day.harvest_extra_given += beyond;
+    }
+}
+
 /// One community's day: any rota, then gardens, art and guilds with the first round's offers,
 /// then the volunteering rounds until no sector is short or the rounds run out. `runs` are its
 /// persons as ranges of `works`, whose first is person `first` of the table. Returns its spare
@@ -802,6 +892,9 @@ fn solve_community(
         if last {
             break;
         }
+    }
+    if day.harvest_extra > 0.0 && day.unfilled[Sector::Agriculture.index()] > EPS_HOURS {
+        solver.harvest_extra(runs, first, works, day, &mut spare);
     }
     spare
 }

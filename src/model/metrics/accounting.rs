@@ -647,6 +647,7 @@ fn add_labour(m: &mut TickMetrics, days: &[LabourDay], mask: &[f32; N_SECTORS]) 
             m.undesirable_unfilled_hours += f64::from(mask[s]) * day.unfilled[s];
         }
         m.exchange_hours += day.exchange_given;
+        m.harvest_extra_hours += day.harvest_extra_given;
         m.art_hours += day.art_hours;
         m.guild_hours += day.guild_hours.iter().sum::<f64>();
         m.exchange_passenger_km += day.exchange_passenger_km;

@@ -378,6 +378,7 @@ declare_row! {
     persons_ever_undesirable: u64, Int, "persons", "Persons who have done undesirable work at least once so far.";
     undesirable_unfilled_hours: f64, Float, "h", "Effective hours of undesirable work asked for that no one filled.";
     exchange_hours: f64, Float, "h", "Hours given through exchange schemes to communities short of hands.";
+    harvest_extra_hours: f64, Float, "h", "Hours the farms' workers gave their farm on harvest days beyond their willing hours, under the extra they agreed (`food.harvest_hours_decided`).";
     guild_hours: f64, Float, "h", "Effective hours guild members gave to their guilds.";
     guilds_active: u64, Int, "guilds", "Guilds whose raw-material agreement was accepted.";
     guild_members: u64, Int, "persons", "Persons in a guild at the end of the day, whether or not its agreement was accepted.", "guild members";

@@ -17,7 +17,8 @@ use crate::model::energy::EnergyBuilds;
 use crate::model::food::droughts::Droughts;
 use crate::model::guilds::Guild;
 use crate::model::kernel::components::{
-    Agreement, Directory, Land, Member, Ordering, Person, Standing, Stocks, Vocation, Work,
+    Agreement, Directory, FarmPlan, Land, Member, Ordering, Person, Standing, Stocks, Vocation,
+    Work,
 };
 use crate::model::kernel::decisions::{Decided, Government, Level, Subject, Values};
 use crate::model::kernel::goods::Good;
@@ -34,6 +35,7 @@ pub mod city_help;
 pub mod food_agreement;
 pub mod guild_agreement;
 pub mod harvest_help;
+pub mod harvest_hours;
 pub mod longer_by;
 pub mod newcomers;
 pub mod phase_out_fossil;
@@ -70,6 +72,9 @@ pub const KINDS: &[&dyn ProposalKind] = &[
     // How the extra hours of working longer are shared, when the assembly chooses (after the
     // others, so that every kind before it draws as it did before it was built).
     &longer_by::ShareLonger,
+    // The farm's workers' hours in the harvest, voted by them (after the others, so that every
+    // kind before it draws as it did before it was built).
+    &harvest_hours::HarvestHours,
     // Regional assemblies, then the world assembly, through delegates.
     &food_agreement::FoodAgreement,
     &supply_agreement::SupplyAgreement,
@@ -158,6 +163,9 @@ pub struct Holdings<'w, 's> {
     pub agreements: Query<'w, 's, &'static mut Agreement>,
     /// Goods syndicates' orderings, by entity: their stock targets and what their workers saw.
     pub orderings: Query<'w, 's, &'static mut Ordering>,
+    /// Farms' plans, by entity (`Directory::farms`): the extra hours their workers agreed to
+    /// give in the harvest and what they saw since their last meeting.
+    pub farms: Query<'w, 's, &'static mut FarmPlan>,
 }
 
 /// What a meeting knows when proposals are made.

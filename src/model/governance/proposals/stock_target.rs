@@ -2,8 +2,8 @@
 //! under `local` or `participatory` planning).
 //!
 //! **Who.** A syndicate's workers are the adult members of its community, well on the meeting
-//! day, who gave its sector at least [`WORKER_HOURS`] on the day before (as their `Work` records
-//! when the assembly meets, before the day's labour is allocated). Only they vote on its
+//! day, who gave its sector at least [`WORKER_HOURS`] on the day before (as their `Work`
+//! records when the assembly meets, before the day's labour is allocated). Only they vote on its
 //! proposals, only those of them who attend the community's meeting count for its quorum
 //! (`assembly.community.quorum` of its workers), and only they spend the proposal's rounds
 //! (`assembly.community.round_hours` each).
@@ -31,6 +31,8 @@
 //! reserve (forecast x reserve days x target factor) times the hours per unit, spread over the
 //! days to the next meeting, over the workers. `S` is the surplus they saw a day, in the same
 //! hours. Passed, the target is scaled from that day's plan on (`syndicates/economy.rs`).
+//!
+//! [`WORKER_HOURS`]: crate::model::kernel::components::WORKER_HOURS
 
 use super::{Acts, Effect, Meeting, Proposal, ProposalKind, Voter};
 use crate::model::kernel::components::{AgeClass, HealthState, Seen, Work};
@@ -40,11 +42,6 @@ use crate::model::kernel::params::Sector;
 use crate::model::kernel::params::economy::{MAD_TO_SD, MAX_TARGET_STEPS, Planning};
 use rand_chacha::ChaCha8Rng;
 
-/// Least hours a member gave a syndicate's sector on the day before the meeting to be one of its
-/// workers (everyone who works offers a little to every sector still short, so "any hours"
-/// would make nearly every member a worker of every syndicate).
-pub const WORKER_HOURS: f32 = 0.25;
-
 /// Surplus hours a day per worker below this are not worth a vote on lowering.
 const SURPLUS_TOLERANCE: f64 = 1e-4;
 
@@ -53,7 +50,30 @@ pub struct StockTarget;
 
 /// Whether `work` makes its member one of the workers of `good`'s syndicate.
 fn works_for(work: &Work, good: Good) -> bool {
-    work.hours[Sector::Making(good).index()] >= WORKER_HOURS
+    work.works_in(Sector::Making(good))
+}
+
+/// Each of `communities` communities' workers of each of `sectors`' syndicates, as a
+/// syndicate's voters are counted: members neither children nor ill who gave the sector at
+/// least [`WORKER_HOURS`] on the day before the meeting.
+pub(super) fn count_workers<const K: usize>(
+    m: &Meeting,
+    communities: usize,
+    sectors: &[Sector; K],
+) -> Vec<[u32; K]> {
+    let mut workers = vec![[0u32; K]; communities];
+    for (member, person, _, work, _) in m.holdings.persons.iter() {
+        if person.age == AgeClass::Child || person.health != HealthState::Well {
+            continue;
+        }
+        let Some(count) = workers.get_mut(member.0 as usize) else {
+            continue;
+        };
+        for (n, sector) in count.iter_mut().zip(sectors) {
+            *n += u32::from(work.works_in(*sector));
+        }
+    }
+    workers
 }
 
 impl ProposalKind for StockTarget {
@@ -67,18 +87,8 @@ impl ProposalKind for StockTarget {
             return;
         }
         // Each syndicate's workers, as the voters are counted (`voter`).
-        let mut workers = vec![[0u32; N_GOODS]; out.len()];
-        for (member, person, _, work, _) in m.holdings.persons.iter() {
-            if person.age == AgeClass::Child || person.health != HealthState::Well {
-                continue;
-            }
-            let Some(count) = workers.get_mut(member.0 as usize) else {
-                continue;
-            };
-            for good in Good::ALL {
-                count[good.index()] += u32::from(works_for(work, *good));
-            }
-        }
+        let sectors: [Sector; N_GOODS] = std::array::from_fn(|g| Sector::Making(Good::ALL[g]));
+        let workers = count_workers(m, out.len(), &sectors);
         let interval = f64::from(m.params.assembly.community.interval_days.max(1));
         // A good's share of a member's needs (food is the other share).
         let share = 1.0 / (N_GOODS as f64 + 1.0);

@@ -492,6 +492,14 @@ pub struct FoodParams {
     pub household_waste_share: f64,
     /// Spread stocks over the days until the next harvest when they run short (on/off).
     pub rationing: bool,
+    /// The farm's workers decide, at their community's meetings, how many hours a day beyond
+    /// their willing hours they give the farm on harvest days (`harvest_hours` on the community
+    /// agenda; `governance/proposals/harvest_hours.rs`). Off: nobody gives any.
+    pub harvest_hours_decided: bool,
+    /// Under `harvest_hours_decided`: the extra hours a day one decision adds or takes off.
+    pub harvest_hours_step: f64,
+    /// Under `harvest_hours_decided`: the most extra hours a day the workers may agree to.
+    pub harvest_hours_max: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -691,6 +699,10 @@ impl Default for FoodParams {
             // roughly 600 kg bought.
             household_waste_share: 0.13,
             rationing: true,
+            harvest_hours_decided: false,
+            // Assumptions: half an hour a step, at most two hours a day (docs/planning.md).
+            harvest_hours_step: 0.5,
+            harvest_hours_max: 2.0,
         }
     }
 }
@@ -933,6 +945,9 @@ pub const FOOD: &[Decl] = &[
     Decl::new("food.plate_waste_share", "share", Check::Range(0.0, 0.5), "Share of food served by the community kitchen that is left on plates and thrown away; the kitchen serves that much more, so people still eat their allowance.", "Assumption: 0, the essay's claim of little waste. Published: WRAP 2013 (UK hospitality and food service): one meal in six wasted, 34% of it left on plates, so about 0.057 of what is served; kitchens-plate-waste.toml takes it."),
     Decl::new("food.household_waste_share", "share", Check::Range(0.0, 0.9), "Share of food taken home raw that is wasted in households.", "UNEP Food Waste Index 2024: households waste 79 kg/person/yr, about 13% of the roughly 600 kg bought."),
     Decl::new("food.rationing", "", Check::Free, "Spread stocks over the days until the next harvest when they run short.", ""),
+    Decl::new("food.harvest_hours_decided", "", Check::Free, "The farm's workers (the members of its community who gave the farm at least a quarter of an hour on the day before the meeting) meet with their community's assembly and vote, by its voting rule, on raising by a step the extra hours a day each of them gives the farm on harvest days (within two `harvest_spread_days` of the peak) beyond their willing hours, when farm work went unfilled on the harvest days since their last meeting, or on lowering it a step when none did and the extra hours were not needed (`harvest_hours` on the community agenda). On a harvest day, after the ordinary volunteering rounds and before any exchange scheme, those who worked the farm that day give it what is still unfilled, up to their willing hours plus the agreed extra and at most `labour.max_hours_per_day`; counted in `harvest_extra_hours`. Decisions are in decisions.csv. Refused with assemblies off.", "Assumption: off by default. The essay: \"In labour-intensive periods of the agricultural year, more people from the community will be encouraged to volunteer their time in the syndicate\". See docs/planning.md \"The farm's hours in the harvest\" for the members' weighing."),
+    Decl::new("food.harvest_hours_step", "h/day", Check::Range(0.01, 12.0), "Under `harvest_hours_decided`: the extra hours a day one decision of the farm's workers adds (or takes off), up to `harvest_hours_max`.", "Assumption: half an hour a day."),
+    Decl::new("food.harvest_hours_max", "h/day", Check::Range(0.0, 12.0), "Under `harvest_hours_decided`: the most extra hours a day beyond their willing hours the farm's workers may agree to give on harvest days (and never beyond `labour.max_hours_per_day` in all).", "Assumption: two hours a day, half the essay's ideal working day of \"three to four hours\"."),
 ];
 
 /// The declarations of this section's parameters (see [`super::decl`]).
