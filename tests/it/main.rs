@@ -23,6 +23,7 @@ mod golden;
 mod governance;
 mod guild_moves;
 mod households;
+mod input_agreements;
 mod kitchens;
 mod layout;
 mod learning;
