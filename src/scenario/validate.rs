@@ -7,7 +7,7 @@ use crate::model::kernel::decisions::{COMMUNITY_AGENDA, REGION_AGENDA, WORLD_AGE
 use crate::model::kernel::decl;
 use crate::model::kernel::decl::Check;
 use crate::model::kernel::goods::{Good, leontief_inverse};
-use crate::model::kernel::params::economy::{LongerBy, Planning, Shortfall};
+use crate::model::kernel::params::economy::{InputAgreements, LongerBy, Planning, Shortfall};
 use crate::model::kernel::params::energy::{EnergyUser, Source};
 use crate::model::kernel::params::{MAX_COMMUNITY, Sector};
 use crate::model::kernel::technology::technical_matrix;
@@ -220,6 +220,15 @@ fn economy(c: &mut Checks, s: &Scenario) {
         );
     }
     longer_by(c, s);
+    if p.economy.input_agreements == InputAgreements::Assemblies && !p.economy.standing_agreements {
+        c.fail(
+            "economy.input_agreements",
+            "is \"assemblies\"; it needs `economy.standing_agreements = true`: the syndicates' \
+             agreements with each other are made from the store's firm orders at the start and \
+             planned as firm orders beside them"
+                .to_owned(),
+        );
+    }
     if p.economy.standing_agreements && p.economy.share_requests {
         c.fail(
             "economy.share_requests",

@@ -177,3 +177,19 @@ pub fn rows_and_decisions(
     let rows = (0..days).map(|_| sim.step()).collect();
     (rows, sim.decisions().to_vec())
 }
+
+/// Each good's syndicate's `Ordering` in a world of one community (the village), by good.
+pub fn orderings(
+    sim: &mut commune::model::Simulation,
+) -> [commune::model::kernel::components::Ordering; commune::model::kernel::goods::N_GOODS] {
+    use commune::model::kernel::components::{Ordering, Syndicate};
+    use commune::model::kernel::params::Sector;
+    let world = sim.world_mut();
+    let mut out = [Ordering::default(); commune::model::kernel::goods::N_GOODS];
+    for (s, o) in world.query::<(&Syndicate, &Ordering)>().iter(world) {
+        if let Sector::Making(g) = s.sector {
+            out[g.index()] = *o;
+        }
+    }
+    out
+}

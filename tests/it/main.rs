@@ -24,6 +24,7 @@ mod governance;
 mod guild_moves;
 mod harvest_hours;
 mod households;
+mod input_agreements;
 mod kitchens;
 mod layout;
 mod learning;

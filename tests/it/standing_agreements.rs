@@ -7,10 +7,8 @@
 //! seeds, each a 95% interval over seeds.
 
 use commune::analysis::stats::MeanCi;
-use commune::model::kernel::components::{Ordering, Syndicate};
 use commune::model::kernel::decisions::{Decision, Subject};
 use commune::model::kernel::goods::{Good, N_GOODS};
-use commune::model::kernel::params::Sector;
 use commune::model::kernel::params::economy::MAD_TO_SD;
 use commune::model::kernel::technology::Economy;
 use commune::model::{Simulation, Summary};
@@ -25,18 +23,6 @@ fn on(extra: &[(&str, toml::Value)]) -> Scenario {
     let mut all = vec![("economy.standing_agreements", true.into())];
     all.extend_from_slice(extra);
     local_village(&all)
-}
-
-/// Each good's syndicate's `Ordering` in the village (one community), by good.
-fn orderings(sim: &mut Simulation) -> [Ordering; N_GOODS] {
-    let world = sim.world_mut();
-    let mut out = [Ordering::default(); N_GOODS];
-    for (s, o) in world.query::<(&Syndicate, &Ordering)>().iter(world) {
-        if let Sector::Making(g) = s.sector {
-            out[g.index()] = *o;
-        }
-    }
-    out
 }
 
 #[test]

@@ -407,6 +407,9 @@ fn community_meetings(
             recall(acts, c);
         }
         for (k, p) in proposals[c].iter().enumerate() {
+            if !p.kind.taken_up(p, c, acts) {
+                continue;
+            }
             // Those who vote on it (every member but on a syndicate's own matters, where its
             // workers make their own quorum and spend their own rounds).
             let (could, came) = ballots.voters[c][k];

@@ -361,6 +361,50 @@ pub struct Ordering {
     /// What the community's members have seen of the good since their assembly last met (days,
     /// days short and surplus; kept only under `economy.standing_agreements`).
     pub heard: Seen,
+    /// Under `economy.input_agreements = "assemblies"`: its standing agreements with the
+    /// syndicates whose goods it uses.
+    pub inputs: Inputs,
+}
+
+/// A goods syndicate's standing agreements with the syndicates of its community whose goods it
+/// uses (`economy.input_agreements = "assemblies"`), by the input's good index; all zero
+/// otherwise.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Inputs {
+    /// The amount of each good a day it has agreed to take (units/day).
+    pub agreed: [f64; N_GOODS],
+    /// A revised amount and the first day it is in force, waiting for its notice.
+    pub revised: [Option<(f64, u32)>; N_GOODS],
+    /// The input orders it placed (`A[i][j]` times its plan), smoothed as its forecast is
+    /// (units/day).
+    pub placed: [f64; N_GOODS],
+    /// Days since its community's last meeting on which its making was held back for want of
+    /// the good (the good was not there for every user).
+    pub short: [u32; N_GOODS],
+    /// Revisions its workers offered at today's meeting, waiting for the supplier's workers.
+    pub offered: [bool; N_GOODS],
+}
+
+impl Inputs {
+    /// The amount of good `i` agreed a day in force on `day`, counting a revision due by then.
+    pub fn agreed_on(&self, i: usize, day: u32) -> f64 {
+        match self.revised[i] {
+            Some((amount, from)) if day >= from => amount,
+            _ => self.agreed[i],
+        }
+    }
+
+    /// Puts the revision of good `i`'s agreement due by `day` in force; whether there was one.
+    pub fn settle(&mut self, i: usize, day: u32) -> bool {
+        match self.revised[i] {
+            Some((amount, from)) if day >= from => {
+                self.agreed[i] = amount;
+                self.revised[i] = None;
+                true
+            }
+            _ => false,
+        }
+    }
 }
 
 /// What a goods syndicate's workers have seen since their last meeting

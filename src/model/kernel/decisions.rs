@@ -219,6 +219,17 @@ pub enum Subject {
         raise: bool,
         hundredths: u32,
     },
+    /// The community's `user` syndicate revises its standing agreement with its `input`
+    /// syndicate to take `millionths` / 1,000,000 units of the input a day from day `from`
+    /// (`economy.input_agreements = "assemblies"`): offered by the user's workers
+    /// (`accept` false) and then accepted or refused by the input syndicate's (`accept` true).
+    InputAgreement {
+        input: Good,
+        user: Good,
+        millionths: u64,
+        from: u32,
+        accept: bool,
+    },
 }
 
 /// The kinds of proposal each level of assembly takes up, as `off_agenda` names them.
@@ -238,6 +249,7 @@ pub const COMMUNITY_AGENDA: &[&str] = &[
     "standing_agreement",
     "longer_by",
     "harvest_hours",
+    "input_agreement",
 ];
 
 pub const REGION_AGENDA: &[&str] = &[
@@ -279,6 +291,7 @@ impl Subject {
             Subject::StandingAgreement { .. } => "standing_agreement",
             Subject::LongerBy { .. } => "longer_by",
             Subject::HarvestHours { .. } => "harvest_hours",
+            Subject::InputAgreement { .. } => "input_agreement",
         }
     }
 
@@ -368,6 +381,27 @@ impl Subject {
                 thousandths / 1000,
                 thousandths % 1000
             ),
+            Subject::InputAgreement {
+                input,
+                user,
+                millionths,
+                from,
+                accept,
+            } => {
+                let amount = format!("{}.{:06}", millionths / 1_000_000, millionths % 1_000_000);
+                let (input, user) = (input.name(), user.name());
+                if accept {
+                    format!(
+                        "its {input} syndicate agrees to supply its {user} syndicate {amount} a \
+                         day from day {from}"
+                    )
+                } else {
+                    format!(
+                        "its {user} syndicate agrees with its {input} syndicate to take \
+                         {amount} a day from day {from}, if its {input} syndicate agrees"
+                    )
+                }
+            }
             Subject::LongerBy { rota: true } => {
                 "work longer by rota: each willing member's extra hours on a long day in turn"
                     .to_owned()

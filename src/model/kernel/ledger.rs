@@ -201,6 +201,9 @@ pub struct GoodsDay {
     pub requested_hours: f64,
     /// Standing agreements whose revised amount came into force today.
     pub agreements_revised: u32,
+    /// Agreements between syndicates whose revised amount came into force today
+    /// (`economy.input_agreements = "assemblies"`).
+    pub input_agreements_revised: u32,
     /// Stock at the end of the day beyond the reserve days of today's requirement.
     pub overstock: [f64; N_GOODS],
     /// Made and not yet in store at the end of the day (local planning with a lead time).

@@ -709,6 +709,7 @@ fn add_goods(
         agreed += day.agreed_hours;
         requested_hours += day.requested_hours;
         m.agreements_revised += u64::from(day.agreements_revised);
+        m.input_agreements_revised += u64::from(day.input_agreements_revised);
         m.planning_rounds += u64::from(day.planning_rounds);
         m.requests_restated += u64::from(day.restated);
         m.planning_unagreed += u64::from(day.planning_unagreed);

@@ -444,6 +444,7 @@ declare_row! {
     goods_short_share: f64, Float, "0..1", "Share of the goods communities requested today (each community and good with a request) of which they were delivered less than they requested: stock-outs and services made short.", "goods short";
     agreed_share: f64, Float, "0..1", "Share of what communities requested today (every good but energy, weighted by its direct hours per unit) that their stores' standing agreements in force cover (`economy.standing_agreements`; 0 otherwise).", "requests under standing agreements";
     agreements_revised: u64, Int, "agreements", "Standing agreements whose revised amount came into force today, after `economy.agreement_notice_days` of notice, summed over communities (0 without `economy.standing_agreements`).", "agreements revised";
+    input_agreements_revised: u64, Int, "agreements", "Agreements between syndicates (a syndicate's standing agreement to take a good from another syndicate of its community) whose revised amount came into force today, after `economy.agreement_notice_days` of notice, summed over communities (0 unless `economy.input_agreements = \"assemblies\"`).", "input agreements revised";
     @extra {
         /// Units of each good planned today by its syndicates.
         goods_planned: [f64; N_GOODS],

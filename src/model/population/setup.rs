@@ -10,7 +10,7 @@ use crate::model::kernel::components::*;
 use crate::model::kernel::decisions::Values;
 use crate::model::kernel::goods::{Good, Headcount, N_GOODS};
 use crate::model::kernel::households::{Household, Households};
-use crate::model::kernel::params::economy::MAX_LEAD_DAYS;
+use crate::model::kernel::params::economy::{InputAgreements, MAX_LEAD_DAYS};
 use crate::model::kernel::params::energy::Source;
 use crate::model::kernel::params::{N_SECTORS, Params, Sector};
 use crate::model::kernel::regions::{Regions, Urban};
@@ -291,7 +291,7 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
         // first day's requests of each good but energy (and the global syndicate's devices), and
         // each syndicate starts expecting only the orders beyond the firm ones.
         let agreements = params.economy.standing_agreements;
-        let (agreed, beyond) = if agreements {
+        let (agreed, beyond, firm) = if agreements {
             let global = params.global.global();
             let agreed: [f64; N_GOODS] = std::array::from_fn(|g| {
                 let good = Good::ALL[g];
@@ -309,10 +309,13 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
                 }
             }));
             let beyond: [f64; N_GOODS] = std::array::from_fn(|g| (gross[g] - firm[g]).max(0.0));
-            (agreed, beyond)
+            (agreed, beyond, firm)
         } else {
-            ([0.0; N_GOODS], gross)
+            ([0.0; N_GOODS], gross, [0.0; N_GOODS])
         };
+        // Under `input_agreements = "assemblies"` each syndicate starts agreed to take the
+        // inputs the firm output takes, `A[i][j] X[j]`: the orders of the `follow` rule.
+        let own = agreements && params.economy.input_agreements == InputAgreements::Assemblies;
         let goods: [Entity; N_GOODS] = std::array::from_fn(|g| {
             let good = Good::ALL[g];
             let standing = if uncreated && good.storable() {
@@ -328,6 +331,12 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
                 agreed: agreed[g],
                 ..Default::default()
             };
+            if own {
+                for i in 0..N_GOODS {
+                    ordering.inputs.agreed[i] = economy.a[i][g] * firm[g];
+                }
+                ordering.inputs.placed = ordering.inputs.agreed;
+            }
             if good.storable() {
                 let lead = (params.economy.lead_days as usize).min(MAX_LEAD_DAYS);
                 ordering.in_production[..lead].fill(gross[g]);

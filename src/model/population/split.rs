@@ -217,6 +217,17 @@ fn found_one(world: &mut World, seed: u64, tick: u32, founder: u32, site: u32) -
             }
             c.heard = Seen::default();
             p.heard = Seen::default();
+            // Its agreements with the syndicates whose goods it uses are shared out too.
+            let (pi, ci) = (&mut p.inputs, &mut c.inputs);
+            for i in 0..pi.agreed.len() {
+                ci.agreed[i] = take(&mut pi.agreed[i], share);
+                ci.placed[i] = take(&mut pi.placed[i], share);
+                if let (Some((pa, _)), Some((ca, _))) = (&mut pi.revised[i], &mut ci.revised[i]) {
+                    *ca = take(pa, share);
+                }
+                ci.short[i] = 0;
+                pi.short[i] = 0;
+            }
             for (p, c) in p.in_production.iter_mut().zip(c.in_production.iter_mut()) {
                 *c = take(p, share);
             }

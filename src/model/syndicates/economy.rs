@@ -21,7 +21,9 @@ use crate::model::kernel::goods::{Good, N_GOODS, mul};
 use crate::model::kernel::ledger::{
     BuildDay, Days, EnergyDay, FoodDay, GoodsDay, GuildDay, LabourDay, PeopleDay, RailDay,
 };
-use crate::model::kernel::params::economy::{LongerBy, MAD_TO_SD, Planning, Shortfall};
+use crate::model::kernel::params::economy::{
+    InputAgreements, LongerBy, MAD_TO_SD, Planning, Shortfall,
+};
 use crate::model::kernel::params::{Params, Sector};
 use crate::model::kernel::regions::Regions;
 use crate::model::kernel::rng::{RequestRngs, standard_normal};
@@ -250,7 +252,16 @@ pub fn plan_goods(
                 for o in orderings.iter_mut() {
                     day.agreements_revised += u32::from(o.settle(clock.tick));
                 }
-                let f = Firm::new(&economy, &orderings, &idle, global, clock.tick);
+                let own = params.economy.input_agreements == InputAgreements::Assemblies;
+                if own {
+                    for o in orderings.iter_mut() {
+                        for i in 0..N_GOODS {
+                            day.input_agreements_revised +=
+                                u32::from(o.inputs.settle(i, clock.tick));
+                        }
+                    }
+                }
+                let f = Firm::new(&economy, &orderings, &idle, global, clock.tick, own);
                 for g in (0..N_GOODS).filter(|&g| g != Good::Energy.index()) {
                     day.agreed_hours += f.agreed[g] * economy.labour[g];
                     day.requested_hours += wanted[g] * economy.labour[g];
@@ -609,8 +620,8 @@ fn plan_local(
     }
     let inputs = mul(a, &planned);
     let alpha = p.smoothing;
-    // The input orders agreed for the firm output (`A X`).
-    let firm_inputs = firm.map(|f| mul(a, &f.now));
+    // The input orders agreed for the firm output (`A X`, or the syndicates' own agreements).
+    let firm_inputs = firm.map(|f| f.inputs);
     for g in 0..N_GOODS {
         let o = &mut orderings[g];
         let orders = match (firm, &firm_inputs) {
@@ -628,21 +639,40 @@ fn plan_local(
         }
         o.requests += alpha * (wanted[g] - o.requests);
     }
+    if p.input_agreements == InputAgreements::Assemblies {
+        // The input orders each syndicate placed, smoothed: what its workers would agree to.
+        for j in 0..N_GOODS {
+            let o = &mut orderings[j].inputs;
+            for i in 0..N_GOODS {
+                o.placed[i] += alpha * (a[i][j] * planned[j] - o.placed[i]);
+            }
+        }
+    }
     planned
 }
 
 /// What a community's syndicates know of the firm orders under standing agreements
 /// (`economy.standing_agreements`): the store's agreed amounts in force today and the gross
 /// output they take, today and over the days ahead, revisions included.
+///
+/// Under `economy.input_agreements = "follow"` the firm input orders are those the gross output
+/// takes, `A X`. Under `"assemblies"` they are the syndicates' own agreements, `Q[i][j]` of good
+/// `i` a day to syndicate `j` (`Inputs::agreed`), and syndicate `i`'s firm orders are the
+/// store's amount and those, `S[i] + sum_j Q[i][j]`: computed as `X[i] + (sum_j Q[i][j] -
+/// (A X)[i])`, which is the same sum and, while every agreement is still the one `A X` made at
+/// the start, the `follow` figure to the bit.
 #[derive(Clone, Debug)]
 pub struct Firm {
     /// The store's agreed amounts in force today (0 for an idle syndicate, energy and the
     /// global syndicate's devices).
     pub agreed: [f64; N_GOODS],
-    /// The gross output they take today, `(I - A)^-1 S`.
+    /// The firm orders each syndicate has today: `(I - A)^-1 S` (`follow`), or the store's and
+    /// the other syndicates' agreed amounts (`assemblies`).
     pub now: [f64; N_GOODS],
+    /// The firm input orders in `now`: `A X`, or `sum_j Q[i][j]`.
+    pub inputs: [f64; N_GOODS],
     /// From each day ahead a revision comes into force (days from today, ascending), the
-    /// gross output the agreements then in force take.
+    /// firm orders then.
     later: Vec<(u32, [f64; N_GOODS])>,
 }
 
@@ -664,20 +694,57 @@ impl Firm {
         })
     }
 
+    /// The firm orders and the firm input orders in them with the agreements in force on `day`
+    /// (today's without); `own` the syndicates' own input agreements (`assemblies`).
+    fn orders(
+        economy: &Economy,
+        orderings: &[Ordering; N_GOODS],
+        idle: &[bool; N_GOODS],
+        global: bool,
+        own: bool,
+        day: Option<u32>,
+    ) -> ([f64; N_GOODS], [f64; N_GOODS]) {
+        let gross = economy.gross_output(&Self::amounts(orderings, idle, global, day));
+        let follow = mul(&economy.a, &gross);
+        if !own {
+            return (gross, follow);
+        }
+        let mut inputs = [0.0; N_GOODS];
+        let mut now = gross;
+        for i in 0..N_GOODS {
+            inputs[i] = (0..N_GOODS)
+                .map(|j| {
+                    let o = &orderings[j].inputs;
+                    day.map_or(o.agreed[i], |d| o.agreed_on(i, d))
+                })
+                .sum();
+            now[i] += inputs[i] - follow[i];
+        }
+        (now, inputs)
+    }
+
     /// What a community's syndicates know today of its firm orders (revisions due today
-    /// already in force).
+    /// already in force); `own`: under `economy.input_agreements = "assemblies"`.
     pub fn new(
         economy: &Economy,
         orderings: &[Ordering; N_GOODS],
         idle: &[bool; N_GOODS],
         global: bool,
         today: u32,
+        own: bool,
     ) -> Self {
         let agreed = Self::amounts(orderings, idle, global, None);
-        let now = economy.gross_output(&agreed);
+        let (now, inputs) = Self::orders(economy, orderings, idle, global, own, None);
         let mut days: Vec<u32> = orderings
             .iter()
             .filter_map(|o| o.revised.map(|(_, from)| from.saturating_sub(today)))
+            .chain(orderings.iter().flat_map(|o| {
+                o.inputs
+                    .revised
+                    .iter()
+                    .filter(move |_| own)
+                    .filter_map(|r| r.map(|(_, from)| from.saturating_sub(today)))
+            }))
             .filter(|&d| d > 0)
             .collect();
         days.sort_unstable();
@@ -685,11 +752,19 @@ impl Firm {
         let later = days
             .into_iter()
             .map(|d| {
-                let amounts = Self::amounts(orderings, idle, global, Some(today + d));
-                (d, economy.gross_output(&amounts))
+                let day = Some(today + d);
+                (
+                    d,
+                    Self::orders(economy, orderings, idle, global, own, day).0,
+                )
             })
             .collect();
-        Firm { agreed, now, later }
+        Firm {
+            agreed,
+            now,
+            inputs,
+            later,
+        }
     }
 
     /// The firm orders of good `g` over the next `days` days (today first), as known today.
@@ -790,6 +865,8 @@ pub fn make_goods(
         let there = |stock: &Stocks, made: &[f64; N_GOODS], i: usize| {
             stock.0[i] + if at_once[i] { made[i] } else { 0.0 }
         };
+        // Goods that were not there for every user but the grid.
+        let mut held = [false; N_GOODS];
         for pass in 0..=INPUT_PASSES {
             for g in 0..N_GOODS {
                 made[g] = planned[g] * rate[g];
@@ -806,6 +883,7 @@ pub fn make_goods(
                 let others = used[i] - a[i][e] * made[e];
                 if exceeds(others, there) {
                     consistent = false;
+                    held[i] = true;
                     // Every other sector using good i is curtailed in proportion; on the last
                     // pass they stop, so no stock ever goes negative.
                     let scale = if pass == INPUT_PASSES {
@@ -852,6 +930,16 @@ pub fn make_goods(
         }
         day.made = made;
         day.used = used;
+        if params.economy.input_agreements == InputAgreements::Assemblies {
+            // What each syndicate's workers saw of their inputs, for their next meeting.
+            for j in 0..N_GOODS {
+                if let Ok(mut o) = orderings.get_mut(directory.goods[c][j]) {
+                    for i in (0..N_GOODS).filter(|&i| held[i] && a[i][j] > 0.0) {
+                        o.inputs.short[i] += 1;
+                    }
+                }
+            }
+        }
         if params.economy.syndicate_assemblies {
             // What each syndicate's workers gave and made, for their next meeting.
             for good in Good::ALL {

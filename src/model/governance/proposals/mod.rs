@@ -36,6 +36,7 @@ pub mod food_agreement;
 pub mod guild_agreement;
 pub mod harvest_help;
 pub mod harvest_hours;
+pub mod input_agreement;
 pub mod longer_by;
 pub mod newcomers;
 pub mod phase_out_fossil;
@@ -75,6 +76,10 @@ pub const KINDS: &[&dyn ProposalKind] = &[
     // The farm's workers' hours in the harvest, voted by them (after the others, so that every
     // kind before it draws as it did before it was built).
     &harvest_hours::HarvestHours,
+    // Agreements between a community's syndicates, offered by the user's workers and accepted
+    // by the supplier's (last, so that every kind before it draws as it did before it was
+    // built).
+    &input_agreement::InputAgreement,
     // Regional assemblies, then the world assembly, through delegates.
     &food_agreement::FoodAgreement,
     &supply_agreement::SupplyAgreement,
@@ -264,6 +269,13 @@ pub trait ProposalKind: Sync + std::fmt::Debug {
     /// proposal `p`. By default every member does; a syndicate's own matters are voted by its
     /// workers only, who alone make its quorum and spend its rounds.
     fn voter(&self, _p: &Proposal, _who: &Voter) -> bool {
+        true
+    }
+
+    /// Whether community `c`'s meeting decides `p`, given what it decided before it that day
+    /// (an acceptance is decided only if its offer passed). By default it does; one it does not
+    /// decide is not recorded and costs no rounds (its voters' draws are made all the same).
+    fn taken_up(&self, _p: &Proposal, _c: usize, _acts: &Acts) -> bool {
         true
     }
 

@@ -123,6 +123,21 @@ pub enum LongerBy {
     Vote,
 }
 
+/// Who makes the agreements between a community's syndicates under standing agreements
+/// (`economy.input_agreements`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InputAgreements {
+    /// They follow from the store's: each syndicate's firm input orders are `A X`, `X` the
+    /// gross output the store's agreed amounts take.
+    #[default]
+    Follow,
+    /// Each goods syndicate has a standing agreement with each syndicate of its community
+    /// whose good it uses, revised by both syndicates' workers at the community's meetings
+    /// (`governance/proposals/input_agreement.rs`).
+    Assemblies,
+}
+
 /// A normal error's standard deviation over its mean absolute deviation (sqrt(pi / 2)): a
 /// service syndicate's safety stock is `safety_factor` times this times its smoothed absolute
 /// forecast error.
@@ -234,6 +249,10 @@ pub struct EconomyParams {
     /// Under `standing_agreements`: the share of the smoothed requests of a good that a
     /// community agrees to take firm (at the start and at each revision).
     pub agreement_share: f64,
+    /// Under `standing_agreements`: whether the syndicates' agreements with each other follow
+    /// from the store's (`follow`) or are their own, made and revised by their workers
+    /// (`assemblies`).
+    pub input_agreements: InputAgreements,
     /// The table's economy, derived from the keys above when the scenario is read (never
     /// written: `scenario.toml` holds the keys, and reading it derives the same economy).
     #[serde(skip)]
@@ -276,6 +295,7 @@ impl Default for EconomyParams {
             standing_agreements: false,
             agreement_notice_days: 7,
             agreement_share: 1.0,
+            input_agreements: InputAgreements::Follow,
             derived: None,
         }
     }
@@ -559,4 +579,12 @@ pub const DECLS: &[Decl] = &[
         "Under `standing_agreements`: the share of a good's smoothed requests a community agrees to take firm, at the start and at each revision (0: agreements for nothing, the orders all forecast).",
         "Assumption: 1, the requests as they have been on average.",
     ),
+    Decl::new(
+        "economy.input_agreements",
+        "",
+        Check::Choice(&["follow", "assemblies"]),
+        "Under `standing_agreements`: who makes the agreements between a community's syndicates. `follow`: they follow from the store's, each syndicate's firm input orders being the inputs the gross output of the store's agreed amounts takes (`A X`). `assemblies`: each goods syndicate has its own standing agreement with each syndicate of its community whose good it uses (but energy), an amount a day made at the start from the `follow` rule and revised at the community's meetings (`input_agreement` on the community agenda) when the input orders it placed (smoothed) have moved more than 2% from it and what its workers saw speaks for it: its workers offer the revision and the supplying syndicate's workers accept or refuse it (both must pass it); a revised amount is in force `agreement_notice_days` after the decision, and the supplier plans the agreed amounts as firm orders. Energy's agreements stand as made. Needs `standing_agreements`.",
+        "Assumption: `follow` by default, the rule before the syndicates' own agreements were built. Under `assemblies` the workers' weighing is an assumption (docs/planning.md \"Agreements between syndicates\").",
+    )
+    .fixed("the agreements are made when the world is founded; compare two scenarios instead"),
 ];
