@@ -157,21 +157,22 @@ fn grids_by_region<'a>(grids: &'a mut Query<(&Region, &mut Grid)>) -> Vec<Mut<'a
     all.into_iter().map(|(_, g)| g).collect()
 }
 
-/// What `system`'s solar, wind and water would make today fully staffed (kWh).
-fn potential(
+/// What each of `system`'s solar, wind and water sources would make today fully staffed (kWh;
+/// 0 for fossil plants, which fill gaps apart, and for sources not allowed).
+fn fully_staffed(
     system: &EnergySystem,
     per_kw: &[f64; N_SOURCES],
     weather: [f64; 3],
     e: &EnergyParams,
-) -> f64 {
-    Source::ALL
-        .iter()
-        .filter(|s| **s != Source::Fossil && e.allowed(**s))
-        .map(|&s| {
+) -> [f64; N_SOURCES] {
+    let mut kwh = [0.0; N_SOURCES];
+    for s in Source::ALL {
+        if s != Source::Fossil && e.allowed(s) {
             let w = s.weather_index().map_or(1.0, |i| weather[i]);
-            system.capacity_kw[s as usize] * per_kw[s as usize] * w
-        })
-        .sum()
+            kwh[s as usize] = system.capacity_kw[s as usize] * per_kw[s as usize] * w;
+        }
+    }
+    kwh
 }
 
 /// The share of its installations' running the energy syndicate staffed: the hours filled over
@@ -182,7 +183,7 @@ fn staffing(posted: f64, filled: f64, demand: f64, potential: f64) -> f64 {
     if posted <= 0.0 {
         return 1.0;
     }
-    let needed = if demand > potential && demand > 0.0 {
+    let needed = if demand > potential {
         posted * potential / demand
     } else {
         posted
@@ -246,13 +247,15 @@ pub fn generate_energy(
         }
         for (community, system) in &communities {
             let r = community.region as usize;
-            grid[r].potential_kwh += potential(system, &per_kw, weather.factors[r], e);
+            let kwh = fully_staffed(system, &per_kw, weather.factors[r], e);
+            grid[r].potential_kwh += kwh.iter().sum::<f64>();
         }
     }
     // Each community's installations generate.
     for (community, system) in &communities {
         let r = community.region as usize;
         let today = &mut energy[community.id as usize];
+        let full = fully_staffed(system, &per_kw, weather.factors[r], e);
         let (posted, filled, demand, potential) = if regional {
             let g = &grid[r];
             (
@@ -268,19 +271,17 @@ pub fn generate_energy(
                 posted,
                 posted - labour[c].unfilled[energy_sector],
                 goods[c].planned[Good::Energy.index()],
-                potential(system, &per_kw, weather.factors[r], e),
+                full.iter().sum(),
             )
         };
         let staffed = staffing(posted, filled, demand, potential);
-        let region_weather = weather.factors[r];
         let mut flows = EnergyDay::default();
         let mut local = 0.0;
         for source in Source::ALL {
             if source == Source::Fossil || !e.allowed(source) {
                 continue;
             }
-            let w = source.weather_index().map_or(1.0, |i| region_weather[i]);
-            let kwh = system.capacity_kw[source as usize] * per_kw[source as usize] * w * staffed;
+            let kwh = full[source as usize] * staffed;
             flows.generated[source as usize] = kwh;
             local += kwh;
         }

@@ -17,7 +17,7 @@ use crate::model::kernel::components::{
     Agreement, Directory, ExchangeStore, Ordering, Standing, Stocks,
 };
 use crate::model::kernel::goods::Headcount;
-use crate::model::kernel::goods::{Good, N_GOODS, mul};
+use crate::model::kernel::goods::{Good, N_GOODS, SHORT, mul};
 use crate::model::kernel::ledger::{
     BuildDay, Days, EnergyDay, FoodDay, GoodsDay, GuildDay, LabourDay, PeopleDay, RailDay,
 };
@@ -738,13 +738,13 @@ impl Firm {
         let mut days: Vec<u32> = orderings
             .iter()
             .filter_map(|o| o.revised.map(|(_, from)| from.saturating_sub(today)))
-            .chain(orderings.iter().flat_map(|o| {
-                o.inputs
-                    .revised
+            .chain(
+                orderings
                     .iter()
-                    .filter(move |_| own)
-                    .filter_map(|r| r.map(|(_, from)| from.saturating_sub(today)))
-            }))
+                    .filter(|_| own)
+                    .flat_map(|o| o.inputs.revised.iter().flatten())
+                    .map(|(_, from)| from.saturating_sub(today)),
+            )
             .filter(|&d| d > 0)
             .collect();
         days.sort_unstable();
@@ -999,7 +999,7 @@ pub fn deliver_goods(
                 day.garments_discarded = delivered - wearable;
             }
             day.delivered[g] = delivered;
-            day.short[g] = delivered < day.need[g] * (1.0 - crate::model::kernel::goods::SHORT);
+            day.short[g] = delivered < day.need[g] * (1.0 - SHORT);
             if let Ok(mut o) = orderings.get_mut(directory.goods[c][g]) {
                 o.short_days = if day.short[g] { o.short_days + 1 } else { 0 };
                 day.short_days[g] = o.short_days;

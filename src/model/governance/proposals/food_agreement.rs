@@ -5,7 +5,6 @@
 use super::{Acts, Effect, Meeting, ProposalKind, Upper};
 use crate::model::food::droughts::Droughts;
 use crate::model::kernel::decisions::{Level, Subject};
-use crate::model::kernel::goods::N_GOODS;
 use crate::model::kernel::ledger::Books;
 use crate::model::kernel::params::Params;
 use crate::model::kernel::regions::Regions;
@@ -59,7 +58,7 @@ fn effects(
 ) -> Option<(Vec<Effect>, Vec<u32>)> {
     let food = &params.food;
     let n = books.len();
-    let per_need = 1.0 / (N_GOODS as f64 + 1.0);
+    let per_need = super::NEED_SHARE;
     let mut effects = vec![Effect::default(); n];
     let mut regions = Vec::new();
     for (region, members) in membership.all().enumerate() {

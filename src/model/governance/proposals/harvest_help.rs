@@ -7,7 +7,6 @@
 
 use super::{Acts, Effect, Meeting, ProposalKind, Upper};
 use crate::model::kernel::decisions::{Level, Subject};
-use crate::model::kernel::goods::N_GOODS;
 use crate::model::kernel::regions::Urban;
 
 /// Unfilled farm hours at harvest below this are not worth a meeting (hours).
@@ -28,7 +27,7 @@ impl ProposalKind for HarvestHelp {
         }
         let urban = Urban::of_params(params);
         let food = &params.food;
-        let per_need = 1.0 / (N_GOODS as f64 + 1.0);
+        let per_need = super::NEED_SHARE;
         let mut effects = vec![Effect::default(); m.books.len()];
         let mut bodies = Vec::new();
         for (r, members) in m.regions.all().enumerate() {

@@ -38,7 +38,6 @@ use super::{Acts, Effect, Meeting, Proposal, ProposalKind, Voter};
 use crate::model::kernel::calendar::{YEAR, harvest_days};
 use crate::model::kernel::components::HarvestSeen;
 use crate::model::kernel::decisions::Subject;
-use crate::model::kernel::goods::N_GOODS;
 use crate::model::kernel::params::Sector;
 use rand_chacha::ChaCha8Rng;
 
@@ -63,7 +62,7 @@ impl ProposalKind for HarvestHours {
         }
         let workers = count_workers(m, out.len(), &[Sector::Agriculture]);
         // Food's share of a member's needs (each good has another).
-        let share = 1.0 / (N_GOODS as f64 + 1.0);
+        let share = super::NEED_SHARE;
         // The harvest days' share of the year: a step's hours a day, spread over the year.
         let in_harvest = f64::from(harvest_days(food)) / f64::from(YEAR);
         let (step, max) = (food.harvest_hours_step, food.harvest_hours_max);

@@ -119,7 +119,7 @@ impl ProposalKind for InputAgreement {
         }
         let workers = workers(m, out.len());
         // A good's share of a member's needs (food is the other share).
-        let share = 1.0 / (N_GOODS as f64 + 1.0);
+        let share = super::NEED_SHARE;
         for (c, out) in out.iter_mut().enumerate() {
             let n = f64::from(m.books.people[c].persons);
             if n == 0.0 {

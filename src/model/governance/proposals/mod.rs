@@ -22,6 +22,10 @@ use crate::model::kernel::components::{
 };
 use crate::model::kernel::decisions::{Decided, Government, Level, Subject, Values};
 use crate::model::kernel::goods::Good;
+
+/// A good's share of a member's needs (food is the other share): how much going short of one
+/// good weighs in a member's goods, as the proposals' weighings count it (an assumption).
+pub(super) const NEED_SHARE: f64 = 1.0 / (crate::model::kernel::goods::N_GOODS as f64 + 1.0);
 use crate::model::kernel::ledger::Books;
 use crate::model::kernel::log::Log;
 use crate::model::kernel::params::{N_SECTORS, Params};

@@ -6,7 +6,6 @@
 
 use super::{Acts, Effect, Meeting, Proposal, ProposalKind};
 use crate::model::kernel::decisions::Subject;
-use crate::model::kernel::goods::N_GOODS;
 use rand_chacha::ChaCha8Rng;
 
 /// A shortfall of food ahead smaller than this share of need is not put to the assembly.
@@ -21,7 +20,7 @@ impl ProposalKind for Ration {
     }
 
     fn propose(&self, m: &Meeting, _rngs: &mut [ChaCha8Rng], out: &mut [Vec<Proposal>]) {
-        let share_of_needs = 1.0 / (N_GOODS as f64 + 1.0);
+        let share_of_needs = super::NEED_SHARE;
         for (c, out) in out.iter_mut().enumerate() {
             let outlook = m.gov.yesterday[c].food_outlook;
             if m.params.food.rationing && !m.gov.rationing[c] && outlook < 1.0 - RATION_TOLERANCE {

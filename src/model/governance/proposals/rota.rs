@@ -4,7 +4,6 @@
 
 use super::{Acts, Ballot, Effect, Meeting, Proposal, ProposalKind, Voter};
 use crate::model::kernel::decisions::Subject;
-use crate::model::kernel::goods::N_GOODS;
 use crate::model::kernel::params::{N_SECTORS, UndesirablePolicy};
 use rand_chacha::ChaCha8Rng;
 
@@ -18,7 +17,7 @@ impl ProposalKind for Rota {
 
     fn propose(&self, m: &Meeting, _rngs: &mut [ChaCha8Rng], out: &mut [Vec<Proposal>]) {
         let (params, gov) = (m.params, m.gov);
-        let share_of_needs = 1.0 / (N_GOODS as f64 + 1.0);
+        let share_of_needs = super::NEED_SHARE;
         for (c, out) in out.iter_mut().enumerate() {
             let open = !gov.rota[c]
                 && params.labour.undesirable_policy != UndesirablePolicy::Rota

@@ -91,7 +91,7 @@ impl ProposalKind for StockTarget {
         let workers = count_workers(m, out.len(), &sectors);
         let interval = f64::from(m.params.assembly.community.interval_days.max(1));
         // A good's share of a member's needs (food is the other share).
-        let share = 1.0 / (N_GOODS as f64 + 1.0);
+        let share = super::NEED_SHARE;
         let step = e.target_step;
         for (c, out) in out.iter_mut().enumerate() {
             for good in Good::ALL {

@@ -51,7 +51,7 @@ fn propose_in(m: &Meeting, c: usize, out: &mut Vec<Proposal>) {
         .map_or([0.0; N_GOODS], |s| s.0);
     let need = day.requested(params);
     let gross = m.economy.gross_output(&need);
-    let share_of_needs = 1.0 / (N_GOODS as f64 + 1.0);
+    let share_of_needs = super::NEED_SHARE;
     for good in Good::ALL {
         // The global device syndicate is the world's, not the community's, to idle.
         if !good.storable() || (*good == Good::Devices && params.global.global()) {
