@@ -50,6 +50,11 @@ pub struct Person {
     pub female: bool,
     /// Age (days); kept and advanced only with `[demography]`, 0 otherwise.
     pub age_days: u16,
+    /// The sum of their skills over sectors ([`Vocation::skill_total`]), kept here whenever a
+    /// skill changes so that the day's metrics read this row's 16 bytes instead of the
+    /// 100-byte vocation (issue 15). `collect_vitals` checks it against the skills in debug
+    /// builds.
+    pub skill_total: f32,
 }
 
 impl Person {
@@ -65,6 +70,7 @@ impl Person {
             artist: false,
             female: false,
             age_days: 0,
+            skill_total: 0.0,
         }
     }
 
@@ -93,6 +99,14 @@ pub struct Vocation {
     pub skill: [f32; N_SECTORS],
     /// How much each sector's work appeals to this person (0..1); volunteers go where it is high.
     pub appeal: [f32; N_SECTORS],
+}
+
+impl Vocation {
+    /// The sum of the skills over sectors, in the order [`lane_sum`] adds them (kept in
+    /// [`Person::skill_total`]).
+    pub fn skill_total(&self) -> f32 {
+        lane_sum(&self.skill)
+    }
 }
 
 /// The draws a person was made with that parameters scale, kept so that a change of those

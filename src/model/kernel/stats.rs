@@ -98,13 +98,30 @@ impl Histogram {
     }
 
     pub fn add(&mut self, value: f64) {
-        // Values are never negative here, so adding a half and truncating rounds to nearest.
-        let bin = (value.clamp(0.0, self.top) * self.bins_per_unit + 0.5) as usize;
-        self.counts[bin] += 1;
-        self.occupied[bin / 64] |= 1 << (bin % 64);
-        self.n += 1;
-        self.sum += value;
-        self.max = self.max.max(value);
+        self.extend(&[value]);
+    }
+
+    /// Adds `values` in order: the same figures to the bit as adding them one by one, with
+    /// the count, sum and maximum kept in registers while they are added, and a bin marked
+    /// occupied only when it was empty (so that many values in one bin, a day's many
+    /// persons wholly satisfied or doing no undesirable work, do not wait on each other's
+    /// writes to the bitset).
+    pub fn extend(&mut self, values: &[f64]) {
+        let (mut n, mut sum, mut max) = (self.n, self.sum, self.max);
+        let (top, per_unit) = (self.top, self.bins_per_unit);
+        for &value in values {
+            // Values are never negative here, so adding a half and truncating rounds to nearest.
+            let bin = (value.clamp(0.0, top) * per_unit + 0.5) as usize;
+            let count = &mut self.counts[bin];
+            if *count == 0 {
+                self.occupied[bin / 64] |= 1 << (bin % 64);
+            }
+            *count += 1;
+            n += 1;
+            sum += value;
+            max = max.max(value);
+        }
+        (self.n, self.sum, self.max) = (n, sum, max);
     }
 
     /// Adds `other`'s observations (the same bins).
@@ -225,6 +242,36 @@ mod tests {
             prop_assert!(a.counts.iter().all(|&c| c == 0) && a.occupied.iter().all(|&w| w == 0));
             again.iter().for_each(|x| a.add(*x));
             check_against_full_scan(&a)?;
+        }
+    }
+
+    proptest! {
+        /// Adding a slice at once gives every figure of adding its values one by one, to the
+        /// bit, in pieces of any size.
+        #[test]
+        fn extend_is_adding_one_by_one(
+            xs in proptest::collection::vec(0.0f64..30.0, 0..400),
+            piece in 1usize..70,
+        ) {
+            let mut one = Histogram::hours();
+            let mut many = Histogram::hours();
+            for x in &xs {
+                // One by one, as `add` did before `extend`.
+                let bin = (x.clamp(0.0, one.top) * one.bins_per_unit + 0.5) as usize;
+                one.counts[bin] += 1;
+                one.occupied[bin / 64] |= 1 << (bin % 64);
+                one.n += 1;
+                one.sum += x;
+                one.max = one.max.max(*x);
+            }
+            for chunk in xs.chunks(piece) {
+                many.extend(chunk);
+            }
+            prop_assert_eq!(&one.counts, &many.counts);
+            prop_assert_eq!(&one.occupied, &many.occupied);
+            prop_assert_eq!(one.n, many.n);
+            prop_assert_eq!(one.sum.to_bits(), many.sum.to_bits());
+            prop_assert_eq!(one.max.to_bits(), many.max.to_bits());
         }
     }
 

@@ -170,6 +170,63 @@ fn add_offers<const UNIT: bool>(
     }
 }
 
+/// Some of the sectors, listed in ascending order: those a round takes offers from, or those
+/// open to offers. A sector left out of the list adds exactly nothing where the list is used
+/// (an offer times a take of 0, or an offer of 0 times a skill), and adding +0.0 to hours and
+/// sums that are never negative leaves them as they were to the bit; so a loop over the list
+/// gives the figures of a loop over all twelve, and costs the sectors listed. In the later
+/// rounds of a day only the sectors still short are listed, often one or two.
+#[derive(Clone, Copy)]
+struct Listed {
+    sectors: [u8; N_SECTORS],
+    len: usize,
+}
+
+impl Listed {
+    /// The sectors where `values` is above zero.
+    fn above_zero(values: &[f32; N_SECTORS]) -> Self {
+        let mut listed = Listed {
+            sectors: [0; N_SECTORS],
+            len: 0,
+        };
+        for (s, &v) in values.iter().enumerate() {
+            if v > 0.0 {
+                listed.sectors[listed.len] = s as u8;
+                listed.len += 1;
+            }
+        }
+        listed
+    }
+
+    /// Whether a loop over the list is worth it: with most sectors listed, the loop over all
+    /// twelve (which the compiler vectorises) is faster.
+    fn sparse(&self) -> bool {
+        self.len <= N_SECTORS / 2
+    }
+
+    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.sectors[..self.len].iter().map(|&s| usize::from(s))
+    }
+}
+
+/// [`add_offers`] over the sectors `open` lists (the others' offers are zero).
+#[inline(always)]
+fn add_listed_offers<const UNIT: bool>(
+    o: &[f32; N_SECTORS],
+    vocation: &Vocation,
+    day: &LabourDay,
+    offered: &mut [f64; N_SECTORS],
+    open: &Listed,
+) {
+    if open.sparse() {
+        for s in open.iter() {
+            offered[s] += f64::from(per_hour::<UNIT>(o[s], day.counts_as[s]) * vocation.skill[s]);
+        }
+    } else {
+        add_offers::<UNIT>(o, vocation, day, offered);
+    }
+}
+
 /// Adds a run's sums to its community's ledger entry and rounds.
 fn add_sums(day: &mut LabourDay, rounds: &mut Rounds, gardens: &mut u32, sums: &Sums) {
     for s in 0..N_SECTORS {
@@ -704,6 +761,8 @@ impl Solver<'_, '_> {
         let mask = &self.rules.masks.undesirable;
         let last = passes.last;
         let with_spare = self.any_exchange && last;
+        let taking = Listed::above_zero(&rounds.take);
+        let open_next = Listed::above_zero(&rounds.open_next);
         let mut k = 0;
         for run in runs {
             let mut sums = Sums::default();
@@ -722,15 +781,31 @@ impl Solver<'_, '_> {
                     }
                     continue;
                 }
-                for s in 0..N_SECTORS {
-                    let hours = per_hour::<UNIT>(kp.offers[s], day.counts_as[s]) * rounds.take[s];
-                    work.hours[s] += hours;
-                    sums.filled[s] += f64::from(hours * vocation.skill[s]);
+                if taking.sparse() {
+                    for s in taking.iter() {
+                        let hours =
+                            per_hour::<UNIT>(kp.offers[s], day.counts_as[s]) * rounds.take[s];
+                        work.hours[s] += hours;
+                        sums.filled[s] += f64::from(hours * vocation.skill[s]);
+                    }
+                } else {
+                    for s in 0..N_SECTORS {
+                        let hours =
+                            per_hour::<UNIT>(kp.offers[s], day.counts_as[s]) * rounds.take[s];
+                        work.hours[s] += hours;
+                        sums.filled[s] += f64::from(hours * vocation.skill[s]);
+                    }
                 }
                 if !last {
                     let rem = remaining_in::<UNIT>(person, vocation, work, day);
                     kp.set_offers(offers(&kp.weights, rem, &rounds.open_next));
-                    add_offers::<UNIT>(&kp.offers, vocation, day, &mut sums.offered);
+                    add_listed_offers::<UNIT>(
+                        &kp.offers,
+                        vocation,
+                        day,
+                        &mut sums.offered,
+                        &open_next,
+                    );
                 } else if with_spare {
                     let rem = remaining_in::<UNIT>(person, vocation, work, day);
                     add_spare(rem, vocation, &mut sums.spare);

@@ -86,7 +86,7 @@ pub fn study(
     mut knowledge: ResMut<Knowledge>,
     mut days: ResMut<Days<LearningDay>>,
     mut labour: ResMut<Days<LabourDay>>,
-    mut persons: Query<(&Member, &Person, &mut Vocation, &mut Work)>,
+    mut persons: Query<(&Member, &mut Person, &mut Vocation, &mut Work)>,
 ) {
     let lp = &params.learning;
     if !lp.training && !lp.research {
@@ -115,7 +115,7 @@ pub fn study(
     let learning = Sector::Making(Good::Learning).index();
     let per_learner = params.goods.learning.labour_hours_per_unit;
     let knowledge = &mut *knowledge;
-    for (member, person, mut vocation, mut work) in &mut persons {
+    for (member, mut person, mut vocation, mut work) in &mut persons {
         let c = member.0 as usize;
         work.training = 0.0;
         work.research = 0.0;
@@ -135,6 +135,7 @@ pub fn study(
                 let s = training_sector(&vocation);
                 let skill = &mut vocation.skill[s];
                 *skill += (1.0 - *skill) * (gain * h).min(1.0);
+                person.skill_total = vocation.skill_total();
                 work.training = h;
                 let day = &mut days[c];
                 day.training_hours += f64::from(h);

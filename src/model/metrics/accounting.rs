@@ -9,7 +9,7 @@ use crate::model::kernel::calendar::{Clock, YEAR};
 use crate::model::kernel::chunks::each_piece;
 use crate::model::kernel::components::{
     AgeClass, Directory, KitchenState, LEFTOVER_SLOTS, Member, Person, Standing, Stocks, StoreRoom,
-    Syndicate, Vocation, Wants, Work, lane_sum,
+    Syndicate, Wants, Work,
 };
 use crate::model::kernel::decisions::Government;
 use crate::model::kernel::goods::{Good, N_GOODS, SHORT};
@@ -134,12 +134,51 @@ impl KindShares {
 /// are the same on any number of threads.
 const METRICS_CHUNK: usize = 16_384;
 
+/// Values waiting to be added to a histogram, in the order they came: the persons pass adds
+/// them [`PENDING`] at a time ([`Histogram::extend`]), which keeps the histogram's running
+/// figures in registers instead of writing them back after every person.
+#[derive(Clone)]
+struct Pending {
+    values: [f64; PENDING],
+    len: usize,
+}
+
+/// Values a [`Pending`] holds before it adds them.
+const PENDING: usize = 64;
+
+impl Default for Pending {
+    fn default() -> Self {
+        Self {
+            values: [0.0; PENDING],
+            len: 0,
+        }
+    }
+}
+
+impl Pending {
+    #[inline]
+    fn push(&mut self, value: f64, into: &mut Histogram) {
+        self.values[self.len] = value;
+        self.len += 1;
+        if self.len == PENDING {
+            self.flush(into);
+        }
+    }
+
+    fn flush(&mut self, into: &mut Histogram) {
+        into.extend(&self.values[..self.len]);
+        self.len = 0;
+    }
+}
+
 /// One chunk's figures of the persons pass.
 #[derive(Clone)]
 struct PersonTally {
     hours: Histogram,
     undesirable: Histogram,
     satisfaction: Histogram,
+    /// Values on their way to the three histograms ([`PersonTally::flush`] adds the last).
+    pending: [Pending; 3],
     population: u64,
     unmet: u64,
     ever: u64,
@@ -162,6 +201,7 @@ impl Default for PersonTally {
             hours: Histogram::hours(),
             undesirable: Histogram::hours(),
             satisfaction: Histogram::shares(),
+            pending: Default::default(),
             population: 0,
             unmet: 0,
             ever: 0,
@@ -179,6 +219,7 @@ impl Default for PersonTally {
 
 impl PersonTally {
     fn clear(&mut self) {
+        self.pending = Default::default();
         self.hours.clear();
         self.undesirable.clear();
         self.satisfaction.clear();
@@ -195,8 +236,21 @@ impl PersonTally {
         self.guild_members = 0;
     }
 
-    /// Adds `other`'s figures (chunks are merged in order, so sums keep a fixed order).
+    /// Adds the values still pending to their histograms: after the chunk's last person.
+    fn flush(&mut self) {
+        let [hours, undesirable, satisfaction] = &mut self.pending;
+        hours.flush(&mut self.hours);
+        undesirable.flush(&mut self.undesirable);
+        satisfaction.flush(&mut self.satisfaction);
+    }
+
+    /// Adds `other`'s figures (chunks are merged in order, so sums keep a fixed order; both
+    /// flushed).
     fn merge(&mut self, other: &PersonTally) {
+        debug_assert!(
+            other.pending.iter().all(|p| p.len == 0),
+            "merged before a flush"
+        );
         self.hours.merge(&other.hours);
         self.undesirable.merge(&other.undesirable);
         self.satisfaction.merge(&other.satisfaction);
@@ -217,17 +271,11 @@ impl PersonTally {
 
     /// Counts one person.
     #[inline]
-    fn add(
-        &mut self,
-        person: &Person,
-        work: &Work,
-        vocation: &Vocation,
-        fared: KindDay,
-        mask: &[f32; N_SECTORS],
-    ) {
+    fn add(&mut self, person: &Person, work: &Work, fared: KindDay, mask: &[f32; N_SECTORS]) {
         self.population += 1;
         self.unmet += u64::from(fared.short);
-        self.satisfaction.add(fared.satisfaction);
+        let [hours, undesirable, satisfaction] = &mut self.pending;
+        satisfaction.push(fared.satisfaction, &mut self.satisfaction);
         for (total, h) in self.sector_hours.iter_mut().zip(work.hours) {
             *total += f64::from(h);
         }
@@ -235,17 +283,17 @@ impl PersonTally {
         self.all_hours += f64::from(work.total());
         if person.is_able_adult() {
             let total = f64::from(work.total());
-            self.hours.add(total);
+            hours.push(total, &mut self.hours);
             if total > 0.0 {
                 self.worker_hours += total;
                 self.workers += 1;
             }
-            self.undesirable.add(f64::from(work.masked_hours(mask)));
+            undesirable.push(f64::from(work.masked_hours(mask)), &mut self.undesirable);
         }
         self.ever += u64::from(work.ever_undesirable);
         self.guild_members += u64::from(person.guild != 0);
         if person.age == AgeClass::Adult {
-            self.skill_sum += f64::from(lane_sum(&vocation.skill));
+            self.skill_sum += f64::from(person.skill_total);
             self.adults += 1;
         }
     }
@@ -322,7 +370,18 @@ pub fn collect_vitals(
     gov: Res<crate::model::kernel::decisions::Government>,
     households: Res<crate::model::kernel::households::Households>,
     mut metrics: ResMut<TickMetrics>,
+    #[cfg(debug_assertions)] skills: Query<(&Person, &crate::model::kernel::components::Vocation)>,
 ) {
+    // Every writer of a skill keeps the person's sum of skills, which the metrics pass reads
+    // instead of the skills (debug builds, so every test run checks it).
+    #[cfg(debug_assertions)]
+    for (person, vocation) in &skills {
+        debug_assert_eq!(
+            person.skill_total.to_bits(),
+            vocation.skill_total().to_bits(),
+            "a person's skill_total is out of step with their skills"
+        );
+    }
     metrics.births = vitals.births.iter().map(|&b| u64::from(b)).sum();
     metrics.deaths = vitals.deaths.iter().map(|&d| u64::from(d)).sum();
     metrics.moves = vitals.moves_out.iter().map(|&m| u64::from(m)).sum();
@@ -353,7 +412,7 @@ pub fn collect_metrics(
     mut window: ResMut<WasteWindow>,
     mut scratch: ResMut<MetricsScratch>,
     mut metrics: ResMut<TickMetrics>,
-    persons: Query<(&Member, &Person, &Work, &Vocation, Option<&Wants>)>,
+    persons: Query<(&Member, &Person, &Work, Option<&Wants>)>,
     stores: Query<&StoreRoom>,
     kitchens: Query<&KitchenState>,
     systems: Query<(&EnergySystem, &EnergyBuilds, &Dwellings)>,
@@ -390,7 +449,7 @@ pub fn collect_metrics(
     let Ok(tables) = persons.contiguous_iter() else {
         unreachable!("a query of components is always dense");
     };
-    for (members, people, works, vocations, wants) in tables {
+    for (members, people, works, wants) in tables {
         let n = members.len();
         let chunks = n.div_ceil(METRICS_CHUNK);
         if scratch.chunks.len() < chunks {
@@ -407,8 +466,9 @@ pub fn collect_metrics(
                     Some(wants) => shares[members[j].0 as usize][kind(person)].fared(&wants[j]),
                     None => kinds[members[j].0 as usize][kind(person)],
                 };
-                tally.add(person, &works[j], &vocations[j], fared, &mask);
+                tally.add(person, &works[j], fared, &mask);
             }
+            tally.flush();
         });
         for chunk in &scratch.chunks[..chunks] {
             scratch.total.merge(chunk);

@@ -64,6 +64,7 @@ pub(crate) fn draw_person(rng: &mut ChaCha8Rng, params: &Params, community: u32)
         Person {
             health,
             gardener,
+            skill_total: lane_sum(&skill),
             ..Person::well(age)
         },
         Vocation {
