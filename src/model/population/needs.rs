@@ -77,41 +77,62 @@ pub fn assess_needs(
         each_piece(
             pieces,
             |(((((range, span), days), food_days), streams), rations)| {
-                for (i, ration) in range.zip(rations.iter_mut()) {
-                    let c = members[i].0 as usize - span.start;
-                    let person = &people[i];
-                    let base = if person.age == AgeClass::Child {
-                        child_kg
-                    } else {
-                        adult_kg
-                    };
-                    let appetite = if spread > 0.0 {
-                        1.0 + spread * (2.0 * streams[c].random::<f64>() - 1.0)
-                    } else {
-                        1.0
-                    };
-                    let need = base * appetite;
-                    ration.need = need as f32;
-                    ration.delivered = 0.0;
-                    let day = &mut days[c];
-                    let food = &mut food_days[c];
-                    day.persons += 1;
-                    food.need_kg += need;
-                    if person.has_priority() {
-                        food.priority_need_kg += need;
+                // A community's persons come in runs (all of them, unless newcomers are stored
+                // apart): each run's sums are kept in locals, starting from the community's
+                // figures so far and added in the same order, so the figures are the same to
+                // the bit as adding every person into the ledgers, without waiting on a write
+                // to memory after each person.
+                let mut start = range.start;
+                while start < range.end {
+                    let community = members[start].0;
+                    let end = (start + 1..range.end)
+                        .find(|&i| members[i].0 != community)
+                        .unwrap_or(range.end);
+                    let c = community as usize - span.start;
+                    let rng = &mut streams[c];
+                    let (day, food) = (&mut days[c], &mut food_days[c]);
+                    let mut persons = day.persons;
+                    let mut count = day.headcount;
+                    let (mut need_kg, mut priority_kg, mut gardeners) =
+                        (food.need_kg, food.priority_need_kg, food.gardeners);
+                    for i in start..end {
+                        let person = &people[i];
+                        let base = if person.age == AgeClass::Child {
+                            child_kg
+                        } else {
+                            adult_kg
+                        };
+                        let appetite = if spread > 0.0 {
+                            1.0 + spread * (2.0 * rng.random::<f64>() - 1.0)
+                        } else {
+                            1.0
+                        };
+                        let need = base * appetite;
+                        let ration = &mut rations[i - range.start];
+                        ration.need = need as f32;
+                        ration.delivered = 0.0;
+                        persons += 1;
+                        need_kg += need;
+                        if person.has_priority() {
+                            priority_kg += need;
+                        }
+                        if person.gardener {
+                            gardeners += 1;
+                        }
+                        match person.age {
+                            AgeClass::Child => count.children += 1.0,
+                            AgeClass::Adult => count.adults += 1.0,
+                            AgeClass::Elder => count.elders += 1.0,
+                        }
+                        if person.has_priority() {
+                            count.ill += 1.0;
+                        }
                     }
-                    if person.gardener {
-                        food.gardeners += 1;
-                    }
-                    let count = &mut day.headcount;
-                    match person.age {
-                        AgeClass::Child => count.children += 1.0,
-                        AgeClass::Adult => count.adults += 1.0,
-                        AgeClass::Elder => count.elders += 1.0,
-                    }
-                    if person.has_priority() {
-                        count.ill += 1.0;
-                    }
+                    day.persons = persons;
+                    day.headcount = count;
+                    (food.need_kg, food.priority_need_kg, food.gardeners) =
+                        (need_kg, priority_kg, gardeners);
+                    start = end;
                 }
             },
         );
