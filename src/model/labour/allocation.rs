@@ -157,17 +157,19 @@ where
 }
 
 /// Adds a person's offers (hours of willingness per sector, from [`offers`]) to their
-/// community's `offered` (effective hours).
+/// community's `offered` (effective hours), over the sectors `open` lists (the others' offers
+/// are zero).
 #[inline(always)]
 fn add_offers<const UNIT: bool>(
     o: &[f32; N_SECTORS],
     vocation: &Vocation,
     day: &LabourDay,
     offered: &mut [f64; N_SECTORS],
+    open: &Listed,
 ) {
-    for s in 0..N_SECTORS {
+    open.each(|s| {
         offered[s] += f64::from(per_hour::<UNIT>(o[s], day.counts_as[s]) * vocation.skill[s]);
-    }
+    });
 }
 
 /// Some of the sectors, listed in ascending order: those a round takes offers from, or those
@@ -198,32 +200,20 @@ impl Listed {
         listed
     }
 
-    /// Whether a loop over the list is worth it: with most sectors listed, the loop over all
-    /// twelve (which the compiler vectorises) is faster.
-    fn sparse(&self) -> bool {
-        self.len <= N_SECTORS / 2
-    }
-
-    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
-        self.sectors[..self.len].iter().map(|&s| usize::from(s))
-    }
-}
-
-/// [`add_offers`] over the sectors `open` lists (the others' offers are zero).
-#[inline(always)]
-fn add_listed_offers<const UNIT: bool>(
-    o: &[f32; N_SECTORS],
-    vocation: &Vocation,
-    day: &LabourDay,
-    offered: &mut [f64; N_SECTORS],
-    open: &Listed,
-) {
-    if open.sparse() {
-        for s in open.iter() {
-            offered[s] += f64::from(per_hour::<UNIT>(o[s], day.counts_as[s]) * vocation.skill[s]);
+    /// Runs `visit` on the sectors listed, or on all twelve when most are listed (a loop over
+    /// all twelve, which the compiler vectorises, is then faster); the figures are the same
+    /// either way.
+    #[inline(always)]
+    fn each(&self, mut visit: impl FnMut(usize)) {
+        if self.len <= N_SECTORS / 2 {
+            for &s in &self.sectors[..self.len] {
+                visit(usize::from(s));
+            }
+        } else {
+            for s in 0..N_SECTORS {
+                visit(s);
+            }
         }
-    } else {
-        add_offers::<UNIT>(o, vocation, day, offered);
     }
 }
 
@@ -686,6 +676,7 @@ impl Solver<'_, '_> {
         kept: &mut [Kept],
     ) {
         let rules = self.rules;
+        let open = Listed::above_zero(&rounds.open);
         let mut k = 0;
         for run in runs {
             let mut sums = Sums::default();
@@ -735,7 +726,7 @@ impl Solver<'_, '_> {
                     remaining_in::<UNIT>(person, vocation, work, day),
                     &rounds.open,
                 ));
-                add_offers::<UNIT>(&kp.offers, vocation, day, &mut sums.offered);
+                add_offers::<UNIT>(&kp.offers, vocation, day, &mut sums.offered, &open);
                 k += 1;
             }
             add_sums(day, rounds, gardens, &sums);
@@ -781,31 +772,15 @@ impl Solver<'_, '_> {
                     }
                     continue;
                 }
-                if taking.sparse() {
-                    for s in taking.iter() {
-                        let hours =
-                            per_hour::<UNIT>(kp.offers[s], day.counts_as[s]) * rounds.take[s];
-                        work.hours[s] += hours;
-                        sums.filled[s] += f64::from(hours * vocation.skill[s]);
-                    }
-                } else {
-                    for s in 0..N_SECTORS {
-                        let hours =
-                            per_hour::<UNIT>(kp.offers[s], day.counts_as[s]) * rounds.take[s];
-                        work.hours[s] += hours;
-                        sums.filled[s] += f64::from(hours * vocation.skill[s]);
-                    }
-                }
+                taking.each(|s| {
+                    let hours = per_hour::<UNIT>(kp.offers[s], day.counts_as[s]) * rounds.take[s];
+                    work.hours[s] += hours;
+                    sums.filled[s] += f64::from(hours * vocation.skill[s]);
+                });
                 if !last {
                     let rem = remaining_in::<UNIT>(person, vocation, work, day);
                     kp.set_offers(offers(&kp.weights, rem, &rounds.open_next));
-                    add_listed_offers::<UNIT>(
-                        &kp.offers,
-                        vocation,
-                        day,
-                        &mut sums.offered,
-                        &open_next,
-                    );
+                    add_offers::<UNIT>(&kp.offers, vocation, day, &mut sums.offered, &open_next);
                 } else if with_spare {
                     let rem = remaining_in::<UNIT>(person, vocation, work, day);
                     add_spare(rem, vocation, &mut sums.spare);
