@@ -503,7 +503,8 @@ struct Kept {
     /// Whether any of `offers` is above zero. A person who offers nothing (a child, someone
     /// whose willing hours are used up, or in a community with no sector short) offers nothing
     /// in every later round: their hours do not change, so neither do their remaining hours,
-    /// and the sectors open can only close. Their later rounds add nothing and are skipped.
+    /// and the sectors open can only close. The rounds that follow add nothing for them and are
+    /// skipped.
     active: bool,
 }
 
@@ -522,13 +523,6 @@ fn add_spare(rem: f32, vocation: &Vocation, spare: &mut [f64; N_SECTORS]) {
     for s in 0..N_SECTORS {
         spare[s] += f64::from(rem * vocation.skill[s]);
     }
-}
-
-/// Which of a community's rounds a pass is.
-#[derive(Clone, Copy)]
-struct Passes {
-    first: bool,
-    last: bool,
 }
 
 /// Solves the day's labour community by community. Communities do not interact while they
@@ -746,11 +740,9 @@ impl Solver<'_, '_> {
         rounds: &mut Rounds,
         gardens: &mut u32,
         kept: &mut [Kept],
-        passes: Passes,
+        last: bool,
         spare: &mut [f64; N_SECTORS],
     ) {
-        let mask = &self.rules.masks.undesirable;
-        let last = passes.last;
         let with_spare = self.any_exchange && last;
         let taking = Listed::above_zero(&rounds.take);
         let open_next = Listed::above_zero(&rounds.open_next);
@@ -763,9 +755,8 @@ impl Solver<'_, '_> {
                 let work = &mut works[j];
                 let kp = &mut kept[k];
                 k += 1;
-                if !kp.active && !passes.first {
-                    // Nothing to take or offer (see `Kept::active`); whether they ever did
-                    // undesirable work was updated in the first round.
+                if !kp.active {
+                    // Nothing to take or offer (see `Kept::active`).
                     if with_spare {
                         let rem = remaining_in::<UNIT>(person, vocation, work, day);
                         add_spare(rem, vocation, &mut sums.spare);
@@ -785,7 +776,6 @@ impl Solver<'_, '_> {
                     let rem = remaining_in::<UNIT>(person, vocation, work, day);
                     add_spare(rem, vocation, &mut sums.spare);
                 }
-                work.ever_undesirable |= work.masked_hours(mask) > 0.0;
             }
             add_sums(day, rounds, gardens, &sums);
             if with_spare {
@@ -841,7 +831,6 @@ impl Solver<'_, '_> {
             return;
         }
         let take = (day.unfilled[a] / offered).min(1.0) as f32;
-        let mask = &self.rules.masks.undesirable;
         let (mut filled, mut beyond) = (0.0f64, 0.0f64);
         for run in runs {
             for j in run.clone() {
@@ -857,7 +846,6 @@ impl Solver<'_, '_> {
                 work.hours[a] += h;
                 filled += f64::from(h * vocation.skill[a]);
                 beyond += f64::from(per_hour::<false>((given - left).max(0.0), day.counts_as[a]));
-                work.ever_undesirable |= work.masked_hours(mask) > 0.0;
                 if self.any_exchange {
                     add_spare(-given.min(left), vocation, spare);
                 }
@@ -909,10 +897,6 @@ fn solve_community(
     for round in 0..solver.rounds {
         let any_open = set_takes(day, &mut rounds);
         let last = round + 1 == solver.rounds || !any_open;
-        let passes = Passes {
-            first: round == 0,
-            last,
-        };
         if unit {
             solver.take_offers::<true>(
                 runs,
@@ -922,7 +906,7 @@ fn solve_community(
                 &mut rounds,
                 gardens,
                 kept,
-                passes,
+                last,
                 &mut spare,
             );
         } else {
@@ -934,7 +918,7 @@ fn solve_community(
                 &mut rounds,
                 gardens,
                 kept,
-                passes,
+                last,
                 &mut spare,
             );
         }
@@ -945,6 +929,15 @@ fn solve_community(
     }
     if day.harvest_extra > 0.0 && day.unfilled[Sector::Agriculture.index()] > EPS_HOURS {
         solver.harvest_extra(runs, first, works, day, &mut spare);
+    }
+    // Whether each member has ever done undesirable work, once the day's hours are given: a
+    // member's hours only grow during the day (every hour added is zero or more), so their
+    // undesirable hours are above zero now exactly when they were after any of the rounds.
+    let mask = &solver.rules.masks.undesirable;
+    for run in runs {
+        for work in &mut works[run.clone()] {
+            work.ever_undesirable |= work.masked_hours(mask) > 0.0;
+        }
     }
     spare
 }
