@@ -7,6 +7,7 @@
 //! need `d` is `x = (I - A)^-1 d`, and the labour it takes is the classical labour value
 //! `l . x`.
 
+use crate::model::kernel::components::{AgeClass, Person};
 use crate::model::kernel::decl::{Check, Decl};
 use serde::{Deserialize, Serialize};
 
@@ -365,6 +366,22 @@ pub struct Headcount {
     pub elders: f64,
     /// The ill and incapacitated, of any age.
     pub ill: f64,
+}
+
+impl Headcount {
+    /// Counts `person` in: by age, and among the ill if they have priority (the ill and
+    /// incapacitated).
+    #[inline]
+    pub fn add(&mut self, person: &Person) {
+        match person.age {
+            AgeClass::Child => self.children += 1.0,
+            AgeClass::Adult => self.adults += 1.0,
+            AgeClass::Elder => self.elders += 1.0,
+        }
+        if person.has_priority() {
+            self.ill += 1.0;
+        }
+    }
 }
 
 impl Default for InputsParams {

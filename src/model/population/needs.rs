@@ -119,14 +119,7 @@ pub fn assess_needs(
                         if person.gardener {
                             gardeners += 1;
                         }
-                        match person.age {
-                            AgeClass::Child => count.children += 1.0,
-                            AgeClass::Adult => count.adults += 1.0,
-                            AgeClass::Elder => count.elders += 1.0,
-                        }
-                        if person.has_priority() {
-                            count.ill += 1.0;
-                        }
+                        count.add(person);
                     }
                     day.persons = persons;
                     day.headcount = count;

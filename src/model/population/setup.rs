@@ -59,19 +59,20 @@ pub(crate) fn draw_person(rng: &mut ChaCha8Rng, params: &Params, community: u32)
         draws.garden_u = rng.random::<f64>();
     }
     let gardener = draws.gardener(params.food.garden_share);
+    let vocation = Vocation {
+        willing: draws.willing(labour, age),
+        skill,
+        appeal,
+    };
     (
         Member(community),
         Person {
             health,
             gardener,
-            skill_total: lane_sum(&skill),
+            skill_total: vocation.skill_total(),
             ..Person::well(age)
         },
-        Vocation {
-            willing: draws.willing(labour, age),
-            skill,
-            appeal,
-        },
+        vocation,
         Work::default(),
         Ration::default(),
         draws,
@@ -171,14 +172,7 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
         });
         let mut headcount = Headcount::default();
         for (_, p, ..) in &persons {
-            match p.age {
-                AgeClass::Child => headcount.children += 1.0,
-                AgeClass::Adult => headcount.adults += 1.0,
-                AgeClass::Elder => headcount.elders += 1.0,
-            }
-            if p.has_priority() {
-                headcount.ill += 1.0;
-            }
+            headcount.add(p);
         }
         let children = headcount.children;
         let n = f64::from(sizes[c as usize]);
