@@ -83,13 +83,28 @@ pub fn communities_frame(rows: &[CommunityMetrics]) -> Result<DataFrame> {
     frame(rows, COMMUNITY_COLUMNS)
 }
 
-/// Writes a table as Parquet.
+/// Writes a table as Parquet, its columns encoded in parallel on polars' thread pool.
 pub fn write_parquet(path: &Path, frame: &mut DataFrame) -> Result<()> {
+    parquet_to(path, frame, true)
+}
+
+/// Writes a table as Parquet on the calling thread alone: for the many small tables of a sweep's
+/// runs, which already run in parallel. The file is the same, byte for byte, as
+/// [`write_parquet`] writes. A thread of ours that waited on polars' pool would meanwhile take up
+/// other runs, nesting them on its stack; and handing a year's few hundred short columns to a
+/// pool cost more than encoding them.
+pub fn write_parquet_serial(path: &Path, frame: &mut DataFrame) -> Result<()> {
+    parquet_to(path, frame, false)
+}
+
+fn parquet_to(path: &Path, frame: &mut DataFrame, parallel: bool) -> Result<()> {
     let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
     // Buffered: the writer writes each column's pages and headers as they come, a few bytes at a
     // time, and a run's table has hundreds of columns.
     let mut file = BufWriter::new(file);
-    let written = ParquetWriter::new(&mut file).finish(frame);
+    let written = ParquetWriter::new(&mut file)
+        .set_parallel(parallel)
+        .finish(frame);
     Context::with_context(written, || format!("cannot write {}", path.display()))?;
     file.flush()
         .with_context(|| format!("cannot write {}", path.display()))?;

@@ -267,17 +267,11 @@ pub fn run_sweep(sweep: &Sweep, source_text: &str, opts: &SweepOptions) -> Resul
 fn run_one(sweep: &Sweep, run: usize, runs_dir: &Path) -> Result<()> {
     let scenario = sweep.scenario(run)?;
     let rows = crate::runner::simulate(&scenario, |_| {})?;
-    // Written from a thread outside the pool: polars runs its own rayon pool, and a worker of
-    // ours that waits on it takes up other runs meanwhile, nesting them on its stack (a stack
-    // overflow in long sweeps of debug builds).
-    std::thread::scope(|s| {
-        s.spawn(|| write_run(sweep, run, runs_dir, &scenario, &rows))
-            .join()
-            .unwrap_or_else(|_| Err(anyhow::anyhow!("writing run {run} failed")))
-    })
+    write_run(sweep, run, runs_dir, &scenario, &rows)
 }
 
-/// Writes one run's directory and moves it into place.
+/// Writes one run's directory and moves it into place, on the calling thread: nothing here
+/// waits on polars' thread pool (see [`output::write_parquet_serial`]).
 fn write_run(
     sweep: &Sweep,
     run: usize,
@@ -289,9 +283,9 @@ fn write_run(
     let staged = Staged::new(&runs_dir.join(run_dir_name(run)), false)?;
     let mut metrics = output::metrics_frame(rows)?;
     metrics.insert_column(0, Column::new("run".into(), vec![run as i64; rows.len()]))?;
-    output::write_parquet(&staged.path().join("metrics.parquet"), &mut metrics)?;
+    output::write_parquet_serial(&staged.path().join("metrics.parquet"), &mut metrics)?;
     let mut row = summary_row(&sweep.plan, run, &summary)?;
-    output::write_parquet(&staged.path().join("summary.parquet"), &mut row)?;
+    output::write_parquet_serial(&staged.path().join("summary.parquet"), &mut row)?;
     std::fs::write(staged.path().join("scenario.toml"), scenario.to_toml())?;
     staged.commit()?;
     Ok(())
