@@ -128,6 +128,17 @@ pub fn read_parquet(path: &Path) -> Result<DataFrame> {
     Ok(ParquetReader::new(file).finish()?)
 }
 
+/// Reads only the named columns of a Parquet file (a run's metrics table has hundreds; the
+/// others are neither decompressed nor decoded).
+pub fn read_parquet_columns(path: &Path, columns: &[&str]) -> Result<DataFrame> {
+    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let names = columns.iter().map(|c| (*c).to_owned()).collect();
+    let read = ParquetReader::new(file).with_columns(Some(names)).finish();
+    Context::with_context(read, || {
+        format!("cannot read {} from {}", columns.join(", "), path.display())
+    })
+}
+
 /// A run directory being written: a temporary directory that becomes `dest` on [`Staged::commit`].
 pub struct Staged {
     tmp: tempfile::TempDir,

@@ -282,6 +282,41 @@ fn merged_shards_give_the_indices_of_one_machine() {
 }
 
 #[test]
+fn an_output_from_the_metrics_is_each_runs_own_aggregate_of_its_days() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = write(tmp.path(), "small.toml", &small("morris"));
+    let out = tmp.path().join("m");
+    run(&file, &out, &["--no-plots"]);
+    let outputs = read_parquet(&out.join("outputs.parquet")).unwrap();
+    let runs = outputs.column("run").unwrap().i64().unwrap().clone();
+    let got = outputs
+        .column("work_hours_mean:max:11-20")
+        .unwrap()
+        .f64()
+        .unwrap()
+        .clone();
+    assert_eq!(runs.len(), 36);
+    for (run, got) in runs.into_no_null_iter().zip(got.into_no_null_iter()) {
+        // The whole table read back, and the window's days (day = tick + 1) picked out here.
+        let m = read_parquet(&out.join(format!("runs/run={run:06}/metrics.parquet"))).unwrap();
+        let ticks = m.column("tick").unwrap().i64().unwrap().clone();
+        let hours = m.column("work_hours_mean").unwrap().f64().unwrap().clone();
+        let want = ticks
+            .into_no_null_iter()
+            .zip(hours.into_no_null_iter())
+            .filter(|(t, _)| (11..=20).contains(&(t + 1)))
+            .map(|(_, h)| h)
+            .fold(f64::NEG_INFINITY, f64::max);
+        assert!(want.is_finite(), "run {run} has no days 11 to 20");
+        assert_eq!(
+            got.to_bits(),
+            want.to_bits(),
+            "run {run}: {got} against {want}"
+        );
+    }
+}
+
+#[test]
 fn a_morris_screening_writes_its_indices_plots_and_report() {
     let tmp = tempfile::tempdir().unwrap();
     let file = write(tmp.path(), "small.toml", &small("morris"));

@@ -225,7 +225,7 @@ fn output_values(dir: &Path, plan: &Plan, record: &Record) -> Result<Vec<Vec<f64
                         .join("runs")
                         .join(format!("run={:06}", id as usize))
                         .join("metrics.parquet");
-                    let m = crate::output::read_parquet(&path)?;
+                    let m = crate::output::read_parquet_columns(&path, &["tick", column])?;
                     let ticks = floats(&m, "tick")?;
                     let xs = floats(&m, column)?;
                     let window: Vec<f64> = ticks
