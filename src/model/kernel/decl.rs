@@ -54,6 +54,22 @@ pub struct Decl {
     /// Where its default comes from; empty when it is a modelling choice with no source yet.
     pub source: &'static str,
     pub live: Live,
+    /// Whether `path` has a `*` part ([`has_wildcard`]): a path without one matches only itself,
+    /// which a string comparison tells at once.
+    wildcard: bool,
+}
+
+/// Whether a dotted path has a `*` part (or any `*`: declarations use it only as a part).
+const fn has_wildcard(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'*' {
+            return true;
+        }
+        i += 1;
+    }
+    false
 }
 
 impl Decl {
@@ -71,6 +87,7 @@ impl Decl {
             doc,
             source,
             live: Live::Yes,
+            wildcard: has_wildcard(path),
         }
     }
 
@@ -84,6 +101,9 @@ impl Decl {
 
     /// Whether `path` (with no `*`) is this declaration's path.
     pub fn matches(&self, path: &str) -> bool {
+        if !self.wildcard {
+            return self.path == path;
+        }
         let mut want = self.path.split('.');
         let mut have = path.split('.');
         loop {
@@ -163,6 +183,45 @@ pub fn find(path: &str) -> Option<&'static Decl> {
 mod tests {
     use super::*;
     use crate::model::Params;
+
+    #[test]
+    fn a_declaration_matches_a_path_exactly_when_their_parts_do() {
+        // Part by part, `*` matching any one part: what `matches` does for every declaration.
+        let by_parts = |decl: &str, path: &str| {
+            let (want, have): (Vec<_>, Vec<_>) =
+                (decl.split('.').collect(), path.split('.').collect());
+            want.len() == have.len() && want.iter().zip(&have).all(|(w, h)| *w == "*" || w == h)
+        };
+        let mut paths: Vec<String> = Params::default()
+            .leaves()
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect();
+        paths.extend(
+            [
+                "",
+                "labour",
+                "labour.",
+                ".labour",
+                "goods.care",
+                "goods.care.x.y",
+            ]
+            .map(String::from),
+        );
+        let mut wildcards = 0;
+        for d in all() {
+            wildcards += usize::from(d.path.contains('*'));
+            for path in paths.iter().map(String::as_str).chain([d.path]) {
+                assert_eq!(
+                    d.matches(path),
+                    by_parts(d.path, path),
+                    "{} against {path}",
+                    d.path
+                );
+            }
+        }
+        assert!(wildcards > 0, "the wildcard declarations are compared too");
+    }
 
     #[test]
     fn find_gives_the_first_declaration_that_matches_as_a_scan_of_all_does() {
