@@ -112,6 +112,8 @@ pub struct Sweep {
     pub spec: SweepSpec,
     pub plan: Plan,
     points: Vec<Vec<toml::Value>>,
+    /// The base scenario as the table each point's values are set in (made once, not once a run).
+    table: toml::Table,
 }
 
 impl Sweep {
@@ -152,6 +154,7 @@ impl Sweep {
                 .collect(),
         };
         Ok(Self {
+            table: base.values_table(),
             base,
             spec,
             plan,
@@ -164,7 +167,7 @@ impl Sweep {
         let (point, replicate) = self.plan.locate(run);
         let mut s = self
             .base
-            .with_values(&self.spec.paths(), &self.points[point])
+            .with_values_in(&self.table, &self.spec.paths(), &self.points[point])
             .map_err(|ps| {
                 anyhow::anyhow!(
                     "point {point} is not a valid scenario: {}",

@@ -223,7 +223,28 @@ impl Scenario {
         paths: &[&str],
         values: &[toml::Value],
     ) -> Result<Scenario, Vec<Problem>> {
-        let mut s = self.with_values_bare(paths, values)?;
+        self.with_values_in(&self.values_table(), paths, values)
+    }
+
+    /// This scenario as the TOML table, without its events, that [`Scenario::with_values`] sets
+    /// values in. A caller that sets values many times (a sweep, once a run) makes it once and
+    /// passes it to [`Scenario::with_values_in`], instead of writing and parsing the scenario
+    /// every time.
+    pub fn values_table(&self) -> toml::Table {
+        let mut table: toml::Table = toml::from_str(&self.to_toml()).expect("a scenario parses");
+        table.remove("events");
+        table
+    }
+
+    /// [`Scenario::with_values`], setting the values in `table`, which is this scenario's
+    /// [`Scenario::values_table`].
+    pub fn with_values_in(
+        &self,
+        table: &toml::Table,
+        paths: &[&str],
+        values: &[toml::Value],
+    ) -> Result<Scenario, Vec<Problem>> {
+        let mut s = self.with_values_bare_in(table.clone(), paths, values)?;
         s.events = self.events.clone();
         let mut warnings = Vec::new();
         s.schedule = events::build(&s, &mut warnings)?;
@@ -252,8 +273,17 @@ impl Scenario {
         paths: &[&str],
         values: &[toml::Value],
     ) -> Result<Scenario, Vec<Problem>> {
-        let mut table: toml::Table = toml::from_str(&self.to_toml()).expect("a scenario parses");
-        table.remove("events");
+        self.with_values_bare_in(self.values_table(), paths, values)
+    }
+
+    /// [`Scenario::with_values_bare`], setting the values in `table` (this scenario's
+    /// [`Scenario::values_table`]).
+    fn with_values_bare_in(
+        &self,
+        mut table: toml::Table,
+        paths: &[&str],
+        values: &[toml::Value],
+    ) -> Result<Scenario, Vec<Problem>> {
         for (path, value) in paths.iter().zip(values) {
             let mut node = &mut table;
             let mut parts: Vec<&str> = path.split('.').collect();
