@@ -112,7 +112,8 @@ pub struct Sweep {
     pub spec: SweepSpec,
     pub plan: Plan,
     points: Vec<Vec<toml::Value>>,
-    /// The base scenario as the table each point's values are set in (made once, not once a run).
+    /// The base scenario as the table each point's values are set in (made once, not once a
+    /// run; `base` is not changed after [`Sweep::new`], so the two stay in step).
     table: toml::Table,
 }
 

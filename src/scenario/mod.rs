@@ -223,7 +223,7 @@ impl Scenario {
         paths: &[&str],
         values: &[toml::Value],
     ) -> Result<Scenario, Vec<Problem>> {
-        self.with_values_in(&self.values_table(), paths, values)
+        self.with_values_from(self.values_table(), paths, values)
     }
 
     /// This scenario as the TOML table, without its events, that [`Scenario::with_values`] sets
@@ -244,7 +244,18 @@ impl Scenario {
         paths: &[&str],
         values: &[toml::Value],
     ) -> Result<Scenario, Vec<Problem>> {
-        let mut s = self.with_values_bare_in(table.clone(), paths, values)?;
+        self.with_values_from(table.clone(), paths, values)
+    }
+
+    /// [`Scenario::with_values`], setting the values in `table`, this scenario's
+    /// [`Scenario::values_table`] (taken, as the values are set in it).
+    fn with_values_from(
+        &self,
+        table: toml::Table,
+        paths: &[&str],
+        values: &[toml::Value],
+    ) -> Result<Scenario, Vec<Problem>> {
+        let mut s = self.with_values_bare_in(table, paths, values)?;
         s.events = self.events.clone();
         let mut warnings = Vec::new();
         s.schedule = events::build(&s, &mut warnings)?;

@@ -99,7 +99,8 @@ impl Decl {
         }
     }
 
-    /// Whether `path` (with no `*`) is this declaration's path.
+    /// Whether `path` (which has no `*`) is this declaration's path, a `*` part of which stands
+    /// for any one part.
     pub fn matches(&self, path: &str) -> bool {
         if !self.wildcard {
             return self.path == path;
