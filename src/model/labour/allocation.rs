@@ -649,15 +649,18 @@ impl Solver<'_, '_> {
         rounds: &mut Rounds,
     ) {
         let mask = self.rules.masks.undesirable;
+        // The other sectors would add a skill times 0, +0.0, which leaves the sums as they are
+        // (see `Listed`).
+        let undesirable = Listed::above_zero(&mask);
         let mut skill = [0.0f64; N_SECTORS];
         for run in runs {
             let mut sums = [0.0f64; N_SECTORS];
             for i in run.start + first..run.end + first {
                 let (person, vocation) = (&self.columns.persons[i], &self.columns.vocations[i]);
                 if person.is_able_adult() && !person.artist {
-                    for s in 0..N_SECTORS {
+                    undesirable.each(|s| {
                         sums[s] += f64::from(vocation.skill[s] * mask[s]);
-                    }
+                    });
                 }
             }
             for s in 0..N_SECTORS {
@@ -686,6 +689,9 @@ impl Solver<'_, '_> {
     ) {
         let rules = self.rules;
         let open = Listed::above_zero(&rounds.open);
+        // The sectors the rota takes (only undesirable ones, and only under a rota); the others'
+        // rota hours are 0, which add exactly nothing (see `Listed`).
+        let rota = Listed::above_zero(&day.rota_hours);
         let mut k = 0;
         for run in runs {
             let mut sums = Sums::default();
@@ -711,11 +717,11 @@ impl Solver<'_, '_> {
                 }
                 if day.policy == UndesirablePolicy::Rota && person.is_able_adult() && !person.artist
                 {
-                    for s in 0..N_SECTORS {
+                    rota.each(|s| {
                         let h = day.rota_hours[s];
                         work.hours[s] += h;
                         sums.filled[s] += f64::from(h * vocation.skill[s]);
-                    }
+                    });
                 }
                 if person.guild > 0 && person.can_work() {
                     let g = usize::from(person.guild - 1);
@@ -948,10 +954,15 @@ fn solve_community(
     // Whether each member has ever done undesirable work, once the day's hours are given: a
     // member's hours only grow during the day (every hour added is zero or more), so their
     // undesirable hours are above zero now exactly when they were after any of the rounds.
+    // They are above zero exactly when one of them is (hours are never negative), so only
+    // the undesirable sectors are looked at.
     let mask = &solver.rules.masks.undesirable;
+    let undesirable = Listed::above_zero(mask);
     for run in runs {
         for work in &mut works[run.clone()] {
-            work.ever_undesirable |= work.masked_hours(mask) > 0.0;
+            let mut any = false;
+            undesirable.each(|s| any |= work.hours[s] * mask[s] > 0.0);
+            work.ever_undesirable |= any;
         }
     }
     spare
