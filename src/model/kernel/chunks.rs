@@ -79,13 +79,28 @@ pub(crate) fn community_chunks(
     (ranges, spans)
 }
 
+/// Persons up to which a pass is one range, on the calling thread, without looking at the
+/// order of their communities: a pass over a few hundred persons costs less than handing its
+/// pieces to other threads, and the figures do not depend on the ranges. A village's day made
+/// three scans of its members to check their order (2.7% of its instructions).
+const ONE_RANGE: usize = 256;
+
 /// Ranges of persons to process in parallel, each made of whole communities (persons are stored
 /// community by community). If they are not, because persons were added out of order, there is
-/// one range and the pass runs on one thread; results are the same either way.
+/// one range and the pass runs on one thread; results are the same either way. So are they for
+/// a world of at most [`ONE_RANGE`] persons, which is one range.
 pub(crate) fn chunk_ranges(members: &[Member], target: usize) -> Vec<Range<usize>> {
+    ranges_of(members, target, ONE_RANGE)
+}
+
+/// [`chunk_ranges`], with worlds of at most `one_range` persons in one range.
+fn ranges_of(members: &[Member], target: usize, one_range: usize) -> Vec<Range<usize>> {
     let n = members.len();
     if n == 0 {
         return Vec::new();
+    }
+    if n <= one_range {
+        return vec![0..n];
     }
     if !members.windows(2).all(|w| w[0].0 <= w[1].0) {
         return vec![Range { start: 0, end: n }];
@@ -102,4 +117,33 @@ pub(crate) fn chunk_ranges(members: &[Member], target: usize) -> Vec<Range<usize
         start = end;
     }
     ranges
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_hold_whole_communities_and_tile_the_persons() {
+        let members: Vec<Member> = [0, 0, 0, 1, 1, 2, 3, 3, 3, 3].map(Member).to_vec();
+        let ranges = ranges_of(&members, 4, 0);
+        assert!(ranges.len() > 1, "{ranges:?}");
+        assert_eq!(ranges.first().unwrap().start, 0);
+        assert_eq!(ranges.last().unwrap().end, members.len());
+        for pair in ranges.windows(2) {
+            assert_eq!(pair[0].end, pair[1].start);
+            assert_ne!(members[pair[0].end - 1].0, members[pair[1].start].0);
+        }
+        // Out of order: one range, one thread.
+        let shuffled: Vec<Member> = [1, 0, 1].map(Member).to_vec();
+        assert_eq!(ranges_of(&shuffled, 4, 0), vec![0..3]);
+        // A small world is one range, in order or not.
+        assert_eq!(chunk_ranges(&members, 4), vec![0..members.len()]);
+        let many: Vec<Member> = (0..ONE_RANGE as u32 + 1).map(|i| Member(i / 10)).collect();
+        assert!(chunk_ranges(&many, 4).len() > 1);
+        let mut xs = [1, 2, 3, 4, 5];
+        let pieces = split_by(&mut xs, &[0..2, 2..5]);
+        assert_eq!(pieces.len(), 2);
+        assert_eq!(pieces[1], &mut [3, 4, 5]);
+    }
 }

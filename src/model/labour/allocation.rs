@@ -1169,25 +1169,6 @@ mod tests {
     }
 
     #[test]
-    fn chunks_hold_whole_communities_and_tile_the_persons() {
-        let members: Vec<Member> = [0, 0, 0, 1, 1, 2, 3, 3, 3, 3].map(Member).to_vec();
-        let ranges = chunk_ranges(&members, 4);
-        assert_eq!(ranges.first().unwrap().start, 0);
-        assert_eq!(ranges.last().unwrap().end, members.len());
-        for pair in ranges.windows(2) {
-            assert_eq!(pair[0].end, pair[1].start);
-            assert_ne!(members[pair[0].end - 1].0, members[pair[1].start].0);
-        }
-        // Out of order: one range, one thread.
-        let shuffled: Vec<Member> = [1, 0, 1].map(Member).to_vec();
-        assert_eq!(chunk_ranges(&shuffled, 4), vec![Range { start: 0, end: 3 }]);
-        let mut xs = [1, 2, 3, 4, 5];
-        let pieces = split_by(&mut xs, &[0..2, 2..5]);
-        assert_eq!(pieces.len(), 2);
-        assert_eq!(pieces[1], &mut [3, 4, 5]);
-    }
-
-    #[test]
     fn rota_turns_are_spread_evenly_and_kept() {
         use rand::{RngExt, SeedableRng};
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
