@@ -283,8 +283,21 @@ fn remaining_in<const UNIT: bool>(
     work: &Work,
     day: &LabourDay,
 ) -> f32 {
+    remaining_after::<UNIT>(person, vocation, &work.hours, work, day)
+}
+
+/// [`remaining_in`], with the person's hours in the syndicates' sectors given as `hours` (the
+/// ones just added up, kept in registers rather than read back from `work`).
+#[inline(always)]
+fn remaining_after<const UNIT: bool>(
+    person: &Person,
+    vocation: &Vocation,
+    hours: &[f32; N_SECTORS],
+    work: &Work,
+    day: &LabourDay,
+) -> f32 {
     if person.can_work() && !person.artist {
-        left_of::<UNIT>(willing_today(person, vocation, day), work, day).max(0.0)
+        left_after::<UNIT>(willing_today(person, vocation, day), hours, work, day).max(0.0)
     } else {
         0.0
     }
@@ -321,12 +334,23 @@ fn with_extra(willing: f32, extra: f32, max: f32) -> f32 {
 /// `willing` hours less those `work` has used today (possibly below zero).
 #[inline(always)]
 fn left_of<const UNIT: bool>(willing: f32, work: &Work, day: &LabourDay) -> f32 {
+    left_after::<UNIT>(willing, &work.hours, work, day)
+}
+
+/// [`left_of`], with the hours in the syndicates' sectors given as `hours`.
+#[inline(always)]
+fn left_after<const UNIT: bool>(
+    willing: f32,
+    hours: &[f32; N_SECTORS],
+    work: &Work,
+    day: &LabourDay,
+) -> f32 {
     let mut used = [0.0f32; N_SECTORS];
     for s in 0..N_SECTORS {
         used[s] = if UNIT {
-            work.hours[s]
+            hours[s]
         } else {
-            work.hours[s] * day.counts_as[s]
+            hours[s] * day.counts_as[s]
         };
     }
     willing - lane_sum(&used) - work.garden - work.training - work.research
@@ -793,7 +817,6 @@ impl Solver<'_, '_> {
         spare: &mut [f64; N_SECTORS],
     ) {
         let with_spare = self.any_exchange && last;
-        let taking = Listed::above_zero(&rounds.take);
         let open_next = Listed::above_zero(&rounds.open_next);
         let mut k = 0;
         for run in runs {
@@ -812,28 +835,25 @@ impl Solver<'_, '_> {
                     }
                     continue;
                 }
-                if taking.few() {
-                    taking.each(|s| {
-                        let hours =
-                            per_hour::<UNIT>(kp.offers[s], day.counts_as[s]) * rounds.take[s];
-                        work.hours[s] += hours;
-                        sums.filled[s] += f64::from(hours * vocation.skill[s]);
-                    });
-                } else {
-                    let hours: [f32; N_SECTORS] = std::array::from_fn(|s| {
-                        per_hour::<UNIT>(kp.offers[s], day.counts_as[s]) * rounds.take[s]
-                    });
-                    for s in 0..N_SECTORS {
-                        work.hours[s] += hours[s];
-                    }
-                    add_products(&mut sums.filled, &hours, &vocation.skill);
+                // Over all twelve sectors, as whole vectors: a sector not taking has a take of
+                // 0, so its hours are +0.0 and add exactly nothing. The new hours stay in
+                // registers for the remaining hours below (read back from `work` just after
+                // single-sector stores, they stalled the pass).
+                let hours: [f32; N_SECTORS] = std::array::from_fn(|s| {
+                    per_hour::<UNIT>(kp.offers[s], day.counts_as[s]) * rounds.take[s]
+                });
+                let mut worked = work.hours;
+                for s in 0..N_SECTORS {
+                    worked[s] += hours[s];
                 }
+                work.hours = worked;
+                add_products(&mut sums.filled, &hours, &vocation.skill);
                 if !last {
-                    let rem = remaining_in::<UNIT>(person, vocation, work, day);
+                    let rem = remaining_after::<UNIT>(person, vocation, &worked, work, day);
                     kp.set_offers(offers(&kp.weights, rem, &rounds.open_next));
                     add_offers::<UNIT>(&kp.offers, vocation, day, &mut sums.offered, &open_next);
                 } else if with_spare {
-                    let rem = remaining_in::<UNIT>(person, vocation, work, day);
+                    let rem = remaining_after::<UNIT>(person, vocation, &worked, work, day);
                     add_spare(rem, vocation, &mut sums.spare);
                 }
             }
