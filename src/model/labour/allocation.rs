@@ -741,9 +741,6 @@ impl Solver<'_, '_> {
     ) {
         let rules = self.rules;
         let open = Listed::above_zero(&rounds.open);
-        // The sectors the rota takes (only undesirable ones, and only under a rota); the others'
-        // rota hours are 0, which add exactly nothing (see `Listed`).
-        let rota = Listed::above_zero(&day.rota_hours);
         let mut k = 0;
         for run in runs {
             let mut sums = Sums::default();
@@ -767,30 +764,34 @@ impl Solver<'_, '_> {
                     work.art = (vocation.willing - work.garden).max(0.0);
                     sums.art += f64::from(work.art);
                 }
+                // The day's hours in the syndicates' sectors, made here and stored once, so that
+                // the remaining hours are made from registers rather than read back just after
+                // single-sector stores.
+                let mut worked = [0.0f32; N_SECTORS];
                 if day.policy == UndesirablePolicy::Rota && person.is_able_adult() && !person.artist
                 {
-                    rota.each(|s| {
-                        let h = day.rota_hours[s];
-                        work.hours[s] += h;
-                        sums.filled[s] += f64::from(h * vocation.skill[s]);
-                    });
+                    // 0 + h is h, and the sectors outside the rota have hours of 0, which add
+                    // exactly nothing to the sums: the rota's hours over all twelve sectors.
+                    worked = day.rota_hours;
+                    add_products(&mut sums.filled, &worked, &vocation.skill);
                 }
                 if person.guild > 0 && person.can_work() {
                     let g = usize::from(person.guild - 1);
                     if day.guild_open[g] {
                         let s = 2 + g;
-                        let h = rules
-                            .guild_hours
-                            .min(remaining_in::<UNIT>(person, vocation, work, day));
-                        work.hours[s] += h;
+                        let h = rules.guild_hours.min(remaining_after::<UNIT>(
+                            person, vocation, &worked, work, day,
+                        ));
+                        worked[s] += h;
                         sums.guild[g] += f64::from(h * vocation.skill[s]);
                     }
                 }
+                work.hours = worked;
                 let kp = &mut kept[k];
                 kp.weights = weights(vocation, day, &rules.masks);
                 kp.set_offers(offers(
                     &kp.weights,
-                    remaining_in::<UNIT>(person, vocation, work, day),
+                    remaining_after::<UNIT>(person, vocation, &worked, work, day),
                     &rounds.open,
                 ));
                 add_offers::<UNIT>(&kp.offers, vocation, day, &mut sums.offered, &open);
