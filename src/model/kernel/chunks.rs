@@ -93,6 +93,24 @@ pub(crate) fn chunk_ranges(members: &[Member], target: usize) -> Vec<Range<usize
     ranges_of(members, target, ONE_RANGE)
 }
 
+/// Whether persons are stored in community order. Looked at in blocks, each compared whole
+/// without stopping at the first pair out of order, so that the comparisons are made with
+/// whole vectors (`windows(2).all`, which stops at once, compared one pair at a time: three
+/// scans of a million persons a day were 1.7% of `large.toml`'s time).
+fn in_order(members: &[Member]) -> bool {
+    const BLOCK: usize = 1024;
+    let (Some(earlier), Some(later)) = (
+        members.get(..members.len().saturating_sub(1)),
+        members.get(1..),
+    ) else {
+        return true;
+    };
+    earlier
+        .chunks(BLOCK)
+        .zip(later.chunks(BLOCK))
+        .all(|(a, b)| a.iter().zip(b).fold(true, |ok, (x, y)| ok & (x.0 <= y.0)))
+}
+
 /// [`chunk_ranges`], with worlds of at most `one_range` persons in one range.
 fn ranges_of(members: &[Member], target: usize, one_range: usize) -> Vec<Range<usize>> {
     let n = members.len();
@@ -102,7 +120,7 @@ fn ranges_of(members: &[Member], target: usize, one_range: usize) -> Vec<Range<u
     if n <= one_range {
         return vec![0..n];
     }
-    if !members.windows(2).all(|w| w[0].0 <= w[1].0) {
+    if !in_order(members) {
         return vec![Range { start: 0, end: n }];
     }
     let per = (n / target.max(1)).max(1);
@@ -137,6 +155,12 @@ mod tests {
         // Out of order: one range, one thread.
         let shuffled: Vec<Member> = [1, 0, 1].map(Member).to_vec();
         assert_eq!(ranges_of(&shuffled, 4, 0), vec![0..3]);
+        // Out of order across a block of the order check, and in order.
+        let mut long: Vec<Member> = (0..3000u32).map(|i| Member(i / 10)).collect();
+        assert!(in_order(&long) && in_order(&long[..1]) && in_order(&[]));
+        long.swap(1024, 1025 + 20);
+        assert!(!in_order(&long));
+        assert_eq!(ranges_of(&long, 4, 0), vec![0..3000]);
         // A small world is one range, in order or not.
         assert_eq!(chunk_ranges(&members, 4), vec![0..members.len()]);
         let many: Vec<Member> = (0..ONE_RANGE as u32 + 1).map(|i| Member(i / 10)).collect();
