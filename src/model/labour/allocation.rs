@@ -192,9 +192,9 @@ fn add_products(sums: &mut [f64; N_SECTORS], a: &[f32; N_SECTORS], b: &[f32; N_S
     }
 }
 
-/// Some of the sectors, listed in ascending order: those a round takes offers from, or those
-/// open to offers. A sector left out of the list adds exactly nothing where the list is used
-/// (an offer times a take of 0, or an offer of 0 times a skill), and adding +0.0 to hours and
+/// Some of the sectors, listed in ascending order: those open to offers, or the undesirable
+/// ones. A sector left out of the list adds exactly nothing where the list is used (an offer
+/// of 0 times a skill, a skill times a mask of 0), and adding +0.0 to hours and
 /// sums that are never negative leaves them as they were to the bit; so a loop over the list
 /// gives the figures of a loop over all twelve, and costs the sectors listed. In the later
 /// rounds of a day only the sectors still short are listed, often one or two.
