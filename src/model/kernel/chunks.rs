@@ -118,7 +118,7 @@ fn ranges_of(members: &[Member], target: usize, one_range: usize) -> Vec<Range<u
         return Vec::new();
     }
     if n <= one_range {
-        return vec![0..n];
+        return vec![Range { start: 0, end: n }];
     }
     if !in_order(members) {
         return vec![Range { start: 0, end: n }];
@@ -154,15 +154,27 @@ mod tests {
         }
         // Out of order: one range, one thread.
         let shuffled: Vec<Member> = [1, 0, 1].map(Member).to_vec();
-        assert_eq!(ranges_of(&shuffled, 4, 0), vec![0..3]);
+        assert_eq!(ranges_of(&shuffled, 4, 0), vec![Range { start: 0, end: 3 }]);
         // Out of order across a block of the order check, and in order.
         let mut long: Vec<Member> = (0..3000u32).map(|i| Member(i / 10)).collect();
         assert!(in_order(&long) && in_order(&long[..1]) && in_order(&[]));
         long.swap(1024, 1025 + 20);
         assert!(!in_order(&long));
-        assert_eq!(ranges_of(&long, 4, 0), vec![0..3000]);
+        assert_eq!(
+            ranges_of(&long, 4, 0),
+            vec![Range {
+                start: 0,
+                end: 3000
+            }]
+        );
         // A small world is one range, in order or not.
-        assert_eq!(chunk_ranges(&members, 4), vec![0..members.len()]);
+        assert_eq!(
+            chunk_ranges(&members, 4),
+            vec![Range {
+                start: 0,
+                end: members.len()
+            }]
+        );
         let many: Vec<Member> = (0..ONE_RANGE as u32 + 1).map(|i| Member(i / 10)).collect();
         assert!(chunk_ranges(&many, 4).len() > 1);
         let mut xs = [1, 2, 3, 4, 5];
