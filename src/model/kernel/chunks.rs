@@ -82,7 +82,7 @@ pub(crate) fn community_chunks(
 /// Persons up to which a pass is one range, on the calling thread, without looking at the
 /// order of their communities: a pass over a few hundred persons costs less than handing its
 /// pieces to other threads, and the figures do not depend on the ranges. A village's day made
-/// three scans of its members to check their order (2.7% of its instructions).
+/// three scans of its members to check their order (2.6% of its instructions).
 const ONE_RANGE: usize = 256;
 
 /// Ranges of persons to process in parallel, each made of whole communities (persons are stored

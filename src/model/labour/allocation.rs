@@ -1012,10 +1012,9 @@ fn solve_community(
         solver.harvest_extra(runs, first, works, day, &mut spare);
     }
     // Whether each member has ever done undesirable work, once the day's hours are given: a
-    // member's hours only grow during the day (every hour added is zero or more), so their
-    // undesirable hours are above zero now exactly when they were after any of the rounds.
-    // They are above zero exactly when one of them is (hours are never negative), so only
-    // the undesirable sectors are looked at.
+    // member's hours only grow during the day (every hour added is zero or more), so one of
+    // their undesirable sectors' hours is above zero now exactly when it was after any of the
+    // rounds. Only those sectors are looked at.
     let mask = &solver.rules.masks.undesirable;
     let undesirable = Listed::above_zero(mask);
     for run in runs {
