@@ -8,7 +8,6 @@ use bevy_ecs::query::With;
 use bevy_ecs::world::World;
 
 use crate::model::kernel::components::{Draws, Member, Person, Ration, Vocation, Wants, Work};
-use crate::model::kernel::decisions::Values;
 
 /// The resident set of the whole process (program, libraries and data), in bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,8 +54,8 @@ impl PersonTable {
 }
 
 /// The components a person may have, by name (what `--profile` prints).
-pub const PERSON_COMPONENTS: [&str; 8] = [
-    "Member", "Person", "Vocation", "Work", "Ration", "Draws", "Values", "Wants",
+pub const PERSON_COMPONENTS: [&str; 7] = [
+    "Member", "Person", "Vocation", "Work", "Ration", "Draws", "Wants",
 ];
 
 fn id_of<T: Component>(world: &World) -> Option<ComponentId> {
@@ -72,7 +71,6 @@ pub fn person_table(world: &World) -> PersonTable {
         id_of::<Work>(world),
         id_of::<Ration>(world),
         id_of::<Draws>(world),
-        id_of::<Values>(world),
         id_of::<Wants>(world),
     ];
     let mut table = PersonTable {
@@ -191,9 +189,7 @@ mod tests {
         let names: Vec<_> = table.per_row.iter().map(|(n, _)| *n).collect();
         assert_eq!(
             names,
-            [
-                "Member", "Person", "Vocation", "Work", "Ration", "Draws", "Values"
-            ]
+            ["Member", "Person", "Vocation", "Work", "Ration", "Draws"]
         );
         let work = table.per_row.iter().find(|(n, _)| *n == "Work").unwrap().1;
         assert_eq!(work, std::mem::size_of::<Work>() as u64 + 8);

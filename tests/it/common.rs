@@ -193,3 +193,21 @@ pub fn orderings(
     }
     out
 }
+
+/// Each goods syndicate's agreements with the syndicates whose goods it uses, by good, of a
+/// one-community world under `economy.input_agreements = "assemblies"` (the only rule under
+/// which syndicates have them).
+pub fn input_orders(
+    sim: &mut commune::model::Simulation,
+) -> [commune::model::kernel::components::Inputs; commune::model::kernel::goods::N_GOODS] {
+    use commune::model::kernel::components::{Inputs, Syndicate};
+    use commune::model::kernel::params::Sector;
+    let world = sim.world_mut();
+    let mut out = [None; commune::model::kernel::goods::N_GOODS];
+    for (s, q) in world.query::<(&Syndicate, &Inputs)>().iter(world) {
+        if let Sector::Making(g) = s.sector {
+            out[g.index()] = Some(*q);
+        }
+    }
+    out.map(|q| q.expect("every goods syndicate has its input agreements"))
+}

@@ -90,6 +90,7 @@ fn the_first_agreements_are_the_follow_rule_s_orders() {
     let mut sim = Simulation::new(s.params.clone(), 1);
     let economy = sim.world_mut().resource::<Economy>().clone();
     let o = orderings(&mut sim);
+    let q = input_orders(&mut sim);
     // The gross output the store's first amounts take (none for energy; the village's
     // syndicates all exist from the start).
     let agreed: [f64; N_GOODS] = std::array::from_fn(|g| o[g].agreed);
@@ -97,7 +98,7 @@ fn the_first_agreements_are_the_follow_rule_s_orders() {
     let mut pairs = 0;
     for j in 0..N_GOODS {
         for i in 0..N_GOODS {
-            assert_eq!(o[j].inputs.agreed[i], economy.a[i][j] * x[j], "{i} to {j}");
+            assert_eq!(q[j].agreed[i], economy.a[i][j] * x[j], "{i} to {j}");
             pairs += usize::from(economy.a[i][j] > 0.0);
         }
     }
@@ -133,7 +134,7 @@ fn tally(s: &Scenario, seeds: u64, days: u32) -> [usize; 6] {
         .into_par_iter()
         .map(|seed| {
             let mut sim = Simulation::new(s.params.clone(), seed);
-            let mut before = orderings(&mut sim);
+            let mut before = input_orders(&mut sim);
             let mut t = [0usize; 6];
             for day in 0..days {
                 sim.step();
@@ -157,12 +158,12 @@ fn tally(s: &Scenario, seeds: u64, days: u32) -> [usize; 6] {
                     );
                     t[2] += 1;
                     t[3] += usize::from(passed);
-                    let now = before[user.index()].inputs.agreed_on(input.index(), day);
+                    let now = before[user.index()].agreed_on(input.index(), day);
                     if amount > now {
                         t[4 + usize::from(!passed)] += 1;
                     }
                 }
-                before = orderings(&mut sim);
+                before = input_orders(&mut sim);
             }
             t
         })
@@ -188,8 +189,8 @@ fn a_revision_is_offered_by_the_user_s_workers_and_accepted_by_the_supplier_s_in
     let (mut accepted, mut came_in, mut failed_offers) = (0, 0, 0);
     for seed in 1..=2 {
         let mut sim = Simulation::new(s.params.clone(), seed);
-        let start = orderings(&mut sim);
-        let mut in_force: Vec<[f64; N_GOODS]> = start.iter().map(|o| o.inputs.agreed).collect();
+        let start = input_orders(&mut sim);
+        let mut in_force: Vec<[f64; N_GOODS]> = start.iter().map(|q| q.agreed).collect();
         let mut pending: Vec<Vec<Option<(f64, u32)>>> = vec![vec![None; N_GOODS]; N_GOODS];
         for day in 0..200u32 {
             let row = sim.step();
@@ -218,9 +219,9 @@ fn a_revision_is_offered_by_the_user_s_workers_and_accepted_by_the_supplier_s_in
                     accepted += 1;
                 }
             }
-            let now = orderings(&mut sim);
+            let now = input_orders(&mut sim);
             for j in 0..N_GOODS {
-                assert_eq!(now[j].inputs.agreed, in_force[j], "day {day}, user {j}");
+                assert_eq!(now[j].agreed, in_force[j], "day {day}, user {j}");
             }
             assert_eq!(row.input_agreements_revised, due as u64, "day {day}");
             came_in += due;
@@ -279,14 +280,14 @@ fn both_sides_votes_matter() {
 fn off_the_agenda_the_first_agreements_stand() {
     let s = own(&[off_agenda(&["input_agreement"])]);
     let mut sim = Simulation::new(s.params.clone(), 1);
-    let start = orderings(&mut sim);
+    let start = input_orders(&mut sim);
     for _ in 0..150 {
         let row = sim.step();
         assert_eq!(row.input_agreements_revised, 0);
     }
-    let end = orderings(&mut sim);
+    let end = input_orders(&mut sim);
     for j in 0..N_GOODS {
-        assert_eq!(start[j].inputs.agreed, end[j].inputs.agreed);
+        assert_eq!(start[j].agreed, end[j].agreed);
     }
     assert!(decided(sim.decisions()).is_empty());
     // The store's agreements are still revised.

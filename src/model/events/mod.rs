@@ -328,14 +328,15 @@ pub fn arrive(world: &mut World, tick: u32, c: u32, persons: u32, provisions: bo
             let newcomers: Vec<_> = (0..persons)
                 .map(|_| {
                     let person = crate::model::population::setup::draw_person(rng, &params, c);
-                    (person, crate::model::kernel::decisions::Values::draw(rng))
+                    let values = crate::model::kernel::decisions::Values::draw(rng);
+                    crate::model::population::setup::with_values(person, values)
                 })
                 .collect();
             // With households, the newcomers come as households of their own, drawn after them.
             let homes = params.population.households().then(|| {
                 let grown: Vec<bool> = newcomers
                     .iter()
-                    .map(|((_, p, ..), _)| p.age != AgeClass::Child)
+                    .map(|(_, p, ..)| p.age != AgeClass::Child)
                     .collect();
                 world
                     .resource_mut::<Households>()
@@ -349,7 +350,7 @@ pub fn arrive(world: &mut World, tick: u32, c: u32, persons: u32, provisions: bo
         let mut serial = *world.resource::<crate::model::population::wants::WantSerial>();
         let newcomers: Vec<_> = newcomers
             .into_iter()
-            .map(|(person, values)| (person, values, serial.draw(&params)))
+            .map(|person| (person, serial.draw(&params)))
             .collect();
         world.insert_resource(serial);
         spawn_homed(world, newcomers, homes);

@@ -324,7 +324,8 @@ fn cast_votes(
         present: vec![0u32; n],
         voters: proposals.iter().map(|p| vec![(0, 0); p.len()]).collect(),
     };
-    for (member, person, values, work, vocation) in holdings.persons.iter() {
+    for (member, person, draws, work, vocation) in holdings.persons.iter() {
+        let values = &draws.values;
         if person.age == AgeClass::Child || person.health != HealthState::Well {
             continue;
         }

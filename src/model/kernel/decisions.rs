@@ -14,7 +14,6 @@ use crate::model::kernel::params::energy::Source;
 use crate::model::kernel::params::{Params, UndesirablePolicy};
 use crate::model::kernel::rng::{Purpose, streams};
 use crate::model::kernel::supply::Supply;
-use bevy_ecs::prelude::*;
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
@@ -107,7 +106,8 @@ impl Decided {
 }
 
 /// What a person weighs when voting: leisure, goods, environment (each 0..1, summing to 1).
-#[derive(Component, Clone, Copy, Debug)]
+/// Kept in the person's [`Draws`](crate::model::kernel::components::Draws).
+#[derive(Clone, Copy, Debug)]
 pub struct Values(pub [f32; 3]);
 
 impl Values {

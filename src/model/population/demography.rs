@@ -236,13 +236,11 @@ pub fn live_a_day(
         person.female = rng.random::<f64>() < table.daughter_share(mother_age);
         person.age_days = 0;
         enter_stage(&params, AgeClass::Child, person, vocation, draws, rng);
-        (born, Values::draw(rng))
+        super::setup::with_values(born, Values::draw(rng))
     });
     if let (true, Some(serial)) = (params.economy.wants(), serial.as_deref_mut()) {
         // Newborns' wants, in the order they are born (`populate` inserts the serial).
-        let born: Vec<_> = newborns
-            .map(|(born, values)| (born, values, serial.draw(&params)))
-            .collect();
+        let born: Vec<_> = newborns.map(|born| (born, serial.draw(&params))).collect();
         spawn_born(&mut commands, born, born_homes);
     } else {
         let born: Vec<_> = newborns.collect();

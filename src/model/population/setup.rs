@@ -26,7 +26,14 @@ fn standard_normal(rng: &mut ChaCha8Rng) -> [f64; 2] {
 }
 
 /// The components every person is spawned with.
-pub(super) type PersonBundle = (Member, Person, Vocation, Work, Ration, Draws);
+pub(crate) type PersonBundle = (Member, Person, Vocation, Work, Ration, Draws);
+
+/// A person drawn by [`draw_person`] with their values, which each caller draws after the
+/// person from a stream of its own.
+pub(crate) fn with_values(mut person: PersonBundle, values: Values) -> PersonBundle {
+    person.5.values = values;
+    person
+}
 
 pub(crate) fn draw_person(rng: &mut ChaCha8Rng, params: &Params, community: u32) -> PersonBundle {
     let pop = &params.population;
@@ -48,6 +55,7 @@ pub(crate) fn draw_person(rng: &mut ChaCha8Rng, params: &Params, community: u32)
         willing_z: standard_normal(rng),
         garden_u: f64::NAN,
         unemployed: false,
+        values: Values([f32::NAN; 3]),
     };
     let mut skill = [0.0f32; N_SECTORS];
     let mut appeal = [0.0f32; N_SECTORS];
@@ -216,7 +224,7 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
             let persons: Vec<_> = persons
                 .into_iter()
                 .zip(wants)
-                .map(|(p, w)| (p, Values::draw(&mut values_rng), w))
+                .map(|(p, w)| (with_values(p, Values::draw(&mut values_rng)), w))
                 .collect();
             spawn_homed(world, persons, homes.as_deref());
         } else {
@@ -224,7 +232,7 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
                 world,
                 persons
                     .into_iter()
-                    .map(|p| (p, Values::draw(&mut values_rng))),
+                    .map(|p| with_values(p, Values::draw(&mut values_rng))),
                 homes.as_deref(),
             );
         }
@@ -326,26 +334,28 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
                 agreed: agreed[g],
                 ..Default::default()
             };
-            if own {
-                for i in 0..N_GOODS {
-                    ordering.inputs.agreed[i] = economy.a[i][g] * firm[g];
-                }
-                ordering.inputs.placed = ordering.inputs.agreed;
-            }
             if good.storable() {
                 let lead = (params.economy.lead_days as usize).min(MAX_LEAD_DAYS);
                 ordering.in_production[..lead].fill(gross[g]);
             }
-            world
-                .spawn((
-                    Syndicate {
-                        community: c,
-                        sector: Sector::Making(good),
-                    },
-                    standing,
-                    ordering,
-                ))
-                .id()
+            let syndicate = (
+                Syndicate {
+                    community: c,
+                    sector: Sector::Making(good),
+                },
+                standing,
+                ordering,
+            );
+            if own {
+                let mut inputs = Inputs::default();
+                for i in 0..N_GOODS {
+                    inputs.agreed[i] = economy.a[i][g] * firm[g];
+                }
+                inputs.placed = inputs.agreed;
+                world.spawn((syndicate, inputs)).id()
+            } else {
+                world.spawn(syndicate).id()
+            }
         });
         directory.goods.push(goods);
         directory.communities.push(community);

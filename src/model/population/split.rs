@@ -217,8 +217,14 @@ fn found_one(world: &mut World, seed: u64, tick: u32, founder: u32, site: u32) -
             }
             c.heard = Seen::default();
             p.heard = Seen::default();
-            // Its agreements with the syndicates whose goods it uses are shared out too.
-            let (pi, ci) = (&mut p.inputs, &mut c.inputs);
+            for (p, c) in p.in_production.iter_mut().zip(c.in_production.iter_mut()) {
+                *c = take(p, share);
+            }
+        });
+        // Its agreements with the syndicates whose goods it uses are shared out too (where it
+        // has them: `economy.input_agreements = "assemblies"`).
+        share_out::<Inputs>(world, pg, cg, |pi, ci| {
+            *ci = *pi;
             for i in 0..pi.agreed.len() {
                 ci.agreed[i] = take(&mut pi.agreed[i], share);
                 ci.placed[i] = take(&mut pi.placed[i], share);
@@ -227,9 +233,6 @@ fn found_one(world: &mut World, seed: u64, tick: u32, founder: u32, site: u32) -
                 }
                 ci.short[i] = 0;
                 pi.short[i] = 0;
-            }
-            for (p, c) in p.in_production.iter_mut().zip(c.in_production.iter_mut()) {
-                *c = take(p, share);
             }
         });
     }

@@ -14,7 +14,7 @@ use crate::model::energy::curtail;
 use crate::model::housing::Dwellings;
 use crate::model::kernel::calendar::Clock;
 use crate::model::kernel::components::{
-    Agreement, Directory, ExchangeStore, Ordering, Standing, Stocks,
+    Agreement, Directory, ExchangeStore, Inputs, Ordering, Standing, Stocks,
 };
 use crate::model::kernel::goods::Headcount;
 use crate::model::kernel::goods::{Good, N_GOODS, SHORT, mul};
@@ -60,7 +60,7 @@ pub fn plan_goods(
     mut goods: ResMut<Days<GoodsDay>>,
     (mut requests, clock): (ResMut<RequestRngs>, Res<Clock>),
     mut stocks: Query<(&Stocks, &ExchangeStore, &mut Agreement)>,
-    mut syndicates: Query<(&Standing, &mut Ordering)>,
+    mut syndicates: Query<(&Standing, &mut Ordering, Option<&mut Inputs>)>,
 ) {
     let clothing = Good::Clothing.index();
     let global = params.global.global();
@@ -176,7 +176,7 @@ pub fn plan_goods(
                 *a = agreement;
             }
             for g in 0..N_GOODS {
-                if let Ok((_, mut o)) = syndicates.get_mut(own[g]) {
+                if let Ok((_, mut o, _)) = syndicates.get_mut(own[g]) {
                     o.forecast = agreed[g];
                 }
             }
@@ -222,15 +222,21 @@ pub fn plan_goods(
         // A syndicate its assembly idled makes nothing until it is resumed; its users draw on
         // the store. (The global device syndicate is not the community's to idle.)
         let idle: [bool; N_GOODS] = std::array::from_fn(|g| {
-            syndicates.get(own[g]).is_ok_and(|(s, _)| s.idle())
+            syndicates.get(own[g]).is_ok_and(|(s, ..)| s.idle())
                 && !(global && g == Good::Devices.index())
         });
         let target = global.then_some(day.device_target);
         let mut planned = if planning != Planning::Perfect {
             let mut orderings = [Ordering::default(); N_GOODS];
+            // Their input agreements, where they have them (`economy.input_agreements =
+            // "assemblies"`); all zero otherwise, as the rule's functions then never read them.
+            let mut inputs = [Inputs::default(); N_GOODS];
             for g in 0..N_GOODS {
-                if let Ok((_, o)) = syndicates.get(own[g]) {
+                if let Ok((_, o, q)) = syndicates.get(own[g]) {
                     orderings[g] = *o;
+                    if let Some(q) = q {
+                        inputs[g] = *q;
+                    }
                 }
             }
             // A community short of a good for `restate_after_days` in a row re-states its
@@ -254,13 +260,13 @@ pub fn plan_goods(
                 }
                 let own = params.economy.input_agreements == InputAgreements::Assemblies;
                 if own {
-                    for o in orderings.iter_mut() {
+                    for q in inputs.iter_mut() {
                         for i in 0..N_GOODS {
-                            day.input_agreements_revised +=
-                                u32::from(o.inputs.settle(i, clock.tick));
+                            day.input_agreements_revised += u32::from(q.settle(i, clock.tick));
                         }
                     }
                 }
+                let own = own.then_some(&inputs);
                 let f = Firm::new(&economy, &orderings, &idle, global, clock.tick, own);
                 for g in (0..N_GOODS).filter(|&g| g != Good::Energy.index()) {
                     day.agreed_hours += f.agreed[g] * economy.labour[g];
@@ -276,11 +282,15 @@ pub fn plan_goods(
                 &idle,
                 target,
                 &mut orderings,
+                &mut inputs,
                 firm.as_ref(),
             );
             for g in 0..N_GOODS {
-                if let Ok((_, mut o)) = syndicates.get_mut(own[g]) {
+                if let Ok((_, mut o, q)) = syndicates.get_mut(own[g]) {
                     *o = orderings[g];
+                    if let Some(mut q) = q {
+                        *q = inputs[g];
+                    }
                 }
             }
             planned
@@ -567,6 +577,7 @@ fn plan_local(
     idle: &[bool; N_GOODS],
     device_target: Option<f64>,
     orderings: &mut [Ordering; N_GOODS],
+    agreements: &mut [Inputs; N_GOODS],
     firm: Option<&Firm>,
 ) -> [f64; N_GOODS] {
     let p = &params.economy;
@@ -642,7 +653,7 @@ fn plan_local(
     if p.input_agreements == InputAgreements::Assemblies {
         // The input orders each syndicate placed, smoothed: what its workers would agree to.
         for j in 0..N_GOODS {
-            let o = &mut orderings[j].inputs;
+            let o = &mut agreements[j];
             for i in 0..N_GOODS {
                 o.placed[i] += alpha * (a[i][j] * planned[j] - o.placed[i]);
             }
@@ -695,26 +706,27 @@ impl Firm {
     }
 
     /// The firm orders and the firm input orders in them with the agreements in force on `day`
-    /// (today's without); `own` the syndicates' own input agreements (`assemblies`).
+    /// (today's without); `own` the syndicates' own input agreements (`assemblies`), if they
+    /// have them.
     fn orders(
         economy: &Economy,
         orderings: &[Ordering; N_GOODS],
         idle: &[bool; N_GOODS],
         global: bool,
-        own: bool,
+        own: Option<&[Inputs; N_GOODS]>,
         day: Option<u32>,
     ) -> ([f64; N_GOODS], [f64; N_GOODS]) {
         let gross = economy.gross_output(&Self::amounts(orderings, idle, global, day));
         let follow = mul(&economy.a, &gross);
-        if !own {
+        let Some(own) = own else {
             return (gross, follow);
-        }
+        };
         let mut inputs = [0.0; N_GOODS];
         let mut now = gross;
         for i in 0..N_GOODS {
             inputs[i] = (0..N_GOODS)
                 .map(|j| {
-                    let o = &orderings[j].inputs;
+                    let o = &own[j];
                     day.map_or(o.agreed[i], |d| o.agreed_on(i, d))
                 })
                 .sum();
@@ -724,14 +736,15 @@ impl Firm {
     }
 
     /// What a community's syndicates know today of its firm orders (revisions due today
-    /// already in force); `own`: under `economy.input_agreements = "assemblies"`.
+    /// already in force); `own`: the syndicates' own input agreements, under
+    /// `economy.input_agreements = "assemblies"`.
     pub fn new(
         economy: &Economy,
         orderings: &[Ordering; N_GOODS],
         idle: &[bool; N_GOODS],
         global: bool,
         today: u32,
-        own: bool,
+        own: Option<&[Inputs; N_GOODS]>,
     ) -> Self {
         let agreed = Self::amounts(orderings, idle, global, None);
         let (now, inputs) = Self::orders(economy, orderings, idle, global, own, None);
@@ -739,10 +752,9 @@ impl Firm {
             .iter()
             .filter_map(|o| o.revised.map(|(_, from)| from.saturating_sub(today)))
             .chain(
-                orderings
-                    .iter()
-                    .filter(|_| own)
-                    .flat_map(|o| o.inputs.revised.iter().flatten())
+                own.into_iter()
+                    .flatten()
+                    .flat_map(|o| o.revised.iter().flatten())
                     .map(|(_, from)| from.saturating_sub(today)),
             )
             .filter(|&d| d > 0)
@@ -807,6 +819,7 @@ pub fn make_goods(
     mut goods: ResMut<Days<GoodsDay>>,
     mut stocks: Query<&mut Stocks>,
     mut orderings: Query<&mut Ordering>,
+    mut inputs: Query<&mut Inputs>,
 ) {
     let a = &economy.a;
     let lead = match params.economy.planning {
@@ -933,9 +946,9 @@ pub fn make_goods(
         if params.economy.input_agreements == InputAgreements::Assemblies {
             // What each syndicate's workers saw of their inputs, for their next meeting.
             for j in 0..N_GOODS {
-                if let Ok(mut o) = orderings.get_mut(directory.goods[c][j]) {
+                if let Ok(mut q) = inputs.get_mut(directory.goods[c][j]) {
                     for i in (0..N_GOODS).filter(|&i| held[i] && a[i][j] > 0.0) {
-                        o.inputs.short[i] += 1;
+                        q.short[i] += 1;
                     }
                 }
             }

@@ -4,9 +4,8 @@
 //! with `artist_acceptance`, and is appointed once every community has met.
 
 use super::{Acts, Ballot, Effect, Meeting, Proposal, ProposalKind, Voter};
-use crate::model::kernel::components::{Member, Person, Vocation, Work};
+use crate::model::kernel::components::{Draws, Member, Person, Vocation, Work};
 use crate::model::kernel::decisions::Subject;
-use crate::model::kernel::decisions::Values;
 use crate::model::kernel::log::LogKind;
 use bevy_ecs::prelude::Query;
 use rand::RngExt;
@@ -85,7 +84,7 @@ impl ProposalKind for Artist {
 /// community's candidates (able adults, in no guild, not yet artists), in table order, the one a
 /// share `pick` of the way through.
 fn appoint_artists(
-    persons: &mut Query<(&Member, &mut Person, &Values, &Work, &Vocation)>,
+    persons: &mut Query<(&Member, &mut Person, &Draws, &Work, &Vocation)>,
     appoint: &[(usize, f64)],
     n: usize,
     artists: &mut [u32],

@@ -130,6 +130,9 @@ impl ProposalKind for InputAgreement {
                 let Some(oj) = m.own_plan(c, *user) else {
                     continue;
                 };
+                let Ok(q) = m.holdings.inputs.get(m.directory.goods[c][j]) else {
+                    continue;
+                };
                 if workers[c][j].1 == 0 || oj.heard.days == 0 {
                     continue;
                 }
@@ -142,7 +145,6 @@ impl ProposalKind for InputAgreement {
                     let Some(oi) = m.own_plan(c, *input) else {
                         continue;
                     };
-                    let q = &oj.inputs;
                     // One revision at a time: a revised amount waiting for its notice stands.
                     if q.revised[i].is_some_and(|(_, from)| from > m.tick) {
                         continue;
@@ -225,9 +227,9 @@ impl ProposalKind for InputAgreement {
                 ..
             } => acts
                 .holdings
-                .orderings
+                .inputs
                 .get(acts.directory.goods[c][user.index()])
-                .is_ok_and(|o| o.inputs.offered[input.index()]),
+                .is_ok_and(|q| q.offered[input.index()]),
             _ => true,
         }
     }
@@ -243,14 +245,14 @@ impl ProposalKind for InputAgreement {
         else {
             return;
         };
-        let Ok(mut o) = acts
+        let Ok(mut q) = acts
             .holdings
-            .orderings
+            .inputs
             .get_mut(acts.directory.goods[c][user.index()])
         else {
             return;
         };
-        let (i, q) = (input.index(), &mut o.inputs);
+        let i = input.index();
         if !accept {
             q.offered[i] = passed;
         } else if passed {
@@ -268,9 +270,9 @@ impl ProposalKind for InputAgreement {
         // The workers have met: they count afresh until their next meeting, and an offer not
         // accepted today lapses.
         for &entity in &acts.directory.goods[c] {
-            if let Ok(mut o) = acts.holdings.orderings.get_mut(entity) {
-                o.inputs.short = [0; N_GOODS];
-                o.inputs.offered = [false; N_GOODS];
+            if let Ok(mut q) = acts.holdings.inputs.get_mut(entity) {
+                q.short = [0; N_GOODS];
+                q.offered = [false; N_GOODS];
             }
         }
     }

@@ -17,10 +17,10 @@ use crate::model::energy::EnergyBuilds;
 use crate::model::food::droughts::Droughts;
 use crate::model::guilds::Guild;
 use crate::model::kernel::components::{
-    Agreement, Directory, FarmPlan, Land, Member, Ordering, Person, Standing, Stocks, Vocation,
-    Work,
+    Agreement, Directory, Draws, FarmPlan, Inputs, Land, Member, Ordering, Person, Standing,
+    Stocks, Vocation, Work,
 };
-use crate::model::kernel::decisions::{Decided, Government, Level, Subject, Values};
+use crate::model::kernel::decisions::{Decided, Government, Level, Subject};
 use crate::model::kernel::goods::Good;
 
 /// A good's share of a member's needs (food is the other share): how much going short of one
@@ -157,7 +157,7 @@ pub struct Holdings<'w, 's> {
         (
             &'static Member,
             &'static mut Person,
-            &'static Values,
+            &'static Draws,
             &'static Work,
             &'static Vocation,
         ),
@@ -172,6 +172,9 @@ pub struct Holdings<'w, 's> {
     pub agreements: Query<'w, 's, &'static mut Agreement>,
     /// Goods syndicates' orderings, by entity: their stock targets and what their workers saw.
     pub orderings: Query<'w, 's, &'static mut Ordering>,
+    /// Goods syndicates' agreements with the syndicates whose goods they use, by entity (only
+    /// under `economy.input_agreements = "assemblies"`).
+    pub inputs: Query<'w, 's, &'static mut Inputs>,
     /// Farms' plans, by entity (`Directory::farms`): the extra hours their workers agreed to
     /// give in the harvest and what they saw since their last meeting.
     pub farms: Query<'w, 's, &'static mut FarmPlan>,
