@@ -448,18 +448,20 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
     progress.finish_and_clear();
 
     let writing = Instant::now();
-    let summary = Summary::from_rows(&rows);
-    write_run(staged.path(), &scenario, &args.file, &rows, started, wall)?;
-    write_summary(staged.path(), &summary)?;
-    write_log(staged.path(), &sim)?;
-    // The world is dropped before the per-person tables and the plots are made, and the
-    // per-person totals once written, so that neither adds to the other's memory.
+    // The world is dropped before anything is written (what is written of it, the log and
+    // the decisions, is taken out first), and the per-person totals once written, so that
+    // neither the writers' buffers nor the plots add to the world's memory.
     let reversals: Vec<_> = sim
         .decisions()
         .iter()
         .filter_map(|d| Some((d.tick, d.subject.describe(), d.reverses?)))
         .collect();
+    let log = log_frames(&sim)?;
     drop(sim);
+    let summary = Summary::from_rows(&rows);
+    write_run(staged.path(), &scenario, &args.file, &rows, started, wall)?;
+    write_summary(staged.path(), &summary)?;
+    write_log(staged.path(), log)?;
     let people_bytes = people
         .as_ref()
         .map(|p| (p.totals().len(), p.bytes_per_person()));
@@ -623,14 +625,26 @@ fn print_memory(p: &Profile, persons: u64, people: Option<(usize, usize)>) {
 
 /// `events.csv` (events and recalls: the chart markers) and `decisions.csv` (every proposal an
 /// assembly decided, with its tally).
-fn write_log(dir: &Path, sim: &Simulation) -> Result<()> {
+/// `events.csv` and `decisions.csv`, from [`log_frames`].
+fn write_log(
+    dir: &Path,
+    (mut events, mut decisions): (polars::prelude::DataFrame, polars::prelude::DataFrame),
+) -> Result<()> {
+    output::write_csv(&dir.join("events.csv"), &mut events)?;
+    output::write_csv(&dir.join("decisions.csv"), &mut decisions)
+}
+
+/// The run's events (but decisions) and decisions, as tables, for [`write_log`].
+fn log_frames(
+    sim: &Simulation,
+) -> Result<(polars::prelude::DataFrame, polars::prelude::DataFrame)> {
     use polars::prelude::{Column, DataFrame};
     let marks: Vec<_> = sim
         .log()
         .iter()
         .filter(|e| e.kind != crate::model::kernel::log::LogKind::Decision)
         .collect();
-    let mut events = DataFrame::new(
+    let events = DataFrame::new(
         marks.len(),
         vec![
             Column::new(
@@ -650,9 +664,8 @@ fn write_log(dir: &Path, sim: &Simulation) -> Result<()> {
             ),
         ],
     )?;
-    output::write_csv(&dir.join("events.csv"), &mut events)?;
     let d = sim.decisions();
-    let mut decisions = DataFrame::new(
+    let decisions = DataFrame::new(
         d.len(),
         vec![
             Column::new("tick".into(), d.iter().map(|x| x.tick).collect::<Vec<_>>()),
@@ -682,7 +695,7 @@ fn write_log(dir: &Path, sim: &Simulation) -> Result<()> {
             ),
         ],
     )?;
-    output::write_csv(&dir.join("decisions.csv"), &mut decisions)
+    Ok((events, decisions))
 }
 
 /// `summary.csv`: the headline figures of a run, one per row.
