@@ -37,8 +37,6 @@ pub struct PersonTotals {
     pub age_days: u16,
     /// A woman (drawn only with `[demography]`).
     pub female: bool,
-    /// Days observed so far when the person was last seen: alive at the end if that is every day.
-    pub seen: u32,
 }
 
 impl PersonTotals {
@@ -70,6 +68,9 @@ pub struct People {
     /// An index freed by a death is reused with a new generation, so a slot is trusted only if
     /// `entities` holds the very entity there. (4 bytes a person, where a `HashMap` took about 36.)
     slots: Vec<u32>,
+    /// One bit per slot: seen on the last day observed, so alive at the end (a bit rather than
+    /// the day last seen in [`PersonTotals`], which keeps a person's totals at 32 bytes).
+    seen_today: Vec<u64>,
     /// Days observed.
     days: u32,
 }
@@ -81,7 +82,7 @@ impl People {
     /// depend on the threads); otherwise persons are matched one by one through the map.
     pub fn observe(&mut self, sim: &mut Simulation) {
         self.days += 1;
-        let day = self.days;
+        self.seen_today.fill(0);
         let world = sim.world_mut();
         let mut query = world.query::<(Entity, &Person, &Work, &Ration)>();
         let Ok(tables) = query.contiguous_iter(world) else {
@@ -97,9 +98,10 @@ impl People {
                     .for_each(|(k, chunk)| {
                         for (j, t) in chunk.iter_mut().enumerate() {
                             let i = k * 4096 + j;
-                            add(t, &persons[i], &works[i], &rations[i], day);
+                            add(t, &persons[i], &works[i], &rations[i]);
                         }
                     });
+                mark(&mut self.seen_today, offset..offset + n);
             } else {
                 for i in 0..n {
                     let entity = entities[i];
@@ -118,13 +120,8 @@ impl People {
                         self.slots[at] = u32::try_from(slot).expect("fewer than 2^32 persons");
                         slot
                     };
-                    add(
-                        &mut self.totals[slot],
-                        &persons[i],
-                        &works[i],
-                        &rations[i],
-                        day,
-                    );
+                    add(&mut self.totals[slot], &persons[i], &works[i], &rations[i]);
+                    mark(&mut self.seen_today, slot..slot + 1);
                 }
             }
             offset += n;
@@ -137,7 +134,8 @@ impl People {
         (self.entities.get(slot) == Some(&entity)).then_some(slot)
     }
 
-    /// Bytes held per person seen (totals, entity and slot), for `--profile`.
+    /// Bytes held per person seen (totals, entity and slot; and a bit, left out), for
+    /// `--profile`.
     pub fn bytes_per_person(&self) -> usize {
         std::mem::size_of::<PersonTotals>()
             + std::mem::size_of::<Entity>()
@@ -149,9 +147,26 @@ impl People {
         &self.totals
     }
 
-    /// Whether the person with these totals was alive on the last day observed.
-    pub fn alive(&self, t: &PersonTotals) -> bool {
-        t.seen == self.days
+    /// Whether the person of slot `slot` (their place in [`People::totals`]) was alive on the
+    /// last day observed: seen that day.
+    pub fn alive(&self, slot: usize) -> bool {
+        self.seen_today
+            .get(slot / 64)
+            .is_some_and(|w| w >> (slot % 64) & 1 == 1)
+    }
+}
+
+/// Marks the slots of `range` seen today, growing `bits` as needed.
+fn mark(bits: &mut Vec<u64>, range: std::ops::Range<usize>) {
+    if range.is_empty() {
+        return;
+    }
+    let words = range.end.div_ceil(64);
+    if bits.len() < words {
+        bits.resize(words, 0);
+    }
+    for slot in range {
+        bits[slot / 64] |= 1 << (slot % 64);
     }
 }
 
@@ -188,8 +203,8 @@ pub fn people_frame(people: &People) -> PolarsResult<DataFrame> {
             ),
             Column::new(
                 "alive".into(),
-                t.iter()
-                    .map(|p| i64::from(people.alive(p)))
+                (0..t.len())
+                    .map(|i| i64::from(people.alive(i)))
                     .collect::<Vec<_>>(),
             ),
             Column::new(
@@ -223,8 +238,9 @@ fn figure_values(people: &People, f: usize) -> Vec<f64> {
         3 => t.iter().map(|p| p.delivered_kg).collect(),
         _ => t
             .iter()
-            .filter(|p| people.alive(p) && p.female == (f == 4))
-            .map(age_years)
+            .enumerate()
+            .filter(|&(i, p)| people.alive(i) && p.female == (f == 4))
+            .map(|(_, p)| age_years(p))
             .collect(),
     }
 }
@@ -271,11 +287,10 @@ pub fn quantile_frame(people: &People) -> PolarsResult<DataFrame> {
 
 /// Adds a person's day to their totals.
 #[inline]
-fn add(t: &mut PersonTotals, person: &Person, work: &Work, ration: &Ration, day: u32) {
+fn add(t: &mut PersonTotals, person: &Person, work: &Work, ration: &Ration) {
     t.adult = person.age == AgeClass::Adult;
     t.age_days = person.age_days;
     t.female = person.female;
-    t.seen = day;
     if person.is_able_adult() {
         t.able_days += 1;
         t.work_hours += f64::from(work.total());
@@ -308,5 +323,42 @@ mod tests {
             "{delivered} {eaten}"
         );
         assert!(totals.iter().any(|t| t.able_days > 0 && t.work_hours > 0.0));
+    }
+
+    #[test]
+    fn a_person_is_alive_if_seen_on_the_last_day_and_totals_take_32_bytes() {
+        assert_eq!(std::mem::size_of::<PersonTotals>(), 32);
+        let mut p = Params::default();
+        p.population.persons_per_community = 130;
+        let mut sim = Simulation::new(p, 5);
+        let mut people = People::default();
+        sim.step();
+        people.observe(&mut sim);
+        assert!((0..130).all(|i| people.alive(i)));
+        // Two persons leave the world (one in the first word of the bits, one in the third):
+        // the table's order changes, so the persons are matched one by one from then on.
+        let world = sim.world_mut();
+        let gone: Vec<Entity> = world
+            .query_filtered::<Entity, With<Person>>()
+            .iter(world)
+            .enumerate()
+            .filter(|(i, _)| *i == 3 || *i == 129)
+            .map(|(_, e)| e)
+            .collect();
+        for e in &gone {
+            world.despawn(*e);
+        }
+        sim.step();
+        people.observe(&mut sim);
+        assert_eq!(people.totals().len(), 130);
+        let dead: Vec<usize> = (0..130).filter(|&i| !people.alive(i)).collect();
+        assert_eq!(dead, [3, 129]);
+        // The dead keep their totals, over the one day they were seen.
+        assert!(people.totals()[3].need_kg > 0.0);
+        let frame = people_frame(&people).unwrap();
+        let alive = frame.column("alive").unwrap().i64().unwrap();
+        assert_eq!((0..130).filter_map(|i| alive.get(i)).sum::<i64>(), 128);
+        assert_eq!(alive.get(3), Some(0));
+        assert_eq!(alive.get(129), Some(0));
     }
 }
