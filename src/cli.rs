@@ -72,6 +72,10 @@ pub enum Command {
     /// Run a scenario's [decompose] chain of cumulative changes over the same seeds: each
     /// step's headline figures and its change from the step before, drawn as a waterfall.
     Decompose(DecomposeArgs),
+    /// Check that two sets of runs of the same scenarios and seeds (made by two builds or
+    /// versions of commune) give the same headline figures in distribution; exits 1 if any
+    /// differs.
+    Dock(DockArgs),
     /// Run a scenario live in the browser: charts, map, levers, side by side (a teaching dashboard).
     Serve(crate::serve::ServeArgs),
     /// Draw the plots and report.html of run, sweep or comparison directories.
@@ -198,6 +202,30 @@ pub struct CompareArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct DockArgs {
+    /// The first set: a directory of run directories (each as `commune run --out` writes it).
+    pub before: PathBuf,
+    /// The second set: the same scenarios, lengths and seeds.
+    pub after: PathBuf,
+    /// Family-wise level of the paired t-tests over every figure of every scenario (Holm).
+    #[arg(long, default_value_t = 0.05)]
+    pub alpha: f64,
+    /// Smallest mean difference that counts, as a share of the figure's seed-to-seed spread in
+    /// the first set.
+    #[arg(long, default_value_t = 0.1)]
+    pub tolerance: f64,
+    /// Write the table (dock.csv and dock.parquet) to exactly this directory.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Replace the --out directory if it already holds files.
+    #[arg(long)]
+    pub force: bool,
+    /// Print nothing but errors (the exit status still says whether any figure differs).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Args, Debug)]
 pub struct DecomposeArgs {
     /// Scenario file (TOML) with a [decompose] section.
     pub file: PathBuf,
@@ -300,6 +328,7 @@ pub fn main() -> Result<ExitCode> {
         } => merge_command(&dirs, &out, no_plots, quiet).map(|_| ExitCode::SUCCESS),
         Command::Compare(args) => compare_command(&args).map(|_| ExitCode::SUCCESS),
         Command::Decompose(args) => decompose_command(&args).map(|_| ExitCode::SUCCESS),
+        Command::Dock(args) => dock_command(&args),
         Command::Accounts(args) => accounts_command(&args).map(|()| ExitCode::SUCCESS),
         Command::Reference { out } => {
             let text = scenario::reference::markdown();
@@ -873,6 +902,43 @@ pub fn sensitivity_command(args: &SensitivityArgs) -> Result<PathBuf> {
 }
 
 /// `commune compare`.
+/// `commune dock`: exits 0 if no figure differs, 1 if one does, and 2 (as `diff` does) for
+/// input it cannot read or output it cannot write, so that a script can tell the three apart.
+pub fn dock_command(args: &DockArgs) -> Result<ExitCode> {
+    match dock_inner(args) {
+        Ok(code) => Ok(code),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+fn dock_inner(args: &DockArgs) -> Result<ExitCode> {
+    use crate::experiment::dock::{DockOptions, dock};
+    let opts = DockOptions {
+        alpha: args.alpha,
+        tolerance: args.tolerance,
+    };
+    let staged = match &args.out {
+        Some(dest) => Some(Staged::new(dest, args.force)?),
+        None => None,
+    };
+    let mut docking = dock(&args.before, &args.after, &opts)?;
+    if let Some(staged) = staged {
+        crate::experiment::write_table(staged.path(), "dock", &mut docking.table)?;
+        staged.commit()?;
+    }
+    if !args.quiet {
+        print!("{}", docking.format(&opts));
+    }
+    Ok(if docking.differ == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
 pub fn compare_command(args: &CompareArgs) -> Result<PathBuf> {
     // Every file is checked before anything runs.
     let mut scenarios = Vec::new();

@@ -7,6 +7,7 @@
 
 pub mod compare;
 pub mod decompose;
+pub mod dock;
 pub mod people;
 pub mod sensitivity;
 pub mod sweep;

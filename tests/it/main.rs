@@ -15,6 +15,7 @@ mod cli;
 mod communities;
 mod decompose;
 mod demography;
+mod dock;
 mod docs;
 mod energy;
 mod events;
