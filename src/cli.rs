@@ -901,7 +901,6 @@ pub fn sensitivity_command(args: &SensitivityArgs) -> Result<PathBuf> {
     Ok(out)
 }
 
-/// `commune compare`.
 /// `commune dock`: exits 0 if no figure differs, 1 if one does, and 2 (as `diff` does) for
 /// input it cannot read or output it cannot write, so that a script can tell the three apart.
 pub fn dock_command(args: &DockArgs) -> Result<ExitCode> {
@@ -939,6 +938,7 @@ fn dock_inner(args: &DockArgs) -> Result<ExitCode> {
     })
 }
 
+/// `commune compare`.
 pub fn compare_command(args: &CompareArgs) -> Result<PathBuf> {
     // Every file is checked before anything runs.
     let mut scenarios = Vec::new();

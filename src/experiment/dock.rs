@@ -11,22 +11,13 @@ use polars::prelude::{Column, DataFrame};
 
 use crate::analysis::docking::{Paired, Verdict, holm, paired, verdicts};
 
-/// Options of `commune dock`.
+/// Options of `commune dock` (its defaults, 0.05 and 0.1, are the command line's).
 #[derive(Clone, Copy, Debug)]
 pub struct DockOptions {
     /// Family-wise level of the paired tests, over every figure of every scenario.
     pub alpha: f64,
     /// Smallest difference that counts, as a share of the first set's seed-to-seed spread.
     pub tolerance: f64,
-}
-
-impl Default for DockOptions {
-    fn default() -> Self {
-        Self {
-            alpha: 0.05,
-            tolerance: 0.1,
-        }
-    }
 }
 
 /// One run read from its directory.

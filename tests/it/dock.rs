@@ -109,6 +109,12 @@ fn runs_the_same_to_the_bit_are_identical_and_a_shifted_figure_differs() {
     );
 }
 
+/// Asserts that `commune dock` refused its input with status 2 and a message saying `says`.
+fn assert_refused(out: &std::process::Output, says: &str) {
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(out));
+    assert!(stderr(out).contains(says), "{}", stderr(out));
+}
+
 #[test]
 fn unpaired_runs_and_too_few_seeds_are_refused_with_status_2() {
     let tmp = tempfile::tempdir().unwrap();
@@ -116,35 +122,21 @@ fn unpaired_runs_and_too_few_seeds_are_refused_with_status_2() {
     village_runs(&a);
     copy_runs(&a, &b);
     std::fs::remove_dir_all(b.join("3")).unwrap();
-    let out = dock(&a, &b, &[]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("village for 10 days at seed 3 is in the first set but not in"),
-        "{}",
-        stderr(&out)
+    assert_refused(
+        &dock(&a, &b, &[]),
+        "village for 10 days at seed 3 is in the first set but not in",
     );
 
     // Two seeds a side give no spread to test against.
     std::fs::remove_dir_all(a.join("3")).unwrap();
-    let out = dock(&a, &b, &[]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("docking needs three or more"),
-        "{}",
-        stderr(&out)
-    );
+    assert_refused(&dock(&a, &b, &[]), "docking needs three or more");
 
     let empty = tmp.path().join("empty");
     std::fs::create_dir_all(&empty).unwrap();
-    let out = dock(&a, &empty, &[]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("no run directories in it"),
-        "{}",
-        stderr(&out)
-    );
+    assert_refused(&dock(&a, &empty, &[]), "no run directories in it");
 
-    let out = dock(&a, &a, &["--alpha", "1.5"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("--alpha must be between 0 and 1"));
+    assert_refused(
+        &dock(&a, &a, &["--alpha", "1.5"]),
+        "--alpha must be between 0 and 1",
+    );
 }
