@@ -210,21 +210,47 @@ fn exchange_schemes_fill_undesirable_work_with_help_from_the_region() {
     assert_eq!(vol.iter().map(|m| m.exchange_hours).sum::<f64>(), 0.0);
 }
 
+/// Undesirable work draws at least as many people under an incentive, each giving less: over 12
+/// seeds of 60 days, paired by seed, the most anyone gives on a day is lower in total. The effect
+/// is small in one community of defaults (about 0.8 h over 60 days, with a seed-to-seed spread
+/// of about 0.9 h, so a single seed's story is not the claim; 12 seeds put the total about three
+/// standard errors below).
 #[test]
 fn an_incentive_means_fewer_hours_for_the_same_undesirable_work() {
+    use rayon::prelude::*;
     let mut p = Params::default();
     p.assembly.enabled = false;
-    let run = |policy| {
+    let run = |policy, seed| {
         let mut q = p.clone();
         q.labour.undesirable_policy = policy;
-        let mut sim = Simulation::new(q, 5);
-        (0..60).map(|_| sim.step()).collect::<Vec<TickMetrics>>()
+        let mut sim = Simulation::new(q, seed);
+        let rows: Vec<TickMetrics> = (0..60).map(|_| sim.step()).collect();
+        let persons = rows.last().unwrap().persons_ever_undesirable;
+        let max: f64 = rows.iter().map(|m| m.undesirable_hours_max).sum();
+        (persons, max)
     };
-    let vol = run(UndesirablePolicy::Volunteer);
-    let inc = run(UndesirablePolicy::Incentive);
-    let persons = |rows: &[TickMetrics]| rows.last().unwrap().persons_ever_undesirable;
-    // Undesirable work draws more people under an incentive, each giving less.
-    assert!(persons(&inc) >= persons(&vol));
-    let max = |rows: &[TickMetrics]| rows.iter().map(|m| m.undesirable_hours_max).sum::<f64>();
-    assert!(max(&inc) < max(&vol), "{} vs {}", max(&inc), max(&vol));
+    let pairs: Vec<_> = (1..=12u64)
+        .into_par_iter()
+        .map(|seed| {
+            (
+                run(UndesirablePolicy::Volunteer, seed),
+                run(UndesirablePolicy::Incentive, seed),
+            )
+        })
+        .collect();
+    eprintln!("(persons, sum of the day's most) volunteering, incentive: {pairs:?}");
+    let persons = |i: usize| -> u64 {
+        pairs
+            .iter()
+            .map(|p| if i == 0 { p.0.0 } else { p.1.0 })
+            .sum()
+    };
+    let most = |i: usize| -> f64 {
+        pairs
+            .iter()
+            .map(|p| if i == 0 { p.0.1 } else { p.1.1 })
+            .sum()
+    };
+    assert!(persons(1) >= persons(0), "{} vs {}", persons(1), persons(0));
+    assert!(most(1) < most(0), "{} vs {}", most(1), most(0));
 }
