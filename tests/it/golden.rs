@@ -69,7 +69,7 @@ struct Row {
 }
 
 /// The shipped scenarios to run, by name, sorted.
-fn shipped() -> Vec<String> {
+pub(crate) fn shipped() -> Vec<String> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .expect("scenarios/ exists")

@@ -21,6 +21,7 @@ mod energy;
 mod events;
 mod experiments;
 mod golden;
+mod golden_distribution;
 mod governance;
 mod guild_moves;
 mod harvest_hours;
