@@ -30,6 +30,14 @@ struct Run {
 /// Which runs belong together: the scenario's name and its days.
 type Group = (String, u64);
 
+/// What `dock` reads of a run's `manifest.json` (written as [`crate::output::Manifest`]).
+#[derive(serde::Deserialize)]
+struct RunKey {
+    scenario_name: String,
+    seed: u64,
+    ticks: u64,
+}
+
 /// The runs under `root`, by group and seed.
 fn read_runs(root: &Path) -> Result<BTreeMap<Group, BTreeMap<u64, Run>>> {
     let entries =
@@ -51,22 +59,15 @@ fn read_runs(root: &Path) -> Result<BTreeMap<Group, BTreeMap<u64, Run>>> {
         let manifest_path = dir.join("manifest.json");
         let text = std::fs::read_to_string(&manifest_path)
             .with_context(|| format!("cannot read {}", manifest_path.display()))?;
-        let manifest: serde_json::Value = serde_json::from_str(&text)
-            .with_context(|| format!("{}: not JSON", manifest_path.display()))?;
-        let field = |name: &str| {
-            manifest
-                .get(name)
-                .with_context(|| format!("{}: has no `{name}`", manifest_path.display()))
-        };
-        let name = field("scenario_name")?
-            .as_str()
-            .with_context(|| format!("{}: `scenario_name` is not text", manifest_path.display()))?
-            .to_owned();
-        let seed = field("seed")?.as_u64().with_context(|| {
-            format!("{}: `seed` is not a whole number", manifest_path.display())
-        })?;
-        let ticks = field("ticks")?.as_u64().with_context(|| {
-            format!("{}: `ticks` is not a whole number", manifest_path.display())
+        let RunKey {
+            scenario_name: name,
+            seed,
+            ticks,
+        } = serde_json::from_str(&text).with_context(|| {
+            format!(
+                "{}: not a run's manifest (it needs `scenario_name`, `seed` and `ticks`)",
+                manifest_path.display()
+            )
         })?;
         let figures = read_summary(&dir.join("summary.csv"))?;
         let run = Run {

@@ -229,28 +229,22 @@ fn an_incentive_means_fewer_hours_for_the_same_undesirable_work() {
         let max: f64 = rows.iter().map(|m| m.undesirable_hours_max).sum();
         (persons, max)
     };
-    let pairs: Vec<_> = (1..=12u64)
+    let runs: Vec<[(u64, f64); 2]> = (1..=12u64)
         .into_par_iter()
         .map(|seed| {
-            (
+            [
                 run(UndesirablePolicy::Volunteer, seed),
                 run(UndesirablePolicy::Incentive, seed),
-            )
+            ]
         })
         .collect();
-    eprintln!("(persons, sum of the day's most) volunteering, incentive: {pairs:?}");
-    let persons = |i: usize| -> u64 {
-        pairs
-            .iter()
-            .map(|p| if i == 0 { p.0.0 } else { p.1.0 })
-            .sum()
+    eprintln!("(persons, sum of the day's most) volunteering, incentive: {runs:?}");
+    // Over the seeds: (persons who ever did undesirable work, sum of the day's most).
+    let total = |k: usize| {
+        runs.iter()
+            .fold((0u64, 0.0f64), |(n, h), r| (n + r[k].0, h + r[k].1))
     };
-    let most = |i: usize| -> f64 {
-        pairs
-            .iter()
-            .map(|p| if i == 0 { p.0.1 } else { p.1.1 })
-            .sum()
-    };
-    assert!(persons(1) >= persons(0), "{} vs {}", persons(1), persons(0));
-    assert!(most(1) < most(0), "{} vs {}", most(1), most(0));
+    let (vol, inc) = (total(0), total(1));
+    assert!(inc.0 >= vol.0, "{} vs {}", inc.0, vol.0);
+    assert!(inc.1 < vol.1, "{} vs {}", inc.1, vol.1);
 }
