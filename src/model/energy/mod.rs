@@ -500,17 +500,17 @@ impl Vintages {
         self.built.push((until, source as usize, kw));
     }
 
-    /// Capacity that will wear out on `tick`, by source (kW), forgetting nothing.
-    fn due(&self, tick: u32) -> [f64; N_SOURCES] {
-        let mut due = [0.0; N_SOURCES];
-        for i in 0..N_SOURCES {
-            if tick < self.initial_until[i] {
-                due[i] += self.initial_kw_per_day[i];
-            }
+    /// Capacity of source index `source` that will wear out on `tick` (kW), forgetting
+    /// nothing: what stood at the start, then each finished build, in the order they were
+    /// finished.
+    fn due(&self, tick: u32, source: usize) -> f64 {
+        let mut due = 0.0;
+        if tick < self.initial_until[source] {
+            due += self.initial_kw_per_day[source];
         }
         for &(until, i, kw) in &self.built {
-            if until == tick {
-                due[i] += kw;
+            if until == tick && i == source {
+                due += kw;
             }
         }
         due
@@ -567,7 +567,7 @@ pub fn wear_installations(
             let lead = e.source(source).build_days.max(0.0).ceil() as u32;
             let first = if tick == 0 { 0 } else { lead };
             for t in first..=lead {
-                ahead[i] += vintages.due(tick.saturating_add(t))[i];
+                ahead[i] += vintages.due(tick.saturating_add(t), i);
             }
         }
         let worn = vintages.wear(tick);
