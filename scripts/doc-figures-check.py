@@ -48,9 +48,9 @@ NUMBER = r"[−+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 TRIPLE = re.compile(
     rf"(?<![\w.])({NUMBER})((?:\s?(?:%|[A-Za-z][A-Za-z0-9/°·]*)){{0,6}})\s?\[({NUMBER}),\s?({NUMBER})\]"
 )
-SCALES = [(1.0, ""), (100.0, "x100"), (0.001, "/1000")]
+SCALES = [1.0, 100.0, 0.001]
 # Tables of many rows per run or per day: never the source of a quoted interval.
-SKIP = {"runs.csv", "timeseries.csv", "metrics.csv", "events.csv", "decisions.csv", "points.csv"}
+SKIP = {"runs.csv", "timeseries.csv", "metrics.csv", "events.csv", "decisions.csv"}
 
 
 def parse(text):
@@ -146,8 +146,8 @@ def index(places):
     """Places by the whole part of each scaled estimate, for a quick look-up."""
     by = defaultdict(list)
     for place, values in places.items():
-        for scale, name in SCALES:
-            by[math.floor(values[0] * scale)].append((place, scale, name))
+        for scale in SCALES:
+            by[math.floor(values[0] * scale)].append((place, scale))
     return by
 
 
@@ -189,12 +189,12 @@ def locate(nums, unit, places, by, within=None):
     for scale in scales_for(unit):
         found = []
         for bucket in (math.floor(m) - 1, math.floor(m), math.floor(m) + 1):
-            for place, s, name in by.get(bucket, ()):
+            for place, s in by.get(bucket, ()):
                 if s != scale:
                     continue
                 a, b, c = (v * scale for v in places[place])
                 if rounds_to(a, m, dm) and rounds_to(b, lo, dl) and rounds_to(c, hi, dh):
-                    found.append((place, scale, name))
+                    found.append((place, scale))
         if within:
             inside = [f for f in found if f[0][0].split("/")[0] in within]
             found = inside or found
@@ -266,7 +266,7 @@ def main():
         # The new interval as the docs would print it, from each place it was found in (the
         # same runs often appear in several sections' tables).
         options = defaultdict(list)
-        for place, scale, _ in found:
+        for place, scale in found:
             if place in new:
                 values = tuple(v * scale for v in new[place])
                 texts = [printed(v, d, m.group(i)) for v, (_, d), i in zip(values, nums, (1, 3, 4))]
