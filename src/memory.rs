@@ -7,7 +7,7 @@ use bevy_ecs::entity::Entity;
 use bevy_ecs::query::With;
 use bevy_ecs::world::World;
 
-use crate::model::kernel::components::{Draws, Member, Person, Ration, Vocation, Wants, Work};
+use crate::model::kernel::components::{Draws, Member, Person, Vocation, Wants, Work};
 
 /// The resident set of the whole process (program, libraries and data), in bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,9 +54,7 @@ impl PersonTable {
 }
 
 /// The components a person may have, by name (what `--profile` prints).
-pub const PERSON_COMPONENTS: [&str; 7] = [
-    "Member", "Person", "Vocation", "Work", "Ration", "Draws", "Wants",
-];
+pub const PERSON_COMPONENTS: [&str; 6] = ["Member", "Person", "Vocation", "Work", "Draws", "Wants"];
 
 fn id_of<T: Component>(world: &World) -> Option<ComponentId> {
     world.components().component_id::<T>()
@@ -69,7 +67,6 @@ pub fn person_table(world: &World) -> PersonTable {
         id_of::<Person>(world),
         id_of::<Vocation>(world),
         id_of::<Work>(world),
-        id_of::<Ration>(world),
         id_of::<Draws>(world),
         id_of::<Wants>(world),
     ];
@@ -187,10 +184,7 @@ mod tests {
         assert_eq!(table.persons, 40);
         assert!(table.capacity >= 40);
         let names: Vec<_> = table.per_row.iter().map(|(n, _)| *n).collect();
-        assert_eq!(
-            names,
-            ["Member", "Person", "Vocation", "Work", "Ration", "Draws"]
-        );
+        assert_eq!(names, ["Member", "Person", "Vocation", "Work", "Draws"]);
         let work = table.per_row.iter().find(|(n, _)| *n == "Work").unwrap().1;
         assert_eq!(work, std::mem::size_of::<Work>() as u64 + 8);
         assert_eq!(

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use crate::analysis::quantiles::{self, PERSON_FIGURES, STEPS};
 use crate::model::Simulation;
 use crate::model::kernel::calendar::YEAR;
-use crate::model::kernel::components::{AgeClass, Person, Ration, Work};
+use crate::model::kernel::components::{AgeClass, Person, Work};
 
 /// The most persons a run writes one row each for (`people.parquet`) unless told otherwise
 /// (`commune run --person-rows`). Up to here the file is at most about 1.5 MB and its table
@@ -84,12 +84,12 @@ impl People {
         self.days += 1;
         self.seen_today.fill(0);
         let world = sim.world_mut();
-        let mut query = world.query::<(Entity, &Person, &Work, &Ration)>();
+        let mut query = world.query::<(Entity, &Person, &Work)>();
         let Ok(tables) = query.contiguous_iter(world) else {
             unreachable!("a query of components is always dense");
         };
         let mut offset = 0;
-        for (entities, persons, works, rations) in tables {
+        for (entities, persons, works) in tables {
             let n = entities.len();
             if self
                 .entities
@@ -102,7 +102,7 @@ impl People {
                     .for_each(|(k, chunk)| {
                         for (j, t) in chunk.iter_mut().enumerate() {
                             let i = k * 4096 + j;
-                            add(t, &persons[i], &works[i], &rations[i]);
+                            add(t, &persons[i], &works[i]);
                         }
                     });
                 mark(&mut self.seen_today, offset..offset + n);
@@ -124,7 +124,7 @@ impl People {
                         self.slots[at] = u32::try_from(slot).expect("fewer than 2^32 persons");
                         slot
                     };
-                    add(&mut self.totals[slot], &persons[i], &works[i], &rations[i]);
+                    add(&mut self.totals[slot], &persons[i], &works[i]);
                     mark(&mut self.seen_today, slot..slot + 1);
                 }
             }
@@ -307,7 +307,7 @@ pub fn quantile_frame(people: &People) -> PolarsResult<DataFrame> {
 
 /// Adds a person's day to their totals.
 #[inline]
-fn add(t: &mut PersonTotals, person: &Person, work: &Work, ration: &Ration) {
+fn add(t: &mut PersonTotals, person: &Person, work: &Work) {
     t.adult = person.age == AgeClass::Adult;
     t.age_days = person.age_days;
     t.female = person.female;
@@ -315,8 +315,8 @@ fn add(t: &mut PersonTotals, person: &Person, work: &Work, ration: &Ration) {
         t.able_days += 1;
         t.work_hours += f64::from(work.total());
     }
-    t.need_kg += f64::from(ration.need);
-    t.delivered_kg += f64::from(ration.delivered);
+    t.need_kg += f64::from(person.ration.need);
+    t.delivered_kg += f64::from(person.ration.delivered);
 }
 
 #[cfg(test)]

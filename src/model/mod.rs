@@ -918,7 +918,7 @@ impl Simulation {
 mod tests {
     use super::*;
     use crate::model::kernel::components::{
-        FarmPlan, HealthState, KitchenState, Person, Ration, StoreRoom, Vocation, Work,
+        FarmPlan, HealthState, KitchenState, Person, StoreRoom, Vocation, Work,
     };
     use crate::model::kernel::ledger::{Days, FoodDay};
 
@@ -1106,8 +1106,8 @@ mod tests {
             assert!(m.need_satisfaction < 1.0, "rationing spreads a short stock");
             let world = sim.world_mut();
             let share = world.resource::<Days<FoodDay>>()[0].share_other;
-            for (person, ration) in world.query::<(&Person, &Ration)>().iter(world) {
-                let got = f64::from(ration.delivered / ration.need);
+            for person in world.query::<&Person>().iter(world) {
+                let got = f64::from(person.ration.delivered / person.ration.need);
                 if person.health == HealthState::Well {
                     assert!((got - share).abs() < 1e-5, "equal shares");
                 } else {

@@ -6,7 +6,7 @@ use bevy_ecs::prelude::*;
 
 use crate::model::kernel::chunks::each_piece;
 use crate::model::kernel::components::{
-    Directory, KitchenState, Member, Person, Ration, StoreRoom, Syndicate,
+    Directory, KitchenState, Member, Person, StoreRoom, Syndicate,
 };
 use crate::model::kernel::ledger::{Days, FoodDay};
 use crate::model::kernel::params::Params;
@@ -76,29 +76,25 @@ const RATION_CHUNK: usize = 16_384;
 
 /// Each person receives their community's share of their need. In parallel over fixed pieces of
 /// the persons' table: at a million persons a serial pass was most of the distribution phase.
-pub fn deliver_rations(
-    days: Res<Days<FoodDay>>,
-    mut persons: Query<(&Member, &Person, &mut Ration)>,
-) {
+pub fn deliver_rations(days: Res<Days<FoodDay>>, mut persons: Query<(&Member, &mut Person)>) {
     let Ok(tables) = persons.contiguous_iter_mut() else {
         unreachable!("a query of components is always dense");
     };
-    for (members, people, mut rations) in tables {
-        let rations = rations.bypass_change_detection();
+    for (members, mut people) in tables {
+        let people = people.bypass_change_detection();
         let pieces: Vec<_> = members
             .chunks(RATION_CHUNK)
-            .zip(people.chunks(RATION_CHUNK))
-            .zip(rations.chunks_mut(RATION_CHUNK))
+            .zip(people.chunks_mut(RATION_CHUNK))
             .collect();
-        each_piece(pieces, |((members, people), rations)| {
-            for ((member, person), ration) in members.iter().zip(people).zip(rations) {
+        each_piece(pieces, |(members, people)| {
+            for (member, person) in members.iter().zip(people) {
                 let day = &days[member.0 as usize];
                 let share = if person.has_priority() {
                     day.share_priority
                 } else {
                     day.share_other
                 };
-                ration.delivered = ration.need * share as f32;
+                person.ration.delivered = person.ration.need * share as f32;
             }
         });
     }

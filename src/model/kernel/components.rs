@@ -51,10 +51,13 @@ pub struct Person {
     /// Age (days); kept and advanced only with `[demography]`, 0 otherwise.
     pub age_days: u16,
     /// The sum of their skills over sectors ([`Vocation::skill_total`]), kept here whenever a
-    /// skill changes so that the day's metrics read this row's 16 bytes instead of the
+    /// skill changes so that the day's metrics read this row's 24 bytes instead of the
     /// 100-byte vocation (issue 15). `collect_vitals` checks it against the skills in debug
     /// builds.
     pub skill_total: f32,
+    /// Today's food need and what was delivered: a field, not a component of its own, which
+    /// would cost 8 bytes a person of bevy's change ticks (issue 15).
+    pub ration: Ration,
 }
 
 impl Person {
@@ -71,6 +74,10 @@ impl Person {
             female: false,
             age_days: 0,
             skill_total: 0.0,
+            ration: Ration {
+                need: 0.0,
+                delivered: 0.0,
+            },
         }
     }
 
@@ -224,8 +231,8 @@ pub fn lane_sum(xs: &[f32; N_SECTORS]) -> f32 {
     (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
 }
 
-/// Today's food need and what was delivered.
-#[derive(Component, Clone, Copy, Debug, Default)]
+/// Today's food need and what was delivered ([`Person::ration`]).
+#[derive(Clone, Copy, Debug, Default)]
 pub struct Ration {
     /// Food needed today (kg).
     pub need: f32,

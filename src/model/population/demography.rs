@@ -103,7 +103,7 @@ pub(crate) fn found(
     let mut rng = stream(seed, Purpose::Ages, u64::from(community));
     let d = &params.demography;
     let girls = table.girls_share();
-    for (_, person, vocation, _, _, draws) in persons.iter_mut() {
+    for (_, person, vocation, _, draws) in persons.iter_mut() {
         match d.initial_ages {
             InitialAges::Classes => {
                 person.female = rng.random::<f64>() < girls;
@@ -232,7 +232,7 @@ pub fn live_a_day(
         vitals.births[c as usize] += 1;
         let rng = &mut rngs.0[c as usize];
         let mut born = super::setup::draw_person(rng, &params, c);
-        let (_, person, vocation, _, _, draws) = &mut born;
+        let (_, person, vocation, _, draws) = &mut born;
         person.female = rng.random::<f64>() < table.daughter_share(mother_age);
         person.age_days = 0;
         enter_stage(&params, AgeClass::Child, person, vocation, draws, rng);

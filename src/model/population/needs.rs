@@ -4,7 +4,7 @@ use bevy_ecs::prelude::*;
 use rand::RngExt;
 
 use crate::model::kernel::chunks::{community_chunks, each_piece, split_by};
-use crate::model::kernel::components::{AgeClass, Member, Person, Ration};
+use crate::model::kernel::components::{AgeClass, Member, Person};
 use crate::model::kernel::ledger::{
     BuildDay, Days, EnergyDay, FoodDay, GoodsDay, LabourDay, LearningDay, PeopleDay, RailDay,
 };
@@ -44,7 +44,7 @@ pub fn assess_needs(
     mut rngs: ResMut<CommunityRngs>,
     mut census: ResMut<Days<PeopleDay>>,
     mut food: ResMut<Days<FoodDay>>,
-    mut persons: Query<(&Member, &Person, &mut Ration)>,
+    mut persons: Query<(&Member, &mut Person)>,
     urban: Res<Urban>,
 ) {
     for (c, day) in census.iter_mut().enumerate() {
@@ -58,25 +58,25 @@ pub fn assess_needs(
     let Ok(tables) = persons.contiguous_iter_mut() else {
         unreachable!("a query of components is always dense");
     };
-    for (members, people, mut rations) in tables {
-        let rations = rations.bypass_change_detection();
+    for (members, mut people) in tables {
+        let people = people.bypass_change_detection();
         // In parallel over whole communities: each touches only its own streams and sums.
         let (ranges, spans) = community_chunks(members, n);
         let days = split_by(&mut census.0, &spans);
         let food_days = split_by(&mut food.0, &spans);
         let streams = split_by(&mut rngs.0, &spans);
-        let rations = split_by(rations, &ranges);
+        let people = split_by(people, &ranges);
         let pieces: Vec<_> = ranges
             .into_iter()
             .zip(spans)
             .zip(days)
             .zip(food_days)
             .zip(streams)
-            .zip(rations)
+            .zip(people)
             .collect();
         each_piece(
             pieces,
-            |(((((range, span), days), food_days), streams), rations)| {
+            |(((((range, span), days), food_days), streams), people)| {
                 // A community's persons come in runs (all of them, unless newcomers are stored
                 // apart): each run's sums are kept in locals, starting from the community's
                 // figures so far and added in the same order, so the figures are the same to
@@ -96,7 +96,7 @@ pub fn assess_needs(
                     let (mut need_kg, mut priority_kg, mut gardeners) =
                         (food.need_kg, food.priority_need_kg, food.gardeners);
                     for i in start..end {
-                        let person = &people[i];
+                        let person = &mut people[i - range.start];
                         let base = if person.age == AgeClass::Child {
                             child_kg
                         } else {
@@ -108,9 +108,8 @@ pub fn assess_needs(
                             1.0
                         };
                         let need = base * appetite;
-                        let ration = &mut rations[i - range.start];
-                        ration.need = need as f32;
-                        ration.delivered = 0.0;
+                        person.ration.need = need as f32;
+                        person.ration.delivered = 0.0;
                         persons += 1;
                         need_kg += need;
                         if person.has_priority() {

@@ -26,12 +26,12 @@ fn standard_normal(rng: &mut ChaCha8Rng) -> [f64; 2] {
 }
 
 /// The components every person is spawned with.
-pub(crate) type PersonBundle = (Member, Person, Vocation, Work, Ration, Draws);
+pub(crate) type PersonBundle = (Member, Person, Vocation, Work, Draws);
 
 /// A person drawn by [`draw_person`] with their values, which each caller draws after the
 /// person from a stream of its own.
 pub(crate) fn with_values(mut person: PersonBundle, values: Values) -> PersonBundle {
-    person.5.values = values;
+    person.4.values = values;
     person
 }
 
@@ -82,7 +82,6 @@ pub(crate) fn draw_person(rng: &mut ChaCha8Rng, params: &Params, community: u32)
         },
         vocation,
         Work::default(),
-        Ration::default(),
         draws,
     )
 }
@@ -154,7 +153,7 @@ pub fn populate(world: &mut World, params: &Params, economy: &Economy, seed: u64
         let unemployed = params.market.unemployed_share;
         if unemployed > 0.0 {
             let mut draws = stream(seed, Purpose::Unemployment, u64::from(c));
-            for (_, person, vocation, _, _, kept) in persons.iter_mut() {
+            for (_, person, vocation, _, kept) in persons.iter_mut() {
                 if person.age == AgeClass::Adult && draws.random::<f64>() < unemployed {
                     vocation.willing = 0.0;
                     kept.unemployed = true;
