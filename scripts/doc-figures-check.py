@@ -203,20 +203,23 @@ def locate(nums, unit, places, by, within=None):
     return []
 
 
-def printed(value, decimals, like):
-    """`value` printed as the docs printed `like`: its decimals, its minus sign, a + if it had
-    one, thousands separated if they were.
+def printed(value, decimals, like, quote=""):
+    """`value` printed as the docs printed `like`: its decimals, a + if it had one, thousands
+    separated if they were, and the minus sign (`−` or `-`) of `like` or of the rest of its
+    `quote`.
 
     >>> printed(-0.0612, 3, "−0.061"), printed(0.0451, 3, "−0.011"), printed(0.451, 2, "+0.40")
     ('−0.061', '0.045', '+0.45')
     >>> printed(-0.0004, 3, "-0.001"), printed(2492.4, 0, "-2,492"), printed(2492.4, 0, "2492")
     ('-0.000', '2,492', '2492')
+    >>> printed(-0.05, 2, "+0.25", "+0.25 [−0.27, 0.77]")
+    '−0.05'
     """
     s = f"{value:,.{decimals}f}" if "," in like else f"{value:.{decimals}f}"
     if s.startswith("-"):
         # (A small negative value keeps its minus at the printed digits, "-0.00", as the docs
         # print it.)
-        s = ("−" if "−" in like else "-") + s[1:]
+        s = ("−" if "−" in like + quote else "-") + s[1:]
     elif like.startswith("+"):
         s = "+" + s
     return s
@@ -269,7 +272,10 @@ def main():
         for place, scale in found:
             if place in new:
                 values = tuple(v * scale for v in new[place])
-                texts = [printed(v, d, m.group(i)) for v, (_, d), i in zip(values, nums, (1, 3, 4))]
+                texts = [
+                    printed(v, d, m.group(i), m.group(0))
+                    for v, (_, d), i in zip(values, nums, (1, 3, 4))
+                ]
                 text = f"{texts[0]}{m.group(2)} [{texts[1]}, {texts[2]}]"
                 options[text].append((place, values))
         if len(options) != 1:
