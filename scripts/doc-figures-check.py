@@ -262,7 +262,7 @@ def main():
 
     new = tables(args.out)
     edits = defaultdict(list)
-    changed = flagged = ambiguous = 0
+    changed = flagged = ambiguous = missing_new = 0
     for (path, n, m, nums), found in located:
         if not found:
             continue
@@ -278,7 +278,11 @@ def main():
                 ]
                 text = f"{texts[0]}{m.group(2)} [{texts[1]}, {texts[2]}]"
                 options[text].append((place, values))
-        if len(options) != 1:
+        if not options:
+            missing_new += 1
+            print(f"  {path}:{n}: {m.group(0)}: its table, row or column is not in {args.out}")
+            continue
+        if len(options) > 1:
             ambiguous += 1
             print(f"  {path}:{n}: {m.group(0)}: found in {len(found)} places that now differ:")
             for text, at in sorted(options.items()):
@@ -296,7 +300,10 @@ def main():
             flag = "   <- read the sentence again: sign or zero-in-interval changes"
         print(f"  {path}:{n}: {m.group(0)} -> {text}{flag}")
         edits[path].append((n, m.group(0), text))
-    print(f"{changed} change, {flagged} flagged, {ambiguous} ambiguous")
+    print(
+        f"{changed} change, {flagged} flagged, {ambiguous} ambiguous, "
+        f"{missing_new} not in the new tables"
+    )
     if args.apply:
         for path, items in edits.items():
             lines = (args.root / path).read_text().split("\n")

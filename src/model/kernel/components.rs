@@ -74,10 +74,7 @@ impl Person {
             female: false,
             age_days: 0,
             skill_total: 0.0,
-            ration: Ration {
-                need: 0.0,
-                delivered: 0.0,
-            },
+            ration: Ration::default(),
         }
     }
 
