@@ -62,7 +62,7 @@ fn census(sim: &mut Simulation) -> Census {
         .iter(world)
         .map(|(e, m, p, v)| {
             let appeal =
-                [Good::Clothing, Good::Devices].map(|g| v.appeal[Sector::Making(g).index()]);
+                [Good::Clothing, Good::Devices].map(|g| v.appeal.get(Sector::Making(g).index()));
             (e, (m.0, p.guild, appeal))
         })
         .collect()

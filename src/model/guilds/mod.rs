@@ -70,7 +70,7 @@ pub fn found_spontaneously(world: &mut World, tick: u32) -> Vec<(u32, Good, u32)
             continue;
         }
         for good in &goods {
-            if v.appeal[Sector::Making(*good).index()] >= threshold {
+            if v.appeal.get(Sector::Making(*good).index()) >= threshold {
                 willing[m.0 as usize][good.index()] += 1;
             }
         }
@@ -128,7 +128,7 @@ impl Guild {
 /// guild, those with the most appeal for making `good` (ties by table order).
 pub fn found(world: &mut World, community: u32, good: Good, members: u32) {
     let sector = Sector::Making(good).index();
-    let mut candidates: Vec<(Entity, f32)> = world
+    let mut candidates: Vec<(Entity, u8)> = world
         .query::<(Entity, &Member, &Person, &Vocation)>()
         .iter(world)
         .filter(|(_, m, p, _)| {
@@ -136,9 +136,9 @@ pub fn found(world: &mut World, community: u32, good: Good, members: u32) {
                 && p.guild == 0
                 && p.age != crate::model::kernel::components::AgeClass::Child
         })
-        .map(|(e, _, _, v)| (e, v.appeal[sector]))
+        .map(|(e, _, _, v)| (e, v.appeal.0[sector]))
         .collect();
-    candidates.sort_by(|a, b| b.1.total_cmp(&a.1));
+    candidates.sort_by(|a, b| b.1.cmp(&a.1));
     candidates.truncate(members as usize);
     for (e, _) in &candidates {
         if let Some(mut p) = world.get_mut::<Person>(*e) {

@@ -102,7 +102,51 @@ pub struct Vocation {
     /// Output per hour relative to a fully skilled worker, per sector (0..1).
     pub skill: [f32; N_SECTORS],
     /// How much each sector's work appeals to this person (0..1); volunteers go where it is high.
-    pub appeal: [f32; N_SECTORS],
+    pub appeal: Appeal,
+}
+
+/// How much each sector's work appeals to a person, in 256 steps: step k reads as
+/// (k + 0.5) / 256, the middle of the k-th 256th of 0..1. A byte a sector instead of an `f32`
+/// saves 36 bytes a person (issue 15); appeal is a draw that never changes and is read once a
+/// person a day (labour's weights), so nothing adds to it in small steps. Its order is the
+/// order of the steps, so comparing two sectors' appeal compares their bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Appeal(pub [u8; N_SECTORS]);
+
+impl Appeal {
+    /// The step of `x` in 0..1: the 256th of 0..1 it falls in (values at or above 1 in the last).
+    #[inline]
+    pub fn step(x: f32) -> u8 {
+        // `as` saturates: negative values and NaN go to 0, 256 and above to 255.
+        (x * 256.0) as u8
+    }
+
+    /// Each sector's appeal at the step of `x[s]`.
+    pub fn from_levels(x: [f32; N_SECTORS]) -> Self {
+        Appeal(x.map(Self::step))
+    }
+
+    /// Every sector's appeal at the step of `x`.
+    pub fn uniform(x: f32) -> Self {
+        Appeal([Self::step(x); N_SECTORS])
+    }
+
+    /// How much sector `s`'s work appeals (0..1).
+    #[inline(always)]
+    pub fn get(&self, s: usize) -> f32 {
+        (f32::from(self.0[s]) + 0.5) * (1.0 / 256.0)
+    }
+
+    /// Sets sector `s`'s appeal to the step of `x`.
+    pub fn set(&mut self, s: usize, x: f32) {
+        self.0[s] = Self::step(x);
+    }
+
+    /// The most any sector appeals.
+    pub fn best(&self) -> f32 {
+        let top = self.0.iter().copied().max().unwrap_or(0);
+        (f32::from(top) + 0.5) * (1.0 / 256.0)
+    }
 }
 
 impl Vocation {
@@ -117,16 +161,17 @@ impl Vocation {
 /// those parameters during a run applies to everyone from the next day (`Simulation::set`),
 /// read only then; and their values, read by their assemblies. Never read by the daily
 /// per-person passes. (One component rather than two, which saves bevy's 8 bytes of change
-/// ticks and 4 of padding a person: 12 MB at a million persons.)
+/// ticks and 4 of padding a person: 12 MB at a million persons. The two draws are kept in single
+/// precision, 24 bytes instead of 40: they are read only to recompute a person's willing hours
+/// and garden, which are `f32` and a comparison.)
 #[derive(Component, Clone, Copy, Debug)]
 pub struct Draws {
-    /// The standard normal draw behind willing hours, as the two factors of the Box-Muller
-    /// transform: willing = mean + sd * z[0] * z[1] (before caps), multiplied in that order so
-    /// that the figures do not depend on whether they were drawn or recomputed.
-    pub willing_z: [f64; 2],
-    /// The uniform draw behind keeping a garden: a gardener while this is below
-    /// `food.garden_share` (NaN for children, who keep none).
-    pub garden_u: f64,
+    /// The standard normal draw behind willing hours (Box-Muller in double precision, kept in
+    /// single): willing = mean + sd * z (before caps), whether drawn or recomputed.
+    pub willing_z: f32,
+    /// The uniform draw behind keeping a garden, in 0..1 ([`Draws::unit`]): a gardener while
+    /// this is below `food.garden_share` (NaN for children, who keep none).
+    pub garden_u: f32,
     /// Given no work (the status quo's unemployment): willing nothing whatever the parameters.
     pub unemployed: bool,
     /// What they weigh when voting, drawn from a stream of its own after the rest
@@ -144,8 +189,8 @@ impl Draws {
         if self.unemployed {
             return 0.0;
         }
-        let [r, c] = self.willing_z;
-        let mut willing = (labour.willing_hours_mean + labour.willing_hours_sd * r * c)
+        let z = f64::from(self.willing_z);
+        let mut willing = (labour.willing_hours_mean + labour.willing_hours_sd * z)
             .clamp(0.0, labour.max_hours_per_day);
         match age {
             AgeClass::Child => willing = 0.0,
@@ -157,7 +202,15 @@ impl Draws {
 
     /// Whether a person with these draws keeps a garden at `share`.
     pub fn gardener(&self, share: f64) -> bool {
-        self.garden_u < share
+        f64::from(self.garden_u) < share
+    }
+
+    /// A uniform draw `u` in 0..1 in single precision, still below 1 (rounding to the nearest
+    /// `f32` would take the last 2^-25 of 0..1 to 1.0, and a share of 1 would then leave a
+    /// person out).
+    pub fn unit(u: f64) -> f32 {
+        const BELOW_ONE: f32 = 1.0 - f32::EPSILON / 2.0;
+        (u as f32).min(BELOW_ONE)
     }
 }
 
@@ -560,4 +613,62 @@ pub struct Directory {
     pub kitchens: Vec<Entity>,
     /// Each community's goods syndicates, by good (`Syndicate` and `Standing`).
     pub goods: Vec<[Entity; N_GOODS]>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn appeal_steps_read_as_the_middle_of_their_256th_and_keep_the_order() {
+        for k in 0..=255u8 {
+            let mid = (f32::from(k) + 0.5) / 256.0;
+            let appeal = Appeal::uniform(mid);
+            assert_eq!(appeal.0[0], k, "the middle of step {k} is in step {k}");
+            assert_eq!(appeal.get(0), mid);
+            // Both ends of the step fall in it.
+            assert_eq!(Appeal::step(f32::from(k) / 256.0), k);
+            assert_eq!(Appeal::step((f32::from(k) + 0.999) / 256.0), k);
+        }
+        // Out of 0..1: clamped to the first and last step.
+        assert_eq!(Appeal::step(-0.3), 0);
+        assert_eq!(Appeal::step(f32::NAN), 0);
+        assert_eq!(Appeal::step(1.0), 255);
+        assert_eq!(Appeal::step(7.0), 255);
+        // A read value is within half a step of the value set, and a higher value is never
+        // read lower.
+        let mut last = 0.0f32;
+        for i in 0..=10_000 {
+            let x = i as f32 / 10_000.0;
+            let read = Appeal::uniform(x).get(0);
+            assert!((read - x).abs() <= 0.5 / 256.0 + 1e-6, "{x} read as {read}");
+            assert!(read >= last);
+            last = read;
+        }
+        let mut a = Appeal::uniform(0.2);
+        a.set(7, 0.9);
+        assert_eq!(a.best(), a.get(7));
+        assert!(a.get(7) > a.get(6));
+    }
+
+    #[test]
+    fn a_single_precision_uniform_draw_stays_below_one() {
+        assert_eq!(Draws::unit(0.0), 0.0);
+        assert_eq!(Draws::unit(0.25), 0.25);
+        // The last doubles below 1 round to 1.0 as `f32`; `unit` keeps them below.
+        let top = 1.0 - f64::EPSILON;
+        assert_eq!(top as f32, 1.0);
+        assert!(Draws::unit(top) < 1.0);
+        let draws = Draws {
+            willing_z: 0.0,
+            garden_u: Draws::unit(top),
+            unemployed: false,
+            values: crate::model::kernel::decisions::Values([0.0; 3]),
+        };
+        assert!(
+            draws.gardener(1.0),
+            "a share of 1 makes everyone a gardener"
+        );
+        assert!(!draws.gardener(0.999));
+    }
 }

@@ -62,15 +62,15 @@ fn offers(weights: &[f32; N_SECTORS], remaining: f32, open: &[f32; N_SECTORS]) -
 fn weights(vocation: &Vocation, day: &LabourDay, masks: &Masks) -> [f32; N_SECTORS] {
     let mut w = [0.0f32; N_SECTORS];
     for s in 0..N_SECTORS {
-        w[s] = vocation.appeal[s] * day.appeal_scale[s];
+        w[s] = vocation.appeal.get(s) * day.appeal_scale[s];
     }
     if day.swap_today && is_sedentary(vocation, &masks.sedentary) {
-        let best = vocation.appeal.iter().copied().fold(0.0f32, f32::max);
+        let best = vocation.appeal.best();
         for s in 0..N_SECTORS {
             if masks.undesirable[s] > 0.0 {
                 w[s] = best;
             } else if masks.sedentary[s] > 0.0 {
-                w[s] = vocation.appeal[s] * masks.undesirable_appeal;
+                w[s] = vocation.appeal.get(s) * masks.undesirable_appeal;
             }
         }
     }
@@ -82,7 +82,7 @@ fn weights(vocation: &Vocation, day: &LabourDay, masks: &Masks) -> [f32; N_SECTO
 pub fn is_sedentary(vocation: &Vocation, sedentary: &[f32; N_SECTORS]) -> bool {
     let mut best = 0;
     for s in 1..N_SECTORS {
-        if vocation.appeal[s] > vocation.appeal[best] {
+        if vocation.appeal.0[s] > vocation.appeal.0[best] {
             best = s;
         }
     }
@@ -357,12 +357,13 @@ fn left_after<const UNIT: bool>(
 }
 
 /// A person's turn in a rota of `cycle` days (`economy.longer_by = "rota"`): a number in
-/// `0..cycle`, the same all their life, made from the bits of their appeal draws (which are
-/// drawn once and never change) by a multiplicative hash, so it needs no state of its own and
+/// `0..cycle`, the same all their life, made from the steps of their first four sectors' appeal
+/// (drawn once and never changed) by a multiplicative hash, so it needs no state of its own and
 /// does not depend on which work appeals to them.
 #[inline]
 pub fn rota_turn(vocation: &Vocation, cycle: u16) -> u16 {
-    let bits = vocation.appeal[0].to_bits() ^ vocation.appeal[1].to_bits().rotate_left(16);
+    let [a, b, c, d, ..] = vocation.appeal.0;
+    let bits = u32::from_le_bytes([a, b, c, d]);
     let hash = bits.wrapping_mul(0x9E37_79B1);
     ((u64::from(hash) * u64::from(cycle)) >> 32) as u16
 }
@@ -1198,6 +1199,7 @@ impl Scheme<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::kernel::components::Appeal;
 
     #[test]
     fn any_above_zero_is_any_positive() {
@@ -1238,10 +1240,10 @@ mod tests {
                 let mut v = Vocation {
                     willing: 4.0,
                     skill: [1.0; N_SECTORS],
-                    appeal: [0.0; N_SECTORS],
+                    appeal: Appeal::uniform(0.0),
                 };
-                for a in &mut v.appeal {
-                    *a = rng.random::<f32>();
+                for a in &mut v.appeal.0 {
+                    *a = rng.random::<u8>();
                 }
                 let turn = rota_turn(&v, cycle);
                 assert!(turn < cycle);
@@ -1266,9 +1268,9 @@ mod tests {
         let mut v = Vocation {
             willing: 3.0,
             skill: [1.0; N_SECTORS],
-            appeal: [0.3; N_SECTORS],
+            appeal: Appeal::uniform(0.3),
         };
-        v.appeal[1] = 0.7;
+        v.appeal.set(1, 0.7);
         let work = Work::default();
         let mut day = LabourDay {
             extra_willing: [0.5, 0.25],
@@ -1321,7 +1323,7 @@ mod tests {
         let v = Vocation {
             willing: 4.0,
             skill: [1.0; N_SECTORS],
-            appeal,
+            appeal: Appeal::from_levels(appeal),
         };
         let mut masks = Masks {
             undesirable: [0.0; N_SECTORS],
@@ -1337,22 +1339,25 @@ mod tests {
         day.appeal_scale[3] = 0.2;
         assert!(is_sedentary(&v, &masks.sedentary));
         let before = weights(&v, &day, &masks);
-        assert!((before[3] - 0.02).abs() < 1e-6 && (before[5] - 0.9).abs() < 1e-6);
+        // Appeal is kept in 256 steps: 0.1 reads as 25.5 / 256, 0.9 as 230.5 / 256.
+        let (low, high) = (v.appeal.get(3), v.appeal.get(5));
+        assert!((low - 0.1).abs() < 1.0 / 256.0 && (high - 0.9).abs() < 1.0 / 256.0);
+        assert!((before[3] - 0.2 * low).abs() < 1e-6 && (before[5] - high).abs() < 1e-6);
         day.swap_today = true;
         let after = weights(&v, &day, &masks);
         assert!(
-            (after[3] - 0.9).abs() < 1e-6,
+            (after[3] - high).abs() < 1e-6,
             "undesirable work weighs as their vocation"
         );
         assert!(
-            (after[5] - 0.18).abs() < 1e-6,
+            (after[5] - 0.2 * high).abs() < 1e-6,
             "their own work as undesirable work"
         );
         assert_eq!(after[0], before[0]);
         // Someone whose vocation is not sedentary does not swap.
         let mut other = v;
-        other.appeal[5] = 0.0;
-        other.appeal[0] = 0.9;
+        other.appeal.set(5, 0.0);
+        other.appeal.set(0, 0.9);
         assert_eq!(weights(&other, &day, &masks)[3], before[3]);
     }
 }

@@ -65,7 +65,7 @@ fn training_sector(vocation: &Vocation) -> usize {
     let mut best = 0;
     let mut best_score = f32::MIN;
     for s in 0..N_SECTORS {
-        let score = vocation.appeal[s] * (1.0 - vocation.skill[s]);
+        let score = vocation.appeal.get(s) * (1.0 - vocation.skill[s]);
         if score > best_score {
             best = s;
             best_score = score;
@@ -161,6 +161,7 @@ pub fn study(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::kernel::components::Appeal;
 
     #[test]
     fn technology_rises_with_research_and_is_bounded() {
@@ -178,11 +179,11 @@ mod tests {
         let mut v = Vocation {
             willing: 4.0,
             skill: [0.9; N_SECTORS],
-            appeal: [0.5; N_SECTORS],
+            appeal: Appeal::uniform(0.5),
         };
         v.skill[3] = 0.5;
         assert_eq!(training_sector(&v), 3);
-        v.appeal[5] = 1.0;
+        v.appeal.set(5, 1.0);
         v.skill[5] = 0.6;
         assert_eq!(training_sector(&v), 5);
     }

@@ -84,9 +84,9 @@ fn enter_stage(
     person.age = age;
     vocation.willing = draws.willing(&params.labour, age);
     if age == AgeClass::Child {
-        draws.garden_u = f64::NAN;
+        draws.garden_u = f32::NAN;
     } else if draws.garden_u.is_nan() {
-        draws.garden_u = rng.random();
+        draws.garden_u = Draws::unit(rng.random::<f64>());
     }
     person.gardener = draws.gardener(params.food.garden_share);
 }

@@ -218,13 +218,13 @@ fn move_to_guilds(
                 .filter(|&&(c, good)| {
                     c == d
                         && present[from] & (1 << good.index()) == 0
-                        && vocation.appeal[Sector::Making(good).index()] >= threshold
+                        && vocation.appeal.get(Sector::Making(good).index()) >= threshold
                 })
                 .map(|&(_, good)| good)
                 .max_by(|a, b| {
                     let (x, y) = (Sector::Making(*a).index(), Sector::Making(*b).index());
-                    vocation.appeal[x]
-                        .total_cmp(&vocation.appeal[y])
+                    vocation.appeal.0[x]
+                        .cmp(&vocation.appeal.0[y])
                         .then(b.index().cmp(&a.index()))
                 })
         };

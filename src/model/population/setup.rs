@@ -14,16 +14,8 @@ use crate::model::kernel::params::economy::{InputAgreements, MAX_LEAD_DAYS};
 use crate::model::kernel::params::energy::Source;
 use crate::model::kernel::params::{N_SECTORS, Params, Sector};
 use crate::model::kernel::regions::{Regions, Urban};
-use crate::model::kernel::rng::{Purpose, stream};
+use crate::model::kernel::rng::{Purpose, standard_normal, stream};
 use crate::model::kernel::technology::Economy;
-
-/// A standard normal draw by the Box-Muller transform (rand 0.10 ships no normal distribution),
-/// as its two factors: the draw is their product.
-fn standard_normal(rng: &mut ChaCha8Rng) -> [f64; 2] {
-    let u1: f64 = 1.0 - rng.random::<f64>();
-    let u2: f64 = rng.random::<f64>();
-    [(-2.0 * u1.ln()).sqrt(), (std::f64::consts::TAU * u2).cos()]
-}
 
 /// The components every person is spawned with.
 pub(crate) type PersonBundle = (Member, Person, Vocation, Work, Draws);
@@ -52,8 +44,8 @@ pub(crate) fn draw_person(rng: &mut ChaCha8Rng, params: &Params, community: u32)
         HealthState::Well
     };
     let mut draws = Draws {
-        willing_z: standard_normal(rng),
-        garden_u: f64::NAN,
+        willing_z: standard_normal(rng) as f32,
+        garden_u: f32::NAN,
         unemployed: false,
         values: Values([f32::NAN; 3]),
     };
@@ -64,13 +56,13 @@ pub(crate) fn draw_person(rng: &mut ChaCha8Rng, params: &Params, community: u32)
         appeal[s] = rng.random::<f32>();
     }
     if age != AgeClass::Child {
-        draws.garden_u = rng.random::<f64>();
+        draws.garden_u = Draws::unit(rng.random::<f64>());
     }
     let gardener = draws.gardener(params.food.garden_share);
     let vocation = Vocation {
         willing: draws.willing(labour, age),
         skill,
-        appeal,
+        appeal: Appeal::from_levels(appeal),
     };
     (
         Member(community),
