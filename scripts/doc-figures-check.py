@@ -21,9 +21,16 @@ scripts/doc-figures.sh writes, and says which it cannot find.
       docs (only those found in one place, or whose places all agree); read every flagged
       sentence again before committing.
 
-The intervals the docs quote are most, not all, of their figures: single figures, counts and
-single-seed stories are checked by reading scripts/doc-figures.sh's sections (its comments say
-where each is quoted). An interval not found may be stale (the docs label some as measured under
+      With --against, a plain number (with decimals, outside an interval and outside `code`) on
+      a line with intervals located in OLD is also looked for among the estimates of OLD's rows
+      those intervals came from (the same tables, the same metrics, any scenario): the mean
+      beside a difference, "| 8.43 | 8.29 | -0.12 [-0.17, -0.06] |". Those found are changed and
+      written as the intervals are; those found in places that now print differently are listed
+      as ambiguous.
+
+The intervals the docs quote, and the plain numbers beside them, are most, not all, of their
+figures: single figures in prose, counts and single-seed stories are checked by reading
+scripts/doc-figures.sh's sections (its comments say where each is quoted). An interval not found may be stale (the docs label some as measured under
 an older version), come from the integration tests, or be a figure the script does not make;
 the list says which lines to look at.
 """
@@ -49,6 +56,16 @@ TRIPLE = re.compile(
     rf"(?<![\w.])({NUMBER})((?:\s?(?:%|[A-Za-z][A-Za-z0-9/°·]*)){{0,6}})\s?\[({NUMBER}),\s?({NUMBER})\]"
 )
 SCALES = [1.0, 100.0, 0.001]
+# A plain number: not part of a word, a version, a date, a range or a product, and with
+# decimals or thousands separated by commas (other whole numbers are mostly counts of seeds, days
+# and runs); then a % if there is one.
+PLAIN = re.compile(
+    rf"(?<![\w.\[/:,-])([−+-]?(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+\.\d+))(\s?%)?"
+    rf"(?![\w.,]\d|\w|\s?[×x]\b|-\d)"
+)
+# A whole number of three digits or more that is a table's cell on its own ("| 4230 |"; a cell
+# "| 0 |" or "| 20 |" is as often a count as a figure).
+CELL = re.compile(r"(?<=\|\s)([−+-]?\d{3,})()(?=\s\|)")
 # Tables of many rows per run or per day: never the source of a quoted interval.
 SKIP = {"runs.csv", "timeseries.csv", "metrics.csv", "events.csv", "decisions.csv"}
 
@@ -225,6 +242,42 @@ def printed(value, decimals, like, quote=""):
     return s
 
 
+def plain_numbers(line, intervals):
+    """The plain numbers of a doc line: (match, (value, decimals)), outside `code` and outside
+    the spans of `intervals` (the line's interval matches); whole numbers only as table cells.
+
+    >>> line = "| bullwhip | 8.43 | 8.29 | -0.12 [-0.17, -0.06] | `--ticks 365` 1.5 |"
+    >>> [m.group(0) for m, _ in plain_numbers(line, list(TRIPLE.finditer(line)))]
+    ['8.43', '8.29', '1.5']
+    >>> [m.group(0) for m, _ in plain_numbers("| labour (h) | 4230 | 1408 | 20 | 0 |", [])]
+    ['4230', '1408']
+    >>> line = "5.1% (+3.1 points [3.0, 3.1]), v0.20, 12, 2026-12-03, 0.5-1.0, 12,160 h, 3.2."
+    >>> [m.group(0) for m, _ in plain_numbers(line, list(TRIPLE.finditer(line)))]
+    ['5.1%', '12,160', '3.2']
+    """
+    spans = [m.span() for m in intervals]
+    spans += [m.span() for m in re.finditer(r"`[^`]*`", line)]
+    out = []
+    for m in [*PLAIN.finditer(line), *CELL.finditer(line)]:
+        if any(a <= m.start() < b for a, b in spans):
+            continue
+        out.append((m, parse(m.group(1))))
+    return sorted(out, key=lambda e: e[0].start())
+
+
+def locate_plain(num, unit, places, rows):
+    """The places among `rows` (file and row key) whose estimate rounds to the plain number."""
+    value, decimals = num
+    found = []
+    for scale in scales_for(unit):
+        for place, values in places.items():
+            if (place[0], place[1]) in rows and rounds_to(values[0] * scale, value, decimals):
+                found.append((place, scale))
+        if found:
+            return found
+    return []
+
+
 def zero_status(values):
     m, lo, hi = values
     return (m > 0) - (m < 0), lo <= 0 <= hi
@@ -263,6 +316,43 @@ def main():
     new = tables(args.out)
     edits = defaultdict(list)
     changed = flagged = ambiguous = missing_new = 0
+    # The plain numbers of each line with located intervals, looked for in the rows those
+    # intervals came from (same table and metric, any scenario), as one more kind of quote.
+    by_line = defaultdict(list)
+    for (path, n, m, nums), found in located:
+        by_line[(path, n)].append((m, found))
+    lines_of = {}
+    plain = []
+    for (path, n), items in by_line.items():
+        if path not in lines_of:
+            lines_of[path] = (args.root / path).read_text().splitlines()
+        metrics = {(f, key[0]) for _, found in items for (f, key, _), _ in found if key}
+        rows = {(f, key) for (f, key, _) in places if key and (f, key[0]) in metrics}
+        for pm, num in plain_numbers(lines_of[path][n - 1], [m for m, _ in items]):
+            at = locate_plain(num, pm.group(2) or "", places, rows)
+            if at:
+                plain.append((path, n, pm, num, at))
+    for path, n, m, num, found in plain:
+        options = defaultdict(list)
+        for place, scale in found:
+            if place in new:
+                text = printed(new[place][0] * scale, num[1], m.group(1)) + (m.group(2) or "")
+                options[text].append(place)
+        if len(options) > 1:
+            ambiguous += 1
+            print(f"  {path}:{n}: plain {m.group(0)}: found in {len(found)} places that now differ:")
+            for text, at in sorted(options.items()):
+                names = "; ".join(f"{f} {' '.join(key)} {col}" for f, key, col in at)
+                print(f"      {text}  ({names})")
+            continue
+        if not options:
+            continue
+        ((text, _),) = options.items()
+        if text != m.group(0):
+            changed += 1
+            print(f"  {path}:{n}: plain {m.group(0)} -> {text}")
+            edits[path].append((n, m.group(0), text, m.start()))
+    print(f"({len(plain)} plain numbers beside them found)")
     for (path, n, m, nums), found in located:
         if not found:
             continue
@@ -299,7 +389,7 @@ def main():
             flagged += 1
             flag = "   <- read the sentence again: sign or zero-in-interval changes"
         print(f"  {path}:{n}: {m.group(0)} -> {text}{flag}")
-        edits[path].append((n, m.group(0), text))
+        edits[path].append((n, m.group(0), text, m.start()))
     print(
         f"{changed} change, {flagged} flagged, {ambiguous} ambiguous, "
         f"{missing_new} not in the new tables"
@@ -307,8 +397,11 @@ def main():
     if args.apply:
         for path, items in edits.items():
             lines = (args.root / path).read_text().split("\n")
-            for n, old, text in items:
-                lines[n - 1] = lines[n - 1].replace(old, text, 1)
+            # Each at the column it was found at, the last first so that earlier columns hold.
+            for n, old, text, at in sorted(items, key=lambda e: (e[0], e[3]), reverse=True):
+                line = lines[n - 1]
+                assert line[at : at + len(old)] == old, (path, n, old)
+                lines[n - 1] = line[:at] + text + line[at + len(old) :]
             (args.root / path).write_text("\n".join(lines))
         print(f"written into {len(edits)} files")
 
