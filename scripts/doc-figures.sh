@@ -499,8 +499,11 @@ section_accounts() {
 # energy short with and without building wind at seed 42),
 # docs/demography.md (the century at seed 7; split.toml at seed 42; households-moves.toml at its
 # seed 11; moves.toml and its copy without moves at seed 3; city-and-country with and without
-# harvest help at seed 5), docs/planning.md (seeds 1 and 2 of planning-local, planning-agreements
-# and planning-input-agreements over 365 days).
+# harvest help at seed 5; harvest-help-decided.toml at seed 5 over 730 days, its first decisions;
+# city-help.toml and its copy without city help at seed 5 with `--communities`: the urban
+# communities' `labour_shortage_hours` on days 0-59 and 300-364 and on days 60-89, and the rural
+# ones' over the year, from communities.parquet by its `urban` column), docs/planning.md (seeds
+# 1 and 2 of planning-local, planning-agreements and planning-input-agreements over 365 days).
 section_single_seed() {
     runs single-seed - $S/village.toml 42
     runs single-seed - $S/status-quo.toml 42
@@ -521,6 +524,15 @@ section_single_seed() {
     checked city-and-country-no-help
     runs single-seed - $S/city-and-country.toml 5
     runs single-seed - "$C/city-and-country-no-help.toml" 5
+    runs single-seed 730 $S/harvest-help-decided.toml 5
+    copy $S/city-help.toml city-help-off
+    set_key "$C/city-help-off.toml" labour city_help false
+    checked city-help-off
+    local f
+    for f in $S/city-help.toml "$C/city-help-off.toml"; do
+        "$COMMUNE" run "$f" --seed 5 --communities --out "$OUT/single-seed/$(basename "$f" .toml)/seed-5" \
+            --force --quiet --no-plots
+    done
     runs single-seed 365 $S/planning-local.toml 1 2
     runs single-seed 365 $S/planning-agreements.toml 1 2
     runs single-seed 365 $S/planning-input-agreements.toml 1 2
