@@ -138,7 +138,7 @@ pub fn found(world: &mut World, community: u32, good: Good, members: u32) {
         })
         .map(|(e, _, _, v)| (e, v.appeal.0[sector]))
         .collect();
-    candidates.sort_by(|a, b| b.1.cmp(&a.1));
+    candidates.sort_by_key(|c| std::cmp::Reverse(c.1));
     candidates.truncate(members as usize);
     for (e, _) in &candidates {
         if let Some(mut p) = world.get_mut::<Person>(*e) {
