@@ -81,6 +81,14 @@ def parse(text):
     return float(t), decimals
 
 
+def quoted_files(root):
+    """The docs whose figures are checked, those that exist."""
+    files = [root / f for f in DOCS] + sorted(
+        p for d in DOC_DIRS for p in (root / d).glob("*.md") if p.name not in NOT_QUOTED
+    )
+    return [p for p in files if p.exists()]
+
+
 def quoted(root):
     """Every interval quoted in the docs: (file, line number, match, [(value, decimals)] * 3).
 
@@ -95,11 +103,8 @@ def quoted(root):
      ('+12.64', ' points', '12.61', '12.67'), ('−0.061', '', '−0.066', '−0.055'),
      ('0.68', ' t CO2e a year', '0.67', '0.68')]
     """
-    files = [root / f for f in DOCS] + sorted(
-        p for d in DOC_DIRS for p in (root / d).glob("*.md") if p.name not in NOT_QUOTED
-    )
     out = []
-    for path in files:
+    for path in quoted_files(root):
         if not path.exists():
             continue
         for n, line in enumerate(path.read_text().splitlines(), 1):
@@ -278,6 +283,52 @@ def locate_plain(num, unit, places, rows):
     return []
 
 
+def roundings(old, new):
+    """The ways prose may repeat a figure that changed from `old` to `new` (as the docs print
+    them): at its own decimals and at each fewer, with two or more digits, where the two print
+    differently. (old, new) pairs, signs dropped.
+
+    >>> roundings("0.317", "0.314"), roundings("15,569", "14,850"), roundings("41.0", "41.2")
+    ([('0.317', '0.314'), ('0.32', '0.31')], [('15,569', '14,850'), ('15569', '14850')], [('41.0', '41.2')])
+    """
+    (o, d), (v, _) = parse(old), parse(new)
+    out = []
+    for k in range(d, -1, -1):
+        a, b = f"{abs(o):.{k}f}", f"{abs(v):.{k}f}"
+        if a != b and len(a.replace(".", "").lstrip("0")) >= 2:
+            out.append((a, b))
+            if "," in old and k == d:
+                out.insert(0, (f"{abs(o):,.{k}f}", f"{abs(v):,.{k}f}"))
+    return out
+
+
+def prose_repeats(root, edits):
+    """Lines of prose (not table rows, outside `code` and [intervals]) where a changed figure's old
+    value may be repeated, at its own digits or rounded: printed for a reader to decide, never
+    applied."""
+    estimate = re.compile(NUMBER)
+    docs = {}
+    found = []
+    for path, items in edits.items():
+        for n, old, text, _ in items:
+            o, v = estimate.search(old).group(0), estimate.search(text).group(0)
+            for a, b in roundings(o, v):
+                pattern = re.compile(rf"(?<![\w.,\[/-]){re.escape(a)}(?![\w]|[.,]\d)")
+                for doc in quoted_files(root):
+                    if doc not in docs:
+                        docs[doc] = doc.read_text().splitlines()
+                    for i, line in enumerate(docs[doc], 1):
+                        if line.lstrip().startswith("|") or (doc == root / path and i == n):
+                            continue
+                        for m in pattern.finditer(line):
+                            before = line[: m.start()]
+                            if before.count("[") > before.count("]") or before.count("`") % 2:
+                                continue
+                            where = doc.relative_to(root)
+                            found.append(f"  prose: {where}:{i}: {a} (now {b}?) repeats {path}:{n}'s {o} -> {v}?")
+    return sorted(set(found))
+
+
 def zero_status(values):
     m, lo, hi = values
     return (m > 0) - (m < 0), lo <= 0 <= hi
@@ -390,9 +441,12 @@ def main():
             flag = "   <- read the sentence again: sign or zero-in-interval changes"
         print(f"  {path}:{n}: {m.group(0)} -> {text}{flag}")
         edits[path].append((n, m.group(0), text, m.start()))
+    repeats = prose_repeats(args.root, edits)
+    for line in repeats:
+        print(line)
     print(
         f"{changed} change, {flagged} flagged, {ambiguous} ambiguous, "
-        f"{missing_new} not in the new tables"
+        f"{missing_new} not in the new tables, {len(repeats)} lines of prose to read"
     )
     if args.apply:
         for path, items in edits.items():
