@@ -131,10 +131,16 @@ impl Appeal {
         Appeal([Self::step(x); N_SECTORS])
     }
 
+    /// The appeal step `k` reads as: the middle of its 256th of 0..1.
+    #[inline(always)]
+    fn level(k: u8) -> f32 {
+        (f32::from(k) + 0.5) * (1.0 / 256.0)
+    }
+
     /// How much sector `s`'s work appeals (0..1).
     #[inline(always)]
     pub fn get(&self, s: usize) -> f32 {
-        (f32::from(self.0[s]) + 0.5) * (1.0 / 256.0)
+        Self::level(self.0[s])
     }
 
     /// Sets sector `s`'s appeal to the step of `x`.
@@ -144,8 +150,7 @@ impl Appeal {
 
     /// The most any sector appeals.
     pub fn best(&self) -> f32 {
-        let top = self.0.iter().copied().max().unwrap_or(0);
-        (f32::from(top) + 0.5) * (1.0 / 256.0)
+        Self::level(self.0.iter().copied().max().unwrap_or(0))
     }
 }
 
